@@ -1,0 +1,158 @@
+//! The pool's signing keys, fetched from its JWKS and cached by `kid`.
+
+use std::collections::HashMap;
+use std::sync::{Arc, RwLock};
+use std::time::{Duration, Instant};
+
+use jsonwebtoken::DecodingKey;
+use jsonwebtoken::jwk::Jwk;
+use serde::Deserialize;
+
+/// A JWKS larger than this is refused: a pool publishes two keys.
+const MAX_BODY: usize = 64 * 1024;
+/// An unknown `kid` may trigger a refetch at most this often, so a flood of forged tokens
+/// can't become a flood of fetches.
+const MIN_REFETCH_INTERVAL: Duration = Duration::from_secs(10);
+const FETCH_TIMEOUT: Duration = Duration::from_secs(3);
+
+#[derive(Debug, thiserror::Error)]
+pub enum JwksError {
+    #[error("fetching the JWKS failed: {0}")]
+    Fetch(#[from] reqwest::Error),
+    #[error("the JWKS answered HTTP {0}")]
+    Status(u16),
+    #[error("the JWKS is larger than {MAX_BODY} bytes")]
+    TooLarge,
+    #[error("the JWKS is not valid JSON: {0}")]
+    Json(#[from] serde_json::Error),
+    #[error("the JWKS holds no usable RS256 key")]
+    NoKeys,
+}
+
+#[derive(Deserialize)]
+struct RawJwks {
+    keys: Vec<serde_json::Value>,
+}
+
+/// Keys by `kid`, refreshed from `url`.
+pub struct KeySet {
+    url: String,
+    http: reqwest::Client,
+    keys: RwLock<Arc<HashMap<String, Arc<DecodingKey>>>>,
+    /// Serialises fetches, so concurrent misses share one, and remembers when the last ran.
+    last_fetch: tokio::sync::Mutex<Option<Instant>>,
+}
+
+impl KeySet {
+    pub fn new(url: String) -> Self {
+        let http = reqwest::Client::builder()
+            .timeout(FETCH_TIMEOUT)
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .expect("a TLS backend is compiled in");
+        KeySet {
+            url,
+            http,
+            keys: RwLock::new(Arc::new(HashMap::new())),
+            last_fetch: tokio::sync::Mutex::new(None),
+        }
+    }
+
+    pub fn url(&self) -> &str {
+        &self.url
+    }
+
+    pub fn is_loaded(&self) -> bool {
+        !self.snapshot().is_empty()
+    }
+
+    fn snapshot(&self) -> Arc<HashMap<String, Arc<DecodingKey>>> {
+        self.keys.read().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+
+    pub fn cached(&self, kid: &str) -> Option<Arc<DecodingKey>> {
+        self.snapshot().get(kid).cloned()
+    }
+
+    /// The key for `kid`, refetching the JWKS once if it is unknown and the last fetch is
+    /// old enough.
+    pub async fn get(&self, kid: &str) -> Option<Arc<DecodingKey>> {
+        if let Some(key) = self.cached(kid) {
+            return Some(key);
+        }
+        let mut last_fetch = self.last_fetch.lock().await;
+        // Another request may have fetched while this one waited.
+        if let Some(key) = self.cached(kid) {
+            return Some(key);
+        }
+        if last_fetch.is_some_and(|at| at.elapsed() < MIN_REFETCH_INTERVAL) {
+            return None;
+        }
+        *last_fetch = Some(Instant::now());
+        if let Err(e) = self.fetch_and_store().await {
+            tracing::warn!(error = %e, "JWKS refetch failed");
+        }
+        self.cached(kid)
+    }
+
+    /// Fetches the JWKS now and replaces the cached keys; on failure the old keys stay.
+    pub async fn refresh(&self) -> Result<usize, JwksError> {
+        let mut last_fetch = self.last_fetch.lock().await;
+        *last_fetch = Some(Instant::now());
+        self.fetch_and_store().await
+    }
+
+    async fn fetch_and_store(&self) -> Result<usize, JwksError> {
+        let keys = self.fetch().await?;
+        let count = keys.len();
+        *self.keys.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(keys);
+        tracing::debug!(keys = count, "JWKS loaded");
+        Ok(count)
+    }
+
+    async fn fetch(&self) -> Result<HashMap<String, Arc<DecodingKey>>, JwksError> {
+        let mut response = self.http.get(&self.url).send().await?;
+        if !response.status().is_success() {
+            return Err(JwksError::Status(response.status().as_u16()));
+        }
+        if response
+            .content_length()
+            .is_some_and(|len| len > MAX_BODY as u64)
+        {
+            return Err(JwksError::TooLarge);
+        }
+        let mut body = Vec::new();
+        while let Some(chunk) = response.chunk().await? {
+            if body.len() + chunk.len() > MAX_BODY {
+                return Err(JwksError::TooLarge);
+            }
+            body.extend_from_slice(&chunk);
+        }
+        parse(&body)
+    }
+}
+
+/// Keeps the RSA signing keys that have a `kid`; skips anything else rather than failing.
+fn parse(body: &[u8]) -> Result<HashMap<String, Arc<DecodingKey>>, JwksError> {
+    let raw: RawJwks = serde_json::from_slice(body)?;
+    let keys: HashMap<_, _> = raw
+        .keys
+        .into_iter()
+        .filter_map(|value| serde_json::from_value::<Jwk>(value).ok())
+        .filter(|jwk| {
+            matches!(
+                jwk.algorithm,
+                jsonwebtoken::jwk::AlgorithmParameters::RSA(_)
+            )
+        })
+        .filter_map(|jwk| {
+            let kid = jwk.common.key_id.clone()?;
+            let key = DecodingKey::from_jwk(&jwk).ok()?;
+            Some((kid, Arc::new(key)))
+        })
+        .collect();
+    if keys.is_empty() {
+        return Err(JwksError::NoKeys);
+    }
+    Ok(keys)
+}

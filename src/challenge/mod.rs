@@ -1,0 +1,9 @@
+//! Server-side sign-in challenges: the opaque id, its cookie, and the shared store.
+
+pub mod cookie;
+pub mod id;
+pub mod store;
+
+pub use cookie::CookieSettings;
+pub use id::{ChallengeId, IdHash};
+pub use store::{ChallengeStore, Claim, NewChallenge, Pending};

@@ -1,0 +1,176 @@
+//! Pending challenges, shared by every replica through the database.
+//!
+//! A row is claimed with a short lease before Cognito is called, in one conditional UPDATE, so
+//! two requests carrying the same cookie can never both reach Cognito. The outcome then
+//! consumes the row (an answer), counts an attempt (a wrong answer the user may retry), or just
+//! drops the lease (Cognito was unreachable), so a transient failure never costs the user the
+//! challenge.
+
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use secrecy::SecretString;
+use sqlx::{AnyPool, Row};
+
+use super::id::IdHash;
+
+/// A pending challenge as stored.
+#[derive(Debug)]
+pub struct Pending {
+    pub session: SecretString,
+    pub username: String,
+    pub challenge_name: String,
+    pub attempts: i64,
+    pub expires_at_ms: i64,
+}
+
+pub struct NewChallenge<'a> {
+    pub id_hash: &'a IdHash,
+    pub session: &'a SecretString,
+    pub username: &'a str,
+    pub challenge_name: &'a str,
+    pub ttl: Duration,
+}
+
+/// The result of trying to claim a challenge.
+#[derive(Debug)]
+pub enum Claim {
+    Claimed(Pending),
+    /// Another request holds the lease right now.
+    Busy,
+    /// Unknown, expired or already consumed.
+    Gone,
+}
+
+#[derive(Clone)]
+pub struct ChallengeStore {
+    pool: AnyPool,
+    lease: Duration,
+}
+
+pub fn now_ms() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_millis() as i64)
+        .unwrap_or_default()
+}
+
+fn millis(duration: Duration) -> i64 {
+    i64::try_from(duration.as_millis()).unwrap_or(i64::MAX)
+}
+
+impl ChallengeStore {
+    /// `lease` must outlast one Cognito call, retries included.
+    pub fn new(pool: AnyPool, lease: Duration) -> Self {
+        ChallengeStore { pool, lease }
+    }
+
+    pub async fn insert(&self, new: NewChallenge<'_>) -> Result<i64, sqlx::Error> {
+        use secrecy::ExposeSecret;
+        let now = now_ms();
+        let expires_at = now.saturating_add(millis(new.ttl));
+        sqlx::query(
+            "INSERT INTO challenges \
+             (id_hash, session, username, challenge_name, attempts, created_at, expires_at, leased_until) \
+             VALUES ($1, $2, $3, $4, 0, $5, $6, 0)",
+        )
+        .bind(new.id_hash.as_str())
+        .bind(new.session.expose_secret())
+        .bind(new.username)
+        .bind(new.challenge_name)
+        .bind(now)
+        .bind(expires_at)
+        .execute(&self.pool)
+        .await?;
+        Ok(expires_at)
+    }
+
+    pub async fn claim(&self, id_hash: &IdHash) -> Result<Claim, sqlx::Error> {
+        let now = now_ms();
+        let row = sqlx::query(
+            "UPDATE challenges SET leased_until = $1 \
+             WHERE id_hash = $2 AND expires_at > $3 AND leased_until <= $3 \
+             RETURNING session, username, challenge_name, attempts, expires_at",
+        )
+        .bind(now.saturating_add(millis(self.lease)))
+        .bind(id_hash.as_str())
+        .bind(now)
+        .fetch_optional(&self.pool)
+        .await?;
+        if let Some(row) = row {
+            return Ok(Claim::Claimed(Pending {
+                session: SecretString::from(row.try_get::<String, _>("session")?),
+                username: row.try_get("username")?,
+                challenge_name: row.try_get("challenge_name")?,
+                attempts: row.try_get("attempts")?,
+                expires_at_ms: row.try_get("expires_at")?,
+            }));
+        }
+        let live = sqlx::query("SELECT 1 FROM challenges WHERE id_hash = $1 AND expires_at > $2")
+            .bind(id_hash.as_str())
+            .bind(now)
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(if live.is_some() {
+            Claim::Busy
+        } else {
+            Claim::Gone
+        })
+    }
+
+    /// Gives the challenge back untouched: Cognito never judged the answer.
+    pub async fn release(&self, id_hash: &IdHash) -> Result<(), sqlx::Error> {
+        sqlx::query("UPDATE challenges SET leased_until = 0 WHERE id_hash = $1")
+            .bind(id_hash.as_str())
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// Counts a wrong answer and gives the challenge back, or deletes it once `max_attempts`
+    /// answers were wrong. Returns whether the challenge is still usable.
+    pub async fn record_failed_attempt(
+        &self,
+        id_hash: &IdHash,
+        max_attempts: i64,
+    ) -> Result<bool, sqlx::Error> {
+        let mut tx = self.pool.begin().await?;
+        let row = sqlx::query(
+            "UPDATE challenges SET attempts = attempts + 1, leased_until = 0 \
+             WHERE id_hash = $1 RETURNING attempts",
+        )
+        .bind(id_hash.as_str())
+        .fetch_optional(&mut *tx)
+        .await?;
+        let attempts: i64 = match row {
+            Some(row) => row.try_get("attempts")?,
+            None => return Ok(false),
+        };
+        let usable = attempts < max_attempts;
+        if !usable {
+            sqlx::query("DELETE FROM challenges WHERE id_hash = $1")
+                .bind(id_hash.as_str())
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+        Ok(usable)
+    }
+
+    /// Removes a challenge: answered, or dead at Cognito.
+    pub async fn consume(&self, id_hash: &IdHash) -> Result<(), sqlx::Error> {
+        sqlx::query("DELETE FROM challenges WHERE id_hash = $1")
+            .bind(id_hash.as_str())
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// Deletes expired challenges; returns how many.
+    pub async fn purge_expired(&self) -> Result<u64, sqlx::Error> {
+        let done = sqlx::query("DELETE FROM challenges WHERE expires_at <= $1")
+            .bind(now_ms())
+            .execute(&self.pool)
+            .await?;
+        Ok(done.rows_affected())
+    }
+}

@@ -1,0 +1,206 @@
+//! Cognito's errors, turned once into a domain error at the SDK boundary.
+
+use std::fmt;
+
+use aws_sdk_cognitoidentityprovider::config::http::HttpResponse;
+use aws_sdk_cognitoidentityprovider::error::{ProvideErrorMetadata, SdkError};
+use aws_sdk_cognitoidentityprovider::operation::RequestId;
+
+/// What went wrong, as far as callers of this service need to know.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CognitoErrorKind {
+    NotAuthorized,
+    UserNotFound,
+    UserNotConfirmed,
+    PasswordResetRequired,
+    UsernameExists,
+    AliasExists,
+    InvalidPassword,
+    InvalidParameter,
+    CodeMismatch,
+    ExpiredCode,
+    TooManyRequests,
+    LimitExceeded,
+    TooManyFailedAttempts,
+    /// The challenge session is unknown to Cognito (expired or already used).
+    SessionExpired,
+    /// No answer in time.
+    Timeout,
+    /// Cognito could not be reached, or answered with a server fault.
+    Unavailable,
+    /// Anything else; the string is Cognito's error code, for logs.
+    Other(String),
+}
+
+impl fmt::Display for CognitoErrorKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            CognitoErrorKind::Other(code) if !code.is_empty() => f.write_str(code),
+            CognitoErrorKind::Other(_) => f.write_str("Unknown"),
+            kind => write!(f, "{kind:?}"),
+        }
+    }
+}
+
+impl CognitoErrorKind {
+    fn from_code(code: &str) -> Self {
+        match code {
+            "NotAuthorizedException" => CognitoErrorKind::NotAuthorized,
+            "UserNotFoundException" => CognitoErrorKind::UserNotFound,
+            "UserNotConfirmedException" => CognitoErrorKind::UserNotConfirmed,
+            "PasswordResetRequiredException" => CognitoErrorKind::PasswordResetRequired,
+            "UsernameExistsException" => CognitoErrorKind::UsernameExists,
+            "AliasExistsException" => CognitoErrorKind::AliasExists,
+            "InvalidPasswordException" => CognitoErrorKind::InvalidPassword,
+            "InvalidParameterException" => CognitoErrorKind::InvalidParameter,
+            "CodeMismatchException" => CognitoErrorKind::CodeMismatch,
+            "ExpiredCodeException" => CognitoErrorKind::ExpiredCode,
+            "TooManyRequestsException" | "ThrottlingException" => CognitoErrorKind::TooManyRequests,
+            "LimitExceededException" => CognitoErrorKind::LimitExceeded,
+            "TooManyFailedAttemptsException" => CognitoErrorKind::TooManyFailedAttempts,
+            "InternalErrorException" | "ServiceUnavailable" | "ServiceUnavailableException" => {
+                CognitoErrorKind::Unavailable
+            }
+            other => CognitoErrorKind::Other(other.to_owned()),
+        }
+    }
+}
+
+/// A failed Cognito call. `message` is Cognito's own reason, which never echoes submitted
+/// secrets; it is shown to the client only for errors the user can act on.
+#[derive(Debug, Clone, thiserror::Error)]
+#[error("Cognito {operation} failed: {kind}")]
+pub struct CognitoError {
+    pub operation: &'static str,
+    pub kind: CognitoErrorKind,
+    pub message: Option<String>,
+    pub request_id: Option<String>,
+}
+
+impl CognitoError {
+    pub fn new(operation: &'static str, kind: CognitoErrorKind) -> Self {
+        CognitoError {
+            operation,
+            kind,
+            message: None,
+            request_id: None,
+        }
+    }
+
+    /// Classifies any operation's `SdkError`.
+    pub fn from_sdk<E>(operation: &'static str, err: SdkError<E, HttpResponse>) -> Self
+    where
+        E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+    {
+        let request_id = err.request_id().map(str::to_owned);
+        let kind = match &err {
+            SdkError::TimeoutError(_) => CognitoErrorKind::Timeout,
+            SdkError::DispatchFailure(failure) if failure.is_timeout() => CognitoErrorKind::Timeout,
+            SdkError::DispatchFailure(_) => CognitoErrorKind::Unavailable,
+            SdkError::ResponseError(_) => CognitoErrorKind::Unavailable,
+            SdkError::ServiceError(ctx) => {
+                let status = ctx.raw().status().as_u16();
+                match err.code() {
+                    Some(code) => {
+                        let kind = CognitoErrorKind::from_code(code);
+                        // A 5xx with an unrecognised code is a fault on Cognito's side.
+                        if matches!(kind, CognitoErrorKind::Other(_)) && status >= 500 {
+                            CognitoErrorKind::Unavailable
+                        } else {
+                            kind
+                        }
+                    }
+                    None if status >= 500 => CognitoErrorKind::Unavailable,
+                    None => CognitoErrorKind::Other(String::new()),
+                }
+            }
+            _ => CognitoErrorKind::Other(String::new()),
+        };
+        if matches!(
+            kind,
+            CognitoErrorKind::Other(_) | CognitoErrorKind::Unavailable
+        ) {
+            // Full context for operators; the SDK's error display carries no request payload.
+            tracing::debug!(
+                cognito.operation = operation,
+                error = %aws_sdk_cognitoidentityprovider::error::DisplayErrorContext(&err),
+                "cognito error detail"
+            );
+        }
+        CognitoError {
+            operation,
+            message: err.message().map(str::to_owned),
+            kind,
+            request_id,
+        }
+    }
+
+    /// What the client may read.
+    pub fn public_detail(&self) -> String {
+        use CognitoErrorKind as K;
+        let passes_reason = matches!(
+            self.kind,
+            K::InvalidPassword
+                | K::InvalidParameter
+                | K::CodeMismatch
+                | K::ExpiredCode
+                | K::UsernameExists
+                | K::AliasExists
+                | K::NotAuthorized
+                | K::LimitExceeded
+                | K::TooManyFailedAttempts
+        );
+        if passes_reason && let Some(message) = self.message.as_deref().filter(|m| !m.is_empty()) {
+            return truncate(message, 300);
+        }
+        match &self.kind {
+            K::UserNotConfirmed => "The user has not confirmed the sign-up yet.".into(),
+            K::PasswordResetRequired => "The user must reset the password.".into(),
+            K::UserNotFound => "No such user.".into(),
+            K::TooManyRequests => "Too many requests; try again later.".into(),
+            K::SessionExpired => {
+                "The sign-in challenge has expired or was already answered; sign in again.".into()
+            }
+            K::Timeout => "Cognito did not answer in time.".into(),
+            K::Unavailable => "Cognito is unavailable; try again later.".into(),
+            K::Other(_) => "Cognito answered with an unexpected error.".into(),
+            kind => format!("Cognito refused the request ({kind})."),
+        }
+    }
+}
+
+fn truncate(text: &str, max_chars: usize) -> String {
+    text.chars().take(max_chars).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn maps_cognito_codes() {
+        assert_eq!(
+            CognitoErrorKind::from_code("NotAuthorizedException"),
+            CognitoErrorKind::NotAuthorized
+        );
+        assert_eq!(
+            CognitoErrorKind::from_code("ExpiredCodeException"),
+            CognitoErrorKind::ExpiredCode
+        );
+        assert_eq!(
+            CognitoErrorKind::from_code("TooManyFailedAttemptsException"),
+            CognitoErrorKind::TooManyFailedAttempts
+        );
+        assert_eq!(
+            CognitoErrorKind::from_code("Weird"),
+            CognitoErrorKind::Other("Weird".into())
+        );
+    }
+
+    #[test]
+    fn hides_reasons_of_unexpected_errors() {
+        let mut err = CognitoError::new("InitiateAuth", CognitoErrorKind::Other("X".into()));
+        err.message = Some("internal stack trace".into());
+        assert!(!err.public_detail().contains("stack"));
+    }
+}

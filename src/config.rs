@@ -1,0 +1,472 @@
+//! Settings: read from flags or environment variables, checked once at start-up.
+//!
+//! clap reads every value as text so that this module, not clap, words the errors: one line
+//! naming the variable and what is wrong with it, never echoing a secret.
+
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use clap::{Args, Parser, Subcommand};
+use secrecy::SecretString;
+
+use crate::db::Backend;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "cognito-bff",
+    version,
+    about = "A backend-for-frontend for AWS Cognito sign-up and sign-in",
+    long_about = None
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+    #[command(flatten)]
+    pub settings: Settings,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Apply migrations, then serve HTTP until SIGTERM or SIGINT.
+    Serve,
+    /// Apply database migrations and exit.
+    Migrate,
+    /// Exit 0 if the local /healthz answers 200 (a container HEALTHCHECK without curl).
+    Healthcheck,
+}
+
+/// Every setting, as a flag and an environment variable. Values are hidden from `--help` so
+/// it never prints a secret from the environment.
+#[derive(Debug, Clone, Args)]
+pub struct Settings {
+    /// Cognito user pool id, e.g. eu-west-1_AbC123xyz [required by serve]
+    #[arg(
+        long,
+        env = "COGNITO_USER_POOL_ID",
+        global = true,
+        hide_env_values = true
+    )]
+    pub cognito_user_pool_id: Option<String>,
+
+    /// App client id [required by serve]
+    #[arg(long, env = "COGNITO_CLIENT_ID", global = true, hide_env_values = true)]
+    pub cognito_client_id: Option<String>,
+
+    /// App client secret, if the client has one; SECRET_HASH is then sent on every call [default: none]
+    #[arg(
+        long,
+        env = "COGNITO_CLIENT_SECRET",
+        global = true,
+        hide_env_values = true
+    )]
+    pub cognito_client_secret: Option<String>,
+
+    /// AWS region [default: the pool id's prefix]
+    #[arg(long, env = "AWS_REGION", global = true, hide_env_values = true)]
+    pub aws_region: Option<String>,
+
+    /// Base URL of a Cognito-compatible endpoint, such as a local emulator; used for the SDK and
+    /// the JWKS [default: AWS]
+    #[arg(long, env = "COGNITO_ENDPOINT", global = true, hide_env_values = true)]
+    pub cognito_endpoint: Option<String>,
+
+    /// URL of the pool's JWKS [default: {COGNITO_ENDPOINT or AWS}/{pool}/.well-known/jwks.json]
+    #[arg(long, env = "COGNITO_JWKS_URL", global = true, hide_env_values = true)]
+    pub cognito_jwks_url: Option<String>,
+
+    /// Expected token issuer [default: https://cognito-idp.{region}.amazonaws.com/{pool}]
+    #[arg(long, env = "COGNITO_ISSUER", global = true, hide_env_values = true)]
+    pub cognito_issuer: Option<String>,
+
+    /// sqlite://… or postgres://… [default: sqlite://cognito-bff.db, created if missing]
+    #[arg(long, env = "DATABASE_URL", global = true, hide_env_values = true)]
+    pub database_url: Option<String>,
+
+    /// Maximum database connections per process
+    #[arg(
+        long,
+        env = "DATABASE_MAX_CONNECTIONS",
+        global = true,
+        hide_env_values = true,
+        default_value = "10"
+    )]
+    pub database_max_connections: String,
+
+    /// Address to bind
+    #[arg(
+        long,
+        env = "LISTEN_ADDR",
+        global = true,
+        hide_env_values = true,
+        default_value = "0.0.0.0:8080"
+    )]
+    pub listen_addr: String,
+
+    /// Mark the challenge cookie Secure with the __Host- prefix; false only for plain-http
+    /// local development
+    #[arg(
+        long,
+        env = "COOKIE_SECURE",
+        global = true,
+        hide_env_values = true,
+        default_value = "true"
+    )]
+    pub cookie_secure: String,
+
+    /// Cognito group whose members may invite users
+    #[arg(
+        long,
+        env = "ADMIN_GROUP",
+        global = true,
+        hide_env_values = true,
+        default_value = "admin"
+    )]
+    pub admin_group: String,
+
+    /// Log format: json or pretty. The level comes from RUST_LOG [default filter: info]
+    #[arg(
+        long,
+        env = "LOG_FORMAT",
+        global = true,
+        hide_env_values = true,
+        default_value = "json"
+    )]
+    pub log_format: String,
+
+    /// Seconds a sign-in challenge stays answerable; match the app client's auth session
+    /// validity
+    #[arg(
+        long,
+        env = "CHALLENGE_TTL_SECONDS",
+        global = true,
+        hide_env_values = true,
+        default_value = "180"
+    )]
+    pub challenge_ttl_seconds: String,
+
+    /// Seconds one Cognito call may take, retries included, before the client gets 504
+    #[arg(
+        long,
+        env = "COGNITO_TIMEOUT_SECONDS",
+        global = true,
+        hide_env_values = true,
+        default_value = "10"
+    )]
+    pub cognito_timeout_seconds: String,
+
+    /// Attempts per Cognito call for throttling and transient faults (1 disables retries)
+    #[arg(
+        long,
+        env = "COGNITO_MAX_ATTEMPTS",
+        global = true,
+        hide_env_values = true,
+        default_value = "3"
+    )]
+    pub cognito_max_attempts: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LogFormat {
+    Json,
+    Pretty,
+}
+
+/// The validated configuration of `serve`.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub user_pool_id: String,
+    pub client_id: String,
+    pub client_secret: Option<SecretString>,
+    pub region: String,
+    pub endpoint: Option<String>,
+    pub jwks_url: String,
+    pub issuer: String,
+    pub database: DatabaseConfig,
+    pub listen_addr: SocketAddr,
+    pub cookie_secure: bool,
+    pub admin_group: String,
+    pub challenge_ttl: Duration,
+    pub cognito_timeout: Duration,
+    pub cognito_max_attempts: u32,
+}
+
+#[derive(Debug, Clone)]
+pub struct DatabaseConfig {
+    pub url: String,
+    pub backend: Backend,
+    pub max_connections: u32,
+}
+
+/// A setting that stops start-up: the variable, and what is wrong with it.
+#[derive(Debug, thiserror::Error)]
+#[error("{variable}: {problem}")]
+pub struct ConfigError {
+    pub variable: &'static str,
+    pub problem: String,
+}
+
+fn bad(variable: &'static str, problem: impl Into<String>) -> ConfigError {
+    ConfigError {
+        variable,
+        problem: problem.into(),
+    }
+}
+
+fn required(variable: &'static str, value: &Option<String>) -> Result<String, ConfigError> {
+    match value.as_deref().map(str::trim) {
+        Some(v) if !v.is_empty() => Ok(v.to_owned()),
+        _ => Err(bad(variable, "is required but not set")),
+    }
+}
+
+fn optional(value: &Option<String>) -> Option<String> {
+    value
+        .as_deref()
+        .map(str::trim)
+        .filter(|v| !v.is_empty())
+        .map(str::to_owned)
+}
+
+fn bool_setting(variable: &'static str, value: &str) -> Result<bool, ConfigError> {
+    match value.trim().to_ascii_lowercase().as_str() {
+        "true" | "1" | "yes" => Ok(true),
+        "false" | "0" | "no" => Ok(false),
+        other => Err(bad(
+            variable,
+            format!("must be true or false, not {other:?}"),
+        )),
+    }
+}
+
+fn number<T: std::str::FromStr + PartialOrd + std::fmt::Display>(
+    variable: &'static str,
+    value: &str,
+    min: T,
+    max: T,
+) -> Result<T, ConfigError> {
+    match value.trim().parse::<T>() {
+        Ok(n) if n >= min && n <= max => Ok(n),
+        _ => Err(bad(
+            variable,
+            format!("must be a whole number from {min} to {max}, not {value:?}"),
+        )),
+    }
+}
+
+fn http_url(variable: &'static str, value: String) -> Result<String, ConfigError> {
+    match reqwest::Url::parse(&value) {
+        Ok(url) if matches!(url.scheme(), "http" | "https") && url.host().is_some() => {
+            Ok(value.trim_end_matches('/').to_owned())
+        }
+        _ => Err(bad(variable, "must be an http(s) URL")),
+    }
+}
+
+impl Settings {
+    pub fn log_format(&self) -> Result<LogFormat, ConfigError> {
+        match self.log_format.trim().to_ascii_lowercase().as_str() {
+            "json" => Ok(LogFormat::Json),
+            "pretty" => Ok(LogFormat::Pretty),
+            other => Err(bad(
+                "LOG_FORMAT",
+                format!("must be json or pretty, not {other:?}"),
+            )),
+        }
+    }
+
+    pub fn listen_addr(&self) -> Result<SocketAddr, ConfigError> {
+        self.listen_addr.trim().parse().map_err(|_| {
+            bad(
+                "LISTEN_ADDR",
+                format!(
+                    "must be an address such as 0.0.0.0:8080, not {:?}",
+                    self.listen_addr
+                ),
+            )
+        })
+    }
+
+    pub fn database(&self) -> Result<DatabaseConfig, ConfigError> {
+        let url = optional(&self.database_url).unwrap_or_else(|| "sqlite://cognito-bff.db".into());
+        // The URL may hold a password, so it is never echoed.
+        let backend = Backend::of_url(&url)
+            .ok_or_else(|| bad("DATABASE_URL", "must start with sqlite:// or postgres://"))?;
+        let max_connections = number(
+            "DATABASE_MAX_CONNECTIONS",
+            &self.database_max_connections,
+            1,
+            1000,
+        )?;
+        Ok(DatabaseConfig {
+            url,
+            backend,
+            max_connections,
+        })
+    }
+
+    /// Checks every setting `serve` needs.
+    pub fn config(&self) -> Result<Config, ConfigError> {
+        let user_pool_id = required("COGNITO_USER_POOL_ID", &self.cognito_user_pool_id)?;
+        let pool_region = pool_region(&user_pool_id).ok_or_else(|| {
+            bad(
+                "COGNITO_USER_POOL_ID",
+                format!("must look like <region>_<id>, such as eu-west-1_AbC123xyz, not {user_pool_id:?}"),
+            )
+        })?;
+        let client_id = required("COGNITO_CLIENT_ID", &self.cognito_client_id)?;
+        let region = optional(&self.aws_region).unwrap_or_else(|| pool_region.to_owned());
+        let endpoint = optional(&self.cognito_endpoint)
+            .map(|url| http_url("COGNITO_ENDPOINT", url))
+            .transpose()?;
+        let jwks_url = match optional(&self.cognito_jwks_url) {
+            Some(url) => http_url("COGNITO_JWKS_URL", url)?,
+            None => {
+                let base = endpoint
+                    .clone()
+                    .unwrap_or_else(|| format!("https://cognito-idp.{region}.amazonaws.com"));
+                format!("{base}/{user_pool_id}/.well-known/jwks.json")
+            }
+        };
+        // Emulators too write the AWS form of the issuer, so it never follows COGNITO_ENDPOINT.
+        let issuer = optional(&self.cognito_issuer).unwrap_or_else(|| {
+            format!("https://cognito-idp.{region}.amazonaws.com/{user_pool_id}")
+        });
+        Ok(Config {
+            client_secret: optional(&self.cognito_client_secret).map(SecretString::from),
+            region,
+            endpoint,
+            jwks_url,
+            issuer,
+            database: self.database()?,
+            listen_addr: self.listen_addr()?,
+            cookie_secure: bool_setting("COOKIE_SECURE", &self.cookie_secure)?,
+            admin_group: required("ADMIN_GROUP", &Some(self.admin_group.clone()))?,
+            challenge_ttl: Duration::from_secs(number(
+                "CHALLENGE_TTL_SECONDS",
+                &self.challenge_ttl_seconds,
+                30,
+                3600,
+            )?),
+            cognito_timeout: Duration::from_secs(number(
+                "COGNITO_TIMEOUT_SECONDS",
+                &self.cognito_timeout_seconds,
+                1,
+                120,
+            )?),
+            cognito_max_attempts: number(
+                "COGNITO_MAX_ATTEMPTS",
+                &self.cognito_max_attempts,
+                1,
+                10,
+            )?,
+            user_pool_id,
+            client_id,
+        })
+    }
+}
+
+/// The region prefix of a pool id. Lengths are not checked: emulators issue longer ids.
+fn pool_region(pool_id: &str) -> Option<&str> {
+    let (region, id) = pool_id.split_once('_')?;
+    let region_ok = !region.is_empty()
+        && region
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+    let id_ok = !id.is_empty() && id.bytes().all(|b| b.is_ascii_alphanumeric());
+    (region_ok && id_ok).then_some(region)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::Parser;
+
+    fn settings(args: &[&str]) -> Settings {
+        let mut argv = vec!["cognito-bff", "serve"];
+        argv.extend_from_slice(args);
+        Cli::try_parse_from(argv).expect("parses").settings
+    }
+
+    #[test]
+    fn derives_region_jwks_and_issuer_from_the_pool() {
+        let config = settings(&[
+            "--cognito-user-pool-id",
+            "eu-west-1_AbC123xyz",
+            "--cognito-client-id",
+            "client",
+        ])
+        .config()
+        .unwrap();
+        assert_eq!(config.region, "eu-west-1");
+        assert_eq!(
+            config.jwks_url,
+            "https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_AbC123xyz/.well-known/jwks.json"
+        );
+        assert_eq!(
+            config.issuer,
+            "https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_AbC123xyz"
+        );
+        assert!(config.cookie_secure);
+        assert_eq!(config.challenge_ttl, Duration::from_secs(180));
+    }
+
+    #[test]
+    fn an_endpoint_moves_the_jwks_but_not_the_issuer() {
+        let config = settings(&[
+            "--cognito-user-pool-id",
+            "us-east-1_0123456789abcdef0123456789abcdef",
+            "--cognito-client-id",
+            "client",
+            "--cognito-endpoint",
+            "http://127.0.0.1:5000/",
+        ])
+        .config()
+        .unwrap();
+        assert_eq!(
+            config.jwks_url,
+            "http://127.0.0.1:5000/us-east-1_0123456789abcdef0123456789abcdef/.well-known/jwks.json"
+        );
+        assert!(
+            config
+                .issuer
+                .starts_with("https://cognito-idp.us-east-1.amazonaws.com/")
+        );
+    }
+
+    #[test]
+    fn errors_name_the_variable() {
+        let err = settings(&[]).config().unwrap_err();
+        assert_eq!(err.variable, "COGNITO_USER_POOL_ID");
+        let err = settings(&[
+            "--cognito-user-pool-id",
+            "nonsense",
+            "--cognito-client-id",
+            "c",
+        ])
+        .config()
+        .unwrap_err();
+        assert_eq!(err.variable, "COGNITO_USER_POOL_ID");
+        let err = settings(&[
+            "--cognito-user-pool-id",
+            "eu-west-1_abc",
+            "--cognito-client-id",
+            "c",
+            "--cookie-secure",
+            "maybe",
+        ])
+        .config()
+        .unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "COOKIE_SECURE: must be true or false, not \"maybe\""
+        );
+    }
+
+    #[test]
+    fn never_echoes_the_database_url() {
+        let err = settings(&["--database-url", "mysql://user:hunter2@db/x"])
+            .database()
+            .unwrap_err();
+        assert!(!err.to_string().contains("hunter2"));
+    }
+}

@@ -1,0 +1,337 @@
+//! The one error type of the HTTP API, and its mapping to RFC 9457 problem+json.
+//!
+//! Every failure a client can see is a variant here; everything else becomes an opaque 500
+//! whose cause goes to the log only. Messages never carry passwords, codes, tokens, sessions,
+//! cookie values or the client secret: variants hold only names and Cognito's own reasons.
+
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+
+use crate::cognito::{CognitoError, CognitoErrorKind};
+use crate::request_id;
+
+/// Where the client should go next when an error is really a step of the sign-in process.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum NextStep {
+    ConfirmSignUp,
+    ResetPassword,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    #[error("{detail}")]
+    InvalidRequest {
+        detail: String,
+        field: Option<String>,
+    },
+    #[error("attribute `{attribute}`: {reason}")]
+    InvalidAttribute { attribute: String, reason: String },
+    #[error("the request body is larger than {limit} bytes")]
+    PayloadTooLarge { limit: usize },
+    #[error("the request body must be application/json")]
+    UnsupportedMediaType,
+    #[error("no such route")]
+    NotFound,
+    #[error("method not allowed on this route")]
+    MethodNotAllowed,
+
+    #[error("incorrect username or password")]
+    InvalidCredentials,
+    #[error("a bearer access token is required")]
+    MissingToken,
+    #[error("the bearer token is not valid")]
+    InvalidToken,
+    #[error("the caller is not allowed to do this")]
+    Forbidden,
+
+    #[error("the sign-in challenge has expired or was already answered; sign in again")]
+    ChallengeExpired,
+    #[error("the pending challenge is {pending}, not {given}")]
+    ChallengeMismatch { pending: String, given: String },
+    #[error("this challenge is being answered by another request")]
+    ChallengeInProgress,
+
+    #[error("{0}")]
+    Cognito(#[from] CognitoError),
+
+    #[error("the database is unavailable")]
+    DatabaseUnavailable,
+    #[error("internal error")]
+    Internal(#[source] Box<dyn std::error::Error + Send + Sync + 'static>),
+}
+
+impl ApiError {
+    pub fn invalid_field(field: impl Into<String>, detail: impl Into<String>) -> Self {
+        ApiError::InvalidRequest {
+            field: Some(field.into()),
+            detail: detail.into(),
+        }
+    }
+
+    pub fn internal(err: impl std::error::Error + Send + Sync + 'static) -> Self {
+        ApiError::Internal(Box::new(err))
+    }
+
+    /// Status, stable machine code and short title for each variant.
+    fn parts(&self) -> (StatusCode, &'static str, &'static str) {
+        use CognitoErrorKind as K;
+        match self {
+            ApiError::InvalidRequest { .. } => (
+                StatusCode::BAD_REQUEST,
+                "invalid_request",
+                "Invalid request",
+            ),
+            ApiError::InvalidAttribute { .. } => (
+                StatusCode::BAD_REQUEST,
+                "invalid_attribute",
+                "Invalid attribute",
+            ),
+            ApiError::PayloadTooLarge { .. } => (
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "payload_too_large",
+                "Payload too large",
+            ),
+            ApiError::UnsupportedMediaType => (
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "unsupported_media_type",
+                "Unsupported media type",
+            ),
+            ApiError::NotFound => (StatusCode::NOT_FOUND, "not_found", "Not found"),
+            ApiError::MethodNotAllowed => (
+                StatusCode::METHOD_NOT_ALLOWED,
+                "method_not_allowed",
+                "Method not allowed",
+            ),
+            ApiError::InvalidCredentials => (
+                StatusCode::UNAUTHORIZED,
+                "invalid_credentials",
+                "Invalid credentials",
+            ),
+            ApiError::MissingToken => (StatusCode::UNAUTHORIZED, "missing_token", "Unauthorized"),
+            ApiError::InvalidToken => (StatusCode::UNAUTHORIZED, "invalid_token", "Unauthorized"),
+            ApiError::Forbidden => (StatusCode::FORBIDDEN, "forbidden", "Forbidden"),
+            ApiError::ChallengeExpired => (
+                StatusCode::UNAUTHORIZED,
+                "challenge_expired",
+                "Challenge expired",
+            ),
+            ApiError::ChallengeMismatch { .. } => (
+                StatusCode::CONFLICT,
+                "challenge_mismatch",
+                "Challenge mismatch",
+            ),
+            ApiError::ChallengeInProgress => (
+                StatusCode::CONFLICT,
+                "challenge_in_progress",
+                "Challenge in progress",
+            ),
+            ApiError::DatabaseUnavailable => (
+                StatusCode::SERVICE_UNAVAILABLE,
+                "database_unavailable",
+                "Service unavailable",
+            ),
+            ApiError::Internal(_) => (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "internal_error",
+                "Internal server error",
+            ),
+            ApiError::Cognito(e) => match &e.kind {
+                K::NotAuthorized => (StatusCode::FORBIDDEN, "not_authorized", "Not authorized"),
+                K::UserNotFound => (StatusCode::NOT_FOUND, "user_not_found", "User not found"),
+                K::UserNotConfirmed => (
+                    StatusCode::FORBIDDEN,
+                    "user_not_confirmed",
+                    "User not confirmed",
+                ),
+                K::PasswordResetRequired => (
+                    StatusCode::FORBIDDEN,
+                    "password_reset_required",
+                    "Password reset required",
+                ),
+                K::UsernameExists => (
+                    StatusCode::CONFLICT,
+                    "username_exists",
+                    "Username already exists",
+                ),
+                K::AliasExists => (StatusCode::CONFLICT, "alias_exists", "Alias already exists"),
+                K::InvalidPassword => (
+                    StatusCode::BAD_REQUEST,
+                    "invalid_password",
+                    "Invalid password",
+                ),
+                K::InvalidParameter => (
+                    StatusCode::BAD_REQUEST,
+                    "invalid_parameter",
+                    "Invalid parameter",
+                ),
+                K::CodeMismatch => (StatusCode::BAD_REQUEST, "code_mismatch", "Code mismatch"),
+                K::ExpiredCode => (StatusCode::BAD_REQUEST, "code_expired", "Code expired"),
+                K::TooManyRequests | K::LimitExceeded | K::TooManyFailedAttempts => (
+                    StatusCode::TOO_MANY_REQUESTS,
+                    "too_many_requests",
+                    "Too many requests",
+                ),
+                K::SessionExpired => (
+                    StatusCode::UNAUTHORIZED,
+                    "challenge_expired",
+                    "Challenge expired",
+                ),
+                K::Timeout => (
+                    StatusCode::GATEWAY_TIMEOUT,
+                    "cognito_timeout",
+                    "Cognito timed out",
+                ),
+                K::Unavailable => (
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "cognito_unavailable",
+                    "Cognito unavailable",
+                ),
+                K::Other(_) => (StatusCode::BAD_GATEWAY, "cognito_error", "Cognito error"),
+            },
+        }
+    }
+
+    /// The text a client may see. Cognito's own reason is passed on where it helps the user
+    /// fix the request; for the rest a fixed sentence stands in.
+    fn detail(&self) -> String {
+        match self {
+            ApiError::Cognito(e) => e.public_detail(),
+            other => other.to_string(),
+        }
+    }
+
+    fn retry_after(&self) -> Option<u32> {
+        match self {
+            ApiError::Cognito(e) => match e.kind {
+                CognitoErrorKind::TooManyRequests => Some(5),
+                CognitoErrorKind::LimitExceeded | CognitoErrorKind::TooManyFailedAttempts => {
+                    Some(60)
+                }
+                CognitoErrorKind::Unavailable => Some(5),
+                _ => None,
+            },
+            ApiError::DatabaseUnavailable => Some(5),
+            _ => None,
+        }
+    }
+
+    fn next_step(&self) -> Option<NextStep> {
+        match self {
+            ApiError::Cognito(e) => match e.kind {
+                CognitoErrorKind::UserNotConfirmed => Some(NextStep::ConfirmSignUp),
+                CognitoErrorKind::PasswordResetRequired => Some(NextStep::ResetPassword),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+}
+
+/// The RFC 9457 body. `code` is the stable, machine-readable name clients switch on.
+#[derive(Debug, Serialize)]
+pub struct Problem {
+    #[serde(rename = "type")]
+    pub type_uri: String,
+    pub title: &'static str,
+    pub status: u16,
+    pub detail: String,
+    pub code: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub attribute: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub next_step: Option<NextStep>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub request_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cognito_request_id: Option<String>,
+}
+
+pub const PROBLEM_CONTENT_TYPE: &str = "application/problem+json";
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let (status, code, title) = self.parts();
+        match &self {
+            ApiError::Internal(cause) => {
+                tracing::error!(error = %cause, "internal error");
+            }
+            ApiError::Cognito(e) if status.is_server_error() => {
+                tracing::warn!(
+                    cognito.operation = e.operation,
+                    cognito.error = %e.kind,
+                    cognito.request_id = e.request_id.as_deref().unwrap_or(""),
+                    "cognito call failed"
+                );
+            }
+            ApiError::Cognito(e) => {
+                tracing::info!(
+                    cognito.operation = e.operation,
+                    cognito.error = %e.kind,
+                    "cognito refused the request"
+                );
+            }
+            _ => {}
+        }
+        let problem = Problem {
+            type_uri: format!("urn:cognito-bff:problem:{code}"),
+            title,
+            status: status.as_u16(),
+            detail: self.detail(),
+            code,
+            field: match &self {
+                ApiError::InvalidRequest { field, .. } => field.clone(),
+                _ => None,
+            },
+            attribute: match &self {
+                ApiError::InvalidAttribute { attribute, .. } => Some(attribute.clone()),
+                _ => None,
+            },
+            next_step: self.next_step(),
+            request_id: request_id::current(),
+            cognito_request_id: match &self {
+                ApiError::Cognito(e) if status.is_server_error() => e.request_id.clone(),
+                _ => None,
+            },
+        };
+        let mut response = (status, axum::Json(problem)).into_response();
+        let headers = response.headers_mut();
+        headers.insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static(PROBLEM_CONTENT_TYPE),
+        );
+        if let Some(seconds) = self.retry_after() {
+            headers.insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+        }
+        if status == StatusCode::UNAUTHORIZED {
+            match self {
+                ApiError::MissingToken => {
+                    headers.insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+                }
+                ApiError::InvalidToken => {
+                    headers.insert(
+                        header::WWW_AUTHENTICATE,
+                        HeaderValue::from_static("Bearer error=\"invalid_token\""),
+                    );
+                }
+                _ => {}
+            }
+        }
+        response
+    }
+}
+
+impl From<sqlx::Error> for ApiError {
+    fn from(err: sqlx::Error) -> Self {
+        match err {
+            sqlx::Error::PoolTimedOut | sqlx::Error::Io(_) | sqlx::Error::PoolClosed => {
+                tracing::warn!(error = %err, "database unavailable");
+                ApiError::DatabaseUnavailable
+            }
+            other => ApiError::internal(other),
+        }
+    }
+}

@@ -1,0 +1,55 @@
+//! Probes: `/healthz` says the process is alive, `/readyz` whether it can serve.
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use serde::Serialize;
+
+use crate::state::AppState;
+
+#[derive(Serialize)]
+pub struct Health {
+    status: &'static str,
+}
+
+pub async fn healthz() -> Json<Health> {
+    Json(Health { status: "ok" })
+}
+
+#[derive(Serialize)]
+pub struct Readiness {
+    status: &'static str,
+    checks: Checks,
+}
+
+#[derive(Serialize)]
+pub struct Checks {
+    database: &'static str,
+    jwks: &'static str,
+}
+
+pub async fn readyz(State(state): State<AppState>) -> (StatusCode, Json<Readiness>) {
+    let database = sqlx::query("SELECT 1").execute(&state.db).await.is_ok();
+    let jwks = state.verifier.keys().is_loaded();
+    let checks = Checks {
+        database: if database { "ok" } else { "unavailable" },
+        jwks: if jwks { "ok" } else { "not_loaded" },
+    };
+    if database && jwks {
+        (
+            StatusCode::OK,
+            Json(Readiness {
+                status: "ready",
+                checks,
+            }),
+        )
+    } else {
+        (
+            StatusCode::SERVICE_UNAVAILABLE,
+            Json(Readiness {
+                status: "not_ready",
+                checks,
+            }),
+        )
+    }
+}

@@ -1,0 +1,107 @@
+//! Self sign-up: register, confirm with the mailed code, resend the code.
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use secrecy::{ExposeSecret, SecretString};
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+use super::{MAX_CODE, MAX_PASSWORD, MAX_USERNAME, check_text};
+use crate::attributes;
+use crate::cognito::CodeDelivery;
+use crate::error::ApiError;
+use crate::json::ApiJson;
+use crate::state::AppState;
+
+#[derive(Deserialize)]
+pub struct SignUpRequest {
+    username: String,
+    password: SecretString,
+    #[serde(default)]
+    attributes: Map<String, Value>,
+}
+
+#[derive(Serialize)]
+pub struct SignUpResponse {
+    user_sub: String,
+    confirmed: bool,
+    next_step: &'static str,
+    code_delivery: Option<CodeDelivery>,
+}
+
+pub async fn sign_up(
+    State(state): State<AppState>,
+    ApiJson(request): ApiJson<SignUpRequest>,
+) -> Result<(StatusCode, Json<SignUpResponse>), ApiError> {
+    check_text("username", &request.username, MAX_USERNAME)?;
+    check_text("password", request.password.expose_secret(), MAX_PASSWORD)?;
+    let attributes = attributes::to_cognito(&request.attributes)?;
+    let result = state
+        .cognito
+        .sign_up(&request.username, &request.password, attributes)
+        .await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(SignUpResponse {
+            user_sub: result.user_sub,
+            confirmed: result.confirmed,
+            next_step: if result.confirmed {
+                "DONE"
+            } else {
+                "CONFIRM_SIGN_UP"
+            },
+            code_delivery: result.code_delivery,
+        }),
+    ))
+}
+
+#[derive(Deserialize)]
+pub struct ConfirmRequest {
+    username: String,
+    code: SecretString,
+}
+
+#[derive(Serialize)]
+pub struct ConfirmResponse {
+    confirmed: bool,
+    next_step: &'static str,
+}
+
+pub async fn confirm(
+    State(state): State<AppState>,
+    ApiJson(request): ApiJson<ConfirmRequest>,
+) -> Result<Json<ConfirmResponse>, ApiError> {
+    check_text("username", &request.username, MAX_USERNAME)?;
+    check_text("code", request.code.expose_secret(), MAX_CODE)?;
+    state
+        .cognito
+        .confirm_sign_up(&request.username, &request.code)
+        .await?;
+    Ok(Json(ConfirmResponse {
+        confirmed: true,
+        next_step: "DONE",
+    }))
+}
+
+#[derive(Deserialize)]
+pub struct ResendRequest {
+    username: String,
+}
+
+#[derive(Serialize)]
+pub struct ResendResponse {
+    code_delivery: Option<CodeDelivery>,
+}
+
+pub async fn resend(
+    State(state): State<AppState>,
+    ApiJson(request): ApiJson<ResendRequest>,
+) -> Result<Json<ResendResponse>, ApiError> {
+    check_text("username", &request.username, MAX_USERNAME)?;
+    let code_delivery = state
+        .cognito
+        .resend_confirmation_code(&request.username)
+        .await?;
+    Ok(Json(ResendResponse { code_delivery }))
+}

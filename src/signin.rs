@@ -1,0 +1,296 @@
+//! The sign-in loop: password login, then as many challenges as Cognito asks for, with every
+//! Cognito `Session` kept on the server behind a single-use cookie.
+
+use std::collections::HashMap;
+use std::time::Duration;
+
+use secrecy::SecretString;
+use serde_json::{Map, Value};
+
+use crate::attributes;
+use crate::challenge::{ChallengeId, ChallengeStore, Claim, IdHash, NewChallenge};
+use crate::cognito::{AuthStep, Challenge, Cognito, CognitoErrorKind, Tokens};
+use crate::error::ApiError;
+
+/// How many wrong answers one challenge tolerates before it is dropped.
+pub const MAX_ATTEMPTS: i64 = 5;
+
+/// Challenge parameters that only the server may see: SRP material and Cognito's internal id.
+const PRIVATE_PARAMETERS: &[&str] = &["SECRET_BLOCK", "SRP_B", "SALT", "USER_ID_FOR_SRP"];
+
+/// What a sign-in step gives the client.
+#[derive(Debug)]
+pub enum Outcome {
+    Authenticated(Tokens),
+    Challenge {
+        name: String,
+        parameters: Map<String, Value>,
+        id: ChallengeId,
+        max_age_seconds: i64,
+    },
+}
+
+#[derive(Clone)]
+pub struct SignIn {
+    cognito: Cognito,
+    store: ChallengeStore,
+    ttl: Duration,
+}
+
+impl SignIn {
+    pub fn new(cognito: Cognito, store: ChallengeStore, ttl: Duration) -> Self {
+        SignIn {
+            cognito,
+            store,
+            ttl,
+        }
+    }
+
+    pub async fn login(
+        &self,
+        username: &str,
+        password: &SecretString,
+    ) -> Result<Outcome, ApiError> {
+        match self
+            .cognito
+            .initiate_password_auth(username, password)
+            .await
+        {
+            Ok(step) => self.outcome(username, step).await,
+            // The same answer whether the account is missing or the password wrong, so the
+            // response can't be used to find out which accounts exist.
+            Err(e)
+                if matches!(
+                    e.kind,
+                    CognitoErrorKind::NotAuthorized | CognitoErrorKind::UserNotFound
+                ) =>
+            {
+                Err(ApiError::InvalidCredentials)
+            }
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// Answers the pending challenge named by the cookie.
+    pub async fn respond(
+        &self,
+        id: Option<ChallengeId>,
+        expected_challenge: Option<&str>,
+        responses: &Map<String, Value>,
+    ) -> Result<Outcome, ApiError> {
+        let id = id.ok_or(ApiError::ChallengeExpired)?;
+        let responses = challenge_responses(responses)?;
+        let id_hash = id.hash();
+        let pending = match self.store.claim(&id_hash).await? {
+            Claim::Claimed(pending) => pending,
+            Claim::Busy => return Err(ApiError::ChallengeInProgress),
+            Claim::Gone => return Err(ApiError::ChallengeExpired),
+        };
+        if let Some(given) = expected_challenge
+            && given != pending.challenge_name
+        {
+            self.store.release(&id_hash).await?;
+            return Err(ApiError::ChallengeMismatch {
+                pending: pending.challenge_name,
+                given: given.to_owned(),
+            });
+        }
+        let result = self
+            .cognito
+            .respond_to_challenge(
+                &pending.challenge_name,
+                &pending.username,
+                &pending.session,
+                responses,
+            )
+            .await;
+        match result {
+            Ok(step) => {
+                self.store.consume(&id_hash).await?;
+                self.outcome(&pending.username, step).await
+            }
+            Err(e) => {
+                self.settle_failure(&id_hash, &e.kind).await?;
+                Err(match e.kind {
+                    CognitoErrorKind::SessionExpired => ApiError::ChallengeExpired,
+                    _ => e.into(),
+                })
+            }
+        }
+    }
+
+    /// Decides what a failed answer does to the stored challenge.
+    async fn settle_failure(
+        &self,
+        id_hash: &IdHash,
+        kind: &CognitoErrorKind,
+    ) -> Result<(), ApiError> {
+        use CognitoErrorKind as K;
+        match kind {
+            // Cognito judged the answer wrong and lets the user try again.
+            K::InvalidPassword | K::InvalidParameter | K::CodeMismatch | K::ExpiredCode => {
+                self.store
+                    .record_failed_attempt(id_hash, MAX_ATTEMPTS)
+                    .await?;
+            }
+            // The session is dead at Cognito, or Cognito says stop.
+            K::SessionExpired
+            | K::NotAuthorized
+            | K::UserNotFound
+            | K::TooManyFailedAttempts
+            | K::PasswordResetRequired
+            | K::UserNotConfirmed => {
+                self.store.consume(id_hash).await?;
+            }
+            // Cognito never judged the answer (unreachable, slow, throttled, or an error we
+            // don't know): the user may retry with the same cookie.
+            _ => {
+                self.store.release(id_hash).await?;
+            }
+        }
+        Ok(())
+    }
+
+    async fn outcome(&self, username: &str, step: AuthStep) -> Result<Outcome, ApiError> {
+        match step {
+            AuthStep::Tokens(tokens) => Ok(Outcome::Authenticated(tokens)),
+            AuthStep::Challenge(challenge) => self.store_challenge(username, challenge).await,
+        }
+    }
+
+    async fn store_challenge(
+        &self,
+        username: &str,
+        challenge: Challenge,
+    ) -> Result<Outcome, ApiError> {
+        // Later answers must name the user as Cognito knows it, not the alias typed at login.
+        let username = challenge
+            .parameters
+            .get("USER_ID_FOR_SRP")
+            .map(String::as_str)
+            .unwrap_or(username);
+        let id = ChallengeId::generate().map_err(ApiError::internal)?;
+        let expires_at_ms = self
+            .store
+            .insert(NewChallenge {
+                id_hash: &id.hash(),
+                session: &challenge.session,
+                username,
+                challenge_name: &challenge.name,
+                ttl: self.ttl,
+            })
+            .await?;
+        let remaining_ms = expires_at_ms - crate::challenge::store::now_ms();
+        Ok(Outcome::Challenge {
+            parameters: public_parameters(&challenge.parameters),
+            name: challenge.name,
+            id,
+            max_age_seconds: remaining_ms.div_euclid(1000).max(0),
+        })
+    }
+}
+
+/// The challenge parameters a client may see. Cognito encodes some as JSON text; those are
+/// decoded, and the user's current attributes come back typed.
+fn public_parameters(parameters: &HashMap<String, String>) -> Map<String, Value> {
+    parameters
+        .iter()
+        .filter(|(name, _)| !PRIVATE_PARAMETERS.contains(&name.as_str()))
+        .map(|(name, value)| {
+            let decoded = match name.as_str() {
+                "userAttributes" => serde_json::from_str::<Map<String, Value>>(value)
+                    .map(|attrs| {
+                        Value::Object(attributes::from_cognito(
+                            attrs
+                                .iter()
+                                .filter_map(|(k, v)| v.as_str().map(|v| (k.as_str(), v))),
+                        ))
+                    })
+                    .unwrap_or_else(|_| value.clone().into()),
+                "requiredAttributes" => {
+                    serde_json::from_str::<Value>(value).unwrap_or_else(|_| value.clone().into())
+                }
+                _ => value.clone().into(),
+            };
+            (name.clone(), decoded)
+        })
+        .collect()
+}
+
+/// Turns the client's JSON answers into Cognito's string map. Attributes a challenge asks for
+/// (`userAttributes.*`) get the same typed conversion as sign-up; everything else must be text.
+fn challenge_responses(
+    responses: &Map<String, Value>,
+) -> Result<HashMap<String, String>, ApiError> {
+    responses
+        .iter()
+        .map(|(name, value)| {
+            let text = if let Some(attribute) = name.strip_prefix("userAttributes.") {
+                let mut single = Map::new();
+                single.insert(attribute.to_owned(), value.clone());
+                attributes::to_cognito(&single)?
+                    .pop()
+                    .map(|(_, v)| v)
+                    .unwrap_or_default()
+            } else {
+                match value {
+                    Value::String(s) => s.clone(),
+                    _ => {
+                        return Err(ApiError::invalid_field(
+                            format!("responses.{name}"),
+                            format!("`responses.{name}` must be a string"),
+                        ));
+                    }
+                }
+            };
+            Ok((name.clone(), text))
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn hides_srp_material_and_decodes_attribute_lists() {
+        let parameters = HashMap::from([
+            ("SECRET_BLOCK".to_owned(), "opaque".to_owned()),
+            ("SRP_B".to_owned(), "abc".to_owned()),
+            ("USER_ID_FOR_SRP".to_owned(), "internal-id".to_owned()),
+            (
+                "requiredAttributes".to_owned(),
+                r#"["userAttributes.name"]"#.to_owned(),
+            ),
+            (
+                "userAttributes".to_owned(),
+                r#"{"email":"a@example.com","email_verified":"true"}"#.to_owned(),
+            ),
+        ]);
+        let public = Value::Object(public_parameters(&parameters));
+        assert_eq!(
+            public,
+            json!({
+                "requiredAttributes": ["userAttributes.name"],
+                "userAttributes": {"email": "a@example.com", "email_verified": true}
+            })
+        );
+    }
+
+    #[test]
+    fn types_required_attributes_and_refuses_non_text_answers() {
+        let responses =
+            json!({"NEW_PASSWORD": "N3w-Passw0rd!", "userAttributes.updated_at": 1700000000});
+        let converted = challenge_responses(responses.as_object().unwrap()).unwrap();
+        assert_eq!(converted["userAttributes.updated_at"], "1700000000");
+
+        let bad = json!({"NEW_PASSWORD": 12345});
+        match challenge_responses(bad.as_object().unwrap()) {
+            Err(ApiError::InvalidRequest { field, .. }) => {
+                assert_eq!(field.as_deref(), Some("responses.NEW_PASSWORD"))
+            }
+            other => panic!("expected invalid request, got {other:?}"),
+        }
+    }
+}

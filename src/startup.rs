@@ -1,0 +1,233 @@
+//! Building and running the application: the SDK client, the database, the router and the
+//! background tasks, from a validated `Config`.
+
+use std::future::Future;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use aws_config::BehaviorVersion;
+use aws_config::retry::RetryConfig;
+use aws_config::timeout::TimeoutConfig;
+use aws_sdk_cognitoidentityprovider::config::Region;
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::http::header::{AUTHORIZATION, COOKIE, SET_COOKIE};
+use axum::http::{Request, Response};
+use tokio::net::TcpListener;
+use tower::ServiceBuilder;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::request_id::{PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::sensitive_headers::SetSensitiveHeadersLayer;
+use tower_http::trace::TraceLayer;
+use tracing::Span;
+
+use crate::auth::{Verifier, VerifierConfig};
+use crate::challenge::{ChallengeStore, CookieSettings};
+use crate::cognito::Cognito;
+use crate::config::Config;
+use crate::error::ApiError;
+use crate::json::BODY_LIMIT;
+use crate::signin::SignIn;
+use crate::state::AppState;
+use crate::{db, request_id, routes};
+
+#[derive(Debug, thiserror::Error)]
+pub enum StartupError {
+    #[error("cannot open the database: {0}")]
+    Database(#[source] sqlx::Error),
+    #[error("cannot apply migrations: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    #[error("cannot listen on {addr}: {source}")]
+    Bind {
+        addr: SocketAddr,
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+pub struct Application {
+    listener: TcpListener,
+    router: Router,
+    state: AppState,
+}
+
+const PURGE_INTERVAL: Duration = Duration::from_secs(60);
+
+impl Application {
+    /// Opens the database, applies migrations, binds the port and starts background tasks.
+    /// Bind to port 0 to get a free port; `local_addr` tells which.
+    pub async fn build(config: Config) -> Result<Self, StartupError> {
+        let pool = db::connect(&config.database.url, config.database.max_connections)
+            .await
+            .map_err(StartupError::Database)?;
+        db::migrate(&pool, config.database.backend).await?;
+
+        let cognito = Cognito::new(
+            cognito_client(&config).await,
+            config.user_pool_id.clone(),
+            config.client_id.clone(),
+            config.client_secret.clone(),
+        );
+        // The lease must outlast one Cognito call with its retries, which the SDK bounds by
+        // the operation timeout.
+        let store = ChallengeStore::new(
+            pool.clone(),
+            config.cognito_timeout + Duration::from_secs(5),
+        );
+        let verifier = Arc::new(Verifier::new(VerifierConfig {
+            jwks_url: config.jwks_url.clone(),
+            issuer: config.issuer.clone(),
+            client_ids: vec![config.client_id.clone()],
+        }));
+        let state = AppState {
+            signin: SignIn::new(cognito.clone(), store.clone(), config.challenge_ttl),
+            cookies: CookieSettings {
+                secure: config.cookie_secure,
+            },
+            config: Arc::new(config.clone()),
+            cognito,
+            verifier: verifier.clone(),
+            db: pool,
+        };
+        tokio::spawn(load_keys(verifier));
+        tokio::spawn(purge_expired(store));
+
+        let listener = TcpListener::bind(config.listen_addr)
+            .await
+            .map_err(|source| StartupError::Bind {
+                addr: config.listen_addr,
+                source,
+            })?;
+        Ok(Application {
+            listener,
+            router: app(state.clone()),
+            state,
+        })
+    }
+
+    pub fn local_addr(&self) -> SocketAddr {
+        self.listener
+            .local_addr()
+            .expect("a bound listener has an address")
+    }
+
+    pub fn state(&self) -> &AppState {
+        &self.state
+    }
+
+    /// Serves until `shutdown` resolves, then finishes in-flight requests.
+    pub async fn run_until(
+        self,
+        shutdown: impl Future<Output = ()> + Send + 'static,
+    ) -> std::io::Result<()> {
+        axum::serve(self.listener, self.router)
+            .with_graceful_shutdown(shutdown)
+            .await
+    }
+}
+
+async fn cognito_client(config: &Config) -> aws_sdk_cognitoidentityprovider::Client {
+    let mut loader = aws_config::defaults(BehaviorVersion::latest())
+        .region(Region::new(config.region.clone()))
+        .timeout_config(
+            TimeoutConfig::builder()
+                .connect_timeout(Duration::from_secs(3))
+                .operation_timeout(config.cognito_timeout)
+                .build(),
+        )
+        .retry_config(RetryConfig::standard().with_max_attempts(config.cognito_max_attempts));
+    if let Some(endpoint) = &config.endpoint {
+        loader = loader.endpoint_url(endpoint);
+    }
+    aws_sdk_cognitoidentityprovider::Client::new(&loader.load().await)
+}
+
+/// The router with every cross-cutting layer.
+pub fn app(state: AppState) -> Router {
+    let layers = ServiceBuilder::new()
+        .layer(SetSensitiveHeadersLayer::new([
+            AUTHORIZATION,
+            COOKIE,
+            SET_COOKIE,
+        ]))
+        .layer(SetRequestIdLayer::new(
+            request_id::HEADER,
+            request_id::MakeUuid,
+        ))
+        .layer(
+            TraceLayer::new_for_http()
+                .make_span_with(request_span)
+                .on_request(())
+                .on_response(log_response)
+                .on_failure(()),
+        )
+        .layer(PropagateRequestIdLayer::new(request_id::HEADER))
+        .layer(CatchPanicLayer::custom(|_panic| {
+            ApiError::Internal("a handler panicked".into()).into_response()
+        }))
+        .layer(axum::middleware::from_fn(request_id::scope))
+        .layer(DefaultBodyLimit::max(BODY_LIMIT));
+    routes::router().with_state(state).layer(layers)
+}
+
+use axum::response::IntoResponse;
+
+/// One span per request: the matched route, never the raw URI or any header.
+fn request_span<B>(request: &Request<B>) -> Span {
+    let route = request
+        .extensions()
+        .get::<axum::extract::MatchedPath>()
+        .map(|p| p.as_str().to_owned())
+        .unwrap_or_else(|| "unmatched".into());
+    let id = request
+        .headers()
+        .get(&request_id::HEADER)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    tracing::info_span!("request", request_id = %id, method = %request.method(), route = %route)
+}
+
+fn log_response<B>(response: &Response<B>, latency: Duration, _span: &Span) {
+    tracing::info!(
+        status = response.status().as_u16(),
+        latency_ms = latency.as_secs_f64() * 1000.0,
+        "request finished"
+    );
+}
+
+/// Loads the pool's keys, retrying with backoff until they arrive, then refreshes them hourly
+/// so keys removed upstream stop being trusted.
+async fn load_keys(verifier: Arc<Verifier>) {
+    let mut delay = Duration::from_millis(250);
+    loop {
+        match verifier.keys().refresh().await {
+            Ok(_) => break,
+            Err(e) => {
+                tracing::warn!(error = %e, url = verifier.keys().url(), "cannot load the JWKS yet");
+                tokio::time::sleep(delay).await;
+                delay = (delay * 2).min(Duration::from_secs(30));
+            }
+        }
+    }
+    let mut hourly = tokio::time::interval(Duration::from_secs(3600));
+    hourly.tick().await;
+    loop {
+        hourly.tick().await;
+        if let Err(e) = verifier.keys().refresh().await {
+            tracing::warn!(error = %e, "JWKS refresh failed; keeping the cached keys");
+        }
+    }
+}
+
+async fn purge_expired(store: ChallengeStore) {
+    let mut every = tokio::time::interval(PURGE_INTERVAL);
+    loop {
+        every.tick().await;
+        match store.purge_expired().await {
+            Ok(0) => {}
+            Ok(n) => tracing::debug!(purged = n, "expired challenges purged"),
+            Err(e) => tracing::warn!(error = %e, "purging expired challenges failed"),
+        }
+    }
+}

@@ -1,0 +1,53 @@
+//! Logging: JSON lines by default, one per request, on stdout.
+
+use tracing_subscriber::EnvFilter;
+use tracing_subscriber::fmt::MakeWriter;
+
+use crate::config::LogFormat;
+
+/// Internals that log request and response bodies at debug or trace are capped at info, so no
+/// filter a operator sets can make them print a password or a token.
+const CAPS: &[&str] = &[
+    "aws_smithy_runtime=info",
+    "aws_smithy_runtime_api=info",
+    "aws_smithy_http_client=info",
+    "aws_sdk_cognitoidentityprovider=info",
+    "aws_config=warn",
+    "hyper=info",
+    "hyper_util=info",
+    "h2=info",
+    "rustls=info",
+    "reqwest=info",
+    "sqlx=warn",
+];
+
+fn filter() -> EnvFilter {
+    let base = std::env::var("RUST_LOG").unwrap_or_else(|_| "info".into());
+    let mut filter = EnvFilter::try_new(&base).unwrap_or_else(|_| EnvFilter::new("info"));
+    for cap in CAPS {
+        if let Ok(directive) = cap.parse() {
+            filter = filter.add_directive(directive);
+        }
+    }
+    filter
+}
+
+/// Installs the global subscriber writing to `writer`. Returns false if one was already set.
+pub fn init<W>(format: LogFormat, writer: W) -> bool
+where
+    W: for<'w> MakeWriter<'w> + Send + Sync + 'static,
+{
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter())
+        .with_writer(writer);
+    match format {
+        LogFormat::Json => builder
+            .json()
+            .flatten_event(true)
+            .with_current_span(true)
+            .with_span_list(false)
+            .try_init()
+            .is_ok(),
+        LogFormat::Pretty => builder.pretty().try_init().is_ok(),
+    }
+}
