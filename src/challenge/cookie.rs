@@ -60,7 +60,7 @@ impl CookieSettings {
 
 fn header_value(cookie: &Cookie<'_>) -> HeaderValue {
     // Names and base64url values are always valid header text.
-    HeaderValue::from_str(&cookie.encoded().to_string()).expect("cookie is valid header text")
+    HeaderValue::from_str(&cookie.to_string()).expect("cookie is valid header text")
 }
 
 #[cfg(test)]

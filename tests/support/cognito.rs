@@ -1,0 +1,155 @@
+//! Setting up the peer with the AWS API, as an operator would: pools, clients, users, groups.
+
+use aws_sdk_cognitoidentityprovider::Client;
+use aws_sdk_cognitoidentityprovider::config::{BehaviorVersion, Credentials, Region};
+use aws_sdk_cognitoidentityprovider::types::{AttributeType, ExplicitAuthFlowsType};
+
+pub struct Pool {
+    pub idp: Client,
+    pub pool_id: String,
+    pub client_id: String,
+    pub client_secret: Option<String>,
+}
+
+pub fn admin_client(endpoint: &str) -> Client {
+    let config = aws_sdk_cognitoidentityprovider::Config::builder()
+        .behavior_version(BehaviorVersion::latest())
+        .region(Region::new("us-east-1"))
+        .endpoint_url(endpoint)
+        .credentials_provider(Credentials::new("test", "test", None, None, "tests"))
+        .build();
+    Client::from_conf(config)
+}
+
+pub const ADMIN_GROUP: &str = "admin";
+
+impl Pool {
+    /// A fresh pool with a password policy, an `admin` group, and one app client.
+    pub async fn create(endpoint: &str, with_secret: bool) -> Pool {
+        let idp = admin_client(endpoint);
+        let pool = idp
+            .create_user_pool()
+            .pool_name(format!("test-{}", uuid::Uuid::new_v4()))
+            .send()
+            .await
+            .expect("create pool");
+        let pool_id = pool.user_pool().unwrap().id().unwrap().to_owned();
+        let client = idp
+            .create_user_pool_client()
+            .user_pool_id(&pool_id)
+            .client_name("cognito-bff")
+            .generate_secret(with_secret)
+            .explicit_auth_flows(ExplicitAuthFlowsType::AllowUserPasswordAuth)
+            .explicit_auth_flows(ExplicitAuthFlowsType::AllowRefreshTokenAuth)
+            .send()
+            .await
+            .expect("create client");
+        let client = client.user_pool_client().unwrap();
+        idp.create_group()
+            .user_pool_id(&pool_id)
+            .group_name(ADMIN_GROUP)
+            .send()
+            .await
+            .expect("create group");
+        Pool {
+            client_id: client.client_id().unwrap().to_owned(),
+            client_secret: client.client_secret().map(str::to_owned),
+            idp,
+            pool_id,
+        }
+    }
+
+    /// A confirmed user with a permanent password.
+    pub async fn create_user(&self, username: &str, password: &str) {
+        self.idp
+            .admin_create_user()
+            .user_pool_id(&self.pool_id)
+            .username(username)
+            .user_attributes(attr("email", &format!("{username}@example.com")))
+            .message_action(aws_sdk_cognitoidentityprovider::types::MessageActionType::Suppress)
+            .send()
+            .await
+            .expect("create user");
+        self.idp
+            .admin_set_user_password()
+            .user_pool_id(&self.pool_id)
+            .username(username)
+            .password(password)
+            .permanent(true)
+            .send()
+            .await
+            .expect("set password");
+    }
+
+    pub async fn add_to_group(&self, username: &str, group: &str) {
+        self.idp
+            .admin_add_user_to_group()
+            .user_pool_id(&self.pool_id)
+            .username(username)
+            .group_name(group)
+            .send()
+            .await
+            .expect("add to group");
+    }
+
+    /// A user who starts with a temporary password, as after an admin invite.
+    pub async fn invite_user(&self, username: &str, temporary_password: &str) {
+        self.idp
+            .admin_create_user()
+            .user_pool_id(&self.pool_id)
+            .username(username)
+            .temporary_password(temporary_password)
+            .user_attributes(attr("email", &format!("{username}@example.com")))
+            .message_action(aws_sdk_cognitoidentityprovider::types::MessageActionType::Suppress)
+            .send()
+            .await
+            .expect("invite user");
+    }
+
+    /// Cognito's view of a user: status and attributes.
+    pub async fn admin_get_user(&self, username: &str) -> (String, Vec<(String, String)>) {
+        let user = self
+            .idp
+            .admin_get_user()
+            .user_pool_id(&self.pool_id)
+            .username(username)
+            .send()
+            .await
+            .expect("admin get user");
+        let attributes = user
+            .user_attributes()
+            .iter()
+            .map(|a| {
+                (
+                    a.name().to_owned(),
+                    a.value().unwrap_or_default().to_owned(),
+                )
+            })
+            .collect();
+        (
+            user.user_status()
+                .map(|s| s.as_str().to_owned())
+                .unwrap_or_default(),
+            attributes,
+        )
+    }
+
+    /// Whether Cognito accepts an access token (GetUser with it succeeds).
+    pub async fn accepts_access_token(&self, access_token: &str) -> Result<String, String> {
+        self.idp
+            .get_user()
+            .access_token(access_token)
+            .send()
+            .await
+            .map(|out| out.username().to_owned())
+            .map_err(|e| format!("{e:?}"))
+    }
+}
+
+pub fn attr(name: &str, value: &str) -> AttributeType {
+    AttributeType::builder()
+        .name(name)
+        .value(value)
+        .build()
+        .unwrap()
+}

@@ -1,0 +1,282 @@
+//! The test harness: a Cognito peer, a real store (SQLite, or Postgres when TEST_DATABASE_URL
+//! is set), and the service running in-process on a free port behind a typed client.
+#![allow(dead_code)]
+
+pub mod cognito;
+pub mod database;
+pub mod moto;
+pub mod proxy;
+
+use std::net::SocketAddr;
+use std::sync::Once;
+use std::time::Duration;
+
+use cognito_bff::config::Config;
+use cognito_bff::startup::Application;
+use reqwest::header::{HeaderMap, HeaderValue};
+use serde_json::Value;
+
+#[allow(unused_imports)]
+pub use cognito::Pool;
+#[allow(unused_imports)]
+pub use database::TestDatabase;
+#[allow(unused_imports)]
+pub use moto::Moto;
+#[allow(unused_imports)]
+pub use proxy::{Fault, Proxy};
+
+pub const ADMIN: &str = "root-admin";
+pub const ADMIN_PASSWORD: &str = "Admin-Passw0rd!";
+
+/// How a test wants the service set up.
+#[derive(Clone)]
+pub struct Options {
+    pub client_secret: bool,
+    pub cookie_secure: bool,
+    pub challenge_ttl: Duration,
+    pub cognito_max_attempts: u32,
+    pub cognito_timeout: Duration,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            client_secret: true,
+            cookie_secure: true,
+            challenge_ttl: Duration::from_secs(180),
+            // One attempt: a fault injected once is seen by the service, not retried away.
+            cognito_max_attempts: 1,
+            cognito_timeout: Duration::from_secs(10),
+        }
+    }
+}
+
+pub struct TestApp {
+    pub addr: SocketAddr,
+    pub http: reqwest::Client,
+    pub pool: Pool,
+    pub proxy: Proxy,
+    pub db: TestDatabase,
+    pub options: Options,
+}
+
+/// The SDK's default credential chain reads the environment; the emulator accepts any keys.
+fn test_credentials() {
+    static ONCE: Once = Once::new();
+    ONCE.call_once(|| {
+        // SAFETY: runs once, before any test in this process builds an SDK client.
+        unsafe {
+            if std::env::var_os("AWS_ACCESS_KEY_ID").is_none() {
+                std::env::set_var("AWS_ACCESS_KEY_ID", "test");
+                std::env::set_var("AWS_SECRET_ACCESS_KEY", "test");
+            }
+            std::env::set_var("AWS_EC2_METADATA_DISABLED", "true");
+        }
+    });
+}
+
+pub async fn spawn_app() -> TestApp {
+    spawn_app_with(Options::default()).await
+}
+
+pub async fn spawn_app_with(options: Options) -> TestApp {
+    spawn_app_on(Moto::shared(), options).await
+}
+
+/// The service on a pool of its own on `moto`, reached through a recording proxy.
+pub async fn spawn_app_on(moto: &Moto, options: Options) -> TestApp {
+    test_credentials();
+    let pool = Pool::create(&moto.endpoint, options.client_secret).await;
+    pool.create_user(ADMIN, ADMIN_PASSWORD).await;
+    pool.add_to_group(ADMIN, cognito::ADMIN_GROUP).await;
+    let proxy = Proxy::start(&moto.endpoint).await;
+    let db = TestDatabase::create().await;
+    let config = config_for(&pool, &proxy.endpoint, &db.url, &options);
+    let app = Application::build(config).await.expect("service starts");
+    // Load the keys now rather than polling for the background load to finish.
+    app.state()
+        .verifier
+        .keys()
+        .refresh()
+        .await
+        .expect("the pool's JWKS loads");
+    let addr = app.local_addr();
+    tokio::spawn(app.run_until(std::future::pending()));
+    let test_app = TestApp {
+        addr,
+        http: reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap(),
+        pool,
+        proxy,
+        db,
+        options,
+    };
+    test_app
+}
+
+pub fn config_for(pool: &Pool, endpoint: &str, database_url: &str, options: &Options) -> Config {
+    let settings = cognito_bff::config::Settings {
+        cognito_user_pool_id: Some(pool.pool_id.clone()),
+        cognito_client_id: Some(pool.client_id.clone()),
+        cognito_client_secret: if options.client_secret {
+            pool.client_secret.clone()
+        } else {
+            None
+        },
+        aws_region: None,
+        cognito_endpoint: Some(endpoint.to_owned()),
+        cognito_jwks_url: None,
+        cognito_issuer: None,
+        database_url: Some(database_url.to_owned()),
+        database_max_connections: "5".into(),
+        listen_addr: "127.0.0.1:0".into(),
+        cookie_secure: options.cookie_secure.to_string(),
+        admin_group: cognito::ADMIN_GROUP.into(),
+        log_format: "json".into(),
+        challenge_ttl_seconds: options.challenge_ttl.as_secs().to_string(),
+        cognito_timeout_seconds: options.cognito_timeout.as_secs().to_string(),
+        cognito_max_attempts: options.cognito_max_attempts.to_string(),
+    };
+    settings.config().expect("valid test configuration")
+}
+
+/// A response as a client sees it.
+#[derive(Debug)]
+pub struct Answer {
+    pub status: u16,
+    pub headers: HeaderMap,
+    pub body: Value,
+}
+
+impl Answer {
+    /// The problem's stable `code`.
+    pub fn code(&self) -> &str {
+        self.body["code"].as_str().unwrap_or("")
+    }
+
+    pub fn content_type(&self) -> &str {
+        self.headers
+            .get("content-type")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+    }
+
+    /// The `Set-Cookie` header for the challenge cookie, if any.
+    pub fn set_cookie(&self) -> Option<String> {
+        self.headers
+            .get_all("set-cookie")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .find(|v| v.contains("cognito-bff-challenge="))
+            .map(str::to_owned)
+    }
+
+    /// `name=value` of the challenge cookie, ready to send back.
+    pub fn cookie(&self) -> String {
+        let header = self.set_cookie().expect("a challenge cookie was set");
+        header.split(';').next().unwrap().trim().to_owned()
+    }
+
+    pub fn access_token(&self) -> String {
+        self.body["tokens"]["access_token"]
+            .as_str()
+            .expect("an access token")
+            .to_owned()
+    }
+
+    /// Asserts this is a problem+json answer with `status` and `code`.
+    #[track_caller]
+    pub fn assert_problem(&self, status: u16, code: &str) {
+        assert_eq!(
+            (self.status, self.code()),
+            (status, code),
+            "unexpected answer: {self:?}"
+        );
+        assert_eq!(self.content_type(), "application/problem+json");
+        for member in ["type", "title", "status", "detail", "code"] {
+            assert!(
+                !self.body[member].is_null(),
+                "problem lacks `{member}`: {}",
+                self.body
+            );
+        }
+    }
+}
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{}", self.addr, path)
+    }
+
+    pub async fn send(&self, request: reqwest::RequestBuilder) -> Answer {
+        let response = request.send().await.expect("the service answers");
+        let status = response.status().as_u16();
+        let headers = response.headers().clone();
+        let bytes = response.bytes().await.unwrap();
+        let body = if bytes.is_empty() {
+            Value::Null
+        } else {
+            serde_json::from_slice(&bytes)
+                .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&bytes).into_owned()))
+        };
+        Answer {
+            status,
+            headers,
+            body,
+        }
+    }
+
+    pub async fn post(&self, path: &str, body: Value) -> Answer {
+        self.send(self.http.post(self.url(path)).json(&body)).await
+    }
+
+    pub async fn post_with_cookie(&self, path: &str, cookie: &str, body: Value) -> Answer {
+        self.send(
+            self.http
+                .post(self.url(path))
+                .header("cookie", HeaderValue::from_str(cookie).unwrap())
+                .json(&body),
+        )
+        .await
+    }
+
+    pub async fn post_with_bearer(&self, path: &str, token: &str, body: Value) -> Answer {
+        self.send(
+            self.http
+                .post(self.url(path))
+                .bearer_auth(token)
+                .json(&body),
+        )
+        .await
+    }
+
+    pub async fn get(&self, path: &str) -> Answer {
+        self.send(self.http.get(self.url(path))).await
+    }
+
+    pub async fn login(&self, username: &str, password: &str) -> Answer {
+        self.post(
+            "/login",
+            serde_json::json!({"username": username, "password": password}),
+        )
+        .await
+    }
+
+    /// An access token for the bootstrapped admin.
+    pub async fn admin_token(&self) -> String {
+        let answer = self.login(ADMIN, ADMIN_PASSWORD).await;
+        assert_eq!(answer.status, 200, "admin login: {answer:?}");
+        answer.access_token()
+    }
+
+    pub async fn answer_challenge(&self, cookie: &str, responses: Value) -> Answer {
+        self.post_with_cookie(
+            "/challenge",
+            cookie,
+            serde_json::json!({"responses": responses}),
+        )
+        .await
+    }
+}

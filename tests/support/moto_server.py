@@ -1,0 +1,22 @@
+"""Runs the moto server for the tests on a free loopback port, prints the port, and exits when
+its standard input closes, so it never outlives the test process that started it.
+
+Usage: moto_server.py [PORT]   (0 or nothing: any free port)
+"""
+
+import sys
+
+from moto.server import ThreadedMotoServer
+
+
+def main() -> None:
+    port = int(sys.argv[1]) if len(sys.argv) > 1 else 0
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+    server.start()
+    print(server.get_host_and_port()[1], flush=True)
+    sys.stdin.read()
+    server.stop()
+
+
+if __name__ == "__main__":
+    main()

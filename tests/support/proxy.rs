@@ -1,0 +1,167 @@
+//! A recording proxy in front of the peer: it shows what reached Cognito (the emulator checks
+//! neither SECRET_HASH nor much else) and can make Cognito fail on cue.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::{HeaderMap, Method, StatusCode, Uri};
+use axum::response::{IntoResponse, Response};
+use serde_json::Value;
+
+/// What to answer instead of forwarding.
+#[derive(Clone, Copy, Debug)]
+pub enum Fault {
+    /// A Cognito error: HTTP status and error type, as Cognito would send them.
+    Error { status: u16, code: &'static str },
+    /// No answer at all, as from a Cognito that is too slow.
+    Hang,
+}
+
+impl Fault {
+    pub const SERVER_ERROR: Fault = Fault::Error {
+        status: 500,
+        code: "InternalErrorException",
+    };
+    pub const THROTTLED: Fault = Fault::Error {
+        status: 400,
+        code: "TooManyRequestsException",
+    };
+
+    pub fn error(status: u16, code: &'static str) -> Fault {
+        Fault::Error { status, code }
+    }
+}
+
+#[derive(Default)]
+struct Shared {
+    calls: Vec<(String, Value)>,
+    faults: HashMap<String, (Fault, usize)>,
+}
+
+#[derive(Clone)]
+struct ProxyState {
+    upstream: String,
+    http: reqwest::Client,
+    shared: Arc<Mutex<Shared>>,
+}
+
+pub struct Proxy {
+    pub endpoint: String,
+    shared: Arc<Mutex<Shared>>,
+}
+
+impl Proxy {
+    pub async fn start(upstream: &str) -> Proxy {
+        let shared = Arc::new(Mutex::new(Shared::default()));
+        let state = ProxyState {
+            upstream: upstream.to_owned(),
+            http: reqwest::Client::new(),
+            shared: shared.clone(),
+        };
+        let app = axum::Router::new().fallback(forward).with_state(state);
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let endpoint = format!("http://{}", listener.local_addr().unwrap());
+        tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+        Proxy { endpoint, shared }
+    }
+
+    /// The JSON bodies of every call of `operation` (e.g. "InitiateAuth") so far.
+    pub fn calls(&self, operation: &str) -> Vec<Value> {
+        self.shared
+            .lock()
+            .unwrap()
+            .calls
+            .iter()
+            .filter(|(op, _)| op == operation)
+            .map(|(_, body)| body.clone())
+            .collect()
+    }
+
+    /// Every Cognito operation called so far, in order.
+    pub fn operations(&self) -> Vec<String> {
+        self.shared
+            .lock()
+            .unwrap()
+            .calls
+            .iter()
+            .map(|(op, _)| op.clone())
+            .collect()
+    }
+
+    /// Answers the next `times` calls of `operation` with `fault` instead of forwarding them.
+    pub fn fail(&self, operation: &str, fault: Fault, times: usize) {
+        self.shared
+            .lock()
+            .unwrap()
+            .faults
+            .insert(operation.to_owned(), (fault, times));
+    }
+}
+
+async fn forward(
+    State(state): State<ProxyState>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let operation = headers
+        .get("x-amz-target")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|t| t.rsplit('.').next())
+        .unwrap_or("")
+        .to_owned();
+    let fault = {
+        let mut shared = state.shared.lock().unwrap();
+        if !operation.is_empty() {
+            let json = serde_json::from_slice(&body).unwrap_or(Value::Null);
+            shared.calls.push((operation.clone(), json));
+        }
+        match shared.faults.get_mut(&operation) {
+            Some((fault, times)) if *times > 0 => {
+                *times -= 1;
+                Some(*fault)
+            }
+            _ => None,
+        }
+    };
+    match fault {
+        Some(Fault::Error { status, code }) => {
+            let body = serde_json::json!({"__type": code, "message": "injected by the test proxy"});
+            return (
+                StatusCode::from_u16(status).unwrap(),
+                [("content-type", "application/x-amz-json-1.1")],
+                body.to_string(),
+            )
+                .into_response();
+        }
+        Some(Fault::Hang) => std::future::pending::<()>().await,
+        None => {}
+    }
+    let url = format!(
+        "{}{}",
+        state.upstream,
+        uri.path_and_query().map(|p| p.as_str()).unwrap_or("/")
+    );
+    let mut request = state.http.request(method, url).body(body);
+    for (name, value) in headers.iter() {
+        if name != "host" && name != "content-length" {
+            request = request.header(name, value);
+        }
+    }
+    match request.send().await {
+        Ok(upstream) => {
+            let status = upstream.status();
+            let content_type = upstream
+                .headers()
+                .get("content-type")
+                .cloned()
+                .unwrap_or_else(|| "application/json".parse().unwrap());
+            let bytes = upstream.bytes().await.unwrap_or_default();
+            (status, [("content-type", content_type)], bytes).into_response()
+        }
+        Err(_) => StatusCode::BAD_GATEWAY.into_response(),
+    }
+}
