@@ -1,0 +1,149 @@
+//! The challenge store itself, on SQLite and (with TEST_DATABASE_URL) Postgres.
+
+mod support;
+
+use std::time::Duration;
+
+use cognito_bff::challenge::{ChallengeId, ChallengeStore, Claim, NewChallenge};
+use secrecy::{ExposeSecret, SecretString};
+use support::TestDatabase;
+
+async fn store() -> (ChallengeStore, TestDatabase, sqlx::AnyPool) {
+    let db = TestDatabase::create().await;
+    let pool = cognito_bff::db::connect(&db.url, 5).await.unwrap();
+    let backend = cognito_bff::db::Backend::of_url(&db.url).unwrap();
+    cognito_bff::db::migrate(&pool, backend).await.unwrap();
+    (
+        ChallengeStore::new(pool.clone(), Duration::from_secs(30)),
+        db,
+        pool,
+    )
+}
+
+async fn insert(store: &ChallengeStore, ttl: Duration) -> ChallengeId {
+    let id = ChallengeId::generate().unwrap();
+    store
+        .insert(NewChallenge {
+            id_hash: &id.hash(),
+            session: &SecretString::from("cognito-session"),
+            username: "ana",
+            challenge_name: "NEW_PASSWORD_REQUIRED",
+            ttl,
+        })
+        .await
+        .unwrap();
+    id
+}
+
+#[tokio::test]
+async fn a_claimed_challenge_is_busy_until_released() {
+    let (store, _db, _pool) = store().await;
+    let id = insert(&store, Duration::from_secs(180)).await;
+
+    let Claim::Claimed(pending) = store.claim(&id.hash()).await.unwrap() else {
+        panic!("first claim must succeed");
+    };
+    assert_eq!(pending.session.expose_secret(), "cognito-session");
+    assert_eq!(pending.username, "ana");
+    assert!(matches!(
+        store.claim(&id.hash()).await.unwrap(),
+        Claim::Busy
+    ));
+
+    store.release(&id.hash()).await.unwrap();
+    assert!(matches!(
+        store.claim(&id.hash()).await.unwrap(),
+        Claim::Claimed(_)
+    ));
+    store.consume(&id.hash()).await.unwrap();
+    assert!(matches!(
+        store.claim(&id.hash()).await.unwrap(),
+        Claim::Gone
+    ));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn concurrent_claims_yield_exactly_one_winner() {
+    let (store, _db, _pool) = store().await;
+    let id = insert(&store, Duration::from_secs(180)).await;
+    let tasks: Vec<_> = (0..8)
+        .map(|_| {
+            let store = store.clone();
+            let hash = id.hash();
+            tokio::spawn(async move { store.claim(&hash).await.unwrap() })
+        })
+        .collect();
+    let mut claims = Vec::new();
+    for task in tasks {
+        claims.push(task.await.unwrap());
+    }
+    let winners = claims
+        .iter()
+        .filter(|c| matches!(c, Claim::Claimed(_)))
+        .count();
+    assert_eq!(winners, 1, "{claims:?}");
+}
+
+#[tokio::test]
+async fn a_lapsed_lease_lets_the_challenge_be_claimed_again() {
+    let (store, _db, pool) = store().await;
+    let id = insert(&store, Duration::from_secs(180)).await;
+    assert!(matches!(
+        store.claim(&id.hash()).await.unwrap(),
+        Claim::Claimed(_)
+    ));
+    // The holder died mid-call: its lease runs out.
+    sqlx::query("UPDATE challenges SET leased_until = 1")
+        .execute(&pool)
+        .await
+        .unwrap();
+    assert!(matches!(
+        store.claim(&id.hash()).await.unwrap(),
+        Claim::Claimed(_)
+    ));
+}
+
+#[tokio::test]
+async fn failed_attempts_are_counted_up_to_the_limit() {
+    let (store, _db, _pool) = store().await;
+    let id = insert(&store, Duration::from_secs(180)).await;
+    for attempt in 1..=3 {
+        assert!(matches!(
+            store.claim(&id.hash()).await.unwrap(),
+            Claim::Claimed(_)
+        ));
+        let usable = store.record_failed_attempt(&id.hash(), 3).await.unwrap();
+        assert_eq!(usable, attempt < 3);
+    }
+    assert!(matches!(
+        store.claim(&id.hash()).await.unwrap(),
+        Claim::Gone
+    ));
+}
+
+#[tokio::test]
+async fn expired_challenges_are_gone_and_purged() {
+    let (store, _db, pool) = store().await;
+    let live = insert(&store, Duration::from_secs(180)).await;
+    let expired = insert(&store, Duration::from_secs(180)).await;
+    sqlx::query("UPDATE challenges SET expires_at = 0 WHERE id_hash = $1")
+        .bind(expired.hash().as_str())
+        .execute(&pool)
+        .await
+        .unwrap();
+
+    assert!(matches!(
+        store.claim(&expired.hash()).await.unwrap(),
+        Claim::Gone
+    ));
+    assert_eq!(store.purge_expired().await.unwrap(), 1);
+    let (count,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM challenges")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(count, 1);
+    assert!(matches!(
+        store.claim(&live.hash()).await.unwrap(),
+        Claim::Claimed(_)
+    ));
+}
