@@ -34,7 +34,7 @@ impl Moto {
 
     /// A moto server of the test's own, on `port` (0: any free port).
     pub fn start_on(port: u16) -> Moto {
-        let script = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/support/moto_server.py");
+        let script = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("scripts/moto_server.py");
         let mut child = Command::new(python())
             .arg(script)
             .arg(port.to_string())

@@ -4,6 +4,7 @@ its standard input closes, so it never outlives the test process that started it
 Usage: moto_server.py [PORT]   (0 or nothing: any free port)
 """
 
+import logging
 import sys
 
 from moto.server import ThreadedMotoServer
@@ -11,6 +12,8 @@ from moto.server import ThreadedMotoServer
 
 def main() -> None:
     port = int(sys.argv[1]) if len(sys.argv) > 1 else 0
+    # One access-log line per call drowns the service's own logs.
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
     server.start()
     print(server.get_host_and_port()[1], flush=True)

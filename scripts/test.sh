@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Runs every test: unit tests, and integration tests against a local Cognito emulator that the
+# tests start themselves. The store-backed tests run on SQLite, and again on Postgres when
+# TEST_DATABASE_URL is set (e.g. postgres://postgres@127.0.0.1:5432/test).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+./scripts/emulator-venv.sh
+
+echo "== tests on SQLite"
+env -u TEST_DATABASE_URL cargo test --locked
+
+if [ -n "${TEST_DATABASE_URL:-}" ]; then
+    echo "== tests on Postgres"
+    cargo test --locked
+fi
