@@ -2,7 +2,9 @@
 
 use aws_sdk_cognitoidentityprovider::Client;
 use aws_sdk_cognitoidentityprovider::config::{BehaviorVersion, Credentials, Region};
-use aws_sdk_cognitoidentityprovider::types::{AttributeType, ExplicitAuthFlowsType};
+use aws_sdk_cognitoidentityprovider::types::{
+    AttributeType, ExplicitAuthFlowsType, VerifiedAttributeType,
+};
 
 pub struct Pool {
     pub idp: Client,
@@ -30,6 +32,7 @@ impl Pool {
         let pool = idp
             .create_user_pool()
             .pool_name(format!("test-{}", uuid::Uuid::new_v4()))
+            .auto_verified_attributes(VerifiedAttributeType::Email)
             .send()
             .await
             .expect("create pool");

@@ -142,6 +142,19 @@ pub fn config_for(pool: &Pool, endpoint: &str, database_url: &str, options: &Opt
     settings.config().expect("valid test configuration")
 }
 
+/// SECRET_HASH computed here from its definition, independently of the service's code.
+pub fn secret_hash(pool: &Pool, username: &str) -> String {
+    use base64::Engine;
+    use hmac::{Hmac, Mac};
+    let secret = pool
+        .client_secret
+        .as_ref()
+        .expect("the client has a secret");
+    let mut mac = Hmac::<sha2::Sha256>::new_from_slice(secret.as_bytes()).unwrap();
+    mac.update(format!("{username}{}", pool.client_id).as_bytes());
+    base64::engine::general_purpose::STANDARD.encode(mac.finalize().into_bytes())
+}
+
 /// A response as a client sees it.
 #[derive(Debug)]
 pub struct Answer {

@@ -11,12 +11,14 @@ use axum::response::{IntoResponse, Response};
 use serde_json::Value;
 
 /// What to answer instead of forwarding.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Debug)]
 pub enum Fault {
     /// A Cognito error: HTTP status and error type, as Cognito would send them.
     Error { status: u16, code: &'static str },
     /// No answer at all, as from a Cognito that is too slow.
     Hang,
+    /// A canned success, for the few calls the emulator does not implement.
+    Reply(serde_json::Value),
 }
 
 impl Fault {
@@ -122,7 +124,7 @@ async fn forward(
         match shared.faults.get_mut(&operation) {
             Some((fault, times)) if *times > 0 => {
                 *times -= 1;
-                Some(*fault)
+                Some(fault.clone())
             }
             _ => None,
         }
@@ -138,6 +140,14 @@ async fn forward(
                 .into_response();
         }
         Some(Fault::Hang) => std::future::pending::<()>().await,
+        Some(Fault::Reply(body)) => {
+            return (
+                StatusCode::OK,
+                [("content-type", "application/x-amz-json-1.1")],
+                body.to_string(),
+            )
+                .into_response();
+        }
         None => {}
     }
     let url = format!(
