@@ -163,10 +163,10 @@ pub fn app(state: AppState) -> Router {
                 .on_failure(()),
         )
         .layer(PropagateRequestIdLayer::new(request_id::HEADER))
+        .layer(axum::middleware::from_fn(request_id::scope))
         .layer(CatchPanicLayer::custom(|_panic| {
             ApiError::Internal("a handler panicked".into()).into_response()
         }))
-        .layer(axum::middleware::from_fn(request_id::scope))
         .layer(DefaultBodyLimit::max(BODY_LIMIT));
     routes::router().with_state(state).layer(layers)
 }

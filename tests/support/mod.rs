@@ -102,7 +102,7 @@ pub async fn spawn_app_on(moto: &Moto, options: Options) -> TestApp {
         .expect("the pool's JWKS loads");
     let addr = app.local_addr();
     tokio::spawn(app.run_until(std::future::pending()));
-    let test_app = TestApp {
+    TestApp {
         addr,
         http: reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
@@ -112,8 +112,7 @@ pub async fn spawn_app_on(moto: &Moto, options: Options) -> TestApp {
         proxy,
         db,
         options,
-    };
-    test_app
+    }
 }
 
 pub fn config_for(pool: &Pool, endpoint: &str, database_url: &str, options: &Options) -> Config {
