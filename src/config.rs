@@ -78,6 +78,45 @@ pub struct Settings {
     #[arg(long, env = "COGNITO_ISSUER", global = true, hide_env_values = true)]
     pub cognito_issuer: Option<String>,
 
+    /// More app client ids whose tokens are accepted, comma-separated [default: none]
+    #[arg(
+        long,
+        env = "ALLOWED_CLIENT_IDS",
+        global = true,
+        hide_env_values = true
+    )]
+    pub allowed_client_ids: Option<String>,
+
+    /// Seconds of clock skew allowed on token exp and nbf
+    #[arg(
+        long,
+        env = "JWT_LEEWAY_SECONDS",
+        global = true,
+        hide_env_values = true,
+        default_value = "0"
+    )]
+    pub jwt_leeway_seconds: String,
+
+    /// Seconds between scheduled JWKS refreshes, so keys removed upstream stop being trusted
+    #[arg(
+        long,
+        env = "JWKS_REFRESH_SECONDS",
+        global = true,
+        hide_env_values = true,
+        default_value = "3600"
+    )]
+    pub jwks_refresh_seconds: String,
+
+    /// Verified tokens remembered to skip repeated RSA checks (0 turns the cache off)
+    #[arg(
+        long,
+        env = "TOKEN_CACHE_CAPACITY",
+        global = true,
+        hide_env_values = true,
+        default_value = "10000"
+    )]
+    pub token_cache_capacity: String,
+
     /// sqlite://… or postgres://… [default: sqlite://cognito-bff.db, created if missing]
     #[arg(long, env = "DATABASE_URL", global = true, hide_env_values = true)]
     pub database_url: Option<String>,
@@ -181,6 +220,11 @@ pub struct Config {
     pub endpoint: Option<String>,
     pub jwks_url: String,
     pub issuer: String,
+    /// `client_id` first, then ALLOWED_CLIENT_IDS.
+    pub accepted_client_ids: Vec<String>,
+    pub jwt_leeway: Duration,
+    pub jwks_refresh: Duration,
+    pub token_cache_capacity: u64,
     pub database: DatabaseConfig,
     pub listen_addr: SocketAddr,
     pub cookie_secure: bool,
@@ -331,7 +375,36 @@ impl Settings {
         let issuer = optional(&self.cognito_issuer).unwrap_or_else(|| {
             format!("https://cognito-idp.{region}.amazonaws.com/{user_pool_id}")
         });
+        let mut accepted_client_ids = vec![client_id.clone()];
+        for id in optional(&self.allowed_client_ids)
+            .iter()
+            .flat_map(|ids| ids.split(','))
+        {
+            let id = id.trim();
+            if !id.is_empty() && !accepted_client_ids.iter().any(|known| known == id) {
+                accepted_client_ids.push(id.to_owned());
+            }
+        }
         Ok(Config {
+            accepted_client_ids,
+            jwt_leeway: Duration::from_secs(number(
+                "JWT_LEEWAY_SECONDS",
+                &self.jwt_leeway_seconds,
+                0,
+                300,
+            )?),
+            jwks_refresh: Duration::from_secs(number(
+                "JWKS_REFRESH_SECONDS",
+                &self.jwks_refresh_seconds,
+                60,
+                86_400,
+            )?),
+            token_cache_capacity: number(
+                "TOKEN_CACHE_CAPACITY",
+                &self.token_cache_capacity,
+                0,
+                10_000_000,
+            )?,
             client_secret: optional(&self.cognito_client_secret).map(SecretString::from),
             region,
             endpoint,
@@ -407,6 +480,7 @@ mod tests {
             "https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_AbC123xyz"
         );
         assert!(config.cookie_secure);
+        assert_eq!(config.accepted_client_ids, vec!["client".to_owned()]);
         assert_eq!(config.challenge_ttl, Duration::from_secs(180));
     }
 
@@ -431,6 +505,21 @@ mod tests {
                 .issuer
                 .starts_with("https://cognito-idp.us-east-1.amazonaws.com/")
         );
+    }
+
+    #[test]
+    fn more_clients_can_be_accepted() {
+        let config = settings(&[
+            "--cognito-user-pool-id",
+            "eu-west-1_abc",
+            "--cognito-client-id",
+            "web",
+            "--allowed-client-ids",
+            " mobile, ,service,web",
+        ])
+        .config()
+        .unwrap();
+        assert_eq!(config.accepted_client_ids, ["web", "mobile", "service"]);
     }
 
     #[test]

@@ -6,18 +6,10 @@
 
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use serde::Serialize;
 
+use crate::auth::AuthRejection;
 use crate::cognito::{CognitoError, CognitoErrorKind};
-use crate::request_id;
-
-/// Where the client should go next when an error is really a step of the sign-in process.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub enum NextStep {
-    ConfirmSignUp,
-    ResetPassword,
-}
+use crate::problem::Problem;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {
@@ -39,10 +31,8 @@ pub enum ApiError {
 
     #[error("incorrect username or password")]
     InvalidCredentials,
-    #[error("a bearer access token is required")]
-    MissingToken,
-    #[error("the bearer token is not valid")]
-    InvalidToken,
+    #[error(transparent)]
+    Auth(#[from] AuthRejection),
     #[error("the caller is not allowed to do this")]
     Forbidden,
 
@@ -109,8 +99,7 @@ impl ApiError {
                 "invalid_credentials",
                 "Invalid credentials",
             ),
-            ApiError::MissingToken => (StatusCode::UNAUTHORIZED, "missing_token", "Unauthorized"),
-            ApiError::InvalidToken => (StatusCode::UNAUTHORIZED, "invalid_token", "Unauthorized"),
+            ApiError::Auth(rejection) => rejection.parts(),
             ApiError::Forbidden => (StatusCode::FORBIDDEN, "forbidden", "Forbidden"),
             ApiError::ChallengeExpired => (
                 StatusCode::UNAUTHORIZED,
@@ -217,40 +206,18 @@ impl ApiError {
         }
     }
 
-    fn next_step(&self) -> Option<NextStep> {
+    /// Where the client should go next when an error is really a step of signing in.
+    fn next_step(&self) -> Option<&'static str> {
         match self {
             ApiError::Cognito(e) => match e.kind {
-                CognitoErrorKind::UserNotConfirmed => Some(NextStep::ConfirmSignUp),
-                CognitoErrorKind::PasswordResetRequired => Some(NextStep::ResetPassword),
+                CognitoErrorKind::UserNotConfirmed => Some("CONFIRM_SIGN_UP"),
+                CognitoErrorKind::PasswordResetRequired => Some("RESET_PASSWORD"),
                 _ => None,
             },
             _ => None,
         }
     }
 }
-
-/// The RFC 9457 body. `code` is the stable, machine-readable name clients switch on.
-#[derive(Debug, Serialize)]
-pub struct Problem {
-    #[serde(rename = "type")]
-    pub type_uri: String,
-    pub title: &'static str,
-    pub status: u16,
-    pub detail: String,
-    pub code: &'static str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub field: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub attribute: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub next_step: Option<NextStep>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub request_id: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub cognito_request_id: Option<String>,
-}
-
-pub const PROBLEM_CONTENT_TYPE: &str = "application/problem+json";
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
@@ -276,49 +243,26 @@ impl IntoResponse for ApiError {
             }
             _ => {}
         }
-        let problem = Problem {
-            type_uri: format!("urn:cognito-bff:problem:{code}"),
-            title,
-            status: status.as_u16(),
-            detail: self.detail(),
-            code,
-            field: match &self {
-                ApiError::InvalidRequest { field, .. } => field.clone(),
-                _ => None,
-            },
-            attribute: match &self {
-                ApiError::InvalidAttribute { attribute, .. } => Some(attribute.clone()),
-                _ => None,
-            },
-            next_step: self.next_step(),
-            request_id: request_id::current(),
-            cognito_request_id: match &self {
-                ApiError::Cognito(e) if status.is_server_error() => e.request_id.clone(),
-                _ => None,
-            },
-        };
-        let mut response = (status, axum::Json(problem)).into_response();
-        let headers = response.headers_mut();
-        headers.insert(
-            header::CONTENT_TYPE,
-            HeaderValue::from_static(PROBLEM_CONTENT_TYPE),
-        );
-        if let Some(seconds) = self.retry_after() {
-            headers.insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+        if let ApiError::Auth(rejection) = self {
+            return rejection.into_response();
         }
-        if status == StatusCode::UNAUTHORIZED {
-            match self {
-                ApiError::MissingToken => {
-                    headers.insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
-                }
-                ApiError::InvalidToken => {
-                    headers.insert(
-                        header::WWW_AUTHENTICATE,
-                        HeaderValue::from_static("Bearer error=\"invalid_token\""),
-                    );
-                }
-                _ => {}
+        let mut problem = Problem::new(status, code, title, self.detail());
+        problem.next_step = self.next_step();
+        match &self {
+            ApiError::InvalidRequest { field, .. } => problem.field = field.clone(),
+            ApiError::InvalidAttribute { attribute, .. } => {
+                problem.attribute = Some(attribute.clone())
             }
+            ApiError::Cognito(e) if status.is_server_error() => {
+                problem.cognito_request_id = e.request_id.clone()
+            }
+            _ => {}
+        }
+        let mut response = problem.into_response();
+        if let Some(seconds) = self.retry_after() {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
         }
         response
     }

@@ -78,7 +78,9 @@ impl Application {
         let verifier = Arc::new(Verifier::new(VerifierConfig {
             jwks_url: config.jwks_url.clone(),
             issuer: config.issuer.clone(),
-            client_ids: vec![config.client_id.clone()],
+            client_ids: config.accepted_client_ids.clone(),
+            leeway: config.jwt_leeway,
+            cache_capacity: config.token_cache_capacity,
         }));
         let state = AppState {
             signin: SignIn::new(cognito.clone(), store.clone(), config.challenge_ttl),
@@ -90,7 +92,7 @@ impl Application {
             verifier: verifier.clone(),
             db: pool,
         };
-        tokio::spawn(load_keys(verifier));
+        tokio::spawn(load_keys(verifier, config.jwks_refresh));
         tokio::spawn(purge_expired(store));
 
         let listener = TcpListener::bind(config.listen_addr)
@@ -196,9 +198,9 @@ fn log_response<B>(response: &Response<B>, latency: Duration, _span: &Span) {
     );
 }
 
-/// Loads the pool's keys, retrying with backoff until they arrive, then refreshes them hourly
-/// so keys removed upstream stop being trusted.
-async fn load_keys(verifier: Arc<Verifier>) {
+/// Loads the pool's keys, retrying with backoff until they arrive, then refreshes them on a
+/// schedule so keys removed upstream stop being trusted.
+async fn load_keys(verifier: Arc<Verifier>, every: Duration) {
     let mut delay = Duration::from_millis(250);
     loop {
         match verifier.keys().refresh().await {
@@ -210,10 +212,10 @@ async fn load_keys(verifier: Arc<Verifier>) {
             }
         }
     }
-    let mut hourly = tokio::time::interval(Duration::from_secs(3600));
-    hourly.tick().await;
+    let mut schedule = tokio::time::interval(every);
+    schedule.tick().await;
     loop {
-        hourly.tick().await;
+        schedule.tick().await;
         if let Err(e) = verifier.keys().refresh().await {
             tracing::warn!(error = %e, "JWKS refresh failed; keeping the cached keys");
         }

@@ -3,19 +3,21 @@
 use std::sync::Arc;
 
 use axum::extract::{FromRef, FromRequestParts};
+use axum::http::HeaderMap;
 use axum::http::header::AUTHORIZATION;
 use axum::http::request::Parts;
 
+use super::rejection::AuthRejection;
 use super::verifier::{AccessClaims, Verifier};
-use crate::error::ApiError;
 
 /// The verified claims of the request's bearer access token.
 #[derive(Debug, Clone)]
 pub struct AuthUser(pub AccessClaims);
 
-/// The token from `Authorization: Bearer <token>`; the scheme is case-insensitive.
-pub fn bearer_token(parts: &Parts) -> Option<&str> {
-    let value = parts.headers.get(AUTHORIZATION)?.to_str().ok()?;
+/// The token from `Authorization: Bearer <token>`. The scheme is required and matched
+/// case-insensitively.
+pub fn bearer_token(headers: &HeaderMap) -> Option<&str> {
+    let value = headers.get(AUTHORIZATION)?.to_str().ok()?;
     let (scheme, token) = value.split_once(' ')?;
     scheme
         .eq_ignore_ascii_case("bearer")
@@ -28,15 +30,19 @@ where
     Arc<Verifier>: FromRef<S>,
     S: Send + Sync,
 {
-    type Rejection = ApiError;
+    type Rejection = AuthRejection;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
-        let token = bearer_token(parts).ok_or(ApiError::MissingToken)?;
+        // Already verified by `RequireAccessTokenLayer`.
+        if let Some(claims) = parts.extensions.get::<AccessClaims>() {
+            return Ok(AuthUser(claims.clone()));
+        }
+        let token = bearer_token(&parts.headers).ok_or(AuthRejection::MissingToken)?;
         let verifier = Arc::<Verifier>::from_ref(state);
         let claims = verifier
             .verify_access(token)
             .await
-            .map_err(|_| ApiError::InvalidToken)?;
+            .map_err(|_| AuthRejection::InvalidToken)?;
         Ok(AuthUser(claims))
     }
 }

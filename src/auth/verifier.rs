@@ -1,24 +1,50 @@
-//! Access-token checks. Every check is explicit, and the algorithm is pinned to RS256 by us,
-//! never taken from the token.
+//! Token checks. Every check is explicit, and the algorithm is pinned to RS256 here, never
+//! taken from the token.
 
 use std::collections::HashSet;
+use std::sync::Arc;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use jsonwebtoken::{Algorithm, Validation};
 use serde::Deserialize;
+use serde::de::DeserializeOwned;
+use sha2::{Digest, Sha256};
 
 use super::jwks::KeySet;
 
 /// Cognito's tokens are around 1 KiB; anything this large is not one.
-const MAX_TOKEN_LEN: usize = 8 * 1024;
+pub const MAX_TOKEN_LEN: usize = 8 * 1024;
 
+/// Where the verifier finds keys and what it accepts.
+#[derive(Debug, Clone)]
 pub struct VerifierConfig {
     pub jwks_url: String,
     /// Exactly the `iss` Cognito writes: `https://cognito-idp.{region}.amazonaws.com/{pool}`.
     pub issuer: String,
-    /// App clients whose access tokens are accepted.
+    /// App clients whose tokens are accepted: `client_id` of access tokens, `aud` of ID tokens.
     pub client_ids: Vec<String>,
+    /// Clock skew allowed on `exp` and `nbf`.
+    pub leeway: Duration,
+    /// How many verified tokens to remember, so a repeated token skips the RSA check.
+    /// 0 turns the cache off.
+    pub cache_capacity: u64,
+}
+
+impl VerifierConfig {
+    /// The settings for a pool on AWS: its JWKS and issuer follow from the pool id.
+    pub fn for_pool(user_pool_id: &str, client_ids: Vec<String>) -> Self {
+        let region = user_pool_id.split('_').next().unwrap_or_default();
+        let issuer = format!("https://cognito-idp.{region}.amazonaws.com/{user_pool_id}");
+        VerifierConfig {
+            jwks_url: format!("{issuer}/.well-known/jwks.json"),
+            issuer,
+            client_ids,
+            leeway: Duration::ZERO,
+            cache_capacity: 10_000,
+        }
+    }
 }
 
 /// Why a token was refused. Logged at debug; clients only ever see `invalid_token`.
@@ -50,9 +76,12 @@ pub enum TokenError {
     TokenUse,
     #[error("wrong client")]
     Client,
+    #[error("revoked")]
+    Revoked,
 }
 
 impl TokenError {
+    /// A stable name for logs and metrics.
     pub fn code(&self) -> &'static str {
         match self {
             TokenError::TooLarge => "token_too_large",
@@ -68,6 +97,7 @@ impl TokenError {
             TokenError::Issuer => "token_issuer",
             TokenError::TokenUse => "token_use",
             TokenError::Client => "token_client",
+            TokenError::Revoked => "token_revoked",
         }
     }
 }
@@ -76,6 +106,7 @@ impl TokenError {
 #[derive(Debug, Clone, Deserialize)]
 pub struct AccessClaims {
     pub sub: String,
+    /// Cognito's internal username (for pools that sign in by email, the same as `sub`).
     #[serde(default)]
     pub username: Option<String>,
     #[serde(rename = "cognito:groups", default)]
@@ -85,10 +116,40 @@ pub struct AccessClaims {
     pub client_id: String,
     pub token_use: String,
     pub exp: i64,
+    /// Typed so that a string `nbf` fails to parse instead of being skipped.
+    #[serde(default)]
+    pub nbf: Option<i64>,
+    #[serde(default)]
+    pub jti: Option<String>,
+    /// The id of the sign-in this token descends from; shared with its refresh token.
+    #[serde(default)]
+    pub origin_jti: Option<String>,
+}
+
+/// The verified claims of a Cognito ID token.
+#[derive(Debug, Clone, Deserialize)]
+pub struct IdClaims {
+    pub sub: String,
+    pub aud: String,
+    pub token_use: String,
+    pub exp: i64,
+    #[serde(default)]
+    pub nbf: Option<i64>,
+    #[serde(rename = "cognito:username", default)]
+    pub username: Option<String>,
+    #[serde(rename = "cognito:groups", default)]
+    pub groups: Vec<String>,
+    #[serde(default)]
+    pub email: Option<String>,
     #[serde(default)]
     pub jti: Option<String>,
     #[serde(default)]
     pub origin_jti: Option<String>,
+}
+
+/// A source of revoked token ids, consulted on every verification (cached or not).
+pub trait Revocations: Send + Sync + 'static {
+    fn is_revoked(&self, jti: Option<&str>, origin_jti: Option<&str>) -> bool;
 }
 
 #[derive(Deserialize)]
@@ -98,10 +159,38 @@ struct RawHeader {
     crit: Option<serde_json::Value>,
 }
 
+type CacheKey = [u8; 32];
+
+/// Lets a cached token live no longer than its `exp`.
+struct UntilExp;
+
+impl moka::Expiry<CacheKey, Arc<AccessClaims>> for UntilExp {
+    fn expire_after_create(
+        &self,
+        _key: &CacheKey,
+        claims: &Arc<AccessClaims>,
+        _created_at: std::time::Instant,
+    ) -> Option<Duration> {
+        let remaining = claims.exp.saturating_sub(now_seconds()).max(0);
+        Some(Duration::from_secs(remaining as u64))
+    }
+}
+
+fn now_seconds() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or_default()
+}
+
+/// Verifies Cognito access and ID tokens against a pool's JWKS.
 pub struct Verifier {
     keys: KeySet,
     validation: Validation,
+    leeway: i64,
     client_ids: HashSet<String>,
+    revocations: Option<Arc<dyn Revocations>>,
+    cache: Option<moka::sync::Cache<CacheKey, Arc<AccessClaims>>>,
 }
 
 impl Verifier {
@@ -109,15 +198,30 @@ impl Verifier {
         let mut validation = Validation::new(Algorithm::RS256);
         validation.set_issuer(&[config.issuer]);
         validation.set_required_spec_claims(&["exp", "iss", "sub"]);
-        validation.leeway = 0;
+        validation.leeway = config.leeway.as_secs();
         validation.validate_nbf = true;
-        // Cognito access tokens carry `client_id` instead of `aud`; that is checked below.
+        // Cognito access tokens carry `client_id` instead of `aud`; both are checked below.
         validation.validate_aud = false;
+        let cache = (config.cache_capacity > 0).then(|| {
+            moka::sync::Cache::builder()
+                .max_capacity(config.cache_capacity)
+                .expire_after(UntilExp)
+                .build()
+        });
         Verifier {
             keys: KeySet::new(config.jwks_url),
             validation,
+            leeway: config.leeway.as_secs() as i64,
             client_ids: config.client_ids.into_iter().collect(),
+            revocations: None,
+            cache,
         }
+    }
+
+    /// Refuses tokens whose `jti` or `origin_jti` the given source reports as revoked.
+    pub fn with_revocations(mut self, revocations: Arc<dyn Revocations>) -> Self {
+        self.revocations = Some(revocations);
+        self
     }
 
     pub fn keys(&self) -> &KeySet {
@@ -128,12 +232,74 @@ impl Verifier {
     pub async fn verify_access(&self, token: &str) -> Result<AccessClaims, TokenError> {
         let result = self.verify_access_inner(token).await;
         if let Err(e) = &result {
-            tracing::debug!(reason = e.code(), "token refused");
+            tracing::debug!(reason = e.code(), "access token refused");
         }
         result
     }
 
+    /// Verifies a Cognito ID token: `token_use=id` and `aud` among the accepted clients.
+    pub async fn verify_id(&self, token: &str) -> Result<IdClaims, TokenError> {
+        let result = async {
+            let claims: IdClaims = self.decode(token).await?;
+            if claims.token_use != "id" {
+                return Err(TokenError::TokenUse);
+            }
+            if !self.client_ids.contains(&claims.aud) {
+                return Err(TokenError::Client);
+            }
+            self.check_revoked(claims.jti.as_deref(), claims.origin_jti.as_deref())?;
+            Ok(claims)
+        }
+        .await;
+        if let Err(e) = &result {
+            tracing::debug!(reason = e.code(), "ID token refused");
+        }
+        result
+    }
+
+    /// Forgets a cached verification, e.g. after the token was revoked.
+    pub fn forget(&self, token: &str) {
+        if let Some(cache) = &self.cache {
+            cache.invalidate(&cache_key(token));
+        }
+    }
+
     async fn verify_access_inner(&self, token: &str) -> Result<AccessClaims, TokenError> {
+        if token.len() > MAX_TOKEN_LEN {
+            return Err(TokenError::TooLarge);
+        }
+        let key = cache_key(token);
+        if let Some(claims) = self.cache.as_ref().and_then(|c| c.get(&key)) {
+            // The cache drops entries at `exp`; the leeway-free check guards the last second.
+            if claims.exp + self.leeway < now_seconds() {
+                return Err(TokenError::Expired);
+            }
+            self.check_revoked(claims.jti.as_deref(), claims.origin_jti.as_deref())?;
+            return Ok((*claims).clone());
+        }
+        let claims: AccessClaims = self.decode(token).await?;
+        if claims.token_use != "access" {
+            return Err(TokenError::TokenUse);
+        }
+        if !self.client_ids.contains(&claims.client_id) {
+            return Err(TokenError::Client);
+        }
+        self.check_revoked(claims.jti.as_deref(), claims.origin_jti.as_deref())?;
+        if let Some(cache) = &self.cache {
+            cache.insert(key, Arc::new(claims.clone()));
+        }
+        Ok(claims)
+    }
+
+    fn check_revoked(&self, jti: Option<&str>, origin_jti: Option<&str>) -> Result<(), TokenError> {
+        match &self.revocations {
+            Some(r) if r.is_revoked(jti, origin_jti) => Err(TokenError::Revoked),
+            _ => Ok(()),
+        }
+    }
+
+    /// The checks common to every token: shape, header, key, signature, time and issuer.
+    async fn decode<T: DeserializeOwned>(&self, token: &str) -> Result<T, TokenError> {
         if token.len() > MAX_TOKEN_LEN {
             return Err(TokenError::TooLarge);
         }
@@ -151,6 +317,7 @@ impl Verifier {
             .ok()
             .and_then(|bytes| serde_json::from_slice(&bytes).ok())
             .ok_or(TokenError::Malformed)?;
+        // `jku`, `x5u` and `jwk` are never read: keys come only from the configured JWKS.
         if header.alg.as_deref() != Some("RS256") {
             return Err(TokenError::Algorithm);
         }
@@ -159,17 +326,14 @@ impl Verifier {
         }
         let kid = header.kid.ok_or(TokenError::MissingKid)?;
         let key = self.keys.get(&kid).await.ok_or(TokenError::UnknownKid)?;
-        let data = jsonwebtoken::decode::<AccessClaims>(token, &key, &self.validation)
-            .map_err(|e| classify(e.kind()))?;
-        let claims = data.claims;
-        if claims.token_use != "access" {
-            return Err(TokenError::TokenUse);
-        }
-        if !self.client_ids.contains(&claims.client_id) {
-            return Err(TokenError::Client);
-        }
-        Ok(claims)
+        jsonwebtoken::decode::<T>(token, &key, &self.validation)
+            .map(|data| data.claims)
+            .map_err(|e| classify(e.kind()))
     }
+}
+
+fn cache_key(token: &str) -> CacheKey {
+    Sha256::digest(token.as_bytes()).into()
 }
 
 fn classify(kind: &jsonwebtoken::errors::ErrorKind) -> TokenError {
