@@ -52,7 +52,8 @@ pub struct Settings {
     #[arg(long, env = "COGNITO_CLIENT_ID", global = true, hide_env_values = true)]
     pub cognito_client_id: Option<String>,
 
-    /// App client secret, if the client has one; SECRET_HASH is then sent on every call [default: none]
+    /// App client secret, if the client has one; SECRET_HASH is then sent on every call. Prefer
+    /// the environment variable: flags show in process lists [default: none]
     #[arg(
         long,
         env = "COGNITO_CLIENT_SECRET",

@@ -12,6 +12,10 @@ const CAPS: &[&str] = &[
     "aws_smithy_runtime_api=info",
     "aws_smithy_http_client=info",
     "aws_sdk_cognitoidentityprovider=info",
+    // Logs each signed request, with its body when LOG_SIGNABLE_BODY is set.
+    "aws_sigv4=info",
+    "aws_runtime=info",
+    "aws_smithy_types=info",
     "aws_config=warn",
     "hyper=info",
     "hyper_util=info",

@@ -1,0 +1,517 @@
+//! Secrets never reach the logs: the real binary, logging everything it can (RUST_LOG=trace),
+//! is driven through every flow that carries a password, a code, a token, a Cognito session
+//! or the challenge cookie, and then none of them may appear in anything it wrote.
+
+mod support;
+
+use std::path::Path;
+use std::process::Stdio;
+use std::time::Duration;
+
+use reqwest::header::HeaderMap;
+use serde_json::{Value, json};
+use support::{ADMIN, ADMIN_PASSWORD, Moto, Pool, Proxy};
+use tokio::io::{AsyncBufReadExt, AsyncReadExt, BufReader};
+use tokio::process::{Child, Command};
+use tokio::sync::mpsc;
+
+const BIN: &str = env!("CARGO_BIN_EXE_cognito-bff");
+
+/// How long the server may take to log "listening".
+const START_DEADLINE: Duration = Duration::from_secs(60);
+/// How long it may take to exit after SIGTERM.
+const STOP_DEADLINE: Duration = Duration::from_secs(30);
+
+const TEMPORARY_PASSWORD: &str = "Temp-Invite-Passw0rd!";
+/// Fails the pool's policy (no upper case, no digit).
+const WEAK_NEW_PASSWORD: &str = "weak-new-password-no-caps";
+const NEW_PASSWORD: &str = "N3w-Invitee-Passw0rd!";
+const SIGNUP_PASSWORD: &str = "S1gnup-Own-Passw0rd!";
+const WRONG_PASSWORD: &str = "Wr0ng-Guessed-Passw0rd!";
+/// Eight digits rather than Cognito's six: the JSON timestamps carry six-digit fractions of a
+/// second, and a six-digit code would now and then turn up in one by chance.
+const CONFIRMATION_CODE: &str = "48213579";
+
+/// A free port: bound, then released for the server to take.
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// The server as a child process, with its output read continuously so it never blocks on a
+/// full pipe.
+struct Server {
+    child: Child,
+    stdout: mpsc::UnboundedReceiver<String>,
+    stderr: tokio::task::JoinHandle<String>,
+    /// Every stdout line read so far.
+    lines: Vec<String>,
+}
+
+impl Server {
+    fn spawn(dir: &Path, env: &[(&str, String)]) -> Server {
+        let mut command = Command::new(BIN);
+        command.env_clear().current_dir(dir).arg("serve");
+        if let Some(path) = std::env::var_os("PATH") {
+            command.env("PATH", path);
+        }
+        for (name, value) in env {
+            command.env(name, value);
+        }
+        let mut child = command
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .kill_on_drop(true)
+            .spawn()
+            .expect("serve starts");
+        let stdout = child.stdout.take().unwrap();
+        let mut stderr = child.stderr.take().unwrap();
+        let (send, receive) = mpsc::unbounded_channel();
+        tokio::spawn(async move {
+            let mut lines = BufReader::new(stdout).lines();
+            while let Ok(Some(line)) = lines.next_line().await {
+                if send.send(line).is_err() {
+                    break;
+                }
+            }
+        });
+        let stderr = tokio::spawn(async move {
+            let mut bytes = Vec::new();
+            let _ = stderr.read_to_end(&mut bytes).await;
+            String::from_utf8_lossy(&bytes).into_owned()
+        });
+        Server {
+            child,
+            stdout: receive,
+            stderr,
+            lines: Vec::new(),
+        }
+    }
+
+    /// Reads stdout until the JSON line whose message is "listening".
+    async fn wait_until_listening(&mut self) {
+        let found = tokio::time::timeout(START_DEADLINE, async {
+            while let Some(line) = self.stdout.recv().await {
+                let listening =
+                    serde_json::from_str::<Value>(&line).is_ok_and(|v| v["message"] == "listening");
+                self.lines.push(line);
+                if listening {
+                    return true;
+                }
+            }
+            false
+        })
+        .await;
+        if found != Ok(true) {
+            let _ = self.child.start_kill();
+            let stderr = (&mut self.stderr).await.unwrap_or_default();
+            panic!(
+                "serve did not log \"listening\" ({}); stdout: {:#?}\nstderr: {stderr}",
+                if found.is_err() {
+                    "timed out"
+                } else {
+                    "stdout closed"
+                },
+                self.lines
+            );
+        }
+    }
+
+    /// Sends SIGTERM, waits for the exit, and returns the status with all of stdout (as lines)
+    /// and stderr.
+    async fn terminate(mut self) -> (std::process::ExitStatus, Vec<String>, String) {
+        let pid = self.child.id().expect("serve is still running");
+        let kill = std::process::Command::new("kill")
+            .args(["-TERM", &pid.to_string()])
+            .status()
+            .expect("kill runs");
+        assert!(kill.success(), "kill -TERM {pid} failed");
+        let status = tokio::time::timeout(STOP_DEADLINE, async {
+            // stdout closes when the process exits.
+            while let Some(line) = self.stdout.recv().await {
+                self.lines.push(line);
+            }
+            self.child.wait().await.expect("wait for serve")
+        })
+        .await
+        .unwrap_or_else(|_| panic!("serve did not exit within {STOP_DEADLINE:?} of SIGTERM"));
+        let stderr = self.stderr.await.expect("stderr is read");
+        (status, self.lines, stderr)
+    }
+}
+
+struct Answer {
+    status: u16,
+    headers: HeaderMap,
+    body: Value,
+}
+
+impl Answer {
+    /// The value of the challenge cookie the answer set.
+    fn challenge_cookie(&self) -> String {
+        let header = self
+            .headers
+            .get_all("set-cookie")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .find(|v| v.starts_with("cognito-bff-challenge="))
+            .expect("a challenge cookie was set");
+        let pair = header.split(';').next().unwrap();
+        pair.split_once('=').unwrap().1.to_owned()
+    }
+
+    fn token(&self, name: &str) -> String {
+        self.body["tokens"][name]
+            .as_str()
+            .unwrap_or_else(|| panic!("no {name} in {}", self.body))
+            .to_owned()
+    }
+}
+
+struct Client {
+    base: String,
+    http: reqwest::Client,
+}
+
+impl Client {
+    async fn post(&self, path: &str, headers: &[(&str, &str)], body: Value) -> Answer {
+        let mut request = self.http.post(format!("{}{path}", self.base)).json(&body);
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        let response = request.send().await.expect("the service answers");
+        let status = response.status().as_u16();
+        let headers = response.headers().clone();
+        let bytes = response.bytes().await.unwrap();
+        let body = serde_json::from_slice(&bytes)
+            .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&bytes).into_owned()));
+        Answer {
+            status,
+            headers,
+            body,
+        }
+    }
+
+    async fn login(&self, username: &str, password: &str) -> Answer {
+        self.post(
+            "/login",
+            &[],
+            json!({"username": username, "password": password}),
+        )
+        .await
+    }
+}
+
+/// A fresh pool with an admin, a recording proxy in front of the shared moto, and the server
+/// started against them in an empty directory, logging at trace level as JSON.
+struct Setup {
+    proxy: Proxy,
+    client_secret: String,
+    server: Server,
+    client: Client,
+    /// Holds the server's working directory (and its database) until the test ends.
+    _dir: tempfile::TempDir,
+}
+
+async fn start(extra_env: &[(&str, &str)]) -> Setup {
+    let moto = Moto::shared();
+    let proxy = Proxy::start(&moto.endpoint).await;
+    let pool = Pool::create(&moto.endpoint, true).await;
+    pool.create_user(ADMIN, ADMIN_PASSWORD).await;
+    pool.add_to_group(ADMIN, support::cognito::ADMIN_GROUP)
+        .await;
+    let client_secret = pool.client_secret.clone().expect("the client has a secret");
+
+    let dir = tempfile::TempDir::new().unwrap();
+    let port = free_port();
+    let mut env = vec![
+        ("RUST_LOG", "trace".to_owned()),
+        ("LOG_FORMAT", "json".to_owned()),
+        ("COOKIE_SECURE", "false".to_owned()),
+        ("LISTEN_ADDR", format!("127.0.0.1:{port}")),
+        ("AWS_ACCESS_KEY_ID", "test".to_owned()),
+        ("AWS_SECRET_ACCESS_KEY", "test".to_owned()),
+        ("AWS_EC2_METADATA_DISABLED", "true".to_owned()),
+        ("COGNITO_ENDPOINT", proxy.endpoint.clone()),
+        ("COGNITO_USER_POOL_ID", pool.pool_id.clone()),
+        ("COGNITO_CLIENT_ID", pool.client_id.clone()),
+        ("COGNITO_CLIENT_SECRET", client_secret.clone()),
+    ];
+    env.extend(extra_env.iter().map(|(n, v)| (*n, (*v).to_owned())));
+    let mut server = Server::spawn(dir.path(), &env);
+    server.wait_until_listening().await;
+    assert!(
+        dir.path().join("cognito-bff.db").is_file(),
+        "serve did not create its SQLite database in the empty directory"
+    );
+    let client = Client {
+        base: format!("http://127.0.0.1:{port}"),
+        http: reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap(),
+    };
+    Setup {
+        proxy,
+        client_secret,
+        server,
+        client,
+        _dir: dir,
+    }
+}
+
+/// Stops the server with SIGTERM, asserts a clean exit, and returns all of stdout (as lines)
+/// and stderr.
+async fn stop(server: Server) -> (Vec<String>, String) {
+    let (status, lines, stderr) = server.terminate().await;
+    assert!(
+        status.success(),
+        "serve exited with {status:?} after SIGTERM; stderr: {stderr}"
+    );
+    (lines, stderr)
+}
+
+/// `bytes` as Rust's `Debug` prints a byte slice, e.g. `[104, 105]` for "hi": how a body
+/// logged as raw bytes would show a secret.
+fn debug_bytes(secret: &str) -> String {
+    let list: Vec<String> = secret.bytes().map(|b| b.to_string()).collect();
+    list.join(", ")
+}
+
+/// Asserts that no secret appears in `output`, as text or as a logged byte slice.
+#[track_caller]
+fn assert_no_leaks(output: &str, secrets: &[(&str, String)]) {
+    let mut leaks = Vec::new();
+    for (what, secret) in secrets {
+        assert!(!secret.is_empty(), "the {what} is empty");
+        for (form, needle) in [("", secret.clone()), (" as bytes", debug_bytes(secret))] {
+            if let Some(line) = output.lines().find(|line| line.contains(&needle)) {
+                leaks.push(format!("the {what}{form} appears in: {line}"));
+            }
+        }
+    }
+    assert!(
+        leaks.is_empty(),
+        "secrets reached the logs:\n{}",
+        leaks.join("\n")
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn no_secret_reaches_the_logs_even_at_trace_level() {
+    let Setup {
+        proxy,
+        client_secret,
+        server,
+        client,
+        _dir,
+    } = start(&[]).await;
+    // Everything secret that passes through the service.
+    let mut secrets: Vec<(&str, String)> = vec![
+        ("client secret", client_secret),
+        ("admin password", ADMIN_PASSWORD.to_owned()),
+        ("temporary password", TEMPORARY_PASSWORD.to_owned()),
+        ("rejected new password", WEAK_NEW_PASSWORD.to_owned()),
+        ("new password", NEW_PASSWORD.to_owned()),
+        ("sign-up password", SIGNUP_PASSWORD.to_owned()),
+        ("wrong password", WRONG_PASSWORD.to_owned()),
+        ("confirmation code", CONFIRMATION_CODE.to_owned()),
+    ];
+
+    // The admin signs in.
+    let admin = client.login(ADMIN, ADMIN_PASSWORD).await;
+    assert_eq!(admin.status, 200, "admin login: {}", admin.body);
+    let login_request_id = admin
+        .headers
+        .get("x-request-id")
+        .and_then(|v| v.to_str().ok())
+        .expect("the login answer carries x-request-id")
+        .to_owned();
+    let admin_token = admin.token("access_token");
+    for name in ["access_token", "id_token", "refresh_token"] {
+        secrets.push(("admin token", admin.token(name)));
+    }
+
+    // The admin invites a user with a temporary password.
+    let invited = client
+        .post(
+            "/admin/users",
+            &[("authorization", &format!("Bearer {admin_token}"))],
+            json!({
+                "username": "invitee",
+                "attributes": {"email": "invitee@example.com"},
+                "temporary_password": TEMPORARY_PASSWORD,
+                "suppress_message": true
+            }),
+        )
+        .await;
+    assert_eq!(invited.status, 201, "invite: {}", invited.body);
+
+    // The invitee signs in with it and is challenged.
+    let challenged = client.login("invitee", TEMPORARY_PASSWORD).await;
+    assert_eq!(
+        challenged.status, 200,
+        "challenge login: {}",
+        challenged.body
+    );
+    assert_eq!(challenged.body["challenge"], "NEW_PASSWORD_REQUIRED");
+    let cookie = challenged.challenge_cookie();
+    assert!(!cookie.is_empty());
+    secrets.push(("challenge cookie", cookie.clone()));
+    let cookie_header = format!("cognito-bff-challenge={cookie}");
+
+    // A new password the policy refuses, then one it accepts.
+    let refused = client
+        .post(
+            "/challenge",
+            &[("cookie", &cookie_header)],
+            json!({"responses": {"NEW_PASSWORD": WEAK_NEW_PASSWORD}}),
+        )
+        .await;
+    assert_eq!(
+        (refused.status, refused.body["code"].as_str()),
+        (400, Some("invalid_password")),
+        "weak new password: {}",
+        refused.body
+    );
+    let authenticated = client
+        .post(
+            "/challenge",
+            &[("cookie", &cookie_header)],
+            json!({"responses": {"NEW_PASSWORD": NEW_PASSWORD}}),
+        )
+        .await;
+    assert_eq!(
+        authenticated.status, 200,
+        "new password: {}",
+        authenticated.body
+    );
+    assert_eq!(authenticated.body["status"], "authenticated");
+    for name in ["access_token", "id_token", "refresh_token"] {
+        secrets.push(("invitee token", authenticated.token(name)));
+    }
+
+    // Self sign-up and confirmation.
+    let signed_up = client
+        .post(
+            "/signup",
+            &[],
+            json!({
+                "username": "selfserve",
+                "password": SIGNUP_PASSWORD,
+                "attributes": {"email": "selfserve@example.com"}
+            }),
+        )
+        .await;
+    assert_eq!(signed_up.status, 201, "sign-up: {}", signed_up.body);
+    let confirmed = client
+        .post(
+            "/signup/confirm",
+            &[],
+            json!({"username": "selfserve", "code": CONFIRMATION_CODE}),
+        )
+        .await;
+    assert_eq!(confirmed.status, 200, "confirm: {}", confirmed.body);
+
+    // A wrong password, and a bearer token that is not one.
+    let wrong = client.login("selfserve", WRONG_PASSWORD).await;
+    assert_eq!(
+        (wrong.status, wrong.body["code"].as_str()),
+        (401, Some("invalid_credentials")),
+        "wrong password: {}",
+        wrong.body
+    );
+    let forged = client
+        .post(
+            "/admin/users",
+            &[("authorization", "Bearer not.a.token")],
+            json!({"username": "nobody", "attributes": {"email": "nobody@example.com"}}),
+        )
+        .await;
+    assert_eq!(forged.status, 401, "bad bearer: {}", forged.body);
+
+    // The Cognito Session the server kept and sent, never shown to the client.
+    let responds = proxy.calls("RespondToAuthChallenge");
+    assert_eq!(responds.len(), 2, "both answers reached Cognito");
+    for call in &responds {
+        let session = call["Session"].as_str().expect("a Session was sent");
+        assert!(!session.is_empty());
+        secrets.push(("Cognito session", session.to_owned()));
+    }
+
+    drop(client);
+    let (lines, stderr) = stop(server).await;
+
+    // Logging worked: the test would otherwise pass with logging silently off.
+    assert!(!lines.is_empty(), "serve wrote nothing to stdout");
+    let events: Vec<Value> = lines
+        .iter()
+        .map(|line| {
+            serde_json::from_str(line)
+                .unwrap_or_else(|e| panic!("stdout line is not JSON ({e}): {line:?}"))
+        })
+        .collect();
+    let login_finished = events.iter().any(|event| {
+        event["message"] == "request finished"
+            && event["span"]["route"] == "/login"
+            && event["span"]["request_id"] == login_request_id.as_str()
+    });
+    assert!(
+        login_finished,
+        "no \"request finished\" line for /login with request_id {login_request_id}"
+    );
+
+    // And it kept every secret out.
+    assert_no_leaks(&format!("{}\n{stderr}", lines.join("\n")), &secrets);
+}
+
+/// The SDK's signer logs each request it signs at trace level, and prints the body too when
+/// the environment has LOG_SIGNABLE_BODY=true. The body of AdminCreateUser holds the
+/// temporary password; the logging caps must keep it out whatever the environment says.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_sdk_body_logging_switch_cannot_leak_a_temporary_password() {
+    let Setup {
+        client_secret,
+        server,
+        client,
+        _dir,
+        ..
+    } = start(&[("LOG_SIGNABLE_BODY", "true")]).await;
+
+    let admin = client.login(ADMIN, ADMIN_PASSWORD).await;
+    assert_eq!(admin.status, 200, "admin login: {}", admin.body);
+    let admin_token = admin.token("access_token");
+    let invited = client
+        .post(
+            "/admin/users",
+            &[("authorization", &format!("Bearer {admin_token}"))],
+            json!({
+                "username": "invitee",
+                "attributes": {"email": "invitee@example.com"},
+                "temporary_password": TEMPORARY_PASSWORD,
+                "suppress_message": true
+            }),
+        )
+        .await;
+    assert_eq!(invited.status, 201, "invite: {}", invited.body);
+
+    drop(client);
+    let (lines, stderr) = stop(server).await;
+    assert!(
+        lines.iter().any(|l| l.contains("\"request finished\"")),
+        "serve logged no request"
+    );
+    assert_no_leaks(
+        &format!("{}\n{stderr}", lines.join("\n")),
+        &[
+            ("client secret", client_secret),
+            ("admin password", ADMIN_PASSWORD.to_owned()),
+            ("temporary password", TEMPORARY_PASSWORD.to_owned()),
+            ("admin access token", admin_token),
+        ],
+    );
+}
