@@ -237,6 +237,52 @@ impl Cognito {
         })
     }
 
+    /// The signed-in user's attributes, by access token.
+    pub async fn get_user(
+        &self,
+        access_token: &str,
+    ) -> Result<Vec<(String, String)>, CognitoError> {
+        let out = self
+            .client
+            .get_user()
+            .access_token(access_token)
+            .send()
+            .await
+            .map_err(|e| CognitoError::from_sdk("GetUser", e))?;
+        Ok(out
+            .user_attributes()
+            .iter()
+            .map(|a| {
+                (
+                    a.name().to_owned(),
+                    a.value().unwrap_or_default().to_owned(),
+                )
+            })
+            .collect())
+    }
+
+    /// Changes the signed-in user's attributes; returns where verification codes went (a
+    /// changed email or phone number must be verified again).
+    pub async fn update_user_attributes(
+        &self,
+        access_token: &str,
+        attributes: Vec<(String, String)>,
+    ) -> Result<Vec<CodeDelivery>, CognitoError> {
+        let out = self
+            .client
+            .update_user_attributes()
+            .access_token(access_token)
+            .set_user_attributes(Some(to_attribute_types(attributes)))
+            .send()
+            .await
+            .map_err(|e| CognitoError::from_sdk("UpdateUserAttributes", e))?;
+        Ok(out
+            .code_delivery_details_list()
+            .iter()
+            .map(CodeDelivery::from)
+            .collect())
+    }
+
     /// Password sign-in (`USER_PASSWORD_AUTH`).
     pub async fn initiate_password_auth(
         &self,

@@ -4,12 +4,14 @@ mod admin;
 mod challenge;
 mod health;
 mod login;
+mod me;
 mod signup;
+mod verify;
 
 use axum::Router;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
+use axum::routing::{any, get, post};
 use serde::Serialize;
 
 use crate::challenge::CookieSettings;
@@ -26,6 +28,9 @@ pub fn router() -> Router<AppState> {
         .route("/login", post(login::login))
         .route("/challenge", post(challenge::respond))
         .route("/admin/users", post(admin::create_user))
+        .route("/verify", any(verify::verify))
+        .route("/verify/{*path}", any(verify::verify))
+        .route("/me", get(me::get).patch(me::update))
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .fallback(|| async { ApiError::NotFound })
