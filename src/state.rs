@@ -2,13 +2,13 @@
 
 use std::sync::Arc;
 
-use axum::extract::FromRef;
 use sqlx::AnyPool;
 
 use crate::auth::Verifier;
 use crate::challenge::CookieSettings;
 use crate::cognito::Cognito;
 use crate::config::Config;
+use crate::revocation::RevocationList;
 use crate::signin::SignIn;
 
 #[derive(Clone)]
@@ -17,12 +17,7 @@ pub struct AppState {
     pub cognito: Cognito,
     pub signin: SignIn,
     pub verifier: Arc<Verifier>,
+    pub revocations: Arc<RevocationList>,
     pub cookies: CookieSettings,
     pub db: AnyPool,
-}
-
-impl FromRef<AppState> for Arc<Verifier> {
-    fn from_ref(state: &AppState) -> Self {
-        state.verifier.clone()
-    }
 }

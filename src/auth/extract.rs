@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use axum::extract::{FromRef, FromRequestParts};
+use axum::extract::FromRequestParts;
 use axum::http::HeaderMap;
 use axum::http::header::AUTHORIZATION;
 use axum::http::request::Parts;
@@ -11,6 +11,9 @@ use super::rejection::AuthRejection;
 use super::verifier::{AccessClaims, Verifier};
 
 /// The verified claims of the request's bearer access token.
+///
+/// Works behind `RequireAccessTokenLayer` (which has verified the token already), or with the
+/// verifier provided as `axum::Extension(Arc<Verifier>)`, whatever the router's state.
 #[derive(Debug, Clone)]
 pub struct AuthUser(pub AccessClaims);
 
@@ -27,18 +30,21 @@ pub fn bearer_token(headers: &HeaderMap) -> Option<&str> {
 
 impl<S> FromRequestParts<S> for AuthUser
 where
-    Arc<Verifier>: FromRef<S>,
     S: Send + Sync,
 {
     type Rejection = AuthRejection;
 
-    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
         // Already verified by `RequireAccessTokenLayer`.
         if let Some(claims) = parts.extensions.get::<AccessClaims>() {
             return Ok(AuthUser(claims.clone()));
         }
+        let verifier = parts
+            .extensions
+            .get::<Arc<Verifier>>()
+            .cloned()
+            .ok_or(AuthRejection::NoVerifier)?;
         let token = bearer_token(&parts.headers).ok_or(AuthRejection::MissingToken)?;
-        let verifier = Arc::<Verifier>::from_ref(state);
         let claims = verifier
             .verify_access(token)
             .await

@@ -39,8 +39,10 @@ pub struct KeySet {
     url: String,
     http: reqwest::Client,
     keys: RwLock<Arc<HashMap<String, Arc<DecodingKey>>>>,
-    /// Serialises fetches, so concurrent misses share one, and remembers when the last ran.
-    last_fetch: tokio::sync::Mutex<Option<Instant>>,
+    /// Serialises fetches, so concurrent misses share one, and remembers when the last fetch
+    /// for an unknown `kid` ran. Scheduled refreshes don't count: a key rotated in right after
+    /// one must still be picked up by the first token that uses it.
+    last_miss_fetch: tokio::sync::Mutex<Option<Instant>>,
 }
 
 impl KeySet {
@@ -54,7 +56,7 @@ impl KeySet {
             url,
             http,
             keys: RwLock::new(Arc::new(HashMap::new())),
-            last_fetch: tokio::sync::Mutex::new(None),
+            last_miss_fetch: tokio::sync::Mutex::new(None),
         }
     }
 
@@ -80,15 +82,15 @@ impl KeySet {
         if let Some(key) = self.cached(kid) {
             return Some(key);
         }
-        let mut last_fetch = self.last_fetch.lock().await;
+        let mut last_miss_fetch = self.last_miss_fetch.lock().await;
         // Another request may have fetched while this one waited.
         if let Some(key) = self.cached(kid) {
             return Some(key);
         }
-        if last_fetch.is_some_and(|at| at.elapsed() < MIN_REFETCH_INTERVAL) {
+        if last_miss_fetch.is_some_and(|at| at.elapsed() < MIN_REFETCH_INTERVAL) {
             return None;
         }
-        *last_fetch = Some(Instant::now());
+        *last_miss_fetch = Some(Instant::now());
         if let Err(e) = self.fetch_and_store().await {
             tracing::warn!(error = %e, "JWKS refetch failed");
         }
@@ -97,8 +99,7 @@ impl KeySet {
 
     /// Fetches the JWKS now and replaces the cached keys; on failure the old keys stay.
     pub async fn refresh(&self) -> Result<usize, JwksError> {
-        let mut last_fetch = self.last_fetch.lock().await;
-        *last_fetch = Some(Instant::now());
+        let _one_fetch_at_a_time = self.last_miss_fetch.lock().await;
         self.fetch_and_store().await
     }
 

@@ -17,6 +17,9 @@
 //!     }))
 //!     .layer(RequireAccessTokenLayer::new(verifier));
 //! ```
+//!
+//! Without the layer, add the verifier as `axum::Extension(verifier)` and `AuthUser` verifies
+//! the token itself; routes without `AuthUser` then stay public. See `examples/`.
 
 pub mod extract;
 pub mod jwks;
@@ -28,4 +31,6 @@ pub use extract::{AuthUser, bearer_token};
 pub use jwks::KeySet;
 pub use layer::RequireAccessTokenLayer;
 pub use rejection::AuthRejection;
-pub use verifier::{AccessClaims, IdClaims, Revocations, TokenError, Verifier, VerifierConfig};
+pub use verifier::{
+    AccessClaims, IdClaims, Revocations, TokenError, TokenIdentity, Verifier, VerifierConfig,
+};

@@ -12,6 +12,10 @@ pub enum AuthRejection {
     MissingToken,
     #[error("the bearer token is not valid")]
     InvalidToken,
+    /// A route asked for `AuthUser` without the layer or the verifier extension: a wiring
+    /// mistake, answered as an opaque 500.
+    #[error("internal error")]
+    NoVerifier,
 }
 
 impl AuthRejection {
@@ -23,6 +27,11 @@ impl AuthRejection {
             AuthRejection::InvalidToken => {
                 (StatusCode::UNAUTHORIZED, "invalid_token", "Unauthorized")
             }
+            AuthRejection::NoVerifier => (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "internal_error",
+                "Internal server error",
+            ),
         }
     }
 }
@@ -35,6 +44,12 @@ impl IntoResponse for AuthRejection {
         let challenge = match self {
             AuthRejection::MissingToken => "Bearer",
             AuthRejection::InvalidToken => "Bearer error=\"invalid_token\"",
+            AuthRejection::NoVerifier => {
+                tracing::error!(
+                    "AuthUser used without RequireAccessTokenLayer or a verifier extension"
+                );
+                return response;
+            }
         };
         response.headers_mut().insert(
             header::WWW_AUTHENTICATE,

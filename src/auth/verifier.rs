@@ -120,10 +120,23 @@ pub struct AccessClaims {
     #[serde(default)]
     pub nbf: Option<i64>,
     #[serde(default)]
+    pub iat: Option<i64>,
+    #[serde(default)]
     pub jti: Option<String>,
     /// The id of the sign-in this token descends from; shared with its refresh token.
     #[serde(default)]
     pub origin_jti: Option<String>,
+}
+
+impl AccessClaims {
+    pub fn identity(&self) -> TokenIdentity<'_> {
+        TokenIdentity {
+            sub: &self.sub,
+            jti: self.jti.as_deref(),
+            origin_jti: self.origin_jti.as_deref(),
+            issued_at: self.iat,
+        }
+    }
 }
 
 /// The verified claims of a Cognito ID token.
@@ -142,14 +155,38 @@ pub struct IdClaims {
     #[serde(default)]
     pub email: Option<String>,
     #[serde(default)]
+    pub iat: Option<i64>,
+    #[serde(default)]
     pub jti: Option<String>,
     #[serde(default)]
     pub origin_jti: Option<String>,
 }
 
-/// A source of revoked token ids, consulted on every verification (cached or not).
+impl IdClaims {
+    pub fn identity(&self) -> TokenIdentity<'_> {
+        TokenIdentity {
+            sub: &self.sub,
+            jti: self.jti.as_deref(),
+            origin_jti: self.origin_jti.as_deref(),
+            issued_at: self.iat,
+        }
+    }
+}
+
+/// What a revocation source needs to know about a token.
+#[derive(Debug, Clone, Copy)]
+pub struct TokenIdentity<'a> {
+    pub sub: &'a str,
+    pub jti: Option<&'a str>,
+    pub origin_jti: Option<&'a str>,
+    /// `iat`, seconds since the epoch.
+    pub issued_at: Option<i64>,
+}
+
+/// A source of revoked tokens, consulted on every verification (cached or not). It must
+/// answer from memory: it sits on the hot path of every request.
 pub trait Revocations: Send + Sync + 'static {
-    fn is_revoked(&self, jti: Option<&str>, origin_jti: Option<&str>) -> bool;
+    fn is_revoked(&self, token: TokenIdentity<'_>) -> bool;
 }
 
 #[derive(Deserialize)]
@@ -161,17 +198,23 @@ struct RawHeader {
 
 type CacheKey = [u8; 32];
 
+/// A verified access token: its claims and the key that signed it.
+struct Verified {
+    claims: AccessClaims,
+    kid: String,
+}
+
 /// Lets a cached token live no longer than its `exp`.
 struct UntilExp;
 
-impl moka::Expiry<CacheKey, Arc<AccessClaims>> for UntilExp {
+impl moka::Expiry<CacheKey, Arc<Verified>> for UntilExp {
     fn expire_after_create(
         &self,
         _key: &CacheKey,
-        claims: &Arc<AccessClaims>,
+        verified: &Arc<Verified>,
         _created_at: std::time::Instant,
     ) -> Option<Duration> {
-        let remaining = claims.exp.saturating_sub(now_seconds()).max(0);
+        let remaining = verified.claims.exp.saturating_sub(now_seconds()).max(0);
         Some(Duration::from_secs(remaining as u64))
     }
 }
@@ -187,10 +230,12 @@ fn now_seconds() -> i64 {
 pub struct Verifier {
     keys: KeySet,
     validation: Validation,
+    /// The same checks without `exp`, to identify the owner of an expired token.
+    validation_ignoring_exp: Validation,
     leeway: i64,
     client_ids: HashSet<String>,
     revocations: Option<Arc<dyn Revocations>>,
-    cache: Option<moka::sync::Cache<CacheKey, Arc<AccessClaims>>>,
+    cache: Option<moka::sync::Cache<CacheKey, Arc<Verified>>>,
 }
 
 impl Verifier {
@@ -208,9 +253,12 @@ impl Verifier {
                 .expire_after(UntilExp)
                 .build()
         });
+        let mut validation_ignoring_exp = validation.clone();
+        validation_ignoring_exp.validate_exp = false;
         Verifier {
             keys: KeySet::new(config.jwks_url),
             validation,
+            validation_ignoring_exp,
             leeway: config.leeway.as_secs() as i64,
             client_ids: config.client_ids.into_iter().collect(),
             revocations: None,
@@ -240,14 +288,11 @@ impl Verifier {
     /// Verifies a Cognito ID token: `token_use=id` and `aud` among the accepted clients.
     pub async fn verify_id(&self, token: &str) -> Result<IdClaims, TokenError> {
         let result = async {
-            let claims: IdClaims = self.decode(token).await?;
-            if claims.token_use != "id" {
-                return Err(TokenError::TokenUse);
-            }
+            let (claims, _) = self.decode_as::<IdClaims>(token, "id").await?;
             if !self.client_ids.contains(&claims.aud) {
                 return Err(TokenError::Client);
             }
-            self.check_revoked(claims.jti.as_deref(), claims.origin_jti.as_deref())?;
+            self.check_revoked(claims.identity())?;
             Ok(claims)
         }
         .await;
@@ -255,6 +300,18 @@ impl Verifier {
             tracing::debug!(reason = e.code(), "ID token refused");
         }
         result
+    }
+
+    /// Every check of `verify_access` except expiry: who an expired access token belongs to.
+    /// Only for decisions that Cognito checks again, such as computing a refresh's SECRET_HASH.
+    pub async fn identify_access(&self, token: &str) -> Result<AccessClaims, TokenError> {
+        let (claims, _) = self
+            .decode_with::<AccessClaims>(token, "access", &self.validation_ignoring_exp)
+            .await?;
+        if !self.client_ids.contains(&claims.client_id) {
+            return Err(TokenError::Client);
+        }
+        Ok(claims)
     }
 
     /// Forgets a cached verification, e.g. after the token was revoked.
@@ -269,37 +326,59 @@ impl Verifier {
             return Err(TokenError::TooLarge);
         }
         let key = cache_key(token);
-        if let Some(claims) = self.cache.as_ref().and_then(|c| c.get(&key)) {
-            // The cache drops entries at `exp`; the leeway-free check guards the last second.
+        if let Some(verified) = self.cache.as_ref().and_then(|c| c.get(&key)) {
+            let claims = &verified.claims;
+            // The cache drops entries at `exp`; this guards the last second.
             if claims.exp + self.leeway < now_seconds() {
                 return Err(TokenError::Expired);
             }
-            self.check_revoked(claims.jti.as_deref(), claims.origin_jti.as_deref())?;
-            return Ok((*claims).clone());
+            // A key removed upstream stops vouching for the tokens it signed.
+            if self.keys.cached(&verified.kid).is_none() {
+                return Err(TokenError::UnknownKid);
+            }
+            self.check_revoked(claims.identity())?;
+            return Ok(claims.clone());
         }
-        let claims: AccessClaims = self.decode(token).await?;
-        if claims.token_use != "access" {
-            return Err(TokenError::TokenUse);
-        }
+        let (claims, kid) = self.decode_as::<AccessClaims>(token, "access").await?;
         if !self.client_ids.contains(&claims.client_id) {
             return Err(TokenError::Client);
         }
-        self.check_revoked(claims.jti.as_deref(), claims.origin_jti.as_deref())?;
+        self.check_revoked(claims.identity())?;
         if let Some(cache) = &self.cache {
-            cache.insert(key, Arc::new(claims.clone()));
+            cache.insert(
+                key,
+                Arc::new(Verified {
+                    claims: claims.clone(),
+                    kid,
+                }),
+            );
         }
         Ok(claims)
     }
 
-    fn check_revoked(&self, jti: Option<&str>, origin_jti: Option<&str>) -> Result<(), TokenError> {
+    fn check_revoked(&self, token: TokenIdentity<'_>) -> Result<(), TokenError> {
         match &self.revocations {
-            Some(r) if r.is_revoked(jti, origin_jti) => Err(TokenError::Revoked),
+            Some(r) if r.is_revoked(token) => Err(TokenError::Revoked),
             _ => Ok(()),
         }
     }
 
-    /// The checks common to every token: shape, header, key, signature, time and issuer.
-    async fn decode<T: DeserializeOwned>(&self, token: &str) -> Result<T, TokenError> {
+    /// The checks common to every token (shape, header, key, signature, time, issuer), then
+    /// `token_use`, then the claims of that kind of token. Returns the claims and the `kid`.
+    async fn decode_as<T: DeserializeOwned>(
+        &self,
+        token: &str,
+        token_use: &str,
+    ) -> Result<(T, String), TokenError> {
+        self.decode_with(token, token_use, &self.validation).await
+    }
+
+    async fn decode_with<T: DeserializeOwned>(
+        &self,
+        token: &str,
+        token_use: &str,
+        validation: &Validation,
+    ) -> Result<(T, String), TokenError> {
         if token.len() > MAX_TOKEN_LEN {
             return Err(TokenError::TooLarge);
         }
@@ -326,9 +405,19 @@ impl Verifier {
         }
         let kid = header.kid.ok_or(TokenError::MissingKid)?;
         let key = self.keys.get(&kid).await.ok_or(TokenError::UnknownKid)?;
-        jsonwebtoken::decode::<T>(token, &key, &self.validation)
-            .map(|data| data.claims)
-            .map_err(|e| classify(e.kind()))
+        let claims = jsonwebtoken::decode::<serde_json::Map<String, serde_json::Value>>(
+            token, &key, validation,
+        )
+        .map_err(|e| classify(e.kind()))?
+        .claims;
+        // Checked before the typed parse: an ID token has no `client_id` and an access token
+        // no `aud`, and the wrong kind of token must be refused as such.
+        if claims.get("token_use").and_then(|v| v.as_str()) != Some(token_use) {
+            return Err(TokenError::TokenUse);
+        }
+        let claims = serde_json::from_value(serde_json::Value::Object(claims))
+            .map_err(|_| TokenError::Claims)?;
+        Ok((claims, kid))
     }
 }
 
