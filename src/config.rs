@@ -118,6 +118,17 @@ pub struct Settings {
     )]
     pub token_cache_capacity: String,
 
+    /// Seconds between polls of the revocation list; on Postgres replicas also hear of each
+    /// revocation at once through a notification
+    #[arg(
+        long,
+        env = "REVOCATION_SYNC_SECONDS",
+        global = true,
+        hide_env_values = true,
+        default_value = "5"
+    )]
+    pub revocation_sync_seconds: String,
+
     /// sqlite://… or postgres://… [default: sqlite://cognito-bff.db, created if missing]
     #[arg(long, env = "DATABASE_URL", global = true, hide_env_values = true)]
     pub database_url: Option<String>,
@@ -226,6 +237,7 @@ pub struct Config {
     pub jwt_leeway: Duration,
     pub jwks_refresh: Duration,
     pub token_cache_capacity: u64,
+    pub revocation_sync: Duration,
     pub database: DatabaseConfig,
     pub listen_addr: SocketAddr,
     pub cookie_secure: bool,
@@ -406,6 +418,12 @@ impl Settings {
                 0,
                 10_000_000,
             )?,
+            revocation_sync: Duration::from_secs(number(
+                "REVOCATION_SYNC_SECONDS",
+                &self.revocation_sync_seconds,
+                1,
+                3600,
+            )?),
             client_secret: optional(&self.cognito_client_secret).map(SecretString::from),
             region,
             endpoint,

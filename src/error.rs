@@ -31,6 +31,8 @@ pub enum ApiError {
 
     #[error("incorrect username or password")]
     InvalidCredentials,
+    #[error("the refresh token is not valid; sign in again")]
+    InvalidRefreshToken,
     #[error(transparent)]
     Auth(#[from] AuthRejection),
     #[error("the caller is not allowed to do this")]
@@ -100,6 +102,11 @@ impl ApiError {
                 "Invalid credentials",
             ),
             ApiError::Auth(rejection) => rejection.parts(),
+            ApiError::InvalidRefreshToken => (
+                StatusCode::UNAUTHORIZED,
+                "invalid_refresh_token",
+                "Invalid refresh token",
+            ),
             ApiError::Forbidden => (StatusCode::FORBIDDEN, "forbidden", "Forbidden"),
             ApiError::ChallengeExpired => (
                 StatusCode::UNAUTHORIZED,

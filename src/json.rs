@@ -21,29 +21,55 @@ where
     type Rejection = ApiError;
 
     async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
-        if !is_json(&request) {
+        if !is_json_type(request.headers()) {
             return Err(ApiError::UnsupportedMediaType);
         }
-        let body = Bytes::from_request(request, state)
-            .await
-            .map_err(|rejection| {
-                if rejection.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
-                    ApiError::PayloadTooLarge { limit: BODY_LIMIT }
-                } else {
-                    ApiError::InvalidRequest {
-                        detail: "the request body could not be read".into(),
-                        field: None,
-                    }
-                }
-            })?;
+        let body = read_body(request, state).await?;
         parse(&body).map(ApiJson)
     }
 }
 
+/// `OptionalJson<T>`: like `ApiJson`, but a request without a body reads as `T::default()`.
+pub struct OptionalJson<T>(pub T);
+
+impl<S, T> FromRequest<S> for OptionalJson<T>
+where
+    T: DeserializeOwned + Default,
+    S: Send + Sync,
+{
+    type Rejection = ApiError;
+
+    async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let json = is_json_type(request.headers());
+        let body = read_body(request, state).await?;
+        if body.is_empty() {
+            return Ok(OptionalJson(T::default()));
+        }
+        if !json {
+            return Err(ApiError::UnsupportedMediaType);
+        }
+        parse(&body).map(OptionalJson)
+    }
+}
+
+async fn read_body<S: Send + Sync>(request: Request, state: &S) -> Result<Bytes, ApiError> {
+    Bytes::from_request(request, state)
+        .await
+        .map_err(|rejection| {
+            if rejection.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+                ApiError::PayloadTooLarge { limit: BODY_LIMIT }
+            } else {
+                ApiError::InvalidRequest {
+                    detail: "the request body could not be read".into(),
+                    field: None,
+                }
+            }
+        })
+}
+
 /// `application/json`, optionally with parameters such as `charset`.
-fn is_json(request: &Request) -> bool {
-    request
-        .headers()
+fn is_json_type(headers: &axum::http::HeaderMap) -> bool {
+    headers
         .get(CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.split(';').next())

@@ -28,6 +28,7 @@ use crate::cognito::Cognito;
 use crate::config::Config;
 use crate::error::ApiError;
 use crate::json::BODY_LIMIT;
+use crate::revocation::RevocationList;
 use crate::signin::SignIn;
 use crate::state::AppState;
 use crate::{db, request_id, routes};
@@ -75,13 +76,19 @@ impl Application {
             pool.clone(),
             config.cognito_timeout + Duration::from_secs(5),
         );
-        let verifier = Arc::new(Verifier::new(VerifierConfig {
-            jwks_url: config.jwks_url.clone(),
-            issuer: config.issuer.clone(),
-            client_ids: config.accepted_client_ids.clone(),
-            leeway: config.jwt_leeway,
-            cache_capacity: config.token_cache_capacity,
-        }));
+        let revocations = RevocationList::new(pool.clone(), config.database.backend);
+        // A replica that starts must know every live revocation before it serves.
+        revocations.sync().await.map_err(StartupError::Database)?;
+        let verifier = Arc::new(
+            Verifier::new(VerifierConfig {
+                jwks_url: config.jwks_url.clone(),
+                issuer: config.issuer.clone(),
+                client_ids: config.accepted_client_ids.clone(),
+                leeway: config.jwt_leeway,
+                cache_capacity: config.token_cache_capacity,
+            })
+            .with_revocations(revocations.clone()),
+        );
         let state = AppState {
             signin: SignIn::new(cognito.clone(), store.clone(), config.challenge_ttl),
             cookies: CookieSettings {
@@ -90,10 +97,15 @@ impl Application {
             config: Arc::new(config.clone()),
             cognito,
             verifier: verifier.clone(),
+            revocations: revocations.clone(),
             db: pool,
         };
         tokio::spawn(load_keys(verifier, config.jwks_refresh));
-        tokio::spawn(purge_expired(store));
+        tokio::spawn(purge_expired(store, revocations.clone()));
+        tokio::spawn(revocations.follow(
+            db::normalize_url(&config.database.url),
+            config.revocation_sync,
+        ));
 
         let listener = TcpListener::bind(config.listen_addr)
             .await
@@ -170,7 +182,11 @@ pub fn app(state: AppState) -> Router {
             ApiError::Internal("a handler panicked".into()).into_response()
         }))
         .layer(DefaultBodyLimit::max(BODY_LIMIT));
-    routes::router().with_state(state).layer(layers)
+    let verifier = state.verifier.clone();
+    routes::router()
+        .with_state(state)
+        .layer(axum::Extension(verifier))
+        .layer(layers)
 }
 
 use axum::response::IntoResponse;
@@ -222,7 +238,7 @@ async fn load_keys(verifier: Arc<Verifier>, every: Duration) {
     }
 }
 
-async fn purge_expired(store: ChallengeStore) {
+async fn purge_expired(store: ChallengeStore, revocations: Arc<RevocationList>) {
     let mut every = tokio::time::interval(PURGE_INTERVAL);
     loop {
         every.tick().await;
@@ -230,6 +246,11 @@ async fn purge_expired(store: ChallengeStore) {
             Ok(0) => {}
             Ok(n) => tracing::debug!(purged = n, "expired challenges purged"),
             Err(e) => tracing::warn!(error = %e, "purging expired challenges failed"),
+        }
+        match revocations.purge_expired().await {
+            Ok(0) => {}
+            Ok(n) => tracing::debug!(purged = n, "expired revocations purged"),
+            Err(e) => tracing::warn!(error = %e, "purging expired revocations failed"),
         }
     }
 }

@@ -220,7 +220,7 @@ struct Setup {
 async fn start(extra_env: &[(&str, &str)]) -> Setup {
     let moto = Moto::shared();
     let proxy = Proxy::start(&moto.endpoint).await;
-    let pool = Pool::create(&moto.endpoint, true).await;
+    let pool = Pool::create(&moto.endpoint, true, false).await;
     pool.create_user(ADMIN, ADMIN_PASSWORD).await;
     pool.add_to_group(ADMIN, support::cognito::ADMIN_GROUP)
         .await;

@@ -43,6 +43,16 @@ impl fmt::Display for CognitoErrorKind {
 }
 
 impl CognitoErrorKind {
+    /// Cognito never judged the request: it was unreachable, slow, throttled, or failed.
+    pub fn is_transient(&self) -> bool {
+        matches!(
+            self,
+            CognitoErrorKind::Timeout
+                | CognitoErrorKind::Unavailable
+                | CognitoErrorKind::TooManyRequests
+        )
+    }
+
     fn from_code(code: &str) -> Self {
         match code {
             "NotAuthorizedException" => CognitoErrorKind::NotAuthorized,

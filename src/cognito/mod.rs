@@ -314,6 +314,91 @@ impl Cognito {
         )
     }
 
+    /// New tokens for a refresh token (`REFRESH_TOKEN_AUTH`). With a client secret, Cognito
+    /// wants SECRET_HASH over the user's internal username (its `sub` in pools that sign in by
+    /// email or phone), not the alias typed at sign-in.
+    pub async fn refresh(
+        &self,
+        refresh_token: &SecretString,
+        internal_username: Option<&str>,
+    ) -> Result<Tokens, CognitoError> {
+        let mut parameters = HashMap::from([(
+            "REFRESH_TOKEN".to_owned(),
+            refresh_token.expose_secret().to_owned(),
+        )]);
+        if let Some(hash) = internal_username.and_then(|u| self.secret_hash_for(u)) {
+            parameters.insert("SECRET_HASH".into(), hash);
+        }
+        let out = self
+            .client
+            .initiate_auth()
+            .auth_flow(AuthFlowType::RefreshTokenAuth)
+            .client_id(&self.client_id)
+            .set_auth_parameters(Some(parameters))
+            .send()
+            .await
+            .map_err(|e| CognitoError::from_sdk("InitiateAuth", e))?;
+        match auth_step(
+            "InitiateAuth",
+            out.challenge_name,
+            out.session,
+            out.challenge_parameters,
+            out.authentication_result,
+        )? {
+            AuthStep::Tokens(tokens) => Ok(tokens),
+            AuthStep::Challenge(_) => Err(CognitoError::new(
+                "InitiateAuth",
+                CognitoErrorKind::Other("ChallengeOnRefresh".into()),
+            )),
+        }
+    }
+
+    /// Whether the app client has a secret, so calls need SECRET_HASH.
+    pub fn has_secret(&self) -> bool {
+        self.client_secret.is_some()
+    }
+
+    /// The internal username behind a username or alias (email, phone).
+    pub async fn internal_username(&self, username: &str) -> Result<String, CognitoError> {
+        let out = self
+            .client
+            .admin_get_user()
+            .user_pool_id(&self.user_pool_id)
+            .username(username)
+            .send()
+            .await
+            .map_err(|e| CognitoError::from_sdk("AdminGetUser", e))?;
+        Ok(out.username().to_owned())
+    }
+
+    /// Revokes a refresh token and the access tokens issued from it.
+    pub async fn revoke_token(&self, refresh_token: &SecretString) -> Result<(), CognitoError> {
+        self.client
+            .revoke_token()
+            .token(refresh_token.expose_secret())
+            .client_id(&self.client_id)
+            .set_client_secret(
+                self.client_secret
+                    .as_ref()
+                    .map(|s| s.expose_secret().to_owned()),
+            )
+            .send()
+            .await
+            .map_err(|e| CognitoError::from_sdk("RevokeToken", e))?;
+        Ok(())
+    }
+
+    /// Signs the user out on every device: all refresh tokens stop working.
+    pub async fn global_sign_out(&self, access_token: &str) -> Result<(), CognitoError> {
+        self.client
+            .global_sign_out()
+            .access_token(access_token)
+            .send()
+            .await
+            .map_err(|e| CognitoError::from_sdk("GlobalSignOut", e))?;
+        Ok(())
+    }
+
     /// Answers a challenge. `username` must be the one Cognito named in the challenge.
     pub async fn respond_to_challenge(
         &self,

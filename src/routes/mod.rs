@@ -5,6 +5,7 @@ mod challenge;
 mod health;
 mod login;
 mod me;
+mod session;
 mod signup;
 mod verify;
 
@@ -31,6 +32,8 @@ pub fn router() -> Router<AppState> {
         .route("/verify", any(verify::verify))
         .route("/verify/{*path}", any(verify::verify))
         .route("/me", get(me::get).patch(me::update))
+        .route("/token/refresh", post(session::refresh))
+        .route("/logout", post(session::logout))
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .fallback(|| async { ApiError::NotFound })

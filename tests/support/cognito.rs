@@ -3,7 +3,7 @@
 use aws_sdk_cognitoidentityprovider::Client;
 use aws_sdk_cognitoidentityprovider::config::{BehaviorVersion, Credentials, Region};
 use aws_sdk_cognitoidentityprovider::types::{
-    AttributeType, ExplicitAuthFlowsType, VerifiedAttributeType,
+    AttributeType, ExplicitAuthFlowsType, UsernameAttributeType, VerifiedAttributeType,
 };
 
 pub struct Pool {
@@ -27,12 +27,13 @@ pub const ADMIN_GROUP: &str = "admin";
 
 impl Pool {
     /// A fresh pool with a password policy, an `admin` group, and one app client.
-    pub async fn create(endpoint: &str, with_secret: bool) -> Pool {
+    pub async fn create(endpoint: &str, with_secret: bool, email_as_username: bool) -> Pool {
         let idp = admin_client(endpoint);
         let pool = idp
             .create_user_pool()
             .pool_name(format!("test-{}", uuid::Uuid::new_v4()))
             .auto_verified_attributes(VerifiedAttributeType::Email)
+            .set_username_attributes(email_as_username.then(|| vec![UsernameAttributeType::Email]))
             .send()
             .await
             .expect("create pool");
@@ -62,13 +63,19 @@ impl Pool {
         }
     }
 
-    /// A confirmed user with a permanent password.
+    /// A confirmed user with a permanent password. In a pool that signs in by email, pass
+    /// the email as `username`.
     pub async fn create_user(&self, username: &str, password: &str) {
+        let email = if username.contains('@') {
+            username.to_owned()
+        } else {
+            format!("{username}@example.com")
+        };
         self.idp
             .admin_create_user()
             .user_pool_id(&self.pool_id)
             .username(username)
-            .user_attributes(attr("email", &format!("{username}@example.com")))
+            .user_attributes(attr("email", &email))
             .message_action(aws_sdk_cognitoidentityprovider::types::MessageActionType::Suppress)
             .send()
             .await

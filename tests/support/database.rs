@@ -5,6 +5,7 @@ use sqlx::Connection;
 
 pub struct TestDatabase {
     pub url: String,
+    /// Set on the handle that created a Postgres database; it drops the database.
     postgres: Option<(String, String)>,
     _dir: Option<tempfile::TempDir>,
 }
@@ -38,6 +39,15 @@ impl TestDatabase {
                     _dir: Some(dir),
                 }
             }
+        }
+    }
+
+    /// The same database for a second replica; only the first handle drops it.
+    pub fn share(&self) -> TestDatabase {
+        TestDatabase {
+            url: self.url.clone(),
+            postgres: None,
+            _dir: None,
         }
     }
 

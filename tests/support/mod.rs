@@ -36,6 +36,8 @@ pub struct Options {
     pub challenge_ttl: Duration,
     pub cognito_max_attempts: u32,
     pub cognito_timeout: Duration,
+    /// Users sign in with their email; Cognito's internal username is then their `sub`.
+    pub email_as_username: bool,
 }
 
 impl Default for Options {
@@ -47,6 +49,7 @@ impl Default for Options {
             // One attempt: a fault injected once is seen by the service, not retried away.
             cognito_max_attempts: 1,
             cognito_timeout: Duration::from_secs(10),
+            email_as_username: false,
         }
     }
 }
@@ -58,6 +61,7 @@ pub struct TestApp {
     pub proxy: Proxy,
     pub db: TestDatabase,
     pub options: Options,
+    pub state: cognito_bff::state::AppState,
 }
 
 /// The SDK's default credential chain reads the environment; the emulator accepts any keys.
@@ -86,11 +90,34 @@ pub async fn spawn_app_with(options: Options) -> TestApp {
 /// The service on a pool of its own on `moto`, reached through a recording proxy.
 pub async fn spawn_app_on(moto: &Moto, options: Options) -> TestApp {
     test_credentials();
-    let pool = Pool::create(&moto.endpoint, options.client_secret).await;
-    pool.create_user(ADMIN, ADMIN_PASSWORD).await;
-    pool.add_to_group(ADMIN, cognito::ADMIN_GROUP).await;
-    let proxy = Proxy::start(&moto.endpoint).await;
+    let pool = Pool::create(
+        &moto.endpoint,
+        options.client_secret,
+        options.email_as_username,
+    )
+    .await;
+    // Pools that sign in by email get no admin: its username is not an email.
+    if !options.email_as_username {
+        pool.create_user(ADMIN, ADMIN_PASSWORD).await;
+        pool.add_to_group(ADMIN, cognito::ADMIN_GROUP).await;
+    }
     let db = TestDatabase::create().await;
+    start(moto, pool, db, options).await
+}
+
+/// A second replica of `app`: the same pool and the same database, its own process state.
+pub async fn spawn_replica(app: &TestApp) -> TestApp {
+    let pool = Pool {
+        idp: app.pool.idp.clone(),
+        pool_id: app.pool.pool_id.clone(),
+        client_id: app.pool.client_id.clone(),
+        client_secret: app.pool.client_secret.clone(),
+    };
+    start(Moto::shared(), pool, app.db.share(), app.options.clone()).await
+}
+
+async fn start(moto: &Moto, pool: Pool, db: TestDatabase, options: Options) -> TestApp {
+    let proxy = Proxy::start(&moto.endpoint).await;
     let config = config_for(&pool, &proxy.endpoint, &db.url, &options);
     let app = Application::build(config).await.expect("service starts");
     // Load the keys now rather than polling for the background load to finish.
@@ -101,6 +128,7 @@ pub async fn spawn_app_on(moto: &Moto, options: Options) -> TestApp {
         .await
         .expect("the pool's JWKS loads");
     let addr = app.local_addr();
+    let state = app.state().clone();
     tokio::spawn(app.run_until(std::future::pending()));
     TestApp {
         addr,
@@ -112,6 +140,7 @@ pub async fn spawn_app_on(moto: &Moto, options: Options) -> TestApp {
         proxy,
         db,
         options,
+        state,
     }
 }
 
@@ -132,6 +161,7 @@ pub fn config_for(pool: &Pool, endpoint: &str, database_url: &str, options: &Opt
         jwt_leeway_seconds: "0".into(),
         jwks_refresh_seconds: "3600".into(),
         token_cache_capacity: "10000".into(),
+        revocation_sync_seconds: "1".into(),
         database_url: Some(database_url.to_owned()),
         database_max_connections: "5".into(),
         listen_addr: "127.0.0.1:0".into(),

@@ -1,0 +1,178 @@
+//! Keeping and ending a signed-in session: `/token/refresh` and `/logout`.
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use secrecy::{ExposeSecret, SecretString};
+use serde::Deserialize;
+
+use super::{MAX_USERNAME, SignInBody, check_text, no_store};
+use crate::auth::{AccessClaims, AuthRejection, bearer_token};
+use crate::cognito::CognitoErrorKind;
+use crate::error::ApiError;
+use crate::json::{ApiJson, OptionalJson};
+use crate::revocation::now_seconds;
+use crate::state::AppState;
+
+/// Cognito refresh tokens are about 2 KiB.
+const MAX_REFRESH_TOKEN: usize = 8 * 1024;
+/// The longest an access token can live in Cognito; a user-wide revocation must outlast it.
+const MAX_ACCESS_TOKEN_LIFETIME: i64 = 24 * 3600;
+
+#[derive(Deserialize)]
+pub struct RefreshRequest {
+    refresh_token: SecretString,
+    /// The user's username or alias; needed with a client secret when no access token is sent.
+    username: Option<String>,
+}
+
+pub async fn refresh(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    ApiJson(request): ApiJson<RefreshRequest>,
+) -> Result<Response, ApiError> {
+    check_text(
+        "refresh_token",
+        request.refresh_token.expose_secret(),
+        MAX_REFRESH_TOKEN,
+    )?;
+    if let Some(username) = &request.username {
+        check_text("username", username, MAX_USERNAME)?;
+    }
+    let internal_username = if state.cognito.has_secret() {
+        Some(internal_username(&state, &headers, request.username.as_deref()).await?)
+    } else {
+        None
+    };
+    let tokens = state
+        .cognito
+        .refresh(&request.refresh_token, internal_username.as_deref())
+        .await
+        .map_err(|e| match e.kind {
+            CognitoErrorKind::NotAuthorized | CognitoErrorKind::UserNotFound => {
+                ApiError::InvalidRefreshToken
+            }
+            _ => e.into(),
+        })?;
+    Ok(no_store(
+        Json(SignInBody::Authenticated { tokens }).into_response(),
+    ))
+}
+
+/// SECRET_HASH for a refresh must be computed over the internal username. An access token
+/// (even an expired one) names it in its `username` claim; otherwise the given username or
+/// alias is resolved through Cognito.
+async fn internal_username(
+    state: &AppState,
+    headers: &HeaderMap,
+    username: Option<&str>,
+) -> Result<String, ApiError> {
+    if let Some(token) = bearer_token(headers) {
+        let claims = state
+            .verifier
+            .identify_access(token)
+            .await
+            .map_err(|_| AuthRejection::InvalidToken)?;
+        return Ok(claims.username.unwrap_or(claims.sub));
+    }
+    let Some(username) = username else {
+        return Err(ApiError::invalid_field(
+            "username",
+            "`username` (or the access token as a bearer) is required to refresh with this app client",
+        ));
+    };
+    state
+        .cognito
+        .internal_username(username)
+        .await
+        .map_err(|e| match e.kind {
+            // The same answer as a bad refresh token: no account enumeration.
+            CognitoErrorKind::UserNotFound => ApiError::InvalidRefreshToken,
+            _ => e.into(),
+        })
+}
+
+#[derive(Deserialize, Default)]
+pub struct LogoutRequest {
+    refresh_token: Option<SecretString>,
+    #[serde(default)]
+    everywhere: bool,
+}
+
+pub async fn logout(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    OptionalJson(request): OptionalJson<LogoutRequest>,
+) -> Result<StatusCode, ApiError> {
+    let caller = match bearer_token(&headers) {
+        // An expired access token still names the session to end.
+        Some(token) => Some((
+            state
+                .verifier
+                .identify_access(token)
+                .await
+                .map_err(|_| AuthRejection::InvalidToken)?,
+            token,
+        )),
+        None => None,
+    };
+    if request.everywhere {
+        let (claims, token) = caller.ok_or(AuthRejection::MissingToken)?;
+        // Refused here first, so the user's tokens die on every replica even if Cognito is
+        // unreachable; then Cognito ends the refresh tokens.
+        state
+            .revocations
+            .revoke_user(&claims.sub, now_seconds() + MAX_ACCESS_TOKEN_LIFETIME)
+            .await?;
+        state
+            .cognito
+            .global_sign_out(token)
+            .await
+            .map_err(|e| match e.kind {
+                CognitoErrorKind::NotAuthorized => AuthRejection::InvalidToken.into(),
+                _ => ApiError::from(e),
+            })?;
+        tracing::info!(sub = %claims.sub, "signed out everywhere");
+        return Ok(StatusCode::NO_CONTENT);
+    }
+    if caller.is_none() && request.refresh_token.is_none() {
+        return Err(ApiError::invalid_field(
+            "refresh_token",
+            "send the refresh token, a bearer access token, or both",
+        ));
+    }
+    if let Some((claims, _)) = &caller {
+        revoke_session(&state, claims).await?;
+    }
+    if let Some(refresh_token) = &request.refresh_token {
+        check_text(
+            "refresh_token",
+            refresh_token.expose_secret(),
+            MAX_REFRESH_TOKEN,
+        )?;
+        match state.cognito.revoke_token(refresh_token).await {
+            Ok(()) => {}
+            // An unknown or already revoked token: the session is over either way.
+            Err(e) if !e.kind.is_transient() => {
+                tracing::info!(cognito.error = %e.kind, "refresh token not revoked");
+            }
+            Err(e) => return Err(e.into()),
+        }
+    }
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Refuses every token of the caller's sign-in session that could still be alive.
+async fn revoke_session(state: &AppState, claims: &AccessClaims) -> Result<(), ApiError> {
+    let Some(id) = claims.origin_jti.as_deref().or(claims.jti.as_deref()) else {
+        return Ok(());
+    };
+    let lifetime = claims
+        .iat
+        .map(|iat| claims.exp - iat)
+        .unwrap_or(MAX_ACCESS_TOKEN_LIFETIME);
+    let expires_at = claims.exp.max(now_seconds() + lifetime);
+    state.revocations.revoke_session(id, expires_at).await?;
+    Ok(())
+}
