@@ -256,3 +256,32 @@ async fn a_logout_on_one_replica_is_refused_on_the_other() {
         .unwrap();
     assert_eq!(verify(&b, &access).await, 401);
 }
+
+#[tokio::test]
+async fn expired_revocations_are_purged_and_live_ones_kept() {
+    let app = spawn_app().await;
+    let login = app.login(ADMIN, ADMIN_PASSWORD).await;
+    let logout = app
+        .send(
+            app.http
+                .post(app.url("/logout"))
+                .bearer_auth(login.access_token()),
+        )
+        .await;
+    assert_eq!(logout.status, 204);
+    let db = app.db.pool().await;
+    sqlx::query(
+        "INSERT INTO revocations (id, not_before, expires_at, revoked_at) VALUES ('jti:old', 0, 1, 1)",
+    )
+    .execute(&db)
+    .await
+    .unwrap();
+
+    assert_eq!(app.state.revocations.purge_expired().await.unwrap(), 1);
+    let (left,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM revocations")
+        .fetch_one(&db)
+        .await
+        .unwrap();
+    assert_eq!(left, 1, "the live revocation stays");
+    assert_eq!(verify(&app, &login.access_token()).await, 401);
+}

@@ -125,6 +125,7 @@ pub async fn logout(
             .revocations
             .revoke_user(&claims.sub, now_seconds() + MAX_ACCESS_TOKEN_LIFETIME)
             .await?;
+        state.verifier.forget(token);
         state
             .cognito
             .global_sign_out(token)
@@ -142,8 +143,9 @@ pub async fn logout(
             "send the refresh token, a bearer access token, or both",
         ));
     }
-    if let Some((claims, _)) = &caller {
+    if let Some((claims, token)) = &caller {
         revoke_session(&state, claims).await?;
+        state.verifier.forget(token);
     }
     if let Some(refresh_token) = &request.refresh_token {
         check_text(
