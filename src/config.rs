@@ -129,6 +129,25 @@ pub struct Settings {
     )]
     pub revocation_sync_seconds: String,
 
+    /// Key that encrypts stored Cognito sessions: 32 bytes, base64. Every replica needs the
+    /// same one [default: a random key per process; sessions then don't survive restarts]
+    #[arg(
+        long,
+        env = "SESSION_ENCRYPTION_KEY",
+        global = true,
+        hide_env_values = true
+    )]
+    pub session_encryption_key: Option<String>,
+
+    /// The key before the last rotation, still accepted for decrypting [default: none]
+    #[arg(
+        long,
+        env = "SESSION_ENCRYPTION_KEY_PREVIOUS",
+        global = true,
+        hide_env_values = true
+    )]
+    pub session_encryption_key_previous: Option<String>,
+
     /// sqlite://… or postgres://… [default: sqlite://cognito-bff.db, created if missing]
     #[arg(long, env = "DATABASE_URL", global = true, hide_env_values = true)]
     pub database_url: Option<String>,
@@ -238,6 +257,9 @@ pub struct Config {
     pub jwks_refresh: Duration,
     pub token_cache_capacity: u64,
     pub revocation_sync: Duration,
+    /// Base64 of 32 bytes each; checked here, decoded where the cipher is built.
+    pub session_encryption_key: Option<SecretString>,
+    pub session_encryption_key_previous: Option<SecretString>,
     pub database: DatabaseConfig,
     pub listen_addr: SocketAddr,
     pub cookie_secure: bool,
@@ -398,7 +420,21 @@ impl Settings {
                 accepted_client_ids.push(id.to_owned());
             }
         }
+        let session_encryption_key =
+            encryption_key("SESSION_ENCRYPTION_KEY", &self.session_encryption_key)?;
+        let session_encryption_key_previous = encryption_key(
+            "SESSION_ENCRYPTION_KEY_PREVIOUS",
+            &self.session_encryption_key_previous,
+        )?;
+        if session_encryption_key.is_none() && session_encryption_key_previous.is_some() {
+            return Err(bad(
+                "SESSION_ENCRYPTION_KEY_PREVIOUS",
+                "needs SESSION_ENCRYPTION_KEY to be set too",
+            ));
+        }
         Ok(Config {
+            session_encryption_key,
+            session_encryption_key_previous,
             accepted_client_ids,
             jwt_leeway: Duration::from_secs(number(
                 "JWT_LEEWAY_SECONDS",
@@ -454,6 +490,32 @@ impl Settings {
             user_pool_id,
             client_id,
         })
+    }
+}
+
+/// A 32-byte key given as base64 (standard or URL-safe alphabet, padded or not).
+pub fn decode_key(text: &str) -> Option<[u8; 32]> {
+    use base64::Engine;
+    use base64::engine::general_purpose::{STANDARD, STANDARD_NO_PAD, URL_SAFE, URL_SAFE_NO_PAD};
+    let text = text.trim();
+    [STANDARD, STANDARD_NO_PAD, URL_SAFE, URL_SAFE_NO_PAD]
+        .iter()
+        .find_map(|engine| engine.decode(text).ok())
+        .and_then(|bytes| <[u8; 32]>::try_from(bytes).ok())
+}
+
+fn encryption_key(
+    variable: &'static str,
+    value: &Option<String>,
+) -> Result<Option<SecretString>, ConfigError> {
+    match optional(value) {
+        None => Ok(None),
+        Some(text) if decode_key(&text).is_some() => Ok(Some(SecretString::from(text))),
+        // The value is a secret: never echoed.
+        Some(_) => Err(bad(
+            variable,
+            "must be 32 bytes in base64 (e.g. the output of `openssl rand -base64 32`)",
+        )),
     }
 }
 
@@ -567,6 +629,35 @@ mod tests {
         assert_eq!(
             err.to_string(),
             "COOKIE_SECURE: must be true or false, not \"maybe\""
+        );
+    }
+
+    #[test]
+    fn encryption_keys_must_be_32_bytes_and_are_never_echoed() {
+        let base = [
+            "--cognito-user-pool-id",
+            "eu-west-1_abc",
+            "--cognito-client-id",
+            "c",
+        ];
+        let good = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=";
+        let mut args = base.to_vec();
+        args.extend(["--session-encryption-key", good]);
+        let config = settings(&args).config().unwrap();
+        assert!(config.session_encryption_key.is_some());
+        assert_eq!(decode_key(good).unwrap()[31], 31);
+
+        let mut args = base.to_vec();
+        args.extend(["--session-encryption-key", "c2hvcnQtYnV0LXNlY3JldA=="]);
+        let err = settings(&args).config().unwrap_err();
+        assert_eq!(err.variable, "SESSION_ENCRYPTION_KEY");
+        assert!(!err.to_string().contains("c2hvcnQ"));
+
+        let mut args = base.to_vec();
+        args.extend(["--session-encryption-key-previous", good]);
+        assert_eq!(
+            settings(&args).config().unwrap_err().variable,
+            "SESSION_ENCRYPTION_KEY_PREVIOUS"
         );
     }
 

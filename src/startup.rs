@@ -23,7 +23,7 @@ use tower_http::trace::TraceLayer;
 use tracing::Span;
 
 use crate::auth::{Verifier, VerifierConfig};
-use crate::challenge::{ChallengeStore, CookieSettings};
+use crate::challenge::{ChallengeStore, CookieSettings, SessionCipher};
 use crate::cognito::Cognito;
 use crate::config::Config;
 use crate::error::ApiError;
@@ -75,6 +75,7 @@ impl Application {
         let store = ChallengeStore::new(
             pool.clone(),
             config.cognito_timeout + Duration::from_secs(5),
+            Arc::new(session_cipher(&config)),
         );
         let revocations = RevocationList::new(pool.clone(), config.database.backend);
         // A replica that starts must know every live revocation before it serves.
@@ -138,6 +139,28 @@ impl Application {
         axum::serve(self.listener, self.router)
             .with_graceful_shutdown(shutdown)
             .await
+    }
+}
+
+fn session_cipher(config: &Config) -> SessionCipher {
+    use secrecy::ExposeSecret;
+    let key = |secret: &Option<secrecy::SecretString>| {
+        secret
+            .as_ref()
+            .and_then(|s| crate::config::decode_key(s.expose_secret()))
+    };
+    match key(&config.session_encryption_key) {
+        Some(current) => SessionCipher::new(
+            &current,
+            key(&config.session_encryption_key_previous).as_ref(),
+        ),
+        None => {
+            tracing::warn!(
+                "SESSION_ENCRYPTION_KEY is not set: using a random key, so pending sign-in \
+                 challenges won't survive a restart or work across replicas"
+            );
+            SessionCipher::ephemeral().expect("the OS random source works")
+        }
     }
 }
 

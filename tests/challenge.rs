@@ -253,3 +253,50 @@ async fn the_store_keeps_only_a_hash_of_the_cookie() {
     assert!(!rows[0].0.contains(value));
     assert_eq!(rows[0].0.len(), 64, "hex SHA-256");
 }
+
+#[tokio::test]
+async fn the_cognito_session_is_stored_encrypted() {
+    let app = spawn_app().await;
+    let cookie = pending_challenge(&app, "ana").await;
+    let db = app.db.pool().await;
+    let (stored,): (String,) = sqlx::query_as("SELECT session FROM challenges")
+        .fetch_one(&db)
+        .await
+        .unwrap();
+    app.answer_challenge(&cookie, new_password()).await;
+    let session = app.proxy.calls("RespondToAuthChallenge")[0]["Session"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert!(!stored.contains(&session), "stored in the clear: {stored}");
+    assert!(stored.starts_with("v1."));
+}
+
+#[tokio::test]
+async fn a_challenge_begun_on_one_replica_finishes_on_another_with_the_same_key() {
+    let first = spawn_app().await;
+    let cookie = pending_challenge(&first, "ana").await;
+    // Also what a restart looks like: a new process, the same database and key.
+    let second = spawn_replica(&first).await;
+    let answer = second.answer_challenge(&cookie, new_password()).await;
+    assert_eq!(answer.body["status"], "authenticated", "{answer:?}");
+}
+
+#[tokio::test]
+async fn a_replica_with_another_key_cannot_use_the_stored_session() {
+    let first = spawn_app().await;
+    let cookie = pending_challenge(&first, "ana").await;
+    let stranger = spawn_replica_with(
+        &first,
+        Options {
+            session_key: "ISIjJCUmJygpKissLS4vMDEyMzQ1Njc4OTo7PD0+P0A=",
+            ..first.options.clone()
+        },
+    )
+    .await;
+    stranger
+        .answer_challenge(&cookie, new_password())
+        .await
+        .assert_problem(401, "challenge_expired");
+    assert!(stranger.proxy.calls("RespondToAuthChallenge").is_empty());
+}

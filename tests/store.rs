@@ -4,7 +4,7 @@ mod support;
 
 use std::time::Duration;
 
-use cognito_bff::challenge::{ChallengeId, ChallengeStore, Claim, NewChallenge};
+use cognito_bff::challenge::{ChallengeId, ChallengeStore, Claim, NewChallenge, SessionCipher};
 use secrecy::{ExposeSecret, SecretString};
 use support::TestDatabase;
 
@@ -14,7 +14,11 @@ async fn store() -> (ChallengeStore, TestDatabase, sqlx::AnyPool) {
     let backend = cognito_bff::db::Backend::of_url(&db.url).unwrap();
     cognito_bff::db::migrate(&pool, backend).await.unwrap();
     (
-        ChallengeStore::new(pool.clone(), Duration::from_secs(30)),
+        ChallengeStore::new(
+            pool.clone(),
+            Duration::from_secs(30),
+            std::sync::Arc::new(SessionCipher::new(&[7; 32], None)),
+        ),
         db,
         pool,
     )

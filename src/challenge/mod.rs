@@ -1,9 +1,11 @@
 //! Server-side sign-in challenges: the opaque id, its cookie, and the shared store.
 
+pub mod cipher;
 pub mod cookie;
 pub mod id;
 pub mod store;
 
+pub use cipher::SessionCipher;
 pub use cookie::CookieSettings;
 pub use id::{ChallengeId, IdHash};
 pub use store::{ChallengeStore, Claim, NewChallenge, Pending};

@@ -6,11 +6,13 @@
 //! drops the lease (Cognito was unreachable), so a transient failure never costs the user the
 //! challenge.
 
+use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use secrecy::SecretString;
 use sqlx::{AnyPool, Row};
 
+use super::cipher::SessionCipher;
 use super::id::IdHash;
 
 /// A pending challenge as stored.
@@ -45,6 +47,7 @@ pub enum Claim {
 pub struct ChallengeStore {
     pool: AnyPool,
     lease: Duration,
+    cipher: Arc<SessionCipher>,
 }
 
 pub fn now_ms() -> i64 {
@@ -60,12 +63,19 @@ fn millis(duration: Duration) -> i64 {
 
 impl ChallengeStore {
     /// `lease` must outlast one Cognito call, retries included.
-    pub fn new(pool: AnyPool, lease: Duration) -> Self {
-        ChallengeStore { pool, lease }
+    pub fn new(pool: AnyPool, lease: Duration, cipher: Arc<SessionCipher>) -> Self {
+        ChallengeStore {
+            pool,
+            lease,
+            cipher,
+        }
     }
 
     pub async fn insert(&self, new: NewChallenge<'_>) -> Result<i64, sqlx::Error> {
-        use secrecy::ExposeSecret;
+        let sealed = self
+            .cipher
+            .seal(new.session, new.id_hash.as_str())
+            .map_err(|e| sqlx::Error::Protocol(format!("no randomness for a nonce: {e}")))?;
         let now = now_ms();
         let expires_at = now.saturating_add(millis(new.ttl));
         sqlx::query(
@@ -74,7 +84,7 @@ impl ChallengeStore {
              VALUES ($1, $2, $3, $4, 0, $5, $6, 0)",
         )
         .bind(new.id_hash.as_str())
-        .bind(new.session.expose_secret())
+        .bind(sealed)
         .bind(new.username)
         .bind(new.challenge_name)
         .bind(now)
@@ -97,8 +107,17 @@ impl ChallengeStore {
         .fetch_optional(&self.pool)
         .await?;
         if let Some(row) = row {
+            let sealed: String = row.try_get("session")?;
+            let Some(session) = self.cipher.open(&sealed, id_hash.as_str()) else {
+                // Written under a key this replica doesn't have (or not written by us).
+                tracing::warn!(
+                    "a pending challenge can't be decrypted; check SESSION_ENCRYPTION_KEY on every replica"
+                );
+                self.consume(id_hash).await?;
+                return Ok(Claim::Gone);
+            };
             return Ok(Claim::Claimed(Pending {
-                session: SecretString::from(row.try_get::<String, _>("session")?),
+                session,
                 username: row.try_get("username")?,
                 challenge_name: row.try_get("challenge_name")?,
                 attempts: row.try_get("attempts")?,

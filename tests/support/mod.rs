@@ -26,6 +26,8 @@ pub use moto::Moto;
 pub use proxy::{Fault, Proxy};
 
 pub const ADMIN: &str = "root-admin";
+/// Shared by replicas of one test, as operators must share it.
+pub const SESSION_KEY: &str = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=";
 pub const ADMIN_PASSWORD: &str = "Admin-Passw0rd!";
 
 /// How a test wants the service set up.
@@ -38,6 +40,8 @@ pub struct Options {
     pub cognito_timeout: Duration,
     /// Users sign in with their email; Cognito's internal username is then their `sub`.
     pub email_as_username: bool,
+    /// SESSION_ENCRYPTION_KEY.
+    pub session_key: &'static str,
 }
 
 impl Default for Options {
@@ -50,6 +54,7 @@ impl Default for Options {
             cognito_max_attempts: 1,
             cognito_timeout: Duration::from_secs(10),
             email_as_username: false,
+            session_key: SESSION_KEY,
         }
     }
 }
@@ -107,13 +112,18 @@ pub async fn spawn_app_on(moto: &Moto, options: Options) -> TestApp {
 
 /// A second replica of `app`: the same pool and the same database, its own process state.
 pub async fn spawn_replica(app: &TestApp) -> TestApp {
+    spawn_replica_with(app, app.options.clone()).await
+}
+
+/// A second replica of `app` with other options (e.g. another encryption key).
+pub async fn spawn_replica_with(app: &TestApp, options: Options) -> TestApp {
     let pool = Pool {
         idp: app.pool.idp.clone(),
         pool_id: app.pool.pool_id.clone(),
         client_id: app.pool.client_id.clone(),
         client_secret: app.pool.client_secret.clone(),
     };
-    start(Moto::shared(), pool, app.db.share(), app.options.clone()).await
+    start(Moto::shared(), pool, app.db.share(), options).await
 }
 
 async fn start(moto: &Moto, pool: Pool, db: TestDatabase, options: Options) -> TestApp {
@@ -162,6 +172,8 @@ pub fn config_for(pool: &Pool, endpoint: &str, database_url: &str, options: &Opt
         jwks_refresh_seconds: "3600".into(),
         token_cache_capacity: "10000".into(),
         revocation_sync_seconds: "1".into(),
+        session_encryption_key: Some(options.session_key.into()),
+        session_encryption_key_previous: None,
         database_url: Some(database_url.to_owned()),
         database_max_connections: "5".into(),
         listen_addr: "127.0.0.1:0".into(),
