@@ -11,6 +11,7 @@ use crate::attributes;
 use crate::challenge::{ChallengeId, ChallengeStore, Claim, IdHash, NewChallenge};
 use crate::cognito::{AuthStep, Challenge, Cognito, CognitoErrorKind, Tokens};
 use crate::error::ApiError;
+use crate::prometheus::challenge_outcome;
 
 /// How many wrong answers one challenge tolerates before it is dropped.
 pub const MAX_ATTEMPTS: i64 = 5;
@@ -83,13 +84,20 @@ impl SignIn {
         let id_hash = id.hash();
         let pending = match self.store.claim(&id_hash).await? {
             Claim::Claimed(pending) => pending,
-            Claim::Busy => return Err(ApiError::ChallengeInProgress),
-            Claim::Gone => return Err(ApiError::ChallengeExpired),
+            Claim::Busy => {
+                challenge_outcome("in_progress");
+                return Err(ApiError::ChallengeInProgress);
+            }
+            Claim::Gone => {
+                challenge_outcome("expired");
+                return Err(ApiError::ChallengeExpired);
+            }
         };
         if let Some(given) = expected_challenge
             && given != pending.challenge_name
         {
             self.store.release(&id_hash).await?;
+            challenge_outcome("mismatch");
             return Err(ApiError::ChallengeMismatch {
                 pending: pending.challenge_name,
                 given: given.to_owned(),
@@ -107,6 +115,7 @@ impl SignIn {
         match result {
             Ok(step) => {
                 self.store.consume(&id_hash).await?;
+                challenge_outcome("answered");
                 self.outcome(&pending.username, step).await
             }
             Err(e) => {
@@ -129,9 +138,11 @@ impl SignIn {
         match kind {
             // Cognito judged the answer wrong and lets the user try again.
             K::InvalidPassword | K::InvalidParameter | K::CodeMismatch | K::ExpiredCode => {
-                self.store
+                let usable = self
+                    .store
                     .record_failed_attempt(id_hash, MAX_ATTEMPTS)
                     .await?;
+                challenge_outcome(if usable { "retry" } else { "exhausted" });
             }
             // The session is dead at Cognito, or Cognito says stop.
             K::SessionExpired
@@ -141,11 +152,13 @@ impl SignIn {
             | K::PasswordResetRequired
             | K::UserNotConfirmed => {
                 self.store.consume(id_hash).await?;
+                challenge_outcome("expired");
             }
             // Cognito never judged the answer (unreachable, slow, throttled, or an error we
             // don't know): the user may retry with the same cookie.
             _ => {
                 self.store.release(id_hash).await?;
+                challenge_outcome("unavailable");
             }
         }
         Ok(())
@@ -180,6 +193,7 @@ impl SignIn {
                 ttl: self.ttl,
             })
             .await?;
+        challenge_outcome("issued");
         let remaining_ms = expires_at_ms - crate::challenge::store::now_ms();
         Ok(Outcome::Challenge {
             parameters: public_parameters(&challenge.parameters),

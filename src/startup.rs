@@ -31,7 +31,7 @@ use crate::json::BODY_LIMIT;
 use crate::revocation::RevocationList;
 use crate::signin::SignIn;
 use crate::state::AppState;
-use crate::{db, request_id, routes};
+use crate::{db, prometheus, request_id, routes};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StartupError {
@@ -59,6 +59,8 @@ impl Application {
     /// Opens the database, applies migrations, binds the port and starts background tasks.
     /// Bind to port 0 to get a free port; `local_addr` tells which.
     pub async fn build(config: Config) -> Result<Self, StartupError> {
+        // Before anything records a metric.
+        prometheus::handle();
         let pool = db::connect(&config.database.url, config.database.max_connections)
             .await
             .map_err(StartupError::Database)?;
@@ -92,6 +94,7 @@ impl Application {
         );
         let state = AppState {
             signin: SignIn::new(cognito.clone(), store.clone(), config.challenge_ttl),
+            store: store.clone(),
             cookies: CookieSettings {
                 secure: config.cookie_secure,
             },
@@ -201,6 +204,7 @@ pub fn app(state: AppState) -> Router {
         )
         .layer(PropagateRequestIdLayer::new(request_id::HEADER))
         .layer(axum::middleware::from_fn(request_id::scope))
+        .layer(axum::middleware::from_fn(prometheus::track_requests))
         .layer(CatchPanicLayer::custom(|_panic| {
             ApiError::Internal("a handler panicked".into()).into_response()
         }))
@@ -226,7 +230,13 @@ fn request_span<B>(request: &Request<B>) -> Span {
         .get(&request_id::HEADER)
         .and_then(|v| v.to_str().ok())
         .unwrap_or_default();
-    tracing::info_span!("request", request_id = %id, method = %request.method(), route = %route)
+    tracing::info_span!(
+        "request",
+        request_id = %id,
+        method = %request.method(),
+        route = %route,
+        cognito_operation = tracing::field::Empty,
+    )
 }
 
 fn log_response<B>(response: &Response<B>, latency: Duration, _span: &Span) {

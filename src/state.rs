@@ -5,7 +5,7 @@ use std::sync::Arc;
 use sqlx::AnyPool;
 
 use crate::auth::Verifier;
-use crate::challenge::CookieSettings;
+use crate::challenge::{ChallengeStore, CookieSettings};
 use crate::cognito::Cognito;
 use crate::config::Config;
 use crate::revocation::RevocationList;
@@ -16,6 +16,7 @@ pub struct AppState {
     pub config: Arc<Config>,
     pub cognito: Cognito,
     pub signin: SignIn,
+    pub store: ChallengeStore,
     pub verifier: Arc<Verifier>,
     pub revocations: Arc<RevocationList>,
     pub cookies: CookieSettings,

@@ -455,10 +455,14 @@ async fn no_secret_reaches_the_logs_even_at_trace_level() {
                 .unwrap_or_else(|e| panic!("stdout line is not JSON ({e}): {line:?}"))
         })
         .collect();
+    // One line per request: request id, route, status, latency and the Cognito operation.
     let login_finished = events.iter().any(|event| {
         event["message"] == "request finished"
             && event["span"]["route"] == "/login"
             && event["span"]["request_id"] == login_request_id.as_str()
+            && event["span"]["cognito_operation"] == "InitiateAuth"
+            && event["status"] == 200
+            && event["latency_ms"].is_number()
     });
     assert!(
         login_finished,

@@ -104,7 +104,10 @@ impl KeySet {
     }
 
     async fn fetch_and_store(&self) -> Result<usize, JwksError> {
-        let keys = self.fetch().await?;
+        let keys = self.fetch().await.inspect_err(|_| {
+            metrics::counter!("jwks_fetches_total", "result" => "error").increment(1);
+        })?;
+        metrics::counter!("jwks_fetches_total", "result" => "ok").increment(1);
         let count = keys.len();
         *self.keys.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(keys);
         tracing::debug!(keys = count, "JWKS loaded");

@@ -184,6 +184,14 @@ impl ChallengeStore {
         Ok(())
     }
 
+    /// How many challenges are stored, expired ones included until the purge.
+    pub async fn count(&self) -> Result<u64, sqlx::Error> {
+        let row = sqlx::query("SELECT COUNT(*) AS n FROM challenges")
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(row.try_get::<i64, _>("n")?.max(0) as u64)
+    }
+
     /// Deletes expired challenges; returns how many.
     pub async fn purge_expired(&self) -> Result<u64, sqlx::Error> {
         let done = sqlx::query("DELETE FROM challenges WHERE expires_at <= $1")

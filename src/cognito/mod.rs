@@ -8,6 +8,8 @@ use std::collections::HashMap;
 use std::fmt;
 
 use aws_sdk_cognitoidentityprovider::Client;
+use aws_sdk_cognitoidentityprovider::config::http::HttpResponse;
+use aws_sdk_cognitoidentityprovider::error::{ProvideErrorMetadata, SdkError};
 use aws_sdk_cognitoidentityprovider::types::{
     AttributeType, AuthFlowType, AuthenticationResultType, ChallengeNameType,
     CodeDeliveryDetailsType, DeliveryMediumType, MessageActionType,
@@ -135,17 +137,18 @@ impl Cognito {
         password: &SecretString,
         attributes: Vec<(String, String)>,
     ) -> Result<SignUpResult, CognitoError> {
-        let out = self
-            .client
-            .sign_up()
-            .client_id(&self.client_id)
-            .username(username)
-            .password(password.expose_secret())
-            .set_user_attributes(Some(to_attribute_types(attributes)))
-            .set_secret_hash(self.secret_hash_for(username))
-            .send()
-            .await
-            .map_err(|e| CognitoError::from_sdk("SignUp", e))?;
+        let out = observe(
+            "SignUp",
+            self.client
+                .sign_up()
+                .client_id(&self.client_id)
+                .username(username)
+                .password(password.expose_secret())
+                .set_user_attributes(Some(to_attribute_types(attributes)))
+                .set_secret_hash(self.secret_hash_for(username))
+                .send(),
+        )
+        .await?;
         Ok(SignUpResult {
             user_sub: out.user_sub().to_owned(),
             confirmed: out.user_confirmed(),
@@ -158,15 +161,17 @@ impl Cognito {
         username: &str,
         code: &SecretString,
     ) -> Result<(), CognitoError> {
-        self.client
-            .confirm_sign_up()
-            .client_id(&self.client_id)
-            .username(username)
-            .confirmation_code(code.expose_secret())
-            .set_secret_hash(self.secret_hash_for(username))
-            .send()
-            .await
-            .map_err(|e| CognitoError::from_sdk("ConfirmSignUp", e))?;
+        observe(
+            "ConfirmSignUp",
+            self.client
+                .confirm_sign_up()
+                .client_id(&self.client_id)
+                .username(username)
+                .confirmation_code(code.expose_secret())
+                .set_secret_hash(self.secret_hash_for(username))
+                .send(),
+        )
+        .await?;
         Ok(())
     }
 
@@ -174,15 +179,16 @@ impl Cognito {
         &self,
         username: &str,
     ) -> Result<Option<CodeDelivery>, CognitoError> {
-        let out = self
-            .client
-            .resend_confirmation_code()
-            .client_id(&self.client_id)
-            .username(username)
-            .set_secret_hash(self.secret_hash_for(username))
-            .send()
-            .await
-            .map_err(|e| CognitoError::from_sdk("ResendConfirmationCode", e))?;
+        let out = observe(
+            "ResendConfirmationCode",
+            self.client
+                .resend_confirmation_code()
+                .client_id(&self.client_id)
+                .username(username)
+                .set_secret_hash(self.secret_hash_for(username))
+                .send(),
+        )
+        .await?;
         Ok(out.code_delivery_details().map(CodeDelivery::from))
     }
 
@@ -198,7 +204,7 @@ impl Cognito {
                 DeliveryMedium::Sms => DeliveryMediumType::Sms,
             })
             .collect::<Vec<_>>();
-        let out = self
+        let call = self
             .client
             .admin_create_user()
             .user_pool_id(&self.user_pool_id)
@@ -215,9 +221,8 @@ impl Cognito {
                     .suppress_message
                     .then_some(MessageActionType::Suppress),
             )
-            .send()
-            .await
-            .map_err(|e| CognitoError::from_sdk("AdminCreateUser", e))?;
+            .send();
+        let out = observe("AdminCreateUser", call).await?;
         let user = out.user();
         Ok(CreatedUser {
             username: user
@@ -242,13 +247,11 @@ impl Cognito {
         &self,
         access_token: &str,
     ) -> Result<Vec<(String, String)>, CognitoError> {
-        let out = self
-            .client
-            .get_user()
-            .access_token(access_token)
-            .send()
-            .await
-            .map_err(|e| CognitoError::from_sdk("GetUser", e))?;
+        let out = observe(
+            "GetUser",
+            self.client.get_user().access_token(access_token).send(),
+        )
+        .await?;
         Ok(out
             .user_attributes()
             .iter()
@@ -268,14 +271,15 @@ impl Cognito {
         access_token: &str,
         attributes: Vec<(String, String)>,
     ) -> Result<Vec<CodeDelivery>, CognitoError> {
-        let out = self
-            .client
-            .update_user_attributes()
-            .access_token(access_token)
-            .set_user_attributes(Some(to_attribute_types(attributes)))
-            .send()
-            .await
-            .map_err(|e| CognitoError::from_sdk("UpdateUserAttributes", e))?;
+        let out = observe(
+            "UpdateUserAttributes",
+            self.client
+                .update_user_attributes()
+                .access_token(access_token)
+                .set_user_attributes(Some(to_attribute_types(attributes)))
+                .send(),
+        )
+        .await?;
         Ok(out
             .code_delivery_details_list()
             .iter()
@@ -296,15 +300,16 @@ impl Cognito {
         if let Some(hash) = self.secret_hash_for(username) {
             parameters.insert("SECRET_HASH".into(), hash);
         }
-        let out = self
-            .client
-            .initiate_auth()
-            .auth_flow(AuthFlowType::UserPasswordAuth)
-            .client_id(&self.client_id)
-            .set_auth_parameters(Some(parameters))
-            .send()
-            .await
-            .map_err(|e| CognitoError::from_sdk("InitiateAuth", e))?;
+        let out = observe(
+            "InitiateAuth",
+            self.client
+                .initiate_auth()
+                .auth_flow(AuthFlowType::UserPasswordAuth)
+                .client_id(&self.client_id)
+                .set_auth_parameters(Some(parameters))
+                .send(),
+        )
+        .await?;
         auth_step(
             "InitiateAuth",
             out.challenge_name,
@@ -329,15 +334,16 @@ impl Cognito {
         if let Some(hash) = internal_username.and_then(|u| self.secret_hash_for(u)) {
             parameters.insert("SECRET_HASH".into(), hash);
         }
-        let out = self
-            .client
-            .initiate_auth()
-            .auth_flow(AuthFlowType::RefreshTokenAuth)
-            .client_id(&self.client_id)
-            .set_auth_parameters(Some(parameters))
-            .send()
-            .await
-            .map_err(|e| CognitoError::from_sdk("InitiateAuth", e))?;
+        let out = observe(
+            "InitiateAuth",
+            self.client
+                .initiate_auth()
+                .auth_flow(AuthFlowType::RefreshTokenAuth)
+                .client_id(&self.client_id)
+                .set_auth_parameters(Some(parameters))
+                .send(),
+        )
+        .await?;
         match auth_step(
             "InitiateAuth",
             out.challenge_name,
@@ -360,20 +366,22 @@ impl Cognito {
 
     /// The internal username behind a username or alias (email, phone).
     pub async fn internal_username(&self, username: &str) -> Result<String, CognitoError> {
-        let out = self
-            .client
-            .admin_get_user()
-            .user_pool_id(&self.user_pool_id)
-            .username(username)
-            .send()
-            .await
-            .map_err(|e| CognitoError::from_sdk("AdminGetUser", e))?;
+        let out = observe(
+            "AdminGetUser",
+            self.client
+                .admin_get_user()
+                .user_pool_id(&self.user_pool_id)
+                .username(username)
+                .send(),
+        )
+        .await?;
         Ok(out.username().to_owned())
     }
 
     /// Revokes a refresh token and the access tokens issued from it.
     pub async fn revoke_token(&self, refresh_token: &SecretString) -> Result<(), CognitoError> {
-        self.client
+        let call = self
+            .client
             .revoke_token()
             .token(refresh_token.expose_secret())
             .client_id(&self.client_id)
@@ -382,20 +390,21 @@ impl Cognito {
                     .as_ref()
                     .map(|s| s.expose_secret().to_owned()),
             )
-            .send()
-            .await
-            .map_err(|e| CognitoError::from_sdk("RevokeToken", e))?;
+            .send();
+        observe("RevokeToken", call).await?;
         Ok(())
     }
 
     /// Signs the user out on every device: all refresh tokens stop working.
     pub async fn global_sign_out(&self, access_token: &str) -> Result<(), CognitoError> {
-        self.client
-            .global_sign_out()
-            .access_token(access_token)
-            .send()
-            .await
-            .map_err(|e| CognitoError::from_sdk("GlobalSignOut", e))?;
+        observe(
+            "GlobalSignOut",
+            self.client
+                .global_sign_out()
+                .access_token(access_token)
+                .send(),
+        )
+        .await?;
         Ok(())
     }
 
@@ -413,17 +422,17 @@ impl Cognito {
         if let Some(hash) = self.secret_hash_for(username) {
             responses.insert("SECRET_HASH".into(), hash);
         }
-        let out = self
+        let call = self
             .client
             .respond_to_auth_challenge()
             .client_id(&self.client_id)
             .challenge_name(ChallengeNameType::from(challenge_name))
             .session(session.expose_secret())
             .set_challenge_responses(Some(responses))
-            .send()
+            .send();
+        let out = observe("RespondToAuthChallenge", call)
             .await
-            .map_err(|e| {
-                let mut err = CognitoError::from_sdk("RespondToAuthChallenge", e);
+            .map_err(|mut err| {
                 // Cognito answers a dead session with NotAuthorized ("Invalid session") and
                 // some emulators with ResourceNotFound; either way the challenge is over.
                 if matches!(err.kind, CognitoErrorKind::NotAuthorized)
@@ -441,6 +450,26 @@ impl Cognito {
             out.authentication_result,
         )
     }
+}
+
+/// Runs one Cognito call: names it on the request's log line, times it, counts its outcome,
+/// and turns its error into a `CognitoError`.
+async fn observe<T, E>(
+    operation: &'static str,
+    call: impl std::future::Future<Output = Result<T, SdkError<E, HttpResponse>>>,
+) -> Result<T, CognitoError>
+where
+    E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+{
+    tracing::Span::current().record("cognito_operation", operation);
+    let started = std::time::Instant::now();
+    let result = call.await.map_err(|e| CognitoError::from_sdk(operation, e));
+    let outcome = match &result {
+        Ok(_) => "ok".to_owned(),
+        Err(e) => e.kind.to_string(),
+    };
+    crate::prometheus::cognito_call(operation, &outcome, started.elapsed());
+    result
 }
 
 fn to_attribute_types(attributes: Vec<(String, String)>) -> Vec<AttributeType> {

@@ -53,3 +53,18 @@ pub async fn readyz(State(state): State<AppState>) -> (StatusCode, Json<Readines
         )
     }
 }
+
+/// Prometheus text exposition of this process's metrics. The store sizes are read at scrape
+/// time, so they are never stale.
+pub async fn metrics(State(state): State<AppState>) -> impl axum::response::IntoResponse {
+    if let Ok(pending) = state.store.count().await {
+        crate::prometheus::store_sizes(pending, state.revocations.len());
+    }
+    (
+        [(
+            axum::http::header::CONTENT_TYPE,
+            "text/plain; version=0.0.4; charset=utf-8",
+        )],
+        crate::prometheus::handle().render(),
+    )
+}

@@ -1,0 +1,76 @@
+//! Metrics in the Prometheus text format at `/metrics`, recorded with the `metrics` crate.
+//!
+//! What is counted: requests and their latency by route and status; Cognito calls and their
+//! latency by operation and outcome; challenge outcomes; JWKS fetches; and the sizes of the
+//! challenge store and the revocation list. (JWKS fetches are counted by the verifier itself,
+//! as `jwks_fetches_total`, so that it records them wherever it is used.)
+
+use std::sync::OnceLock;
+use std::time::{Duration, Instant};
+
+use axum::extract::{MatchedPath, Request};
+use axum::middleware::Next;
+use axum::response::Response;
+use metrics_exporter_prometheus::{Matcher, PrometheusBuilder, PrometheusHandle};
+
+const LATENCY_BUCKETS: &[f64] = &[
+    0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0,
+];
+
+/// The process-wide recorder; installed once, however many apps a process builds.
+pub fn handle() -> &'static PrometheusHandle {
+    static HANDLE: OnceLock<PrometheusHandle> = OnceLock::new();
+    HANDLE.get_or_init(|| {
+        let builder = PrometheusBuilder::new()
+            .set_buckets_for_metric(Matcher::Suffix("_seconds".into()), LATENCY_BUCKETS)
+            .expect("static buckets are valid");
+        let recorder = builder.build_recorder();
+        let handle = recorder.handle();
+        // Another recorder may be installed already (in tests); ours still renders what it
+        // was given, and the first one wins globally.
+        let _ = metrics::set_global_recorder(recorder);
+        handle
+    })
+}
+
+/// Counts each request and its latency by route, method and status.
+pub async fn track_requests(request: Request, next: Next) -> Response {
+    let route = request
+        .extensions()
+        .get::<MatchedPath>()
+        .map(|p| p.as_str().to_owned())
+        .unwrap_or_else(|| "unmatched".into());
+    let method = request.method().to_string();
+    let started = Instant::now();
+    let response = next.run(request).await;
+    let labels = [
+        ("route", route),
+        ("method", method),
+        ("status", response.status().as_u16().to_string()),
+    ];
+    metrics::counter!("http_requests_total", &labels).increment(1);
+    metrics::histogram!("http_request_duration_seconds", &labels)
+        .record(started.elapsed().as_secs_f64());
+    response
+}
+
+/// Records one Cognito call: `outcome` is "ok" or the error kind.
+pub fn cognito_call(operation: &'static str, outcome: &str, took: Duration) {
+    let labels = [
+        ("operation", operation.to_owned()),
+        ("outcome", outcome.to_owned()),
+    ];
+    metrics::counter!("cognito_requests_total", &labels).increment(1);
+    metrics::histogram!("cognito_request_duration_seconds", &labels).record(took.as_secs_f64());
+}
+
+/// What became of a challenge step: issued, answered, retry, expired, in_progress, mismatch,
+/// or unavailable.
+pub fn challenge_outcome(outcome: &'static str) {
+    metrics::counter!("challenge_outcomes_total", "outcome" => outcome).increment(1);
+}
+
+pub fn store_sizes(challenges: u64, revocations: usize) {
+    metrics::gauge!("challenge_store_size").set(challenges as f64);
+    metrics::gauge!("revocation_list_size").set(revocations as f64);
+}
