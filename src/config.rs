@@ -148,6 +148,68 @@ pub struct Settings {
     )]
     pub session_encryption_key_previous: Option<String>,
 
+    /// Browser origins allowed to call with credentials (CORS), and to send cookie-bearing
+    /// requests at all, comma-separated, e.g. https://app.example.com [default: none]
+    #[arg(long, env = "ALLOWED_ORIGINS", global = true, hide_env_values = true)]
+    pub allowed_origins: Option<String>,
+
+    /// Proxies (CIDRs, comma-separated) whose X-Forwarded-For is believed for the client IP
+    /// [default: none]
+    #[arg(long, env = "TRUSTED_PROXIES", global = true, hide_env_values = true)]
+    pub trusted_proxies: Option<String>,
+
+    /// Requests per minute per client IP to /login, /challenge, /signup*, /password/* (0: off;
+    /// counted per replica)
+    #[arg(
+        long,
+        env = "RATE_LIMIT_PER_IP",
+        global = true,
+        hide_env_values = true,
+        default_value = "60"
+    )]
+    pub rate_limit_per_ip: String,
+
+    /// Requests per minute per username to the same routes (0: off; counted per replica)
+    #[arg(
+        long,
+        env = "RATE_LIMIT_PER_USERNAME",
+        global = true,
+        hide_env_values = true,
+        default_value = "10"
+    )]
+    pub rate_limit_per_username: String,
+
+    /// Minimum milliseconds a refused sign-in takes, so timing doesn't tell whether the
+    /// account exists (0: off)
+    #[arg(
+        long,
+        env = "LOGIN_FAILURE_FLOOR_MS",
+        global = true,
+        hide_env_values = true,
+        default_value = "500"
+    )]
+    pub login_failure_floor_ms: String,
+
+    /// Seconds a request may take in all before it is answered 504
+    #[arg(
+        long,
+        env = "REQUEST_TIMEOUT_SECONDS",
+        global = true,
+        hide_env_values = true,
+        default_value = "30"
+    )]
+    pub request_timeout_seconds: String,
+
+    /// Seconds to finish in-flight requests after SIGTERM or SIGINT
+    #[arg(
+        long,
+        env = "SHUTDOWN_TIMEOUT",
+        global = true,
+        hide_env_values = true,
+        default_value = "20"
+    )]
+    pub shutdown_timeout: String,
+
     /// sqlite://… or postgres://… [default: sqlite://cognito-bff.db, created if missing]
     #[arg(long, env = "DATABASE_URL", global = true, hide_env_values = true)]
     pub database_url: Option<String>,
@@ -260,6 +322,13 @@ pub struct Config {
     /// Base64 of 32 bytes each; checked here, decoded where the cipher is built.
     pub session_encryption_key: Option<SecretString>,
     pub session_encryption_key_previous: Option<SecretString>,
+    pub allowed_origins: Vec<String>,
+    pub trusted_proxies: Vec<ipnet::IpNet>,
+    pub rate_limit_per_ip: u32,
+    pub rate_limit_per_username: u32,
+    pub login_failure_floor: Duration,
+    pub request_timeout: Duration,
+    pub shutdown_timeout: Duration,
     pub database: DatabaseConfig,
     pub listen_addr: SocketAddr,
     pub cookie_secure: bool,
@@ -303,6 +372,16 @@ fn optional(value: &Option<String>) -> Option<String> {
         .as_deref()
         .map(str::trim)
         .filter(|v| !v.is_empty())
+        .map(str::to_owned)
+}
+
+/// The non-empty items of a comma-separated setting.
+fn list(value: &Option<String>) -> impl Iterator<Item = String> + '_ {
+    value
+        .iter()
+        .flat_map(|v| v.split(','))
+        .map(str::trim)
+        .filter(|item| !item.is_empty())
         .map(str::to_owned)
 }
 
@@ -432,7 +511,65 @@ impl Settings {
                 "needs SESSION_ENCRYPTION_KEY to be set too",
             ));
         }
+        let allowed_origins = list(&self.allowed_origins)
+            .map(|origin| {
+                let origin = origin.trim_end_matches('/').to_owned();
+                match reqwest::Url::parse(&origin) {
+                    Ok(url)
+                        if matches!(url.scheme(), "http" | "https")
+                            && url.host().is_some()
+                            && url.path() == "/"
+                            && url.query().is_none() =>
+                    {
+                        Ok(origin)
+                    }
+                    _ => Err(bad(
+                        "ALLOWED_ORIGINS",
+                        format!("{origin:?} is not an origin such as https://app.example.com"),
+                    )),
+                }
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        let trusted_proxies = list(&self.trusted_proxies)
+            .map(|cidr| {
+                cidr.parse::<ipnet::IpNet>()
+                    .or_else(|_| cidr.parse::<std::net::IpAddr>().map(ipnet::IpNet::from))
+                    .map_err(|_| {
+                        bad(
+                            "TRUSTED_PROXIES",
+                            format!("{cidr:?} is not a CIDR such as 10.0.0.0/8"),
+                        )
+                    })
+            })
+            .collect::<Result<Vec<_>, _>>()?;
         Ok(Config {
+            allowed_origins,
+            trusted_proxies,
+            rate_limit_per_ip: number("RATE_LIMIT_PER_IP", &self.rate_limit_per_ip, 0, 1_000_000)?,
+            rate_limit_per_username: number(
+                "RATE_LIMIT_PER_USERNAME",
+                &self.rate_limit_per_username,
+                0,
+                1_000_000,
+            )?,
+            login_failure_floor: Duration::from_millis(number(
+                "LOGIN_FAILURE_FLOOR_MS",
+                &self.login_failure_floor_ms,
+                0,
+                10_000,
+            )?),
+            request_timeout: Duration::from_secs(number(
+                "REQUEST_TIMEOUT_SECONDS",
+                &self.request_timeout_seconds,
+                1,
+                600,
+            )?),
+            shutdown_timeout: Duration::from_secs(number(
+                "SHUTDOWN_TIMEOUT",
+                &self.shutdown_timeout,
+                0,
+                3600,
+            )?),
             session_encryption_key,
             session_encryption_key_previous,
             accepted_client_ids,
@@ -601,6 +738,43 @@ mod tests {
         .config()
         .unwrap();
         assert_eq!(config.accepted_client_ids, ["web", "mobile", "service"]);
+    }
+
+    #[test]
+    fn origins_and_proxies_are_checked() {
+        let base = [
+            "--cognito-user-pool-id",
+            "eu-west-1_abc",
+            "--cognito-client-id",
+            "c",
+        ];
+        let mut args = base.to_vec();
+        args.extend([
+            "--allowed-origins",
+            "https://app.example.com/, http://localhost:3000",
+            "--trusted-proxies",
+            "10.0.0.0/8, 192.168.1.1",
+        ]);
+        let config = settings(&args).config().unwrap();
+        assert_eq!(
+            config.allowed_origins,
+            ["https://app.example.com", "http://localhost:3000"]
+        );
+        assert_eq!(config.trusted_proxies.len(), 2);
+
+        for (flag, value, variable) in [
+            (
+                "--allowed-origins",
+                "https://app.example.com/login",
+                "ALLOWED_ORIGINS",
+            ),
+            ("--allowed-origins", "*", "ALLOWED_ORIGINS"),
+            ("--trusted-proxies", "10.0.0.0/33", "TRUSTED_PROXIES"),
+        ] {
+            let mut args = base.to_vec();
+            args.extend([flag, value]);
+            assert_eq!(settings(&args).config().unwrap_err().variable, variable);
+        }
     }
 
     #[test]

@@ -33,6 +33,12 @@ pub enum ApiError {
     InvalidCredentials,
     #[error("the refresh token is not valid; sign in again")]
     InvalidRefreshToken,
+    #[error("too many requests; try again in {retry_after} s")]
+    RateLimited { retry_after: u64 },
+    #[error("requests from this origin are not allowed")]
+    OriginNotAllowed,
+    #[error("the request took too long")]
+    RequestTimeout,
     #[error(transparent)]
     Auth(#[from] AuthRejection),
     #[error("the caller is not allowed to do this")]
@@ -102,6 +108,19 @@ impl ApiError {
                 "Invalid credentials",
             ),
             ApiError::Auth(rejection) => rejection.parts(),
+            ApiError::RateLimited { .. } => (
+                StatusCode::TOO_MANY_REQUESTS,
+                "rate_limited",
+                "Too many requests",
+            ),
+            ApiError::OriginNotAllowed => {
+                (StatusCode::FORBIDDEN, "origin_not_allowed", "Forbidden")
+            }
+            ApiError::RequestTimeout => (
+                StatusCode::GATEWAY_TIMEOUT,
+                "request_timeout",
+                "Request timeout",
+            ),
             ApiError::InvalidRefreshToken => (
                 StatusCode::UNAUTHORIZED,
                 "invalid_refresh_token",
@@ -198,8 +217,9 @@ impl ApiError {
         }
     }
 
-    fn retry_after(&self) -> Option<u32> {
+    fn retry_after(&self) -> Option<u64> {
         match self {
+            ApiError::RateLimited { retry_after } => Some((*retry_after).max(1)),
             ApiError::Cognito(e) => match e.kind {
                 CognitoErrorKind::TooManyRequests => Some(5),
                 CognitoErrorKind::LimitExceeded | CognitoErrorKind::TooManyFailedAttempts => {

@@ -24,6 +24,8 @@ pub mod error;
 #[cfg(feature = "server")]
 pub mod json;
 #[cfg(feature = "server")]
+pub mod limits;
+#[cfg(feature = "server")]
 pub mod prometheus;
 #[cfg(feature = "server")]
 pub mod revocation;

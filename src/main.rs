@@ -66,14 +66,34 @@ async fn serve(settings: &Settings) -> ExitCode {
         }
     };
     tracing::info!(addr = %app.local_addr(), "listening");
-    match app.run_until(shutdown_signal()).await {
-        Ok(()) => {
-            tracing::info!("stopped");
-            ExitCode::SUCCESS
+    let grace = app.state().config.shutdown_timeout;
+    let (stopping, stop_requested) = tokio::sync::oneshot::channel::<()>();
+    let server = app.run_until(async move {
+        shutdown_signal().await;
+        let _ = stopping.send(());
+    });
+    // In-flight requests get `grace` to finish once a signal arrives; then the process exits.
+    let deadline = async move {
+        if stop_requested.await.is_ok() {
+            tokio::time::sleep(grace).await;
+        } else {
+            std::future::pending::<()>().await;
         }
-        Err(e) => {
-            tracing::error!(error = %e, "server failed");
-            ExitCode::FAILURE
+    };
+    tokio::select! {
+        result = server => match result {
+            Ok(()) => {
+                tracing::info!("stopped");
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                tracing::error!(error = %e, "server failed");
+                ExitCode::FAILURE
+            }
+        },
+        () = deadline => {
+            tracing::warn!(seconds = grace.as_secs(), "shutdown timeout: in-flight requests dropped");
+            ExitCode::SUCCESS
         }
     }
 }

@@ -36,14 +36,22 @@ pub struct SignIn {
     cognito: Cognito,
     store: ChallengeStore,
     ttl: Duration,
+    failure_floor: Duration,
 }
 
 impl SignIn {
-    pub fn new(cognito: Cognito, store: ChallengeStore, ttl: Duration) -> Self {
+    /// `failure_floor` is the least time a refused sign-in takes.
+    pub fn new(
+        cognito: Cognito,
+        store: ChallengeStore,
+        ttl: Duration,
+        failure_floor: Duration,
+    ) -> Self {
         SignIn {
             cognito,
             store,
             ttl,
+            failure_floor,
         }
     }
 
@@ -52,6 +60,7 @@ impl SignIn {
         username: &str,
         password: &SecretString,
     ) -> Result<Outcome, ApiError> {
+        let started = tokio::time::Instant::now();
         match self
             .cognito
             .initiate_password_auth(username, password)
@@ -59,13 +68,15 @@ impl SignIn {
         {
             Ok(step) => self.outcome(username, step).await,
             // The same answer whether the account is missing or the password wrong, so the
-            // response can't be used to find out which accounts exist.
+            // response can't be used to find out which accounts exist; and no sooner than the
+            // floor, since Cognito finds a missing account faster than it checks a password.
             Err(e)
                 if matches!(
                     e.kind,
                     CognitoErrorKind::NotAuthorized | CognitoErrorKind::UserNotFound
                 ) =>
             {
+                tokio::time::sleep_until(started + self.failure_floor).await;
                 Err(ApiError::InvalidCredentials)
             }
             Err(e) => Err(e.into()),

@@ -28,6 +28,7 @@ use crate::cognito::Cognito;
 use crate::config::Config;
 use crate::error::ApiError;
 use crate::json::BODY_LIMIT;
+use crate::limits::Limits;
 use crate::revocation::RevocationList;
 use crate::signin::SignIn;
 use crate::state::AppState;
@@ -93,7 +94,17 @@ impl Application {
             .with_revocations(revocations.clone()),
         );
         let state = AppState {
-            signin: SignIn::new(cognito.clone(), store.clone(), config.challenge_ttl),
+            signin: SignIn::new(
+                cognito.clone(),
+                store.clone(),
+                config.challenge_ttl,
+                config.login_failure_floor,
+            ),
+            limits: Arc::new(Limits::new(
+                config.rate_limit_per_ip,
+                config.rate_limit_per_username,
+                config.trusted_proxies.clone(),
+            )),
             store: store.clone(),
             cookies: CookieSettings {
                 secure: config.cookie_secure,
@@ -105,7 +116,11 @@ impl Application {
             db: pool,
         };
         tokio::spawn(load_keys(verifier, config.jwks_refresh));
-        tokio::spawn(purge_expired(store, revocations.clone()));
+        tokio::spawn(purge_expired(
+            store,
+            revocations.clone(),
+            state.limits.clone(),
+        ));
         tokio::spawn(revocations.follow(
             db::normalize_url(&config.database.url),
             config.revocation_sync,
@@ -139,9 +154,13 @@ impl Application {
         self,
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> std::io::Result<()> {
-        axum::serve(self.listener, self.router)
-            .with_graceful_shutdown(shutdown)
-            .await
+        axum::serve(
+            self.listener,
+            self.router
+                .into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(shutdown)
+        .await
     }
 }
 
@@ -210,13 +229,58 @@ pub fn app(state: AppState) -> Router {
         }))
         .layer(DefaultBodyLimit::max(BODY_LIMIT));
     let verifier = state.verifier.clone();
+    let request_timeout = state.config.request_timeout;
+    let cors = cors(&state.config.allowed_origins);
     routes::router()
         .with_state(state)
+        .layer(axum::middleware::from_fn(move |request, next| {
+            time_limit(request_timeout, request, next)
+        }))
         .layer(axum::Extension(verifier))
         .layer(layers)
+        .layer(cors)
 }
 
 use axum::response::IntoResponse;
+
+/// Answers 504 when a request as a whole takes longer than `limit`. Cognito calls have their
+/// own, shorter timeout, so this catches only what nothing else bounds.
+async fn time_limit(
+    limit: Duration,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    match tokio::time::timeout(limit, next.run(request)).await {
+        Ok(response) => response,
+        Err(_) => ApiError::RequestTimeout.into_response(),
+    }
+}
+
+/// CORS for the configured browser origins, with credentials; none configured, no CORS
+/// headers at all (and never `*` with credentials).
+fn cors(origins: &[String]) -> tower_http::cors::CorsLayer {
+    use axum::http::{HeaderName, HeaderValue, Method, header};
+    use tower_http::cors::{AllowOrigin, CorsLayer};
+    let origins: Vec<HeaderValue> = origins.iter().filter_map(|o| o.parse().ok()).collect();
+    if origins.is_empty() {
+        return CorsLayer::new();
+    }
+    CorsLayer::new()
+        .allow_origin(AllowOrigin::list(origins))
+        .allow_credentials(true)
+        .allow_methods([Method::GET, Method::POST, Method::PATCH, Method::DELETE])
+        .allow_headers([
+            header::CONTENT_TYPE,
+            header::AUTHORIZATION,
+            request_id::HEADER,
+        ])
+        .expose_headers([
+            request_id::HEADER,
+            header::RETRY_AFTER,
+            HeaderName::from_static("www-authenticate"),
+        ])
+        .max_age(Duration::from_secs(600))
+}
 
 /// One span per request: the matched route, never the raw URI or any header.
 fn request_span<B>(request: &Request<B>) -> Span {
@@ -271,10 +335,15 @@ async fn load_keys(verifier: Arc<Verifier>, every: Duration) {
     }
 }
 
-async fn purge_expired(store: ChallengeStore, revocations: Arc<RevocationList>) {
+async fn purge_expired(
+    store: ChallengeStore,
+    revocations: Arc<RevocationList>,
+    limits: Arc<Limits>,
+) {
     let mut every = tokio::time::interval(PURGE_INTERVAL);
     loop {
         every.tick().await;
+        limits.shrink();
         match store.purge_expired().await {
             Ok(0) => {}
             Ok(n) => tracing::debug!(purged = n, "expired challenges purged"),

@@ -8,6 +8,7 @@ use crate::auth::Verifier;
 use crate::challenge::{ChallengeStore, CookieSettings};
 use crate::cognito::Cognito;
 use crate::config::Config;
+use crate::limits::Limits;
 use crate::revocation::RevocationList;
 use crate::signin::SignIn;
 
@@ -19,6 +20,7 @@ pub struct AppState {
     pub store: ChallengeStore,
     pub verifier: Arc<Verifier>,
     pub revocations: Arc<RevocationList>,
+    pub limits: Arc<Limits>,
     pub cookies: CookieSettings,
     pub db: AnyPool,
 }

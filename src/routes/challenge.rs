@@ -7,9 +7,10 @@ use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use serde_json::{Map, Value};
 
-use super::sign_in_response;
+use super::{check_origin, sign_in_response};
 use crate::error::ApiError;
 use crate::json::ApiJson;
+use crate::limits::Throttled;
 use crate::state::AppState;
 
 #[derive(Deserialize)]
@@ -22,9 +23,15 @@ pub struct ChallengeRequest {
 
 pub async fn respond(
     State(state): State<AppState>,
+    _: Throttled,
     headers: HeaderMap,
     ApiJson(request): ApiJson<ChallengeRequest>,
 ) -> Response {
+    // The cookie is SameSite=Strict and the body must be JSON (a cross-site form can't send
+    // that without a CORS preflight); an Origin header, when present, must be one we serve.
+    if let Err(refused) = check_origin(&headers, &state.config.allowed_origins) {
+        return refused.into_response();
+    }
     let id = state.cookies.read(&headers);
     let had_cookie = id.is_some();
     match state

@@ -64,6 +64,15 @@ fn check_text(field: &'static str, value: &str, max_chars: usize) -> Result<(), 
     Ok(())
 }
 
+/// Refuses a cookie-bearing request whose `Origin` is present and not allowed.
+fn check_origin(headers: &axum::http::HeaderMap, allowed: &[String]) -> Result<(), ApiError> {
+    match headers.get(axum::http::header::ORIGIN) {
+        None => Ok(()),
+        Some(origin) if allowed.iter().any(|a| a.as_bytes() == origin.as_bytes()) => Ok(()),
+        Some(_) => Err(ApiError::OriginNotAllowed),
+    }
+}
+
 /// Cognito's own limits.
 const MAX_USERNAME: usize = 128;
 const MAX_PASSWORD: usize = 256;

@@ -12,6 +12,7 @@ use crate::attributes;
 use crate::cognito::CodeDelivery;
 use crate::error::ApiError;
 use crate::json::ApiJson;
+use crate::limits::Throttled;
 use crate::state::AppState;
 
 #[derive(Deserialize)]
@@ -32,9 +33,11 @@ pub struct SignUpResponse {
 
 pub async fn sign_up(
     State(state): State<AppState>,
+    _: Throttled,
     ApiJson(request): ApiJson<SignUpRequest>,
 ) -> Result<(StatusCode, Json<SignUpResponse>), ApiError> {
     check_text("username", &request.username, MAX_USERNAME)?;
+    state.limits.check_username(&request.username)?;
     check_text("password", request.password.expose_secret(), MAX_PASSWORD)?;
     let attributes = attributes::to_cognito(&request.attributes)?;
     let result = state
@@ -70,9 +73,11 @@ pub struct ConfirmResponse {
 
 pub async fn confirm(
     State(state): State<AppState>,
+    _: Throttled,
     ApiJson(request): ApiJson<ConfirmRequest>,
 ) -> Result<Json<ConfirmResponse>, ApiError> {
     check_text("username", &request.username, MAX_USERNAME)?;
+    state.limits.check_username(&request.username)?;
     check_text("code", request.code.expose_secret(), MAX_CODE)?;
     state
         .cognito
@@ -96,9 +101,11 @@ pub struct ResendResponse {
 
 pub async fn resend(
     State(state): State<AppState>,
+    _: Throttled,
     ApiJson(request): ApiJson<ResendRequest>,
 ) -> Result<Json<ResendResponse>, ApiError> {
     check_text("username", &request.username, MAX_USERNAME)?;
+    state.limits.check_username(&request.username)?;
     let code_delivery = state
         .cognito
         .resend_confirmation_code(&request.username)

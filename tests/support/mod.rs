@@ -42,6 +42,13 @@ pub struct Options {
     pub email_as_username: bool,
     /// SESSION_ENCRYPTION_KEY.
     pub session_key: &'static str,
+    /// Requests per minute per IP and per username; 0 (the tests' default) is off.
+    pub rate_limit_per_ip: u32,
+    pub rate_limit_per_username: u32,
+    pub allowed_origins: Option<&'static str>,
+    /// LOGIN_FAILURE_FLOOR_MS; off in most tests to keep them quick.
+    pub login_failure_floor_ms: u64,
+    pub request_timeout: Duration,
 }
 
 impl Default for Options {
@@ -55,6 +62,11 @@ impl Default for Options {
             cognito_timeout: Duration::from_secs(10),
             email_as_username: false,
             session_key: SESSION_KEY,
+            rate_limit_per_ip: 0,
+            rate_limit_per_username: 0,
+            allowed_origins: None,
+            login_failure_floor_ms: 0,
+            request_timeout: Duration::from_secs(30),
         }
     }
 }
@@ -174,6 +186,13 @@ pub fn config_for(pool: &Pool, endpoint: &str, database_url: &str, options: &Opt
         revocation_sync_seconds: "1".into(),
         session_encryption_key: Some(options.session_key.into()),
         session_encryption_key_previous: None,
+        allowed_origins: options.allowed_origins.map(str::to_owned),
+        trusted_proxies: None,
+        rate_limit_per_ip: options.rate_limit_per_ip.to_string(),
+        rate_limit_per_username: options.rate_limit_per_username.to_string(),
+        login_failure_floor_ms: options.login_failure_floor_ms.to_string(),
+        request_timeout_seconds: options.request_timeout.as_secs().to_string(),
+        shutdown_timeout: "20".into(),
         database_url: Some(database_url.to_owned()),
         database_max_connections: "5".into(),
         listen_addr: "127.0.0.1:0".into(),

@@ -19,6 +19,9 @@ pub enum Fault {
     Hang,
     /// A canned success, for the few calls the emulator does not implement.
     Reply(serde_json::Value),
+    /// Held until the semaphore has a permit, then forwarded: a Cognito as slow as the
+    /// test wants, released exactly when it says.
+    Gate(Arc<tokio::sync::Semaphore>),
 }
 
 impl Fault {
@@ -42,31 +45,57 @@ struct Shared {
     faults: HashMap<String, (Fault, usize)>,
 }
 
+/// Wakes waiters whenever a call arrives.
+#[derive(Default)]
+struct Arrivals(tokio::sync::Notify);
+
 #[derive(Clone)]
 struct ProxyState {
     upstream: String,
     http: reqwest::Client,
     shared: Arc<Mutex<Shared>>,
+    arrivals: Arc<Arrivals>,
 }
 
 pub struct Proxy {
     pub endpoint: String,
     shared: Arc<Mutex<Shared>>,
+    arrivals: Arc<Arrivals>,
 }
 
 impl Proxy {
     pub async fn start(upstream: &str) -> Proxy {
         let shared = Arc::new(Mutex::new(Shared::default()));
+        let arrivals = Arc::new(Arrivals::default());
         let state = ProxyState {
             upstream: upstream.to_owned(),
             http: reqwest::Client::new(),
             shared: shared.clone(),
+            arrivals: arrivals.clone(),
         };
         let app = axum::Router::new().fallback(forward).with_state(state);
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let endpoint = format!("http://{}", listener.local_addr().unwrap());
         tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
-        Proxy { endpoint, shared }
+        Proxy {
+            endpoint,
+            shared,
+            arrivals,
+        }
+    }
+
+    /// Waits until `count` calls of `operation` have arrived (forwarded or held).
+    pub async fn wait_for(&self, operation: &str, count: usize) {
+        loop {
+            let arrived = self.arrivals.0.notified();
+            let mut arrived = std::pin::pin!(arrived);
+            // Registered before the check, so an arrival in between is not missed.
+            arrived.as_mut().enable();
+            if self.calls(operation).len() >= count {
+                return;
+            }
+            arrived.await;
+        }
     }
 
     /// The JSON bodies of every call of `operation` (e.g. "InitiateAuth") so far.
@@ -120,6 +149,7 @@ async fn forward(
         if !operation.is_empty() {
             let json = serde_json::from_slice(&body).unwrap_or(Value::Null);
             shared.calls.push((operation.clone(), json));
+            state.arrivals.0.notify_waiters();
         }
         match shared.faults.get_mut(&operation) {
             Some((fault, times)) if *times > 0 => {
@@ -140,6 +170,9 @@ async fn forward(
                 .into_response();
         }
         Some(Fault::Hang) => std::future::pending::<()>().await,
+        Some(Fault::Gate(gate)) => {
+            let _permit = gate.acquire().await;
+        }
         Some(Fault::Reply(body)) => {
             return (
                 StatusCode::OK,
