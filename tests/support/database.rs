@@ -51,6 +51,27 @@ impl TestDatabase {
         }
     }
 
+    /// The same Postgres database reached through another local port (a relay).
+    pub fn via_port(&self, port: u16) -> TestDatabase {
+        let mut url = reqwest::Url::parse(&self.url).expect("a URL");
+        url.set_port(Some(port)).expect("a port can be set");
+        TestDatabase {
+            url: url.to_string(),
+            postgres: None,
+            _dir: None,
+        }
+    }
+
+    /// host:port of the Postgres server.
+    pub fn address(&self) -> String {
+        let url = reqwest::Url::parse(&self.url).expect("a URL");
+        format!(
+            "{}:{}",
+            url.host_str().unwrap_or("127.0.0.1"),
+            url.port().unwrap_or(5432)
+        )
+    }
+
     pub fn is_postgres(&self) -> bool {
         self.postgres.is_some()
     }

@@ -6,6 +6,7 @@ pub mod cognito;
 pub mod database;
 pub mod moto;
 pub mod proxy;
+pub mod tcp_proxy;
 
 use std::net::SocketAddr;
 use std::sync::Once;
@@ -49,6 +50,8 @@ pub struct Options {
     /// LOGIN_FAILURE_FLOOR_MS; off in most tests to keep them quick.
     pub login_failure_floor_ms: u64,
     pub request_timeout: Duration,
+    /// Talk to the peer through the recording proxy (default) or straight to it.
+    pub through_proxy: bool,
 }
 
 impl Default for Options {
@@ -67,6 +70,7 @@ impl Default for Options {
             allowed_origins: None,
             login_failure_floor_ms: 0,
             request_timeout: Duration::from_secs(30),
+            through_proxy: true,
         }
     }
 }
@@ -106,7 +110,19 @@ pub async fn spawn_app_with(options: Options) -> TestApp {
 
 /// The service on a pool of its own on `moto`, reached through a recording proxy.
 pub async fn spawn_app_on(moto: &Moto, options: Options) -> TestApp {
+    spawn_app_using(moto, options, TestDatabase::create().await).await
+}
+
+/// The same, on a database the test provides.
+pub async fn spawn_app_using(moto: &Moto, options: Options, db: TestDatabase) -> TestApp {
     test_credentials();
+    let pool = bootstrap_pool(moto, &options).await;
+    start(moto, pool, db, options).await
+}
+
+/// A pool, its client and (unless it signs in by email) the admin user. The same calls in
+/// the same order after `Moto::seed` give the same ids.
+pub async fn bootstrap_pool(moto: &Moto, options: &Options) -> Pool {
     let pool = Pool::create(
         &moto.endpoint,
         options.client_secret,
@@ -118,8 +134,7 @@ pub async fn spawn_app_on(moto: &Moto, options: Options) -> TestApp {
         pool.create_user(ADMIN, ADMIN_PASSWORD).await;
         pool.add_to_group(ADMIN, cognito::ADMIN_GROUP).await;
     }
-    let db = TestDatabase::create().await;
-    start(moto, pool, db, options).await
+    pool
 }
 
 /// A second replica of `app`: the same pool and the same database, its own process state.
@@ -140,7 +155,12 @@ pub async fn spawn_replica_with(app: &TestApp, options: Options) -> TestApp {
 
 async fn start(moto: &Moto, pool: Pool, db: TestDatabase, options: Options) -> TestApp {
     let proxy = Proxy::start(&moto.endpoint).await;
-    let config = config_for(&pool, &proxy.endpoint, &db.url, &options);
+    let endpoint = if options.through_proxy {
+        &proxy.endpoint
+    } else {
+        &moto.endpoint
+    };
+    let config = config_for(&pool, endpoint, &db.url, &options);
     let app = Application::build(config).await.expect("service starts");
     // Load the keys now rather than polling for the background load to finish.
     app.state()

@@ -59,6 +59,17 @@ impl Moto {
         }
     }
 
+    /// Seeds the emulator's random ids: the same calls after the same seed get the same ids,
+    /// so a restarted emulator can be given back the pool a running service knows.
+    pub async fn seed(&self, seed: u64) {
+        let response = reqwest::Client::new()
+            .post(format!("{}/moto-api/seed?a={seed}", self.endpoint))
+            .send()
+            .await
+            .expect("seed the emulator");
+        assert!(response.status().is_success());
+    }
+
     /// Stops the server (its state is lost), as if Cognito went away.
     pub fn stop(&self) {
         if let Some((mut child, stdin)) = self.process.lock().unwrap().take() {
