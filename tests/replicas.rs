@@ -1,0 +1,812 @@
+//! Two replicas of the real binary behind a real nginx doing plain round robin, sharing one
+//! Postgres database and one SESSION_ENCRYPTION_KEY, as the README tells operators to run it:
+//! a challenge issued by one replica is answered by the other, many sign-ins at once all
+//! succeed, and a replica stopped with SIGTERM leaves its pending challenges to the survivor.
+//!
+//! Each replica talks to the shared emulator through a recording proxy of its own, and logs
+//! JSON lines that carry the `x-request-id` each request was sent with, so the tests can tell
+//! which replica answered what. nginx must be installed (Debian: `nginx-light`).
+
+mod support;
+
+use std::collections::BTreeMap;
+use std::net::TcpStream;
+use std::path::{Path, PathBuf};
+use std::process::Stdio;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use serde_json::{Value, json};
+use support::*;
+use tokio::io::{AsyncBufReadExt, BufReader};
+use tokio::process::{Child, Command};
+use tokio::sync::Notify;
+use tokio::task::JoinSet;
+use tokio::time::Instant;
+
+/// How long any one awaited event (a log line, a process exit, nginx listening) may take.
+const WAIT: Duration = Duration::from_secs(30);
+const TEMPORARY_PASSWORD: &str = "Temp-Passw0rd!";
+const NEW_PASSWORD: &str = "N3w-Passw0rd!";
+
+// ---------------------------------------------------------------------------------------------
+// Logs of the replicas, as JSON lines tagged with the replica that wrote them.
+
+#[derive(Default)]
+struct LogLines {
+    lines: Vec<(&'static str, Value)>,
+    /// Replicas whose output has ended.
+    ended: Vec<&'static str>,
+}
+
+#[derive(Clone, Default)]
+struct Logs {
+    inner: Arc<Mutex<LogLines>>,
+    arrived: Arc<Notify>,
+}
+
+impl Logs {
+    /// Reads `replica`'s stdout into the shared list until it ends.
+    fn follow(&self, replica: &'static str, stdout: tokio::process::ChildStdout) {
+        let logs = self.clone();
+        tokio::spawn(async move {
+            let mut lines = BufReader::new(stdout).lines();
+            while let Ok(Some(line)) = lines.next_line().await {
+                let event = serde_json::from_str(&line).unwrap_or(Value::String(line));
+                logs.inner.lock().unwrap().lines.push((replica, event));
+                logs.arrived.notify_waiters();
+            }
+            logs.inner.lock().unwrap().ended.push(replica);
+            logs.arrived.notify_waiters();
+        });
+    }
+
+    /// Waits until `find` finds something in the logs; fails after `WAIT`.
+    async fn wait<T>(&self, what: &str, mut find: impl FnMut(&LogLines) -> Option<T>) -> T {
+        let deadline = Instant::now() + WAIT;
+        loop {
+            let arrived = self.arrived.notified();
+            let mut arrived = std::pin::pin!(arrived);
+            // Registered before looking, so a line arriving in between is not missed.
+            arrived.as_mut().enable();
+            if let Some(found) = find(&self.inner.lock().unwrap()) {
+                return found;
+            }
+            if tokio::time::timeout_at(deadline, arrived).await.is_err() {
+                panic!(
+                    "no log line shows {what} after {WAIT:?}; the replicas logged:\n{}",
+                    self.dump()
+                );
+            }
+        }
+    }
+
+    /// The replica that finished the request sent with `request_id`, and the status it gave.
+    async fn answered_by(&self, request_id: &str) -> (&'static str, u16) {
+        self.wait(&format!("request {request_id} finished"), |logs| {
+            logs.lines.iter().find_map(|(replica, event)| {
+                (event["message"] == "request finished"
+                    && event["span"]["request_id"] == request_id)
+                    .then(|| (*replica, event["status"].as_u64().unwrap_or(0) as u16))
+            })
+        })
+        .await
+    }
+
+    fn dump(&self) -> String {
+        self.inner
+            .lock()
+            .unwrap()
+            .lines
+            .iter()
+            .map(|(replica, event)| format!("[{replica}] {event}"))
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The replicas: the real binary, `serve`, each with its own recording proxy to the emulator.
+
+struct Replica {
+    name: &'static str,
+    child: Child,
+    /// host:port it listens on, from its "listening" line.
+    addr: String,
+    proxy: Proxy,
+}
+
+impl Replica {
+    async fn start(
+        name: &'static str,
+        pool: &Pool,
+        database_url: &str,
+        dir: &Path,
+        logs: &Logs,
+    ) -> Replica {
+        let proxy = Proxy::start(&Moto::shared().endpoint).await;
+        let mut child = Command::new(env!("CARGO_BIN_EXE_cognito-bff"))
+            .arg("serve")
+            .env_clear()
+            .env("PATH", std::env::var("PATH").unwrap_or_default())
+            .env("COGNITO_USER_POOL_ID", &pool.pool_id)
+            .env("COGNITO_CLIENT_ID", &pool.client_id)
+            .env(
+                "COGNITO_CLIENT_SECRET",
+                pool.client_secret
+                    .as_deref()
+                    .expect("the client has a secret"),
+            )
+            .env("COGNITO_ENDPOINT", &proxy.endpoint)
+            .env("DATABASE_URL", database_url)
+            .env("DATABASE_MAX_CONNECTIONS", "5")
+            .env("SESSION_ENCRYPTION_KEY", SESSION_KEY)
+            // Port 0: the "listening" line says which port it got, without a race.
+            .env("LISTEN_ADDR", "127.0.0.1:0")
+            .env("TRUSTED_PROXIES", "127.0.0.1/32")
+            .env("COOKIE_SECURE", "false")
+            .env("LOG_FORMAT", "json")
+            .env("RUST_LOG", "info")
+            .env("RATE_LIMIT_PER_IP", "0")
+            .env("RATE_LIMIT_PER_USERNAME", "0")
+            .env("LOGIN_FAILURE_FLOOR_MS", "0")
+            .env("AWS_ACCESS_KEY_ID", "test")
+            .env("AWS_SECRET_ACCESS_KEY", "test")
+            .env("AWS_EC2_METADATA_DISABLED", "true")
+            .current_dir(dir)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .kill_on_drop(true)
+            .spawn()
+            .expect("start the cognito-bff binary");
+        logs.follow(name, child.stdout.take().expect("piped stdout"));
+        let listening = logs
+            .wait(&format!("replica {name} listening"), |logs| {
+                let line = logs
+                    .lines
+                    .iter()
+                    .find(|(replica, event)| *replica == name && event["message"] == "listening");
+                match line {
+                    Some((_, event)) => Some(event["addr"].as_str().map(str::to_owned)),
+                    None if logs.ended.contains(&name) => Some(None),
+                    None => None,
+                }
+            })
+            .await;
+        let addr = listening.unwrap_or_else(|| {
+            panic!(
+                "replica {name} stopped before listening; the replicas logged:\n{}",
+                logs.dump()
+            )
+        });
+        Replica {
+            name,
+            child,
+            addr,
+            proxy,
+        }
+    }
+
+    /// Sends SIGTERM, waits for the process to exit and returns its exit code.
+    async fn terminate(&mut self) -> Option<i32> {
+        let pid = self.child.id().expect("the replica is running").to_string();
+        let sent = Command::new("kill")
+            .args(["-TERM", &pid])
+            .status()
+            .await
+            .expect("run kill");
+        assert!(sent.success(), "kill -TERM {pid} failed");
+        let status = tokio::time::timeout(WAIT, self.child.wait())
+            .await
+            .unwrap_or_else(|_| panic!("replica {} still runs {WAIT:?} after SIGTERM", self.name))
+            .expect("wait for the replica");
+        status.code()
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// nginx: a round-robin load balancer in front of the replicas, from a config of the test's own.
+
+struct Nginx {
+    child: std::process::Child,
+    dir: tempfile::TempDir,
+    base: String,
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+fn nginx_binary() -> PathBuf {
+    let path = std::env::var_os("PATH").unwrap_or_default();
+    std::env::split_paths(&path)
+        .chain(["/usr/sbin".into(), "/sbin".into()])
+        .map(|dir| dir.join("nginx"))
+        .find(|candidate| candidate.is_file())
+        .unwrap_or_else(|| {
+            panic!(
+                "nginx is not on PATH (nor in /usr/sbin): these tests run the replicas behind \
+                 a real nginx; install it first with `apt-get install -y nginx-light`"
+            )
+        })
+}
+
+fn nginx_config(dir: &Path, port: u16, upstreams: &[&str]) -> String {
+    let d = dir.display();
+    let servers: String = upstreams
+        .iter()
+        .map(|addr| format!("        server {addr};\n"))
+        .collect();
+    format!(
+        r#"daemon off;
+master_process off;
+worker_processes 1;
+error_log {d}/error.log info;
+pid {d}/nginx.pid;
+
+events {{
+    worker_connections 1024;
+}}
+
+http {{
+    log_format upstreams '$http_x_request_id $status upstream=$upstream_addr '
+                         'upstream_status=$upstream_status';
+    access_log {d}/access.log upstreams;
+    client_body_temp_path {d}/client_body;
+    proxy_temp_path {d}/proxy;
+    fastcgi_temp_path {d}/fastcgi;
+    uwsgi_temp_path {d}/uwsgi;
+    scgi_temp_path {d}/scgi;
+
+    # Plain round robin, a new upstream connection per request: no stickiness of any kind.
+    upstream replicas {{
+{servers}    }}
+
+    server {{
+        listen 127.0.0.1:{port};
+        location / {{
+            proxy_pass http://replicas;
+            proxy_set_header Host $host;
+            proxy_set_header X-Forwarded-For $remote_addr;
+            # A replica that is gone is skipped, and the request goes to the next one.
+            proxy_next_upstream error timeout http_502;
+            proxy_connect_timeout 1s;
+        }}
+    }}
+}}
+"#
+    )
+}
+
+impl Nginx {
+    async fn start(binary: &Path, upstreams: &[&str]) -> Nginx {
+        let dir = tempfile::tempdir().expect("a temporary directory for nginx");
+        // The port is picked free and then handed to nginx, so another process may take it
+        // in between: then nginx can't bind, and it is started again on another port.
+        for _ in 0..5 {
+            let port = free_port();
+            let config = dir.path().join("nginx.conf");
+            std::fs::write(&config, nginx_config(dir.path(), port, upstreams))
+                .expect("write nginx.conf");
+            let stderr = std::fs::File::create(dir.path().join("stderr.log")).unwrap();
+            let mut child = std::process::Command::new(binary)
+                .arg("-p")
+                .arg(dir.path())
+                .arg("-c")
+                .arg(&config)
+                .stdin(Stdio::null())
+                .stdout(Stdio::null())
+                .stderr(stderr)
+                .spawn()
+                .unwrap_or_else(|e| panic!("cannot start {}: {e}", binary.display()));
+            // nginx says nothing when it is ready: poll its port, with a deadline.
+            let deadline = Instant::now() + WAIT;
+            loop {
+                if TcpStream::connect(("127.0.0.1", port)).is_ok() {
+                    return Nginx {
+                        child,
+                        base: format!("http://127.0.0.1:{port}"),
+                        dir,
+                    };
+                }
+                if let Some(status) = child.try_wait().unwrap() {
+                    let errors = Self::errors(dir.path());
+                    if errors.contains("Address already in use") {
+                        break;
+                    }
+                    panic!("nginx exited ({status}) before listening:\n{errors}");
+                }
+                if Instant::now() > deadline {
+                    let _ = child.kill();
+                    let _ = child.wait();
+                    panic!(
+                        "nginx did not listen on port {port} within {WAIT:?}:\n{}",
+                        Self::errors(dir.path())
+                    );
+                }
+                tokio::time::sleep(Duration::from_millis(20)).await;
+            }
+        }
+        panic!("nginx found no free port in five tries");
+    }
+
+    fn errors(dir: &Path) -> String {
+        ["stderr.log", "error.log"]
+            .iter()
+            .map(|name| std::fs::read_to_string(dir.join(name)).unwrap_or_default())
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+
+    /// nginx's access log: one line per request, for failure messages.
+    fn access_log(&self) -> String {
+        std::fs::read_to_string(self.dir.path().join("access.log")).unwrap_or_default()
+    }
+}
+
+impl Drop for Nginx {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The whole set-up, and a client that goes through nginx.
+
+struct Cluster {
+    replicas: Vec<Replica>,
+    nginx: Nginx,
+    logs: Logs,
+    http: reqwest::Client,
+    // Dropped last: the database outlives the processes that use it.
+    _dir: tempfile::TempDir,
+    _db: TestDatabase,
+}
+
+/// A request through nginx, tagged with a request id of its own.
+struct Call<'a> {
+    path: &'a str,
+    request_id: String,
+    body: Value,
+    cookie: Option<String>,
+    bearer: Option<String>,
+}
+
+impl<'a> Call<'a> {
+    fn new(path: &'a str, request_id: String, body: Value) -> Self {
+        Call {
+            path,
+            request_id,
+            body,
+            cookie: None,
+            bearer: None,
+        }
+    }
+}
+
+fn request_id(label: &str) -> String {
+    format!("{label}-{}", uuid::Uuid::new_v4().simple())
+}
+
+impl Cluster {
+    async fn start(pool: &Pool) -> Cluster {
+        let nginx = nginx_binary();
+        let db = TestDatabase::create().await;
+        assert!(
+            db.is_postgres(),
+            "replicas share a Postgres database: set TEST_DATABASE_URL (e.g. \
+             postgres://postgres@127.0.0.1:5432/test); the SQLite pass skips needs_postgres_*"
+        );
+        let dir = tempfile::tempdir().unwrap();
+        let logs = Logs::default();
+        let mut replicas = Vec::new();
+        for name in ["a", "b"] {
+            replicas.push(Replica::start(name, pool, &db.url, dir.path(), &logs).await);
+        }
+        let upstreams: Vec<&str> = replicas.iter().map(|r| r.addr.as_str()).collect();
+        let nginx = Nginx::start(&nginx, &upstreams).await;
+        Cluster {
+            replicas,
+            nginx,
+            logs,
+            http: reqwest::Client::builder()
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .unwrap(),
+            _dir: dir,
+            _db: db,
+        }
+    }
+
+    fn replica(&self, name: &str) -> &Replica {
+        self.replicas.iter().find(|r| r.name == name).unwrap()
+    }
+
+    async fn send(&self, call: Call<'_>) -> Answer {
+        let mut request = self
+            .http
+            .post(format!("{}{}", self.nginx.base, call.path))
+            .header("x-request-id", &call.request_id)
+            .json(&call.body);
+        if let Some(cookie) = &call.cookie {
+            request = request.header("cookie", cookie);
+        }
+        if let Some(token) = &call.bearer {
+            request = request.bearer_auth(token);
+        }
+        let response = request
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("nginx answers {} ({}): {e}", call.path, call.request_id));
+        let status = response.status().as_u16();
+        let headers = response.headers().clone();
+        let bytes = response.bytes().await.unwrap_or_default();
+        let body = serde_json::from_slice(&bytes)
+            .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&bytes).into_owned()));
+        Answer {
+            status,
+            headers,
+            body,
+        }
+    }
+
+    async fn login(&self, username: &str, password: &str, request_id: String) -> Answer {
+        self.send(Call::new(
+            "/login",
+            request_id,
+            json!({"username": username, "password": password}),
+        ))
+        .await
+    }
+
+    async fn answer_new_password(&self, cookie: String, request_id: String) -> Answer {
+        self.send(Call {
+            cookie: Some(cookie),
+            ..Call::new(
+                "/challenge",
+                request_id,
+                json!({"challenge": "NEW_PASSWORD_REQUIRED",
+                       "responses": {"NEW_PASSWORD": NEW_PASSWORD}}),
+            )
+        })
+        .await
+    }
+
+    /// The replica that answered `request_id`, checked against the status the client got.
+    async fn answered_by(&self, request_id: &str, answer: &Answer) -> &'static str {
+        let (replica, status) = self.logs.answered_by(request_id).await;
+        assert_eq!(
+            status, answer.status,
+            "replica {replica} logged another status for {request_id}"
+        );
+        // The request id came back through nginx too.
+        assert_eq!(
+            answer
+                .headers
+                .get("x-request-id")
+                .and_then(|v| v.to_str().ok()),
+            Some(request_id)
+        );
+        replica
+    }
+
+    /// The Cognito usernames in `operation` calls that reached `replica`'s proxy.
+    fn cognito_users(&self, replica: &str, operation: &str) -> Vec<String> {
+        self.replica(replica)
+            .proxy
+            .calls(operation)
+            .iter()
+            .filter_map(|call| {
+                call["AuthParameters"]["USERNAME"]
+                    .as_str()
+                    .or(call["ChallengeResponses"]["USERNAME"].as_str())
+                    .map(str::to_owned)
+            })
+            .collect()
+    }
+}
+
+fn assert_challenged(answer: &Answer, who: &str) {
+    assert_eq!(answer.status, 200, "login of {who}: {answer:?}");
+    assert_eq!(
+        answer.body["status"], "challenge",
+        "login of {who}: {answer:?}"
+    );
+    assert_eq!(
+        answer.body["challenge"], "NEW_PASSWORD_REQUIRED",
+        "{answer:?}"
+    );
+}
+
+fn assert_authenticated(answer: &Answer, who: &str) {
+    assert_eq!(answer.status, 200, "challenge of {who}: {answer:?}");
+    assert_eq!(
+        answer.body["status"], "authenticated",
+        "challenge of {who}: {answer:?}"
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+
+#[tokio::test(flavor = "multi_thread")]
+async fn needs_postgres_a_challenge_issued_by_one_replica_is_answered_by_the_other() {
+    let pool = Pool::create(&Moto::shared().endpoint, true, false).await;
+    pool.invite_user("ines", TEMPORARY_PASSWORD).await;
+    let cluster = Cluster::start(&pool).await;
+
+    let login_id = request_id("login-ines");
+    let login = cluster
+        .login("ines", TEMPORARY_PASSWORD, login_id.clone())
+        .await;
+    assert_challenged(&login, "ines");
+    let issuer = cluster.answered_by(&login_id, &login).await;
+
+    // nginx alternates: the next request goes to the other replica.
+    let answer_id = request_id("challenge-ines");
+    let answer = cluster
+        .answer_new_password(login.cookie(), answer_id.clone())
+        .await;
+    assert_authenticated(&answer, "ines");
+    let finisher = cluster.answered_by(&answer_id, &answer).await;
+    assert_ne!(
+        issuer,
+        finisher,
+        "nginx sent the login and the challenge to the same replica ({issuer}); round robin \
+         should have alternated. nginx access log:\n{}",
+        cluster.nginx.access_log()
+    );
+
+    // Cognito saw the same: InitiateAuth from one replica, RespondToAuthChallenge from the
+    // other, each through that replica's own proxy.
+    assert_eq!(cluster.cognito_users(issuer, "InitiateAuth"), ["ines"]);
+    assert!(
+        cluster
+            .cognito_users(issuer, "RespondToAuthChallenge")
+            .is_empty()
+    );
+    assert!(cluster.cognito_users(finisher, "InitiateAuth").is_empty());
+    assert_eq!(
+        cluster.cognito_users(finisher, "RespondToAuthChallenge"),
+        ["ines"]
+    );
+    let respond = &cluster
+        .replica(finisher)
+        .proxy
+        .calls("RespondToAuthChallenge")[0];
+    assert_eq!(respond["ChallengeName"], "NEW_PASSWORD_REQUIRED");
+    assert!(
+        respond["Session"].as_str().is_some_and(|s| !s.is_empty()),
+        "the other replica sent the stored Cognito session: {respond}"
+    );
+
+    assert_eq!(
+        pool.accepts_access_token(&answer.access_token()).await,
+        Ok("ines".to_owned())
+    );
+    assert_eq!(pool.admin_get_user("ines").await.0, "CONFIRMED");
+}
+
+/// Which replica answered each step of one flow.
+#[derive(Debug)]
+struct Flow {
+    user: String,
+    invite: &'static str,
+    login: &'static str,
+    challenge: &'static str,
+}
+
+async fn full_flow(cluster: Arc<Cluster>, pool: Arc<Pool>, admin: String, i: usize) -> Flow {
+    let user = format!("flow-{i:02}");
+    let invite_id = request_id(&format!("invite-{user}"));
+    let invited = cluster
+        .send(Call {
+            bearer: Some(admin),
+            ..Call::new(
+                "/admin/users",
+                invite_id.clone(),
+                json!({
+                    "username": user,
+                    "attributes": {"email": format!("{user}@example.com")},
+                    "temporary_password": TEMPORARY_PASSWORD,
+                    "suppress_message": true
+                }),
+            )
+        })
+        .await;
+    assert_eq!(invited.status, 201, "invite of {user}: {invited:?}");
+
+    let login_id = request_id(&format!("login-{user}"));
+    let login = cluster
+        .login(&user, TEMPORARY_PASSWORD, login_id.clone())
+        .await;
+    assert_challenged(&login, &user);
+
+    let answer_id = request_id(&format!("challenge-{user}"));
+    let answer = cluster
+        .answer_new_password(login.cookie(), answer_id.clone())
+        .await;
+    assert_authenticated(&answer, &user);
+    assert_eq!(
+        pool.accepts_access_token(&answer.access_token()).await,
+        Ok(user.clone()),
+        "Cognito refuses the access token of {user}"
+    );
+    Flow {
+        invite: cluster.answered_by(&invite_id, &invited).await,
+        login: cluster.answered_by(&login_id, &login).await,
+        challenge: cluster.answered_by(&answer_id, &answer).await,
+        user,
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn needs_postgres_24_concurrent_sign_ins_through_the_balancer_all_succeed() {
+    const FLOWS: usize = 24;
+    let pool = Arc::new(Pool::create(&Moto::shared().endpoint, true, false).await);
+    pool.create_user(ADMIN, ADMIN_PASSWORD).await;
+    pool.add_to_group(ADMIN, support::cognito::ADMIN_GROUP)
+        .await;
+    let cluster = Arc::new(Cluster::start(&pool).await);
+    let admin = cluster
+        .login(ADMIN, ADMIN_PASSWORD, request_id("login-admin"))
+        .await;
+    assert_eq!(admin.status, 200, "admin login: {admin:?}");
+    let admin = admin.access_token();
+
+    let mut flows = JoinSet::new();
+    for i in 0..FLOWS {
+        flows.spawn(full_flow(cluster.clone(), pool.clone(), admin.clone(), i));
+    }
+    let mut done = Vec::new();
+    let mut failures = Vec::new();
+    while let Some(result) = flows.join_next().await {
+        match result {
+            Ok(flow) => done.push(flow),
+            Err(e) => failures.push(e.to_string()),
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} of {FLOWS} sign-in flows failed:\n{}\nnginx access log:\n{}",
+        failures.len(),
+        failures.join("\n"),
+        cluster.nginx.access_log()
+    );
+    assert_eq!(done.len(), FLOWS);
+
+    // Both replicas took part in every step, and challenges crossed between them.
+    let mut served: BTreeMap<(&str, &str), usize> = BTreeMap::new();
+    for flow in &done {
+        *served.entry(("invite", flow.invite)).or_default() += 1;
+        *served.entry(("login", flow.login)).or_default() += 1;
+        *served.entry(("challenge", flow.challenge)).or_default() += 1;
+    }
+    for step in ["invite", "login", "challenge"] {
+        for replica in ["a", "b"] {
+            assert!(
+                served.contains_key(&(step, replica)),
+                "replica {replica} answered no {step}: {served:?}"
+            );
+        }
+    }
+    let crossed = done.iter().filter(|f| f.login != f.challenge).count();
+    assert!(
+        crossed > 0,
+        "no challenge was answered by another replica than its login: {done:?}"
+    );
+    // What each replica's proxy saw matches what its logs say it answered.
+    for replica in ["a", "b"] {
+        let logins = done.iter().filter(|f| f.login == replica).count();
+        let challenges = done.iter().filter(|f| f.challenge == replica).count();
+        let initiated = cluster.cognito_users(replica, "InitiateAuth");
+        assert_eq!(
+            initiated.iter().filter(|u| u.starts_with("flow-")).count(),
+            logins,
+            "replica {replica}"
+        );
+        assert_eq!(
+            cluster
+                .cognito_users(replica, "RespondToAuthChallenge")
+                .len(),
+            challenges,
+            "replica {replica}"
+        );
+    }
+    for flow in &done {
+        assert_eq!(pool.admin_get_user(&flow.user).await.0, "CONFIRMED");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn needs_postgres_challenges_pending_on_a_replica_stopped_by_sigterm_finish_on_the_other() {
+    const PENDING: usize = 10;
+    let pool = Arc::new(Pool::create(&Moto::shared().endpoint, true, false).await);
+    let users: Vec<String> = (0..PENDING).map(|i| format!("pending-{i:02}")).collect();
+    for user in &users {
+        pool.invite_user(user, TEMPORARY_PASSWORD).await;
+    }
+    let mut cluster = Cluster::start(&pool).await;
+
+    // Ten sign-ins at once, each left at its NEW_PASSWORD_REQUIRED challenge.
+    let mut logins = JoinSet::new();
+    let shared = Arc::new(cluster);
+    for user in users.clone() {
+        let cluster = shared.clone();
+        logins.spawn(async move {
+            let id = request_id(&format!("login-{user}"));
+            let login = cluster.login(&user, TEMPORARY_PASSWORD, id.clone()).await;
+            assert_challenged(&login, &user);
+            let issuer = cluster.answered_by(&id, &login).await;
+            (user, login.cookie(), issuer)
+        });
+    }
+    let pending: Vec<(String, String, &'static str)> = logins.join_all().await;
+    cluster = Arc::into_inner(shared).expect("no task holds the cluster any more");
+    let issued_by_a = pending.iter().filter(|(_, _, by)| *by == "a").count();
+    assert!(
+        issued_by_a > 0,
+        "replica a issued none of the pending challenges, so stopping it proves nothing: \
+         {pending:?}"
+    );
+
+    // Replica a stops with challenges of its own pending, and exits cleanly.
+    let replica_a = cluster.replicas.iter_mut().find(|r| r.name == "a").unwrap();
+    let code = replica_a.terminate().await;
+    assert_eq!(code, Some(0), "replica a's exit status after SIGTERM");
+    cluster
+        .logs
+        .wait("replica a stopped", |logs| {
+            logs.lines
+                .iter()
+                .any(|(replica, event)| *replica == "a" && event["message"] == "stopped")
+                .then_some(())
+        })
+        .await;
+
+    // Every pending challenge, whoever issued it, is finished through nginx by replica b.
+    let cluster = Arc::new(cluster);
+    let mut answers = JoinSet::new();
+    for (user, cookie, issuer) in pending {
+        let cluster = cluster.clone();
+        let pool = pool.clone();
+        answers.spawn(async move {
+            let id = request_id(&format!("challenge-{user}"));
+            let answer = cluster.answer_new_password(cookie, id.clone()).await;
+            assert_authenticated(&answer, &format!("{user} (issued by replica {issuer})"));
+            assert_eq!(
+                cluster.answered_by(&id, &answer).await,
+                "b",
+                "the challenge of {user} was answered by a stopped replica"
+            );
+            assert_eq!(
+                pool.accepts_access_token(&answer.access_token()).await,
+                Ok(user.clone())
+            );
+            user
+        });
+    }
+    let mut finished = answers.join_all().await;
+    finished.sort();
+    assert_eq!(finished, users);
+
+    // Cognito heard every answer from replica b, none from the stopped replica.
+    assert!(
+        cluster
+            .cognito_users("a", "RespondToAuthChallenge")
+            .is_empty()
+    );
+    let mut answered_by_b = cluster.cognito_users("b", "RespondToAuthChallenge");
+    answered_by_b.sort();
+    assert_eq!(answered_by_b, users);
+    assert_eq!(
+        cluster.cognito_users("a", "InitiateAuth").len(),
+        issued_by_a,
+        "replica a's proxy saw its logins"
+    );
+}
