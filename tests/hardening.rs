@@ -172,3 +172,22 @@ async fn a_request_that_outlives_the_request_timeout_gets_504() {
         .await
         .assert_problem(504, "request_timeout");
 }
+
+#[tokio::test]
+async fn a_callers_request_id_is_kept_and_one_is_made_when_missing() {
+    let app = spawn_app().await;
+    let answer = app
+        .send(
+            app.http
+                .post(app.url("/login"))
+                .header("x-request-id", "trace-4711")
+                .json(&json!({"username": "nobody", "password": "Wrong-Passw0rd!"})),
+        )
+        .await;
+    assert_eq!(answer.headers["x-request-id"], "trace-4711");
+    assert_eq!(answer.body["request_id"], "trace-4711");
+
+    let fresh = app.get("/healthz").await;
+    let made = fresh.headers["x-request-id"].to_str().unwrap();
+    assert_eq!(made.len(), 36, "a UUID: {made}");
+}
