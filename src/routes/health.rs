@@ -68,3 +68,11 @@ pub async fn metrics(State(state): State<AppState>) -> impl axum::response::Into
         crate::prometheus::handle().render(),
     )
 }
+
+/// The API contract, as shipped with this build.
+pub async fn openapi() -> impl axum::response::IntoResponse {
+    (
+        [(axum::http::header::CONTENT_TYPE, "application/yaml")],
+        include_str!("../../openapi.yaml"),
+    )
+}
