@@ -148,8 +148,9 @@ pub struct Settings {
     )]
     pub session_encryption_key_previous: Option<String>,
 
-    /// Browser origins allowed to call with credentials (CORS), and to send cookie-bearing
-    /// requests at all, comma-separated, e.g. https://app.example.com [default: none]
+    /// Other browser origins allowed to call with credentials (CORS) and to send cookie-bearing
+    /// requests, comma-separated, e.g. https://app.example.com; the service's own origin
+    /// always may [default: none]
     #[arg(long, env = "ALLOWED_ORIGINS", global = true, hide_env_values = true)]
     pub allowed_origins: Option<String>,
 
@@ -158,8 +159,8 @@ pub struct Settings {
     #[arg(long, env = "TRUSTED_PROXIES", global = true, hide_env_values = true)]
     pub trusted_proxies: Option<String>,
 
-    /// Requests per minute per client IP to /login, /challenge, /signup*, /password/* (0: off;
-    /// counted per replica)
+    /// Requests per minute per client IP to /login, /challenge, /signup*, /token/refresh and
+    /// /logout (0: off; counted per replica)
     #[arg(
         long,
         env = "RATE_LIMIT_PER_IP",
@@ -169,7 +170,7 @@ pub struct Settings {
     )]
     pub rate_limit_per_ip: String,
 
-    /// Requests per minute per username to the same routes (0: off; counted per replica)
+    /// Requests per minute per username to /login and /signup* (0: off; counted per replica)
     #[arg(
         long,
         env = "RATE_LIMIT_PER_USERNAME",

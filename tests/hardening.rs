@@ -191,3 +191,21 @@ async fn a_callers_request_id_is_kept_and_one_is_made_when_missing() {
     let made = fresh.headers["x-request-id"].to_str().unwrap();
     assert_eq!(made.len(), 36, "a UUID: {made}");
 }
+
+#[tokio::test]
+async fn a_challenge_from_the_services_own_origin_needs_no_configuration() {
+    let app = spawn_app().await;
+    app.pool.invite_user("ana", "Temp-Passw0rd!").await;
+    let cookie = app.login("ana", "Temp-Passw0rd!").await.cookie();
+    let own_origin = format!("http://{}", app.addr);
+    let answer = app
+        .send(
+            app.http
+                .post(app.url("/challenge"))
+                .header("cookie", &cookie)
+                .header("origin", own_origin)
+                .json(&json!({"responses": {"NEW_PASSWORD": "N3w-Passw0rd!"}})),
+        )
+        .await;
+    assert_eq!(answer.body["status"], "authenticated", "{answer:?}");
+}

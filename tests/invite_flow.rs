@@ -159,6 +159,10 @@ async fn only_members_of_the_admin_group_can_invite() {
     app.post_with_bearer("/admin/users", &mallory, invite.clone())
         .await
         .assert_problem(403, "forbidden");
+    // Membership is checked before the body is even read.
+    app.post_with_bearer("/admin/users", &mallory, json!({"nonsense": true}))
+        .await
+        .assert_problem(403, "forbidden");
 
     assert!(
         app.proxy.calls("AdminCreateUser").is_empty(),

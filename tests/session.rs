@@ -285,3 +285,24 @@ async fn expired_revocations_are_purged_and_live_ones_kept() {
     assert_eq!(left, 1, "the live revocation stays");
     assert_eq!(verify(&app, &login.access_token()).await, 401);
 }
+
+#[tokio::test]
+async fn a_malformed_logout_revokes_nothing() {
+    let app = spawn_app().await;
+    let login = app.login(ADMIN, ADMIN_PASSWORD).await;
+    let access = login.access_token();
+    let bad = app
+        .send(
+            app.http
+                .post(app.url("/logout"))
+                .bearer_auth(&access)
+                .json(&json!({"refresh_token": "x".repeat(9000)})),
+        )
+        .await;
+    bad.assert_problem(400, "invalid_request");
+    assert_eq!(
+        verify(&app, &access).await,
+        200,
+        "the session is still alive"
+    );
+}

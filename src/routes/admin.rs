@@ -1,15 +1,16 @@
 //! `POST /admin/users`: the invite flow, for members of `ADMIN_GROUP` only.
 
 use axum::Json;
-use axum::extract::State;
+use axum::extract::{FromRequestParts, State};
 use axum::http::StatusCode;
+use axum::http::request::Parts;
 use secrecy::{ExposeSecret, SecretString};
 use serde::Deserialize;
 use serde_json::{Map, Value};
 
 use super::{MAX_PASSWORD, MAX_USERNAME, check_text};
 use crate::attributes;
-use crate::auth::AuthUser;
+use crate::auth::{AccessClaims, AuthUser};
 use crate::cognito::{AdminCreateUser, CreatedUser, DeliveryMedium};
 use crate::error::ApiError;
 use crate::json::ApiJson;
@@ -34,15 +35,30 @@ enum Medium {
     Sms,
 }
 
+/// A caller whose access token is valid and who is in `ADMIN_GROUP`. Checked before the body
+/// is read: a public route calling an admin API would let anyone create users and send mail.
+pub struct Admin(AccessClaims);
+
+impl FromRequestParts<AppState> for Admin {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let AuthUser(claims) = AuthUser::from_request_parts(parts, state).await?;
+        if !claims.groups.iter().any(|g| *g == state.config.admin_group) {
+            return Err(ApiError::Forbidden);
+        }
+        Ok(Admin(claims))
+    }
+}
+
 pub async fn create_user(
     State(state): State<AppState>,
-    AuthUser(caller): AuthUser,
+    Admin(caller): Admin,
     ApiJson(request): ApiJson<CreateUserRequest>,
 ) -> Result<(StatusCode, Json<CreatedUser>), ApiError> {
-    // A public route calling an admin API would let anyone create users and send mail.
-    if !caller.groups.iter().any(|g| *g == state.config.admin_group) {
-        return Err(ApiError::Forbidden);
-    }
     check_text("username", &request.username, MAX_USERNAME)?;
     if let Some(password) = &request.temporary_password {
         check_text("temporary_password", password.expose_secret(), MAX_PASSWORD)?;

@@ -1,6 +1,7 @@
 //! `POST /login`: password sign-in, answered with tokens or a challenge cookie.
 
 use axum::extract::State;
+use axum::http::HeaderMap;
 use axum::response::Response;
 use secrecy::{ExposeSecret, SecretString};
 use serde::Deserialize;
@@ -20,6 +21,7 @@ pub struct LoginRequest {
 pub async fn login(
     State(state): State<AppState>,
     _: Throttled,
+    headers: HeaderMap,
     ApiJson(request): ApiJson<LoginRequest>,
 ) -> Result<Response, ApiError> {
     check_text("username", &request.username, MAX_USERNAME)?;
@@ -29,5 +31,7 @@ pub async fn login(
         .signin
         .login(&request.username, &request.password)
         .await?;
-    Ok(sign_in_response(outcome, state.cookies, false))
+    // A new sign-in supersedes a challenge cookie left from an earlier one.
+    let had_cookie = state.cookies.read(&headers).is_some();
+    Ok(sign_in_response(outcome, state.cookies, had_cookie))
 }

@@ -65,12 +65,23 @@ fn check_text(field: &'static str, value: &str, max_chars: usize) -> Result<(), 
     Ok(())
 }
 
-/// Refuses a cookie-bearing request whose `Origin` is present and not allowed.
+/// Refuses a cookie-bearing request whose `Origin` is present and neither this service's own
+/// origin (the same host as the request's `Host`) nor one of `ALLOWED_ORIGINS`.
 fn check_origin(headers: &axum::http::HeaderMap, allowed: &[String]) -> Result<(), ApiError> {
-    match headers.get(axum::http::header::ORIGIN) {
-        None => Ok(()),
-        Some(origin) if allowed.iter().any(|a| a.as_bytes() == origin.as_bytes()) => Ok(()),
-        Some(_) => Err(ApiError::OriginNotAllowed),
+    use axum::http::header::{HOST, ORIGIN};
+    let Some(origin) = headers.get(ORIGIN).and_then(|v| v.to_str().ok()) else {
+        return Ok(());
+    };
+    if allowed.iter().any(|a| a == origin) {
+        return Ok(());
+    }
+    let authority = origin
+        .strip_prefix("https://")
+        .or_else(|| origin.strip_prefix("http://"));
+    let host = headers.get(HOST).and_then(|v| v.to_str().ok());
+    match (authority, host) {
+        (Some(authority), Some(host)) if authority.eq_ignore_ascii_case(host) => Ok(()),
+        _ => Err(ApiError::OriginNotAllowed),
     }
 }
 

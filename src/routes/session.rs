@@ -12,6 +12,7 @@ use crate::auth::{AccessClaims, AuthRejection, bearer_token};
 use crate::cognito::CognitoErrorKind;
 use crate::error::ApiError;
 use crate::json::{ApiJson, OptionalJson};
+use crate::limits::Throttled;
 use crate::revocation::now_seconds;
 use crate::state::AppState;
 
@@ -29,6 +30,7 @@ pub struct RefreshRequest {
 
 pub async fn refresh(
     State(state): State<AppState>,
+    _: Throttled,
     headers: HeaderMap,
     ApiJson(request): ApiJson<RefreshRequest>,
 ) -> Result<Response, ApiError> {
@@ -102,23 +104,27 @@ pub struct LogoutRequest {
 
 pub async fn logout(
     State(state): State<AppState>,
+    _: Throttled,
     headers: HeaderMap,
     OptionalJson(request): OptionalJson<LogoutRequest>,
 ) -> Result<StatusCode, ApiError> {
-    let caller = match bearer_token(&headers) {
-        // An expired access token still names the session to end.
-        Some(token) => Some((
-            state
-                .verifier
-                .identify_access(token)
-                .await
-                .map_err(|_| AuthRejection::InvalidToken)?,
-            token,
-        )),
-        None => None,
-    };
+    // Everything is checked before anything is revoked.
+    if let Some(refresh_token) = &request.refresh_token {
+        check_text(
+            "refresh_token",
+            refresh_token.expose_secret(),
+            MAX_REFRESH_TOKEN,
+        )?;
+    }
     if request.everywhere {
-        let (claims, token) = caller.ok_or(AuthRejection::MissingToken)?;
+        // Cognito's GlobalSignOut needs a live access token, so an expired one is refused
+        // here, before anything is recorded.
+        let token = bearer_token(&headers).ok_or(AuthRejection::MissingToken)?;
+        let claims = state
+            .verifier
+            .verify_access(token)
+            .await
+            .map_err(|_| AuthRejection::InvalidToken)?;
         // Refused here first, so the user's tokens die on every replica even if Cognito is
         // unreachable; then Cognito ends the refresh tokens.
         state
@@ -137,6 +143,18 @@ pub async fn logout(
         tracing::info!(sub = %claims.sub, "signed out everywhere");
         return Ok(StatusCode::NO_CONTENT);
     }
+    let caller = match bearer_token(&headers) {
+        // An expired access token still names the session to end.
+        Some(token) => Some((
+            state
+                .verifier
+                .identify_access(token)
+                .await
+                .map_err(|_| AuthRejection::InvalidToken)?,
+            token,
+        )),
+        None => None,
+    };
     if caller.is_none() && request.refresh_token.is_none() {
         return Err(ApiError::invalid_field(
             "refresh_token",
@@ -148,11 +166,6 @@ pub async fn logout(
         state.verifier.forget(token);
     }
     if let Some(refresh_token) = &request.refresh_token {
-        check_text(
-            "refresh_token",
-            refresh_token.expose_secret(),
-            MAX_REFRESH_TOKEN,
-        )?;
         match state.cognito.revoke_token(refresh_token).await {
             Ok(()) => {}
             // An unknown or already revoked token: the session is over either way.
