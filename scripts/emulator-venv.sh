@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Installs the pinned local Cognito emulator (moto server, tests/requirements.txt) into .venv.
-# Does nothing when .venv already holds exactly that pin.
+# Installs the pinned test tools from tests/requirements.txt into .venv: the local Cognito
+# emulator (moto server) and the contract tester (schemathesis). Does nothing when .venv
+# already holds exactly those pins.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if [ -x .venv/bin/python ] && cmp -s tests/requirements.txt .venv/.installed-requirements; then

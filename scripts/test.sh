@@ -15,3 +15,6 @@ if [ -n "${TEST_DATABASE_URL:-}" ]; then
     echo "== tests on Postgres"
     cargo test --locked
 fi
+
+echo "== contract: the running service against openapi.yaml"
+./scripts/contract.sh
