@@ -11,7 +11,8 @@ use secrecy::SecretString;
 
 use crate::db::Backend;
 
-#[derive(Debug, Parser)]
+/// No `Debug`: the settings hold the client secret and the database URL as given.
+#[derive(Parser)]
 #[command(
     name = "cognito-bff",
     version,
@@ -25,7 +26,7 @@ pub struct Cli {
     pub settings: Settings,
 }
 
-#[derive(Debug, Subcommand)]
+#[derive(Subcommand)]
 pub enum Command {
     /// Apply migrations, then serve HTTP until SIGTERM or SIGINT.
     Serve,
@@ -36,8 +37,8 @@ pub enum Command {
 }
 
 /// Every setting, as a flag and an environment variable. Values are hidden from `--help` so
-/// it never prints a secret from the environment.
-#[derive(Debug, Clone, Args)]
+/// it never prints a secret from the environment; there is no `Debug` for the same reason.
+#[derive(Clone, Args)]
 pub struct Settings {
     /// Cognito user pool id, e.g. eu-west-1_AbC123xyz [required by serve]
     #[arg(
@@ -211,6 +212,16 @@ pub struct Settings {
     )]
     pub shutdown_timeout: String,
 
+    /// Days the app client's refresh tokens live; a logged-out session stays refused that long
+    #[arg(
+        long,
+        env = "REFRESH_TOKEN_VALIDITY_DAYS",
+        global = true,
+        hide_env_values = true,
+        default_value = "30"
+    )]
+    pub refresh_token_validity_days: String,
+
     /// sqlite://… or postgres://… [default: sqlite://cognito-bff.db, created if missing]
     #[arg(long, env = "DATABASE_URL", global = true, hide_env_values = true)]
     pub database_url: Option<String>,
@@ -320,6 +331,7 @@ pub struct Config {
     pub jwks_refresh: Duration,
     pub token_cache_capacity: u64,
     pub revocation_sync: Duration,
+    pub refresh_token_validity: Duration,
     /// Base64 of 32 bytes each; checked here, decoded where the cipher is built.
     pub session_encryption_key: Option<SecretString>,
     pub session_encryption_key_previous: Option<SecretString>,
@@ -339,11 +351,21 @@ pub struct Config {
     pub cognito_max_attempts: u32,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct DatabaseConfig {
+    /// May hold a password.
     pub url: String,
     pub backend: Backend,
     pub max_connections: u32,
+}
+
+impl std::fmt::Debug for DatabaseConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("DatabaseConfig")
+            .field("backend", &self.backend)
+            .field("max_connections", &self.max_connections)
+            .finish_non_exhaustive()
+    }
 }
 
 /// A setting that stops start-up: the variable, and what is wrong with it.
@@ -543,7 +565,32 @@ impl Settings {
                     })
             })
             .collect::<Result<Vec<_>, _>>()?;
+        let cognito_timeout = Duration::from_secs(number(
+            "COGNITO_TIMEOUT_SECONDS",
+            &self.cognito_timeout_seconds,
+            1,
+            120,
+        )?);
+        let request_timeout = Duration::from_secs(number(
+            "REQUEST_TIMEOUT_SECONDS",
+            &self.request_timeout_seconds,
+            1,
+            600,
+        )?);
+        // A request cut off mid-call to Cognito could spend a challenge's session and lose
+        // the answer; the whole request must outlast one Cognito call and the store's work.
+        if request_timeout <= cognito_timeout + Duration::from_secs(5) {
+            return Err(bad(
+                "REQUEST_TIMEOUT_SECONDS",
+                format!(
+                    "must be more than COGNITO_TIMEOUT_SECONDS + 5 ({} s)",
+                    cognito_timeout.as_secs() + 5
+                ),
+            ));
+        }
         Ok(Config {
+            cognito_timeout,
+            request_timeout,
             allowed_origins,
             trusted_proxies,
             rate_limit_per_ip: number("RATE_LIMIT_PER_IP", &self.rate_limit_per_ip, 0, 1_000_000)?,
@@ -558,12 +605,6 @@ impl Settings {
                 &self.login_failure_floor_ms,
                 0,
                 10_000,
-            )?),
-            request_timeout: Duration::from_secs(number(
-                "REQUEST_TIMEOUT_SECONDS",
-                &self.request_timeout_seconds,
-                1,
-                600,
             )?),
             shutdown_timeout: Duration::from_secs(number(
                 "SHUTDOWN_TIMEOUT",
@@ -592,6 +633,15 @@ impl Settings {
                 0,
                 10_000_000,
             )?,
+            refresh_token_validity: Duration::from_secs(
+                86_400
+                    * number::<u64>(
+                        "REFRESH_TOKEN_VALIDITY_DAYS",
+                        &self.refresh_token_validity_days,
+                        1,
+                        3650,
+                    )?,
+            ),
             revocation_sync: Duration::from_secs(number(
                 "REVOCATION_SYNC_SECONDS",
                 &self.revocation_sync_seconds,
@@ -612,12 +662,6 @@ impl Settings {
                 &self.challenge_ttl_seconds,
                 30,
                 3600,
-            )?),
-            cognito_timeout: Duration::from_secs(number(
-                "COGNITO_TIMEOUT_SECONDS",
-                &self.cognito_timeout_seconds,
-                1,
-                120,
             )?),
             cognito_max_attempts: number(
                 "COGNITO_MAX_ATTEMPTS",
@@ -834,6 +878,23 @@ mod tests {
             settings(&args).config().unwrap_err().variable,
             "SESSION_ENCRYPTION_KEY_PREVIOUS"
         );
+    }
+
+    #[test]
+    fn the_request_timeout_must_outlast_a_cognito_call() {
+        let err = settings(&[
+            "--cognito-user-pool-id",
+            "eu-west-1_abc",
+            "--cognito-client-id",
+            "c",
+            "--cognito-timeout-seconds",
+            "10",
+            "--request-timeout-seconds",
+            "15",
+        ])
+        .config()
+        .unwrap_err();
+        assert_eq!(err.variable, "REQUEST_TIMEOUT_SECONDS");
     }
 
     #[test]

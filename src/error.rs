@@ -50,6 +50,8 @@ pub enum ApiError {
     ChallengeMismatch { pending: String, given: String },
     #[error("this challenge is being answered by another request")]
     ChallengeInProgress,
+    #[error("the pending challenge can't be read by this server right now; try again")]
+    ChallengeUnreadable,
 
     #[error("{0}")]
     Cognito(#[from] CognitoError),
@@ -142,6 +144,11 @@ impl ApiError {
                 "challenge_in_progress",
                 "Challenge in progress",
             ),
+            ApiError::ChallengeUnreadable => (
+                StatusCode::SERVICE_UNAVAILABLE,
+                "challenge_unavailable",
+                "Service unavailable",
+            ),
             ApiError::DatabaseUnavailable => (
                 StatusCode::SERVICE_UNAVAILABLE,
                 "database_unavailable",
@@ -228,7 +235,7 @@ impl ApiError {
                 CognitoErrorKind::Unavailable => Some(5),
                 _ => None,
             },
-            ApiError::DatabaseUnavailable => Some(5),
+            ApiError::DatabaseUnavailable | ApiError::ChallengeUnreadable => Some(5),
             _ => None,
         }
     }

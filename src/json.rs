@@ -116,7 +116,7 @@ fn describe_data_error(message: &str, field: Option<&str>) -> String {
         return format!("`{at}` is required");
     }
     let expected = message
-        .split_once(", expected ")
+        .rsplit_once(", expected ")
         .map(|(_, rest)| rest.split(" at line ").next().unwrap_or(rest).to_owned());
     let subject = field
         .map(|f| format!("`{f}`"))

@@ -44,9 +44,18 @@ impl Limits {
         }
     }
 
+    /// IPv6 callers are counted by /64: one host is usually given a whole /64.
     pub fn check_ip(&self, ip: IpAddr) -> Result<(), ApiError> {
+        let key = match ip {
+            IpAddr::V6(v6) => {
+                let mut octets = v6.octets();
+                octets[8..].fill(0);
+                IpAddr::V6(octets.into())
+            }
+            v4 => v4,
+        };
         match &self.per_ip {
-            Some(limiter) => limiter.check_key(&ip).map_err(refused),
+            Some(limiter) => limiter.check_key(&key).map_err(refused),
             None => Ok(()),
         }
     }
@@ -112,10 +121,16 @@ impl FromRequestParts<AppState> for Throttled {
             .get::<ConnectInfo<SocketAddr>>()
             .map(|info| info.0.ip())
             .unwrap_or(IpAddr::from([0, 0, 0, 0]));
+        // Every X-Forwarded-For line, in order: a proxy may add its own line after the
+        // client's, and only the end of the chain can be believed.
         let forwarded = parts
             .headers
-            .get("x-forwarded-for")
-            .and_then(|v| v.to_str().ok());
+            .get_all("x-forwarded-for")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .collect::<Vec<_>>()
+            .join(",");
+        let forwarded = (!forwarded.is_empty()).then_some(forwarded.as_str());
         let ip = state.limits.client_ip(peer, forwarded);
         state.limits.check_ip(ip)?;
         Ok(Throttled { ip })
@@ -168,6 +183,14 @@ mod tests {
         assert!(limits.check_ip(ip("203.0.113.10")).is_ok(), "per caller");
         assert!(limits.check_username("Ana").is_ok());
         assert!(limits.check_username("ana").is_err(), "case-insensitive");
+    }
+
+    #[test]
+    fn ipv6_callers_share_their_64() {
+        let limits = Limits::new(1, 0, vec![]);
+        assert!(limits.check_ip(ip("2001:db8:1:2::1")).is_ok());
+        assert!(limits.check_ip(ip("2001:db8:1:2:ffff::9")).is_err());
+        assert!(limits.check_ip(ip("2001:db8:1:3::1")).is_ok());
     }
 
     #[test]

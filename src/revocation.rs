@@ -35,7 +35,7 @@ pub struct RevocationList {
     pool: AnyPool,
     backend: Backend,
     live: RwLock<Live>,
-    /// Newest `revoked_at` read from the database, milliseconds.
+    /// Newest `revoked_at` read from the database, milliseconds of the database's clock.
     cursor: std::sync::atomic::AtomicI64,
     /// Bumped whenever the live set changes; lets tests and metrics watch propagation.
     changes: watch::Sender<u64>,
@@ -108,15 +108,21 @@ impl RevocationList {
     }
 
     async fn record(&self, id: &str, not_before: i64, expires_at: i64) -> Result<(), sqlx::Error> {
-        sqlx::query(
-            "INSERT INTO revocations (id, not_before, expires_at, revoked_at) VALUES ($1, $2, $3, $4) \
+        // `revoked_at` comes from the database's clock, the one clock every replica shares,
+        // so a replica whose own clock runs ahead can't push the others' cursors past rows.
+        let database_now_ms = match self.backend {
+            Backend::Postgres => "(EXTRACT(EPOCH FROM clock_timestamp()) * 1000)::BIGINT",
+            Backend::Sqlite => "CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER)",
+        };
+        sqlx::query(&format!(
+            "INSERT INTO revocations (id, not_before, expires_at, revoked_at) \
+             VALUES ($1, $2, $3, {database_now_ms}) \
              ON CONFLICT (id) DO UPDATE SET not_before = excluded.not_before, \
-             expires_at = excluded.expires_at, revoked_at = excluded.revoked_at",
-        )
+             expires_at = excluded.expires_at, revoked_at = excluded.revoked_at"
+        ))
         .bind(id)
         .bind(not_before)
         .bind(expires_at)
-        .bind(now_ms())
         .execute(&self.pool)
         .await?;
         self.apply(id, not_before, expires_at);

@@ -8,7 +8,7 @@ use secrecy::SecretString;
 use serde_json::{Map, Value};
 
 use crate::attributes;
-use crate::challenge::{ChallengeId, ChallengeStore, Claim, IdHash, NewChallenge};
+use crate::challenge::{ChallengeId, ChallengeStore, Claim, IdHash, Lease, NewChallenge};
 use crate::cognito::{AuthStep, Challenge, Cognito, CognitoErrorKind, Tokens};
 use crate::error::ApiError;
 use crate::prometheus::challenge_outcome;
@@ -79,6 +79,17 @@ impl SignIn {
                 tokio::time::sleep_until(started + self.failure_floor).await;
                 Err(ApiError::InvalidCredentials)
             }
+            // These name the next step (and so show the account exists, as sign-up's 409
+            // does anyway); they wait out the floor too, so timing adds nothing.
+            Err(e)
+                if matches!(
+                    e.kind,
+                    CognitoErrorKind::UserNotConfirmed | CognitoErrorKind::PasswordResetRequired
+                ) =>
+            {
+                tokio::time::sleep_until(started + self.failure_floor).await;
+                Err(e.into())
+            }
             Err(e) => Err(e.into()),
         }
     }
@@ -103,11 +114,15 @@ impl SignIn {
                 challenge_outcome("expired");
                 return Err(ApiError::ChallengeExpired);
             }
+            Claim::Unreadable => {
+                challenge_outcome("unreadable");
+                return Err(ApiError::ChallengeUnreadable);
+            }
         };
         if let Some(given) = expected_challenge
             && given != pending.challenge_name
         {
-            self.store.release(&id_hash).await?;
+            self.store.release(&id_hash, pending.lease).await?;
             challenge_outcome("mismatch");
             return Err(ApiError::ChallengeMismatch {
                 pending: pending.challenge_name,
@@ -130,7 +145,8 @@ impl SignIn {
                 self.outcome(&pending.username, step).await
             }
             Err(e) => {
-                self.settle_failure(&id_hash, &e.kind).await?;
+                self.settle_failure(&id_hash, pending.lease, &e.kind)
+                    .await?;
                 Err(match e.kind {
                     CognitoErrorKind::SessionExpired => ApiError::ChallengeExpired,
                     _ => e.into(),
@@ -143,6 +159,7 @@ impl SignIn {
     async fn settle_failure(
         &self,
         id_hash: &IdHash,
+        lease: Lease,
         kind: &CognitoErrorKind,
     ) -> Result<(), ApiError> {
         use CognitoErrorKind as K;
@@ -151,7 +168,7 @@ impl SignIn {
             K::InvalidPassword | K::InvalidParameter | K::CodeMismatch | K::ExpiredCode => {
                 let usable = self
                     .store
-                    .record_failed_attempt(id_hash, MAX_ATTEMPTS)
+                    .record_failed_attempt(id_hash, lease, MAX_ATTEMPTS)
                     .await?;
                 challenge_outcome(if usable { "retry" } else { "exhausted" });
             }
@@ -168,7 +185,7 @@ impl SignIn {
             // Cognito never judged the answer (unreachable, slow, throttled, or an error we
             // don't know): the user may retry with the same cookie.
             _ => {
-                self.store.release(id_hash).await?;
+                self.store.release(id_hash, lease).await?;
                 challenge_outcome("unavailable");
             }
         }

@@ -356,3 +356,29 @@ async fn purge_expired(
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::body::Body;
+    use axum::routing::get;
+    use tower::ServiceExt;
+
+    #[tokio::test(start_paused = true)]
+    async fn a_request_past_the_time_limit_gets_a_504_problem() {
+        let app = Router::new()
+            .route("/", get(|| std::future::pending::<&'static str>()))
+            .layer(axum::middleware::from_fn(|request, next| {
+                time_limit(Duration::from_secs(30), request, next)
+            }));
+        let response = app
+            .oneshot(Request::get("/").body(Body::empty()).unwrap())
+            .await
+            .unwrap();
+        assert_eq!(response.status(), axum::http::StatusCode::GATEWAY_TIMEOUT);
+        assert_eq!(
+            response.headers()[axum::http::header::CONTENT_TYPE],
+            "application/problem+json"
+        );
+    }
+}

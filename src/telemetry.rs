@@ -26,14 +26,50 @@ const CAPS: &[&str] = &[
 ];
 
 fn filter() -> EnvFilter {
-    let base = std::env::var("RUST_LOG").unwrap_or_else(|_| "info".into());
-    let mut filter = EnvFilter::try_new(&base).unwrap_or_else(|_| EnvFilter::new("info"));
+    let requested = std::env::var("RUST_LOG").unwrap_or_else(|_| "info".into());
+    let mut filter =
+        EnvFilter::try_new(without_capped(&requested)).unwrap_or_else(|_| EnvFilter::new("info"));
     for cap in CAPS {
         if let Ok(directive) = cap.parse() {
             filter = filter.add_directive(directive);
         }
     }
     filter
+}
+
+/// Drops requested directives aimed at a capped crate or any module in it: in an EnvFilter
+/// the most specific directive wins, so `aws_smithy_runtime::client=trace` would otherwise
+/// slip under the cap on `aws_smithy_runtime`.
+fn without_capped(requested: &str) -> String {
+    let capped_crates: Vec<&str> = CAPS.iter().filter_map(|c| c.split('=').next()).collect();
+    requested
+        .split(',')
+        .filter(|directive| {
+            let target = directive
+                .split(['=', '['])
+                .next()
+                .unwrap_or_default()
+                .trim();
+            !capped_crates
+                .iter()
+                .any(|krate| target == *krate || target.starts_with(&format!("{krate}::")))
+        })
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn requests_below_a_cap_are_dropped_and_others_kept() {
+        assert_eq!(
+            without_capped("debug,aws_smithy_runtime::client=trace,hyper=trace,cognito_bff=trace"),
+            "debug,cognito_bff=trace"
+        );
+        assert_eq!(without_capped("trace"), "trace");
+    }
 }
 
 /// Installs the global subscriber writing to `writer`. Returns false if one was already set.

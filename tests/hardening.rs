@@ -161,19 +161,6 @@ async fn refused_sign_ins_take_at_least_the_floor_whether_or_not_the_account_exi
 }
 
 #[tokio::test]
-async fn a_request_that_outlives_the_request_timeout_gets_504() {
-    let app = spawn_app_with(Options {
-        request_timeout: Duration::from_secs(1),
-        ..Options::default()
-    })
-    .await;
-    app.proxy.fail("InitiateAuth", Fault::Hang, 1);
-    app.login(ADMIN, ADMIN_PASSWORD)
-        .await
-        .assert_problem(504, "request_timeout");
-}
-
-#[tokio::test]
 async fn a_callers_request_id_is_kept_and_one_is_made_when_missing() {
     let app = spawn_app().await;
     let answer = app

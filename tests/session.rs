@@ -306,3 +306,31 @@ async fn a_malformed_logout_revokes_nothing() {
         "the session is still alive"
     );
 }
+
+#[tokio::test]
+async fn a_session_logged_out_by_access_token_cannot_be_refreshed_here() {
+    let app = spawn_app().await;
+    let login = app.login(ADMIN, ADMIN_PASSWORD).await;
+    let logout = app
+        .send(
+            app.http
+                .post(app.url("/logout"))
+                .bearer_auth(login.access_token()),
+        )
+        .await;
+    assert_eq!(logout.status, 204);
+    // Cognito still honours the refresh token (it was never sent to RevokeToken); the
+    // access token it mints descends from the revoked sign-in and is refused.
+    let refreshed = app
+        .post(
+            "/token/refresh",
+            json!({"refresh_token": refresh_token(&login), "username": ADMIN}),
+        )
+        .await;
+    refreshed.assert_problem(401, "invalid_refresh_token");
+    assert_eq!(
+        app.proxy.calls("InitiateAuth").len(),
+        2,
+        "Cognito was asked"
+    );
+}

@@ -54,7 +54,7 @@ async fn a_claimed_challenge_is_busy_until_released() {
         Claim::Busy
     ));
 
-    store.release(&id.hash()).await.unwrap();
+    store.release(&id.hash(), pending.lease).await.unwrap();
     assert!(matches!(
         store.claim(&id.hash()).await.unwrap(),
         Claim::Claimed(_)
@@ -108,15 +108,46 @@ async fn a_lapsed_lease_lets_the_challenge_be_claimed_again() {
 }
 
 #[tokio::test]
+async fn a_request_whose_lease_ran_out_cannot_release_anothers_claim() {
+    let (store, _db, pool) = store().await;
+    let id = insert(&store, Duration::from_secs(180)).await;
+    let Claim::Claimed(slow) = store.claim(&id.hash()).await.unwrap() else {
+        panic!("first claim");
+    };
+    // The slow request's lease runs out; another request claims the challenge.
+    sqlx::query("UPDATE challenges SET leased_until = 1")
+        .execute(&pool)
+        .await
+        .unwrap();
+    let Claim::Claimed(_current) = store.claim(&id.hash()).await.unwrap() else {
+        panic!("second claim");
+    };
+    // The slow one comes back: its release and its failed attempt change nothing.
+    store.release(&id.hash(), slow.lease).await.unwrap();
+    assert!(
+        !store
+            .record_failed_attempt(&id.hash(), slow.lease, 1)
+            .await
+            .unwrap()
+    );
+    assert!(matches!(
+        store.claim(&id.hash()).await.unwrap(),
+        Claim::Busy
+    ));
+}
+
+#[tokio::test]
 async fn failed_attempts_are_counted_up_to_the_limit() {
     let (store, _db, _pool) = store().await;
     let id = insert(&store, Duration::from_secs(180)).await;
     for attempt in 1..=3 {
-        assert!(matches!(
-            store.claim(&id.hash()).await.unwrap(),
-            Claim::Claimed(_)
-        ));
-        let usable = store.record_failed_attempt(&id.hash(), 3).await.unwrap();
+        let Claim::Claimed(pending) = store.claim(&id.hash()).await.unwrap() else {
+            panic!("claimable");
+        };
+        let usable = store
+            .record_failed_attempt(&id.hash(), pending.lease, 3)
+            .await
+            .unwrap();
         assert_eq!(usable, attempt < 3);
     }
     assert!(matches!(

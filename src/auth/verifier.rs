@@ -193,7 +193,13 @@ pub trait Revocations: Send + Sync + 'static {
 struct RawHeader {
     alg: Option<String>,
     kid: Option<String>,
-    crit: Option<serde_json::Value>,
+    /// Present at all (even `null`) means refused: no extension is understood here.
+    #[serde(default, deserialize_with = "present")]
+    crit: bool,
+}
+
+fn present<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<bool, D::Error> {
+    serde::de::IgnoredAny::deserialize(deserializer).map(|_| true)
 }
 
 type CacheKey = [u8; 32];
@@ -400,7 +406,7 @@ impl Verifier {
         if header.alg.as_deref() != Some("RS256") {
             return Err(TokenError::Algorithm);
         }
-        if header.crit.is_some() {
+        if header.crit {
             return Err(TokenError::CriticalHeader);
         }
         let kid = header.kid.ok_or(TokenError::MissingKid)?;

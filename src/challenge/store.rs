@@ -23,7 +23,14 @@ pub struct Pending {
     pub challenge_name: String,
     pub attempts: i64,
     pub expires_at_ms: i64,
+    /// This claim's lease, which only its holder may give back.
+    pub lease: Lease,
 }
+
+/// Proof of holding a claimed challenge: a request whose lease ran out can no longer release
+/// or count an attempt on a challenge that another request has claimed since.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Lease(i64);
 
 pub struct NewChallenge<'a> {
     pub id_hash: &'a IdHash,
@@ -41,6 +48,9 @@ pub enum Claim {
     Busy,
     /// Unknown, expired or already consumed.
     Gone,
+    /// Stored under an encryption key this process doesn't have (a key rotation in progress,
+    /// or replicas configured differently). Left in place for a replica that has the key.
+    Unreadable,
 }
 
 #[derive(Clone)]
@@ -96,12 +106,13 @@ impl ChallengeStore {
 
     pub async fn claim(&self, id_hash: &IdHash) -> Result<Claim, sqlx::Error> {
         let now = now_ms();
+        let lease = Lease(now.saturating_add(millis(self.lease)));
         let row = sqlx::query(
             "UPDATE challenges SET leased_until = $1 \
              WHERE id_hash = $2 AND expires_at > $3 AND leased_until <= $3 \
              RETURNING session, username, challenge_name, attempts, expires_at",
         )
-        .bind(now.saturating_add(millis(self.lease)))
+        .bind(lease.0)
         .bind(id_hash.as_str())
         .bind(now)
         .fetch_optional(&self.pool)
@@ -109,12 +120,11 @@ impl ChallengeStore {
         if let Some(row) = row {
             let sealed: String = row.try_get("session")?;
             let Some(session) = self.cipher.open(&sealed, id_hash.as_str()) else {
-                // Written under a key this replica doesn't have (or not written by us).
                 tracing::warn!(
                     "a pending challenge can't be decrypted; check SESSION_ENCRYPTION_KEY on every replica"
                 );
-                self.consume(id_hash).await?;
-                return Ok(Claim::Gone);
+                self.release(id_hash, lease).await?;
+                return Ok(Claim::Unreadable);
             };
             return Ok(Claim::Claimed(Pending {
                 session,
@@ -122,6 +132,7 @@ impl ChallengeStore {
                 challenge_name: row.try_get("challenge_name")?,
                 attempts: row.try_get("attempts")?,
                 expires_at_ms: row.try_get("expires_at")?,
+                lease,
             }));
         }
         let live = sqlx::query("SELECT 1 FROM challenges WHERE id_hash = $1 AND expires_at > $2")
@@ -137,11 +148,14 @@ impl ChallengeStore {
     }
 
     /// Gives the challenge back untouched: Cognito never judged the answer.
-    pub async fn release(&self, id_hash: &IdHash) -> Result<(), sqlx::Error> {
-        sqlx::query("UPDATE challenges SET leased_until = 0 WHERE id_hash = $1")
-            .bind(id_hash.as_str())
-            .execute(&self.pool)
-            .await?;
+    pub async fn release(&self, id_hash: &IdHash, lease: Lease) -> Result<(), sqlx::Error> {
+        sqlx::query(
+            "UPDATE challenges SET leased_until = 0 WHERE id_hash = $1 AND leased_until = $2",
+        )
+        .bind(id_hash.as_str())
+        .bind(lease.0)
+        .execute(&self.pool)
+        .await?;
         Ok(())
     }
 
@@ -150,14 +164,16 @@ impl ChallengeStore {
     pub async fn record_failed_attempt(
         &self,
         id_hash: &IdHash,
+        lease: Lease,
         max_attempts: i64,
     ) -> Result<bool, sqlx::Error> {
         let mut tx = self.pool.begin().await?;
         let row = sqlx::query(
             "UPDATE challenges SET attempts = attempts + 1, leased_until = 0 \
-             WHERE id_hash = $1 RETURNING attempts",
+             WHERE id_hash = $1 AND leased_until = $2 RETURNING attempts",
         )
         .bind(id_hash.as_str())
+        .bind(lease.0)
         .fetch_optional(&mut *tx)
         .await?;
         let attempts: i64 = match row {

@@ -8,7 +8,7 @@ use secrecy::{ExposeSecret, SecretString};
 use serde::Deserialize;
 
 use super::{MAX_USERNAME, SignInBody, check_text, no_store};
-use crate::auth::{AccessClaims, AuthRejection, bearer_token};
+use crate::auth::{AccessClaims, AuthRejection, TokenError, bearer_token};
 use crate::cognito::CognitoErrorKind;
 use crate::error::ApiError;
 use crate::json::{ApiJson, OptionalJson};
@@ -34,6 +34,7 @@ pub async fn refresh(
     headers: HeaderMap,
     ApiJson(request): ApiJson<RefreshRequest>,
 ) -> Result<Response, ApiError> {
+    let started = tokio::time::Instant::now();
     check_text(
         "refresh_token",
         request.refresh_token.expose_secret(),
@@ -41,9 +42,25 @@ pub async fn refresh(
     )?;
     if let Some(username) = &request.username {
         check_text("username", username, MAX_USERNAME)?;
+        state.limits.check_username(username)?;
     }
+    let result = refresh_tokens(&state, &headers, &request).await;
+    if matches!(result, Err(ApiError::InvalidRefreshToken)) {
+        // An unknown user costs one Cognito call and a known one two: wait out the floor.
+        tokio::time::sleep_until(started + state.config.login_failure_floor).await;
+    }
+    Ok(no_store(
+        Json(SignInBody::Authenticated { tokens: result? }).into_response(),
+    ))
+}
+
+async fn refresh_tokens(
+    state: &AppState,
+    headers: &HeaderMap,
+    request: &RefreshRequest,
+) -> Result<crate::cognito::Tokens, ApiError> {
     let internal_username = if state.cognito.has_secret() {
-        Some(internal_username(&state, &headers, request.username.as_deref()).await?)
+        Some(internal_username(state, headers, request.username.as_deref()).await?)
     } else {
         None
     };
@@ -57,9 +74,12 @@ pub async fn refresh(
             }
             _ => e.into(),
         })?;
-    Ok(no_store(
-        Json(SignInBody::Authenticated { tokens }).into_response(),
-    ))
+    // A session logged out here stays refused, even though its refresh token may still work
+    // at Cognito (a logout that sent only the access token).
+    if let Err(TokenError::Revoked) = state.verifier.verify_access(&tokens.access_token).await {
+        return Err(ApiError::InvalidRefreshToken);
+    }
+    Ok(tokens)
 }
 
 /// SECRET_HASH for a refresh must be computed over the internal username. An access token
@@ -178,16 +198,14 @@ pub async fn logout(
     Ok(StatusCode::NO_CONTENT)
 }
 
-/// Refuses every token of the caller's sign-in session that could still be alive.
+/// Refuses every token of the caller's sign-in session: those alive now, and any its refresh
+/// token could still mint while it lives.
 async fn revoke_session(state: &AppState, claims: &AccessClaims) -> Result<(), ApiError> {
     let Some(id) = claims.origin_jti.as_deref().or(claims.jti.as_deref()) else {
         return Ok(());
     };
-    let lifetime = claims
-        .iat
-        .map(|iat| claims.exp - iat)
-        .unwrap_or(MAX_ACCESS_TOKEN_LIFETIME);
-    let expires_at = claims.exp.max(now_seconds() + lifetime);
+    let refresh_lifetime = state.config.refresh_token_validity.as_secs() as i64;
+    let expires_at = claims.exp.max(now_seconds() + refresh_lifetime);
     state.revocations.revoke_session(id, expires_at).await?;
     Ok(())
 }

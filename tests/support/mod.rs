@@ -49,7 +49,6 @@ pub struct Options {
     pub allowed_origins: Option<&'static str>,
     /// LOGIN_FAILURE_FLOOR_MS; off in most tests to keep them quick.
     pub login_failure_floor_ms: u64,
-    pub request_timeout: Duration,
     /// Talk to the peer through the recording proxy (default) or straight to it.
     pub through_proxy: bool,
 }
@@ -69,7 +68,6 @@ impl Default for Options {
             rate_limit_per_username: 0,
             allowed_origins: None,
             login_failure_floor_ms: 0,
-            request_timeout: Duration::from_secs(30),
             through_proxy: true,
         }
     }
@@ -204,6 +202,7 @@ pub fn config_for(pool: &Pool, endpoint: &str, database_url: &str, options: &Opt
         jwks_refresh_seconds: "3600".into(),
         token_cache_capacity: "10000".into(),
         revocation_sync_seconds: "1".into(),
+        refresh_token_validity_days: "30".into(),
         session_encryption_key: Some(options.session_key.into()),
         session_encryption_key_previous: None,
         allowed_origins: options.allowed_origins.map(str::to_owned),
@@ -211,7 +210,7 @@ pub fn config_for(pool: &Pool, endpoint: &str, database_url: &str, options: &Opt
         rate_limit_per_ip: options.rate_limit_per_ip.to_string(),
         rate_limit_per_username: options.rate_limit_per_username.to_string(),
         login_failure_floor_ms: options.login_failure_floor_ms.to_string(),
-        request_timeout_seconds: options.request_timeout.as_secs().to_string(),
+        request_timeout_seconds: (options.cognito_timeout.as_secs() + 20).to_string(),
         shutdown_timeout: "20".into(),
         database_url: Some(database_url.to_owned()),
         database_max_connections: "5".into(),
