@@ -367,7 +367,7 @@ mod tests {
     #[tokio::test(start_paused = true)]
     async fn a_request_past_the_time_limit_gets_a_504_problem() {
         let app = Router::new()
-            .route("/", get(|| std::future::pending::<&'static str>()))
+            .route("/", get(std::future::pending::<&'static str>))
             .layer(axum::middleware::from_fn(|request, next| {
                 time_limit(Duration::from_secs(30), request, next)
             }));

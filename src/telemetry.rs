@@ -58,20 +58,6 @@ fn without_capped(requested: &str) -> String {
         .join(",")
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn requests_below_a_cap_are_dropped_and_others_kept() {
-        assert_eq!(
-            without_capped("debug,aws_smithy_runtime::client=trace,hyper=trace,cognito_bff=trace"),
-            "debug,cognito_bff=trace"
-        );
-        assert_eq!(without_capped("trace"), "trace");
-    }
-}
-
 /// Installs the global subscriber writing to `writer`. Returns false if one was already set.
 pub fn init<W>(format: LogFormat, writer: W) -> bool
 where
@@ -89,5 +75,19 @@ where
             .try_init()
             .is_ok(),
         LogFormat::Pretty => builder.pretty().try_init().is_ok(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn requests_below_a_cap_are_dropped_and_others_kept() {
+        assert_eq!(
+            without_capped("debug,aws_smithy_runtime::client=trace,hyper=trace,cognito_bff=trace"),
+            "debug,cognito_bff=trace"
+        );
+        assert_eq!(without_capped("trace"), "trace");
     }
 }
