@@ -7,9 +7,9 @@ cd "$(dirname "$0")/.."
 ./scripts/emulator-venv.sh
 
 echo "== tests on SQLite"
-# Tests named needs_postgres_* take a database server away and back; they run in the
-# Postgres pass below.
-env -u TEST_DATABASE_URL cargo test --locked -- --skip needs_postgres
+# Tests named needs_* use a Postgres server (which they take away and bring back) or a real
+# nginx; they run in the Postgres pass below, which needs both.
+env -u TEST_DATABASE_URL cargo test --locked -- --skip needs_
 
 if [ -n "${TEST_DATABASE_URL:-}" ]; then
     echo "== tests on Postgres"
