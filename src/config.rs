@@ -171,7 +171,8 @@ pub struct Settings {
     )]
     pub rate_limit_per_ip: String,
 
-    /// Requests per minute per username to /login and /signup* (0: off; counted per replica)
+    /// Requests per minute per username to /login, /signup* and /token/refresh when it names a
+    /// username (0: off; counted per replica)
     #[arg(
         long,
         env = "RATE_LIMIT_PER_USERNAME",
