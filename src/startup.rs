@@ -116,6 +116,7 @@ impl Application {
             db: pool,
         };
         tokio::spawn(load_keys(verifier, config.jwks_refresh));
+        tokio::spawn(metrics_upkeep());
         tokio::spawn(purge_expired(
             store,
             revocations.clone(),
@@ -236,9 +237,11 @@ pub fn app(state: AppState) -> Router {
         .layer(axum::middleware::from_fn(move |request, next| {
             time_limit(request_timeout, request, next)
         }))
-        .layer(axum::Extension(verifier))
+        .layer(axum::Extension(verifier.clone()))
         .layer(layers)
         .layer(cors)
+        // Merged after the layers above, so the gateways' hot path skips them.
+        .merge(routes::verify::router(verifier))
 }
 
 use axum::response::IntoResponse;
@@ -309,6 +312,15 @@ fn log_response<B>(response: &Response<B>, latency: Duration, _span: &Span) {
         latency_ms = latency.as_secs_f64() * 1000.0,
         "request finished"
     );
+}
+
+/// Without a scraper, histogram samples would pile up between scrapes; upkeep folds them.
+async fn metrics_upkeep() {
+    let mut every = tokio::time::interval(Duration::from_secs(5));
+    loop {
+        every.tick().await;
+        prometheus::handle().run_upkeep();
+    }
 }
 
 /// Loads the pool's keys, retrying with backoff until they arrive, then refreshes them on a

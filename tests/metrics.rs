@@ -12,6 +12,7 @@ async fn metrics_count_requests_cognito_calls_challenges_and_store_sizes() {
     let login = app.login("ana", "Temp-Passw0rd!").await;
     assert_eq!(login.body["status"], "challenge");
     app.login("ana", "wrong-password").await;
+    app.get("/verify").await;
 
     let scrape = app.send(app.http.get(app.url("/metrics"))).await;
     assert_eq!(scrape.status, 200);
@@ -26,6 +27,7 @@ async fn metrics_count_requests_cognito_calls_challenges_and_store_sizes() {
         r#"cognito_request_duration_seconds_bucket{operation="InitiateAuth",outcome="ok",le="0.5"}"#,
         r#"challenge_outcomes_total{outcome="issued"}"#,
         r#"jwks_fetches_total{result="ok"}"#,
+        r#"http_requests_total{route="/verify",method="ANY",status="401"}"#,
         "challenge_store_size",
         "revocation_list_size",
     ] {

@@ -7,12 +7,12 @@ mod login;
 mod me;
 mod session;
 mod signup;
-mod verify;
+pub mod verify;
 
 use axum::Router;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use axum::routing::{any, get, post};
+use axum::routing::{get, post};
 use serde::Serialize;
 
 use crate::challenge::CookieSettings;
@@ -29,8 +29,6 @@ pub fn router() -> Router<AppState> {
         .route("/login", post(login::login))
         .route("/challenge", post(challenge::respond))
         .route("/admin/users", post(admin::create_user))
-        .route("/verify", any(verify::verify))
-        .route("/verify/{*path}", any(verify::verify))
         .route("/me", get(me::get).patch(me::update))
         .route("/token/refresh", post(session::refresh))
         .route("/logout", post(session::logout))
