@@ -5,9 +5,9 @@
 //! so any method and any path below `/verify` is answered the same way.
 //!
 //! Every request behind a gateway passes through here, so this route runs outside the general
-//! layers (per-request log line, request-id generation, labelled metrics, timeout, CORS):
-//! those cost about twenty times the verification itself. It is counted with pre-registered
-//! counters, and refusals are logged at debug with their reason by the verifier.
+//! layers (per-request log line, labelled metrics, timeout, CORS): those cost about twenty
+//! times the verification itself. It is counted with pre-registered counters, and refusals
+//! are logged at debug with their reason by the verifier.
 
 use std::sync::{Arc, OnceLock};
 
@@ -20,12 +20,23 @@ use axum::routing::any;
 
 use crate::auth::{AuthRejection, AuthUser, Verifier};
 
-/// The lean router for `/verify` and `/verify/*`.
+/// The lean router for `/verify` and `/verify/*`: the verifier, the request id (the
+/// gateway's, or a new one) and panic catching, nothing else.
 pub fn router(verifier: Arc<Verifier>) -> Router {
+    use tower_http::catch_panic::CatchPanicLayer;
+    use tower_http::request_id::{PropagateRequestIdLayer, SetRequestIdLayer};
     Router::new()
         .route("/verify", any(verify))
         .route("/verify/{*path}", any(verify))
         .layer(axum::Extension(verifier))
+        .layer(CatchPanicLayer::custom(|_panic| {
+            crate::error::ApiError::Internal("a handler panicked".into()).into_response()
+        }))
+        .layer(PropagateRequestIdLayer::new(crate::request_id::HEADER))
+        .layer(SetRequestIdLayer::new(
+            crate::request_id::HEADER,
+            crate::request_id::MakeUuid,
+        ))
 }
 
 struct Counters {
