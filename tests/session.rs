@@ -13,6 +13,12 @@ fn refresh_token(login: &Answer) -> String {
         .to_owned()
 }
 
+/// `POST /logout` with only the access token as bearer: this device's sign-in ends.
+async fn logout_by_access_token(app: &TestApp, token: &str) -> Answer {
+    app.send(app.http.post(app.url("/logout")).bearer_auth(token))
+        .await
+}
+
 async fn verify(app: &TestApp, token: &str) -> u16 {
     app.send(app.http.get(app.url("/verify")).bearer_auth(token))
         .await
@@ -243,9 +249,7 @@ async fn a_logout_on_one_replica_is_refused_on_the_other() {
     );
 
     let mut b_changes = b.state.revocations.subscribe();
-    let logout = a
-        .send(a.http.post(a.url("/logout")).bearer_auth(&access))
-        .await;
+    let logout = logout_by_access_token(&a, &access).await;
     assert_eq!(logout.status, 204, "{logout:?}");
     assert_eq!(verify(&a, &access).await, 401);
 
@@ -261,14 +265,12 @@ async fn a_logout_on_one_replica_is_refused_on_the_other() {
 async fn expired_revocations_are_purged_and_live_ones_kept() {
     let app = spawn_app().await;
     let login = app.login(ADMIN, ADMIN_PASSWORD).await;
-    let logout = app
-        .send(
-            app.http
-                .post(app.url("/logout"))
-                .bearer_auth(login.access_token()),
-        )
-        .await;
-    assert_eq!(logout.status, 204);
+    assert_eq!(
+        logout_by_access_token(&app, &login.access_token())
+            .await
+            .status,
+        204
+    );
     let db = app.db.pool().await;
     sqlx::query(
         "INSERT INTO revocations (id, not_before, expires_at, revoked_at) VALUES ('jti:old', 0, 1, 1)",
@@ -311,14 +313,12 @@ async fn a_malformed_logout_revokes_nothing() {
 async fn a_session_logged_out_by_access_token_cannot_be_refreshed_here() {
     let app = spawn_app().await;
     let login = app.login(ADMIN, ADMIN_PASSWORD).await;
-    let logout = app
-        .send(
-            app.http
-                .post(app.url("/logout"))
-                .bearer_auth(login.access_token()),
-        )
-        .await;
-    assert_eq!(logout.status, 204);
+    assert_eq!(
+        logout_by_access_token(&app, &login.access_token())
+            .await
+            .status,
+        204
+    );
     // Cognito still honours the refresh token (it was never sent to RevokeToken); the
     // access token it mints descends from the revoked sign-in and is refused.
     let refreshed = app

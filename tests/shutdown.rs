@@ -86,6 +86,20 @@ async fn terminate(server: &Server) {
     assert!(status.success());
 }
 
+/// The admin's sign-in, sent now and answered whenever the server gets to it.
+fn sign_in_in_background(
+    server: &Server,
+) -> tokio::task::JoinHandle<reqwest::Result<reqwest::Response>> {
+    let url = format!("{}/login", server.base);
+    tokio::spawn(async move {
+        reqwest::Client::new()
+            .post(url)
+            .json(&json!({"username": ADMIN, "password": ADMIN_PASSWORD}))
+            .send()
+            .await
+    })
+}
+
 async fn setup() -> (Pool, Proxy, tempfile::TempDir) {
     let moto = Moto::shared();
     let pool = Pool::create(&moto.endpoint, true, false).await;
@@ -101,16 +115,7 @@ async fn sigterm_lets_an_in_flight_sign_in_finish_and_exits_zero() {
 
     let cognito_released = Arc::new(tokio::sync::Semaphore::new(0));
     proxy.fail("InitiateAuth", Fault::Gate(cognito_released.clone()), 1);
-    let login = tokio::spawn({
-        let url = format!("{}/login", server.base);
-        async move {
-            reqwest::Client::new()
-                .post(url)
-                .json(&json!({"username": ADMIN, "password": ADMIN_PASSWORD}))
-                .send()
-                .await
-        }
-    });
+    let login = sign_in_in_background(&server);
     proxy.wait_for("InitiateAuth", 1).await;
 
     terminate(&server).await;
@@ -133,16 +138,7 @@ async fn a_request_that_outlasts_the_shutdown_timeout_does_not_hold_the_process(
     let (pool, proxy, dir) = setup().await;
     let mut server = serve(&pool, &proxy, "1", dir.path()).await;
     proxy.fail("InitiateAuth", Fault::Hang, 1);
-    let _stuck = tokio::spawn({
-        let url = format!("{}/login", server.base);
-        async move {
-            reqwest::Client::new()
-                .post(url)
-                .json(&json!({"username": ADMIN, "password": ADMIN_PASSWORD}))
-                .send()
-                .await
-        }
-    });
+    let _stuck = sign_in_in_background(&server);
     proxy.wait_for("InitiateAuth", 1).await;
 
     terminate(&server).await;

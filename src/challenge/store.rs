@@ -21,8 +21,6 @@ pub struct Pending {
     pub session: SecretString,
     pub username: String,
     pub challenge_name: String,
-    pub attempts: i64,
-    pub expires_at_ms: i64,
     /// This claim's lease, which only its holder may give back.
     pub lease: Lease,
 }
@@ -110,7 +108,7 @@ impl ChallengeStore {
         let row = sqlx::query(
             "UPDATE challenges SET leased_until = $1 \
              WHERE id_hash = $2 AND expires_at > $3 AND leased_until <= $3 \
-             RETURNING session, username, challenge_name, attempts, expires_at",
+             RETURNING session, username, challenge_name",
         )
         .bind(lease.0)
         .bind(id_hash.as_str())
@@ -130,8 +128,6 @@ impl ChallengeStore {
                 session,
                 username: row.try_get("username")?,
                 challenge_name: row.try_get("challenge_name")?,
-                attempts: row.try_get("attempts")?,
-                expires_at_ms: row.try_get("expires_at")?,
                 lease,
             }));
         }

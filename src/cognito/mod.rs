@@ -121,10 +121,6 @@ impl Cognito {
         }
     }
 
-    pub fn client_id(&self) -> &str {
-        &self.client_id
-    }
-
     fn secret_hash_for(&self, username: &str) -> Option<String> {
         self.client_secret
             .as_ref()
