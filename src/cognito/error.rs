@@ -63,7 +63,14 @@ impl CognitoErrorKind {
             "AliasExistsException" => CognitoErrorKind::AliasExists,
             "InvalidPasswordException" => CognitoErrorKind::InvalidPassword,
             "InvalidParameterException" => CognitoErrorKind::InvalidParameter,
-            "CodeMismatchException" => CognitoErrorKind::CodeMismatch,
+            // A wrong TOTP code while enabling the authenticator is a wrong code like any other.
+            "CodeMismatchException" | "EnableSoftwareTokenMFAException" => {
+                CognitoErrorKind::CodeMismatch
+            }
+            // The user asked for an MFA method that isn't set up: a request to fix.
+            "SoftwareTokenMFANotFoundException" | "MFAMethodNotFoundException" => {
+                CognitoErrorKind::InvalidParameter
+            }
             "ExpiredCodeException" => CognitoErrorKind::ExpiredCode,
             "TooManyRequestsException" | "ThrottlingException" => CognitoErrorKind::TooManyRequests,
             "LimitExceededException" => CognitoErrorKind::LimitExceeded,
@@ -200,6 +207,10 @@ mod tests {
         assert_eq!(
             CognitoErrorKind::from_code("TooManyFailedAttemptsException"),
             CognitoErrorKind::TooManyFailedAttempts
+        );
+        assert_eq!(
+            CognitoErrorKind::from_code("EnableSoftwareTokenMFAException"),
+            CognitoErrorKind::CodeMismatch
         );
         assert_eq!(
             CognitoErrorKind::from_code("Weird"),

@@ -3,22 +3,27 @@
 
 mod error;
 mod secret_hash;
+mod srp;
 
 use std::collections::HashMap;
 use std::fmt;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 use aws_sdk_cognitoidentityprovider::Client;
 use aws_sdk_cognitoidentityprovider::config::http::HttpResponse;
 use aws_sdk_cognitoidentityprovider::error::{ProvideErrorMetadata, SdkError};
 use aws_sdk_cognitoidentityprovider::types::{
     AttributeType, AuthFlowType, AuthenticationResultType, ChallengeNameType,
-    CodeDeliveryDetailsType, DeliveryMediumType, MessageActionType,
+    CodeDeliveryDetailsType, DeliveryMediumType, MessageActionType, PreventUserExistenceErrorTypes,
+    SoftwareTokenMfaSettingsType, VerifySoftwareTokenResponseType,
 };
 use secrecy::{ExposeSecret, SecretString};
 use serde::Serialize;
 
 pub use error::{CognitoError, CognitoErrorKind};
 pub use secret_hash::secret_hash;
+pub use srp::SrpError;
 
 /// A user-pool app client: the SDK client plus the ids and secret every call needs.
 #[derive(Clone)]
@@ -27,7 +32,13 @@ pub struct Cognito {
     user_pool_id: String,
     client_id: String,
     client_secret: Option<SecretString>,
+    /// The app client's PreventUserExistenceErrors, as last read, and when.
+    hides_users: Arc<Mutex<Option<(Instant, bool)>>>,
 }
+
+/// How long the app client's PreventUserExistenceErrors setting is trusted before it is read
+/// again.
+const CLIENT_SETTINGS_TTL: Duration = Duration::from_secs(300);
 
 /// Where Cognito sent a confirmation code, as Cognito reports it (the destination is masked).
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
@@ -118,6 +129,7 @@ impl Cognito {
             user_pool_id,
             client_id,
             client_secret,
+            hides_users: Arc::default(),
         }
     }
 
@@ -283,7 +295,7 @@ impl Cognito {
             .collect())
     }
 
-    /// Password sign-in (`USER_PASSWORD_AUTH`).
+    /// Password sign-in (`USER_PASSWORD_AUTH`): the password goes to Cognito.
     pub async fn initiate_password_auth(
         &self,
         username: &str,
@@ -296,11 +308,84 @@ impl Cognito {
         if let Some(hash) = self.secret_hash_for(username) {
             parameters.insert("SECRET_HASH".into(), hash);
         }
+        self.initiate(AuthFlowType::UserPasswordAuth, parameters)
+            .await
+    }
+
+    /// SRP sign-in (`USER_SRP_AUTH`): InitiateAuth with SRP_A, then the PASSWORD_VERIFIER
+    /// answer computed here, so only a proof of the password reaches Cognito. Returns whatever
+    /// follows: tokens or the next challenge.
+    pub async fn initiate_srp_auth(
+        &self,
+        username: &str,
+        password: &SecretString,
+    ) -> Result<AuthStep, CognitoError> {
+        let invalid = |e: SrpError| {
+            tracing::warn!(error = %e, "cannot answer PASSWORD_VERIFIER");
+            CognitoError::new(
+                "RespondToAuthChallenge",
+                CognitoErrorKind::Other("InvalidSrpChallenge".into()),
+            )
+        };
+        let srp = srp::SrpClient::generate().map_err(invalid)?;
+        let mut parameters = HashMap::from([
+            ("USERNAME".to_owned(), username.to_owned()),
+            ("SRP_A".to_owned(), srp.public_hex()),
+        ]);
+        if let Some(hash) = self.secret_hash_for(username) {
+            parameters.insert("SECRET_HASH".into(), hash);
+        }
+        let challenge = match self.initiate(AuthFlowType::UserSrpAuth, parameters).await? {
+            AuthStep::Challenge(c) if c.name == "PASSWORD_VERIFIER" => c,
+            other => return Ok(other),
+        };
+        let parameter = |name: &'static str| {
+            challenge
+                .parameters
+                .get(name)
+                .map(String::as_str)
+                .ok_or(SrpError::Missing(name))
+        };
+        let user_id = parameter("USER_ID_FOR_SRP").map_err(invalid)?;
+        let claim = srp
+            .password_claim(
+                &self.user_pool_id,
+                password.expose_secret(),
+                &srp::VerifierChallenge {
+                    user_id_for_srp: user_id,
+                    salt_hex: parameter("SALT").map_err(invalid)?,
+                    srp_b_hex: parameter("SRP_B").map_err(invalid)?,
+                    secret_block: parameter("SECRET_BLOCK").map_err(invalid)?,
+                },
+                time::OffsetDateTime::now_utc(),
+            )
+            .map_err(invalid)?;
+        let responses = HashMap::from([
+            ("PASSWORD_CLAIM_SECRET_BLOCK".to_owned(), claim.secret_block),
+            ("PASSWORD_CLAIM_SIGNATURE".to_owned(), claim.signature),
+            ("TIMESTAMP".to_owned(), claim.timestamp),
+        ]);
+        // The internal username: Cognito names it USERNAME, and USER_ID_FOR_SRP is the same.
+        let internal = challenge
+            .parameters
+            .get("USERNAME")
+            .map(String::as_str)
+            .unwrap_or(user_id);
+        // A refused proof is a wrong password (NotAuthorized), not a dead session.
+        self.respond("PASSWORD_VERIFIER", internal, &challenge.session, responses)
+            .await
+    }
+
+    async fn initiate(
+        &self,
+        flow: AuthFlowType,
+        parameters: HashMap<String, String>,
+    ) -> Result<AuthStep, CognitoError> {
         let out = observe(
             "InitiateAuth",
             self.client
                 .initiate_auth()
-                .auth_flow(AuthFlowType::UserPasswordAuth)
+                .auth_flow(flow)
                 .client_id(&self.client_id)
                 .set_auth_parameters(Some(parameters))
                 .send(),
@@ -410,6 +495,27 @@ impl Cognito {
         challenge_name: &str,
         username: &str,
         session: &SecretString,
+        responses: HashMap<String, String>,
+    ) -> Result<AuthStep, CognitoError> {
+        self.respond(challenge_name, username, session, responses)
+            .await
+            .map_err(|mut err| {
+                // Cognito answers a dead session with NotAuthorized ("Invalid session") and
+                // some emulators with ResourceNotFound; either way the challenge is over.
+                if matches!(err.kind, CognitoErrorKind::NotAuthorized)
+                    || matches!(&err.kind, CognitoErrorKind::Other(c) if c == "ResourceNotFoundException")
+                {
+                    err.kind = CognitoErrorKind::SessionExpired;
+                }
+                err
+            })
+    }
+
+    async fn respond(
+        &self,
+        challenge_name: &str,
+        username: &str,
+        session: &SecretString,
         mut responses: HashMap<String, String>,
     ) -> Result<AuthStep, CognitoError> {
         // These come from the server, never from the client.
@@ -426,18 +532,7 @@ impl Cognito {
             .session(session.expose_secret())
             .set_challenge_responses(Some(responses))
             .send();
-        let out = observe("RespondToAuthChallenge", call)
-            .await
-            .map_err(|mut err| {
-                // Cognito answers a dead session with NotAuthorized ("Invalid session") and
-                // some emulators with ResourceNotFound; either way the challenge is over.
-                if matches!(err.kind, CognitoErrorKind::NotAuthorized)
-                    || matches!(&err.kind, CognitoErrorKind::Other(c) if c == "ResourceNotFoundException")
-                {
-                    err.kind = CognitoErrorKind::SessionExpired;
-                }
-                err
-            })?;
+        let out = observe("RespondToAuthChallenge", call).await?;
         auth_step(
             "RespondToAuthChallenge",
             out.challenge_name,
@@ -445,6 +540,230 @@ impl Cognito {
             out.challenge_parameters,
             out.authentication_result,
         )
+    }
+
+    /// Starts TOTP set-up inside a sign-in (MFA_SETUP). Returns the shared secret and the
+    /// session that continues the sign-in.
+    pub async fn associate_software_token_in_sign_in(
+        &self,
+        session: &SecretString,
+    ) -> Result<(SecretString, SecretString), CognitoError> {
+        let out = observe(
+            "AssociateSoftwareToken",
+            self.client
+                .associate_software_token()
+                .session(session.expose_secret())
+                .send(),
+        )
+        .await?;
+        let secret = out
+            .secret_code
+            .ok_or_else(|| no_field("AssociateSoftwareToken"))?;
+        // Cognito returns a new session; keep the old one if it doesn't.
+        let session = out
+            .session
+            .map(SecretString::from)
+            .unwrap_or_else(|| session.clone());
+        Ok((SecretString::from(secret), session))
+    }
+
+    /// Checks the first TOTP code inside a sign-in; returns the session for MFA_SETUP's answer.
+    pub async fn verify_software_token_in_sign_in(
+        &self,
+        session: &SecretString,
+        code: &str,
+    ) -> Result<SecretString, CognitoError> {
+        let out = observe(
+            "VerifySoftwareToken",
+            self.client
+                .verify_software_token()
+                .session(session.expose_secret())
+                .user_code(code)
+                .send(),
+        )
+        .await?;
+        verified("VerifySoftwareToken", out.status.as_ref())?;
+        Ok(out
+            .session
+            .map(SecretString::from)
+            .unwrap_or_else(|| session.clone()))
+    }
+
+    /// Starts TOTP set-up for a signed-in user; returns the shared secret.
+    pub async fn associate_software_token(
+        &self,
+        access_token: &str,
+    ) -> Result<SecretString, CognitoError> {
+        let out = observe(
+            "AssociateSoftwareToken",
+            self.client
+                .associate_software_token()
+                .access_token(access_token)
+                .send(),
+        )
+        .await?;
+        out.secret_code
+            .map(SecretString::from)
+            .ok_or_else(|| no_field("AssociateSoftwareToken"))
+    }
+
+    /// Checks a signed-in user's first TOTP code.
+    pub async fn verify_software_token(
+        &self,
+        access_token: &str,
+        code: &str,
+    ) -> Result<(), CognitoError> {
+        let out = observe(
+            "VerifySoftwareToken",
+            self.client
+                .verify_software_token()
+                .access_token(access_token)
+                .user_code(code)
+                .send(),
+        )
+        .await?;
+        verified("VerifySoftwareToken", out.status.as_ref())
+    }
+
+    /// Turns TOTP on as the preferred MFA, or off.
+    pub async fn set_totp_mfa(
+        &self,
+        access_token: &str,
+        enabled: bool,
+    ) -> Result<(), CognitoError> {
+        let settings = SoftwareTokenMfaSettingsType::builder()
+            .enabled(enabled)
+            .preferred_mfa(enabled)
+            .build();
+        observe(
+            "SetUserMFAPreference",
+            self.client
+                .set_user_mfa_preference()
+                .access_token(access_token)
+                .software_token_mfa_settings(settings)
+                .send(),
+        )
+        .await?;
+        Ok(())
+    }
+
+    /// Sends a password-reset code. Cognito reports where it went, or (when the app client
+    /// prevents user-existence errors) where it would have gone for an unknown user.
+    pub async fn forgot_password(
+        &self,
+        username: &str,
+    ) -> Result<Option<CodeDelivery>, CognitoError> {
+        let out = observe(
+            "ForgotPassword",
+            self.client
+                .forgot_password()
+                .client_id(&self.client_id)
+                .username(username)
+                .set_secret_hash(self.secret_hash_for(username))
+                .send(),
+        )
+        .await?;
+        Ok(out.code_delivery_details().map(CodeDelivery::from))
+    }
+
+    pub async fn confirm_forgot_password(
+        &self,
+        username: &str,
+        code: &SecretString,
+        new_password: &SecretString,
+    ) -> Result<(), CognitoError> {
+        observe(
+            "ConfirmForgotPassword",
+            self.client
+                .confirm_forgot_password()
+                .client_id(&self.client_id)
+                .username(username)
+                .confirmation_code(code.expose_secret())
+                .password(new_password.expose_secret())
+                .set_secret_hash(self.secret_hash_for(username))
+                .send(),
+        )
+        .await?;
+        Ok(())
+    }
+
+    pub async fn change_password(
+        &self,
+        access_token: &str,
+        previous: &SecretString,
+        proposed: &SecretString,
+    ) -> Result<(), CognitoError> {
+        observe(
+            "ChangePassword",
+            self.client
+                .change_password()
+                .access_token(access_token)
+                .previous_password(previous.expose_secret())
+                .proposed_password(proposed.expose_secret())
+                .send(),
+        )
+        .await?;
+        Ok(())
+    }
+
+    /// Whether the app client hides whether users exist (PreventUserExistenceErrors), read
+    /// from Cognito at most every few minutes. When it can't be read the answer is no, the
+    /// side that reveals less.
+    pub async fn hides_user_existence(&self) -> bool {
+        let cached = *self.hides_users.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some((read_at, hides)) = cached
+            && read_at.elapsed() < CLIENT_SETTINGS_TTL
+        {
+            return hides;
+        }
+        match self.prevents_user_existence_errors().await {
+            Ok(hides) => {
+                *self.hides_users.lock().unwrap_or_else(|e| e.into_inner()) =
+                    Some((Instant::now(), hides));
+                hides
+            }
+            Err(e) => {
+                tracing::warn!(
+                    cognito.error = %e.kind,
+                    "cannot read the app client's PreventUserExistenceErrors; assuming it is off"
+                );
+                false
+            }
+        }
+    }
+
+    async fn prevents_user_existence_errors(&self) -> Result<bool, CognitoError> {
+        let out = observe(
+            "DescribeUserPoolClient",
+            self.client
+                .describe_user_pool_client()
+                .user_pool_id(&self.user_pool_id)
+                .client_id(&self.client_id)
+                .send(),
+        )
+        .await?;
+        Ok(out
+            .user_pool_client()
+            .and_then(|c| c.prevent_user_existence_errors())
+            == Some(&PreventUserExistenceErrorTypes::Enabled))
+    }
+}
+
+fn no_field(operation: &'static str) -> CognitoError {
+    CognitoError::new(
+        operation,
+        CognitoErrorKind::Other("IncompleteResponse".into()),
+    )
+}
+
+/// VerifySoftwareToken may report a wrong code as a status rather than an error.
+fn verified(
+    operation: &'static str,
+    status: Option<&VerifySoftwareTokenResponseType>,
+) -> Result<(), CognitoError> {
+    match status {
+        Some(VerifySoftwareTokenResponseType::Success) | None => Ok(()),
+        Some(_) => Err(CognitoError::new(operation, CognitoErrorKind::CodeMismatch)),
     }
 }
 
