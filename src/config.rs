@@ -308,6 +308,35 @@ pub struct Settings {
         default_value = "3"
     )]
     pub cognito_max_attempts: String,
+
+    /// How /login proves the password to Cognito: USER_PASSWORD_AUTH sends it, USER_SRP_AUTH
+    /// runs the SRP exchange here so it never leaves this service (the app client must allow
+    /// the flow chosen)
+    #[arg(
+        long,
+        env = "COGNITO_AUTH_FLOW",
+        global = true,
+        hide_env_values = true,
+        default_value = "USER_PASSWORD_AUTH"
+    )]
+    pub cognito_auth_flow: String,
+
+    /// Issuer name shown by authenticator apps for TOTP set up through this service
+    #[arg(
+        long,
+        env = "TOTP_ISSUER",
+        global = true,
+        hide_env_values = true,
+        default_value = "cognito-bff"
+    )]
+    pub totp_issuer: String,
+}
+
+/// How a password sign-in starts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AuthFlow {
+    UserPassword,
+    UserSrp,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -350,6 +379,8 @@ pub struct Config {
     pub challenge_ttl: Duration,
     pub cognito_timeout: Duration,
     pub cognito_max_attempts: u32,
+    pub auth_flow: AuthFlow,
+    pub totp_issuer: String,
 }
 
 #[derive(Clone)]
@@ -670,10 +701,37 @@ impl Settings {
                 1,
                 10,
             )?,
+            auth_flow: match self.cognito_auth_flow.trim() {
+                "USER_PASSWORD_AUTH" => AuthFlow::UserPassword,
+                "USER_SRP_AUTH" => AuthFlow::UserSrp,
+                other => {
+                    return Err(bad(
+                        "COGNITO_AUTH_FLOW",
+                        format!("must be USER_PASSWORD_AUTH or USER_SRP_AUTH, not {other:?}"),
+                    ));
+                }
+            },
+            totp_issuer: totp_issuer(&self.totp_issuer)?,
             user_pool_id,
             client_id,
         })
     }
+}
+
+/// The issuer goes into otpauth URIs and authenticator apps' lists; a colon would split the
+/// URI's label.
+fn totp_issuer(value: &str) -> Result<String, ConfigError> {
+    let issuer = value.trim();
+    if issuer.is_empty() || issuer.chars().count() > 64 {
+        return Err(bad("TOTP_ISSUER", "must be 1 to 64 characters"));
+    }
+    if issuer.contains(':') || issuer.chars().any(char::is_control) {
+        return Err(bad(
+            "TOTP_ISSUER",
+            "must not contain a colon or control characters",
+        ));
+    }
+    Ok(issuer.to_owned())
 }
 
 /// A 32-byte key given as base64 (standard or URL-safe alphabet, padded or not).
@@ -746,6 +804,33 @@ mod tests {
         assert!(config.cookie_secure);
         assert_eq!(config.accepted_client_ids, vec!["client".to_owned()]);
         assert_eq!(config.challenge_ttl, Duration::from_secs(180));
+    }
+
+    #[test]
+    fn names_the_auth_flow_and_totp_issuer_it_refuses() {
+        let base = [
+            "--cognito-user-pool-id",
+            "eu-west-1_A",
+            "--cognito-client-id",
+            "c",
+        ];
+        let config = settings(&base).config().unwrap();
+        assert_eq!(config.auth_flow, AuthFlow::UserPassword);
+        assert_eq!(config.totp_issuer, "cognito-bff");
+
+        let srp = [&base[..], &["--cognito-auth-flow", "USER_SRP_AUTH"]].concat();
+        assert_eq!(
+            settings(&srp).config().unwrap().auth_flow,
+            AuthFlow::UserSrp
+        );
+
+        let wrong = [&base[..], &["--cognito-auth-flow", "ADMIN_NO_SRP_AUTH"]].concat();
+        let err = settings(&wrong).config().err().expect("refused");
+        assert_eq!(err.variable, "COGNITO_AUTH_FLOW");
+
+        let colon = [&base[..], &["--totp-issuer", "Acme: Staging"]].concat();
+        let err = settings(&colon).config().err().expect("refused");
+        assert_eq!(err.variable, "TOTP_ISSUER");
     }
 
     #[test]

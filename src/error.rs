@@ -52,6 +52,10 @@ pub enum ApiError {
     ChallengeInProgress,
     #[error("the pending challenge can't be read by this server right now; try again")]
     ChallengeUnreadable,
+    #[error("Cognito asked for a challenge this service does not handle: {name}")]
+    UnsupportedChallenge { name: String },
+    #[error("the current password is incorrect")]
+    IncorrectPassword,
 
     #[error("{0}")]
     Cognito(#[from] CognitoError),
@@ -148,6 +152,16 @@ impl ApiError {
                 StatusCode::SERVICE_UNAVAILABLE,
                 "challenge_unavailable",
                 "Service unavailable",
+            ),
+            ApiError::UnsupportedChallenge { .. } => (
+                StatusCode::BAD_GATEWAY,
+                "unsupported_challenge",
+                "Unsupported challenge",
+            ),
+            ApiError::IncorrectPassword => (
+                StatusCode::BAD_REQUEST,
+                "incorrect_password",
+                "Incorrect password",
             ),
             ApiError::DatabaseUnavailable => (
                 StatusCode::SERVICE_UNAVAILABLE,
@@ -260,6 +274,9 @@ impl IntoResponse for ApiError {
             ApiError::Internal(cause) => {
                 tracing::error!(error = %cause, "internal error");
             }
+            ApiError::UnsupportedChallenge { name } => {
+                tracing::warn!(challenge = %name, "cognito asked for an unsupported challenge");
+            }
             ApiError::Cognito(e) if status.is_server_error() => {
                 tracing::warn!(
                     cognito.operation = e.operation,
@@ -284,6 +301,7 @@ impl IntoResponse for ApiError {
         problem.next_step = self.next_step();
         match &self {
             ApiError::InvalidRequest { field, .. } => problem.field = field.clone(),
+            ApiError::IncorrectPassword => problem.field = Some("previous_password".into()),
             ApiError::InvalidAttribute { attribute, .. } => {
                 problem.attribute = Some(attribute.clone())
             }

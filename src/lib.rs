@@ -39,3 +39,5 @@ pub mod startup;
 pub mod state;
 #[cfg(feature = "server")]
 pub mod telemetry;
+#[cfg(feature = "server")]
+pub mod totp;

@@ -64,8 +64,8 @@ pub fn cognito_call(operation: &'static str, outcome: &str, took: Duration) {
     metrics::histogram!("cognito_request_duration_seconds", &labels).record(took.as_secs_f64());
 }
 
-/// What became of a challenge step: issued, answered, retry, expired, in_progress, mismatch,
-/// or unavailable.
+/// What became of a challenge step: issued, answered, retry, exhausted, expired, in_progress,
+/// mismatch, unreadable, unsupported or unavailable.
 pub fn challenge_outcome(outcome: &'static str) {
     metrics::counter!("challenge_outcomes_total", "outcome" => outcome).increment(1);
 }

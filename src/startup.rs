@@ -99,6 +99,7 @@ impl Application {
                 store.clone(),
                 config.challenge_ttl,
                 config.login_failure_floor,
+                config.auth_flow,
             ),
             limits: Arc::new(Limits::new(
                 config.rate_limit_per_ip,

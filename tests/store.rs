@@ -31,6 +31,7 @@ async fn insert(store: &ChallengeStore, ttl: Duration) -> ChallengeId {
             id_hash: &id.hash(),
             session: &SecretString::from("cognito-session"),
             username: "ana",
+            login_name: "ana",
             challenge_name: "NEW_PASSWORD_REQUIRED",
             ttl,
         })

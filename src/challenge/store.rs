@@ -20,6 +20,8 @@ use super::id::IdHash;
 pub struct Pending {
     pub session: SecretString,
     pub username: String,
+    /// The name typed at sign-in, when it was stored.
+    pub login_name: Option<String>,
     pub challenge_name: String,
     /// This claim's lease, which only its holder may give back.
     pub lease: Lease,
@@ -34,6 +36,7 @@ pub struct NewChallenge<'a> {
     pub id_hash: &'a IdHash,
     pub session: &'a SecretString,
     pub username: &'a str,
+    pub login_name: &'a str,
     pub challenge_name: &'a str,
     pub ttl: Duration,
 }
@@ -88,12 +91,13 @@ impl ChallengeStore {
         let expires_at = now.saturating_add(millis(new.ttl));
         sqlx::query(
             "INSERT INTO challenges \
-             (id_hash, session, username, challenge_name, attempts, created_at, expires_at, leased_until) \
-             VALUES ($1, $2, $3, $4, 0, $5, $6, 0)",
+             (id_hash, session, username, login_name, challenge_name, attempts, created_at, expires_at, leased_until) \
+             VALUES ($1, $2, $3, $4, $5, 0, $6, $7, 0)",
         )
         .bind(new.id_hash.as_str())
         .bind(sealed)
         .bind(new.username)
+        .bind(new.login_name)
         .bind(new.challenge_name)
         .bind(now)
         .bind(expires_at)
@@ -108,7 +112,7 @@ impl ChallengeStore {
         let row = sqlx::query(
             "UPDATE challenges SET leased_until = $1 \
              WHERE id_hash = $2 AND expires_at > $3 AND leased_until <= $3 \
-             RETURNING session, username, challenge_name",
+             RETURNING session, username, login_name, challenge_name",
         )
         .bind(lease.0)
         .bind(id_hash.as_str())
@@ -127,6 +131,7 @@ impl ChallengeStore {
             return Ok(Claim::Claimed(Pending {
                 session,
                 username: row.try_get("username")?,
+                login_name: row.try_get("login_name")?,
                 challenge_name: row.try_get("challenge_name")?,
                 lease,
             }));

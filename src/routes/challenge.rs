@@ -1,17 +1,19 @@
 //! `POST /challenge`: answers the pending challenge named by the cookie.
+//! `POST /challenge/totp`: begins TOTP set-up when that challenge is MFA_SETUP.
 
 use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::http::header::SET_COOKIE;
 use axum::response::{IntoResponse, Response};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use super::{check_origin, sign_in_response};
+use super::{SignInBody, check_origin, sign_in_body, sign_in_response, with_cookie};
 use crate::error::ApiError;
 use crate::json::ApiJson;
 use crate::limits::Throttled;
 use crate::state::AppState;
+use crate::totp::TotpSecret;
 
 #[derive(Deserialize)]
 pub struct ChallengeRequest {
@@ -40,16 +42,53 @@ pub async fn respond(
         .await
     {
         Ok(outcome) => sign_in_response(outcome, state.cookies, had_cookie),
-        Err(ApiError::ChallengeExpired) => {
-            // A dead cookie is useless to the client; drop it with the answer.
-            let mut response = ApiError::ChallengeExpired.into_response();
-            if had_cookie {
-                response
-                    .headers_mut()
-                    .insert(SET_COOKIE, state.cookies.clear());
-            }
-            response
-        }
-        Err(e) => e.into_response(),
+        Err(e) => refused(e, &state, had_cookie),
     }
+}
+
+/// The TOTP secret and the MFA_SETUP step it belongs to.
+#[derive(Serialize)]
+struct TotpSetupBody {
+    #[serde(flatten)]
+    totp: TotpSecret,
+    #[serde(flatten)]
+    step: SignInBody,
+}
+
+/// Takes the cookie of a pending MFA_SETUP challenge and answers with a TOTP secret for an
+/// authenticator app, under a fresh cookie. The first code from the app then answers the
+/// challenge through `POST /challenge` as `TOTP_CODE`.
+pub async fn start_totp_setup(
+    State(state): State<AppState>,
+    _: Throttled,
+    headers: HeaderMap,
+) -> Response {
+    if let Err(refused) = check_origin(&headers, &state.config.allowed_origins) {
+        return refused.into_response();
+    }
+    let id = state.cookies.read(&headers);
+    let had_cookie = id.is_some();
+    match state.signin.start_totp_setup(id).await {
+        Ok(setup) => {
+            let (step, cookie) = sign_in_body(setup.outcome, &state.cookies, had_cookie);
+            let totp = TotpSecret::new(setup.secret, &state.config.totp_issuer, &setup.account);
+            with_cookie(
+                axum::Json(TotpSetupBody { totp, step }).into_response(),
+                cookie,
+            )
+        }
+        Err(e) => refused(e, &state, had_cookie),
+    }
+}
+
+fn refused(error: ApiError, state: &AppState, had_cookie: bool) -> Response {
+    let expired = matches!(error, ApiError::ChallengeExpired);
+    let mut response = error.into_response();
+    // A dead cookie is useless to the client; drop it with the answer.
+    if expired && had_cookie {
+        response
+            .headers_mut()
+            .insert(SET_COOKIE, state.cookies.clear());
+    }
+    response
 }

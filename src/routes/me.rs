@@ -43,7 +43,7 @@ impl FromRequestParts<AppState> for Caller {
 
 /// Cognito refusing the token itself (signed out everywhere, user deleted) is the caller's
 /// token being invalid, not a Cognito failure.
-fn token_refused(err: CognitoError) -> ApiError {
+pub(super) fn token_refused(err: CognitoError) -> ApiError {
     match err.kind {
         CognitoErrorKind::NotAuthorized | CognitoErrorKind::UserNotFound => {
             AuthRejection::InvalidToken.into()

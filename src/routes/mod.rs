@@ -5,6 +5,8 @@ mod challenge;
 mod health;
 mod login;
 mod me;
+mod mfa;
+mod password;
 mod session;
 mod signup;
 pub mod verify;
@@ -28,6 +30,13 @@ pub fn router() -> Router<AppState> {
         .route("/signup/resend", post(signup::resend))
         .route("/login", post(login::login))
         .route("/challenge", post(challenge::respond))
+        .route("/challenge/totp", post(challenge::start_totp_setup))
+        .route("/password/forgot", post(password::forgot))
+        .route("/password/reset", post(password::reset))
+        .route("/password/change", post(password::change))
+        .route("/mfa/totp/setup", post(mfa::setup))
+        .route("/mfa/totp/verify", post(mfa::verify))
+        .route("/mfa/totp", axum::routing::delete(mfa::disable))
         .route("/admin/users", post(admin::create_user))
         .route("/me", get(me::get).patch(me::update))
         .route("/token/refresh", post(session::refresh))
@@ -88,14 +97,17 @@ const MAX_USERNAME: usize = 128;
 const MAX_PASSWORD: usize = 256;
 const MAX_CODE: usize = 64;
 
-/// The body of a sign-in step: tokens, or the challenge to answer next.
+/// The body of a sign-in step: tokens, or the challenge to answer next. `next_step` is what
+/// the client does next; `challenge` keeps Cognito's own name for it.
 #[derive(Serialize)]
 #[serde(tag = "status", rename_all = "snake_case")]
 enum SignInBody {
     Authenticated {
+        next_step: &'static str,
         tokens: Tokens,
     },
     Challenge {
+        next_step: &'static str,
         challenge: String,
         parameters: serde_json::Map<String, serde_json::Value>,
     },
@@ -104,41 +116,49 @@ enum SignInBody {
 /// Turns a sign-in outcome into a response: tokens clear the challenge cookie, a challenge
 /// sets a fresh one.
 fn sign_in_response(outcome: Outcome, cookies: CookieSettings, had_cookie: bool) -> Response {
+    let (body, cookie) = sign_in_body(outcome, &cookies, had_cookie);
+    with_cookie((StatusCode::OK, axum::Json(body)).into_response(), cookie)
+}
+
+/// The body of a sign-in step and the cookie header that goes with it, if any.
+fn sign_in_body(
+    outcome: Outcome,
+    cookies: &CookieSettings,
+    had_cookie: bool,
+) -> (SignInBody, Option<axum::http::HeaderValue>) {
     match outcome {
-        Outcome::Authenticated(tokens) => {
-            let mut response = (
-                StatusCode::OK,
-                axum::Json(SignInBody::Authenticated { tokens }),
-            )
-                .into_response();
-            if had_cookie {
-                response
-                    .headers_mut()
-                    .insert(axum::http::header::SET_COOKIE, cookies.clear());
-            }
-            no_store(response)
-        }
+        Outcome::Authenticated(tokens) => (
+            SignInBody::Authenticated {
+                next_step: crate::signin::DONE,
+                tokens,
+            },
+            had_cookie.then(|| cookies.clear()),
+        ),
         Outcome::Challenge {
             name,
+            next_step,
             parameters,
             id,
             max_age_seconds,
-        } => {
-            let mut response = (
-                StatusCode::OK,
-                axum::Json(SignInBody::Challenge {
-                    challenge: name,
-                    parameters,
-                }),
-            )
-                .into_response();
-            response.headers_mut().insert(
-                axum::http::header::SET_COOKIE,
-                cookies.set(&id, max_age_seconds),
-            );
-            no_store(response)
-        }
+        } => (
+            SignInBody::Challenge {
+                next_step,
+                challenge: name,
+                parameters,
+            },
+            Some(cookies.set(&id, max_age_seconds)),
+        ),
     }
+}
+
+/// Sets (or clears) the challenge cookie on a sign-in response, which is never cached.
+fn with_cookie(mut response: Response, cookie: Option<axum::http::HeaderValue>) -> Response {
+    if let Some(cookie) = cookie {
+        response
+            .headers_mut()
+            .insert(axum::http::header::SET_COOKIE, cookie);
+    }
+    no_store(response)
 }
 
 /// Responses carrying tokens or challenge cookies must never be cached.

@@ -50,7 +50,11 @@ pub async fn refresh(
         tokio::time::sleep_until(started + state.config.login_failure_floor).await;
     }
     Ok(no_store(
-        Json(SignInBody::Authenticated { tokens: result? }).into_response(),
+        Json(SignInBody::Authenticated {
+            next_step: crate::signin::DONE,
+            tokens: result?,
+        })
+        .into_response(),
     ))
 }
 

@@ -8,8 +8,9 @@ use secrecy::SecretString;
 use serde_json::{Map, Value};
 
 use crate::attributes;
-use crate::challenge::{ChallengeId, ChallengeStore, Claim, IdHash, Lease, NewChallenge};
+use crate::challenge::{ChallengeId, ChallengeStore, Claim, IdHash, Lease, NewChallenge, Pending};
 use crate::cognito::{AuthStep, Challenge, Cognito, CognitoErrorKind, Tokens};
+use crate::config::AuthFlow;
 use crate::error::ApiError;
 use crate::prometheus::challenge_outcome;
 
@@ -19,16 +20,47 @@ pub const MAX_ATTEMPTS: i64 = 5;
 /// Challenge parameters that only the server may see: SRP material and Cognito's internal id.
 const PRIVATE_PARAMETERS: &[&str] = &["SECRET_BLOCK", "SRP_B", "SALT", "USER_ID_FOR_SRP"];
 
+/// Parameters Cognito sends as JSON inside a string; the client gets them decoded.
+const JSON_PARAMETERS: &[&str] = &["requiredAttributes", "MFAS_CAN_SETUP", "MFAS_CAN_CHOOSE"];
+
+/// The step the client takes next for each challenge this service can carry, named as Amplify
+/// names them so frontends can switch on one value.
+pub fn next_step(challenge_name: &str) -> Option<&'static str> {
+    Some(match challenge_name {
+        "NEW_PASSWORD_REQUIRED" => "CONFIRM_SIGN_IN_WITH_NEW_PASSWORD_REQUIRED",
+        "SOFTWARE_TOKEN_MFA" => "CONFIRM_SIGN_IN_WITH_TOTP_CODE",
+        "SMS_MFA" | "SMS_OTP" => "CONFIRM_SIGN_IN_WITH_SMS_CODE",
+        "EMAIL_OTP" => "CONFIRM_SIGN_IN_WITH_EMAIL_CODE",
+        "SELECT_MFA_TYPE" => "CONTINUE_SIGN_IN_WITH_MFA_SELECTION",
+        "MFA_SETUP" => "CONTINUE_SIGN_IN_WITH_TOTP_SETUP",
+        "CUSTOM_CHALLENGE" => "CONFIRM_SIGN_IN_WITH_CUSTOM_CHALLENGE",
+        _ => return None,
+    })
+}
+
+/// The step after sign-in completes.
+pub const DONE: &str = "DONE";
+
 /// What a sign-in step gives the client.
 #[derive(Debug)]
 pub enum Outcome {
     Authenticated(Tokens),
     Challenge {
         name: String,
+        next_step: &'static str,
         parameters: Map<String, Value>,
         id: ChallengeId,
         max_age_seconds: i64,
     },
+}
+
+/// TOTP set-up begun inside a sign-in: the shared secret, the account name to label it with,
+/// and the MFA_SETUP challenge (under a fresh cookie) that the first code answers.
+#[derive(Debug)]
+pub struct TotpSetup {
+    pub secret: SecretString,
+    pub account: String,
+    pub outcome: Outcome,
 }
 
 #[derive(Clone)]
@@ -37,6 +69,13 @@ pub struct SignIn {
     store: ChallengeStore,
     ttl: Duration,
     failure_floor: Duration,
+    flow: AuthFlow,
+}
+
+/// Who a stored challenge belongs to: Cognito's name for the user and the name typed at login.
+struct Names<'a> {
+    username: &'a str,
+    login_name: &'a str,
 }
 
 impl SignIn {
@@ -46,12 +85,14 @@ impl SignIn {
         store: ChallengeStore,
         ttl: Duration,
         failure_floor: Duration,
+        flow: AuthFlow,
     ) -> Self {
         SignIn {
             cognito,
             store,
             ttl,
             failure_floor,
+            flow,
         }
     }
 
@@ -61,12 +102,22 @@ impl SignIn {
         password: &SecretString,
     ) -> Result<Outcome, ApiError> {
         let started = tokio::time::Instant::now();
-        match self
-            .cognito
-            .initiate_password_auth(username, password)
-            .await
-        {
-            Ok(step) => self.outcome(username, step).await,
+        let step = match self.flow {
+            AuthFlow::UserPassword => {
+                self.cognito
+                    .initiate_password_auth(username, password)
+                    .await
+            }
+            AuthFlow::UserSrp => self.cognito.initiate_srp_auth(username, password).await,
+        };
+        match step {
+            Ok(step) => {
+                let names = Names {
+                    username,
+                    login_name: username,
+                };
+                self.outcome(names, step).await
+            }
             // The same answer whether the account is missing or the password wrong, so the
             // response can't be used to find out which accounts exist; and no sooner than the
             // floor, since Cognito finds a missing account faster than it checks a password.
@@ -76,7 +127,7 @@ impl SignIn {
                     CognitoErrorKind::NotAuthorized | CognitoErrorKind::UserNotFound
                 ) =>
             {
-                tokio::time::sleep_until(started + self.failure_floor).await;
+                self.wait_out_floor(started).await;
                 Err(ApiError::InvalidCredentials)
             }
             // These name the next step (and so show the account exists, as sign-up's 409
@@ -87,11 +138,16 @@ impl SignIn {
                     CognitoErrorKind::UserNotConfirmed | CognitoErrorKind::PasswordResetRequired
                 ) =>
             {
-                tokio::time::sleep_until(started + self.failure_floor).await;
+                self.wait_out_floor(started).await;
                 Err(e.into())
             }
             Err(e) => Err(e.into()),
         }
+    }
+
+    /// Holds a refused answer back until the floor has passed since `started`.
+    pub async fn wait_out_floor(&self, started: tokio::time::Instant) {
+        tokio::time::sleep_until(started + self.failure_floor).await;
     }
 
     /// Answers the pending challenge named by the cookie.
@@ -101,9 +157,107 @@ impl SignIn {
         expected_challenge: Option<&str>,
         responses: &Map<String, Value>,
     ) -> Result<Outcome, ApiError> {
-        let id = id.ok_or(ApiError::ChallengeExpired)?;
-        let responses = challenge_responses(responses)?;
-        let id_hash = id.hash();
+        let mut responses = challenge_responses(responses)?;
+        let (id_hash, pending) = self.claim(id, expected_challenge).await?;
+        // MFA_SETUP answered with the first TOTP code: Cognito checks the code first
+        // (VerifySoftwareToken), then takes MFA_SETUP's answer under the session that returns.
+        let totp_code = (pending.challenge_name == "MFA_SETUP")
+            .then(|| responses.remove("TOTP_CODE"))
+            .flatten();
+        let result = match totp_code {
+            Some(code) => {
+                match self
+                    .cognito
+                    .verify_software_token_in_sign_in(&pending.session, &code)
+                    .await
+                {
+                    Ok(session) => {
+                        self.cognito
+                            .respond_to_challenge(
+                                "MFA_SETUP",
+                                &pending.username,
+                                &session,
+                                responses,
+                            )
+                            .await
+                    }
+                    Err(e) => Err(e),
+                }
+            }
+            None => {
+                self.cognito
+                    .respond_to_challenge(
+                        &pending.challenge_name,
+                        &pending.username,
+                        &pending.session,
+                        responses,
+                    )
+                    .await
+            }
+        };
+        match result {
+            Ok(step) => {
+                self.store.consume(&id_hash).await?;
+                challenge_outcome("answered");
+                self.outcome(names(&pending), step).await
+            }
+            Err(e) => {
+                self.settle_failure(&id_hash, pending.lease, &e.kind)
+                    .await?;
+                Err(match e.kind {
+                    CognitoErrorKind::SessionExpired => ApiError::ChallengeExpired,
+                    _ => e.into(),
+                })
+            }
+        }
+    }
+
+    /// MFA_SETUP met during sign-in: asks Cognito for a TOTP secret under the challenge's
+    /// session. The challenge continues under a fresh cookie, since the session changed.
+    pub async fn start_totp_setup(&self, id: Option<ChallengeId>) -> Result<TotpSetup, ApiError> {
+        let (id_hash, pending) = self.claim(id, Some("MFA_SETUP")).await?;
+        let (secret, session) = match self
+            .cognito
+            .associate_software_token_in_sign_in(&pending.session)
+            .await
+        {
+            Ok(answer) => answer,
+            Err(e) => {
+                self.settle_failure(&id_hash, pending.lease, &e.kind)
+                    .await?;
+                return Err(match e.kind {
+                    CognitoErrorKind::SessionExpired => ApiError::ChallengeExpired,
+                    _ => e.into(),
+                });
+            }
+        };
+        let next = Challenge {
+            name: pending.challenge_name.clone(),
+            session,
+            parameters: HashMap::new(),
+        };
+        let outcome = match self.store_challenge(names(&pending), next).await {
+            Ok(outcome) => outcome,
+            Err(e) => {
+                self.store.release(&id_hash, pending.lease).await?;
+                return Err(e);
+            }
+        };
+        self.store.consume(&id_hash).await?;
+        Ok(TotpSetup {
+            secret,
+            account: names(&pending).login_name.to_owned(),
+            outcome,
+        })
+    }
+
+    /// Claims the challenge the cookie names, checking it is the one the client expects.
+    async fn claim(
+        &self,
+        id: Option<ChallengeId>,
+        expected_challenge: Option<&str>,
+    ) -> Result<(IdHash, Pending), ApiError> {
+        let id_hash = id.ok_or(ApiError::ChallengeExpired)?.hash();
         let pending = match self.store.claim(&id_hash).await? {
             Claim::Claimed(pending) => pending,
             Claim::Busy => {
@@ -129,30 +283,7 @@ impl SignIn {
                 given: given.to_owned(),
             });
         }
-        let result = self
-            .cognito
-            .respond_to_challenge(
-                &pending.challenge_name,
-                &pending.username,
-                &pending.session,
-                responses,
-            )
-            .await;
-        match result {
-            Ok(step) => {
-                self.store.consume(&id_hash).await?;
-                challenge_outcome("answered");
-                self.outcome(&pending.username, step).await
-            }
-            Err(e) => {
-                self.settle_failure(&id_hash, pending.lease, &e.kind)
-                    .await?;
-                Err(match e.kind {
-                    CognitoErrorKind::SessionExpired => ApiError::ChallengeExpired,
-                    _ => e.into(),
-                })
-            }
-        }
+        Ok((id_hash, pending))
     }
 
     /// Decides what a failed answer does to the stored challenge.
@@ -192,24 +323,31 @@ impl SignIn {
         Ok(())
     }
 
-    async fn outcome(&self, username: &str, step: AuthStep) -> Result<Outcome, ApiError> {
+    async fn outcome(&self, names: Names<'_>, step: AuthStep) -> Result<Outcome, ApiError> {
         match step {
             AuthStep::Tokens(tokens) => Ok(Outcome::Authenticated(tokens)),
-            AuthStep::Challenge(challenge) => self.store_challenge(username, challenge).await,
+            AuthStep::Challenge(challenge) => self.store_challenge(names, challenge).await,
         }
     }
 
     async fn store_challenge(
         &self,
-        username: &str,
+        names: Names<'_>,
         challenge: Challenge,
     ) -> Result<Outcome, ApiError> {
+        // A challenge the client couldn't act on is refused before anything is stored.
+        let Some(next_step) = next_step(&challenge.name) else {
+            challenge_outcome("unsupported");
+            return Err(ApiError::UnsupportedChallenge {
+                name: challenge.name,
+            });
+        };
         // Later answers must name the user as Cognito knows it, not the alias typed at login.
         let username = challenge
             .parameters
             .get("USER_ID_FOR_SRP")
             .map(String::as_str)
-            .unwrap_or(username);
+            .unwrap_or(names.username);
         let id = ChallengeId::generate().map_err(ApiError::internal)?;
         let expires_at_ms = self
             .store
@@ -217,6 +355,7 @@ impl SignIn {
                 id_hash: &id.hash(),
                 session: &challenge.session,
                 username,
+                login_name: names.login_name,
                 challenge_name: &challenge.name,
                 ttl: self.ttl,
             })
@@ -225,10 +364,18 @@ impl SignIn {
         let remaining_ms = expires_at_ms - crate::challenge::store::now_ms();
         Ok(Outcome::Challenge {
             parameters: public_parameters(&challenge.parameters),
+            next_step,
             name: challenge.name,
             id,
             max_age_seconds: remaining_ms.div_euclid(1000).max(0),
         })
+    }
+}
+
+fn names(pending: &Pending) -> Names<'_> {
+    Names {
+        username: &pending.username,
+        login_name: pending.login_name.as_deref().unwrap_or(&pending.username),
     }
 }
 
@@ -249,7 +396,7 @@ fn public_parameters(parameters: &HashMap<String, String>) -> Map<String, Value>
                         ))
                     })
                     .unwrap_or_else(|_| value.clone().into()),
-                "requiredAttributes" => {
+                name if JSON_PARAMETERS.contains(&name) => {
                     serde_json::from_str::<Value>(value).unwrap_or_else(|_| value.clone().into())
                 }
                 _ => value.clone().into(),
@@ -289,6 +436,7 @@ fn challenge_responses(
         })
         .collect()
 }
+
 
 #[cfg(test)]
 mod tests {

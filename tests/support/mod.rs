@@ -51,6 +51,8 @@ pub struct Options {
     pub login_failure_floor_ms: u64,
     /// Talk to the peer through the recording proxy (default) or straight to it.
     pub through_proxy: bool,
+    /// COGNITO_AUTH_FLOW.
+    pub auth_flow: &'static str,
 }
 
 impl Default for Options {
@@ -69,6 +71,7 @@ impl Default for Options {
             allowed_origins: None,
             login_failure_floor_ms: 0,
             through_proxy: true,
+            auth_flow: "USER_PASSWORD_AUTH",
         }
     }
 }
@@ -221,6 +224,8 @@ pub fn config_for(pool: &Pool, endpoint: &str, database_url: &str, options: &Opt
         challenge_ttl_seconds: options.challenge_ttl.as_secs().to_string(),
         cognito_timeout_seconds: options.cognito_timeout.as_secs().to_string(),
         cognito_max_attempts: options.cognito_max_attempts.to_string(),
+        cognito_auth_flow: options.auth_flow.into(),
+        totp_issuer: "cognito-bff".into(),
     };
     settings.config().expect("valid test configuration")
 }

@@ -1,0 +1,80 @@
+//! TOTP for a signed-in user: set up an authenticator app, confirm it with a first code (it
+//! then becomes the preferred MFA), or turn it off.
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use secrecy::{ExposeSecret, SecretString};
+use serde::{Deserialize, Serialize};
+
+use super::me::{Caller, token_refused};
+use super::{MAX_CODE, check_text, no_store};
+use crate::error::ApiError;
+use crate::json::ApiJson;
+use crate::limits::Throttled;
+use crate::state::AppState;
+use crate::totp::TotpSecret;
+
+pub async fn setup(State(state): State<AppState>, caller: Caller) -> Result<Response, ApiError> {
+    let secret = state
+        .cognito
+        .associate_software_token(&caller.token)
+        .await
+        .map_err(token_refused)?;
+    let account = caller
+        .claims
+        .username
+        .as_deref()
+        .unwrap_or(&caller.claims.sub);
+    let body = TotpSecret::new(secret, &state.config.totp_issuer, account);
+    // The secret is shown once; no cache may keep it.
+    Ok(no_store(Json(body).into_response()))
+}
+
+#[derive(Deserialize)]
+pub struct VerifyRequest {
+    code: SecretString,
+}
+
+#[derive(Serialize)]
+pub struct MfaStatus {
+    enabled: bool,
+    preferred: bool,
+}
+
+pub async fn verify(
+    State(state): State<AppState>,
+    _: Throttled,
+    caller: Caller,
+    ApiJson(request): ApiJson<VerifyRequest>,
+) -> Result<Json<MfaStatus>, ApiError> {
+    let code = request.code.expose_secret();
+    check_text("code", code, MAX_CODE)?;
+    state
+        .cognito
+        .verify_software_token(&caller.token, code)
+        .await
+        .map_err(token_refused)?;
+    state
+        .cognito
+        .set_totp_mfa(&caller.token, true)
+        .await
+        .map_err(token_refused)?;
+    Ok(Json(MfaStatus {
+        enabled: true,
+        preferred: true,
+    }))
+}
+
+pub async fn disable(
+    State(state): State<AppState>,
+    caller: Caller,
+) -> Result<StatusCode, ApiError> {
+    state
+        .cognito
+        .set_totp_mfa(&caller.token, false)
+        .await
+        .map_err(token_refused)?;
+    Ok(StatusCode::NO_CONTENT)
+}

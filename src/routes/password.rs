@@ -1,0 +1,182 @@
+//! Passwords: forgotten (a code by mail or SMS, then a new password) and changed while signed
+//! in. Neither the forgot nor the reset answer tells whether an account exists.
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use secrecy::{ExposeSecret, SecretString};
+use serde::{Deserialize, Serialize};
+
+use super::me::{Caller, token_refused};
+use super::{MAX_CODE, MAX_PASSWORD, MAX_USERNAME, check_text};
+use crate::auth::AuthRejection;
+use crate::cognito::{CodeDelivery, CognitoError, CognitoErrorKind};
+use crate::error::ApiError;
+use crate::json::ApiJson;
+use crate::limits::Throttled;
+use crate::state::AppState;
+
+#[derive(Deserialize)]
+pub struct ForgotRequest {
+    username: String,
+}
+
+#[derive(Serialize)]
+pub struct ForgotResponse {
+    next_step: &'static str,
+    /// Only when the app client prevents user-existence errors: Cognito then reports a
+    /// plausible destination for unknown users too, so showing it reveals nothing.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    code_delivery: Option<CodeDelivery>,
+}
+
+pub async fn forgot(
+    State(state): State<AppState>,
+    _: Throttled,
+    ApiJson(request): ApiJson<ForgotRequest>,
+) -> Result<(StatusCode, Json<ForgotResponse>), ApiError> {
+    check_text("username", &request.username, MAX_USERNAME)?;
+    state.limits.check_username(&request.username)?;
+    let started = tokio::time::Instant::now();
+    let delivery = match state.cognito.forgot_password(&request.username).await {
+        Ok(delivery) => delivery,
+        // Cognito never judged the request: say so, since retrying may help.
+        Err(e) if e.kind.is_transient() => return Err(e.into()),
+        // Unknown user, no verified address, disabled, too many codes: all look like success,
+        // or the answer would tell which accounts exist.
+        Err(e) => {
+            tracing::info!(cognito.error = %e.kind, "password reset not started");
+            None
+        }
+    };
+    let code_delivery = if state.cognito.hides_user_existence().await {
+        delivery
+    } else {
+        None
+    };
+    // Sending a code takes Cognito longer than finding no account; the floor evens that out.
+    state.signin.wait_out_floor(started).await;
+    Ok((
+        StatusCode::ACCEPTED,
+        Json(ForgotResponse {
+            next_step: "CONFIRM_RESET_PASSWORD_WITH_CODE",
+            code_delivery,
+        }),
+    ))
+}
+
+#[derive(Deserialize)]
+pub struct ResetRequest {
+    username: String,
+    code: SecretString,
+    new_password: SecretString,
+}
+
+#[derive(Serialize)]
+pub struct ResetResponse {
+    next_step: &'static str,
+}
+
+/// What a reset with a wrong code says, for a known and an unknown user alike.
+const WRONG_CODE: &str = "Invalid verification code provided, please try again.";
+
+pub async fn reset(
+    State(state): State<AppState>,
+    _: Throttled,
+    ApiJson(request): ApiJson<ResetRequest>,
+) -> Result<Json<ResetResponse>, ApiError> {
+    check_text("username", &request.username, MAX_USERNAME)?;
+    state.limits.check_username(&request.username)?;
+    check_text("code", request.code.expose_secret(), MAX_CODE)?;
+    check_text(
+        "new_password",
+        request.new_password.expose_secret(),
+        MAX_PASSWORD,
+    )?;
+    let started = tokio::time::Instant::now();
+    match state
+        .cognito
+        .confirm_forgot_password(&request.username, &request.code, &request.new_password)
+        .await
+    {
+        Ok(()) => Ok(Json(ResetResponse { next_step: "DONE" })),
+        Err(e) if e.kind.is_transient() => Err(e.into()),
+        Err(mut e) => {
+            // An unknown (or disabled) user gets the wrong-code answer, in the same time.
+            if matches!(
+                e.kind,
+                CognitoErrorKind::CodeMismatch
+                    | CognitoErrorKind::UserNotFound
+                    | CognitoErrorKind::NotAuthorized
+            ) {
+                e = CognitoError {
+                    kind: CognitoErrorKind::CodeMismatch,
+                    message: Some(WRONG_CODE.into()),
+                    ..e
+                };
+            }
+            state.signin.wait_out_floor(started).await;
+            Err(e.into())
+        }
+    }
+}
+
+#[derive(Deserialize)]
+pub struct ChangeRequest {
+    previous_password: SecretString,
+    proposed_password: SecretString,
+}
+
+pub async fn change(
+    State(state): State<AppState>,
+    _: Throttled,
+    caller: Caller,
+    ApiJson(request): ApiJson<ChangeRequest>,
+) -> Result<StatusCode, ApiError> {
+    state.limits.check_username(
+        caller
+            .claims
+            .username
+            .as_deref()
+            .unwrap_or(&caller.claims.sub),
+    )?;
+    check_text(
+        "previous_password",
+        request.previous_password.expose_secret(),
+        MAX_PASSWORD,
+    )?;
+    check_text(
+        "proposed_password",
+        request.proposed_password.expose_secret(),
+        MAX_PASSWORD,
+    )?;
+    let started = tokio::time::Instant::now();
+    match state
+        .cognito
+        .change_password(
+            &caller.token,
+            &request.previous_password,
+            &request.proposed_password,
+        )
+        .await
+    {
+        Ok(()) => Ok(StatusCode::NO_CONTENT),
+        // Cognito names a revoked or expired token in its reason; anything else refused is
+        // the previous password.
+        Err(e) if e.kind == CognitoErrorKind::NotAuthorized && !mentions_token(&e) => {
+            state.signin.wait_out_floor(started).await;
+            Err(ApiError::IncorrectPassword)
+        }
+        Err(e) if e.kind == CognitoErrorKind::UserNotFound => {
+            Err(AuthRejection::InvalidToken.into())
+        }
+        Err(e) => Err(token_refused(e)),
+    }
+}
+
+fn mentions_token(error: &CognitoError) -> bool {
+    error
+        .message
+        .as_deref()
+        .is_some_and(|m| m.to_ascii_lowercase().contains("token"))
+}
