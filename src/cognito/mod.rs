@@ -499,16 +499,7 @@ impl Cognito {
     ) -> Result<AuthStep, CognitoError> {
         self.respond(challenge_name, username, session, responses)
             .await
-            .map_err(|mut err| {
-                // Cognito answers a dead session with NotAuthorized ("Invalid session") and
-                // some emulators with ResourceNotFound; either way the challenge is over.
-                if matches!(err.kind, CognitoErrorKind::NotAuthorized)
-                    || matches!(&err.kind, CognitoErrorKind::Other(c) if c == "ResourceNotFoundException")
-                {
-                    err.kind = CognitoErrorKind::SessionExpired;
-                }
-                err
-            })
+            .map_err(session_refused)
     }
 
     async fn respond(
@@ -555,7 +546,8 @@ impl Cognito {
                 .session(session.expose_secret())
                 .send(),
         )
-        .await?;
+        .await
+        .map_err(session_refused)?;
         let secret = out
             .secret_code
             .ok_or_else(|| no_field("AssociateSoftwareToken"))?;
@@ -581,7 +573,8 @@ impl Cognito {
                 .user_code(code)
                 .send(),
         )
-        .await?;
+        .await
+        .map_err(session_refused)?;
         verified("VerifySoftwareToken", out.status.as_ref())?;
         Ok(out
             .session
@@ -747,6 +740,17 @@ impl Cognito {
             .and_then(|c| c.prevent_user_existence_errors())
             == Some(&PreventUserExistenceErrorTypes::Enabled))
     }
+}
+
+/// Cognito answers a dead session with NotAuthorized ("Invalid session") and some emulators
+/// with ResourceNotFound; either way the challenge is over.
+fn session_refused(mut err: CognitoError) -> CognitoError {
+    if matches!(err.kind, CognitoErrorKind::NotAuthorized)
+        || matches!(&err.kind, CognitoErrorKind::Other(c) if c == "ResourceNotFoundException")
+    {
+        err.kind = CognitoErrorKind::SessionExpired;
+    }
+    err
 }
 
 fn no_field(operation: &'static str) -> CognitoError {
