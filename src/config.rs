@@ -825,11 +825,11 @@ mod tests {
         );
 
         let wrong = [&base[..], &["--cognito-auth-flow", "ADMIN_NO_SRP_AUTH"]].concat();
-        let err = settings(&wrong).config().err().expect("refused");
+        let err = settings(&wrong).config().expect_err("refused");
         assert_eq!(err.variable, "COGNITO_AUTH_FLOW");
 
         let colon = [&base[..], &["--totp-issuer", "Acme: Staging"]].concat();
-        let err = settings(&colon).config().err().expect("refused");
+        let err = settings(&colon).config().expect_err("refused");
         assert_eq!(err.variable, "TOTP_ISSUER");
     }
 

@@ -17,8 +17,15 @@ use crate::prometheus::challenge_outcome;
 /// How many wrong answers one challenge tolerates before it is dropped.
 pub const MAX_ATTEMPTS: i64 = 5;
 
-/// Challenge parameters that only the server may see: SRP material and Cognito's internal id.
-const PRIVATE_PARAMETERS: &[&str] = &["SECRET_BLOCK", "SRP_B", "SALT", "USER_ID_FOR_SRP"];
+/// Challenge parameters that only the server may see: SRP material and Cognito's internal name
+/// for the user.
+const PRIVATE_PARAMETERS: &[&str] = &[
+    "SECRET_BLOCK",
+    "SRP_B",
+    "SALT",
+    "USER_ID_FOR_SRP",
+    "USERNAME",
+];
 
 /// Parameters Cognito sends as JSON inside a string; the client gets them decoded.
 const JSON_PARAMETERS: &[&str] = &["requiredAttributes", "MFAS_CAN_SETUP", "MFAS_CAN_CHOOSE"];
@@ -342,10 +349,11 @@ impl SignIn {
                 name: challenge.name,
             });
         };
-        // Later answers must name the user as Cognito knows it, not the alias typed at login.
-        let username = challenge
-            .parameters
-            .get("USER_ID_FOR_SRP")
+        // Later answers must name the user as Cognito knows it, not the alias typed at login:
+        // most challenges say so in USER_ID_FOR_SRP, custom ones in USERNAME.
+        let username = ["USER_ID_FOR_SRP", "USERNAME"]
+            .iter()
+            .find_map(|name| challenge.parameters.get(*name))
             .map(String::as_str)
             .unwrap_or(names.username);
         let id = ChallengeId::generate().map_err(ApiError::internal)?;
@@ -437,6 +445,8 @@ fn challenge_responses(
         .collect()
 }
 
+#[cfg(test)]
+mod fake;
 
 #[cfg(test)]
 mod tests {

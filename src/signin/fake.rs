@@ -1,0 +1,736 @@
+//! A scripted stand-in for Cognito's InitiateAuth and RespondToAuthChallenge, for the
+//! challenges the moto peer can't produce (EMAIL_OTP, SELECT_MFA_TYPE, CUSTOM_CHALLENGE).
+//!
+//! The fake is a real HTTP server the AWS SDK talks to, so everything between `SignIn` and
+//! the wire (request building, SECRET_HASH, response parsing, error classification) runs as
+//! in production. It answers from a queue of canned replies and keeps every request body, so a
+//! test can say what Cognito was asked and check what reached it.
+
+use std::collections::VecDeque;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use aws_sdk_cognitoidentityprovider::config::retry::RetryConfig;
+use aws_sdk_cognitoidentityprovider::config::{BehaviorVersion, Credentials, Region};
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD;
+use hmac::{Hmac, Mac};
+use secrecy::SecretString;
+use serde_json::{Map, Value, json};
+use sha2::Sha256;
+use tokio::task::JoinHandle;
+
+use super::{Outcome, SignIn};
+use crate::challenge::{ChallengeId, ChallengeStore, SessionCipher};
+use crate::cognito::{Cognito, CognitoErrorKind};
+use crate::config::AuthFlow;
+use crate::error::ApiError;
+
+const TARGET_PREFIX: &str = "AWSCognitoIdentityProviderService.";
+const INITIATE: &str = "InitiateAuth";
+const RESPOND: &str = "RespondToAuthChallenge";
+
+const POOL_ID: &str = "us-east-1_FakePool1";
+const CLIENT_ID: &str = "fakeclient0123456789abcdef";
+const CLIENT_SECRET: &str = "fake-client-secret-0123456789abcdefghijklmnopqrstuvwx";
+const TTL: Duration = Duration::from_secs(180);
+
+/// The name the user types, and the different name Cognito keeps the user under.
+const TYPED: &str = "ana@example.com";
+const INTERNAL: &str = "7f3c2a1e-9b4d-4e8f-a6c5-0d1e2f3a4b5c";
+const PASSWORD: &str = "Corr3ct-Horse!";
+
+/// One canned answer.
+enum Reply {
+    Ok(Value),
+    Error { code: &'static str, message: String },
+}
+
+/// One request the fake received: the operation (from `x-amz-target`) and the JSON body.
+#[derive(Debug, Clone)]
+struct Call {
+    operation: String,
+    body: Value,
+}
+
+#[derive(Default)]
+struct Shared {
+    /// Replies in the order the calls are expected, each naming the operation it answers.
+    script: VecDeque<(&'static str, Reply)>,
+    calls: Vec<Call>,
+}
+
+struct FakeCognito {
+    shared: Arc<Mutex<Shared>>,
+    url: String,
+    server: JoinHandle<()>,
+}
+
+impl Drop for FakeCognito {
+    fn drop(&mut self) {
+        self.server.abort();
+    }
+}
+
+impl FakeCognito {
+    async fn start() -> FakeCognito {
+        let shared = Arc::new(Mutex::new(Shared::default()));
+        let router = Router::new().fallback(answer).with_state(shared.clone());
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind the fake");
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        let server = tokio::spawn(async move {
+            axum::serve(listener, router).await.expect("fake serves");
+        });
+        FakeCognito {
+            shared,
+            url,
+            server,
+        }
+    }
+
+    fn then(&self, operation: &'static str, reply: Reply) {
+        self.shared
+            .lock()
+            .unwrap()
+            .script
+            .push_back((operation, reply));
+    }
+
+    /// InitiateAuth or RespondToAuthChallenge answers with a challenge.
+    fn then_challenge(
+        &self,
+        operation: &'static str,
+        name: &str,
+        session: &str,
+        parameters: Value,
+    ) {
+        self.then(
+            operation,
+            Reply::Ok(json!({
+                "ChallengeName": name,
+                "Session": session,
+                "ChallengeParameters": parameters,
+            })),
+        );
+    }
+
+    /// RespondToAuthChallenge answers with tokens.
+    fn then_tokens(&self, access_token: &str) {
+        self.then(
+            RESPOND,
+            Reply::Ok(json!({
+                "ChallengeParameters": {},
+                "AuthenticationResult": {
+                    "AccessToken": access_token,
+                    "IdToken": "id-token-from-fake",
+                    "RefreshToken": "refresh-token-from-fake",
+                    "ExpiresIn": 3600,
+                    "TokenType": "Bearer",
+                },
+            })),
+        );
+    }
+
+    fn then_error(&self, operation: &'static str, code: &'static str) {
+        self.then(
+            operation,
+            Reply::Error {
+                code,
+                message: format!("{code} from the fake"),
+            },
+        );
+    }
+
+    fn calls(&self) -> Vec<Call> {
+        self.shared.lock().unwrap().calls.clone()
+    }
+
+    /// The body of the `n`th call (from 0), checking it was `operation`.
+    fn call(&self, n: usize, operation: &str) -> Value {
+        let calls = self.calls();
+        let call = calls
+            .get(n)
+            .unwrap_or_else(|| panic!("no call #{n}; calls: {calls:?}"));
+        assert_eq!(call.operation, operation, "call #{n}: {calls:?}");
+        call.body.clone()
+    }
+
+    fn assert_script_used_up(&self) {
+        let shared = self.shared.lock().unwrap();
+        let left: Vec<_> = shared.script.iter().map(|(op, _)| *op).collect();
+        assert!(left.is_empty(), "replies never asked for: {left:?}");
+    }
+}
+
+async fn answer(
+    State(shared): State<Arc<Mutex<Shared>>>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let operation = headers
+        .get("x-amz-target")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|t| t.strip_prefix(TARGET_PREFIX))
+        .unwrap_or_default()
+        .to_owned();
+    let body = serde_json::from_slice(&body).unwrap_or(Value::Null);
+    let reply = {
+        let mut shared = shared.lock().unwrap();
+        shared.calls.push(Call {
+            operation: operation.clone(),
+            body,
+        });
+        match shared.script.front() {
+            Some((expected, _)) if *expected == operation => {
+                shared.script.pop_front().map(|(_, r)| r)
+            }
+            Some((expected, _)) => Some(Reply::Error {
+                code: "FakeUnexpectedOperation",
+                message: format!("the script expected {expected}, not {operation}"),
+            }),
+            None => Some(Reply::Error {
+                code: "FakeScriptExhausted",
+                message: format!("no reply scripted for {operation}"),
+            }),
+        }
+    };
+    let (status, body) = match reply.expect("a reply") {
+        Reply::Ok(body) => (StatusCode::OK, body),
+        Reply::Error { code, message } => (
+            StatusCode::BAD_REQUEST,
+            json!({"__type": code, "message": message}),
+        ),
+    };
+    (
+        status,
+        [("content-type", "application/x-amz-json-1.1")],
+        body.to_string(),
+    )
+        .into_response()
+}
+
+/// A `SignIn` wired to the fake and to a fresh SQLite challenge store.
+struct Harness {
+    fake: FakeCognito,
+    signin: SignIn,
+    store: ChallengeStore,
+    pool: sqlx::AnyPool,
+    _dir: tempfile::TempDir,
+}
+
+async fn harness(client_secret: Option<&str>) -> Harness {
+    let fake = FakeCognito::start().await;
+    let config = aws_sdk_cognitoidentityprovider::Config::builder()
+        .behavior_version(BehaviorVersion::latest())
+        .region(Region::new("us-east-1"))
+        .credentials_provider(Credentials::new(
+            "AKIDFAKE",
+            "fake-secret",
+            None,
+            None,
+            "fake",
+        ))
+        .endpoint_url(&fake.url)
+        .retry_config(RetryConfig::disabled())
+        .build();
+    let cognito = Cognito::new(
+        aws_sdk_cognitoidentityprovider::Client::from_conf(config),
+        POOL_ID.to_owned(),
+        CLIENT_ID.to_owned(),
+        client_secret.map(SecretString::from),
+    );
+
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let url = format!("sqlite://{}", dir.path().join("fake.db").display());
+    let pool = crate::db::connect(&url, 2).await.expect("open sqlite");
+    crate::db::migrate(&pool, crate::db::Backend::Sqlite)
+        .await
+        .expect("migrate");
+    let store = ChallengeStore::new(
+        pool.clone(),
+        Duration::from_secs(30),
+        Arc::new(SessionCipher::new(&[9; 32], None)),
+    );
+    let signin = SignIn::new(
+        cognito,
+        store.clone(),
+        TTL,
+        Duration::ZERO,
+        AuthFlow::UserPassword,
+    );
+    Harness {
+        fake,
+        signin,
+        store,
+        pool,
+        _dir: dir,
+    }
+}
+
+impl Harness {
+    async fn login(&self) -> Result<Outcome, ApiError> {
+        self.signin
+            .login(TYPED, &SecretString::from(PASSWORD))
+            .await
+    }
+
+    async fn answer(
+        &self,
+        id: &str,
+        challenge: Option<&str>,
+        responses: Value,
+    ) -> Result<Outcome, ApiError> {
+        let responses = responses
+            .as_object()
+            .expect("responses are an object")
+            .clone();
+        self.signin
+            .respond(ChallengeId::parse(id), challenge, &responses)
+            .await
+    }
+
+    async fn attempts(&self) -> Vec<i64> {
+        sqlx::query_scalar("SELECT attempts FROM challenges")
+            .fetch_all(&self.pool)
+            .await
+            .unwrap()
+    }
+}
+
+/// Cognito's SECRET_HASH, computed here rather than by the code under test.
+fn expected_secret_hash(secret: &str, username: &str) -> String {
+    let mut mac = Hmac::<Sha256>::new_from_slice(secret.as_bytes()).unwrap();
+    mac.update(format!("{username}{CLIENT_ID}").as_bytes());
+    STANDARD.encode(mac.finalize().into_bytes())
+}
+
+/// What a challenge outcome shows, with the id as text so it can be presented again.
+struct Shown {
+    name: String,
+    next_step: &'static str,
+    parameters: Map<String, Value>,
+    id: String,
+    max_age_seconds: i64,
+}
+
+fn challenge(outcome: Result<Outcome, ApiError>) -> Shown {
+    match outcome {
+        Ok(Outcome::Challenge {
+            name,
+            next_step,
+            parameters,
+            id,
+            max_age_seconds,
+        }) => Shown {
+            name,
+            next_step,
+            parameters,
+            id: id.expose().to_owned(),
+            max_age_seconds,
+        },
+        other => panic!("expected a challenge, got {other:?}"),
+    }
+}
+
+fn access_token(outcome: Result<Outcome, ApiError>) -> String {
+    match outcome {
+        Ok(Outcome::Authenticated(tokens)) => tokens.access_token,
+        other => panic!("expected tokens, got {other:?}"),
+    }
+}
+
+/// None of `secrets` shows in the outcome's `Debug` form.
+fn assert_redacted(outcome: &Result<Outcome, ApiError>, secrets: &[&str]) {
+    let shown = format!("{outcome:?}");
+    for secret in secrets {
+        assert!(!secret.is_empty());
+        assert!(!shown.contains(secret), "{secret:?} shows in {shown}");
+    }
+}
+
+fn responses(body: &Value) -> &Map<String, Value> {
+    body["ChallengeResponses"]
+        .as_object()
+        .unwrap_or_else(|| panic!("no ChallengeResponses in {body}"))
+}
+
+#[tokio::test]
+async fn email_otp_is_answered_as_the_internal_user_with_the_session_cognito_gave() {
+    let h = harness(Some(CLIENT_SECRET)).await;
+    h.fake.then_challenge(
+        INITIATE,
+        "EMAIL_OTP",
+        "session-email-otp-1",
+        json!({
+            "CODE_DELIVERY_DELIVERY_MEDIUM": "EMAIL",
+            "CODE_DELIVERY_DESTINATION": "a***@e***.com",
+            "USER_ID_FOR_SRP": INTERNAL,
+        }),
+    );
+    h.fake.then_tokens("access-token-email-otp");
+
+    // Ana signs in with her email and is asked for the code Cognito mailed her.
+    let outcome = h.login().await;
+    assert_redacted(&outcome, &["session-email-otp-1", PASSWORD, INTERNAL]);
+    let shown = challenge(outcome);
+    assert_eq!(shown.name, "EMAIL_OTP");
+    assert_eq!(shown.next_step, "CONFIRM_SIGN_IN_WITH_EMAIL_CODE");
+    assert_eq!(
+        Value::Object(shown.parameters),
+        json!({
+            "CODE_DELIVERY_DELIVERY_MEDIUM": "EMAIL",
+            "CODE_DELIVERY_DESTINATION": "a***@e***.com",
+        })
+    );
+    assert!(
+        (TTL.as_secs() as i64 - 2..=TTL.as_secs() as i64).contains(&shown.max_age_seconds),
+        "max age {}",
+        shown.max_age_seconds
+    );
+    let login = h.fake.call(0, INITIATE);
+    assert_eq!(login["AuthFlow"], "USER_PASSWORD_AUTH");
+    assert_eq!(login["ClientId"], CLIENT_ID);
+    assert_eq!(
+        login["AuthParameters"],
+        json!({
+            "USERNAME": TYPED,
+            "PASSWORD": PASSWORD,
+            "SECRET_HASH": expected_secret_hash(CLIENT_SECRET, TYPED),
+        })
+    );
+
+    // She types the code.
+    let outcome = h
+        .answer(
+            &shown.id,
+            Some("EMAIL_OTP"),
+            json!({"EMAIL_OTP_CODE": "123456"}),
+        )
+        .await;
+    assert_redacted(
+        &outcome,
+        &["access-token-email-otp", "123456", "session-email-otp-1"],
+    );
+    assert_eq!(access_token(outcome), "access-token-email-otp");
+
+    let answer = h.fake.call(1, RESPOND);
+    assert_eq!(answer["ChallengeName"], "EMAIL_OTP");
+    assert_eq!(answer["ClientId"], CLIENT_ID);
+    assert_eq!(answer["Session"], "session-email-otp-1");
+    assert_eq!(
+        Value::Object(responses(&answer).clone()),
+        json!({
+            "USERNAME": INTERNAL,
+            "SECRET_HASH": expected_secret_hash(CLIENT_SECRET, INTERNAL),
+            "EMAIL_OTP_CODE": "123456",
+        })
+    );
+    assert_eq!(h.fake.calls().len(), 2);
+    h.fake.assert_script_used_up();
+    assert_eq!(
+        h.store.count().await.unwrap(),
+        0,
+        "an answered challenge is gone"
+    );
+}
+
+#[tokio::test]
+async fn without_a_client_secret_no_secret_hash_is_sent() {
+    let h = harness(None).await;
+    h.fake.then_challenge(
+        INITIATE,
+        "EMAIL_OTP",
+        "session-no-secret",
+        json!({"USER_ID_FOR_SRP": INTERNAL}),
+    );
+    h.fake.then_tokens("access-token-no-secret");
+
+    let shown = challenge(h.login().await);
+    access_token(
+        h.answer(&shown.id, None, json!({"EMAIL_OTP_CODE": "222333"}))
+            .await,
+    );
+
+    assert!(
+        h.fake.call(0, INITIATE)["AuthParameters"]
+            .get("SECRET_HASH")
+            .is_none()
+    );
+    assert_eq!(
+        Value::Object(responses(&h.fake.call(1, RESPOND)).clone()),
+        json!({"USERNAME": INTERNAL, "EMAIL_OTP_CODE": "222333"})
+    );
+}
+
+#[tokio::test]
+async fn choosing_an_mfa_type_leads_to_its_code_under_a_new_challenge_and_session() {
+    let h = harness(Some(CLIENT_SECRET)).await;
+    h.fake.then_challenge(
+        INITIATE,
+        "SELECT_MFA_TYPE",
+        "session-select-1",
+        json!({
+            "MFAS_CAN_CHOOSE": "[\"SMS_MFA\",\"SOFTWARE_TOKEN_MFA\"]",
+            "USER_ID_FOR_SRP": INTERNAL,
+        }),
+    );
+    // Cognito moves on under a new session; this challenge doesn't repeat the internal id.
+    h.fake
+        .then_challenge(RESPOND, "SOFTWARE_TOKEN_MFA", "session-totp-2", json!({}));
+    h.fake.then_tokens("access-token-totp");
+
+    // Ana has two second factors and is asked to pick one.
+    let select = challenge(h.login().await);
+    assert_eq!(select.name, "SELECT_MFA_TYPE");
+    assert_eq!(select.next_step, "CONTINUE_SIGN_IN_WITH_MFA_SELECTION");
+    assert_eq!(
+        Value::Object(select.parameters),
+        json!({"MFAS_CAN_CHOOSE": ["SMS_MFA", "SOFTWARE_TOKEN_MFA"]})
+    );
+
+    // She picks her authenticator app and is asked for its code, under a fresh challenge id.
+    let outcome = h
+        .answer(
+            &select.id,
+            Some("SELECT_MFA_TYPE"),
+            json!({"ANSWER": "SOFTWARE_TOKEN_MFA"}),
+        )
+        .await;
+    assert_redacted(&outcome, &["session-select-1", "session-totp-2"]);
+    let totp = challenge(outcome);
+    assert_eq!(totp.name, "SOFTWARE_TOKEN_MFA");
+    assert_eq!(totp.next_step, "CONFIRM_SIGN_IN_WITH_TOTP_CODE");
+    assert_ne!(totp.id, select.id);
+    let choice = h.fake.call(1, RESPOND);
+    assert_eq!(choice["ChallengeName"], "SELECT_MFA_TYPE");
+    assert_eq!(choice["Session"], "session-select-1");
+    assert_eq!(responses(&choice)["ANSWER"], "SOFTWARE_TOKEN_MFA");
+    assert_eq!(responses(&choice)["USERNAME"], INTERNAL);
+    assert_eq!(
+        h.store.count().await.unwrap(),
+        1,
+        "only the new challenge is pending"
+    );
+
+    // The choice can't be replayed: its id is spent.
+    let replay = h
+        .answer(&select.id, None, json!({"ANSWER": "SMS_MFA"}))
+        .await;
+    assert!(
+        matches!(replay, Err(ApiError::ChallengeExpired)),
+        "{replay:?}"
+    );
+    assert_eq!(h.fake.calls().len(), 2, "a spent id never reaches Cognito");
+
+    // She types the app's code; it goes with the new session, still as the internal user.
+    let outcome = h
+        .answer(
+            &totp.id,
+            Some("SOFTWARE_TOKEN_MFA"),
+            json!({"SOFTWARE_TOKEN_MFA_CODE": "654321"}),
+        )
+        .await;
+    assert_redacted(&outcome, &["654321", "access-token-totp", "session-totp-2"]);
+    assert_eq!(access_token(outcome), "access-token-totp");
+    let code = h.fake.call(2, RESPOND);
+    assert_eq!(code["ChallengeName"], "SOFTWARE_TOKEN_MFA");
+    assert_eq!(code["Session"], "session-totp-2");
+    assert_eq!(
+        Value::Object(responses(&code).clone()),
+        json!({
+            "USERNAME": INTERNAL,
+            "SECRET_HASH": expected_secret_hash(CLIENT_SECRET, INTERNAL),
+            "SOFTWARE_TOKEN_MFA_CODE": "654321",
+        })
+    );
+    h.fake.assert_script_used_up();
+    assert_eq!(h.store.count().await.unwrap(), 0);
+}
+
+#[tokio::test]
+async fn custom_challenges_chain_with_a_fresh_id_and_session_each_round() {
+    let h = harness(Some(CLIENT_SECRET)).await;
+    h.fake.then_challenge(
+        INITIATE,
+        "CUSTOM_CHALLENGE",
+        "session-custom-1",
+        json!({"USER_ID_FOR_SRP": INTERNAL, "question": "2 + 2?", "round": "1"}),
+    );
+    // A wrong answer: the Define Auth Challenge trigger asks again, under a new session.
+    h.fake.then_challenge(
+        RESPOND,
+        "CUSTOM_CHALLENGE",
+        "session-custom-2",
+        json!({"question": "2 + 2? (last try)", "round": "2"}),
+    );
+    h.fake.then_tokens("access-token-custom");
+
+    // Ana's app asks a question of its own.
+    let first = challenge(h.login().await);
+    assert_eq!(first.name, "CUSTOM_CHALLENGE");
+    assert_eq!(first.next_step, "CONFIRM_SIGN_IN_WITH_CUSTOM_CHALLENGE");
+    assert_eq!(
+        Value::Object(first.parameters),
+        json!({"question": "2 + 2?", "round": "1"})
+    );
+
+    // She answers wrong; the trigger asks again, and the new round has its own id.
+    let second = challenge(
+        h.answer(&first.id, Some("CUSTOM_CHALLENGE"), json!({"ANSWER": "5"}))
+            .await,
+    );
+    assert_eq!(second.next_step, "CONFIRM_SIGN_IN_WITH_CUSTOM_CHALLENGE");
+    assert_eq!(
+        Value::Object(second.parameters),
+        json!({"question": "2 + 2? (last try)", "round": "2"})
+    );
+    assert_ne!(second.id, first.id);
+    let wrong = h.fake.call(1, RESPOND);
+    assert_eq!(wrong["ChallengeName"], "CUSTOM_CHALLENGE");
+    assert_eq!(wrong["Session"], "session-custom-1");
+    assert_eq!(responses(&wrong)["ANSWER"], "5");
+    assert_eq!(responses(&wrong)["USERNAME"], INTERNAL);
+
+    // The first round is over.
+    let stale = h.answer(&first.id, None, json!({"ANSWER": "4"})).await;
+    assert!(
+        matches!(stale, Err(ApiError::ChallengeExpired)),
+        "{stale:?}"
+    );
+
+    // Right this time.
+    let outcome = h
+        .answer(&second.id, Some("CUSTOM_CHALLENGE"), json!({"ANSWER": "4"}))
+        .await;
+    assert_redacted(&outcome, &["session-custom-2", "access-token-custom"]);
+    assert_eq!(access_token(outcome), "access-token-custom");
+    let right = h.fake.call(2, RESPOND);
+    assert_eq!(right["Session"], "session-custom-2");
+    assert_eq!(
+        Value::Object(responses(&right).clone()),
+        json!({
+            "USERNAME": INTERNAL,
+            "SECRET_HASH": expected_secret_hash(CLIENT_SECRET, INTERNAL),
+            "ANSWER": "4",
+        })
+    );
+    assert_eq!(h.fake.calls().len(), 3);
+    h.fake.assert_script_used_up();
+    assert_eq!(h.store.count().await.unwrap(), 0);
+}
+
+/// Real Cognito names the internal user of a CUSTOM_CHALLENGE in a `USERNAME` parameter, not
+/// `USER_ID_FOR_SRP`. Signed in by an alias, the answer should carry that name (and its
+/// SECRET_HASH), and the client should not see it.
+#[tokio::test]
+async fn a_custom_challenge_is_answered_as_the_user_cognito_names_in_username() {
+    let h = harness(Some(CLIENT_SECRET)).await;
+    h.fake.then_challenge(
+        INITIATE,
+        "CUSTOM_CHALLENGE",
+        "session-custom-u",
+        json!({"USERNAME": INTERNAL, "question": "2 + 2?"}),
+    );
+    h.fake.then_tokens("access-token-custom-u");
+
+    let shown = challenge(h.login().await);
+    access_token(h.answer(&shown.id, None, json!({"ANSWER": "4"})).await);
+    let answer = h.fake.call(1, RESPOND);
+    assert_eq!(responses(&answer)["USERNAME"], INTERNAL);
+    assert_eq!(
+        responses(&answer)["SECRET_HASH"],
+        expected_secret_hash(CLIENT_SECRET, INTERNAL)
+    );
+    assert_eq!(
+        Value::Object(shown.parameters),
+        json!({"question": "2 + 2?"})
+    );
+}
+
+#[tokio::test]
+async fn a_challenge_this_service_cannot_carry_is_refused_and_not_stored() {
+    let h = harness(Some(CLIENT_SECRET)).await;
+    // Someone else's sign-in is already pending.
+    h.fake.then_challenge(
+        INITIATE,
+        "EMAIL_OTP",
+        "session-other",
+        json!({"USER_ID_FOR_SRP": INTERNAL}),
+    );
+    challenge(h.login().await);
+    assert_eq!(h.store.count().await.unwrap(), 1);
+
+    h.fake.then_challenge(
+        INITIATE,
+        "DEVICE_SRP_AUTH",
+        "session-device",
+        json!({"USER_ID_FOR_SRP": INTERNAL}),
+    );
+    let outcome = h.login().await;
+    match &outcome {
+        Err(ApiError::UnsupportedChallenge { name }) => assert_eq!(name, "DEVICE_SRP_AUTH"),
+        other => panic!("expected an unsupported challenge, got {other:?}"),
+    }
+    assert_redacted(&outcome, &["session-device", PASSWORD]);
+    assert_eq!(h.store.count().await.unwrap(), 1, "nothing new was stored");
+    h.fake.assert_script_used_up();
+}
+
+#[tokio::test]
+async fn a_wrong_email_code_leaves_the_challenge_to_try_again() {
+    let h = harness(Some(CLIENT_SECRET)).await;
+    h.fake.then_challenge(
+        INITIATE,
+        "EMAIL_OTP",
+        "session-email-retry",
+        json!({
+            "CODE_DELIVERY_DELIVERY_MEDIUM": "EMAIL",
+            "CODE_DELIVERY_DESTINATION": "a***@e***.com",
+            "USER_ID_FOR_SRP": INTERNAL,
+        }),
+    );
+    h.fake.then_error(RESPOND, "CodeMismatchException");
+    h.fake.then_tokens("access-token-retry");
+
+    let shown = challenge(h.login().await);
+
+    // A typo: Cognito says the code is wrong.
+    let outcome = h
+        .answer(
+            &shown.id,
+            Some("EMAIL_OTP"),
+            json!({"EMAIL_OTP_CODE": "111111"}),
+        )
+        .await;
+    match &outcome {
+        Err(ApiError::Cognito(e)) => assert_eq!(e.kind, CognitoErrorKind::CodeMismatch),
+        other => panic!("expected a code mismatch, got {other:?}"),
+    }
+    assert_redacted(&outcome, &["111111", "session-email-retry"]);
+    assert_eq!(h.attempts().await, vec![1], "one wrong answer counted");
+
+    // The same cookie still works, and the retry reaches Cognito with the same session.
+    let outcome = h
+        .answer(
+            &shown.id,
+            Some("EMAIL_OTP"),
+            json!({"EMAIL_OTP_CODE": "123456"}),
+        )
+        .await;
+    assert_eq!(access_token(outcome), "access-token-retry");
+    let first = h.fake.call(1, RESPOND);
+    let retry = h.fake.call(2, RESPOND);
+    assert_eq!(responses(&first)["EMAIL_OTP_CODE"], "111111");
+    assert_eq!(retry["Session"], "session-email-retry");
+    assert_eq!(responses(&retry)["EMAIL_OTP_CODE"], "123456");
+    assert_eq!(responses(&retry)["USERNAME"], INTERNAL);
+    h.fake.assert_script_used_up();
+    assert_eq!(h.store.count().await.unwrap(), 0);
+}
