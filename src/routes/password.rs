@@ -77,8 +77,8 @@ pub struct ResetResponse {
     next_step: &'static str,
 }
 
-/// What a reset with a wrong code says, for a known and an unknown user alike.
-const WRONG_CODE: &str = "Invalid verification code provided, please try again.";
+/// What a reset with a wrong or stale code says, for a known and an unknown user alike.
+const WRONG_CODE: &str = "The code is wrong or has expired; request a new one if needed.";
 
 pub async fn reset(
     State(state): State<AppState>,
@@ -102,10 +102,13 @@ pub async fn reset(
         Ok(()) => Ok(Json(ResetResponse { next_step: "DONE" })),
         Err(e) if e.kind.is_transient() => Err(e.into()),
         Err(mut e) => {
-            // An unknown (or disabled) user gets the wrong-code answer, in the same time.
+            // An unknown (or disabled) user gets the wrong-code answer, in the same time. An
+            // expired code gets it too: Cognito says "expired" to a known user with no code
+            // outstanding, which an unknown user never hears.
             if matches!(
                 e.kind,
                 CognitoErrorKind::CodeMismatch
+                    | CognitoErrorKind::ExpiredCode
                     | CognitoErrorKind::UserNotFound
                     | CognitoErrorKind::NotAuthorized
             ) {
@@ -161,8 +164,8 @@ pub async fn change(
         .await
     {
         Ok(()) => Ok(StatusCode::NO_CONTENT),
-        // Cognito names a revoked or expired token in its reason; anything else refused is
-        // the previous password.
+        // Cognito names a revoked or expired access token in its reason; anything else
+        // refused is the previous password.
         Err(e) if e.kind == CognitoErrorKind::NotAuthorized && !mentions_token(&e) => {
             state.signin.wait_out_floor(started).await;
             Err(ApiError::IncorrectPassword)
@@ -174,9 +177,10 @@ pub async fn change(
     }
 }
 
+/// "Access Token has been revoked", "Access Token has expired", "Invalid Access Token".
 fn mentions_token(error: &CognitoError) -> bool {
     error
         .message
         .as_deref()
-        .is_some_and(|m| m.to_ascii_lowercase().contains("token"))
+        .is_some_and(|m| m.contains("Access Token"))
 }
