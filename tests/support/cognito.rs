@@ -116,6 +116,20 @@ impl Pool {
             .expect("invite user");
     }
 
+    /// Sets the app client's PreventUserExistenceErrors (ENABLED or LEGACY). The emulator
+    /// merges the update into the client; real Cognito would reset what it does not name.
+    pub async fn prevent_user_existence_errors(&self, enabled: bool) {
+        use aws_sdk_cognitoidentityprovider::types::PreventUserExistenceErrorTypes as P;
+        self.idp
+            .update_user_pool_client()
+            .user_pool_id(&self.pool_id)
+            .client_id(&self.client_id)
+            .prevent_user_existence_errors(if enabled { P::Enabled } else { P::Legacy })
+            .send()
+            .await
+            .expect("update client");
+    }
+
     /// Cognito's view of a user: status and attributes.
     pub async fn admin_get_user(&self, username: &str) -> (String, Vec<(String, String)>) {
         let user = self

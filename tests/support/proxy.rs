@@ -43,6 +43,8 @@ impl Fault {
 struct Shared {
     calls: Vec<(String, Value)>,
     faults: HashMap<String, (Fault, usize)>,
+    /// The peer's response headers, per forwarded call.
+    replies: Vec<(String, HeaderMap)>,
 }
 
 /// Wakes waiters whenever a call arrives.
@@ -107,6 +109,18 @@ impl Proxy {
             .iter()
             .filter(|(op, _)| op == operation)
             .map(|(_, body)| body.clone())
+            .collect()
+    }
+
+    /// The value of response header `name` on every forwarded reply to `operation` that had it.
+    pub fn reply_headers(&self, operation: &str, name: &str) -> Vec<String> {
+        self.shared
+            .lock()
+            .unwrap()
+            .replies
+            .iter()
+            .filter(|(op, _)| op == operation)
+            .filter_map(|(_, headers)| headers.get(name)?.to_str().ok().map(str::to_owned))
             .collect()
     }
 
@@ -202,9 +216,47 @@ async fn forward(
                 .get("content-type")
                 .cloned()
                 .unwrap_or_else(|| "application/json".parse().unwrap());
+            state
+                .shared
+                .lock()
+                .unwrap()
+                .replies
+                .push((operation, upstream.headers().clone()));
             let bytes = upstream.bytes().await.unwrap_or_default();
-            (status, [("content-type", content_type)], bytes).into_response()
+            (
+                status,
+                [("content-type", content_type)],
+                cognito_shape(bytes),
+            )
+                .into_response()
         }
         Err(_) => StatusCode::BAD_GATEWAY.into_response(),
+    }
+}
+
+/// Cognito's ChallengeParameters are all strings (lists travel as JSON text, e.g.
+/// MFAS_CAN_SETUP = "[\"SOFTWARE_TOKEN_MFA\"]"); the emulator sends MFAS_CAN_SETUP as a bare
+/// list, which an SDK built from Cognito's model can't read. Only that is reshaped.
+fn cognito_shape(bytes: Bytes) -> Bytes {
+    let Ok(mut json) = serde_json::from_slice::<Value>(&bytes) else {
+        return bytes;
+    };
+    let Some(parameters) = json
+        .get_mut("ChallengeParameters")
+        .and_then(Value::as_object_mut)
+    else {
+        return bytes;
+    };
+    let mut changed = false;
+    for value in parameters.values_mut() {
+        if !value.is_string() {
+            *value = Value::String(value.to_string());
+            changed = true;
+        }
+    }
+    if changed {
+        Bytes::from(json.to_string())
+    } else {
+        bytes
     }
 }
