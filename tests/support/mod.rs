@@ -4,6 +4,7 @@
 
 pub mod cognito;
 pub mod database;
+pub mod mfa;
 pub mod moto;
 pub mod proxy;
 pub mod tcp_proxy;

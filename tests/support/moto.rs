@@ -38,6 +38,8 @@ impl Moto {
         let mut child = Command::new(python())
             .arg(script)
             .arg(port.to_string())
+            // Check TOTP codes as Cognito does, so a wrong code is refused.
+            .env("MOTO_COGNITO_IDP_USER_POOL_ENABLE_TOTP", "true")
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::null())

@@ -234,29 +234,23 @@ async fn forward(
     }
 }
 
-/// Cognito's ChallengeParameters are all strings (lists travel as JSON text, e.g.
-/// MFAS_CAN_SETUP = "[\"SOFTWARE_TOKEN_MFA\"]"); the emulator sends MFAS_CAN_SETUP as a bare
-/// list, which an SDK built from Cognito's model can't read. Only that is reshaped.
+/// Cognito's ChallengeParameters are all strings, lists among them travelling as JSON text
+/// (MFAS_CAN_SETUP = `["SOFTWARE_TOKEN_MFA"]`). The emulator writes MFAS_CAN_SETUP as Python
+/// prints a list (`['SOFTWARE_TOKEN_MFA']`), which isn't JSON; only that is reshaped, so the
+/// service sees what Cognito would send.
 fn cognito_shape(bytes: Bytes) -> Bytes {
     let Ok(mut json) = serde_json::from_slice::<Value>(&bytes) else {
         return bytes;
     };
-    let Some(parameters) = json
+    let Some(Value::String(text)) = json
         .get_mut("ChallengeParameters")
-        .and_then(Value::as_object_mut)
+        .and_then(|p| p.get_mut("MFAS_CAN_SETUP"))
     else {
         return bytes;
     };
-    let mut changed = false;
-    for value in parameters.values_mut() {
-        if !value.is_string() {
-            *value = Value::String(value.to_string());
-            changed = true;
-        }
+    if !text.starts_with("['") {
+        return bytes;
     }
-    if changed {
-        Bytes::from(json.to_string())
-    } else {
-        bytes
-    }
+    *text = text.replace('\'', "\"");
+    Bytes::from(json.to_string())
 }
