@@ -233,7 +233,11 @@ async fn a_wrong_code_is_refused_and_an_unknown_user_looks_like_a_wrong_code() {
     );
     let mismatch = reset(&app, "ana", "123456", NEW_PASSWORD).await;
     mismatch.assert_problem(400, "code_mismatch");
-    for error in ["UserNotFoundException", "NotAuthorizedException"] {
+    for error in [
+        "UserNotFoundException",
+        "NotAuthorizedException",
+        "UserNotConfirmedException",
+    ] {
         app.proxy
             .fail("ConfirmForgotPassword", Fault::error(400, error), 1);
         let unknown = reset(&app, "nobody", "123456", NEW_PASSWORD).await;

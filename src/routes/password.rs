@@ -102,15 +102,16 @@ pub async fn reset(
         Ok(()) => Ok(Json(ResetResponse { next_step: "DONE" })),
         Err(e) if e.kind.is_transient() => Err(e.into()),
         Err(mut e) => {
-            // An unknown (or disabled) user gets the wrong-code answer, in the same time. An
-            // expired code gets it too: Cognito says "expired" to a known user with no code
-            // outstanding, which an unknown user never hears.
+            // An unknown, disabled or unconfirmed user gets the wrong-code answer, in the same
+            // time. An expired code gets it too: Cognito says "expired" to a known user with
+            // no code outstanding, which an unknown user never hears.
             if matches!(
                 e.kind,
                 CognitoErrorKind::CodeMismatch
                     | CognitoErrorKind::ExpiredCode
                     | CognitoErrorKind::UserNotFound
                     | CognitoErrorKind::NotAuthorized
+                    | CognitoErrorKind::UserNotConfirmed
             ) {
                 e = CognitoError {
                     kind: CognitoErrorKind::CodeMismatch,
