@@ -610,13 +610,14 @@ impl Settings {
             600,
         )?);
         // A request cut off mid-call to Cognito could spend a challenge's session and lose
-        // the answer; the whole request must outlast one Cognito call and the store's work.
-        if request_timeout <= cognito_timeout + Duration::from_secs(5) {
+        // the answer; the whole request must outlast the two Cognito calls some steps make in
+        // a row (an SRP sign-in, a TOTP set-up answer) and the store's work.
+        if request_timeout <= 2 * cognito_timeout + Duration::from_secs(5) {
             return Err(bad(
                 "REQUEST_TIMEOUT_SECONDS",
                 format!(
-                    "must be more than COGNITO_TIMEOUT_SECONDS + 5 ({} s)",
-                    cognito_timeout.as_secs() + 5
+                    "must be more than 2 × COGNITO_TIMEOUT_SECONDS + 5 ({} s)",
+                    2 * cognito_timeout.as_secs() + 5
                 ),
             ));
         }
@@ -976,7 +977,7 @@ mod tests {
             "--cognito-timeout-seconds",
             "10",
             "--request-timeout-seconds",
-            "15",
+            "25",
         ])
         .config()
         .unwrap_err();

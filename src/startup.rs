@@ -73,11 +73,11 @@ impl Application {
             config.client_id.clone(),
             config.client_secret.clone(),
         );
-        // The lease must outlast one Cognito call with its retries, which the SDK bounds by
-        // the operation timeout.
+        // The lease must outlast the Cognito calls of one step with their retries, which the
+        // SDK bounds by the operation timeout: two in a row for a TOTP set-up answer.
         let store = ChallengeStore::new(
             pool.clone(),
-            config.cognito_timeout + Duration::from_secs(5),
+            2 * config.cognito_timeout + Duration::from_secs(5),
             Arc::new(session_cipher(&config)),
         );
         let revocations = RevocationList::new(pool.clone(), config.database.backend);

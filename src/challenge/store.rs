@@ -192,6 +192,52 @@ impl ChallengeStore {
         Ok(usable)
     }
 
+    /// Moves a claimed challenge to a new id and session in one step (the session changed at
+    /// Cognito, and the old cookie must stop working), keeping its count of wrong answers.
+    /// Returns the new expiry, or `None` if the lease was lost and nothing changed.
+    pub async fn replace(
+        &self,
+        old: &IdHash,
+        lease: Lease,
+        new: NewChallenge<'_>,
+    ) -> Result<Option<i64>, sqlx::Error> {
+        let sealed = self
+            .cipher
+            .seal(new.session, new.id_hash.as_str())
+            .map_err(|e| sqlx::Error::Protocol(format!("no randomness for a nonce: {e}")))?;
+        let mut tx = self.pool.begin().await?;
+        let row = sqlx::query(
+            "DELETE FROM challenges WHERE id_hash = $1 AND leased_until = $2 RETURNING attempts",
+        )
+        .bind(old.as_str())
+        .bind(lease.0)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let Some(row) = row else {
+            return Ok(None);
+        };
+        let attempts: i64 = row.try_get("attempts")?;
+        let now = now_ms();
+        let expires_at = now.saturating_add(millis(new.ttl));
+        sqlx::query(
+            "INSERT INTO challenges \
+             (id_hash, session, username, login_name, challenge_name, attempts, created_at, expires_at, leased_until) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 0)",
+        )
+        .bind(new.id_hash.as_str())
+        .bind(sealed)
+        .bind(new.username)
+        .bind(new.login_name)
+        .bind(new.challenge_name)
+        .bind(attempts)
+        .bind(now)
+        .bind(expires_at)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(Some(expires_at))
+    }
+
     /// Removes a challenge: answered, or dead at Cognito.
     pub async fn consume(&self, id_hash: &IdHash) -> Result<(), sqlx::Error> {
         sqlx::query("DELETE FROM challenges WHERE id_hash = $1")

@@ -9,9 +9,9 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use super::{SignInBody, check_origin, sign_in_body, sign_in_response, with_cookie};
-use crate::error::ApiError;
 use crate::json::ApiJson;
 use crate::limits::Throttled;
+use crate::signin::StepError;
 use crate::state::AppState;
 use crate::totp::TotpSecret;
 
@@ -81,11 +81,10 @@ pub async fn start_totp_setup(
     }
 }
 
-fn refused(error: ApiError, state: &AppState, had_cookie: bool) -> Response {
-    let expired = matches!(error, ApiError::ChallengeExpired);
-    let mut response = error.into_response();
-    // A dead cookie is useless to the client; drop it with the answer.
-    if expired && had_cookie {
+fn refused(refusal: StepError, state: &AppState, had_cookie: bool) -> Response {
+    let mut response = refusal.error.into_response();
+    // A cookie whose challenge is over is useless to the client; drop it with the answer.
+    if refusal.ended && had_cookie {
         response
             .headers_mut()
             .insert(SET_COOKIE, state.cookies.clear());

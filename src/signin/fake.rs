@@ -294,6 +294,7 @@ impl Harness {
         self.signin
             .respond(ChallengeId::parse(id), challenge, &responses)
             .await
+            .map_err(|refusal| refusal.error)
     }
 
     async fn attempts(&self) -> Vec<i64> {

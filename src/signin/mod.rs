@@ -9,7 +9,7 @@ use serde_json::{Map, Value};
 
 use crate::attributes;
 use crate::challenge::{ChallengeId, ChallengeStore, Claim, IdHash, Lease, NewChallenge, Pending};
-use crate::cognito::{AuthStep, Challenge, Cognito, CognitoErrorKind, Tokens};
+use crate::cognito::{AuthStep, Challenge, Cognito, CognitoError, CognitoErrorKind, Tokens};
 use crate::config::AuthFlow;
 use crate::error::ApiError;
 use crate::prometheus::challenge_outcome;
@@ -59,6 +59,39 @@ pub enum Outcome {
         id: ChallengeId,
         max_age_seconds: i64,
     },
+}
+
+/// A refused sign-in step, and whether it ended the pending challenge (the client's cookie is
+/// then dead and may be cleared).
+#[derive(Debug)]
+pub struct StepError {
+    pub error: ApiError,
+    pub ended: bool,
+}
+
+impl StepError {
+    fn ended(error: ApiError) -> Self {
+        StepError { error, ended: true }
+    }
+}
+
+impl From<ApiError> for StepError {
+    fn from(error: ApiError) -> Self {
+        let ended = matches!(error, ApiError::ChallengeExpired);
+        StepError { error, ended }
+    }
+}
+
+/// Cognito's TOTP codes are six digits; anything else is refused before it costs an attempt.
+pub fn check_totp_code(field: &str, code: &str) -> Result<(), ApiError> {
+    if code.len() == 6 && code.bytes().all(|b| b.is_ascii_digit()) {
+        Ok(())
+    } else {
+        Err(ApiError::invalid_field(
+            field,
+            format!("`{field}` must be the 6 digits an authenticator app shows"),
+        ))
+    }
 }
 
 /// TOTP set-up begun inside a sign-in: the shared secret, the account name to label it with,
@@ -163,8 +196,11 @@ impl SignIn {
         id: Option<ChallengeId>,
         expected_challenge: Option<&str>,
         responses: &Map<String, Value>,
-    ) -> Result<Outcome, ApiError> {
+    ) -> Result<Outcome, StepError> {
         let mut responses = challenge_responses(responses)?;
+        if let Some(code) = responses.get("TOTP_CODE") {
+            check_totp_code("responses.TOTP_CODE", code)?;
+        }
         let (id_hash, pending) = self.claim(id, expected_challenge).await?;
         // MFA_SETUP answered with the first TOTP code: Cognito checks the code first
         // (VerifySoftwareToken), then takes MFA_SETUP's answer under the session that returns.
@@ -173,23 +209,16 @@ impl SignIn {
             .flatten();
         let result = match totp_code {
             Some(code) => {
-                match self
-                    .cognito
-                    .verify_software_token_in_sign_in(&pending.session, &code)
-                    .await
-                {
-                    Ok(session) => {
-                        self.cognito
-                            .respond_to_challenge(
-                                "MFA_SETUP",
-                                &pending.username,
-                                &session,
-                                responses,
-                            )
-                            .await
-                    }
-                    Err(e) => Err(e),
+                async {
+                    let session = self
+                        .cognito
+                        .verify_software_token_in_sign_in(&pending.session, &code)
+                        .await?;
+                    self.cognito
+                        .respond_to_challenge("MFA_SETUP", &pending.username, &session, responses)
+                        .await
                 }
+                .await
             }
             None => {
                 self.cognito
@@ -204,24 +233,19 @@ impl SignIn {
         };
         match result {
             Ok(step) => {
-                self.store.consume(&id_hash).await?;
+                self.store.consume(&id_hash).await.map_err(ApiError::from)?;
                 challenge_outcome("answered");
-                self.outcome(names(&pending), step).await
+                self.outcome(names(&pending), step)
+                    .await
+                    .map_err(StepError::ended)
             }
-            Err(e) => {
-                self.settle_failure(&id_hash, pending.lease, &e.kind)
-                    .await?;
-                Err(match e.kind {
-                    CognitoErrorKind::SessionExpired => ApiError::ChallengeExpired,
-                    _ => e.into(),
-                })
-            }
+            Err(e) => Err(self.fail(&id_hash, pending.lease, e).await),
         }
     }
 
     /// MFA_SETUP met during sign-in: asks Cognito for a TOTP secret under the challenge's
     /// session. The challenge continues under a fresh cookie, since the session changed.
-    pub async fn start_totp_setup(&self, id: Option<ChallengeId>) -> Result<TotpSetup, ApiError> {
+    pub async fn start_totp_setup(&self, id: Option<ChallengeId>) -> Result<TotpSetup, StepError> {
         let (id_hash, pending) = self.claim(id, Some("MFA_SETUP")).await?;
         let (secret, session) = match self
             .cognito
@@ -229,28 +253,25 @@ impl SignIn {
             .await
         {
             Ok(answer) => answer,
-            Err(e) => {
-                self.settle_failure(&id_hash, pending.lease, &e.kind)
-                    .await?;
-                return Err(match e.kind {
-                    CognitoErrorKind::SessionExpired => ApiError::ChallengeExpired,
-                    _ => e.into(),
-                });
-            }
+            Err(e) => return Err(self.fail(&id_hash, pending.lease, e).await),
         };
         let next = Challenge {
             name: pending.challenge_name.clone(),
             session,
             parameters: HashMap::new(),
         };
-        let outcome = match self.store_challenge(names(&pending), next).await {
+        let outcome = self
+            .store_challenge(names(&pending), next, Some((&id_hash, pending.lease)))
+            .await;
+        let outcome = match outcome {
             Ok(outcome) => outcome,
             Err(e) => {
-                self.store.release(&id_hash, pending.lease).await?;
-                return Err(e);
+                if let Err(release) = self.store.release(&id_hash, pending.lease).await {
+                    tracing::warn!(error = %release, "cannot release a challenge");
+                }
+                return Err(e.into());
             }
         };
-        self.store.consume(&id_hash).await?;
         Ok(TotpSetup {
             secret,
             account: names(&pending).login_name.to_owned(),
@@ -293,15 +314,30 @@ impl SignIn {
         Ok((id_hash, pending))
     }
 
-    /// Decides what a failed answer does to the stored challenge.
+    /// Settles a step Cognito refused and says what the client sees.
+    async fn fail(&self, id_hash: &IdHash, lease: Lease, error: CognitoError) -> StepError {
+        match self.settle_failure(id_hash, lease, &error.kind).await {
+            Ok(ended) => StepError {
+                ended,
+                error: match error.kind {
+                    CognitoErrorKind::SessionExpired => ApiError::ChallengeExpired,
+                    _ => error.into(),
+                },
+            },
+            Err(e) => e.into(),
+        }
+    }
+
+    /// Decides what a failed answer does to the stored challenge. Returns whether the
+    /// challenge is over.
     async fn settle_failure(
         &self,
         id_hash: &IdHash,
         lease: Lease,
         kind: &CognitoErrorKind,
-    ) -> Result<(), ApiError> {
+    ) -> Result<bool, ApiError> {
         use CognitoErrorKind as K;
-        match kind {
+        Ok(match kind {
             // Cognito judged the answer wrong and lets the user try again.
             K::InvalidPassword | K::InvalidParameter | K::CodeMismatch | K::ExpiredCode => {
                 let usable = self
@@ -309,6 +345,7 @@ impl SignIn {
                     .record_failed_attempt(id_hash, lease, MAX_ATTEMPTS)
                     .await?;
                 challenge_outcome(if usable { "retry" } else { "exhausted" });
+                !usable
             }
             // The session is dead at Cognito, or Cognito says stop.
             K::SessionExpired
@@ -319,28 +356,31 @@ impl SignIn {
             | K::UserNotConfirmed => {
                 self.store.consume(id_hash).await?;
                 challenge_outcome("expired");
+                true
             }
             // Cognito never judged the answer (unreachable, slow, throttled, or an error we
             // don't know): the user may retry with the same cookie.
             _ => {
                 self.store.release(id_hash, lease).await?;
                 challenge_outcome("unavailable");
+                false
             }
-        }
-        Ok(())
+        })
     }
 
     async fn outcome(&self, names: Names<'_>, step: AuthStep) -> Result<Outcome, ApiError> {
         match step {
             AuthStep::Tokens(tokens) => Ok(Outcome::Authenticated(tokens)),
-            AuthStep::Challenge(challenge) => self.store_challenge(names, challenge).await,
+            AuthStep::Challenge(challenge) => self.store_challenge(names, challenge, None).await,
         }
     }
 
+    /// Stores the next challenge under a new id: a new row, or in place of the claimed one.
     async fn store_challenge(
         &self,
         names: Names<'_>,
         challenge: Challenge,
+        replacing: Option<(&IdHash, Lease)>,
     ) -> Result<Outcome, ApiError> {
         // A challenge the client couldn't act on is refused before anything is stored.
         let Some(next_step) = next_step(&challenge.name) else {
@@ -357,17 +397,23 @@ impl SignIn {
             .map(String::as_str)
             .unwrap_or(names.username);
         let id = ChallengeId::generate().map_err(ApiError::internal)?;
-        let expires_at_ms = self
-            .store
-            .insert(NewChallenge {
-                id_hash: &id.hash(),
-                session: &challenge.session,
-                username,
-                login_name: names.login_name,
-                challenge_name: &challenge.name,
-                ttl: self.ttl,
-            })
-            .await?;
+        let new = NewChallenge {
+            id_hash: &id.hash(),
+            session: &challenge.session,
+            username,
+            login_name: names.login_name,
+            challenge_name: &challenge.name,
+            ttl: self.ttl,
+        };
+        let expires_at_ms = match replacing {
+            None => self.store.insert(new).await?,
+            // The lease ran out and another request holds the challenge now.
+            Some((old, lease)) => self
+                .store
+                .replace(old, lease, new)
+                .await?
+                .ok_or(ApiError::ChallengeInProgress)?,
+        };
         challenge_outcome("issued");
         let remaining_ms = expires_at_ms - crate::challenge::store::now_ms();
         Ok(Outcome::Challenge {
