@@ -237,6 +237,8 @@ async fn a_wrong_code_is_refused_and_an_unknown_user_looks_like_a_wrong_code() {
         "UserNotFoundException",
         "NotAuthorizedException",
         "UserNotConfirmedException",
+        "LimitExceededException",
+        "TooManyFailedAttemptsException",
     ] {
         app.proxy
             .fail("ConfirmForgotPassword", Fault::error(400, error), 1);

@@ -3,7 +3,7 @@
 
 mod error;
 mod secret_hash;
-mod srp;
+pub mod srp;
 
 use std::collections::HashMap;
 use std::fmt;
@@ -320,14 +320,19 @@ impl Cognito {
         username: &str,
         password: &SecretString,
     ) -> Result<AuthStep, CognitoError> {
-        let invalid = |e: SrpError| {
-            tracing::warn!(error = %e, "cannot answer PASSWORD_VERIFIER");
-            CognitoError::new(
-                "RespondToAuthChallenge",
-                CognitoErrorKind::Other("InvalidSrpChallenge".into()),
-            )
+        let invalid = |operation: &'static str| {
+            move |e: SrpError| {
+                tracing::warn!(error = %e, "cannot take part in SRP");
+                CognitoError::new(
+                    operation,
+                    CognitoErrorKind::Other("InvalidSrpChallenge".into()),
+                )
+            }
         };
-        let srp = srp::SrpClient::generate().map_err(invalid)?;
+        // The big-number work (three 3072-bit exponentiations) runs off the async workers.
+        let srp = blocking(srp::SrpClient::generate)
+            .await
+            .map_err(invalid("InitiateAuth"))?;
         let mut parameters = HashMap::from([
             ("USERNAME".to_owned(), username.to_owned()),
             ("SRP_A".to_owned(), srp.public_hex()),
@@ -343,34 +348,41 @@ impl Cognito {
             challenge
                 .parameters
                 .get(name)
-                .map(String::as_str)
+                .cloned()
                 .ok_or(SrpError::Missing(name))
+                .map_err(invalid("RespondToAuthChallenge"))
         };
-        let user_id = parameter("USER_ID_FOR_SRP").map_err(invalid)?;
-        let claim = srp
-            .password_claim(
-                &self.user_pool_id,
+        let user_id = parameter("USER_ID_FOR_SRP")?;
+        let (salt, srp_b, secret_block) = (
+            parameter("SALT")?,
+            parameter("SRP_B")?,
+            parameter("SECRET_BLOCK")?,
+        );
+        let (pool_id, password, proof_user) =
+            (self.user_pool_id.clone(), password.clone(), user_id.clone());
+        let claim = blocking(move || {
+            srp.password_claim(
+                &pool_id,
                 password.expose_secret(),
                 &srp::VerifierChallenge {
-                    user_id_for_srp: user_id,
-                    salt_hex: parameter("SALT").map_err(invalid)?,
-                    srp_b_hex: parameter("SRP_B").map_err(invalid)?,
-                    secret_block: parameter("SECRET_BLOCK").map_err(invalid)?,
+                    user_id_for_srp: &proof_user,
+                    salt_hex: &salt,
+                    srp_b_hex: &srp_b,
+                    secret_block: &secret_block,
                 },
                 time::OffsetDateTime::now_utc(),
             )
-            .map_err(invalid)?;
+        })
+        .await
+        .map_err(invalid("RespondToAuthChallenge"))?;
         let responses = HashMap::from([
             ("PASSWORD_CLAIM_SECRET_BLOCK".to_owned(), claim.secret_block),
             ("PASSWORD_CLAIM_SIGNATURE".to_owned(), claim.signature),
             ("TIMESTAMP".to_owned(), claim.timestamp),
         ]);
-        // The internal username: Cognito names it USERNAME, and USER_ID_FOR_SRP is the same.
-        let internal = challenge
-            .parameters
-            .get("USERNAME")
-            .map(String::as_str)
-            .unwrap_or(user_id);
+        // The answer names the internal username (USERNAME); the proof is over
+        // USER_ID_FOR_SRP, which need not be the same.
+        let internal = challenge.parameters.get("USERNAME").unwrap_or(&user_id);
         // A refused proof is a wrong password (NotAuthorized), not a dead session.
         self.respond("PASSWORD_VERIFIER", internal, &challenge.session, responses)
             .await
@@ -720,6 +732,10 @@ impl Cognito {
                     cognito.error = %e.kind,
                     "cannot read the app client's PreventUserExistenceErrors; assuming it is off"
                 );
+                // Kept like a real answer, so a missing permission costs one call and one
+                // warning every few minutes, not one per request.
+                *self.hides_users.lock().unwrap_or_else(|e| e.into_inner()) =
+                    Some((Instant::now(), false));
                 false
             }
         }
@@ -753,6 +769,16 @@ fn session_refused(mut err: CognitoError) -> CognitoError {
     err
 }
 
+/// Runs CPU-heavy SRP work on the blocking pool. A task that dies there (it can't, short of a
+/// bug) counts as no usable randomness.
+async fn blocking<T: Send + 'static>(
+    work: impl FnOnce() -> Result<T, SrpError> + Send + 'static,
+) -> Result<T, SrpError> {
+    tokio::task::spawn_blocking(work)
+        .await
+        .unwrap_or(Err(SrpError::Random))
+}
+
 fn no_field(operation: &'static str) -> CognitoError {
     CognitoError::new(
         operation,
@@ -766,8 +792,9 @@ fn verified(
     status: Option<&VerifySoftwareTokenResponseType>,
 ) -> Result<(), CognitoError> {
     match status {
-        Some(VerifySoftwareTokenResponseType::Success) | None => Ok(()),
+        Some(VerifySoftwareTokenResponseType::Success) => Ok(()),
         Some(_) => Err(CognitoError::new(operation, CognitoErrorKind::CodeMismatch)),
+        None => Err(no_field(operation)),
     }
 }
 

@@ -41,6 +41,13 @@ impl FromRequestParts<AppState> for Caller {
     }
 }
 
+impl Caller {
+    /// The user's name as the token gives it (Cognito's internal username), or its `sub`.
+    pub fn name(&self) -> &str {
+        self.claims.username.as_deref().unwrap_or(&self.claims.sub)
+    }
+}
+
 /// Cognito refusing the token itself (signed out everywhere, user deleted) is the caller's
 /// token being invalid, not a Cognito failure.
 pub(super) fn token_refused(err: CognitoError) -> ApiError {

@@ -9,10 +9,11 @@ use secrecy::{ExposeSecret, SecretString};
 use serde::{Deserialize, Serialize};
 
 use super::me::{Caller, token_refused};
-use super::{MAX_CODE, check_text, no_store};
+use super::no_store;
 use crate::error::ApiError;
 use crate::json::ApiJson;
 use crate::limits::Throttled;
+use crate::signin::check_totp_code;
 use crate::state::AppState;
 use crate::totp::TotpSecret;
 
@@ -22,12 +23,7 @@ pub async fn setup(State(state): State<AppState>, caller: Caller) -> Result<Resp
         .associate_software_token(&caller.token)
         .await
         .map_err(token_refused)?;
-    let account = caller
-        .claims
-        .username
-        .as_deref()
-        .unwrap_or(&caller.claims.sub);
-    let body = TotpSecret::new(secret, &state.config.totp_issuer, account);
+    let body = TotpSecret::new(secret, &state.config.totp_issuer, caller.name());
     // The secret is shown once; no cache may keep it.
     Ok(no_store(Json(body).into_response()))
 }
@@ -50,7 +46,7 @@ pub async fn verify(
     ApiJson(request): ApiJson<VerifyRequest>,
 ) -> Result<Json<MfaStatus>, ApiError> {
     let code = request.code.expose_secret();
-    check_text("code", code, MAX_CODE)?;
+    check_totp_code("code", code)?;
     state
         .cognito
         .verify_software_token(&caller.token, code)

@@ -100,11 +100,13 @@ pub async fn reset(
         .await
     {
         Ok(()) => Ok(Json(ResetResponse { next_step: "DONE" })),
+        // Cognito never judged the request (unreachable, slow, throttled).
         Err(e) if e.kind.is_transient() => Err(e.into()),
         Err(mut e) => {
             // An unknown, disabled or unconfirmed user gets the wrong-code answer, in the same
-            // time. An expired code gets it too: Cognito says "expired" to a known user with
-            // no code outstanding, which an unknown user never hears.
+            // time. So do an expired code (Cognito says "expired" to a known user with no code
+            // outstanding) and Cognito's lock-out after many wrong codes: an unknown user
+            // never hears either.
             if matches!(
                 e.kind,
                 CognitoErrorKind::CodeMismatch
@@ -112,6 +114,8 @@ pub async fn reset(
                     | CognitoErrorKind::UserNotFound
                     | CognitoErrorKind::NotAuthorized
                     | CognitoErrorKind::UserNotConfirmed
+                    | CognitoErrorKind::LimitExceeded
+                    | CognitoErrorKind::TooManyFailedAttempts
             ) {
                 e = CognitoError {
                     kind: CognitoErrorKind::CodeMismatch,
@@ -137,13 +141,7 @@ pub async fn change(
     caller: Caller,
     ApiJson(request): ApiJson<ChangeRequest>,
 ) -> Result<StatusCode, ApiError> {
-    state.limits.check_username(
-        caller
-            .claims
-            .username
-            .as_deref()
-            .unwrap_or(&caller.claims.sub),
-    )?;
+    state.limits.check_username(caller.name())?;
     check_text(
         "previous_password",
         request.previous_password.expose_secret(),

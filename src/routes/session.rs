@@ -47,7 +47,7 @@ pub async fn refresh(
     let result = refresh_tokens(&state, &headers, &request).await;
     if matches!(result, Err(ApiError::InvalidRefreshToken)) {
         // An unknown user costs one Cognito call and a known one two: wait out the floor.
-        tokio::time::sleep_until(started + state.config.login_failure_floor).await;
+        state.signin.wait_out_floor(started).await;
     }
     Ok(no_store(
         Json(SignInBody::Authenticated {
