@@ -35,8 +35,21 @@ def main() -> None:
         UserPoolId=pool["Id"],
         ClientName="cognito-bff",
         GenerateSecret=True,
-        ExplicitAuthFlows=["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
+        # Either COGNITO_AUTH_FLOW works against this client.
+        ExplicitAuthFlows=[
+            "ALLOW_USER_PASSWORD_AUTH",
+            "ALLOW_USER_SRP_AUTH",
+            "ALLOW_REFRESH_TOKEN_AUTH",
+        ],
+        # As the Cognito console sets it: password resets don't reveal who has an account.
+        PreventUserExistenceErrors="ENABLED",
     )["UserPoolClient"]
+    # Users may add an authenticator app (POST /mfa/totp/setup); nobody has to.
+    idp.set_user_pool_mfa_config(
+        UserPoolId=pool["Id"],
+        SoftwareTokenMfaConfiguration={"Enabled": True},
+        MfaConfiguration="OPTIONAL",
+    )
     idp.create_group(GroupName="admin", UserPoolId=pool["Id"])
     idp.admin_create_user(
         UserPoolId=pool["Id"],
