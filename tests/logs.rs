@@ -4,23 +4,16 @@
 
 mod support;
 
-use std::path::Path;
-use std::process::Stdio;
 use std::time::Duration;
 
 use reqwest::header::HeaderMap;
 use serde_json::{Value, json};
+use support::binary::{Binary, Running, free_port};
 use support::{ADMIN, ADMIN_PASSWORD, Moto, Pool, Proxy};
-use tokio::io::{AsyncBufReadExt, AsyncReadExt, BufReader};
-use tokio::process::{Child, Command};
-use tokio::sync::mpsc;
 
-const BIN: &str = env!("CARGO_BIN_EXE_cognito-bff");
-
-/// How long the server may take to log "listening".
+/// How long the server may take to log "listening". It has `binary::WAIT` to exit after
+/// SIGTERM.
 const START_DEADLINE: Duration = Duration::from_secs(60);
-/// How long it may take to exit after SIGTERM.
-const STOP_DEADLINE: Duration = Duration::from_secs(30);
 
 const TEMPORARY_PASSWORD: &str = "Temp-Invite-Passw0rd!";
 /// Fails the pool's policy (no upper case, no digit).
@@ -31,118 +24,6 @@ const WRONG_PASSWORD: &str = "Wr0ng-Guessed-Passw0rd!";
 /// Eight digits rather than Cognito's six: the JSON timestamps carry six-digit fractions of a
 /// second, and a six-digit code would now and then turn up in one by chance.
 const CONFIRMATION_CODE: &str = "48213579";
-
-/// A free port: bound, then released for the server to take.
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
-/// The server as a child process, with its output read continuously so it never blocks on a
-/// full pipe.
-struct Server {
-    child: Child,
-    stdout: mpsc::UnboundedReceiver<String>,
-    stderr: tokio::task::JoinHandle<String>,
-    /// Every stdout line read so far.
-    lines: Vec<String>,
-}
-
-impl Server {
-    fn spawn(dir: &Path, env: &[(&str, String)]) -> Server {
-        let mut command = Command::new(BIN);
-        command.env_clear().current_dir(dir).arg("serve");
-        if let Some(path) = std::env::var_os("PATH") {
-            command.env("PATH", path);
-        }
-        for (name, value) in env {
-            command.env(name, value);
-        }
-        let mut child = command
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .kill_on_drop(true)
-            .spawn()
-            .expect("serve starts");
-        let stdout = child.stdout.take().unwrap();
-        let mut stderr = child.stderr.take().unwrap();
-        let (send, receive) = mpsc::unbounded_channel();
-        tokio::spawn(async move {
-            let mut lines = BufReader::new(stdout).lines();
-            while let Ok(Some(line)) = lines.next_line().await {
-                if send.send(line).is_err() {
-                    break;
-                }
-            }
-        });
-        let stderr = tokio::spawn(async move {
-            let mut bytes = Vec::new();
-            let _ = stderr.read_to_end(&mut bytes).await;
-            String::from_utf8_lossy(&bytes).into_owned()
-        });
-        Server {
-            child,
-            stdout: receive,
-            stderr,
-            lines: Vec::new(),
-        }
-    }
-
-    /// Reads stdout until the JSON line whose message is "listening".
-    async fn wait_until_listening(&mut self) {
-        let found = tokio::time::timeout(START_DEADLINE, async {
-            while let Some(line) = self.stdout.recv().await {
-                let listening =
-                    serde_json::from_str::<Value>(&line).is_ok_and(|v| v["message"] == "listening");
-                self.lines.push(line);
-                if listening {
-                    return true;
-                }
-            }
-            false
-        })
-        .await;
-        if found != Ok(true) {
-            let _ = self.child.start_kill();
-            let stderr = (&mut self.stderr).await.unwrap_or_default();
-            panic!(
-                "serve did not log \"listening\" ({}); stdout: {:#?}\nstderr: {stderr}",
-                if found.is_err() {
-                    "timed out"
-                } else {
-                    "stdout closed"
-                },
-                self.lines
-            );
-        }
-    }
-
-    /// Sends SIGTERM, waits for the exit, and returns the status with all of stdout (as lines)
-    /// and stderr.
-    async fn terminate(mut self) -> (std::process::ExitStatus, Vec<String>, String) {
-        let pid = self.child.id().expect("serve is still running");
-        let kill = std::process::Command::new("kill")
-            .args(["-TERM", &pid.to_string()])
-            .status()
-            .expect("kill runs");
-        assert!(kill.success(), "kill -TERM {pid} failed");
-        let status = tokio::time::timeout(STOP_DEADLINE, async {
-            // stdout closes when the process exits.
-            while let Some(line) = self.stdout.recv().await {
-                self.lines.push(line);
-            }
-            self.child.wait().await.expect("wait for serve")
-        })
-        .await
-        .unwrap_or_else(|_| panic!("serve did not exit within {STOP_DEADLINE:?} of SIGTERM"));
-        let stderr = self.stderr.await.expect("stderr is read");
-        (status, self.lines, stderr)
-    }
-}
 
 struct Answer {
     status: u16,
@@ -211,7 +92,7 @@ impl Client {
 struct Setup {
     proxy: Proxy,
     client_secret: String,
-    server: Server,
+    server: Running,
     client: Client,
     /// Holds the server's working directory (and its database) until the test ends.
     _dir: tempfile::TempDir,
@@ -228,22 +109,22 @@ async fn start(extra_env: &[(&str, &str)]) -> Setup {
 
     let dir = tempfile::TempDir::new().unwrap();
     let port = free_port();
-    let mut env = vec![
-        ("RUST_LOG", "trace".to_owned()),
-        ("LOG_FORMAT", "json".to_owned()),
-        ("COOKIE_SECURE", "false".to_owned()),
-        ("LISTEN_ADDR", format!("127.0.0.1:{port}")),
-        ("AWS_ACCESS_KEY_ID", "test".to_owned()),
-        ("AWS_SECRET_ACCESS_KEY", "test".to_owned()),
-        ("AWS_EC2_METADATA_DISABLED", "true".to_owned()),
-        ("COGNITO_ENDPOINT", proxy.endpoint.clone()),
-        ("COGNITO_USER_POOL_ID", pool.pool_id.clone()),
-        ("COGNITO_CLIENT_ID", pool.client_id.clone()),
-        ("COGNITO_CLIENT_SECRET", client_secret.clone()),
-    ];
-    env.extend(extra_env.iter().map(|(n, v)| (*n, (*v).to_owned())));
-    let mut server = Server::spawn(dir.path(), &env);
-    server.wait_until_listening().await;
+    let mut server = Binary::serve(dir.path())
+        .pool(&pool, &proxy.endpoint)
+        .env("RUST_LOG", "trace")
+        .env("LOG_FORMAT", "json")
+        .env("LISTEN_ADDR", format!("127.0.0.1:{port}"))
+        // Searched for secrets too.
+        .capture_stderr();
+    for &(name, value) in extra_env {
+        server = server.env(name, value);
+    }
+    let mut server = server.spawn();
+    server
+        .wait_for_within(START_DEADLINE, "\"listening\"", |event| {
+            event["message"] == "listening"
+        })
+        .await;
     assert!(
         dir.path().join("cognito-bff.db").is_file(),
         "serve did not create its SQLite database in the empty directory"
@@ -266,13 +147,14 @@ async fn start(extra_env: &[(&str, &str)]) -> Setup {
 
 /// Stops the server with SIGTERM, asserts a clean exit, and returns all of stdout (as lines)
 /// and stderr.
-async fn stop(server: Server) -> (Vec<String>, String) {
-    let (status, lines, stderr) = server.terminate().await;
+async fn stop(mut server: Running) -> (Vec<String>, String) {
+    let status = server.terminate().await;
+    let stderr = server.stderr().await;
     assert!(
         status.success(),
         "serve exited with {status:?} after SIGTERM; stderr: {stderr}"
     );
-    (lines, stderr)
+    (server.stdout(), stderr)
 }
 
 /// `bytes` as Rust's `Debug` prints a byte slice, e.g. `[104, 105]` for "hi": how a body

@@ -13,104 +13,25 @@ use std::collections::BTreeMap;
 use std::net::TcpStream;
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Duration;
 
 use serde_json::{Value, json};
+// WAIT: how long any one awaited event (a log line, a process exit, nginx listening) may take.
+use support::binary::{Binary, Log, Running, WAIT, free_port};
 use support::*;
-use tokio::io::{AsyncBufReadExt, BufReader};
-use tokio::process::{Child, Command};
-use tokio::sync::Notify;
 use tokio::task::JoinSet;
 use tokio::time::Instant;
 
-/// How long any one awaited event (a log line, a process exit, nginx listening) may take.
-const WAIT: Duration = Duration::from_secs(30);
 const TEMPORARY_PASSWORD: &str = "Temp-Passw0rd!";
 const NEW_PASSWORD: &str = "N3w-Passw0rd!";
-
-// ---------------------------------------------------------------------------------------------
-// Logs of the replicas, as JSON lines tagged with the replica that wrote them.
-
-#[derive(Default)]
-struct LogLines {
-    lines: Vec<(&'static str, Value)>,
-    /// Replicas whose output has ended.
-    ended: Vec<&'static str>,
-}
-
-#[derive(Clone, Default)]
-struct Logs {
-    inner: Arc<Mutex<LogLines>>,
-    arrived: Arc<Notify>,
-}
-
-impl Logs {
-    /// Reads `replica`'s stdout into the shared list until it ends.
-    fn follow(&self, replica: &'static str, stdout: tokio::process::ChildStdout) {
-        let logs = self.clone();
-        tokio::spawn(async move {
-            let mut lines = BufReader::new(stdout).lines();
-            while let Ok(Some(line)) = lines.next_line().await {
-                let event = serde_json::from_str(&line).unwrap_or(Value::String(line));
-                logs.inner.lock().unwrap().lines.push((replica, event));
-                logs.arrived.notify_waiters();
-            }
-            logs.inner.lock().unwrap().ended.push(replica);
-            logs.arrived.notify_waiters();
-        });
-    }
-
-    /// Waits until `find` finds something in the logs; fails after `WAIT`.
-    async fn wait<T>(&self, what: &str, mut find: impl FnMut(&LogLines) -> Option<T>) -> T {
-        let deadline = Instant::now() + WAIT;
-        loop {
-            let arrived = self.arrived.notified();
-            let mut arrived = std::pin::pin!(arrived);
-            // Registered before looking, so a line arriving in between is not missed.
-            arrived.as_mut().enable();
-            if let Some(found) = find(&self.inner.lock().unwrap()) {
-                return found;
-            }
-            if tokio::time::timeout_at(deadline, arrived).await.is_err() {
-                panic!(
-                    "no log line shows {what} after {WAIT:?}; the replicas logged:\n{}",
-                    self.dump()
-                );
-            }
-        }
-    }
-
-    /// The replica that finished the request sent with `request_id`, and the status it gave.
-    async fn answered_by(&self, request_id: &str) -> (&'static str, u16) {
-        self.wait(&format!("request {request_id} finished"), |logs| {
-            logs.lines.iter().find_map(|(replica, event)| {
-                (event["message"] == "request finished"
-                    && event["span"]["request_id"] == request_id)
-                    .then(|| (*replica, event["status"].as_u64().unwrap_or(0) as u16))
-            })
-        })
-        .await
-    }
-
-    fn dump(&self) -> String {
-        self.inner
-            .lock()
-            .unwrap()
-            .lines
-            .iter()
-            .map(|(replica, event)| format!("[{replica}] {event}"))
-            .collect::<Vec<_>>()
-            .join("\n")
-    }
-}
 
 // ---------------------------------------------------------------------------------------------
 // The replicas: the real binary, `serve`, each with its own recording proxy to the emulator.
 
 struct Replica {
-    name: &'static str,
-    child: Child,
+    /// Its lines in the shared log carry its name.
+    server: Running,
     /// host:port it listens on, from its "listening" line.
     addr: String,
     proxy: Proxy,
@@ -122,86 +43,37 @@ impl Replica {
         pool: &Pool,
         database_url: &str,
         dir: &Path,
-        logs: &Logs,
+        log: &Log,
     ) -> Replica {
         let proxy = Proxy::start(&Moto::shared().endpoint).await;
-        let mut child = Command::new(env!("CARGO_BIN_EXE_cognito-bff"))
-            .arg("serve")
-            .env_clear()
-            .env("PATH", std::env::var("PATH").unwrap_or_default())
-            .env("COGNITO_USER_POOL_ID", &pool.pool_id)
-            .env("COGNITO_CLIENT_ID", &pool.client_id)
-            .env(
-                "COGNITO_CLIENT_SECRET",
-                pool.client_secret
-                    .as_deref()
-                    .expect("the client has a secret"),
-            )
-            .env("COGNITO_ENDPOINT", &proxy.endpoint)
+        // LISTEN_ADDR is left at port 0: the "listening" line says which port it got.
+        let mut server = Binary::serve(dir)
+            .pool(pool, &proxy.endpoint)
             .env("DATABASE_URL", database_url)
             .env("DATABASE_MAX_CONNECTIONS", "5")
             .env("SESSION_ENCRYPTION_KEY", SESSION_KEY)
-            // Port 0: the "listening" line says which port it got, without a race.
-            .env("LISTEN_ADDR", "127.0.0.1:0")
             .env("TRUSTED_PROXIES", "127.0.0.1/32")
-            .env("COOKIE_SECURE", "false")
             .env("LOG_FORMAT", "json")
             .env("RUST_LOG", "info")
             .env("RATE_LIMIT_PER_IP", "0")
             .env("RATE_LIMIT_PER_USERNAME", "0")
             .env("LOGIN_FAILURE_FLOOR_MS", "0")
-            .env("AWS_ACCESS_KEY_ID", "test")
-            .env("AWS_SECRET_ACCESS_KEY", "test")
-            .env("AWS_EC2_METADATA_DISABLED", "true")
-            .current_dir(dir)
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .kill_on_drop(true)
-            .spawn()
-            .expect("start the cognito-bff binary");
-        logs.follow(name, child.stdout.take().expect("piped stdout"));
-        let listening = logs
-            .wait(&format!("replica {name} listening"), |logs| {
-                let line = logs
-                    .lines
-                    .iter()
-                    .find(|(replica, event)| *replica == name && event["message"] == "listening");
-                match line {
-                    Some((_, event)) => Some(event["addr"].as_str().map(str::to_owned)),
-                    None if logs.ended.contains(&name) => Some(None),
-                    None => None,
-                }
+            .log(log, name)
+            .spawn();
+        let listening = server
+            .wait_for(&format!("replica {name} listening"), |event| {
+                event["message"] == "listening"
             })
             .await;
-        let addr = listening.unwrap_or_else(|| {
-            panic!(
-                "replica {name} stopped before listening; the replicas logged:\n{}",
-                logs.dump()
-            )
-        });
+        let addr = listening["addr"]
+            .as_str()
+            .unwrap_or_else(|| panic!("replica {name}'s \"listening\" line has no addr"))
+            .to_owned();
         Replica {
-            name,
-            child,
+            server,
             addr,
             proxy,
         }
-    }
-
-    /// Sends SIGTERM, waits for the process to exit and returns its exit code.
-    async fn terminate(&mut self) -> Option<i32> {
-        let pid = self.child.id().expect("the replica is running").to_string();
-        let sent = Command::new("kill")
-            .args(["-TERM", &pid])
-            .status()
-            .await
-            .expect("run kill");
-        assert!(sent.success(), "kill -TERM {pid} failed");
-        let status = tokio::time::timeout(WAIT, self.child.wait())
-            .await
-            .unwrap_or_else(|_| panic!("replica {} still runs {WAIT:?} after SIGTERM", self.name))
-            .expect("wait for the replica");
-        status.code()
     }
 }
 
@@ -212,14 +84,6 @@ struct Nginx {
     child: std::process::Child,
     dir: tempfile::TempDir,
     base: String,
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
 }
 
 fn nginx_binary() -> PathBuf {
@@ -362,7 +226,8 @@ impl Drop for Nginx {
 struct Cluster {
     replicas: Vec<Replica>,
     nginx: Nginx,
-    logs: Logs,
+    /// What the replicas logged, each line tagged with the replica's name.
+    log: Log,
     http: reqwest::Client,
     // Dropped last: the database outlives the processes that use it.
     _dir: tempfile::TempDir,
@@ -404,17 +269,17 @@ impl Cluster {
              postgres://postgres@127.0.0.1:5432/test); the SQLite pass skips needs_postgres_*"
         );
         let dir = tempfile::tempdir().unwrap();
-        let logs = Logs::default();
+        let log = Log::default();
         let mut replicas = Vec::new();
         for name in ["a", "b"] {
-            replicas.push(Replica::start(name, pool, &db.url, dir.path(), &logs).await);
+            replicas.push(Replica::start(name, pool, &db.url, dir.path(), &log).await);
         }
         let upstreams: Vec<&str> = replicas.iter().map(|r| r.addr.as_str()).collect();
         let nginx = Nginx::start(&nginx, &upstreams).await;
         Cluster {
             replicas,
             nginx,
-            logs,
+            log,
             http: reqwest::Client::builder()
                 .redirect(reqwest::redirect::Policy::none())
                 .build()
@@ -425,7 +290,7 @@ impl Cluster {
     }
 
     fn replica(&self, name: &str) -> &Replica {
-        self.replicas.iter().find(|r| r.name == name).unwrap()
+        self.replicas.iter().find(|r| r.server.tag == name).unwrap()
     }
 
     async fn send(&self, call: Call<'_>) -> Answer {
@@ -480,7 +345,17 @@ impl Cluster {
 
     /// The replica that answered `request_id`, checked against the status the client got.
     async fn answered_by(&self, request_id: &str, answer: &Answer) -> &'static str {
-        let (replica, status) = self.logs.answered_by(request_id).await;
+        let (replica, status) = self
+            .log
+            .wait(&format!("request {request_id} finished"), |log| {
+                log.lines.iter().find_map(|line| {
+                    let event = &line.event;
+                    (event["message"] == "request finished"
+                        && event["span"]["request_id"] == request_id)
+                        .then(|| (line.tag, event["status"].as_u64().unwrap_or(0) as u16))
+                })
+            })
+            .await;
         assert_eq!(
             status, answer.status,
             "replica {replica} logged another status for {request_id}"
@@ -756,17 +631,12 @@ async fn needs_postgres_challenges_pending_on_a_replica_stopped_by_sigterm_finis
     );
 
     // Replica a stops with challenges of its own pending, and exits cleanly.
-    let replica_a = cluster.replicas.iter_mut().find(|r| r.name == "a").unwrap();
-    let code = replica_a.terminate().await;
+    let replica_a = cluster.replicas.iter_mut().find(|r| r.server.tag == "a");
+    let replica_a = &mut replica_a.unwrap().server;
+    let code = replica_a.terminate().await.code();
     assert_eq!(code, Some(0), "replica a's exit status after SIGTERM");
-    cluster
-        .logs
-        .wait("replica a stopped", |logs| {
-            logs.lines
-                .iter()
-                .any(|(replica, event)| *replica == "a" && event["message"] == "stopped")
-                .then_some(())
-        })
+    replica_a
+        .wait_for("replica a stopped", |event| event["message"] == "stopped")
         .await;
 
     // Every pending challenge, whoever issued it, is finished through nginx by replica b.

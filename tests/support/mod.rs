@@ -2,6 +2,7 @@
 //! is set), and the service running in-process on a free port behind a typed client.
 #![allow(dead_code)]
 
+pub mod binary;
 pub mod cognito;
 pub mod database;
 pub mod mfa;
