@@ -384,8 +384,22 @@ impl Cognito {
         // USER_ID_FOR_SRP, which need not be the same.
         let internal = challenge.parameters.get("USERNAME").unwrap_or(&user_id);
         // A refused proof is a wrong password (NotAuthorized), not a dead session.
-        self.respond("PASSWORD_VERIFIER", internal, &challenge.session, responses)
-            .await
+        let step = self
+            .respond("PASSWORD_VERIFIER", internal, &challenge.session, responses)
+            .await?;
+        Ok(match step {
+            // Later answers must name the same user; a challenge that doesn't say who (as
+            // SOFTWARE_TOKEN_MFA doesn't) gets the name PASSWORD_VERIFIER gave.
+            AuthStep::Challenge(mut next) => {
+                if !next.parameters.contains_key("USER_ID_FOR_SRP") {
+                    next.parameters
+                        .entry("USERNAME".to_owned())
+                        .or_insert_with(|| internal.clone());
+                }
+                AuthStep::Challenge(next)
+            }
+            tokens => tokens,
+        })
     }
 
     async fn initiate(
