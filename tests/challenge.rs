@@ -49,10 +49,18 @@ async fn a_password_the_pool_refuses_can_be_retried_with_the_same_cookie() {
 async fn a_challenge_allows_at_most_five_wrong_answers() {
     let app = spawn_app().await;
     let cookie = pending_challenge(&app, "ana").await;
-    for _ in 0..5 {
-        app.answer_challenge(&cookie, json!({"NEW_PASSWORD": "weak"}))
-            .await
-            .assert_problem(400, "invalid_password");
+    for n in 1..=5 {
+        let wrong = app
+            .answer_challenge(&cookie, json!({"NEW_PASSWORD": "weak"}))
+            .await;
+        wrong.assert_problem(400, "invalid_password");
+        if n < 5 {
+            assert!(wrong.set_cookie().is_none(), "wrong answer #{n}: {wrong:?}");
+        } else {
+            // The last allowed answer used the challenge up: its cookie is cleared with it.
+            let cleared = wrong.set_cookie().expect("the used-up cookie is cleared");
+            assert!(cleared.contains("Max-Age=0"), "{cleared}");
+        }
     }
     app.answer_challenge(&cookie, new_password())
         .await

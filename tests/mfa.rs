@@ -422,3 +422,72 @@ async fn the_signed_in_totp_routes_need_an_access_token() {
         app.proxy.operations()
     );
 }
+
+#[tokio::test]
+async fn a_totp_code_that_is_not_six_digits_never_reaches_cognito() {
+    let app = spawn_app().await;
+    app.pool.enable_totp_mfa(UserPoolMfaType::Optional).await;
+    app.pool.create_user("ana", PASSWORD).await;
+    let token = app.login("ana", PASSWORD).await.access_token();
+    let setup = app
+        .post_with_bearer("/mfa/totp/setup", &token, json!({}))
+        .await;
+    let secret = secret_of(&setup);
+
+    for code in ["12345", "1234567", "12a456", "١٢٣٤٥٦"] {
+        let answer = app
+            .post_with_bearer("/mfa/totp/verify", &token, json!({"code": code}))
+            .await;
+        answer.assert_problem(400, "invalid_request");
+        assert_eq!(answer.body["field"], "code", "{code:?}: {answer:?}");
+    }
+    assert!(app.proxy.calls("VerifySoftwareToken").is_empty());
+    assert!(app.proxy.calls("SetUserMFAPreference").is_empty());
+
+    let verified = app
+        .post_with_bearer(
+            "/mfa/totp/verify",
+            &token,
+            json!({"code": totp_code(&secret).await}),
+        )
+        .await;
+    assert_eq!(verified.status, 200, "{verified:?}");
+    assert_eq!(app.proxy.calls("VerifySoftwareToken").len(), 1);
+}
+
+#[tokio::test]
+async fn a_first_totp_code_that_is_not_six_digits_costs_no_attempt() {
+    let app = spawn_app().await;
+    app.pool.enable_totp_mfa(UserPoolMfaType::On).await;
+    app.pool.invite_user("ana", TEMPORARY).await;
+    let login = app.login("ana", TEMPORARY).await;
+    let setup = app
+        .answer_challenge(&login.cookie(), json!({"NEW_PASSWORD": NEW_PASSWORD}))
+        .await;
+    assert_mfa_setup(&setup);
+    let totp = start_totp_setup(&app, Some(&setup.cookie())).await;
+    let secret = assert_totp_setup(&totp, "ana", &setup.cookie());
+
+    let typo = app
+        .answer_challenge(&totp.cookie(), json!({"TOTP_CODE": "abcdef"}))
+        .await;
+    typo.assert_problem(400, "invalid_request");
+    assert_eq!(typo.body["field"], "responses.TOTP_CODE", "{typo:?}");
+    assert!(typo.set_cookie().is_none(), "the cookie is kept: {typo:?}");
+    assert!(app.proxy.calls("VerifySoftwareToken").is_empty());
+    let db = app.db.pool().await;
+    let attempts: Vec<i64> = sqlx::query_scalar("SELECT attempts FROM challenges")
+        .fetch_all(&db)
+        .await
+        .unwrap();
+    assert_eq!(attempts, [0], "no attempt counted");
+
+    let done = app
+        .answer_challenge(
+            &totp.cookie(),
+            json!({"TOTP_CODE": totp_code(&secret).await}),
+        )
+        .await;
+    assert_signed_in(&done);
+    assert_eq!(app.proxy.calls("VerifySoftwareToken").len(), 1);
+}

@@ -444,3 +444,28 @@ async fn an_invited_user_signing_in_by_email_answers_under_the_internal_username
         );
     }
 }
+
+// moto never checks the proof, so the proxy refuses it as Cognito refuses a wrong password.
+#[tokio::test]
+async fn a_refused_srp_proof_is_a_wrong_password() {
+    let app = spawn_app_with(srp()).await;
+    app.pool.create_user("ana", "Ana-Passw0rd!").await;
+    app.proxy.fail(
+        "RespondToAuthChallenge",
+        Fault::error(400, "NotAuthorizedException"),
+        1,
+    );
+    let wrong = app.login("ana", "Wrong-Passw0rd!").await;
+    wrong.assert_problem(401, "invalid_credentials");
+    assert!(wrong.set_cookie().is_none(), "{wrong:?}");
+    let responds = app.proxy.calls("RespondToAuthChallenge");
+    assert_eq!(responds.len(), 1);
+    assert_eq!(responds[0]["ChallengeName"], "PASSWORD_VERIFIER");
+    assert_never_sent(&app, "Wrong-Passw0rd!");
+    let db = app.db.pool().await;
+    let (pending,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM challenges")
+        .fetch_one(&db)
+        .await
+        .unwrap();
+    assert_eq!(pending, 0, "nothing stored");
+}

@@ -1,5 +1,7 @@
-//! A scripted stand-in for Cognito's InitiateAuth and RespondToAuthChallenge, for the
-//! challenges the moto peer can't produce (EMAIL_OTP, SELECT_MFA_TYPE, CUSTOM_CHALLENGE).
+//! A scripted stand-in for Cognito's InitiateAuth and RespondToAuthChallenge (and the
+//! AssociateSoftwareToken / VerifySoftwareToken calls of a TOTP set-up in sign-in), for what the
+//! moto peer can't produce: EMAIL_OTP, SELECT_MFA_TYPE, CUSTOM_CHALLENGE, a refused SRP proof,
+//! and failures between the calls of one step.
 //!
 //! The fake is a real HTTP server the AWS SDK talks to, so everything between `SignIn` and
 //! the wire (request building, SECRET_HASH, response parsing, error classification) runs as
@@ -25,7 +27,7 @@ use serde_json::{Map, Value, json};
 use sha2::Sha256;
 use tokio::task::JoinHandle;
 
-use super::{Outcome, SignIn};
+use super::{Outcome, SignIn, StepError, TotpSetup};
 use crate::challenge::{ChallengeId, ChallengeStore, SessionCipher};
 use crate::cognito::{Cognito, CognitoErrorKind};
 use crate::config::AuthFlow;
@@ -34,6 +36,8 @@ use crate::error::ApiError;
 const TARGET_PREFIX: &str = "AWSCognitoIdentityProviderService.";
 const INITIATE: &str = "InitiateAuth";
 const RESPOND: &str = "RespondToAuthChallenge";
+const ASSOCIATE: &str = "AssociateSoftwareToken";
+const VERIFY: &str = "VerifySoftwareToken";
 
 const POOL_ID: &str = "us-east-1_FakePool1";
 const CLIENT_ID: &str = "fakeclient0123456789abcdef";
@@ -48,7 +52,11 @@ const PASSWORD: &str = "Corr3ct-Horse!";
 /// One canned answer.
 enum Reply {
     Ok(Value),
-    Error { code: &'static str, message: String },
+    Error {
+        status: StatusCode,
+        code: &'static str,
+        message: String,
+    },
 }
 
 /// One request the fake received: the operation (from `x-amz-target`) and the JSON body.
@@ -138,13 +146,44 @@ impl FakeCognito {
         );
     }
 
+    /// A client error (400), as Cognito answers a refused request.
     fn then_error(&self, operation: &'static str, code: &'static str) {
+        self.then_error_status(operation, StatusCode::BAD_REQUEST, code);
+    }
+
+    /// A fault on Cognito's side (500 InternalErrorException): it never judged the request.
+    fn then_server_error(&self, operation: &'static str) {
+        self.then_error_status(
+            operation,
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "InternalErrorException",
+        );
+    }
+
+    fn then_error_status(&self, operation: &'static str, status: StatusCode, code: &'static str) {
         self.then(
             operation,
             Reply::Error {
+                status,
                 code,
                 message: format!("{code} from the fake"),
             },
+        );
+    }
+
+    /// AssociateSoftwareToken hands out a TOTP secret and the session that continues.
+    fn then_secret(&self, secret: &str, session: &str) {
+        self.then(
+            ASSOCIATE,
+            Reply::Ok(json!({"SecretCode": secret, "Session": session})),
+        );
+    }
+
+    /// VerifySoftwareToken accepts the code and gives the session MFA_SETUP is answered under.
+    fn then_verified(&self, session: &str) {
+        self.then(
+            VERIFY,
+            Reply::Ok(json!({"Status": "SUCCESS", "Session": session})),
         );
     }
 
@@ -192,10 +231,12 @@ async fn answer(
                 shared.script.pop_front().map(|(_, r)| r)
             }
             Some((expected, _)) => Some(Reply::Error {
+                status: StatusCode::BAD_REQUEST,
                 code: "FakeUnexpectedOperation",
                 message: format!("the script expected {expected}, not {operation}"),
             }),
             None => Some(Reply::Error {
+                status: StatusCode::BAD_REQUEST,
                 code: "FakeScriptExhausted",
                 message: format!("no reply scripted for {operation}"),
             }),
@@ -203,10 +244,11 @@ async fn answer(
     };
     let (status, body) = match reply.expect("a reply") {
         Reply::Ok(body) => (StatusCode::OK, body),
-        Reply::Error { code, message } => (
-            StatusCode::BAD_REQUEST,
-            json!({"__type": code, "message": message}),
-        ),
+        Reply::Error {
+            status,
+            code,
+            message,
+        } => (status, json!({"__type": code, "message": message})),
     };
     (
         status,
@@ -226,6 +268,10 @@ struct Harness {
 }
 
 async fn harness(client_secret: Option<&str>) -> Harness {
+    harness_with(client_secret, AuthFlow::UserPassword).await
+}
+
+async fn harness_with(client_secret: Option<&str>, flow: AuthFlow) -> Harness {
     let fake = FakeCognito::start().await;
     let config = aws_sdk_cognitoidentityprovider::Config::builder()
         .behavior_version(BehaviorVersion::latest())
@@ -258,13 +304,7 @@ async fn harness(client_secret: Option<&str>) -> Harness {
         Duration::from_secs(30),
         Arc::new(SessionCipher::new(&[9; 32], None)),
     );
-    let signin = SignIn::new(
-        cognito,
-        store.clone(),
-        TTL,
-        Duration::ZERO,
-        AuthFlow::UserPassword,
-    );
+    let signin = SignIn::new(cognito, store.clone(), TTL, Duration::ZERO, flow);
     Harness {
         fake,
         signin,
@@ -287,6 +327,18 @@ impl Harness {
         challenge: Option<&str>,
         responses: Value,
     ) -> Result<Outcome, ApiError> {
+        self.answer_step(id, challenge, responses)
+            .await
+            .map_err(|refusal| refusal.error)
+    }
+
+    /// As `answer`, keeping whether a refusal ended the challenge.
+    async fn answer_step(
+        &self,
+        id: &str,
+        challenge: Option<&str>,
+        responses: Value,
+    ) -> Result<Outcome, StepError> {
         let responses = responses
             .as_object()
             .expect("responses are an object")
@@ -294,12 +346,25 @@ impl Harness {
         self.signin
             .respond(ChallengeId::parse(id), challenge, &responses)
             .await
-            .map_err(|refusal| refusal.error)
+    }
+
+    async fn totp_setup(&self, id: &str) -> Result<TotpSetup, StepError> {
+        self.signin.start_totp_setup(ChallengeId::parse(id)).await
     }
 
     async fn attempts(&self) -> Vec<i64> {
         sqlx::query_scalar("SELECT attempts FROM challenges")
             .fetch_all(&self.pool)
+            .await
+            .unwrap()
+    }
+
+    /// The stored row of the challenge `id` names: its wrong answers and Cognito's username.
+    async fn row(&self, id: &str) -> Option<(i64, String)> {
+        let hash = ChallengeId::parse(id).expect("a well-formed id").hash();
+        sqlx::query_as("SELECT attempts, username FROM challenges WHERE id_hash = $1")
+            .bind(hash.as_str().to_owned())
+            .fetch_optional(&self.pool)
             .await
             .unwrap()
     }
@@ -734,4 +799,398 @@ async fn a_wrong_email_code_leaves_the_challenge_to_try_again() {
     assert_eq!(responses(&retry)["USERNAME"], INTERNAL);
     h.fake.assert_script_used_up();
     assert_eq!(h.store.count().await.unwrap(), 0);
+}
+
+/// A refusal, checked to be one.
+#[track_caller]
+fn refused<T: std::fmt::Debug>(result: Result<T, StepError>) -> StepError {
+    match result {
+        Err(refusal) => refusal,
+        Ok(done) => panic!("expected a refusal, got {done:?}"),
+    }
+}
+
+#[track_caller]
+fn assert_unavailable(refusal: &StepError, operation: &str) {
+    match &refusal.error {
+        ApiError::Cognito(e) => {
+            assert_eq!(e.kind, CognitoErrorKind::Unavailable, "{refusal:?}");
+            assert_eq!(e.operation, operation, "{refusal:?}");
+        }
+        other => panic!("expected Cognito unavailable, got {other:?}"),
+    }
+}
+
+/// Cognito's name for the user in the SRP proof, unlike the one it answers under.
+const SRP_ID: &str = "srp-id-of-ana";
+const SALT: &str = "a3f1c2d4e5b6978812345678abcdef01";
+
+fn secret_block() -> String {
+    STANDARD.encode(b"opaque secret block from the fake cognito")
+}
+
+/// PASSWORD_VERIFIER's parameters: a 3072-bit SRP_B below N (N begins with F), nonzero.
+fn password_verifier() -> Value {
+    json!({
+        "SALT": SALT,
+        "SRP_B": format!("1{}", "c".repeat(767)),
+        "SECRET_BLOCK": secret_block(),
+        "USER_ID_FOR_SRP": SRP_ID,
+        "USERNAME": INTERNAL,
+    })
+}
+
+/// A sign-in stopped at MFA_SETUP (TOTP to be set up); returns the challenge's id.
+async fn pending_mfa_setup(h: &Harness, session: &str) -> String {
+    h.fake.then_challenge(
+        INITIATE,
+        "MFA_SETUP",
+        session,
+        json!({"MFAS_CAN_SETUP": "[\"SOFTWARE_TOKEN_MFA\"]", "USER_ID_FOR_SRP": INTERNAL}),
+    );
+    let shown = challenge(h.login().await);
+    assert_eq!(shown.next_step, "CONTINUE_SIGN_IN_WITH_TOTP_SETUP");
+    shown.id
+}
+
+#[tokio::test]
+async fn a_refused_srp_proof_is_a_wrong_password() {
+    let h = harness_with(Some(CLIENT_SECRET), AuthFlow::UserSrp).await;
+    h.fake.then_challenge(
+        INITIATE,
+        "PASSWORD_VERIFIER",
+        "session-srp-1",
+        password_verifier(),
+    );
+    h.fake.then_error(RESPOND, "NotAuthorizedException");
+
+    let outcome = h.login().await;
+    assert!(
+        matches!(outcome, Err(ApiError::InvalidCredentials)),
+        "{outcome:?}"
+    );
+
+    // InitiateAuth carried SRP_A, never the password.
+    let initiate = h.fake.call(0, INITIATE);
+    assert_eq!(initiate["AuthFlow"], "USER_SRP_AUTH");
+    let parameters = initiate["AuthParameters"].as_object().unwrap();
+    assert_eq!(parameters["USERNAME"], TYPED);
+    assert_eq!(
+        parameters["SECRET_HASH"],
+        expected_secret_hash(CLIENT_SECRET, TYPED)
+    );
+    let srp_a = parameters["SRP_A"].as_str().expect("SRP_A");
+    assert!(
+        !srp_a.is_empty() && srp_a.chars().all(|c| c.is_ascii_hexdigit()),
+        "{srp_a}"
+    );
+    assert!(parameters.get("PASSWORD").is_none(), "{initiate}");
+
+    // The proof answered as the user Cognito named in USERNAME, with its block signed.
+    let verifier = h.fake.call(1, RESPOND);
+    assert_eq!(verifier["ChallengeName"], "PASSWORD_VERIFIER");
+    assert_eq!(verifier["Session"], "session-srp-1");
+    let answers = responses(&verifier);
+    assert_eq!(answers["USERNAME"], INTERNAL);
+    assert_eq!(
+        answers["SECRET_HASH"],
+        expected_secret_hash(CLIENT_SECRET, INTERNAL)
+    );
+    assert_eq!(answers["PASSWORD_CLAIM_SECRET_BLOCK"], secret_block());
+    let signature = STANDARD
+        .decode(answers["PASSWORD_CLAIM_SIGNATURE"].as_str().unwrap())
+        .expect("a base64 signature");
+    assert_eq!(signature.len(), 32, "an HMAC-SHA256");
+    let timestamp = answers["TIMESTAMP"].as_str().unwrap();
+    assert!(timestamp.contains(" UTC "), "{timestamp}");
+    assert!(answers.get("PASSWORD").is_none(), "{verifier}");
+    for call in h.fake.calls() {
+        assert!(!call.body.to_string().contains(PASSWORD), "{call:?}");
+    }
+    assert_eq!(h.fake.calls().len(), 2);
+    h.fake.assert_script_used_up();
+    assert_eq!(h.store.count().await.unwrap(), 0, "nothing stored");
+}
+
+#[tokio::test]
+async fn an_srp_sign_in_continues_to_the_totp_code() {
+    let h = harness_with(Some(CLIENT_SECRET), AuthFlow::UserSrp).await;
+    h.fake.then_challenge(
+        INITIATE,
+        "PASSWORD_VERIFIER",
+        "session-srp-2",
+        password_verifier(),
+    );
+    h.fake.then_challenge(
+        RESPOND,
+        "SOFTWARE_TOKEN_MFA",
+        "session-totp-srp",
+        json!({"USER_ID_FOR_SRP": INTERNAL}),
+    );
+    h.fake.then_tokens("access-token-srp-totp");
+
+    let outcome = h.login().await;
+    assert_redacted(&outcome, &["session-srp-2", "session-totp-srp", PASSWORD]);
+    let shown = challenge(outcome);
+    assert_eq!(shown.name, "SOFTWARE_TOKEN_MFA");
+    assert_eq!(shown.next_step, "CONFIRM_SIGN_IN_WITH_TOTP_CODE");
+    assert_eq!(Value::Object(shown.parameters), json!({}));
+    assert_eq!(h.store.count().await.unwrap(), 1, "stored as a challenge");
+    assert_eq!(h.row(&shown.id).await, Some((0, INTERNAL.to_owned())));
+    assert_eq!(
+        h.fake.call(1, RESPOND)["ChallengeName"],
+        "PASSWORD_VERIFIER"
+    );
+
+    let done = h
+        .answer(
+            &shown.id,
+            Some("SOFTWARE_TOKEN_MFA"),
+            json!({"SOFTWARE_TOKEN_MFA_CODE": "123456"}),
+        )
+        .await;
+    assert_eq!(access_token(done), "access-token-srp-totp");
+    let code = h.fake.call(2, RESPOND);
+    assert_eq!(code["Session"], "session-totp-srp");
+    assert_eq!(responses(&code)["USERNAME"], INTERNAL);
+    h.fake.assert_script_used_up();
+    assert_eq!(h.store.count().await.unwrap(), 0);
+}
+
+/// The challenge after PASSWORD_VERIFIER need not name the user again (real Cognito's
+/// SOFTWARE_TOKEN_MFA often carries no parameters); its answer must still go as the user
+/// PASSWORD_VERIFIER named, not the alias typed at sign-in.
+#[tokio::test]
+async fn after_an_srp_proof_the_next_challenge_is_answered_as_the_user_the_proof_named() {
+    let h = harness_with(Some(CLIENT_SECRET), AuthFlow::UserSrp).await;
+    h.fake.then_challenge(
+        INITIATE,
+        "PASSWORD_VERIFIER",
+        "session-srp-3",
+        password_verifier(),
+    );
+    h.fake
+        .then_challenge(RESPOND, "SOFTWARE_TOKEN_MFA", "session-totp-3", json!({}));
+
+    let shown = challenge(h.login().await);
+    assert_eq!(shown.next_step, "CONFIRM_SIGN_IN_WITH_TOTP_CODE");
+    assert_eq!(h.row(&shown.id).await, Some((0, INTERNAL.to_owned())));
+}
+
+#[tokio::test]
+async fn a_transient_failure_to_start_totp_setup_keeps_the_challenge() {
+    let h = harness(Some(CLIENT_SECRET)).await;
+    let id = pending_mfa_setup(&h, "session-setup-1").await;
+    h.fake.then_server_error(ASSOCIATE);
+    h.fake.then_secret("JBSWY3DPEHPK3PXP", "session-setup-2");
+
+    let refusal = refused(h.totp_setup(&id).await);
+    assert_unavailable(&refusal, ASSOCIATE);
+    assert!(!refusal.ended, "the cookie still works: {refusal:?}");
+    assert_eq!(h.row(&id).await, Some((0, INTERNAL.to_owned())));
+
+    // The same cookie starts the set-up after all.
+    let setup = h.totp_setup(&id).await.expect("the second try succeeds");
+    let shown = challenge(Ok(setup.outcome));
+    assert_eq!(shown.name, "MFA_SETUP");
+    assert_eq!(shown.next_step, "CONTINUE_SIGN_IN_WITH_TOTP_SETUP");
+    assert_ne!(shown.id, id);
+    assert_eq!(setup.account, TYPED);
+    for n in [1, 2] {
+        let associate = h.fake.call(n, ASSOCIATE);
+        assert_eq!(associate["Session"], "session-setup-1", "call #{n}");
+        assert!(associate.get("AccessToken").is_none());
+    }
+    h.fake.assert_script_used_up();
+    assert_eq!(h.row(&id).await, None, "the old id is gone");
+    assert_eq!(h.row(&shown.id).await, Some((0, INTERNAL.to_owned())));
+}
+
+#[tokio::test]
+async fn a_dead_session_at_totp_setup_ends_the_challenge() {
+    let h = harness(Some(CLIENT_SECRET)).await;
+    let id = pending_mfa_setup(&h, "session-setup-dead").await;
+    h.fake.then_error(ASSOCIATE, "NotAuthorizedException");
+
+    let refusal = refused(h.totp_setup(&id).await);
+    assert!(
+        matches!(refusal.error, ApiError::ChallengeExpired),
+        "{refusal:?}"
+    );
+    assert!(refusal.ended, "{refusal:?}");
+    assert_eq!(h.store.count().await.unwrap(), 0);
+
+    // Nothing is left to retry: the id never reaches Cognito again.
+    let again = refused(h.totp_setup(&id).await);
+    assert!(
+        matches!(again.error, ApiError::ChallengeExpired),
+        "{again:?}"
+    );
+    assert_eq!(h.fake.calls().len(), 2);
+}
+
+#[tokio::test]
+async fn starting_totp_setup_again_does_not_reset_the_wrong_answers() {
+    let h = harness(Some(CLIENT_SECRET)).await;
+    let id = pending_mfa_setup(&h, "session-count-1").await;
+    h.fake.then_error(VERIFY, "CodeMismatchException");
+    h.fake.then_secret("JBSWY3DPEHPK3PXP", "session-count-2");
+
+    let wrong = refused(
+        h.answer_step(&id, Some("MFA_SETUP"), json!({"TOTP_CODE": "111111"}))
+            .await,
+    );
+    match &wrong.error {
+        ApiError::Cognito(e) => assert_eq!(e.kind, CognitoErrorKind::CodeMismatch),
+        other => panic!("expected a code mismatch, got {other:?}"),
+    }
+    assert!(!wrong.ended);
+    let verify = h.fake.call(1, VERIFY);
+    assert_eq!(verify["Session"], "session-count-1");
+    assert_eq!(verify["UserCode"], "111111");
+    assert_eq!(h.row(&id).await, Some((1, INTERNAL.to_owned())));
+
+    let setup = h.totp_setup(&id).await.expect("set-up starts");
+    let new_id = challenge(Ok(setup.outcome)).id;
+    assert_eq!(h.row(&id).await, None, "the old id is gone");
+    assert_eq!(
+        h.row(&new_id).await,
+        Some((1, INTERNAL.to_owned())),
+        "the wrong answer still counts under the new id"
+    );
+    let stale = refused(
+        h.answer_step(&id, None, json!({"TOTP_CODE": "123456"}))
+            .await,
+    );
+    assert!(
+        matches!(stale.error, ApiError::ChallengeExpired),
+        "{stale:?}"
+    );
+    assert!(stale.ended);
+
+    // Four more wrong codes use up the five, under the new session.
+    for n in 2..=5 {
+        h.fake.then_error(VERIFY, "CodeMismatchException");
+        let wrong = refused(
+            h.answer_step(&new_id, None, json!({"TOTP_CODE": "222222"}))
+                .await,
+        );
+        assert_eq!(wrong.ended, n == 5, "wrong answer #{n}: {wrong:?}");
+        assert_eq!(
+            h.fake.calls().last().unwrap().body["Session"],
+            "session-count-2"
+        );
+    }
+    h.fake.assert_script_used_up();
+    assert_eq!(h.store.count().await.unwrap(), 0);
+}
+
+#[tokio::test]
+async fn a_transient_failure_after_the_first_totp_code_keeps_the_challenge() {
+    let h = harness(Some(CLIENT_SECRET)).await;
+    let id = pending_mfa_setup(&h, "s1").await;
+    h.fake.then_verified("s2");
+    h.fake.then_server_error(RESPOND);
+    h.fake.then_verified("s3");
+    h.fake.then_tokens("access-token-after-setup");
+
+    let refusal = refused(
+        h.answer_step(&id, Some("MFA_SETUP"), json!({"TOTP_CODE": "123456"}))
+            .await,
+    );
+    assert_unavailable(&refusal, RESPOND);
+    assert!(!refusal.ended, "{refusal:?}");
+    let verify = h.fake.call(1, VERIFY);
+    assert_eq!(verify["Session"], "s1");
+    assert_eq!(verify["UserCode"], "123456");
+    let answer = h.fake.call(2, RESPOND);
+    assert_eq!(answer["ChallengeName"], "MFA_SETUP");
+    assert_eq!(
+        answer["Session"], "s2",
+        "under VerifySoftwareToken's session"
+    );
+    assert_eq!(responses(&answer)["USERNAME"], INTERNAL);
+    assert!(responses(&answer).get("TOTP_CODE").is_none(), "{answer}");
+    assert_eq!(h.attempts().await, vec![0], "no attempt counted");
+
+    // Released: the retry reaches Cognito again with the same cookie.
+    let done = h
+        .answer(&id, Some("MFA_SETUP"), json!({"TOTP_CODE": "123456"}))
+        .await;
+    assert_eq!(access_token(done), "access-token-after-setup");
+    assert_eq!(h.fake.call(3, VERIFY)["Session"], "s1");
+    assert_eq!(h.fake.call(4, RESPOND)["Session"], "s3");
+    h.fake.assert_script_used_up();
+    assert_eq!(h.store.count().await.unwrap(), 0);
+}
+
+#[tokio::test]
+async fn a_first_totp_code_followed_by_an_unsupported_challenge_ends_it() {
+    let h = harness(Some(CLIENT_SECRET)).await;
+    let id = pending_mfa_setup(&h, "s1").await;
+    h.fake.then_verified("s2");
+    h.fake.then_challenge(
+        RESPOND,
+        "DEVICE_SRP_AUTH",
+        "session-device",
+        json!({"USER_ID_FOR_SRP": INTERNAL}),
+    );
+
+    let refusal = refused(
+        h.answer_step(&id, Some("MFA_SETUP"), json!({"TOTP_CODE": "123456"}))
+            .await,
+    );
+    match &refusal.error {
+        ApiError::UnsupportedChallenge { name } => assert_eq!(name, "DEVICE_SRP_AUTH"),
+        other => panic!("expected an unsupported challenge, got {other:?}"),
+    }
+    assert!(refusal.ended, "{refusal:?}");
+    assert_eq!(h.store.count().await.unwrap(), 0);
+    h.fake.assert_script_used_up();
+
+    let again = refused(
+        h.answer_step(&id, None, json!({"TOTP_CODE": "123456"}))
+            .await,
+    );
+    assert!(
+        matches!(again.error, ApiError::ChallengeExpired),
+        "{again:?}"
+    );
+    assert_eq!(
+        h.fake.calls().len(),
+        3,
+        "the spent id never reaches Cognito"
+    );
+}
+
+#[tokio::test]
+async fn a_totp_code_that_is_not_six_digits_costs_nothing() {
+    let h = harness(Some(CLIENT_SECRET)).await;
+    let id = pending_mfa_setup(&h, "s1").await;
+
+    // Arabic-Indic digits are numeric, but not what Cognito takes.
+    for code in ["12345", "1234567", "12a456", "", " 12345", "١٢٣٤٥٦"] {
+        let refusal = refused(
+            h.answer_step(&id, Some("MFA_SETUP"), json!({"TOTP_CODE": code}))
+                .await,
+        );
+        match &refusal.error {
+            ApiError::InvalidRequest { field, .. } => {
+                assert_eq!(field.as_deref(), Some("responses.TOTP_CODE"), "{code:?}")
+            }
+            other => panic!("{code:?}: expected invalid_request, got {other:?}"),
+        }
+        assert!(!refusal.ended, "{code:?}");
+    }
+    assert_eq!(h.fake.calls().len(), 1, "only the sign-in reached Cognito");
+    assert_eq!(h.attempts().await, vec![0]);
+
+    // The challenge was never claimed: a right code goes through at once.
+    h.fake.then_verified("s2");
+    h.fake.then_tokens("access-token-six-digits");
+    let done = h
+        .answer(&id, Some("MFA_SETUP"), json!({"TOTP_CODE": "012345"}))
+        .await;
+    assert_eq!(access_token(done), "access-token-six-digits");
+    assert_eq!(h.fake.call(1, VERIFY)["UserCode"], "012345");
 }
