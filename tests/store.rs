@@ -4,7 +4,9 @@ mod support;
 
 use std::time::Duration;
 
-use cognito_bff::challenge::{ChallengeId, ChallengeStore, Claim, NewChallenge, SessionCipher};
+use cognito_bff::challenge::{
+    Attempt, ChallengeId, ChallengeStore, Claim, NewChallenge, SessionCipher,
+};
 use secrecy::{ExposeSecret, SecretString};
 use support::TestDatabase;
 
@@ -125,11 +127,12 @@ async fn a_request_whose_lease_ran_out_cannot_release_anothers_claim() {
     };
     // The slow one comes back: its release and its failed attempt change nothing.
     store.release(&id.hash(), slow.lease).await.unwrap();
-    assert!(
-        !store
+    assert_eq!(
+        store
             .record_failed_attempt(&id.hash(), slow.lease, 1)
             .await
-            .unwrap()
+            .unwrap(),
+        Attempt::LeaseLost
     );
     assert!(matches!(
         store.claim(&id.hash()).await.unwrap(),
@@ -145,11 +148,16 @@ async fn failed_attempts_are_counted_up_to_the_limit() {
         let Claim::Claimed(pending) = store.claim(&id.hash()).await.unwrap() else {
             panic!("claimable");
         };
-        let usable = store
+        let counted = store
             .record_failed_attempt(&id.hash(), pending.lease, 3)
             .await
             .unwrap();
-        assert_eq!(usable, attempt < 3);
+        let expected = if attempt < 3 {
+            Attempt::Usable
+        } else {
+            Attempt::Exhausted
+        };
+        assert_eq!(counted, expected);
     }
     assert!(matches!(
         store.claim(&id.hash()).await.unwrap(),
@@ -181,5 +189,131 @@ async fn expired_challenges_are_gone_and_purged() {
     assert!(matches!(
         store.claim(&live.hash()).await.unwrap(),
         Claim::Claimed(_)
+    ));
+}
+
+#[tokio::test]
+async fn a_replaced_challenge_keeps_its_wrong_answers_and_expiry_under_a_new_id() {
+    let (store, _db, pool) = store().await;
+    let old = insert(&store, Duration::from_secs(180)).await;
+    let Claim::Claimed(first) = store.claim(&old.hash()).await.unwrap() else {
+        panic!("claimable");
+    };
+    assert_eq!(
+        store
+            .record_failed_attempt(&old.hash(), first.lease, 5)
+            .await
+            .unwrap(),
+        Attempt::Usable
+    );
+    let expiry = |id: &ChallengeId| {
+        let pool = pool.clone();
+        let hash = id.hash();
+        async move {
+            sqlx::query_scalar::<_, i64>("SELECT expires_at FROM challenges WHERE id_hash = $1")
+                .bind(hash.as_str())
+                .fetch_one(&pool)
+                .await
+                .unwrap()
+        }
+    };
+    let old_expiry = expiry(&old).await;
+
+    let Claim::Claimed(pending) = store.claim(&old.hash()).await.unwrap() else {
+        panic!("claimable again");
+    };
+    let new = ChallengeId::generate().unwrap();
+    let session = SecretString::from("next-session");
+    let replaced = store
+        .replace(
+            &old.hash(),
+            pending.lease,
+            NewChallenge {
+                id_hash: &new.hash(),
+                session: &session,
+                username: "ana",
+                login_name: "ana@example.com",
+                challenge_name: "MFA_SETUP",
+                // A longer TTL must not buy the challenge more time.
+                ttl: Duration::from_secs(3600),
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(replaced, Some(old_expiry));
+    assert_eq!(expiry(&new).await, old_expiry);
+    assert!(matches!(
+        store.claim(&old.hash()).await.unwrap(),
+        Claim::Gone
+    ));
+    let Claim::Claimed(moved) = store.claim(&new.hash()).await.unwrap() else {
+        panic!("the new id is claimable");
+    };
+    assert_eq!(moved.session.expose_secret(), "next-session");
+    assert_eq!(moved.login_name.as_deref(), Some("ana@example.com"));
+    // The count carried over: four more wrong answers use it up, not five.
+    store.release(&new.hash(), moved.lease).await.unwrap();
+    let mut outcomes = Vec::new();
+    for _ in 0..4 {
+        let Claim::Claimed(again) = store.claim(&new.hash()).await.unwrap() else {
+            panic!("still claimable");
+        };
+        outcomes.push(
+            store
+                .record_failed_attempt(&new.hash(), again.lease, 5)
+                .await
+                .unwrap(),
+        );
+    }
+    assert_eq!(
+        outcomes,
+        [
+            Attempt::Usable,
+            Attempt::Usable,
+            Attempt::Usable,
+            Attempt::Exhausted
+        ]
+    );
+}
+
+#[tokio::test]
+async fn a_challenge_is_not_replaced_under_a_lease_that_ran_out() {
+    let (store, _db, pool) = store().await;
+    let old = insert(&store, Duration::from_secs(180)).await;
+    let Claim::Claimed(slow) = store.claim(&old.hash()).await.unwrap() else {
+        panic!("claimable");
+    };
+    // The slow request's lease runs out and another request claims the challenge.
+    sqlx::query("UPDATE challenges SET leased_until = 0")
+        .execute(&pool)
+        .await
+        .unwrap();
+    let Claim::Claimed(_current) = store.claim(&old.hash()).await.unwrap() else {
+        panic!("second claim");
+    };
+    let new = ChallengeId::generate().unwrap();
+    let replaced = store
+        .replace(
+            &old.hash(),
+            slow.lease,
+            NewChallenge {
+                id_hash: &new.hash(),
+                session: &SecretString::from("late-session"),
+                username: "ana",
+                login_name: "ana",
+                challenge_name: "MFA_SETUP",
+                ttl: Duration::from_secs(180),
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(replaced, None);
+    assert!(matches!(
+        store.claim(&new.hash()).await.unwrap(),
+        Claim::Gone
+    ));
+    assert!(matches!(
+        store.claim(&old.hash()).await.unwrap(),
+        Claim::Busy
     ));
 }

@@ -8,4 +8,4 @@ pub mod store;
 pub use cipher::SessionCipher;
 pub use cookie::CookieSettings;
 pub use id::{ChallengeId, IdHash};
-pub use store::{ChallengeStore, Claim, Lease, NewChallenge, Pending};
+pub use store::{Attempt, ChallengeStore, Claim, Lease, NewChallenge, Pending};

@@ -23,6 +23,9 @@ pub struct Pending {
     /// The name typed at sign-in, when it was stored.
     pub login_name: Option<String>,
     pub challenge_name: String,
+    /// MFA_SETUP only: the first TOTP code was accepted, and `session` is the one to answer
+    /// MFA_SETUP with.
+    pub totp_verified: bool,
     /// This claim's lease, which only its holder may give back.
     pub lease: Lease,
 }
@@ -39,6 +42,17 @@ pub struct NewChallenge<'a> {
     pub login_name: &'a str,
     pub challenge_name: &'a str,
     pub ttl: Duration,
+}
+
+/// What a wrong answer did to the challenge.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Attempt {
+    /// Counted; the challenge can be answered again.
+    Usable,
+    /// That was the last allowed: the challenge is gone.
+    Exhausted,
+    /// Another request holds the challenge now (this one's lease ran out): nothing changed.
+    LeaseLost,
 }
 
 /// The result of trying to claim a challenge.
@@ -112,7 +126,7 @@ impl ChallengeStore {
         let row = sqlx::query(
             "UPDATE challenges SET leased_until = $1 \
              WHERE id_hash = $2 AND expires_at > $3 AND leased_until <= $3 \
-             RETURNING session, username, login_name, challenge_name",
+             RETURNING session, username, login_name, challenge_name, totp_verified",
         )
         .bind(lease.0)
         .bind(id_hash.as_str())
@@ -133,6 +147,7 @@ impl ChallengeStore {
                 username: row.try_get("username")?,
                 login_name: row.try_get("login_name")?,
                 challenge_name: row.try_get("challenge_name")?,
+                totp_verified: row.try_get::<i64, _>("totp_verified")? != 0,
                 lease,
             }));
         }
@@ -161,13 +176,13 @@ impl ChallengeStore {
     }
 
     /// Counts a wrong answer and gives the challenge back, or deletes it once `max_attempts`
-    /// answers were wrong. Returns whether the challenge is still usable.
+    /// answers were wrong.
     pub async fn record_failed_attempt(
         &self,
         id_hash: &IdHash,
         lease: Lease,
         max_attempts: i64,
-    ) -> Result<bool, sqlx::Error> {
+    ) -> Result<Attempt, sqlx::Error> {
         let mut tx = self.pool.begin().await?;
         let row = sqlx::query(
             "UPDATE challenges SET attempts = attempts + 1, leased_until = 0 \
@@ -179,22 +194,48 @@ impl ChallengeStore {
         .await?;
         let attempts: i64 = match row {
             Some(row) => row.try_get("attempts")?,
-            None => return Ok(false),
+            None => return Ok(Attempt::LeaseLost),
         };
-        let usable = attempts < max_attempts;
-        if !usable {
-            sqlx::query("DELETE FROM challenges WHERE id_hash = $1")
-                .bind(id_hash.as_str())
-                .execute(&mut *tx)
-                .await?;
+        if attempts < max_attempts {
+            tx.commit().await?;
+            return Ok(Attempt::Usable);
         }
+        sqlx::query("DELETE FROM challenges WHERE id_hash = $1")
+            .bind(id_hash.as_str())
+            .execute(&mut *tx)
+            .await?;
         tx.commit().await?;
-        Ok(usable)
+        Ok(Attempt::Exhausted)
+    }
+
+    /// Keeps the session Cognito returned for a verified first TOTP code, under the caller's
+    /// lease: a later retry then answers MFA_SETUP with it without checking the code again.
+    pub async fn record_totp_verified(
+        &self,
+        id_hash: &IdHash,
+        lease: Lease,
+        session: &SecretString,
+    ) -> Result<(), sqlx::Error> {
+        let sealed = self
+            .cipher
+            .seal(session, id_hash.as_str())
+            .map_err(|e| sqlx::Error::Protocol(format!("no randomness for a nonce: {e}")))?;
+        sqlx::query(
+            "UPDATE challenges SET session = $1, totp_verified = 1 \
+             WHERE id_hash = $2 AND leased_until = $3",
+        )
+        .bind(sealed)
+        .bind(id_hash.as_str())
+        .bind(lease.0)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
     }
 
     /// Moves a claimed challenge to a new id and session in one step (the session changed at
-    /// Cognito, and the old cookie must stop working), keeping its count of wrong answers.
-    /// Returns the new expiry, or `None` if the lease was lost and nothing changed.
+    /// Cognito, and the old cookie must stop working), keeping its count of wrong answers and
+    /// its expiry, so moving it never buys time. Returns the expiry, or `None` if the lease was
+    /// lost and nothing changed.
     pub async fn replace(
         &self,
         old: &IdHash,
@@ -207,7 +248,8 @@ impl ChallengeStore {
             .map_err(|e| sqlx::Error::Protocol(format!("no randomness for a nonce: {e}")))?;
         let mut tx = self.pool.begin().await?;
         let row = sqlx::query(
-            "DELETE FROM challenges WHERE id_hash = $1 AND leased_until = $2 RETURNING attempts",
+            "DELETE FROM challenges WHERE id_hash = $1 AND leased_until = $2 \
+             RETURNING attempts, created_at, expires_at",
         )
         .bind(old.as_str())
         .bind(lease.0)
@@ -217,8 +259,8 @@ impl ChallengeStore {
             return Ok(None);
         };
         let attempts: i64 = row.try_get("attempts")?;
-        let now = now_ms();
-        let expires_at = now.saturating_add(millis(new.ttl));
+        let created_at: i64 = row.try_get("created_at")?;
+        let expires_at: i64 = row.try_get("expires_at")?;
         sqlx::query(
             "INSERT INTO challenges \
              (id_hash, session, username, login_name, challenge_name, attempts, created_at, expires_at, leased_until) \
@@ -230,7 +272,7 @@ impl ChallengeStore {
         .bind(new.login_name)
         .bind(new.challenge_name)
         .bind(attempts)
-        .bind(now)
+        .bind(created_at)
         .bind(expires_at)
         .execute(&mut *tx)
         .await?;

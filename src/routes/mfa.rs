@@ -52,6 +52,8 @@ pub async fn verify(
         .verify_software_token(&caller.token, code)
         .await
         .map_err(token_refused)?;
+    // If this fails after the code was accepted, the client's retry verifies again; Cognito
+    // may then call the code wrong, and a fresh /mfa/totp/setup starts over.
     state
         .cognito
         .set_totp_mfa(&caller.token, true)

@@ -9,7 +9,6 @@ use serde::{Deserialize, Serialize};
 
 use super::me::{Caller, token_refused};
 use super::{MAX_CODE, MAX_PASSWORD, MAX_USERNAME, check_text};
-use crate::auth::AuthRejection;
 use crate::cognito::{CodeDelivery, CognitoError, CognitoErrorKind};
 use crate::error::ApiError;
 use crate::json::ApiJson;
@@ -168,9 +167,6 @@ pub async fn change(
         Err(e) if e.kind == CognitoErrorKind::NotAuthorized && !mentions_token(&e) => {
             state.signin.wait_out_floor(started).await;
             Err(ApiError::IncorrectPassword)
-        }
-        Err(e) if e.kind == CognitoErrorKind::UserNotFound => {
-            Err(AuthRejection::InvalidToken.into())
         }
         Err(e) => Err(token_refused(e)),
     }

@@ -8,7 +8,9 @@ use secrecy::SecretString;
 use serde_json::{Map, Value};
 
 use crate::attributes;
-use crate::challenge::{ChallengeId, ChallengeStore, Claim, IdHash, Lease, NewChallenge, Pending};
+use crate::challenge::{
+    Attempt, ChallengeId, ChallengeStore, Claim, IdHash, Lease, NewChallenge, Pending,
+};
 use crate::cognito::{AuthStep, Challenge, Cognito, CognitoError, CognitoErrorKind, Tokens};
 use crate::config::AuthFlow;
 use crate::error::ApiError;
@@ -198,9 +200,6 @@ impl SignIn {
         responses: &Map<String, Value>,
     ) -> Result<Outcome, StepError> {
         let mut responses = challenge_responses(responses)?;
-        if let Some(code) = responses.get("TOTP_CODE") {
-            check_totp_code("responses.TOTP_CODE", code)?;
-        }
         let (id_hash, pending) = self.claim(id, expected_challenge).await?;
         // MFA_SETUP answered with the first TOTP code: Cognito checks the code first
         // (VerifySoftwareToken), then takes MFA_SETUP's answer under the session that returns.
@@ -208,17 +207,35 @@ impl SignIn {
             .then(|| responses.remove("TOTP_CODE"))
             .flatten();
         let result = match totp_code {
+            // A retry after the code was accepted: Cognito has moved on to MFA_SETUP's answer.
+            Some(_) if pending.totp_verified => {
+                self.cognito
+                    .respond_to_challenge(
+                        "MFA_SETUP",
+                        &pending.username,
+                        &pending.session,
+                        responses,
+                    )
+                    .await
+            }
             Some(code) => {
-                async {
-                    let session = self
-                        .cognito
-                        .verify_software_token_in_sign_in(&pending.session, &code)
-                        .await?;
-                    self.cognito
-                        .respond_to_challenge("MFA_SETUP", &pending.username, &session, responses)
-                        .await
-                }
-                .await
+                let session = match self
+                    .cognito
+                    .verify_software_token_in_sign_in(&pending.session, &code)
+                    .await
+                {
+                    Ok(session) => session,
+                    Err(e) => return Err(self.fail(&id_hash, pending.lease, e).await),
+                };
+                // Kept before MFA_SETUP is answered: if that answer fails, a retry must present
+                // the session the code earned, not the spent one, and skip the code.
+                self.store
+                    .record_totp_verified(&id_hash, pending.lease, &session)
+                    .await
+                    .map_err(ApiError::from)?;
+                self.cognito
+                    .respond_to_challenge("MFA_SETUP", &pending.username, &session, responses)
+                    .await
             }
             None => {
                 self.cognito
@@ -233,7 +250,12 @@ impl SignIn {
         };
         match result {
             Ok(step) => {
-                self.store.consume(&id_hash).await.map_err(ApiError::from)?;
+                // Cognito has spent the session: the tokens or next step are the user's even if
+                // the row can't be deleted now (it expires, and a replay would be refused by
+                // Cognito).
+                if let Err(e) = self.store.consume(&id_hash).await {
+                    tracing::warn!(error = %e, "cannot delete an answered challenge");
+                }
                 challenge_outcome("answered");
                 self.outcome(names(&pending), step)
                     .await
@@ -340,12 +362,22 @@ impl SignIn {
         Ok(match kind {
             // Cognito judged the answer wrong and lets the user try again.
             K::InvalidPassword | K::InvalidParameter | K::CodeMismatch | K::ExpiredCode => {
-                let usable = self
+                match self
                     .store
                     .record_failed_attempt(id_hash, lease, MAX_ATTEMPTS)
-                    .await?;
-                challenge_outcome(if usable { "retry" } else { "exhausted" });
-                !usable
+                    .await?
+                {
+                    Attempt::Usable => {
+                        challenge_outcome("retry");
+                        false
+                    }
+                    Attempt::Exhausted => {
+                        challenge_outcome("exhausted");
+                        true
+                    }
+                    // Another request holds it now; it lives on.
+                    Attempt::LeaseLost => false,
+                }
             }
             // The session is dead at Cognito, or Cognito says stop.
             K::SessionExpired
@@ -477,7 +509,10 @@ fn challenge_responses(
                     .unwrap_or_default()
             } else {
                 match value {
-                    Value::String(s) => s.clone(),
+                    Value::String(s) => {
+                        check_answer(name, s)?;
+                        s.clone()
+                    }
                     _ => {
                         return Err(ApiError::invalid_field(
                             format!("responses.{name}"),
@@ -489,6 +524,34 @@ fn challenge_responses(
             Ok((name.clone(), text))
         })
         .collect()
+}
+
+/// Checks one answer before it can cost an attempt: TOTP codes are six digits, other codes
+/// and passwords have Cognito's lengths, and nothing may be empty or hold control characters.
+fn check_answer(name: &str, value: &str) -> Result<(), ApiError> {
+    let field = format!("responses.{name}");
+    if matches!(name, "TOTP_CODE" | "SOFTWARE_TOKEN_MFA_CODE") {
+        return check_totp_code(&field, value);
+    }
+    let max_chars = match name {
+        "NEW_PASSWORD" => 256,
+        code if code.ends_with("_CODE") => 64,
+        // ANSWER and whatever a custom challenge's triggers expect.
+        _ => 2048,
+    };
+    let problem = if value.is_empty() {
+        "must not be empty".to_owned()
+    } else if value.chars().count() > max_chars {
+        format!("must be at most {max_chars} characters")
+    } else if value.chars().any(char::is_control) {
+        "must not contain control characters".to_owned()
+    } else {
+        return Ok(());
+    };
+    Err(ApiError::invalid_field(
+        field.clone(),
+        format!("`{field}` {problem}"),
+    ))
 }
 
 #[cfg(test)]
@@ -521,6 +584,46 @@ mod tests {
                 "requiredAttributes": ["userAttributes.name"],
                 "userAttributes": {"email": "a@example.com", "email_verified": true}
             })
+        );
+    }
+
+    #[test]
+    fn answers_are_checked_before_they_can_cost_an_attempt() {
+        let field_of = |responses: serde_json::Value| match challenge_responses(
+            responses.as_object().unwrap(),
+        ) {
+            Err(ApiError::InvalidRequest { field, .. }) => field,
+            other => panic!("expected invalid request, got {other:?}"),
+        };
+        let long = "x".repeat(257);
+        for (responses, field) in [
+            (json!({"NEW_PASSWORD": ""}), "responses.NEW_PASSWORD"),
+            (json!({"NEW_PASSWORD": long}), "responses.NEW_PASSWORD"),
+            (json!({"SMS_MFA_CODE": "12\n34"}), "responses.SMS_MFA_CODE"),
+            (
+                json!({"EMAIL_OTP_CODE": "1".repeat(65)}),
+                "responses.EMAIL_OTP_CODE",
+            ),
+            (
+                json!({"SOFTWARE_TOKEN_MFA_CODE": "12345"}),
+                "responses.SOFTWARE_TOKEN_MFA_CODE",
+            ),
+            (json!({"TOTP_CODE": "12a456"}), "responses.TOTP_CODE"),
+            (json!({"ANSWER": "y".repeat(2049)}), "responses.ANSWER"),
+        ] {
+            assert_eq!(field_of(responses).as_deref(), Some(field));
+        }
+        let fine = json!({
+            "NEW_PASSWORD": "N3w-Passw0rd!",
+            "SOFTWARE_TOKEN_MFA_CODE": "012345",
+            "SMS_MFA_CODE": "12345678",
+            "ANSWER": "blue",
+        });
+        assert_eq!(
+            challenge_responses(fine.as_object().unwrap())
+                .unwrap()
+                .len(),
+            4
         );
     }
 
