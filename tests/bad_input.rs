@@ -296,18 +296,36 @@ async fn a_non_string_challenge_answer_is_refused_and_does_not_consume_the_chall
     assert_eq!(login.body["challenge"], "NEW_PASSWORD_REQUIRED");
     let cookie = login.cookie();
 
-    let answer = app
-        .post_with_cookie(
-            "/challenge",
-            &cookie,
+    let long_name = "N".repeat(65);
+    for (body, field) in [
+        (
             json!({"responses": {"NEW_PASSWORD": 5}}),
-        )
-        .await;
-    assert_invalid_field(&answer, "responses.NEW_PASSWORD");
-    assert!(
-        answer.set_cookie().is_none(),
-        "bad input must not clear the challenge cookie: {answer:?}"
-    );
+            "responses.NEW_PASSWORD",
+        ),
+        (
+            json!({"responses": {"NEW_PASSWORD": ""}}),
+            "responses.NEW_PASSWORD",
+        ),
+        (
+            json!({"responses": {"NEW_PASSWORD": "N3w-\u{7}Passw0rd!"}}),
+            "responses.NEW_PASSWORD",
+        ),
+        (
+            json!({"responses": {"NEW_PASSWORD": "N".repeat(257)}}),
+            "responses.NEW_PASSWORD",
+        ),
+        (
+            json!({"challenge": long_name, "responses": {"NEW_PASSWORD": "N3w-Passw0rd!"}}),
+            "challenge",
+        ),
+    ] {
+        let answer = app.post_with_cookie("/challenge", &cookie, body).await;
+        assert_invalid_field(&answer, field);
+        assert!(
+            answer.set_cookie().is_none(),
+            "bad input must not clear the challenge cookie: {answer:?}"
+        );
+    }
     assert_never_reached(&app, &["RespondToAuthChallenge"]);
 
     // The same cookie still answers the challenge.

@@ -8,7 +8,7 @@ use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use super::{SignInBody, check_origin, sign_in_body, sign_in_response, with_cookie};
+use super::{SignInBody, check_origin, check_text, sign_in_body, sign_in_response, with_cookie};
 use crate::json::ApiJson;
 use crate::limits::Throttled;
 use crate::signin::StepError;
@@ -32,6 +32,14 @@ pub async fn respond(
     // The cookie is SameSite=Strict and the body must be JSON (a cross-site form can't send
     // that without a CORS preflight); an Origin header, when present, must be one we serve.
     if let Err(refused) = check_origin(&headers, &state.config.allowed_origins) {
+        return refused.into_response();
+    }
+    // Echoed in a mismatch answer, so held to what a challenge name can be.
+    if let Some(Err(refused)) = request
+        .challenge
+        .as_deref()
+        .map(|name| check_text("challenge", name, 64))
+    {
         return refused.into_response();
     }
     let id = state.cookies.read(&headers);
