@@ -5,6 +5,9 @@
 //! The key pair in `benches/fixtures/` was made for this benchmark only. Its JWKS is served
 //! by a small axum server on 127.0.0.1, because the verifier only loads keys over HTTP.
 //!
+//! For scale, the same run times the CPU one SRP sign-in costs the service
+//! (`COGNITO_AUTH_FLOW=USER_SRP_AUTH`): a fresh `A = g^a`, then the PASSWORD_VERIFIER proof.
+//!
 //! Run: `cargo bench --bench verify`
 
 use std::future::Future;
@@ -16,6 +19,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use axum::Router;
 use axum::routing::get;
 use cognito_bff::auth::{Verifier, VerifierConfig};
+use cognito_bff::cognito::srp::{SrpClient, VerifierChallenge};
 use criterion::{Criterion, criterion_group, criterion_main};
 use jsonwebtoken::{Algorithm, EncodingKey, Header};
 
@@ -128,6 +132,29 @@ fn bench_verify(c: &mut Criterion) {
     });
     group.bench_function("cache_on_hit", |b| {
         b.iter(|| ready(cached.verify_access(black_box(&token))).expect("verifies"))
+    });
+    group.finish();
+
+    // Cognito-shaped challenge values: a 3072-bit B, a 128-bit salt, a base64 secret block.
+    let srp_b = "9a".repeat(384);
+    let mut group = c.benchmark_group("srp_sign_in");
+    group.bench_function("password_verifier", |b| {
+        b.iter(|| {
+            let srp = SrpClient::generate().expect("randomness");
+            black_box(srp.public_hex());
+            srp.password_claim(
+                POOL,
+                black_box("Corr3ct-Horse-Battery"),
+                &VerifierChallenge {
+                    user_id_for_srp: "6a1b5f0e-3c2d-4e8f-9a7b-1c2d3e4f5a6b",
+                    salt_hex: "c1f0a3b2d4e5f60718293a4b5c6d7e8f",
+                    srp_b_hex: &srp_b,
+                    secret_block: "c2VjcmV0LWJsb2Nr",
+                },
+                time::OffsetDateTime::now_utc(),
+            )
+            .expect("a claim")
+        })
     });
     group.finish();
 }
