@@ -116,6 +116,8 @@ pub async fn reset(
                     | CognitoErrorKind::LimitExceeded
                     | CognitoErrorKind::TooManyFailedAttempts
             ) {
+                // Operators still see Cognito's own reason.
+                tracing::info!(cognito.error = %e.kind, "password reset refused");
                 e = CognitoError {
                     kind: CognitoErrorKind::CodeMismatch,
                     message: Some(WRONG_CODE.into()),
