@@ -57,22 +57,7 @@ async fn an_invited_user_sets_a_new_password_through_the_challenge_and_gets_toke
     assert_eq!(login.body["challenge"], "NEW_PASSWORD_REQUIRED");
     assert!(login.body.get("session").is_none() && login.body.get("Session").is_none());
     let set_cookie = login.set_cookie().expect("challenge cookie");
-    assert!(
-        set_cookie.starts_with("__Host-cognito-bff-challenge="),
-        "{set_cookie}"
-    );
-    for attribute in ["HttpOnly", "Secure", "SameSite=Strict", "Path=/"] {
-        assert!(
-            set_cookie.contains(attribute),
-            "{set_cookie} lacks {attribute}"
-        );
-    }
-    let max_age: i64 = set_cookie
-        .split(';')
-        .find_map(|part| part.trim().strip_prefix("Max-Age="))
-        .expect("Max-Age")
-        .parse()
-        .unwrap();
+    let max_age = login.challenge_cookie_max_age();
     assert!((170..=180).contains(&max_age), "Max-Age={max_age}");
     assert_eq!(
         login.headers.get("cache-control").unwrap(),

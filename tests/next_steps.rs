@@ -11,24 +11,8 @@ use support::*;
 /// A `Set-Cookie` for the challenge cookie with the attributes it must always have.
 #[track_caller]
 fn assert_challenge_cookie(answer: &Answer) -> String {
-    let set_cookie = answer.set_cookie().expect("a challenge cookie");
-    assert!(
-        set_cookie.starts_with("__Host-cognito-bff-challenge="),
-        "{set_cookie}"
-    );
-    for attribute in ["HttpOnly", "Secure", "SameSite=Strict", "Path=/"] {
-        assert!(
-            set_cookie.contains(attribute),
-            "{set_cookie} lacks {attribute}"
-        );
-    }
-    let max_age: i64 = set_cookie
-        .split(';')
-        .find_map(|part| part.trim().strip_prefix("Max-Age="))
-        .expect("Max-Age")
-        .parse()
-        .unwrap();
-    assert!(max_age > 0, "{set_cookie}");
+    let max_age = answer.challenge_cookie_max_age();
+    assert!(max_age > 0, "Max-Age={max_age}");
     answer.cookie()
 }
 

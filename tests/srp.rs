@@ -281,23 +281,7 @@ async fn an_invited_user_signs_in_by_srp_and_sets_a_new_password() {
         assert!(!parameters.contains_key(private), "{login:?}");
     }
     assert!(login.body.get("tokens").is_none());
-    let set_cookie = login.set_cookie().expect("a challenge cookie");
-    assert!(
-        set_cookie.starts_with("__Host-cognito-bff-challenge="),
-        "{set_cookie}"
-    );
-    for attribute in [
-        "HttpOnly",
-        "Secure",
-        "SameSite=Strict",
-        "Path=/",
-        "Max-Age=",
-    ] {
-        assert!(
-            set_cookie.contains(attribute),
-            "{set_cookie} lacks {attribute}"
-        );
-    }
+    login.challenge_cookie_max_age();
 
     let answer = app
         .answer_challenge(

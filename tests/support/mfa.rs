@@ -68,23 +68,7 @@ pub fn secret_of(answer: &Answer) -> String {
 /// Asserts a fresh challenge cookie with the attributes the service always sets.
 #[track_caller]
 pub fn assert_challenge_cookie(answer: &Answer) {
-    let set_cookie = answer.set_cookie().expect("a challenge cookie");
-    assert!(
-        set_cookie.starts_with("__Host-cognito-bff-challenge="),
-        "{set_cookie}"
-    );
-    for attribute in ["HttpOnly", "Secure", "SameSite=Strict", "Path=/"] {
-        assert!(
-            set_cookie.contains(attribute),
-            "{set_cookie} lacks {attribute}"
-        );
-    }
-    let max_age: i64 = set_cookie
-        .split(';')
-        .find_map(|part| part.trim().strip_prefix("Max-Age="))
-        .expect("Max-Age")
-        .parse()
-        .unwrap();
+    let max_age = answer.challenge_cookie_max_age();
     assert!((170..=180).contains(&max_age), "Max-Age={max_age}");
     assert_eq!(
         answer.headers.get("cache-control").unwrap(),

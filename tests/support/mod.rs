@@ -282,6 +282,29 @@ impl Answer {
         header.split(';').next().unwrap().trim().to_owned()
     }
 
+    /// Asserts the challenge cookie was set with the attributes it must always have (the
+    /// `__Host-` name, HttpOnly, Secure, SameSite=Strict, Path=/); returns its Max-Age.
+    #[track_caller]
+    pub fn challenge_cookie_max_age(&self) -> i64 {
+        let set_cookie = self.set_cookie().expect("a challenge cookie");
+        assert!(
+            set_cookie.starts_with("__Host-cognito-bff-challenge="),
+            "{set_cookie}"
+        );
+        for attribute in ["HttpOnly", "Secure", "SameSite=Strict", "Path=/"] {
+            assert!(
+                set_cookie.contains(attribute),
+                "{set_cookie} lacks {attribute}"
+            );
+        }
+        set_cookie
+            .split(';')
+            .find_map(|part| part.trim().strip_prefix("Max-Age="))
+            .unwrap_or_else(|| panic!("{set_cookie} lacks Max-Age"))
+            .parse()
+            .expect("Max-Age is a number")
+    }
+
     pub fn access_token(&self) -> String {
         self.body["tokens"]["access_token"]
             .as_str()
