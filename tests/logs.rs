@@ -21,6 +21,8 @@ const WEAK_NEW_PASSWORD: &str = "weak-new-password-no-caps";
 const NEW_PASSWORD: &str = "N3w-Invitee-Passw0rd!";
 const SIGNUP_PASSWORD: &str = "S1gnup-Own-Passw0rd!";
 const WRONG_PASSWORD: &str = "Wr0ng-Guessed-Passw0rd!";
+const RESET_PASSWORD: &str = "R3set-By-Code-Passw0rd!";
+const CHANGED_PASSWORD: &str = "Ch4nged-Signed-In-Passw0rd!";
 /// Eight digits rather than Cognito's six: the JSON timestamps carry six-digit fractions of a
 /// second, and a six-digit code would now and then turn up in one by chance.
 const CONFIRMATION_CODE: &str = "48213579";
@@ -315,6 +317,67 @@ async fn no_secret_reaches_the_logs_even_at_trace_level() {
         )
         .await;
     assert_eq!(forged.status, 401, "bad bearer: {}", forged.body);
+
+    // A forgotten password, reset with the code Cognito sent, then changed while signed in.
+    let forgot = client
+        .post("/password/forgot", &[], json!({"username": "selfserve"}))
+        .await;
+    assert_eq!(forgot.status, 202, "forgot: {}", forgot.body);
+    let reset_code = proxy
+        .reply_headers("ForgotPassword", "x-moto-forgot-password-confirmation-code")
+        .pop()
+        .expect("the emulator issued a reset code");
+    secrets.push(("reset code", reset_code.clone()));
+    let reset = client
+        .post(
+            "/password/reset",
+            &[],
+            json!({"username": "selfserve", "code": reset_code, "new_password": RESET_PASSWORD}),
+        )
+        .await;
+    assert_eq!(reset.status, 200, "reset: {}", reset.body);
+    let selfserve = client.login("selfserve", RESET_PASSWORD).await;
+    assert_eq!(
+        selfserve.status, 200,
+        "login after reset: {}",
+        selfserve.body
+    );
+    for name in ["access_token", "id_token", "refresh_token"] {
+        secrets.push(("self-served token", selfserve.token(name)));
+    }
+    let bearer = format!("Bearer {}", selfserve.token("access_token"));
+    let changed = client
+        .post(
+            "/password/change",
+            &[("authorization", &bearer)],
+            json!({"previous_password": RESET_PASSWORD, "proposed_password": CHANGED_PASSWORD}),
+        )
+        .await;
+    assert_eq!(changed.status, 204, "change: {}", changed.body);
+    secrets.push(("reset password", RESET_PASSWORD.to_owned()));
+    secrets.push(("changed password", CHANGED_PASSWORD.to_owned()));
+
+    // An authenticator app set up and confirmed with its first code.
+    let setup = client
+        .post("/mfa/totp/setup", &[("authorization", &bearer)], json!({}))
+        .await;
+    assert_eq!(setup.status, 200, "TOTP set-up: {}", setup.body);
+    let totp_secret = setup.body["secret"]
+        .as_str()
+        .expect("a TOTP secret")
+        .to_owned();
+    let code = support::mfa::totp_code(&totp_secret).await;
+    let verified = client
+        .post(
+            "/mfa/totp/verify",
+            &[("authorization", &bearer)],
+            json!({"code": code}),
+        )
+        .await;
+    assert_eq!(verified.status, 200, "TOTP verify: {}", verified.body);
+    secrets.push(("TOTP secret", totp_secret));
+    // Six digits turn up in timestamps by chance; a leaked code would be a quoted string.
+    secrets.push(("TOTP code", format!("\"{code}\"")));
 
     // The Cognito Session the server kept and sent, never shown to the client.
     let responds = proxy.calls("RespondToAuthChallenge");
