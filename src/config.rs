@@ -193,7 +193,8 @@ pub struct Settings {
     )]
     pub login_failure_floor_ms: String,
 
-    /// Seconds a request may take in all before it is answered 504
+    /// Seconds a request may take in all before it is answered 504; more than
+    /// 2 × COGNITO_TIMEOUT_SECONDS + 5
     #[arg(
         long,
         env = "REQUEST_TIMEOUT_SECONDS",
@@ -321,7 +322,8 @@ pub struct Settings {
     )]
     pub cognito_auth_flow: String,
 
-    /// Issuer name shown by authenticator apps for TOTP set up through this service
+    /// Issuer name shown by authenticator apps for TOTP set up through this service (1 to 64
+    /// characters, no colon)
     #[arg(
         long,
         env = "TOTP_ISSUER",
