@@ -109,7 +109,70 @@ fn convert(name: &str, value: &Value) -> Result<String, ApiError> {
             format!("must be at most {MAX_VALUE} characters"),
         ));
     }
+    // A newline in a name or an address would reach emails, logs and other systems as is.
+    if text.chars().any(char::is_control) {
+        return Err(invalid(name, "must not contain control characters"));
+    }
     Ok(text)
+}
+
+/// The attributes a user may set on their own account, at sign-up and through `PATCH /me`
+/// (WRITABLE_ATTRIBUTES). By default the standard profile attributes: not `*_verified`, which
+/// would let anyone vouch for an address they don't own, and no `custom:*`, which apps use
+/// for roles, plans and tenants.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WritableAttributes(Vec<String>);
+
+impl Default for WritableAttributes {
+    fn default() -> Self {
+        WritableAttributes(
+            STANDARD
+                .iter()
+                .filter(|name| !name.ends_with("_verified"))
+                .map(|name| (*name).to_owned())
+                .collect(),
+        )
+    }
+}
+
+impl WritableAttributes {
+    /// A comma-separated list of standard or `custom:` attribute names.
+    pub fn parse(list: &str) -> Result<Self, String> {
+        let mut names = Vec::new();
+        for name in list.split(',').map(str::trim).filter(|n| !n.is_empty()) {
+            let known = match name.strip_prefix("custom:") {
+                Some(custom) => {
+                    !custom.is_empty()
+                        && custom.chars().count() <= MAX_CUSTOM_NAME
+                        && !custom.chars().any(char::is_control)
+                }
+                None => STANDARD.contains(&name),
+            };
+            if !known {
+                return Err(format!(
+                    "{name:?} is neither a standard attribute nor custom:<name>"
+                ));
+            }
+            if !names.iter().any(|n| n == name) {
+                names.push(name.to_owned());
+            }
+        }
+        Ok(WritableAttributes(names))
+    }
+
+    pub fn names(&self) -> &[String] {
+        &self.0
+    }
+
+    /// Refuses the first attribute that is not writable, naming it.
+    pub fn check(&self, attributes: &[(String, String)]) -> Result<(), ApiError> {
+        match attributes.iter().find(|(name, _)| !self.0.contains(name)) {
+            Some((name, _)) => Err(ApiError::AttributeNotWritable {
+                attribute: name.clone(),
+            }),
+            None => Ok(()),
+        }
+    }
 }
 
 /// `YYYY-MM-DD`, and a day that exists in that month.
@@ -258,6 +321,54 @@ mod tests {
             rejected_attribute(json!({"custom:nested": {"a": 1}})),
             "custom:nested"
         );
+    }
+
+    #[test]
+    fn refuses_control_characters_in_any_value() {
+        assert_eq!(
+            rejected_attribute(json!({"name": "Ana\nBcc: x@example.com"})),
+            "name"
+        );
+        assert_eq!(
+            rejected_attribute(json!({"custom:tier": "a\u{0}"})),
+            "custom:tier"
+        );
+        assert_eq!(
+            rejected_attribute(json!({"address": "a\u{85}b"})),
+            "address"
+        );
+    }
+
+    #[test]
+    fn only_profile_attributes_are_writable_by_default() {
+        let writable = WritableAttributes::default();
+        let named = |attributes: Value| match writable.check(&convert_all(attributes).unwrap()) {
+            Err(ApiError::AttributeNotWritable { attribute }) => Some(attribute),
+            Ok(()) => None,
+            Err(other) => panic!("{other:?}"),
+        };
+        assert_eq!(
+            named(json!({"name": "Ana", "email": "a@example.com"})),
+            None
+        );
+        assert_eq!(
+            named(json!({"name": "Ana", "email_verified": true})).as_deref(),
+            Some("email_verified")
+        );
+        assert_eq!(
+            named(json!({"phone_number_verified": true})).as_deref(),
+            Some("phone_number_verified")
+        );
+        assert_eq!(
+            named(json!({"custom:role": "admin"})).as_deref(),
+            Some("custom:role")
+        );
+
+        let chosen = WritableAttributes::parse("name, custom:plan,name").unwrap();
+        assert_eq!(chosen.names(), ["name", "custom:plan"]);
+        assert!(WritableAttributes::parse("favourite_colour").is_err());
+        assert!(WritableAttributes::parse("custom:").is_err());
+        assert!(WritableAttributes::parse("sub").is_err());
     }
 
     #[test]

@@ -20,6 +20,10 @@ pub enum ApiError {
     },
     #[error("attribute `{attribute}`: {reason}")]
     InvalidAttribute { attribute: String, reason: String },
+    #[error("attribute `{attribute}` can't be set here")]
+    AttributeNotWritable { attribute: String },
+    #[error("more than one challenge cookie arrived; sign in again")]
+    DuplicateChallengeCookie,
     #[error("the request body is larger than {limit} bytes")]
     PayloadTooLarge { limit: usize },
     #[error("the request body must be application/json")]
@@ -91,6 +95,16 @@ impl ApiError {
                 StatusCode::BAD_REQUEST,
                 "invalid_attribute",
                 "Invalid attribute",
+            ),
+            ApiError::AttributeNotWritable { .. } => (
+                StatusCode::BAD_REQUEST,
+                "attribute_not_writable",
+                "Attribute not writable",
+            ),
+            ApiError::DuplicateChallengeCookie => (
+                StatusCode::BAD_REQUEST,
+                "duplicate_cookie",
+                "Duplicate cookie",
             ),
             ApiError::PayloadTooLarge { .. } => (
                 StatusCode::PAYLOAD_TOO_LARGE,
@@ -302,7 +316,8 @@ impl IntoResponse for ApiError {
         match &self {
             ApiError::InvalidRequest { field, .. } => problem.field = field.clone(),
             ApiError::IncorrectPassword => problem.field = Some("previous_password".into()),
-            ApiError::InvalidAttribute { attribute, .. } => {
+            ApiError::InvalidAttribute { attribute, .. }
+            | ApiError::AttributeNotWritable { attribute } => {
                 problem.attribute = Some(attribute.clone())
             }
             ApiError::Cognito(e) if status.is_server_error() => {

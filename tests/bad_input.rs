@@ -340,3 +340,156 @@ async fn a_non_string_challenge_answer_is_refused_and_does_not_consume_the_chall
     assert_eq!(answer.body["status"], "authenticated", "{answer:?}");
     assert_eq!(app.proxy.calls("RespondToAuthChallenge").len(), 1);
 }
+
+#[tokio::test]
+async fn a_user_cannot_vouch_for_an_address_or_grant_itself_custom_attributes() {
+    let app = spawn_app().await;
+    let token = app.admin_token().await;
+    for (attribute, value) in [
+        ("email_verified", json!(true)),
+        ("phone_number_verified", json!(true)),
+        ("custom:role", json!("admin")),
+    ] {
+        let signup = app
+            .post(
+                "/signup",
+                json!({
+                    "username": "jin",
+                    "password": "Passw0rd!",
+                    "attributes": {"email": "jin@example.com", attribute: value}
+                }),
+            )
+            .await;
+        assert_clear_problem(&signup, 400, "attribute_not_writable");
+        assert_eq!(signup.body["attribute"], attribute, "{signup:?}");
+        let patch = app
+            .send(
+                app.http
+                    .patch(app.url("/me"))
+                    .bearer_auth(&token)
+                    .json(&json!({"attributes": {"nickname": "boss", attribute: value}})),
+            )
+            .await;
+        assert_clear_problem(&patch, 400, "attribute_not_writable");
+        assert_eq!(patch.body["attribute"], attribute, "{patch:?}");
+    }
+    // Values are text fields like any other: no line breaks into mail headers or logs.
+    let newline = app
+        .post(
+            "/signup",
+            json!({
+                "username": "jin",
+                "password": "Passw0rd!",
+                "attributes": {"email": "jin@example.com", "name": "Jin\r\nBcc: all@example.com"}
+            }),
+        )
+        .await;
+    assert_invalid_attribute(&newline, "name");
+    assert_never_reached(&app, SIGN_UP_OPERATIONS);
+    assert_never_reached(&app, &["UpdateUserAttributes"]);
+}
+
+#[tokio::test]
+async fn an_operator_can_make_chosen_custom_attributes_writable() {
+    let app = spawn_app_with(Options {
+        writable_attributes: Some("email, name, custom:plan"),
+        ..Options::default()
+    })
+    .await;
+    let token = app.admin_token().await;
+    let patch = |attributes: Value| {
+        app.send(
+            app.http
+                .patch(app.url("/me"))
+                .bearer_auth(&token)
+                .json(&json!({ "attributes": attributes })),
+        )
+    };
+    let nickname = patch(json!({"nickname": "boss"})).await;
+    assert_clear_problem(&nickname, 400, "attribute_not_writable");
+    let plan = patch(json!({"custom:plan": "pro", "name": "Root"})).await;
+    // The emulator's pool has no custom:plan, so it refuses; what matters is that the
+    // service let it through as written.
+    assert_ne!(plan.code(), "attribute_not_writable", "{plan:?}");
+    let sent = &app.proxy.calls("UpdateUserAttributes")[0]["UserAttributes"];
+    assert!(
+        sent.as_array()
+            .unwrap()
+            .contains(&json!({"Name": "custom:plan", "Value": "pro"})),
+        "{sent}"
+    );
+}
+
+#[tokio::test]
+async fn a_challenge_answer_may_set_only_the_attributes_cognito_asked_for() {
+    let app = spawn_app().await;
+    app.pool.invite_user("u", "Temp-Passw0rd!").await;
+    let login = app.login("u", "Temp-Passw0rd!").await;
+    assert_eq!(
+        login.body["challenge"], "NEW_PASSWORD_REQUIRED",
+        "{login:?}"
+    );
+    let cookie = login.cookie();
+    // The emulator asks for no attributes; a real pool lists what it requires.
+    for attribute in ["email_verified", "name", "custom:role"] {
+        let answer = app
+            .answer_challenge(
+                &cookie,
+                json!({
+                    "NEW_PASSWORD": "N3w-Passw0rd!",
+                    format!("userAttributes.{attribute}"): "true"
+                }),
+            )
+            .await;
+        assert_clear_problem(&answer, 400, "attribute_not_writable");
+        assert_eq!(answer.body["attribute"], attribute);
+        assert!(answer.set_cookie().is_none(), "the challenge goes on");
+    }
+    assert_never_reached(&app, &["RespondToAuthChallenge"]);
+    let done = app
+        .answer_challenge(&cookie, json!({"NEW_PASSWORD": "N3w-Passw0rd!"}))
+        .await;
+    assert_eq!(done.body["status"], "authenticated", "{done:?}");
+
+    // A pool that requires a name says so, as Cognito does; then a name is welcome.
+    app.pool.invite_user("v", "Temp-Passw0rd!").await;
+    let session = app
+        .pool
+        .password_sign_in_session("v", "Temp-Passw0rd!")
+        .await;
+    app.proxy.fail(
+        "InitiateAuth",
+        Fault::Reply(json!({
+            "ChallengeName": "NEW_PASSWORD_REQUIRED",
+            "Session": session,
+            "ChallengeParameters": {
+                "USER_ID_FOR_SRP": "v",
+                "requiredAttributes": "[\"userAttributes.name\"]",
+                "userAttributes": "{}",
+            },
+        })),
+        1,
+    );
+    let login = app.login("v", "Temp-Passw0rd!").await;
+    assert_eq!(
+        login.body["parameters"]["requiredAttributes"],
+        json!(["userAttributes.name"])
+    );
+    let cookie = login.cookie();
+    let refused = app
+        .answer_challenge(
+            &cookie,
+            json!({"NEW_PASSWORD": "N3w-Passw0rd!", "userAttributes.nickname": "v"}),
+        )
+        .await;
+    assert_clear_problem(&refused, 400, "attribute_not_writable");
+    let done = app
+        .answer_challenge(
+            &cookie,
+            json!({"NEW_PASSWORD": "N3w-Passw0rd!", "userAttributes.name": "Vee"}),
+        )
+        .await;
+    assert_eq!(done.body["status"], "authenticated", "{done:?}");
+    let sent = app.proxy.calls("RespondToAuthChallenge").pop().unwrap();
+    assert_eq!(sent["ChallengeResponses"]["userAttributes.name"], "Vee");
+}

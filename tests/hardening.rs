@@ -4,7 +4,7 @@ mod support;
 
 use std::time::{Duration, Instant};
 
-use serde_json::json;
+use serde_json::{Value, json};
 use support::*;
 
 #[tokio::test]
@@ -39,22 +39,173 @@ async fn too_many_attempts_from_one_address_are_refused_before_reaching_cognito(
     assert!(app.proxy.calls("SignUp").is_empty());
 }
 
+/// The test process is the proxy the service trusts (127.0.0.1); it names the client.
+const THROUGH_PROXY: &str = "127.0.0.1/32";
+
+/// `POST path` as the proxy would forward it from `client`.
+async fn post_from(app: &TestApp, client: &str, path: &str, body: Value) -> Answer {
+    app.send(
+        app.http
+            .post(app.url(path))
+            .header("x-forwarded-for", client)
+            .json(&body),
+    )
+    .await
+}
+
+async fn login_from(app: &TestApp, client: &str, username: &str, password: &str) -> Answer {
+    post_from(
+        app,
+        client,
+        "/login",
+        json!({"username": username, "password": password}),
+    )
+    .await
+}
+
 #[tokio::test]
-async fn too_many_attempts_on_one_username_are_refused_whoever_sends_them() {
+async fn a_name_flooded_with_code_requests_can_still_sign_in() {
     let app = spawn_app_with(Options {
-        rate_limit_per_username: 2,
+        rate_limit_per_username: 10,
+        rate_limit_messages_per_username: 4,
         ..Options::default()
     })
     .await;
-    app.login("ana", "Wrong-Passw0rd!").await;
-    app.login("ANA", "Wrong-Passw0rd!").await;
-    app.login("ana", "Wrong-Passw0rd!")
-        .await
-        .assert_problem(429, "rate_limited");
-    app.login("bob", "Wrong-Passw0rd!")
+    // Anyone can ask for codes to be sent to a name, as often as they like...
+    let mut refused = 0;
+    for _ in 0..12 {
+        for path in ["/signup/resend", "/password/forgot"] {
+            let answer = app.post(path, json!({"username": ADMIN})).await;
+            if answer.status == 429 {
+                answer.assert_problem(429, "rate_limited");
+                refused += 1;
+            }
+        }
+    }
+    assert!(
+        refused >= 20,
+        "code requests were limited: {refused} refused"
+    );
+    // ...and it costs the owner nothing at sign-in.
+    let login = app.login(ADMIN, ADMIN_PASSWORD).await;
+    assert_eq!(login.status, 200, "{login:?}");
+    assert_eq!(login.body["status"], "authenticated");
+}
+
+#[tokio::test]
+async fn an_attacker_guessing_at_one_address_does_not_lock_out_the_owner() {
+    let app = spawn_app_with(Options {
+        rate_limit_per_username: 4,
+        trusted_proxies: Some(THROUGH_PROXY),
+        ..Options::default()
+    })
+    .await;
+    let attacker = "198.51.100.66";
+    for _ in 0..2 {
+        login_from(&app, attacker, ADMIN, "Wrong-Passw0rd!")
+            .await
+            .assert_problem(401, "invalid_credentials");
+    }
+    // One address may use half of a name's budget.
+    let refused = login_from(&app, attacker, ADMIN, "Wrong-Passw0rd!").await;
+    refused.assert_problem(429, "rate_limited");
+    assert!(refused.headers.contains_key("retry-after"));
+    assert_eq!(app.proxy.calls("InitiateAuth").len(), 2);
+
+    // The owner, elsewhere, signs in; signing in correctly uses none of the budget.
+    for _ in 0..6 {
+        let login = login_from(&app, "203.0.113.5", ADMIN, ADMIN_PASSWORD).await;
+        assert_eq!(login.status, 200, "{login:?}");
+    }
+}
+
+#[tokio::test]
+async fn rotating_the_case_spacing_or_width_of_a_name_buys_no_more_guesses() {
+    let app = spawn_app_with(Options {
+        rate_limit_per_username: 4,
+        trusted_proxies: Some(THROUGH_PROXY),
+        ..Options::default()
+    })
+    .await;
+    let attacker = "198.51.100.66";
+    login_from(&app, attacker, "Root-Admin", "Wrong-Passw0rd!")
         .await
         .assert_problem(401, "invalid_credentials");
-    assert_eq!(app.proxy.calls("InitiateAuth").len(), 3);
+    login_from(&app, attacker, " root-admin ", "Wrong-Passw0rd!")
+        .await
+        .assert_problem(401, "invalid_credentials");
+    for alias in [
+        "ROOT-ADMIN",
+        "\u{ff52}\u{ff4f}\u{ff4f}\u{ff54}-admin",
+        "root-admin\u{3000}",
+    ] {
+        login_from(&app, attacker, alias, "Wrong-Passw0rd!")
+            .await
+            .assert_problem(429, "rate_limited");
+    }
+    assert_eq!(app.proxy.calls("InitiateAuth").len(), 2);
+}
+
+#[tokio::test]
+async fn clients_named_with_ports_or_as_mapped_ipv4_are_counted_apart() {
+    let app = spawn_app_with(Options {
+        rate_limit_per_ip: 1,
+        trusted_proxies: Some(THROUGH_PROXY),
+        ..Options::default()
+    })
+    .await;
+    // Each of these is another client. Read as the proxy's own address, or as the IPv6 /64
+    // that every mapped IPv4 address shares, they would all be one.
+    for client in [
+        "203.0.113.5:5000",
+        "198.51.100.7:6000",
+        "[2001:db8::1]:443",
+        "::ffff:192.0.2.10",
+        "::ffff:192.0.2.11",
+        "unknown",
+    ] {
+        login_from(&app, client, "nobody", "Wrong-Passw0rd!")
+            .await
+            .assert_problem(401, "invalid_credentials");
+    }
+    // And each is still limited: a second request from the same client is refused.
+    login_from(&app, "192.0.2.11", "nobody", "Wrong-Passw0rd!")
+        .await
+        .assert_problem(429, "rate_limited");
+    login_from(&app, "203.0.113.5:5001", "nobody", "Wrong-Passw0rd!")
+        .await
+        .assert_problem(429, "rate_limited");
+}
+
+#[tokio::test]
+async fn one_token_cannot_loop_calls_to_cognito() {
+    let app = spawn_app_with(Options {
+        rate_limit_per_user: 2,
+        ..Options::default()
+    })
+    .await;
+    app.pool.create_user("ana", "Ana-Passw0rd!").await;
+    let admin = app.admin_token().await;
+    let ana = app.login("ana", "Ana-Passw0rd!").await.access_token();
+    let me = |token: &str| app.send(app.http.get(app.url("/me")).bearer_auth(token));
+    assert_eq!(me(&admin).await.status, 200);
+    let patch = app
+        .send(
+            app.http
+                .patch(app.url("/me"))
+                .bearer_auth(&admin)
+                .json(&json!({"attributes": {"name": "Root"}})),
+        )
+        .await;
+    assert_eq!(patch.status, 200, "{patch:?}");
+    me(&admin).await.assert_problem(429, "rate_limited");
+    app.post_with_bearer("/mfa/totp/setup", &admin, json!({}))
+        .await
+        .assert_problem(429, "rate_limited");
+    assert_eq!(app.proxy.calls("GetUser").len(), 1);
+    assert!(app.proxy.calls("AssociateSoftwareToken").is_empty());
+    // Another user is not held up.
+    assert_eq!(me(&ana).await.status, 200);
 }
 
 #[tokio::test]
@@ -184,15 +335,114 @@ async fn a_challenge_from_the_services_own_origin_needs_no_configuration() {
     let app = spawn_app().await;
     app.pool.invite_user("ana", "Temp-Passw0rd!").await;
     let cookie = app.login("ana", "Temp-Passw0rd!").await.cookie();
-    let own_origin = format!("http://{}", app.addr);
-    let answer = app
-        .send(
+    let answer_from = |origin: String| {
+        app.send(
             app.http
                 .post(app.url("/challenge"))
                 .header("cookie", &cookie)
-                .header("origin", own_origin)
+                .header("origin", origin)
                 .json(&json!({"responses": {"NEW_PASSWORD": "N3w-Passw0rd!"}})),
         )
-        .await;
+    };
+    // The cookie is Secure, so the browser reached this service over https (TLS ends in
+    // front of it): a plain-http page of the same host and port is another origin.
+    answer_from(format!("http://{}", app.addr))
+        .await
+        .assert_problem(403, "origin_not_allowed");
+    let answer = answer_from(format!("https://{}", app.addr)).await;
     assert_eq!(answer.body["status"], "authenticated", "{answer:?}");
+}
+
+#[tokio::test]
+async fn the_scheme_of_the_own_origin_comes_from_a_trusted_proxy_only() {
+    let app = spawn_app_with(Options {
+        cookie_secure: false,
+        trusted_proxies: Some(THROUGH_PROXY),
+        ..Options::default()
+    })
+    .await;
+    app.pool.invite_user("ana", "Temp-Passw0rd!").await;
+    let cookie = app.login("ana", "Temp-Passw0rd!").await.cookie();
+    let host = app.addr.to_string();
+    let answer = |origin: String, proto: &'static str| {
+        app.send(
+            app.http
+                .post(app.url("/challenge"))
+                .header("cookie", &cookie)
+                .header("origin", origin)
+                .header("x-forwarded-proto", proto)
+                .json(&json!({"responses": {"NEW_PASSWORD": "N3w-Passw0rd!"}})),
+        )
+    };
+    answer(format!("http://{host}"), "https")
+        .await
+        .assert_problem(403, "origin_not_allowed");
+    let done = answer(format!("https://{host}"), "https").await;
+    assert_eq!(done.body["status"], "authenticated", "{done:?}");
+}
+
+#[tokio::test]
+async fn two_challenge_cookies_are_refused_rather_than_one_picked() {
+    let app = spawn_app_with(Options {
+        cookie_secure: false,
+        ..Options::default()
+    })
+    .await;
+    app.pool.invite_user("ana", "Temp-Passw0rd!").await;
+    let cookie = app.login("ana", "Temp-Passw0rd!").await.cookie();
+    // A sibling domain, or anything on plain http, planted a second one.
+    let planted = "cognito-bff-challenge=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
+    let refused = app
+        .post_with_cookie(
+            "/challenge",
+            &format!("{planted}; {cookie}"),
+            json!({"responses": {"NEW_PASSWORD": "N3w-Passw0rd!"}}),
+        )
+        .await;
+    refused.assert_problem(400, "duplicate_cookie");
+    assert!(
+        refused.set_cookie().unwrap().contains("Max-Age=0"),
+        "{refused:?}"
+    );
+    assert!(app.proxy.calls("RespondToAuthChallenge").is_empty());
+}
+
+#[tokio::test]
+async fn a_request_id_is_kept_only_when_it_is_short_visible_ascii() {
+    let app = spawn_app().await;
+    for given in [
+        "x".repeat(129),
+        "has space".to_owned(),
+        "caf\u{e9}".to_owned(),
+        String::new(),
+    ] {
+        let mut request = app.http.get(app.url("/nowhere"));
+        request = match reqwest::header::HeaderValue::from_bytes(given.as_bytes()) {
+            Ok(value) => request.header("x-request-id", value),
+            Err(_) => request,
+        };
+        let answer = app.send(request).await;
+        let made = answer.headers["x-request-id"].to_str().unwrap().to_owned();
+        assert_ne!(made, given);
+        assert_eq!(made.len(), 36, "a fresh UUID: {made}");
+        assert_eq!(answer.body["request_id"], made.as_str());
+    }
+    let kept = "r".repeat(128);
+    let answer = app
+        .send(
+            app.http
+                .get(app.url("/nowhere"))
+                .header("x-request-id", &kept),
+        )
+        .await;
+    assert_eq!(answer.headers["x-request-id"], kept.as_str());
+    // /verify, on its own path, too.
+    let answer = app
+        .send(
+            app.http
+                .get(app.url("/verify"))
+                .header("x-request-id", "y".repeat(500)),
+        )
+        .await;
+    assert_eq!(answer.headers["x-request-id"].len(), 36);
 }

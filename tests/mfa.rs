@@ -317,6 +317,39 @@ async fn a_user_who_prefers_sms_answers_with_the_texted_code() {
 }
 
 #[tokio::test]
+async fn wrong_mfa_codes_count_across_sign_ins() {
+    let app = spawn_app_with(Options {
+        rate_limit_mfa_failures_per_user: 4,
+        ..Options::default()
+    })
+    .await;
+    app.pool.create_user("ana", PASSWORD).await;
+    app.pool.enable_sms_mfa("ana", "+15555550100").await;
+    // The emulator takes any SMS code; Cognito's answer to a wrong one stands in.
+    app.proxy.fail(
+        "RespondToAuthChallenge",
+        Fault::error(400, "CodeMismatchException"),
+        2,
+    );
+    let first = app.login("ana", PASSWORD).await;
+    assert_challenge(&first, "SMS_MFA", SMS_CODE_STEP);
+    for guess in ["111111", "222222"] {
+        app.answer_challenge(&first.cookie(), json!({"SMS_MFA_CODE": guess}))
+            .await
+            .assert_problem(400, "code_mismatch");
+    }
+    // A new sign-in is a new challenge, but not a new set of guesses.
+    let second = app.login("ana", PASSWORD).await;
+    assert_challenge(&second, "SMS_MFA", SMS_CODE_STEP);
+    let refused = app
+        .answer_challenge(&second.cookie(), json!({"SMS_MFA_CODE": "333333"}))
+        .await;
+    refused.assert_problem(429, "rate_limited");
+    assert!(refused.set_cookie().is_none(), "the challenge is kept");
+    assert_eq!(app.proxy.calls("RespondToAuthChallenge").len(), 2);
+}
+
+#[tokio::test]
 async fn totp_setup_needs_a_pending_mfa_setup_challenge() {
     let app = spawn_app().await;
     start_totp_setup(&app, None)

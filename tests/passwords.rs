@@ -292,24 +292,35 @@ async fn a_signed_in_user_changes_their_password() {
 }
 
 #[tokio::test]
-async fn too_many_resets_for_one_username_are_refused_before_reaching_cognito() {
+async fn code_requests_and_wrong_codes_for_one_username_are_limited_apart() {
     let app = app_with_ana(Options {
-        rate_limit_per_username: 2,
+        rate_limit_per_username: 4,
+        rate_limit_messages_per_username: 4,
         ..Options::default()
     })
     .await;
+    // Codes sent: one address may ask for half of a name's hourly budget.
     assert_eq!(forgot(&app, "ana").await.status, 202);
     assert_eq!(forgot(&app, "ANA").await.status, 202);
     let refused = forgot(&app, "ana").await;
     refused.assert_problem(429, "rate_limited");
     assert!(refused.headers.contains_key("retry-after"));
-    reset(&app, "ana", "123456", NEW_PASSWORD)
+    assert_eq!(app.proxy.calls("ForgotPassword").len(), 2);
+
+    // Wrong codes: counted in their own budget, and refused before Cognito once it is spent.
+    let wrong = "moto-confirmation-code:000000";
+    for _ in 0..2 {
+        reset(&app, "ana", wrong, NEW_PASSWORD)
+            .await
+            .assert_problem(400, "code_mismatch");
+    }
+    reset(&app, "ana", wrong, NEW_PASSWORD)
         .await
         .assert_problem(429, "rate_limited");
+    assert_eq!(app.proxy.calls("ConfirmForgotPassword").len(), 2);
+
     // Another username is not held up.
     assert_eq!(forgot(&app, "bob").await.status, 202);
-    assert_eq!(app.proxy.calls("ForgotPassword").len(), 3);
-    assert!(app.proxy.calls("ConfirmForgotPassword").is_empty());
 }
 
 #[tokio::test]

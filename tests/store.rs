@@ -35,6 +35,7 @@ async fn insert(store: &ChallengeStore, ttl: Duration) -> ChallengeId {
             username: "ana",
             login_name: "ana",
             challenge_name: "NEW_PASSWORD_REQUIRED",
+            required_attributes: None,
             ttl,
         })
         .await
@@ -234,6 +235,7 @@ async fn a_replaced_challenge_keeps_its_wrong_answers_and_expiry_under_a_new_id(
                 username: "ana",
                 login_name: "ana@example.com",
                 challenge_name: "MFA_SETUP",
+                required_attributes: None,
                 // A longer TTL must not buy the challenge more time.
                 ttl: Duration::from_secs(3600),
             },
@@ -302,6 +304,7 @@ async fn a_challenge_is_not_replaced_under_a_lease_that_ran_out() {
                 username: "ana",
                 login_name: "ana",
                 challenge_name: "MFA_SETUP",
+                required_attributes: None,
                 ttl: Duration::from_secs(180),
             },
         )

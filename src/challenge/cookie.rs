@@ -45,18 +45,27 @@ impl CookieSettings {
         header_value(&self.build("", 0))
     }
 
-    /// The challenge id from the request's cookies. A malformed value counts as none.
-    pub fn read(&self, headers: &HeaderMap) -> Option<ChallengeId> {
-        headers
+    /// The challenge id from the request's cookies. A malformed value counts as none. Two
+    /// cookies of this name mean one was planted (by a sibling domain, or over plain http):
+    /// neither is picked.
+    pub fn read(&self, headers: &HeaderMap) -> Result<Option<ChallengeId>, DuplicateCookie> {
+        let mut ours = headers
             .get_all(header::COOKIE)
             .iter()
             .filter_map(|value| value.to_str().ok())
             .flat_map(Cookie::split_parse)
             .filter_map(Result::ok)
-            .find(|c| c.name() == self.name())
-            .and_then(|c| ChallengeId::parse(c.value()))
+            .filter(|c| c.name() == self.name());
+        match (ours.next(), ours.next()) {
+            (Some(_), Some(_)) => Err(DuplicateCookie),
+            (cookie, _) => Ok(cookie.and_then(|c| ChallengeId::parse(c.value()))),
+        }
     }
 }
+
+/// More than one challenge cookie arrived.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DuplicateCookie;
 
 fn header_value(cookie: &Cookie<'_>) -> HeaderValue {
     // Names and base64url values are always valid header text.
@@ -105,7 +114,37 @@ mod tests {
                 .unwrap(),
         );
         let secure = CookieSettings { secure: true };
-        assert_eq!(secure.read(&headers).unwrap().hash(), id.hash());
-        assert!(CookieSettings { secure: false }.read(&headers).is_none());
+        assert_eq!(secure.read(&headers).unwrap().unwrap().hash(), id.hash());
+        assert!(
+            CookieSettings { secure: false }
+                .read(&headers)
+                .unwrap()
+                .is_none()
+        );
+    }
+
+    #[test]
+    fn two_cookies_of_its_name_are_refused_not_picked() {
+        let (a, b) = (
+            ChallengeId::generate().unwrap(),
+            ChallengeId::generate().unwrap(),
+        );
+        let mut headers = HeaderMap::new();
+        headers.append(
+            header::COOKIE,
+            format!("cognito-bff-challenge={}", a.expose())
+                .parse()
+                .unwrap(),
+        );
+        headers.append(
+            header::COOKIE,
+            format!("x=1; cognito-bff-challenge={}", b.expose())
+                .parse()
+                .unwrap(),
+        );
+        assert_eq!(
+            CookieSettings { secure: false }.read(&headers).err(),
+            Some(DuplicateCookie)
+        );
     }
 }

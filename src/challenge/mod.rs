@@ -6,6 +6,6 @@ pub mod id;
 pub mod store;
 
 pub use cipher::SessionCipher;
-pub use cookie::CookieSettings;
+pub use cookie::{CookieSettings, DuplicateCookie};
 pub use id::{ChallengeId, IdHash};
 pub use store::{Attempt, ChallengeStore, Claim, Lease, NewChallenge, Pending};

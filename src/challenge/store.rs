@@ -26,6 +26,9 @@ pub struct Pending {
     /// MFA_SETUP only: the first TOTP code was accepted, and `session` is the one to answer
     /// MFA_SETUP with.
     pub totp_verified: bool,
+    /// The attributes Cognito asked for (`userAttributes.<name>`), the only ones an answer may
+    /// set.
+    pub required_attributes: Vec<String>,
     /// This claim's lease, which only its holder may give back.
     pub lease: Lease,
 }
@@ -41,6 +44,8 @@ pub struct NewChallenge<'a> {
     pub username: &'a str,
     pub login_name: &'a str,
     pub challenge_name: &'a str,
+    /// Cognito's `requiredAttributes` parameter, as it sent it (a JSON list).
+    pub required_attributes: Option<&'a str>,
     pub ttl: Duration,
 }
 
@@ -105,14 +110,15 @@ impl ChallengeStore {
         let expires_at = now.saturating_add(millis(new.ttl));
         sqlx::query(
             "INSERT INTO challenges \
-             (id_hash, session, username, login_name, challenge_name, attempts, created_at, expires_at, leased_until) \
-             VALUES ($1, $2, $3, $4, $5, 0, $6, $7, 0)",
+             (id_hash, session, username, login_name, challenge_name, required_attributes, attempts, created_at, expires_at, leased_until) \
+             VALUES ($1, $2, $3, $4, $5, $6, 0, $7, $8, 0)",
         )
         .bind(new.id_hash.as_str())
         .bind(sealed)
         .bind(new.username)
         .bind(new.login_name)
         .bind(new.challenge_name)
+        .bind(new.required_attributes)
         .bind(now)
         .bind(expires_at)
         .execute(&self.pool)
@@ -126,7 +132,7 @@ impl ChallengeStore {
         let row = sqlx::query(
             "UPDATE challenges SET leased_until = $1 \
              WHERE id_hash = $2 AND expires_at > $3 AND leased_until <= $3 \
-             RETURNING session, username, login_name, challenge_name, totp_verified",
+             RETURNING session, username, login_name, challenge_name, totp_verified, required_attributes",
         )
         .bind(lease.0)
         .bind(id_hash.as_str())
@@ -148,6 +154,11 @@ impl ChallengeStore {
                 login_name: row.try_get("login_name")?,
                 challenge_name: row.try_get("challenge_name")?,
                 totp_verified: row.try_get::<i64, _>("totp_verified")? != 0,
+                // Rows from before the column existed, or a list that doesn't parse, allow none.
+                required_attributes: row
+                    .try_get::<Option<String>, _>("required_attributes")?
+                    .and_then(|text| serde_json::from_str(&text).ok())
+                    .unwrap_or_default(),
                 lease,
             }));
         }
@@ -263,14 +274,15 @@ impl ChallengeStore {
         let expires_at: i64 = row.try_get("expires_at")?;
         sqlx::query(
             "INSERT INTO challenges \
-             (id_hash, session, username, login_name, challenge_name, attempts, created_at, expires_at, leased_until) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 0)",
+             (id_hash, session, username, login_name, challenge_name, required_attributes, attempts, created_at, expires_at, leased_until) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 0)",
         )
         .bind(new.id_hash.as_str())
         .bind(sealed)
         .bind(new.username)
         .bind(new.login_name)
         .bind(new.challenge_name)
+        .bind(new.required_attributes)
         .bind(attempts)
         .bind(created_at)
         .bind(expires_at)

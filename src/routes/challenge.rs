@@ -25,13 +25,13 @@ pub struct ChallengeRequest {
 
 pub async fn respond(
     State(state): State<AppState>,
-    _: Throttled,
+    throttled: Throttled,
     headers: HeaderMap,
     ApiJson(request): ApiJson<ChallengeRequest>,
 ) -> Response {
     // The cookie is SameSite=Strict and the body must be JSON (a cross-site form can't send
     // that without a CORS preflight); an Origin header, when present, must be one we serve.
-    if let Err(refused) = check_origin(&headers, &state.config.allowed_origins) {
+    if let Err(refused) = check_origin(&headers, &state, throttled.via_trusted_proxy) {
         return refused.into_response();
     }
     // Echoed in a mismatch answer, so held to what a challenge name can be.
@@ -42,11 +42,19 @@ pub async fn respond(
     {
         return refused.into_response();
     }
-    let id = state.cookies.read(&headers);
+    let id = match state.cookies.read(&headers) {
+        Ok(id) => id,
+        Err(duplicate) => return refused(duplicate.into(), &state, true),
+    };
     let had_cookie = id.is_some();
     match state
         .signin
-        .respond(id, request.challenge.as_deref(), &request.responses)
+        .respond(
+            id,
+            request.challenge.as_deref(),
+            &request.responses,
+            &throttled.client,
+        )
         .await
     {
         Ok(outcome) => sign_in_response(outcome, state.cookies, had_cookie),
@@ -68,15 +76,18 @@ struct TotpSetupBody {
 /// challenge through `POST /challenge` as `TOTP_CODE`.
 pub async fn start_totp_setup(
     State(state): State<AppState>,
-    _: Throttled,
+    throttled: Throttled,
     headers: HeaderMap,
 ) -> Response {
-    if let Err(refused) = check_origin(&headers, &state.config.allowed_origins) {
+    if let Err(refused) = check_origin(&headers, &state, throttled.via_trusted_proxy) {
         return refused.into_response();
     }
-    let id = state.cookies.read(&headers);
+    let id = match state.cookies.read(&headers) {
+        Ok(id) => id,
+        Err(duplicate) => return refused(duplicate.into(), &state, true),
+    };
     let had_cookie = id.is_some();
-    match state.signin.start_totp_setup(id).await {
+    match state.signin.start_totp_setup(id, &throttled.client).await {
         Ok(setup) => {
             let (step, cookie) = sign_in_body(setup.outcome, &state.cookies, had_cookie);
             let totp = TotpSecret::new(setup.secret, &state.config.totp_issuer, &setup.account);

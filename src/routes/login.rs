@@ -20,18 +20,27 @@ pub struct LoginRequest {
 
 pub async fn login(
     State(state): State<AppState>,
-    _: Throttled,
+    Throttled { client, .. }: Throttled,
     headers: HeaderMap,
     ApiJson(request): ApiJson<LoginRequest>,
 ) -> Result<Response, ApiError> {
     check_text("username", &request.username, MAX_USERNAME)?;
-    state.limits.check_username(&request.username)?;
     check_text("password", request.password.expose_secret(), MAX_PASSWORD)?;
-    let outcome = state
+    state.limits.failures_left(&request.username, &client)?;
+    let outcome = match state
         .signin
         .login(&request.username, &request.password)
-        .await?;
-    // A new sign-in supersedes a challenge cookie left from an earlier one.
-    let had_cookie = state.cookies.read(&headers).is_some();
+        .await
+    {
+        Ok(outcome) => outcome,
+        Err(e) => {
+            if matches!(e, ApiError::InvalidCredentials) {
+                state.limits.failed(&request.username, &client);
+            }
+            return Err(e);
+        }
+    };
+    // A new sign-in supersedes a challenge cookie left from an earlier one (or two).
+    let had_cookie = !matches!(state.cookies.read(&headers), Ok(None));
     Ok(sign_in_response(outcome, state.cookies, had_cookie))
 }

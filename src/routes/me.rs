@@ -16,13 +16,15 @@ use crate::json::ApiJson;
 use crate::state::AppState;
 
 /// A verified caller together with its raw access token, for Cognito calls made on its behalf.
+/// Each one counts against the user's RATE_LIMIT_PER_USER: a loop of calls on one token must
+/// not run up SMS bills or the account's Cognito quota.
 pub struct Caller {
     pub claims: AccessClaims,
     pub token: String,
 }
 
 impl FromRequestParts<AppState> for Caller {
-    type Rejection = AuthRejection;
+    type Rejection = ApiError;
 
     async fn from_request_parts(
         parts: &mut Parts,
@@ -34,6 +36,7 @@ impl FromRequestParts<AppState> for Caller {
             .verify_access(token)
             .await
             .map_err(|_| AuthRejection::InvalidToken)?;
+        state.limits.check_user(&claims.sub)?;
         Ok(Caller {
             claims,
             token: token.to_owned(),
@@ -111,6 +114,7 @@ pub async fn update(
         ));
     }
     let attributes = attributes::to_cognito(&request.attributes)?;
+    state.config.writable_attributes.check(&attributes)?;
     let code_deliveries = state
         .cognito
         .update_user_attributes(&caller.token, attributes)

@@ -31,11 +31,12 @@ pub struct ForgotResponse {
 
 pub async fn forgot(
     State(state): State<AppState>,
-    _: Throttled,
+    Throttled { client, .. }: Throttled,
     ApiJson(request): ApiJson<ForgotRequest>,
 ) -> Result<(StatusCode, Json<ForgotResponse>), ApiError> {
     check_text("username", &request.username, MAX_USERNAME)?;
-    state.limits.check_username(&request.username)?;
+    // Counted whether or not the account exists, so the refusal tells nothing either.
+    state.limits.message(&request.username, &client)?;
     let started = tokio::time::Instant::now();
     let delivery = match state.cognito.forgot_password(&request.username).await {
         Ok(delivery) => delivery,
@@ -81,17 +82,17 @@ const WRONG_CODE: &str = "The code is wrong or has expired; request a new one if
 
 pub async fn reset(
     State(state): State<AppState>,
-    _: Throttled,
+    Throttled { client, .. }: Throttled,
     ApiJson(request): ApiJson<ResetRequest>,
 ) -> Result<Json<ResetResponse>, ApiError> {
     check_text("username", &request.username, MAX_USERNAME)?;
-    state.limits.check_username(&request.username)?;
     check_text("code", request.code.expose_secret(), MAX_CODE)?;
     check_text(
         "new_password",
         request.new_password.expose_secret(),
         MAX_PASSWORD,
     )?;
+    state.limits.failures_left(&request.username, &client)?;
     let started = tokio::time::Instant::now();
     match state
         .cognito
@@ -123,6 +124,7 @@ pub async fn reset(
                     message: Some(WRONG_CODE.into()),
                     ..e
                 };
+                state.limits.failed(&request.username, &client);
             }
             state.signin.wait_out_floor(started).await;
             Err(e.into())
@@ -138,11 +140,10 @@ pub struct ChangeRequest {
 
 pub async fn change(
     State(state): State<AppState>,
-    _: Throttled,
+    Throttled { client, .. }: Throttled,
     caller: Caller,
     ApiJson(request): ApiJson<ChangeRequest>,
 ) -> Result<StatusCode, ApiError> {
-    state.limits.check_username(caller.name())?;
     check_text(
         "previous_password",
         request.previous_password.expose_secret(),
@@ -153,6 +154,7 @@ pub async fn change(
         request.proposed_password.expose_secret(),
         MAX_PASSWORD,
     )?;
+    state.limits.failures_left(caller.name(), &client)?;
     let started = tokio::time::Instant::now();
     match state
         .cognito
@@ -167,6 +169,7 @@ pub async fn change(
         // Cognito names a revoked or expired access token in its reason; anything else
         // refused is the previous password.
         Err(e) if e.kind == CognitoErrorKind::NotAuthorized && !mentions_token(&e) => {
+            state.limits.failed(caller.name(), &client);
             state.signin.wait_out_floor(started).await;
             Err(ApiError::IncorrectPassword)
         }

@@ -33,13 +33,15 @@ pub struct SignUpResponse {
 
 pub async fn sign_up(
     State(state): State<AppState>,
-    _: Throttled,
+    Throttled { client, .. }: Throttled,
     ApiJson(request): ApiJson<SignUpRequest>,
 ) -> Result<(StatusCode, Json<SignUpResponse>), ApiError> {
     check_text("username", &request.username, MAX_USERNAME)?;
-    state.limits.check_username(&request.username)?;
     check_text("password", request.password.expose_secret(), MAX_PASSWORD)?;
     let attributes = attributes::to_cognito(&request.attributes)?;
+    state.config.writable_attributes.check(&attributes)?;
+    // Cognito mails or texts a code to a new account.
+    state.limits.message(&request.username, &client)?;
     let result = state
         .cognito
         .sign_up(&request.username, &request.password, attributes)
@@ -73,16 +75,22 @@ pub struct ConfirmResponse {
 
 pub async fn confirm(
     State(state): State<AppState>,
-    _: Throttled,
+    Throttled { client, .. }: Throttled,
     ApiJson(request): ApiJson<ConfirmRequest>,
 ) -> Result<Json<ConfirmResponse>, ApiError> {
     check_text("username", &request.username, MAX_USERNAME)?;
-    state.limits.check_username(&request.username)?;
     check_text("code", request.code.expose_secret(), MAX_CODE)?;
-    state
+    state.limits.failures_left(&request.username, &client)?;
+    if let Err(e) = state
         .cognito
         .confirm_sign_up(&request.username, &request.code)
-        .await?;
+        .await
+    {
+        if !e.kind.is_transient() {
+            state.limits.failed(&request.username, &client);
+        }
+        return Err(e.into());
+    }
     Ok(Json(ConfirmResponse {
         confirmed: true,
         next_step: "DONE",
@@ -101,11 +109,11 @@ pub struct ResendResponse {
 
 pub async fn resend(
     State(state): State<AppState>,
-    _: Throttled,
+    Throttled { client, .. }: Throttled,
     ApiJson(request): ApiJson<ResendRequest>,
 ) -> Result<Json<ResendResponse>, ApiError> {
     check_text("username", &request.username, MAX_USERNAME)?;
-    state.limits.check_username(&request.username)?;
+    state.limits.message(&request.username, &client)?;
     let code_delivery = state
         .cognito
         .resend_confirmation_code(&request.username)

@@ -304,7 +304,29 @@ async fn harness_with(client_secret: Option<&str>, flow: AuthFlow) -> Harness {
         Duration::from_secs(30),
         Arc::new(SessionCipher::new(&[9; 32], None)),
     );
-    let signin = SignIn::new(cognito, store.clone(), TTL, Duration::ZERO, flow);
+    let limits = crate::limits::Limits::new(
+        crate::limits::LimitSettings {
+            per_ip: 0,
+            failures_per_username: 0,
+            messages_per_username: 0,
+            mfa_failures_per_user: 0,
+            per_user: 0,
+        },
+        vec![],
+    );
+    let refresh_tokens = crate::revocation::RefreshIndex::new(pool.clone(), &[9; 32], None);
+    let signin = SignIn::new(
+        cognito,
+        store.clone(),
+        super::SignInSettings {
+            ttl: TTL,
+            failure_floor: Duration::ZERO,
+            flow,
+            refresh_lifetime: Duration::from_secs(86_400),
+        },
+        Arc::new(limits),
+        Arc::new(refresh_tokens),
+    );
     Harness {
         fake,
         signin,
@@ -312,6 +334,10 @@ async fn harness_with(client_secret: Option<&str>, flow: AuthFlow) -> Harness {
         pool,
         _dir: dir,
     }
+}
+
+fn client() -> crate::limits::ClientAddr {
+    crate::limits::ClientAddr::Ip([203, 0, 113, 9].into())
 }
 
 impl Harness {
@@ -344,12 +370,14 @@ impl Harness {
             .expect("responses are an object")
             .clone();
         self.signin
-            .respond(ChallengeId::parse(id), challenge, &responses)
+            .respond(ChallengeId::parse(id), challenge, &responses, &client())
             .await
     }
 
     async fn totp_setup(&self, id: &str) -> Result<TotpSetup, StepError> {
-        self.signin.start_totp_setup(ChallengeId::parse(id)).await
+        self.signin
+            .start_totp_setup(ChallengeId::parse(id), &client())
+            .await
     }
 
     async fn attempts(&self) -> Vec<i64> {

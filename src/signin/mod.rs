@@ -2,6 +2,7 @@
 //! Cognito `Session` kept on the server behind a single-use cookie.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 use std::time::Duration;
 
 use secrecy::SecretString;
@@ -14,7 +15,9 @@ use crate::challenge::{
 use crate::cognito::{AuthStep, Challenge, Cognito, CognitoError, CognitoErrorKind, Tokens};
 use crate::config::AuthFlow;
 use crate::error::ApiError;
+use crate::limits::{ClientAddr, Limits};
 use crate::prometheus::challenge_outcome;
+use crate::revocation::RefreshIndex;
 
 /// How many wrong answers one challenge tolerates before it is dropped.
 pub const MAX_ATTEMPTS: i64 = 5;
@@ -77,6 +80,14 @@ impl StepError {
     }
 }
 
+impl From<crate::challenge::DuplicateCookie> for StepError {
+    /// Neither cookie is used, and the one this service set is cleared: signing in again
+    /// starts clean.
+    fn from(_: crate::challenge::DuplicateCookie) -> Self {
+        StepError::ended(ApiError::DuplicateChallengeCookie)
+    }
+}
+
 impl From<ApiError> for StepError {
     fn from(error: ApiError) -> Self {
         let ended = matches!(error, ApiError::ChallengeExpired);
@@ -112,6 +123,9 @@ pub struct SignIn {
     ttl: Duration,
     failure_floor: Duration,
     flow: AuthFlow,
+    limits: Arc<Limits>,
+    refresh_tokens: Arc<RefreshIndex>,
+    refresh_lifetime: Duration,
 }
 
 /// Who a stored challenge belongs to: Cognito's name for the user and the name typed at login.
@@ -120,21 +134,50 @@ struct Names<'a> {
     login_name: &'a str,
 }
 
+/// What a sign-in needs besides Cognito and the challenge store.
+pub struct SignInSettings {
+    /// How long a challenge stays answerable.
+    pub ttl: Duration,
+    /// The least time a refused sign-in takes.
+    pub failure_floor: Duration,
+    pub flow: AuthFlow,
+    /// How long refresh tokens live (REFRESH_TOKEN_VALIDITY_DAYS).
+    pub refresh_lifetime: Duration,
+}
+
 impl SignIn {
-    /// `failure_floor` is the least time a refused sign-in takes.
     pub fn new(
         cognito: Cognito,
         store: ChallengeStore,
-        ttl: Duration,
-        failure_floor: Duration,
-        flow: AuthFlow,
+        settings: SignInSettings,
+        limits: Arc<Limits>,
+        refresh_tokens: Arc<RefreshIndex>,
     ) -> Self {
         SignIn {
             cognito,
             store,
-            ttl,
-            failure_floor,
-            flow,
+            ttl: settings.ttl,
+            failure_floor: settings.failure_floor,
+            flow: settings.flow,
+            limits,
+            refresh_tokens,
+            refresh_lifetime: settings.refresh_lifetime,
+        }
+    }
+
+    /// Notes which sign-in a refresh token belongs to, so a logout that sends only the
+    /// refresh token can refuse its access tokens here. The tokens are the user's even if
+    /// this fails; such a logout then relies on Cognito alone.
+    pub async fn remember(&self, tokens: &Tokens) {
+        let Some(refresh_token) = &tokens.refresh_token else {
+            return;
+        };
+        if let Err(e) = self
+            .refresh_tokens
+            .remember(refresh_token, &tokens.access_token, self.refresh_lifetime)
+            .await
+        {
+            tracing::warn!(error = %e, "cannot record a refresh token's sign-in");
         }
     }
 
@@ -192,15 +235,23 @@ impl SignIn {
         tokio::time::sleep_until(started + self.failure_floor).await;
     }
 
-    /// Answers the pending challenge named by the cookie.
+    /// Answers the pending challenge named by the cookie, for `client`.
     pub async fn respond(
         &self,
         id: Option<ChallengeId>,
         expected_challenge: Option<&str>,
         responses: &Map<String, Value>,
+        client: &ClientAddr,
     ) -> Result<Outcome, StepError> {
         let mut responses = challenge_responses(responses)?;
         let (id_hash, pending) = self.claim(id, expected_challenge).await?;
+        if let Err(refused) = self.admissible(&pending, &responses, client) {
+            self.store
+                .release(&id_hash, pending.lease)
+                .await
+                .map_err(ApiError::from)?;
+            return Err(refused.into());
+        }
         // MFA_SETUP answered with the first TOTP code: Cognito checks the code first
         // (VerifySoftwareToken), then takes MFA_SETUP's answer under the session that returns.
         let totp_code = (pending.challenge_name == "MFA_SETUP")
@@ -225,7 +276,7 @@ impl SignIn {
                     .await
                 {
                     Ok(session) => session,
-                    Err(e) => return Err(self.fail(&id_hash, pending.lease, e).await),
+                    Err(e) => return Err(self.fail(&id_hash, &pending, client, e).await),
                 };
                 // Kept before MFA_SETUP is answered: if that answer fails, a retry must present
                 // the session the code earned, not the spent one, and skip the code.
@@ -261,13 +312,35 @@ impl SignIn {
                     .await
                     .map_err(StepError::ended)
             }
-            Err(e) => Err(self.fail(&id_hash, pending.lease, e).await),
+            Err(e) => Err(self.fail(&id_hash, &pending, client, e).await),
         }
+    }
+
+    /// What must hold before a claimed challenge's answer goes to Cognito: attributes only
+    /// where Cognito asked for them, and MFA guesses left for this user.
+    fn admissible(
+        &self,
+        pending: &Pending,
+        responses: &HashMap<String, String>,
+        client: &ClientAddr,
+    ) -> Result<(), ApiError> {
+        if let Some(name) = responses.keys().find(|name| {
+            name.starts_with("userAttributes.") && !pending.required_attributes.contains(name)
+        }) {
+            return Err(ApiError::AttributeNotWritable {
+                attribute: name.trim_start_matches("userAttributes.").to_owned(),
+            });
+        }
+        self.limits.mfa_failures_left(&pending.username, client)
     }
 
     /// MFA_SETUP met during sign-in: asks Cognito for a TOTP secret under the challenge's
     /// session. The challenge continues under a fresh cookie, since the session changed.
-    pub async fn start_totp_setup(&self, id: Option<ChallengeId>) -> Result<TotpSetup, StepError> {
+    pub async fn start_totp_setup(
+        &self,
+        id: Option<ChallengeId>,
+        client: &ClientAddr,
+    ) -> Result<TotpSetup, StepError> {
         let (id_hash, pending) = self.claim(id, Some("MFA_SETUP")).await?;
         let (secret, session) = match self
             .cognito
@@ -275,7 +348,7 @@ impl SignIn {
             .await
         {
             Ok(answer) => answer,
-            Err(e) => return Err(self.fail(&id_hash, pending.lease, e).await),
+            Err(e) => return Err(self.fail(&id_hash, &pending, client, e).await),
         };
         let next = Challenge {
             name: pending.challenge_name.clone(),
@@ -336,9 +409,25 @@ impl SignIn {
         Ok((id_hash, pending))
     }
 
-    /// Settles a step Cognito refused and says what the client sees.
-    async fn fail(&self, id_hash: &IdHash, lease: Lease, error: CognitoError) -> StepError {
-        match self.settle_failure(id_hash, lease, &error.kind).await {
+    /// Settles a step Cognito refused and says what the client sees. A wrong code is also
+    /// charged to the user, across challenges: a new sign-in buys no new guesses.
+    async fn fail(
+        &self,
+        id_hash: &IdHash,
+        pending: &Pending,
+        client: &ClientAddr,
+        error: CognitoError,
+    ) -> StepError {
+        if matches!(
+            error.kind,
+            CognitoErrorKind::CodeMismatch | CognitoErrorKind::ExpiredCode
+        ) {
+            self.limits.mfa_failed(&pending.username, client);
+        }
+        match self
+            .settle_failure(id_hash, pending.lease, &error.kind)
+            .await
+        {
             Ok(ended) => StepError {
                 ended,
                 error: match error.kind {
@@ -402,7 +491,10 @@ impl SignIn {
 
     async fn outcome(&self, names: Names<'_>, step: AuthStep) -> Result<Outcome, ApiError> {
         match step {
-            AuthStep::Tokens(tokens) => Ok(Outcome::Authenticated(tokens)),
+            AuthStep::Tokens(tokens) => {
+                self.remember(&tokens).await;
+                Ok(Outcome::Authenticated(tokens))
+            }
             AuthStep::Challenge(challenge) => self.store_challenge(names, challenge, None).await,
         }
     }
@@ -435,6 +527,10 @@ impl SignIn {
             username,
             login_name: names.login_name,
             challenge_name: &challenge.name,
+            required_attributes: challenge
+                .parameters
+                .get("requiredAttributes")
+                .map(String::as_str),
             ttl: self.ttl,
         };
         let expires_at_ms = match replacing {
