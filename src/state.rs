@@ -9,7 +9,7 @@ use crate::challenge::{ChallengeStore, CookieSettings};
 use crate::cognito::Cognito;
 use crate::config::Config;
 use crate::limits::Limits;
-use crate::revocation::RevocationList;
+use crate::revocation::{RefreshIndex, RevocationList};
 use crate::signin::SignIn;
 
 #[derive(Clone)]
@@ -20,6 +20,7 @@ pub struct AppState {
     pub store: ChallengeStore,
     pub verifier: Arc<Verifier>,
     pub revocations: Arc<RevocationList>,
+    pub refresh_tokens: Arc<RefreshIndex>,
     pub limits: Arc<Limits>,
     pub cookies: CookieSettings,
     pub db: AnyPool,

@@ -334,3 +334,166 @@ async fn a_session_logged_out_by_access_token_cannot_be_refreshed_here() {
         "Cognito was asked"
     );
 }
+
+#[tokio::test]
+async fn logging_out_with_the_refresh_token_alone_ends_its_access_tokens_at_once_everywhere() {
+    let a = spawn_app().await;
+    let b = spawn_replica(&a).await;
+    let login = a.login(ADMIN, ADMIN_PASSWORD).await;
+    let access = login.access_token();
+    assert_eq!(verify(&a, &access).await, 200);
+    assert_eq!(
+        verify(&b, &access).await,
+        200,
+        "B has verified and cached it"
+    );
+
+    // The emulator has no RevokeToken; Cognito's answer stands in.
+    a.proxy.fail("RevokeToken", Fault::Reply(json!({})), 1);
+    let mut b_changes = b.state.revocations.subscribe();
+    let logout = a
+        .post("/logout", json!({"refresh_token": refresh_token(&login)}))
+        .await;
+    assert_eq!(logout.status, 204, "{logout:?}");
+    assert_eq!(
+        a.proxy.calls("RevokeToken")[0]["Token"],
+        refresh_token(&login)
+    );
+    assert_eq!(verify(&a, &access).await, 401);
+    tokio::time::timeout(std::time::Duration::from_secs(10), b_changes.changed())
+        .await
+        .expect("the revocation reaches the other replica")
+        .unwrap();
+    assert_eq!(verify(&b, &access).await, 401);
+
+    // Cognito confirmed the refresh token is dead, so the revocation need only outlive the
+    // access tokens already out, and the record of the refresh token goes.
+    let db = a.db.pool().await;
+    let (expires_at,): (i64,) =
+        sqlx::query_as("SELECT expires_at FROM revocations WHERE id LIKE 'jti:%'")
+            .fetch_one(&db)
+            .await
+            .unwrap();
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64;
+    assert!(
+        expires_at <= now + 24 * 3600 + 5,
+        "expires in {} s",
+        expires_at - now
+    );
+    let (records,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM refresh_tokens")
+        .fetch_one(&db)
+        .await
+        .unwrap();
+    assert_eq!(records, 0);
+}
+
+#[tokio::test]
+async fn refresh_tokens_are_recorded_only_as_keyed_hashes() {
+    let app = spawn_app().await;
+    let login = app.login(ADMIN, ADMIN_PASSWORD).await;
+    let refresh = refresh_token(&login);
+    let db = app.db.pool().await;
+    let rows: Vec<(String, String)> =
+        sqlx::query_as("SELECT token_hash, origin_jti FROM refresh_tokens")
+            .fetch_all(&db)
+            .await
+            .unwrap();
+    assert_eq!(rows.len(), 1, "{rows:?}");
+    let (hash, _) = &rows[0];
+    assert_ne!(hash, &refresh);
+    let plain_digest = {
+        use base64::Engine;
+        use sha2::Digest;
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(sha2::Sha256::digest(&refresh))
+    };
+    assert_ne!(hash, &plain_digest, "keyed, not a bare digest");
+}
+
+#[tokio::test]
+async fn a_confirmed_sign_out_everywhere_replaces_the_users_earlier_session_revocations() {
+    let app = spawn_app().await;
+    let phone = app.login(ADMIN, ADMIN_PASSWORD).await;
+    let laptop = app.login(ADMIN, ADMIN_PASSWORD).await;
+    assert_eq!(
+        logout_by_access_token(&app, &phone.access_token())
+            .await
+            .status,
+        204
+    );
+    assert_eq!(app.state.revocations.len(), 1);
+
+    let logout = app
+        .send(
+            app.http
+                .post(app.url("/logout"))
+                .bearer_auth(laptop.access_token())
+                .json(&json!({"everywhere": true})),
+        )
+        .await;
+    assert_eq!(logout.status, 204, "{logout:?}");
+    // One entry covers the user now: the phone's is superseded, here and in the database.
+    assert_eq!(app.state.revocations.len(), 1);
+    let db = app.db.pool().await;
+    let rows: Vec<(String, i64, i64, Option<i64>)> =
+        sqlx::query_as("SELECT id, not_before, revoked_at, supersedes_before FROM revocations")
+            .fetch_all(&db)
+            .await
+            .unwrap();
+    assert_eq!(rows.len(), 1, "{rows:?}");
+    let (id, not_before, _, supersedes_before) = &rows[0];
+    assert!(id.starts_with("sub:"), "{id}");
+    let supersedes_before = supersedes_before.expect("confirmed");
+    // Stamped by the database's clock, like the rest of the list.
+    assert_eq!(*not_before, supersedes_before / 1000);
+    for device in [&phone, &laptop] {
+        assert_eq!(verify(&app, &device.access_token()).await, 401);
+    }
+}
+
+#[tokio::test]
+async fn logging_out_everywhere_succeeds_when_cognito_says_the_token_is_already_gone() {
+    let app = spawn_app().await;
+    let login = app.login(ADMIN, ADMIN_PASSWORD).await;
+    app.proxy.fail(
+        "GlobalSignOut",
+        Fault::error(400, "NotAuthorizedException"),
+        1,
+    );
+    let logout = app
+        .send(
+            app.http
+                .post(app.url("/logout"))
+                .bearer_auth(login.access_token())
+                .json(&json!({"everywhere": true})),
+        )
+        .await;
+    assert_eq!(logout.status, 204, "{logout:?}");
+    assert_eq!(verify(&app, &login.access_token()).await, 401);
+}
+
+/// The emulator refuses GlobalSignOut for every pool outside us-east-1 (it can't tell the
+/// region of an unsigned call): what a user sees when Cognito no longer takes the token.
+#[tokio::test]
+async fn signing_out_everywhere_on_a_pool_outside_us_east_1() {
+    let app = spawn_app_with(Options {
+        region: "eu-west-1",
+        ..Options::default()
+    })
+    .await;
+    assert!(app.pool.pool_id.starts_with("eu-west-1_"));
+    let login = app.login(ADMIN, ADMIN_PASSWORD).await;
+    let logout = app
+        .send(
+            app.http
+                .post(app.url("/logout"))
+                .bearer_auth(login.access_token())
+                .json(&json!({"everywhere": true})),
+        )
+        .await;
+    assert_eq!(logout.status, 204, "{logout:?}");
+    assert_eq!(app.proxy.calls("GlobalSignOut").len(), 1);
+    assert_eq!(verify(&app, &login.access_token()).await, 401);
+}

@@ -7,7 +7,12 @@
 //! at once, and the others learn of it from a Postgres notification (milliseconds) or, as a
 //! backstop and on SQLite, from polling every `sync_interval`.
 
-use std::collections::HashMap;
+mod refresh_index;
+mod set;
+
+pub use refresh_index::{RefreshIndex, RefreshOrigin};
+pub use set::{Entry, Id, RevocationSet};
+
 use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
@@ -23,18 +28,10 @@ const CHANNEL: &str = "cognito_bff_revocations";
 /// replica whose clock runs behind, is not missed.
 const OVERLAP_MS: i64 = 10_000;
 
-#[derive(Default)]
-struct Live {
-    /// Sign-in sessions (origin_jti) or single tokens (jti) → expiry, seconds.
-    ids: HashMap<String, i64>,
-    /// Users signed out everywhere → (tokens issued before this are refused, expiry), seconds.
-    users: HashMap<String, (i64, i64)>,
-}
-
 pub struct RevocationList {
     pool: AnyPool,
     backend: Backend,
-    live: RwLock<Live>,
+    live: RwLock<RevocationSet>,
     /// Newest `revoked_at` read from the database, milliseconds of the database's clock.
     cursor: std::sync::atomic::AtomicI64,
     /// Bumped whenever the live set changes; lets tests and metrics watch propagation.
@@ -45,27 +42,16 @@ pub fn now_seconds() -> i64 {
     now_ms() / 1000
 }
 
+/// A sign-out everywhere as recorded: the database's instant, which `confirm_sign_out` needs.
+#[derive(Debug, Clone, Copy)]
+pub struct SignOut {
+    revoked_at_ms: i64,
+}
+
 impl Revocations for RevocationList {
     fn is_revoked(&self, token: TokenIdentity<'_>) -> bool {
         let live = self.live.read().unwrap_or_else(|e| e.into_inner());
-        if live.ids.is_empty() && live.users.is_empty() {
-            return false;
-        }
-        let now = now_seconds();
-        let id_revoked = |id: Option<&str>| {
-            id.and_then(|id| live.ids.get(id))
-                .is_some_and(|expires| *expires > now)
-        };
-        if id_revoked(token.origin_jti) || id_revoked(token.jti) {
-            return true;
-        }
-        match (live.users.get(token.sub), token.issued_at) {
-            // `iat` has whole seconds: a token from the second of the sign-out is refused too.
-            (Some((not_before, expires)), Some(iat)) => *expires > now && iat <= *not_before,
-            // A token without `iat` can't prove it came after the sign-out.
-            (Some((_, expires)), None) => *expires > now,
-            _ => false,
-        }
+        live.is_revoked(token, now_seconds())
     }
 }
 
@@ -74,7 +60,7 @@ impl RevocationList {
         Arc::new(RevocationList {
             pool,
             backend,
-            live: RwLock::new(Live::default()),
+            live: RwLock::new(RevocationSet::default()),
             cursor: std::sync::atomic::AtomicI64::new(0),
             changes: watch::channel(0).0,
         })
@@ -87,70 +73,139 @@ impl RevocationList {
 
     /// How many revocations are live in memory.
     pub fn len(&self) -> usize {
-        let live = self.live.read().unwrap_or_else(|e| e.into_inner());
-        live.ids.len() + live.users.len()
+        self.live.read().unwrap_or_else(|e| e.into_inner()).len()
     }
 
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }
 
-    /// Refuses every token of one sign-in session (its `origin_jti`, or the token's `jti`)
-    /// until `expires_at` (seconds).
-    pub async fn revoke_session(&self, id: &str, expires_at: i64) -> Result<(), sqlx::Error> {
-        self.record(&format!("jti:{id}"), 0, expires_at).await
-    }
-
-    /// Refuses every token of `sub` issued before now, until `expires_at` (seconds).
-    pub async fn revoke_user(&self, sub: &str, expires_at: i64) -> Result<(), sqlx::Error> {
-        self.record(&format!("sub:{sub}"), now_seconds(), expires_at)
-            .await
-    }
-
-    async fn record(&self, id: &str, not_before: i64, expires_at: i64) -> Result<(), sqlx::Error> {
-        // `revoked_at` comes from the database's clock, the one clock every replica shares,
-        // so a replica whose own clock runs ahead can't push the others' cursors past rows.
-        let database_now_ms = match self.backend {
-            Backend::Postgres => "(EXTRACT(EPOCH FROM clock_timestamp()) * 1000)::BIGINT",
+    /// Milliseconds of the database's clock, the one clock every replica shares, so a replica
+    /// whose own clock runs ahead can't push the others' cursors past rows.
+    fn database_now_ms(&self) -> &'static str {
+        match self.backend {
+            Backend::Postgres => "(EXTRACT(EPOCH FROM statement_timestamp()) * 1000)::BIGINT",
             Backend::Sqlite => "CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER)",
-        };
-        sqlx::query(&format!(
-            "INSERT INTO revocations (id, not_before, expires_at, revoked_at) \
-             VALUES ($1, $2, $3, {database_now_ms}) \
-             ON CONFLICT (id) DO UPDATE SET not_before = excluded.not_before, \
-             expires_at = excluded.expires_at, revoked_at = excluded.revoked_at"
+        }
+    }
+
+    /// Refuses every token of one of `sub`'s sign-in sessions (its `origin_jti`, or a lone
+    /// token's `jti`) until `expires_at` (seconds). Recording it again changes the expiry.
+    pub async fn revoke_session(
+        &self,
+        sub: &str,
+        id: &str,
+        expires_at: i64,
+    ) -> Result<(), sqlx::Error> {
+        let row = sqlx::query(&format!(
+            "INSERT INTO revocations (id, sub, not_before, expires_at, revoked_at) \
+             VALUES ($1, $2, 0, $3, {now}) \
+             ON CONFLICT (id) DO UPDATE SET sub = excluded.sub, \
+             expires_at = excluded.expires_at, revoked_at = excluded.revoked_at \
+             RETURNING revoked_at",
+            now = self.database_now_ms()
         ))
-        .bind(id)
-        .bind(not_before)
+        .bind(format!("jti:{id}"))
+        .bind(sub)
         .bind(expires_at)
-        .execute(&self.pool)
+        .fetch_one(&self.pool)
         .await?;
-        self.apply(id, not_before, expires_at);
+        let entry = Entry::Session {
+            sub: Some(sub.to_owned()),
+            id: id.to_owned(),
+            expires_at,
+            revoked_at_ms: row.try_get("revoked_at")?,
+        };
+        self.publish(&entry, id).await;
+        Ok(())
+    }
+
+    /// Refuses every token of `sub` issued up to now (by the database's clock) until
+    /// `expires_at` (seconds).
+    pub async fn revoke_user(&self, sub: &str, expires_at: i64) -> Result<SignOut, sqlx::Error> {
+        let row = sqlx::query(&format!(
+            "INSERT INTO revocations (id, sub, not_before, expires_at, revoked_at, supersedes_before) \
+             VALUES ($1, $2, {now} / 1000, $3, {now}, NULL) \
+             ON CONFLICT (id) DO UPDATE SET sub = excluded.sub, not_before = excluded.not_before, \
+             expires_at = excluded.expires_at, revoked_at = excluded.revoked_at, \
+             supersedes_before = NULL \
+             RETURNING not_before, revoked_at",
+            now = self.database_now_ms()
+        ))
+        .bind(format!("sub:{sub}"))
+        .bind(sub)
+        .bind(expires_at)
+        .fetch_one(&self.pool)
+        .await?;
+        let revoked_at_ms = row.try_get("revoked_at")?;
+        let entry = Entry::User {
+            sub: sub.to_owned(),
+            not_before: row.try_get("not_before")?,
+            expires_at,
+            supersedes_before_ms: None,
+        };
+        self.publish(&entry, sub).await;
+        Ok(SignOut { revoked_at_ms })
+    }
+
+    /// Cognito has ended every refresh token of `sub`: its sessions revoked before the
+    /// sign-out can mint nothing more, and every token they issued is refused by the sign-out
+    /// itself, so their entries are dropped here and, through the next sync, everywhere.
+    pub async fn confirm_sign_out(&self, sub: &str, sign_out: SignOut) -> Result<(), sqlx::Error> {
+        let mut tx = self.pool.begin().await?;
+        let row = sqlx::query(&format!(
+            "UPDATE revocations SET supersedes_before = $1, revoked_at = {now} \
+             WHERE id = $2 RETURNING not_before, expires_at",
+            now = self.database_now_ms()
+        ))
+        .bind(sign_out.revoked_at_ms)
+        .bind(format!("sub:{sub}"))
+        .fetch_optional(&mut *tx)
+        .await?;
+        // Gone already (purged, or replaced): nothing to confirm.
+        let Some(row) = row else {
+            return Ok(());
+        };
+        sqlx::query(
+            "DELETE FROM revocations WHERE sub = $1 AND id LIKE 'jti:%' AND revoked_at < $2",
+        )
+        .bind(sub)
+        .bind(sign_out.revoked_at_ms)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        let entry = Entry::User {
+            sub: sub.to_owned(),
+            not_before: row.try_get("not_before")?,
+            expires_at: row.try_get("expires_at")?,
+            supersedes_before_ms: Some(sign_out.revoked_at_ms),
+        };
+        self.publish(&entry, sub).await;
+        Ok(())
+    }
+
+    /// Applies a recorded row here, and tells the other replicas.
+    async fn publish(&self, entry: &Entry, name: &str) {
+        self.apply(entry);
         if self.backend == Backend::Postgres {
             // Other replicas listen; a lost notification is caught by their next poll.
             if let Err(e) = sqlx::query("SELECT pg_notify($1, $2)")
                 .bind(CHANNEL)
-                .bind(id)
+                .bind(name)
                 .execute(&self.pool)
                 .await
             {
                 tracing::warn!(error = %e, "revocation notification failed");
             }
         }
-        Ok(())
     }
 
-    fn apply(&self, id: &str, not_before: i64, expires_at: i64) -> bool {
-        let mut live = self.live.write().unwrap_or_else(|e| e.into_inner());
-        let changed = if let Some(jti) = id.strip_prefix("jti:") {
-            live.ids.insert(jti.to_owned(), expires_at) != Some(expires_at)
-        } else if let Some(sub) = id.strip_prefix("sub:") {
-            live.users.insert(sub.to_owned(), (not_before, expires_at))
-                != Some((not_before, expires_at))
-        } else {
-            false
-        };
-        drop(live);
+    fn apply(&self, entry: &Entry) -> bool {
+        let changed = self
+            .live
+            .write()
+            .unwrap_or_else(|e| e.into_inner())
+            .apply(entry);
         if changed {
             self.changes.send_modify(|n| *n += 1);
         }
@@ -162,8 +217,8 @@ impl RevocationList {
         use std::sync::atomic::Ordering;
         let since = self.cursor.load(Ordering::Relaxed) - OVERLAP_MS;
         let rows = sqlx::query(
-            "SELECT id, not_before, expires_at, revoked_at FROM revocations \
-             WHERE revoked_at > $1 AND expires_at > $2",
+            "SELECT id, sub, not_before, expires_at, revoked_at, supersedes_before \
+             FROM revocations WHERE revoked_at > $1 AND expires_at > $2",
         )
         .bind(since)
         .bind(now_seconds())
@@ -171,9 +226,28 @@ impl RevocationList {
         .await?;
         for row in rows {
             let id: String = row.try_get("id")?;
-            let revoked_at: i64 = row.try_get("revoked_at")?;
-            self.apply(&id, row.try_get("not_before")?, row.try_get("expires_at")?);
-            self.cursor.fetch_max(revoked_at, Ordering::Relaxed);
+            let sub: Option<String> = row.try_get("sub")?;
+            let revoked_at_ms: i64 = row.try_get("revoked_at")?;
+            let expires_at: i64 = row.try_get("expires_at")?;
+            let entry = if let Some(session) = id.strip_prefix("jti:") {
+                Entry::Session {
+                    sub,
+                    id: session.to_owned(),
+                    expires_at,
+                    revoked_at_ms,
+                }
+            } else if let Some(user) = id.strip_prefix("sub:") {
+                Entry::User {
+                    sub: user.to_owned(),
+                    not_before: row.try_get("not_before")?,
+                    expires_at,
+                    supersedes_before_ms: row.try_get("supersedes_before")?,
+                }
+            } else {
+                continue;
+            };
+            self.apply(&entry);
+            self.cursor.fetch_max(revoked_at_ms, Ordering::Relaxed);
         }
         Ok(())
     }
@@ -181,11 +255,10 @@ impl RevocationList {
     /// Drops expired revocations from memory and the database.
     pub async fn purge_expired(&self) -> Result<u64, sqlx::Error> {
         let now = now_seconds();
-        {
-            let mut live = self.live.write().unwrap_or_else(|e| e.into_inner());
-            live.ids.retain(|_, expires| *expires > now);
-            live.users.retain(|_, (_, expires)| *expires > now);
-        }
+        self.live
+            .write()
+            .unwrap_or_else(|e| e.into_inner())
+            .purge(now);
         let done = sqlx::query("DELETE FROM revocations WHERE expires_at <= $1")
             .bind(now)
             .execute(&self.pool)

@@ -40,14 +40,18 @@ pub async fn refresh(
         request.refresh_token.expose_secret(),
         MAX_REFRESH_TOKEN,
     )?;
+    // No per-username budget here: a refresh token can't be guessed, and counting by a name
+    // anyone can send would let them lock its owner out of refreshing.
     if let Some(username) = &request.username {
         check_text("username", username, MAX_USERNAME)?;
-        state.limits.check_username(username)?;
     }
     let result = refresh_tokens(&state, &headers, &request).await;
-    if matches!(result, Err(ApiError::InvalidRefreshToken)) {
+    match &result {
         // An unknown user costs one Cognito call and a known one two: wait out the floor.
-        state.signin.wait_out_floor(started).await;
+        Err(ApiError::InvalidRefreshToken) => state.signin.wait_out_floor(started).await,
+        // With refresh-token rotation, Cognito hands out a new one.
+        Ok(tokens) => state.signin.remember(tokens).await,
+        Err(_) => {}
     }
     Ok(no_store(
         Json(SignInBody::Authenticated {
@@ -126,6 +130,13 @@ pub struct LogoutRequest {
     everywhere: bool,
 }
 
+/// One sign-in session to refuse: its user and its `origin_jti` (or a lone token's `jti`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Session {
+    sub: String,
+    id: String,
+}
+
 pub async fn logout(
     State(state): State<AppState>,
     _: Throttled,
@@ -141,31 +152,7 @@ pub async fn logout(
         )?;
     }
     if request.everywhere {
-        // Cognito's GlobalSignOut needs a live access token, so an expired one is refused
-        // here, before anything is recorded.
-        let token = bearer_token(&headers).ok_or(AuthRejection::MissingToken)?;
-        let claims = state
-            .verifier
-            .verify_access(token)
-            .await
-            .map_err(|_| AuthRejection::InvalidToken)?;
-        // Refused here first, so the user's tokens die on every replica even if Cognito is
-        // unreachable; then Cognito ends the refresh tokens.
-        state
-            .revocations
-            .revoke_user(&claims.sub, now_seconds() + MAX_ACCESS_TOKEN_LIFETIME)
-            .await?;
-        state.verifier.forget(token);
-        state
-            .cognito
-            .global_sign_out(token)
-            .await
-            .map_err(|e| match e.kind {
-                CognitoErrorKind::NotAuthorized => AuthRejection::InvalidToken.into(),
-                _ => ApiError::from(e),
-            })?;
-        tracing::info!(sub = %claims.sub, "signed out everywhere");
-        return Ok(StatusCode::NO_CONTENT);
+        return logout_everywhere(&state, &headers).await;
     }
     let caller = match bearer_token(&headers) {
         // An expired access token still names the session to end.
@@ -185,31 +172,109 @@ pub async fn logout(
             "send the refresh token, a bearer access token, or both",
         ));
     }
+    let refresh_lifetime = state.config.refresh_token_validity.as_secs() as i64;
+    // The sign-ins to end here at once, on every replica: the bearer's, and the one the
+    // refresh token was issued to, when it was issued here. Until Cognito confirms the
+    // refresh token is dead, they stay refused as long as it could mint new tokens.
     if let Some((claims, token)) = &caller {
-        revoke_session(&state, claims).await?;
+        if let Some(session) = session_of(claims) {
+            let expires_at = claims.exp.max(now_seconds() + refresh_lifetime);
+            state
+                .revocations
+                .revoke_session(&session.sub, &session.id, expires_at)
+                .await?;
+        }
         state.verifier.forget(token);
     }
-    if let Some(refresh_token) = &request.refresh_token {
-        match state.cognito.revoke_token(refresh_token).await {
-            Ok(()) => {}
-            // An unknown or already revoked token: the session is over either way.
-            Err(e) if !e.kind.is_transient() => {
-                tracing::info!(cognito.error = %e.kind, "refresh token not revoked");
-            }
-            Err(e) => return Err(e.into()),
+    let Some(refresh_token) = &request.refresh_token else {
+        return Ok(StatusCode::NO_CONTENT);
+    };
+    let issued_to = state
+        .refresh_tokens
+        .find(refresh_token.expose_secret())
+        .await?;
+    if let Some(origin) = &issued_to {
+        state
+            .revocations
+            .revoke_session(&origin.sub, &origin.origin_jti, origin.expires_at)
+            .await?;
+    }
+    match state.cognito.revoke_token(refresh_token).await {
+        Ok(()) => {}
+        // An unknown or already revoked token: the session is over either way.
+        Err(e) if !e.kind.is_transient() => {
+            tracing::info!(cognito.error = %e.kind, "refresh token not revoked");
         }
+        Err(e) => return Err(e.into()),
+    }
+    // Cognito mints nothing more from that sign-in: its revocation need only outlive the
+    // access tokens already out.
+    if let Some(origin) = issued_to {
+        state
+            .revocations
+            .revoke_session(
+                &origin.sub,
+                &origin.origin_jti,
+                now_seconds() + MAX_ACCESS_TOKEN_LIFETIME,
+            )
+            .await?;
+        state
+            .refresh_tokens
+            .forget(refresh_token.expose_secret())
+            .await?;
     }
     Ok(StatusCode::NO_CONTENT)
 }
 
-/// Refuses every token of the caller's sign-in session: those alive now, and any its refresh
-/// token could still mint while it lives.
-async fn revoke_session(state: &AppState, claims: &AccessClaims) -> Result<(), ApiError> {
-    let Some(id) = claims.origin_jti.as_deref().or(claims.jti.as_deref()) else {
-        return Ok(());
-    };
-    let refresh_lifetime = state.config.refresh_token_validity.as_secs() as i64;
-    let expires_at = claims.exp.max(now_seconds() + refresh_lifetime);
-    state.revocations.revoke_session(id, expires_at).await?;
-    Ok(())
+/// Ends every session of the bearer's user: refused here at once, on every replica, even if
+/// Cognito is unreachable; then Cognito ends every refresh token.
+async fn logout_everywhere(state: &AppState, headers: &HeaderMap) -> Result<StatusCode, ApiError> {
+    // Cognito's GlobalSignOut needs a live access token, so an expired one is refused here,
+    // before anything is recorded.
+    let token = bearer_token(headers).ok_or(AuthRejection::MissingToken)?;
+    let claims = state
+        .verifier
+        .verify_access(token)
+        .await
+        .map_err(|_| AuthRejection::InvalidToken)?;
+    state.limits.check_user(&claims.sub)?;
+    let sign_out = state
+        .revocations
+        .revoke_user(&claims.sub, now_seconds() + MAX_ACCESS_TOKEN_LIFETIME)
+        .await?;
+    state.verifier.forget(token);
+    match state.cognito.global_sign_out(token).await {
+        Ok(()) => {
+            // Every refresh token of the user is dead: the sign-out supersedes the user's
+            // earlier session revocations, which can go.
+            if let Err(e) = state
+                .revocations
+                .confirm_sign_out(&claims.sub, sign_out)
+                .await
+            {
+                tracing::warn!(error = %e, "cannot compact the user's revocations");
+            }
+        }
+        // Cognito no longer takes this token (signed out already, or its session revoked).
+        // Every token of the user issued until now is refused here all the same, so the
+        // sign-out holds; refresh tokens of other sessions may outlive it at Cognito.
+        Err(e) if e.kind == CognitoErrorKind::NotAuthorized => {
+            tracing::warn!(
+                cognito.error = %e.kind,
+                "GlobalSignOut refused the access token; tokens issued until now are refused here"
+            );
+        }
+        Err(e) => return Err(e.into()),
+    }
+    tracing::info!(sub = %claims.sub, "signed out everywhere");
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// The sign-in session an access token belongs to.
+fn session_of(claims: &AccessClaims) -> Option<Session> {
+    let id = claims.origin_jti.as_deref().or(claims.jti.as_deref())?;
+    Some(Session {
+        sub: claims.sub.clone(),
+        id: id.to_owned(),
+    })
 }

@@ -14,9 +14,14 @@ pub struct Pool {
 }
 
 pub fn admin_client(endpoint: &str) -> Client {
+    admin_client_in(endpoint, "us-east-1")
+}
+
+/// An operator's client for pools in `region`.
+pub fn admin_client_in(endpoint: &str, region: &'static str) -> Client {
     let config = aws_sdk_cognitoidentityprovider::Config::builder()
         .behavior_version(BehaviorVersion::latest())
-        .region(Region::new("us-east-1"))
+        .region(Region::new(region))
         .endpoint_url(endpoint)
         .credentials_provider(Credentials::new("test", "test", None, None, "tests"))
         .build();
@@ -28,7 +33,17 @@ pub const ADMIN_GROUP: &str = "admin";
 impl Pool {
     /// A fresh pool with a password policy, an `admin` group, and one app client.
     pub async fn create(endpoint: &str, with_secret: bool, email_as_username: bool) -> Pool {
-        let idp = admin_client(endpoint);
+        Pool::create_in(endpoint, "us-east-1", with_secret, email_as_username).await
+    }
+
+    /// The same, in `region`.
+    pub async fn create_in(
+        endpoint: &str,
+        region: &'static str,
+        with_secret: bool,
+        email_as_username: bool,
+    ) -> Pool {
+        let idp = admin_client_in(endpoint, region);
         let pool = idp
             .create_user_pool()
             .pool_name(format!("test-{}", uuid::Uuid::new_v4()))
