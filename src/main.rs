@@ -65,6 +65,9 @@ async fn serve(settings: &Settings) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    if let Some(addr) = app.metrics_addr() {
+        tracing::info!(%addr, "metrics listening");
+    }
     tracing::info!(addr = %app.local_addr(), "listening");
     let grace = app.state().config.shutdown_timeout;
     let (stopping, stop_requested) = tokio::sync::oneshot::channel::<()>();

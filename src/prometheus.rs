@@ -1,4 +1,9 @@
-//! Metrics in the Prometheus text format at `/metrics`, recorded with the `metrics` crate.
+//! Metrics in the Prometheus text format at `/metrics`, recorded with the `metrics` crate and
+//! served on a listener of their own (METRICS_ADDR), never on the public API port.
+//!
+//! Every label value comes from a fixed set: the matched route (never the raw path), one of
+//! the methods the API serves or `other`, the status the service chose, a Cognito operation
+//! and a folded outcome. Whatever clients send, the number of series stays bounded.
 //!
 //! What is counted: requests and their latency by route and status; Cognito calls and their
 //! latency by operation and outcome; challenge outcomes; JWKS fetches; and the sizes of the
@@ -9,6 +14,7 @@ use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
 use axum::extract::{MatchedPath, Request};
+use axum::http::Method;
 use axum::middleware::Next;
 use axum::response::Response;
 use metrics_exporter_prometheus::{Matcher, PrometheusBuilder, PrometheusHandle};
@@ -33,19 +39,39 @@ pub fn handle() -> &'static PrometheusHandle {
     })
 }
 
-/// Counts each request and its latency by route, method and status.
-pub async fn track_requests(request: Request, next: Next) -> Response {
-    let route = request
+/// A request's method as a label or log field: the methods the API serves, or `other`, so a
+/// client inventing methods can't mint a series (or a log value) per invention.
+pub fn method_label(method: &Method) -> &'static str {
+    match *method {
+        Method::GET => "GET",
+        Method::POST => "POST",
+        Method::PATCH => "PATCH",
+        Method::DELETE => "DELETE",
+        Method::PUT => "PUT",
+        Method::HEAD => "HEAD",
+        Method::OPTIONS => "OPTIONS",
+        _ => "other",
+    }
+}
+
+/// The route template the router matched (`/me`, never `/me/anything`), or `unmatched`.
+pub fn route_label<B>(request: &axum::http::Request<B>) -> String {
+    request
         .extensions()
         .get::<MatchedPath>()
         .map(|p| p.as_str().to_owned())
-        .unwrap_or_else(|| "unmatched".into());
-    let method = request.method().to_string();
+        .unwrap_or_else(|| "unmatched".into())
+}
+
+/// Counts each request and its latency by route, method and status.
+pub async fn track_requests(request: Request, next: Next) -> Response {
+    let route = route_label(&request);
+    let method = method_label(request.method());
     let started = Instant::now();
     let response = next.run(request).await;
     let labels = [
         ("route", route),
-        ("method", method),
+        ("method", method.to_owned()),
         ("status", response.status().as_u16().to_string()),
     ];
     metrics::counter!("http_requests_total", &labels).increment(1);
@@ -54,12 +80,9 @@ pub async fn track_requests(request: Request, next: Next) -> Response {
     response
 }
 
-/// Records one Cognito call: `outcome` is "ok" or the error kind.
-pub fn cognito_call(operation: &'static str, outcome: &str, took: Duration) {
-    let labels = [
-        ("operation", operation.to_owned()),
-        ("outcome", outcome.to_owned()),
-    ];
+/// Records one Cognito call: `outcome` is "ok" or a folded error kind.
+pub fn cognito_call(operation: &'static str, outcome: &'static str, took: Duration) {
+    let labels = [("operation", operation), ("outcome", outcome)];
     metrics::counter!("cognito_requests_total", &labels).increment(1);
     metrics::histogram!("cognito_request_duration_seconds", &labels).record(took.as_secs_f64());
 }

@@ -53,6 +53,32 @@ impl CognitoErrorKind {
         )
     }
 
+    /// The outcome as a metric label, from a fixed set. Every answer Cognito gives about a
+    /// request it judged (a missing user, a wrong password or code, an unconfirmed account, a
+    /// taken name, a lockout) is one `refused`, so a scrape can't tell which accounts exist.
+    pub fn metric_outcome(&self) -> &'static str {
+        use CognitoErrorKind as K;
+        match self {
+            K::TooManyRequests => "throttled",
+            K::Timeout => "timeout",
+            K::Unavailable => "unavailable",
+            K::Other(_) => "error",
+            K::NotAuthorized
+            | K::UserNotFound
+            | K::UserNotConfirmed
+            | K::PasswordResetRequired
+            | K::UsernameExists
+            | K::AliasExists
+            | K::InvalidPassword
+            | K::InvalidParameter
+            | K::CodeMismatch
+            | K::ExpiredCode
+            | K::LimitExceeded
+            | K::TooManyFailedAttempts
+            | K::SessionExpired => "refused",
+        }
+    }
+
     fn from_code(code: &str) -> Self {
         match code {
             "NotAuthorizedException" => CognitoErrorKind::NotAuthorized,

@@ -825,10 +825,10 @@ where
     let started = std::time::Instant::now();
     let result = call.await.map_err(|e| CognitoError::from_sdk(operation, e));
     let outcome = match &result {
-        Ok(_) => "ok".to_owned(),
-        Err(e) => e.kind.to_string(),
+        Ok(_) => "ok",
+        Err(e) => e.kind.metric_outcome(),
     };
-    crate::prometheus::cognito_call(operation, &outcome, started.elapsed());
+    crate::prometheus::cognito_call(operation, outcome, started.elapsed());
     result
 }
 

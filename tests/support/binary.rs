@@ -143,6 +143,8 @@ impl Binary {
             .env("LISTEN_ADDR", "127.0.0.1:0")
             // Tests speak plain HTTP.
             .env("COOKIE_SECURE", "false")
+            // Its own free port, so that servers started side by side never collide.
+            .env("METRICS_ADDR", "127.0.0.1:0")
             // The emulator accepts any keys; no instance metadata lookups.
             .env("AWS_ACCESS_KEY_ID", "test")
             .env("AWS_SECRET_ACCESS_KEY", "test")
@@ -220,6 +222,17 @@ pub struct Running {
 impl Running {
     pub fn log(&self) -> &Log {
         &self.log
+    }
+
+    /// The process's resident memory now, in KiB, as the kernel counts it.
+    pub fn rss_kib(&self) -> u64 {
+        let pid = self.child.id().expect("the process is running");
+        let status = std::fs::read_to_string(format!("/proc/{pid}/status")).expect("proc status");
+        status
+            .lines()
+            .find_map(|line| line.strip_prefix("VmRSS:"))
+            .and_then(|rest| rest.trim().trim_end_matches("kB").trim().parse().ok())
+            .expect("VmRSS in /proc/<pid>/status")
     }
 
     /// This process's stdout lines so far, as written.
