@@ -5,6 +5,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/emulator-venv.sh
+# Seconds each fuzz target in tests/properties.rs runs, per pass.
+export FUZZ_SECONDS="${FUZZ_SECONDS:-5}"
 
 echo "== tests on SQLite"
 # Tests named needs_* use a Postgres server (which they take away and bring back) or a real

@@ -9,7 +9,9 @@ use std::time::Duration;
 use clap::{Args, Parser, Subcommand};
 use secrecy::SecretString;
 
+use crate::attributes::WritableAttributes;
 use crate::db::Backend;
+use crate::limits::LimitSettings;
 
 /// No `Debug`: the settings hold the client secret and the database URL as given.
 #[derive(Parser)]
@@ -171,8 +173,9 @@ pub struct Settings {
     )]
     pub rate_limit_per_ip: String,
 
-    /// Requests per minute per username to /login, /signup* and /token/refresh when it names a
-    /// username (0: off; counted per replica)
+    /// Failed attempts per minute per username: wrong passwords at /login and
+    /// /password/change, wrong codes at /signup/confirm and /password/reset. Only failures
+    /// count, and one client address may use at most half (0: off; counted per replica)
     #[arg(
         long,
         env = "RATE_LIMIT_PER_USERNAME",
@@ -181,6 +184,51 @@ pub struct Settings {
         default_value = "10"
     )]
     pub rate_limit_per_username: String,
+
+    /// Requests per hour per username that make Cognito send a code (/signup, /signup/resend,
+    /// /password/forgot); one client address may use at most half (0: off; per replica)
+    #[arg(
+        long,
+        env = "RATE_LIMIT_MESSAGES_PER_USERNAME",
+        global = true,
+        hide_env_values = true,
+        default_value = "10"
+    )]
+    pub rate_limit_messages_per_username: String,
+
+    /// Wrong MFA codes per hour per user, across all of its sign-in challenges; one client
+    /// address may use at most half (0: off; counted per replica)
+    #[arg(
+        long,
+        env = "RATE_LIMIT_MFA_FAILURES_PER_USER",
+        global = true,
+        hide_env_values = true,
+        default_value = "10"
+    )]
+    pub rate_limit_mfa_failures_per_user: String,
+
+    /// Requests per minute per signed-in user (the token's sub) to routes that call Cognito
+    /// with its access token: /me, /mfa/*, /password/change, /logout everywhere (0: off;
+    /// counted per replica)
+    #[arg(
+        long,
+        env = "RATE_LIMIT_PER_USER",
+        global = true,
+        hide_env_values = true,
+        default_value = "30"
+    )]
+    pub rate_limit_per_user: String,
+
+    /// Attributes users may set themselves at /signup and PATCH /me, comma-separated standard
+    /// or custom:<name> attributes [default: the standard profile attributes, without
+    /// email_verified, phone_number_verified or any custom:]
+    #[arg(
+        long,
+        env = "WRITABLE_ATTRIBUTES",
+        global = true,
+        hide_env_values = true
+    )]
+    pub writable_attributes: Option<String>,
 
     /// Minimum milliseconds a refused sign-in takes, so timing doesn't tell whether the
     /// account exists (0: off)
@@ -248,8 +296,19 @@ pub struct Settings {
     )]
     pub listen_addr: String,
 
+    /// Address of the Prometheus /metrics listener, kept off the public API port; empty turns
+    /// it off
+    #[arg(
+        long,
+        env = "METRICS_ADDR",
+        global = true,
+        hide_env_values = true,
+        default_value = "127.0.0.1:9090"
+    )]
+    pub metrics_addr: String,
+
     /// Mark the challenge cookie Secure with the __Host- prefix; false only for plain-http
-    /// local development
+    /// local development, on a loopback LISTEN_ADDR unless ALLOW_INSECURE_COOKIES is true
     #[arg(
         long,
         env = "COOKIE_SECURE",
@@ -258,6 +317,17 @@ pub struct Settings {
         default_value = "true"
     )]
     pub cookie_secure: String,
+
+    /// Allow COOKIE_SECURE=false on an address other than loopback (a plain-http test
+    /// environment); any host or sibling domain on the same network can then plant cookies
+    #[arg(
+        long,
+        env = "ALLOW_INSECURE_COOKIES",
+        global = true,
+        hide_env_values = true,
+        default_value = "false"
+    )]
+    pub allow_insecure_cookies: String,
 
     /// Cognito group whose members may invite users
     #[arg(
@@ -369,13 +439,15 @@ pub struct Config {
     pub session_encryption_key_previous: Option<SecretString>,
     pub allowed_origins: Vec<String>,
     pub trusted_proxies: Vec<ipnet::IpNet>,
-    pub rate_limit_per_ip: u32,
-    pub rate_limit_per_username: u32,
+    pub limits: LimitSettings,
+    pub writable_attributes: WritableAttributes,
     pub login_failure_floor: Duration,
     pub request_timeout: Duration,
     pub shutdown_timeout: Duration,
     pub database: DatabaseConfig,
     pub listen_addr: SocketAddr,
+    /// `None`: no metrics listener.
+    pub metrics_addr: Option<SocketAddr>,
     pub cookie_secure: bool,
     pub admin_group: String,
     pub challenge_ttl: Duration,
@@ -497,6 +569,20 @@ impl Settings {
                     "must be an address such as 0.0.0.0:8080, not {:?}",
                     self.listen_addr
                 ),
+            )
+        })
+    }
+
+    /// METRICS_ADDR, or `None` when it is empty.
+    pub fn metrics_addr(&self) -> Result<Option<SocketAddr>, ConfigError> {
+        let text = self.metrics_addr.trim();
+        if text.is_empty() {
+            return Ok(None);
+        }
+        text.parse().map(Some).map_err(|_| {
+            bad(
+                "METRICS_ADDR",
+                format!("must be an address such as 127.0.0.1:9090, or empty, not {text:?}"),
             )
         })
     }
@@ -623,18 +709,63 @@ impl Settings {
                 ),
             ));
         }
+        let database = self.database()?;
+        // Replicas that each pick a random key can't open each other's challenges.
+        if database.backend == Backend::Postgres && session_encryption_key.is_none() {
+            return Err(bad(
+                "SESSION_ENCRYPTION_KEY",
+                "is required with a Postgres DATABASE_URL: every replica must share one key",
+            ));
+        }
+        let listen_addr = self.listen_addr()?;
+        let cookie_secure = bool_setting("COOKIE_SECURE", &self.cookie_secure)?;
+        let allow_insecure_cookies =
+            bool_setting("ALLOW_INSECURE_COOKIES", &self.allow_insecure_cookies)?;
+        // Without `Secure` the cookie loses its `__Host-` prefix, so any plain-http service or
+        // sibling subdomain on the network could plant one for a victim.
+        if !cookie_secure && !listen_addr.ip().is_loopback() && !allow_insecure_cookies {
+            return Err(bad(
+                "COOKIE_SECURE",
+                "false is only allowed on a loopback LISTEN_ADDR, unless ALLOW_INSECURE_COOKIES=true",
+            ));
+        }
         Ok(Config {
             cognito_timeout,
             request_timeout,
             allowed_origins,
             trusted_proxies,
-            rate_limit_per_ip: number("RATE_LIMIT_PER_IP", &self.rate_limit_per_ip, 0, 1_000_000)?,
-            rate_limit_per_username: number(
-                "RATE_LIMIT_PER_USERNAME",
-                &self.rate_limit_per_username,
-                0,
-                1_000_000,
-            )?,
+            limits: LimitSettings {
+                per_ip: number("RATE_LIMIT_PER_IP", &self.rate_limit_per_ip, 0, 1_000_000)?,
+                failures_per_username: number(
+                    "RATE_LIMIT_PER_USERNAME",
+                    &self.rate_limit_per_username,
+                    0,
+                    1_000_000,
+                )?,
+                messages_per_username: number(
+                    "RATE_LIMIT_MESSAGES_PER_USERNAME",
+                    &self.rate_limit_messages_per_username,
+                    0,
+                    1_000_000,
+                )?,
+                mfa_failures_per_user: number(
+                    "RATE_LIMIT_MFA_FAILURES_PER_USER",
+                    &self.rate_limit_mfa_failures_per_user,
+                    0,
+                    1_000_000,
+                )?,
+                per_user: number(
+                    "RATE_LIMIT_PER_USER",
+                    &self.rate_limit_per_user,
+                    0,
+                    1_000_000,
+                )?,
+            },
+            writable_attributes: match optional(&self.writable_attributes) {
+                None => WritableAttributes::default(),
+                Some(list) => WritableAttributes::parse(&list)
+                    .map_err(|problem| bad("WRITABLE_ATTRIBUTES", problem))?,
+            },
             login_failure_floor: Duration::from_millis(number(
                 "LOGIN_FAILURE_FLOOR_MS",
                 &self.login_failure_floor_ms,
@@ -688,9 +819,10 @@ impl Settings {
             endpoint,
             jwks_url,
             issuer,
-            database: self.database()?,
-            listen_addr: self.listen_addr()?,
-            cookie_secure: bool_setting("COOKIE_SECURE", &self.cookie_secure)?,
+            database,
+            listen_addr,
+            metrics_addr: self.metrics_addr()?,
+            cookie_secure,
             admin_group: required("ADMIN_GROUP", &Some(self.admin_group.clone()))?,
             challenge_ttl: Duration::from_secs(number(
                 "CHALLENGE_TTL_SECONDS",
@@ -984,6 +1116,77 @@ mod tests {
         .config()
         .unwrap_err();
         assert_eq!(err.variable, "REQUEST_TIMEOUT_SECONDS");
+    }
+
+    #[test]
+    fn insecure_cookies_need_loopback_or_an_explicit_allowance() {
+        let base = [
+            "--cognito-user-pool-id",
+            "eu-west-1_abc",
+            "--cognito-client-id",
+            "c",
+            "--cookie-secure",
+            "false",
+        ];
+        let on = |listen: &str, allow: &str| {
+            let args = [
+                &base[..],
+                &["--listen-addr", listen, "--allow-insecure-cookies", allow],
+            ]
+            .concat();
+            settings(&args).config()
+        };
+        assert!(on("127.0.0.1:8080", "false").is_ok());
+        assert!(on("[::1]:8080", "false").is_ok());
+        assert_eq!(
+            on("0.0.0.0:8080", "false").unwrap_err().variable,
+            "COOKIE_SECURE"
+        );
+        assert!(on("0.0.0.0:8080", "true").is_ok());
+    }
+
+    #[test]
+    fn postgres_needs_a_key_shared_by_every_replica() {
+        let base = [
+            "--cognito-user-pool-id",
+            "eu-west-1_abc",
+            "--cognito-client-id",
+            "c",
+            "--database-url",
+            "postgres://db/cognito",
+        ];
+        assert_eq!(
+            settings(&base).config().unwrap_err().variable,
+            "SESSION_ENCRYPTION_KEY"
+        );
+        let keyed = [
+            &base[..],
+            &[
+                "--session-encryption-key",
+                "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=",
+            ],
+        ]
+        .concat();
+        assert!(settings(&keyed).config().is_ok());
+    }
+
+    #[test]
+    fn metrics_listen_apart_unless_turned_off() {
+        let base = [
+            "--cognito-user-pool-id",
+            "eu-west-1_abc",
+            "--cognito-client-id",
+            "c",
+        ];
+        let config = settings(&base).config().unwrap();
+        assert_eq!(config.metrics_addr, Some("127.0.0.1:9090".parse().unwrap()));
+        let off = [&base[..], &["--metrics-addr", ""]].concat();
+        assert_eq!(settings(&off).config().unwrap().metrics_addr, None);
+        let bad = [&base[..], &["--metrics-addr", "9090"]].concat();
+        assert_eq!(
+            settings(&bad).config().unwrap_err().variable,
+            "METRICS_ADDR"
+        );
     }
 
     #[test]

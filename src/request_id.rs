@@ -17,8 +17,17 @@ pub fn current() -> Option<String> {
         .filter(|id| !id.is_empty())
 }
 
+/// The longest caller-supplied id kept.
+pub const MAX_LEN: usize = 128;
+
+/// A caller's id is kept only if it is 1 to 128 visible ASCII characters: it is echoed in
+/// headers, bodies and every log line of the request.
+pub fn is_acceptable(value: &[u8]) -> bool {
+    !value.is_empty() && value.len() <= MAX_LEN && value.iter().all(|b| b.is_ascii_graphic())
+}
+
 #[cfg(feature = "server")]
-pub use server::{MakeUuid, scope};
+pub use server::{MakeUuid, drop_unacceptable, scope};
 
 #[cfg(feature = "server")]
 mod server {
@@ -27,7 +36,22 @@ mod server {
     use axum::response::Response;
     use tower_http::request_id::{MakeRequestId, RequestId};
 
-    use super::{CURRENT, HEADER};
+    use super::{CURRENT, HEADER, is_acceptable};
+
+    /// Removes a caller's request id that is not acceptable (or given twice), so a fresh one
+    /// is made in its place.
+    pub fn drop_unacceptable<B>(mut request: axum::http::Request<B>) -> axum::http::Request<B> {
+        let mut ids = request.headers().get_all(&HEADER).iter();
+        let keep = match (ids.next(), ids.next()) {
+            (Some(id), None) => is_acceptable(id.as_bytes()),
+            (None, _) => true,
+            (Some(_), Some(_)) => false,
+        };
+        if !keep {
+            request.headers_mut().remove(&HEADER);
+        }
+        request
+    }
 
     /// Generates a random UUID for requests that arrive without an id.
     #[derive(Clone, Copy, Default)]

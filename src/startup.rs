@@ -29,8 +29,8 @@ use crate::config::Config;
 use crate::error::ApiError;
 use crate::json::BODY_LIMIT;
 use crate::limits::Limits;
-use crate::revocation::RevocationList;
-use crate::signin::SignIn;
+use crate::revocation::{RefreshIndex, RevocationList};
+use crate::signin::{SignIn, SignInSettings};
 use crate::state::AppState;
 use crate::{db, prometheus, request_id, routes};
 
@@ -50,6 +50,7 @@ pub enum StartupError {
 
 pub struct Application {
     listener: TcpListener,
+    metrics_listener: Option<TcpListener>,
     router: Router,
     state: AppState,
 }
@@ -75,11 +76,13 @@ impl Application {
         );
         // The lease must outlast the Cognito calls of one step with their retries, which the
         // SDK bounds by the operation timeout: two in a row for a TOTP set-up answer.
+        let (key, previous_key) = session_keys(&config);
         let store = ChallengeStore::new(
             pool.clone(),
             2 * config.cognito_timeout + Duration::from_secs(5),
-            Arc::new(session_cipher(&config)),
+            Arc::new(SessionCipher::new(&key, previous_key.as_ref())),
         );
+        let refresh_tokens = Arc::new(RefreshIndex::new(pool.clone(), &key, previous_key.as_ref()));
         let revocations = RevocationList::new(pool.clone(), config.database.backend);
         // A replica that starts must know every live revocation before it serves.
         revocations.sync().await.map_err(StartupError::Database)?;
@@ -93,19 +96,22 @@ impl Application {
             })
             .with_revocations(revocations.clone()),
         );
+        let limits = Arc::new(Limits::new(config.limits, config.trusted_proxies.clone()));
         let state = AppState {
             signin: SignIn::new(
                 cognito.clone(),
                 store.clone(),
-                config.challenge_ttl,
-                config.login_failure_floor,
-                config.auth_flow,
+                SignInSettings {
+                    ttl: config.challenge_ttl,
+                    failure_floor: config.login_failure_floor,
+                    flow: config.auth_flow,
+                    refresh_lifetime: config.refresh_token_validity,
+                },
+                limits.clone(),
+                refresh_tokens.clone(),
             ),
-            limits: Arc::new(Limits::new(
-                config.rate_limit_per_ip,
-                config.rate_limit_per_username,
-                config.trusted_proxies.clone(),
-            )),
+            limits,
+            refresh_tokens: refresh_tokens.clone(),
             store: store.clone(),
             cookies: CookieSettings {
                 secure: config.cookie_secure,
@@ -118,24 +124,27 @@ impl Application {
         };
         tokio::spawn(load_keys(verifier, config.jwks_refresh));
         tokio::spawn(metrics_upkeep());
-        tokio::spawn(purge_expired(
-            store,
-            revocations.clone(),
-            state.limits.clone(),
-        ));
+        tokio::spawn(purge_expired(store, revocations.clone(), refresh_tokens));
         tokio::spawn(revocations.follow(
             db::normalize_url(&config.database.url),
             config.revocation_sync,
         ));
 
-        let listener = TcpListener::bind(config.listen_addr)
-            .await
-            .map_err(|source| StartupError::Bind {
-                addr: config.listen_addr,
-                source,
-            })?;
+        if !config.cookie_secure {
+            tracing::warn!(
+                "COOKIE_SECURE=false: the challenge cookie has no Secure flag or __Host- prefix, \
+                 so anything that can serve plain http on this host or a sibling domain can plant \
+                 one; for local development only"
+            );
+        }
+        let listener = bind(config.listen_addr).await?;
+        let metrics_listener = match config.metrics_addr {
+            Some(addr) => Some(bind(addr).await?),
+            None => None,
+        };
         Ok(Application {
             listener,
+            metrics_listener,
             router: app(state.clone()),
             state,
         })
@@ -147,6 +156,13 @@ impl Application {
             .expect("a bound listener has an address")
     }
 
+    /// Where `/metrics` is served, when it is.
+    pub fn metrics_addr(&self) -> Option<SocketAddr> {
+        self.metrics_listener
+            .as_ref()
+            .map(|l| l.local_addr().expect("a bound listener has an address"))
+    }
+
     pub fn state(&self) -> &AppState {
         &self.state
     }
@@ -156,17 +172,43 @@ impl Application {
         self,
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> std::io::Result<()> {
+        let (stop, stopping) = tokio::sync::watch::channel(false);
+        tokio::spawn(async move {
+            shutdown.await;
+            let _ = stop.send(true);
+        });
+        let stopped = |mut stopping: tokio::sync::watch::Receiver<bool>| async move {
+            let _ = stopping.wait_for(|stop| *stop).await;
+        };
+        if let Some(listener) = self.metrics_listener {
+            let metrics = axum::serve(listener, routes::metrics_router(self.state.clone()))
+                .with_graceful_shutdown(stopped(stopping.clone()));
+            tokio::spawn(async move {
+                if let Err(e) = metrics.await {
+                    tracing::error!(error = %e, "the metrics listener failed");
+                }
+            });
+        }
         axum::serve(
             self.listener,
             self.router
                 .into_make_service_with_connect_info::<SocketAddr>(),
         )
-        .with_graceful_shutdown(shutdown)
+        .with_graceful_shutdown(stopped(stopping))
         .await
     }
 }
 
-fn session_cipher(config: &Config) -> SessionCipher {
+async fn bind(addr: SocketAddr) -> Result<TcpListener, StartupError> {
+    TcpListener::bind(addr)
+        .await
+        .map_err(|source| StartupError::Bind { addr, source })
+}
+
+/// The key that seals stored Cognito sessions and keys the refresh-token index, and the one
+/// before the last rotation. Without a configured key (allowed on SQLite only) a random one
+/// lives as long as the process.
+fn session_keys(config: &Config) -> ([u8; 32], Option<[u8; 32]>) {
     use secrecy::ExposeSecret;
     let key = |secret: &Option<secrecy::SecretString>| {
         secret
@@ -174,16 +216,15 @@ fn session_cipher(config: &Config) -> SessionCipher {
             .and_then(|s| crate::config::decode_key(s.expose_secret()))
     };
     match key(&config.session_encryption_key) {
-        Some(current) => SessionCipher::new(
-            &current,
-            key(&config.session_encryption_key_previous).as_ref(),
-        ),
+        Some(current) => (current, key(&config.session_encryption_key_previous)),
         None => {
             tracing::warn!(
                 "SESSION_ENCRYPTION_KEY is not set: using a random key, so pending sign-in \
-                 challenges won't survive a restart or work across replicas"
+                 challenges won't survive a restart"
             );
-            SessionCipher::ephemeral().expect("the OS random source works")
+            let mut random = [0u8; 32];
+            getrandom::fill(&mut random).expect("the OS random source works");
+            (random, None)
         }
     }
 }
@@ -212,6 +253,9 @@ pub fn app(state: AppState) -> Router {
             COOKIE,
             SET_COOKIE,
         ]))
+        .layer(tower::util::MapRequestLayer::new(
+            request_id::drop_unacceptable::<axum::body::Body>,
+        ))
         .layer(SetRequestIdLayer::new(
             request_id::HEADER,
             request_id::MakeUuid,
@@ -286,13 +330,10 @@ fn cors(origins: &[String]) -> tower_http::cors::CorsLayer {
         .max_age(Duration::from_secs(600))
 }
 
-/// One span per request: the matched route, never the raw URI or any header.
+/// One span per request: the matched route and a known method, never the raw URI, a
+/// made-up method or any header but the (checked) request id.
 fn request_span<B>(request: &Request<B>) -> Span {
-    let route = request
-        .extensions()
-        .get::<axum::extract::MatchedPath>()
-        .map(|p| p.as_str().to_owned())
-        .unwrap_or_else(|| "unmatched".into());
+    let route = prometheus::route_label(request);
     let id = request
         .headers()
         .get(&request_id::HEADER)
@@ -301,7 +342,7 @@ fn request_span<B>(request: &Request<B>) -> Span {
     tracing::info_span!(
         "request",
         request_id = %id,
-        method = %request.method(),
+        method = prometheus::method_label(request.method()),
         route = %route,
         cognito_operation = tracing::field::Empty,
     )
@@ -351,12 +392,14 @@ async fn load_keys(verifier: Arc<Verifier>, every: Duration) {
 async fn purge_expired(
     store: ChallengeStore,
     revocations: Arc<RevocationList>,
-    limits: Arc<Limits>,
+    refresh_tokens: Arc<RefreshIndex>,
 ) {
     let mut every = tokio::time::interval(PURGE_INTERVAL);
     loop {
         every.tick().await;
-        limits.shrink();
+        if let Err(e) = refresh_tokens.purge_expired().await {
+            tracing::warn!(error = %e, "purging expired refresh-token records failed");
+        }
         match store.purge_expired().await {
             Ok(0) => {}
             Ok(n) => tracing::debug!(purged = n, "expired challenges purged"),

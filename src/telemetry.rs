@@ -1,7 +1,11 @@
 //! Logging: JSON lines by default, one per request, on stdout.
 
 use tracing_subscriber::EnvFilter;
+use tracing_subscriber::Layer;
+use tracing_subscriber::filter::{FilterExt, LevelFilter, Targets};
 use tracing_subscriber::fmt::MakeWriter;
+use tracing_subscriber::layer::SubscriberExt;
+use tracing_subscriber::util::SubscriberInitExt;
 
 use crate::config::LogFormat;
 
@@ -25,37 +29,24 @@ const CAPS: &[&str] = &[
     "sqlx=warn",
 ];
 
-fn filter() -> EnvFilter {
+/// The operator's filter from RUST_LOG (info when unset or unreadable).
+fn requested() -> EnvFilter {
     let requested = std::env::var("RUST_LOG").unwrap_or_else(|_| "info".into());
-    let mut filter =
-        EnvFilter::try_new(without_capped(&requested)).unwrap_or_else(|_| EnvFilter::new("info"));
-    for cap in CAPS {
-        if let Ok(directive) = cap.parse() {
-            filter = filter.add_directive(directive);
-        }
-    }
-    filter
+    EnvFilter::try_new(requested).unwrap_or_else(|_| EnvFilter::new("info"))
 }
 
-/// Drops requested directives aimed at a capped crate or any module in it: in an EnvFilter
-/// the most specific directive wins, so `aws_smithy_runtime::client=trace` would otherwise
-/// slip under the cap on `aws_smithy_runtime`.
-fn without_capped(requested: &str) -> String {
-    let capped_crates: Vec<&str> = CAPS.iter().filter_map(|c| c.split('=').next()).collect();
-    requested
-        .split(',')
-        .filter(|directive| {
-            let target = directive
-                .split(['=', '['])
-                .next()
-                .unwrap_or_default()
-                .trim();
-            !capped_crates
-                .iter()
-                .any(|krate| target == *krate || target.starts_with(&format!("{krate}::")))
+/// The caps, as a filter applied after the operator's: whatever RUST_LOG says, span filters
+/// (`[request]=trace`) and module paths included, a capped crate logs no finer than its cap.
+fn caps() -> Targets {
+    CAPS.iter()
+        .filter_map(|cap| {
+            let (target, level) = cap.split_once('=')?;
+            Some((target, level.parse::<LevelFilter>().ok()?))
         })
-        .collect::<Vec<_>>()
-        .join(",")
+        .fold(
+            Targets::new().with_default(LevelFilter::TRACE),
+            |targets, (target, level)| targets.with_target(target, level),
+        )
 }
 
 /// Installs the global subscriber writing to `writer`. Returns false if one was already set.
@@ -63,18 +54,24 @@ pub fn init<W>(format: LogFormat, writer: W) -> bool
 where
     W: for<'w> MakeWriter<'w> + Send + Sync + 'static,
 {
-    let builder = tracing_subscriber::fmt()
-        .with_env_filter(filter())
-        .with_writer(writer);
+    let filter = requested().and(caps());
+    let layer = tracing_subscriber::fmt::layer().with_writer(writer);
     match format {
-        LogFormat::Json => builder
-            .json()
-            .flatten_event(true)
-            .with_current_span(true)
-            .with_span_list(false)
+        LogFormat::Json => tracing_subscriber::registry()
+            .with(
+                layer
+                    .json()
+                    .flatten_event(true)
+                    .with_current_span(true)
+                    .with_span_list(false)
+                    .with_filter(filter),
+            )
             .try_init()
             .is_ok(),
-        LogFormat::Pretty => builder.pretty().try_init().is_ok(),
+        LogFormat::Pretty => tracing_subscriber::registry()
+            .with(layer.pretty().with_filter(filter))
+            .try_init()
+            .is_ok(),
     }
 }
 
@@ -83,11 +80,16 @@ mod tests {
     use super::*;
 
     #[test]
-    fn requests_below_a_cap_are_dropped_and_others_kept() {
-        assert_eq!(
-            without_capped("debug,aws_smithy_runtime::client=trace,hyper=trace,cognito_bff=trace"),
-            "debug,cognito_bff=trace"
-        );
-        assert_eq!(without_capped("trace"), "trace");
+    fn caps_hold_below_any_requested_level() {
+        let caps = caps();
+        let would_log = |target: &str, level: tracing::Level| caps.would_enable(target, &level);
+        assert!(!would_log(
+            "aws_smithy_runtime::client::orchestrator",
+            tracing::Level::DEBUG
+        ));
+        assert!(would_log("aws_smithy_runtime", tracing::Level::INFO));
+        assert!(!would_log("hyper_util::client", tracing::Level::TRACE));
+        assert!(!would_log("sqlx::query", tracing::Level::INFO));
+        assert!(would_log("cognito_bff::routes", tracing::Level::TRACE));
     }
 }

@@ -38,6 +38,15 @@ const VARIABLES: &[&str] = &[
     "CHALLENGE_TTL_SECONDS",
     "COGNITO_TIMEOUT_SECONDS",
     "COGNITO_MAX_ATTEMPTS",
+    "METRICS_ADDR",
+    "ALLOW_INSECURE_COOKIES",
+    "RATE_LIMIT_PER_IP",
+    "RATE_LIMIT_PER_USERNAME",
+    "RATE_LIMIT_MESSAGES_PER_USERNAME",
+    "RATE_LIMIT_MFA_FAILURES_PER_USER",
+    "RATE_LIMIT_PER_USER",
+    "WRITABLE_ATTRIBUTES",
+    "TRUSTED_PROXIES",
 ];
 
 /// The binary with an empty environment except PATH, run in `dir`.
@@ -128,6 +137,8 @@ fn serve_env(dead_endpoint: &str) -> Vec<(&'static str, String)> {
         ("COGNITO_ENDPOINT", dead_endpoint.into()),
         ("AWS_EC2_METADATA_DISABLED", "true".into()),
         ("COOKIE_SECURE", "false".into()),
+        // No metrics listener: servers started side by side would want one port.
+        ("METRICS_ADDR", String::new()),
     ]
 }
 
@@ -210,7 +221,13 @@ fn migrate_with_an_unsupported_database_url_names_the_variable_but_not_the_passw
 #[test]
 fn serve_with_an_unreachable_postgres_fails_without_echoing_the_password() {
     let url = format!("postgres://u:hunter2@127.0.0.1:{}/db", free_port());
-    let output = serve_with(&[("DATABASE_URL", &url)]);
+    let output = serve_with(&[
+        ("DATABASE_URL", &url),
+        (
+            "SESSION_ENCRYPTION_KEY",
+            "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=",
+        ),
+    ]);
     let stdout = text(&output.stdout);
     let stderr = text(&output.stderr);
     assert!(
@@ -221,6 +238,35 @@ fn serve_with_an_unreachable_postgres_fails_without_echoing_the_password() {
     assert!(
         !stdout.contains("hunter2") && !stderr.contains("hunter2"),
         "the password was echoed; stdout: {stdout:?}, stderr: {stderr:?}"
+    );
+}
+
+#[test]
+fn insecure_cookies_off_loopback_are_refused_unless_allowed_outright() {
+    let refused = serve_with(&[("LISTEN_ADDR", "0.0.0.0:0")]);
+    let stderr = assert_config_error(&refused, "COOKIE_SECURE");
+    assert!(stderr.contains("ALLOW_INSECURE_COOKIES"), "{stderr}");
+}
+
+#[test]
+fn postgres_without_a_shared_session_key_is_refused() {
+    let url = format!("postgres://u:hunter2@127.0.0.1:{}/db", free_port());
+    let stderr = assert_config_error(
+        &serve_with(&[("DATABASE_URL", &url)]),
+        "SESSION_ENCRYPTION_KEY",
+    );
+    assert!(!stderr.contains("hunter2"), "{stderr}");
+}
+
+#[test]
+fn serve_with_an_invalid_metrics_addr_or_attribute_list_names_the_variable() {
+    assert_config_error(
+        &serve_with(&[("METRICS_ADDR", "everywhere")]),
+        "METRICS_ADDR",
+    );
+    assert_config_error(
+        &serve_with(&[("WRITABLE_ATTRIBUTES", "name,shoe_size")]),
+        "WRITABLE_ATTRIBUTES",
     );
 }
 

@@ -423,13 +423,24 @@ async fn no_secret_reaches_the_logs_even_at_trace_level() {
 /// temporary password; the logging caps must keep it out whatever the environment says.
 #[tokio::test(flavor = "multi_thread")]
 async fn the_sdk_body_logging_switch_cannot_leak_a_temporary_password() {
+    sign_and_invite_with_signable_bodies("trace").await;
+}
+
+/// A span filter turns on everything inside the request's span, the SDK's internals
+/// included, unless the caps apply after it.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_span_filter_cannot_lift_the_caps_either() {
+    sign_and_invite_with_signable_bodies("info,[request]=trace").await;
+}
+
+async fn sign_and_invite_with_signable_bodies(rust_log: &str) {
     let Setup {
         client_secret,
         server,
         client,
         _dir,
         ..
-    } = start(&[("LOG_SIGNABLE_BODY", "true")]).await;
+    } = start(&[("LOG_SIGNABLE_BODY", "true"), ("RUST_LOG", rust_log)]).await;
 
     let admin = client.login(ADMIN, ADMIN_PASSWORD).await;
     assert_eq!(admin.status, 200, "admin login: {}", admin.body);
@@ -463,4 +474,50 @@ async fn the_sdk_body_logging_switch_cannot_leak_a_temporary_password() {
             ("admin access token", admin_token),
         ],
     );
+    // Nothing from a capped crate below its cap made it out.
+    let below_cap = lines.iter().find(|line| {
+        let event: Value = serde_json::from_str(line).unwrap_or_default();
+        let target = event["target"].as_str().unwrap_or_default();
+        let level = event["level"].as_str().unwrap_or_default();
+        [
+            "aws_sigv4",
+            "aws_smithy_runtime",
+            "aws_smithy_http_client",
+            "hyper",
+        ]
+        .iter()
+        .any(|capped| target.starts_with(capped))
+            && matches!(level, "DEBUG" | "TRACE")
+    });
+    assert!(below_cap.is_none(), "capped crate logged: {below_cap:?}");
+}
+
+/// Behind a load balancer that is not in TRUSTED_PROXIES, every client would share its
+/// address: the operator is told, once per such peer.
+#[tokio::test(flavor = "multi_thread")]
+async fn forwarded_for_from_an_untrusted_peer_is_reported_once() {
+    let Setup {
+        server,
+        client,
+        _dir,
+        ..
+    } = start(&[("RUST_LOG", "info")]).await;
+    for client_ip in ["203.0.113.5", "198.51.100.7", "203.0.113.5"] {
+        let answer = client
+            .post(
+                "/login",
+                &[("x-forwarded-for", client_ip)],
+                json!({"username": "nobody", "password": "Wrong-Passw0rd!"}),
+            )
+            .await;
+        assert_eq!(answer.status, 401, "{}", answer.body);
+    }
+    drop(client);
+    let (lines, _) = stop(server).await;
+    let warnings: Vec<&String> = lines
+        .iter()
+        .filter(|line| line.contains("TRUSTED_PROXIES") && line.contains("\"WARN\""))
+        .collect();
+    assert_eq!(warnings.len(), 1, "{warnings:#?}");
+    assert!(warnings[0].contains("127.0.0.1"), "{}", warnings[0]);
 }

@@ -156,3 +156,28 @@ async fn me_updates_attributes_with_the_same_typing_as_sign_up() {
     .await
     .assert_problem(401, "missing_token");
 }
+
+#[tokio::test]
+async fn group_names_reach_a_gateway_unambiguously() {
+    let app = spawn_app().await;
+    for group in ["ops,admin", "50% off"] {
+        app.pool
+            .idp
+            .create_group()
+            .user_pool_id(&app.pool.pool_id)
+            .group_name(group)
+            .send()
+            .await
+            .expect("create group");
+        app.pool.add_to_group(ADMIN, group).await;
+    }
+    let token = app.admin_token().await;
+    let answer = app
+        .send(app.http.get(app.url("/verify")).bearer_auth(&token))
+        .await;
+    assert_eq!(answer.status, 200, "{answer:?}");
+    let mut groups: Vec<&str> = header(&answer, "x-auth-groups").split(',').collect();
+    groups.sort();
+    // A comma inside a name would otherwise read as two groups, one of them `admin`.
+    assert_eq!(groups, ["50%25%20off", "admin", "ops%2Cadmin"]);
+}

@@ -43,10 +43,17 @@ pub fn router() -> Router<AppState> {
         .route("/logout", post(session::logout))
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
-        .route("/metrics", get(health::metrics))
         .route("/openapi.yaml", get(health::openapi))
         .fallback(|| async { ApiError::NotFound })
         .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })
+}
+
+/// The metrics listener's routes: `/metrics` and nothing else.
+pub fn metrics_router(state: AppState) -> Router {
+    Router::new()
+        .route("/metrics", get(health::metrics))
+        .fallback(|| async { ApiError::NotFound })
+        .with_state(state)
 }
 
 /// Checks a free-text field: present, not too long, no control characters.
@@ -72,24 +79,73 @@ fn check_text(field: &'static str, value: &str, max_chars: usize) -> Result<(), 
     Ok(())
 }
 
-/// Refuses a cookie-bearing request whose `Origin` is present and neither this service's own
-/// origin (the same host as the request's `Host`) nor one of `ALLOWED_ORIGINS`.
-fn check_origin(headers: &axum::http::HeaderMap, allowed: &[String]) -> Result<(), ApiError> {
-    use axum::http::header::{HOST, ORIGIN};
-    let Some(origin) = headers.get(ORIGIN).and_then(|v| v.to_str().ok()) else {
+/// Refuses a cookie-bearing request whose `Origin` is present and is neither this service's
+/// own origin nor one of `ALLOWED_ORIGINS`. Scheme, host and port must all match: an
+/// `http://` page must not act for an `https://` service of the same name.
+fn check_origin(
+    headers: &axum::http::HeaderMap,
+    state: &AppState,
+    via_trusted_proxy: bool,
+) -> Result<(), ApiError> {
+    let Some(origin) = headers.get(axum::http::header::ORIGIN) else {
         return Ok(());
     };
-    if allowed.iter().any(|a| a == origin) {
-        return Ok(());
+    let origin = origin
+        .to_str()
+        .ok()
+        .and_then(origin_parts)
+        .ok_or(ApiError::OriginNotAllowed)?;
+    let allowed = state
+        .config
+        .allowed_origins
+        .iter()
+        .filter_map(|allowed| origin_parts(allowed));
+    let own = own_origin(headers, state.config.cookie_secure, via_trusted_proxy);
+    if allowed.chain(own).any(|known| known == origin) {
+        Ok(())
+    } else {
+        Err(ApiError::OriginNotAllowed)
     }
-    let authority = origin
-        .strip_prefix("https://")
-        .or_else(|| origin.strip_prefix("http://"));
-    let host = headers.get(HOST).and_then(|v| v.to_str().ok());
-    match (authority, host) {
-        (Some(authority), Some(host)) if authority.eq_ignore_ascii_case(host) => Ok(()),
-        _ => Err(ApiError::OriginNotAllowed),
+}
+
+/// An origin as (scheme, host, port), with the scheme's default port filled in.
+fn origin_parts(origin: &str) -> Option<(String, String, u16)> {
+    let url = reqwest::Url::parse(origin).ok()?;
+    if !matches!(url.scheme(), "http" | "https")
+        || !url.username().is_empty()
+        || url.password().is_some()
+        || url.path() != "/"
+        || url.query().is_some()
+    {
+        return None;
     }
+    Some((
+        url.scheme().to_owned(),
+        url.host_str()?.to_owned(),
+        url.port_or_known_default()?,
+    ))
+}
+
+/// The origin a browser sees this service at: the `Host` it asked for, over the scheme a
+/// trusted proxy reports in `X-Forwarded-Proto`, or else https when the cookie is `Secure`
+/// (a browser sends that cookie over https only) and http when it is not.
+fn own_origin(
+    headers: &axum::http::HeaderMap,
+    cookie_secure: bool,
+    via_trusted_proxy: bool,
+) -> Option<(String, String, u16)> {
+    let host = headers.get(axum::http::header::HOST)?.to_str().ok()?;
+    let forwarded_proto = via_trusted_proxy
+        .then(|| headers.get("x-forwarded-proto")?.to_str().ok())
+        .flatten()
+        .and_then(|protos| protos.split(',').next())
+        .map(|proto| proto.trim().to_ascii_lowercase());
+    let scheme = match forwarded_proto.as_deref() {
+        Some(proto @ ("http" | "https")) => proto,
+        _ if cookie_secure => "https",
+        _ => "http",
+    };
+    origin_parts(&format!("{scheme}://{host}"))
 }
 
 /// Cognito's own limits.
@@ -168,4 +224,44 @@ fn no_store(mut response: Response) -> Response {
         axum::http::HeaderValue::from_static("no-store"),
     );
     response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::http::HeaderMap;
+
+    fn headers(host: &str, proto: Option<&str>) -> HeaderMap {
+        let mut headers = HeaderMap::new();
+        headers.insert("host", host.parse().unwrap());
+        if let Some(proto) = proto {
+            headers.insert("x-forwarded-proto", proto.parse().unwrap());
+        }
+        headers
+    }
+
+    #[test]
+    fn the_own_origin_has_the_scheme_a_browser_used() {
+        let parts = |o: &str| origin_parts(o).unwrap();
+        let secure = own_origin(&headers("app.example.com", None), true, false);
+        assert_eq!(secure, Some(parts("https://app.example.com")));
+        assert_eq!(secure, Some(parts("https://APP.example.com:443")));
+        assert_ne!(secure, Some(parts("http://app.example.com")));
+        assert_ne!(secure, Some(parts("https://app.example.com:8443")));
+        let plain = own_origin(&headers("127.0.0.1:8080", None), false, false);
+        assert_eq!(plain, Some(parts("http://127.0.0.1:8080")));
+        // X-Forwarded-Proto only from a trusted proxy.
+        let forwarded = headers("app.example.com", Some("http"));
+        assert_eq!(
+            own_origin(&forwarded, true, true),
+            Some(parts("http://app.example.com"))
+        );
+        assert_eq!(
+            own_origin(&forwarded, true, false),
+            Some(parts("https://app.example.com"))
+        );
+        assert!(origin_parts("null").is_none());
+        assert!(origin_parts("https://a.example/path").is_none());
+        assert!(own_origin(&headers("evil@app.example.com", None), true, false).is_none());
+    }
 }

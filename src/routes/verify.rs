@@ -18,7 +18,9 @@ use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::any;
 
-use crate::auth::{AuthRejection, AuthUser, Verifier};
+use percent_encoding::{AsciiSet, CONTROLS, utf8_percent_encode};
+
+use crate::auth::{AccessClaims, AuthRejection, AuthUser, Verifier};
 
 /// The lean router for `/verify` and `/verify/*`: the verifier, the request id (the
 /// gateway's, or a new one) and panic catching, nothing else.
@@ -36,6 +38,9 @@ pub fn router(verifier: Arc<Verifier>) -> Router {
         .layer(SetRequestIdLayer::new(
             crate::request_id::HEADER,
             crate::request_id::MakeUuid,
+        ))
+        .layer(tower::util::MapRequestLayer::new(
+            crate::request_id::drop_unacceptable::<axum::body::Body>,
         ))
 }
 
@@ -64,28 +69,100 @@ impl<S: Send + Sync> FromRequestParts<S> for Checked {
 }
 
 async fn verify(Checked(user): Checked) -> Response {
-    let AuthUser(claims) = match user {
-        Ok(user) => user,
+    let headers = user.and_then(|AuthUser(claims)| {
+        identity_headers(&claims).ok_or_else(|| {
+            // A gateway that passes a client's own X-Auth-* through would otherwise forward a
+            // forged value in place of the missing one.
+            tracing::debug!(
+                reason = "identity_not_a_header",
+                "access token refused: a claim can't be sent as a header"
+            );
+            AuthRejection::InvalidToken
+        })
+    });
+    match headers {
+        Ok(headers) => {
+            counters().allowed.increment(1);
+            (StatusCode::OK, headers).into_response()
+        }
         Err(rejection) => {
             counters().refused.increment(1);
-            return rejection.into_response();
+            rejection.into_response()
         }
-    };
-    counters().allowed.increment(1);
+    }
+}
+
+/// Group names with these bytes percent-encoded, so `,` only ever separates them.
+const GROUP_NAME: &AsciiSet = &CONTROLS.add(b' ').add(b',').add(b'%');
+
+/// The caller's identity as headers, or `None` if a value can't be one exactly: sub,
+/// username, scope and client id go as they are (UTF-8), and must hold no control
+/// characters; each group name is percent-encoded, and the names are joined with `,`.
+fn identity_headers(claims: &AccessClaims) -> Option<HeaderMap> {
     let mut headers = HeaderMap::new();
-    let mut put = |name: &'static str, value: &str| {
-        // Non-ASCII usernames are sent as UTF-8 bytes; a value no header can hold is left out.
-        if let Ok(value) = HeaderValue::from_bytes(value.as_bytes()) {
-            headers.insert(HeaderName::from_static(name), value);
+    let mut put = |name: &'static str, value: &str| -> Option<()> {
+        if value.chars().any(char::is_control) {
+            return None;
         }
+        let value = HeaderValue::from_bytes(value.as_bytes()).ok()?;
+        headers.insert(HeaderName::from_static(name), value);
+        Some(())
     };
-    put("x-auth-sub", &claims.sub);
+    put("x-auth-sub", &claims.sub)?;
     put(
         "x-auth-username",
         claims.username.as_deref().unwrap_or(&claims.sub),
-    );
-    put("x-auth-groups", &claims.groups.join(","));
-    put("x-auth-scope", claims.scope.as_deref().unwrap_or(""));
-    put("x-auth-client-id", &claims.client_id);
-    (StatusCode::OK, headers).into_response()
+    )?;
+    let groups = claims
+        .groups
+        .iter()
+        .map(|g| utf8_percent_encode(g, GROUP_NAME).to_string())
+        .collect::<Vec<_>>()
+        .join(",");
+    put("x-auth-groups", &groups)?;
+    put("x-auth-scope", claims.scope.as_deref().unwrap_or(""))?;
+    put("x-auth-client-id", &claims.client_id)?;
+    Some(headers)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn claims(username: &str, groups: &[&str]) -> AccessClaims {
+        serde_json::from_value(serde_json::json!({
+            "sub": "6f1c0f5e-2b7e-4a55-9d1e-0d3f1b2a9c11",
+            "username": username,
+            "cognito:groups": groups,
+            "client_id": "client",
+            "token_use": "access",
+            "exp": 0,
+        }))
+        .unwrap()
+    }
+
+    #[test]
+    fn group_names_are_percent_encoded_so_commas_only_separate() {
+        let headers = identity_headers(&claims("jin", &["a,b", "50% off", "관리자", "plain"]))
+            .expect("headers");
+        assert_eq!(
+            headers["x-auth-groups"],
+            "a%2Cb,50%25%20off,%EA%B4%80%EB%A6%AC%EC%9E%90,plain"
+        );
+        assert_eq!(headers["x-auth-username"], "jin");
+    }
+
+    #[test]
+    fn a_value_that_cant_be_a_header_refuses_the_token() {
+        assert!(identity_headers(&claims("jin\r\nx-auth-groups: admin", &[])).is_none());
+        assert!(identity_headers(&claims("tab\tbed", &[])).is_none());
+        assert!(
+            identity_headers(&claims("jin", &["a\nb"])).is_some(),
+            "encoded"
+        );
+        assert!(
+            identity_headers(&claims("지민", &[])).is_some(),
+            "UTF-8 is fine"
+        );
+    }
 }

@@ -45,9 +45,18 @@ pub struct Options {
     pub email_as_username: bool,
     /// SESSION_ENCRYPTION_KEY.
     pub session_key: &'static str,
-    /// Requests per minute per IP and per username; 0 (the tests' default) is off.
+    /// Requests per minute per IP, failures per minute per username, code-sending requests
+    /// per hour per username, wrong MFA codes per hour per user, requests per minute per
+    /// signed-in user; 0 (the tests' default) is off.
     pub rate_limit_per_ip: u32,
     pub rate_limit_per_username: u32,
+    pub rate_limit_messages_per_username: u32,
+    pub rate_limit_mfa_failures_per_user: u32,
+    pub rate_limit_per_user: u32,
+    /// TRUSTED_PROXIES.
+    pub trusted_proxies: Option<&'static str>,
+    /// WRITABLE_ATTRIBUTES; `None` keeps the default.
+    pub writable_attributes: Option<&'static str>,
     pub allowed_origins: Option<&'static str>,
     /// LOGIN_FAILURE_FLOOR_MS; off in most tests to keep them quick.
     pub login_failure_floor_ms: u64,
@@ -55,6 +64,8 @@ pub struct Options {
     pub through_proxy: bool,
     /// COGNITO_AUTH_FLOW.
     pub auth_flow: &'static str,
+    /// Where the pool is made (the service takes the region from the pool id).
+    pub region: &'static str,
 }
 
 impl Default for Options {
@@ -70,16 +81,24 @@ impl Default for Options {
             session_key: SESSION_KEY,
             rate_limit_per_ip: 0,
             rate_limit_per_username: 0,
+            rate_limit_messages_per_username: 0,
+            rate_limit_mfa_failures_per_user: 0,
+            rate_limit_per_user: 0,
+            trusted_proxies: None,
+            writable_attributes: None,
             allowed_origins: None,
             login_failure_floor_ms: 0,
             through_proxy: true,
             auth_flow: "USER_PASSWORD_AUTH",
+            region: "us-east-1",
         }
     }
 }
 
 pub struct TestApp {
     pub addr: SocketAddr,
+    /// Where the service serves `/metrics`, apart from the API.
+    pub metrics_addr: SocketAddr,
     pub http: reqwest::Client,
     pub pool: Pool,
     pub proxy: Proxy,
@@ -126,8 +145,9 @@ pub async fn spawn_app_using(moto: &Moto, options: Options, db: TestDatabase) ->
 /// A pool, its client and (unless it signs in by email) the admin user. The same calls in
 /// the same order after `Moto::seed` give the same ids.
 pub async fn bootstrap_pool(moto: &Moto, options: &Options) -> Pool {
-    let pool = Pool::create(
+    let pool = Pool::create_in(
         &moto.endpoint,
+        options.region,
         options.client_secret,
         options.email_as_username,
     )
@@ -173,10 +193,12 @@ async fn start(moto: &Moto, pool: Pool, db: TestDatabase, options: Options) -> T
         .await
         .expect("the pool's JWKS loads");
     let addr = app.local_addr();
+    let metrics_addr = app.metrics_addr().expect("a metrics listener");
     let state = app.state().clone();
     tokio::spawn(app.run_until(std::future::pending()));
     TestApp {
         addr,
+        metrics_addr,
         http: reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
             .build()
@@ -211,16 +233,22 @@ pub fn config_for(pool: &Pool, endpoint: &str, database_url: &str, options: &Opt
         session_encryption_key: Some(options.session_key.into()),
         session_encryption_key_previous: None,
         allowed_origins: options.allowed_origins.map(str::to_owned),
-        trusted_proxies: None,
+        trusted_proxies: options.trusted_proxies.map(str::to_owned),
         rate_limit_per_ip: options.rate_limit_per_ip.to_string(),
         rate_limit_per_username: options.rate_limit_per_username.to_string(),
+        rate_limit_messages_per_username: options.rate_limit_messages_per_username.to_string(),
+        rate_limit_mfa_failures_per_user: options.rate_limit_mfa_failures_per_user.to_string(),
+        rate_limit_per_user: options.rate_limit_per_user.to_string(),
+        writable_attributes: options.writable_attributes.map(str::to_owned),
         login_failure_floor_ms: options.login_failure_floor_ms.to_string(),
         request_timeout_seconds: (options.cognito_timeout.as_secs() + 20).to_string(),
         shutdown_timeout: "20".into(),
         database_url: Some(database_url.to_owned()),
         database_max_connections: "5".into(),
         listen_addr: "127.0.0.1:0".into(),
+        metrics_addr: "127.0.0.1:0".into(),
         cookie_secure: options.cookie_secure.to_string(),
+        allow_insecure_cookies: "false".into(),
         admin_group: cognito::ADMIN_GROUP.into(),
         log_format: "json".into(),
         challenge_ttl_seconds: options.challenge_ttl.as_secs().to_string(),
@@ -380,6 +408,18 @@ impl TestApp {
 
     pub async fn get(&self, path: &str) -> Answer {
         self.send(self.http.get(self.url(path))).await
+    }
+
+    /// What Prometheus scrapes from the metrics listener.
+    pub async fn scrape(&self) -> String {
+        let answer = self
+            .send(
+                self.http
+                    .get(format!("http://{}/metrics", self.metrics_addr)),
+            )
+            .await;
+        assert_eq!(answer.status, 200, "{answer:?}");
+        answer.body.as_str().expect("text").to_owned()
     }
 
     pub async fn login(&self, username: &str, password: &str) -> Answer {
