@@ -120,6 +120,31 @@ async fn an_attacker_guessing_at_one_address_does_not_lock_out_the_owner() {
 }
 
 #[tokio::test]
+async fn parallel_guesses_from_one_address_get_no_more_than_its_share() {
+    let app = spawn_app_with(Options {
+        rate_limit_per_username: 4,
+        // Every refused guess is held this long, so the ten below are all in flight at once.
+        login_failure_floor_ms: 300,
+        trusted_proxies: Some(THROUGH_PROXY),
+        ..Options::default()
+    })
+    .await;
+    let mut guesses = tokio::task::JoinSet::new();
+    for n in 0..10 {
+        let request = app
+            .http
+            .post(app.url("/login"))
+            .header("x-forwarded-for", "198.51.100.66")
+            .json(&json!({"username": ADMIN, "password": format!("Wrong-Passw0rd-{n}")}));
+        guesses.spawn(async move { request.send().await.unwrap().status().as_u16() });
+    }
+    let mut statuses = guesses.join_all().await;
+    statuses.sort();
+    assert_eq!(statuses, [401, 401, 429, 429, 429, 429, 429, 429, 429, 429]);
+    assert_eq!(app.proxy.calls("InitiateAuth").len(), 2);
+}
+
+#[tokio::test]
 async fn rotating_the_case_spacing_or_width_of_a_name_buys_no_more_guesses() {
     let app = spawn_app_with(Options {
         rate_limit_per_username: 4,
@@ -168,6 +193,23 @@ async fn clients_named_with_ports_or_as_mapped_ipv4_are_counted_apart() {
             .await
             .assert_problem(401, "invalid_credentials");
     }
+    // A line with a byte that isn't text still ends with the client the proxy appended.
+    for client in ["203.0.113.77", "203.0.113.78"] {
+        let mut forwarded = b"\xff".to_vec();
+        forwarded.extend_from_slice(format!(", {client}").as_bytes());
+        let answer = app
+            .send(
+                app.http
+                    .post(app.url("/login"))
+                    .header(
+                        "x-forwarded-for",
+                        reqwest::header::HeaderValue::from_bytes(&forwarded).unwrap(),
+                    )
+                    .json(&json!({"username": "nobody", "password": "Wrong-Passw0rd!"})),
+            )
+            .await;
+        answer.assert_problem(401, "invalid_credentials");
+    }
     // And each is still limited: a second request from the same client is refused.
     login_from(&app, "192.0.2.11", "nobody", "Wrong-Passw0rd!")
         .await
@@ -180,7 +222,7 @@ async fn clients_named_with_ports_or_as_mapped_ipv4_are_counted_apart() {
 #[tokio::test]
 async fn one_token_cannot_loop_calls_to_cognito() {
     let app = spawn_app_with(Options {
-        rate_limit_per_user: 2,
+        rate_limit_per_user: 4,
         ..Options::default()
     })
     .await;
@@ -204,8 +246,21 @@ async fn one_token_cannot_loop_calls_to_cognito() {
         .assert_problem(429, "rate_limited");
     assert_eq!(app.proxy.calls("GetUser").len(), 1);
     assert!(app.proxy.calls("AssociateSoftwareToken").is_empty());
-    // Another user is not held up.
+    // One sign-in uses half of the user's budget: a thief looping on a stolen token leaves
+    // the rest to the user's other sessions. Another user is not held up at all.
+    let other_session = app.admin_token().await;
+    assert_eq!(me(&other_session).await.status, 200);
     assert_eq!(me(&ana).await.status, 200);
+    // Signing out everywhere is never held up by the loop.
+    let logout = app
+        .send(
+            app.http
+                .post(app.url("/logout"))
+                .bearer_auth(&admin)
+                .json(&json!({"everywhere": true})),
+        )
+        .await;
+    assert_eq!(logout.status, 204, "{logout:?}");
 }
 
 #[tokio::test]

@@ -72,6 +72,11 @@ async fn a_scrape_cannot_tell_which_accounts_exist() {
         json!({"username": "nobody-at-all", "code": "123456"}),
     )
     .await;
+    // Whether a reset code went out is what /password/forgot's answer hides: so does this.
+    for name in [ADMIN, "nobody-at-all"] {
+        app.post("/password/forgot", json!({"username": name}))
+            .await;
+    }
     let text = app.scrape().await;
     for reason in [
         "UserNotFound",
@@ -88,8 +93,13 @@ async fn a_scrape_cannot_tell_which_accounts_exist() {
         .filter_map(|l| l.split("outcome=\"").nth(1)?.split('"').next())
         .collect();
     assert!(
+        text.contains(r#"cognito_requests_total{operation="ForgotPassword",outcome="answered"} 2"#),
+        "{text}"
+    );
+    assert!(
         outcomes.is_subset(
             &[
+                "answered",
                 "error",
                 "ok",
                 "refused",

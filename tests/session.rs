@@ -446,8 +446,9 @@ async fn a_confirmed_sign_out_everywhere_replaces_the_users_earlier_session_revo
     let (id, not_before, _, supersedes_before) = &rows[0];
     assert!(id.starts_with("sub:"), "{id}");
     let supersedes_before = supersedes_before.expect("confirmed");
-    // Stamped by the database's clock, like the rest of the list.
-    assert_eq!(*not_before, supersedes_before / 1000);
+    // Stamped by the database's clock, like the rest of the list, and moved past the moment
+    // Cognito confirmed, with a margin, so tokens minted until then are refused too.
+    assert!(*not_before >= supersedes_before / 1000 + 2, "{rows:?}");
     for device in [&phone, &laptop] {
         assert_eq!(verify(&app, &device.access_token()).await, 401);
     }
@@ -457,6 +458,12 @@ async fn a_confirmed_sign_out_everywhere_replaces_the_users_earlier_session_revo
 async fn logging_out_everywhere_succeeds_when_cognito_says_the_token_is_already_gone() {
     let app = spawn_app().await;
     let login = app.login(ADMIN, ADMIN_PASSWORD).await;
+    // Neither Cognito call works: the sign-out here still holds.
+    app.proxy.fail(
+        "AdminUserGlobalSignOut",
+        Fault::error(400, "NotAuthorizedException"),
+        1,
+    );
     app.proxy.fail(
         "GlobalSignOut",
         Fault::error(400, "NotAuthorizedException"),
@@ -484,16 +491,90 @@ async fn signing_out_everywhere_on_a_pool_outside_us_east_1() {
     })
     .await;
     assert!(app.pool.pool_id.starts_with("eu-west-1_"));
-    let login = app.login(ADMIN, ADMIN_PASSWORD).await;
+    let phone = app.login(ADMIN, ADMIN_PASSWORD).await;
+    let laptop = app.login(ADMIN, ADMIN_PASSWORD).await;
     let logout = app
         .send(
             app.http
                 .post(app.url("/logout"))
-                .bearer_auth(login.access_token())
+                .bearer_auth(laptop.access_token())
                 .json(&json!({"everywhere": true})),
         )
         .await;
     assert_eq!(logout.status, 204, "{logout:?}");
     assert_eq!(app.proxy.calls("GlobalSignOut").len(), 1);
+    // The service's own credentials end the sessions instead, as the user asked.
+    let admin = app.proxy.calls("AdminUserGlobalSignOut");
+    assert_eq!(admin.len(), 1);
+    assert_eq!(admin[0]["Username"], ADMIN);
+    for device in [&phone, &laptop] {
+        assert_eq!(verify(&app, &device.access_token()).await, 401);
+        app.post(
+            "/token/refresh",
+            json!({"refresh_token": refresh_token(device), "username": ADMIN}),
+        )
+        .await
+        .assert_problem(401, "invalid_refresh_token");
+    }
+}
+
+#[tokio::test]
+async fn a_refresh_token_cognito_would_not_revoke_stays_refused_here() {
+    let app = spawn_app().await;
+    let login = app.login(ADMIN, ADMIN_PASSWORD).await;
+    // Token revocation turned off for the app client, say: the token still works there.
+    app.proxy.fail(
+        "RevokeToken",
+        Fault::error(400, "UnsupportedTokenTypeException"),
+        1,
+    );
+    let logout = app
+        .post("/logout", json!({"refresh_token": refresh_token(&login)}))
+        .await;
+    assert_eq!(logout.status, 204, "{logout:?}");
     assert_eq!(verify(&app, &login.access_token()).await, 401);
+    let db = app.db.pool().await;
+    let (expires_at,): (i64,) =
+        sqlx::query_as("SELECT expires_at FROM revocations WHERE id LIKE 'jti:%'")
+            .fetch_one(&db)
+            .await
+            .unwrap();
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64;
+    assert!(
+        expires_at > now + 29 * 24 * 3600,
+        "kept for as long as the refresh token lives: {} s",
+        expires_at - now
+    );
+}
+
+#[tokio::test]
+async fn a_user_signing_in_and_out_in_a_loop_is_signed_out_everywhere_instead_of_growing_the_list()
+{
+    let app = spawn_app().await;
+    let mut tokens = Vec::new();
+    for _ in 0..33 {
+        tokens.push(app.login(ADMIN, ADMIN_PASSWORD).await.access_token());
+    }
+    for token in &tokens[..32] {
+        assert_eq!(logout_by_access_token(&app, token).await.status, 204);
+    }
+    assert_eq!(app.state.revocations.len(), 32);
+    assert!(app.proxy.calls("AdminUserGlobalSignOut").is_empty());
+
+    assert_eq!(logout_by_access_token(&app, &tokens[32]).await.status, 204);
+    assert_eq!(app.proxy.calls("AdminUserGlobalSignOut").len(), 1);
+    // One entry now covers the user, here and in the database.
+    assert_eq!(app.state.revocations.len(), 1);
+    let db = app.db.pool().await;
+    let (rows,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM revocations")
+        .fetch_one(&db)
+        .await
+        .unwrap();
+    assert_eq!(rows, 1);
+    for token in &tokens {
+        assert_eq!(verify(&app, token).await, 401);
+    }
 }

@@ -4,6 +4,8 @@
 CREATE TABLE refresh_tokens (
     token_hash  TEXT PRIMARY KEY NOT NULL,
     sub         TEXT NOT NULL,
+    -- Cognito's name for the user (the access token's `username`), for admin calls.
+    username    TEXT NOT NULL,
     origin_jti  TEXT NOT NULL,
     -- Seconds since the epoch: when the refresh token stops working anyway.
     expires_at  BIGINT NOT NULL

@@ -49,11 +49,15 @@ impl CookieSettings {
     /// cookies of this name mean one was planted (by a sibling domain, or over plain http):
     /// neither is picked.
     pub fn read(&self, headers: &HeaderMap) -> Result<Option<ChallengeId>, DuplicateCookie> {
-        let mut ours = headers
+        // Read lossily: a planted cookie with a byte that isn't text must not hide ours.
+        let lines: Vec<String> = headers
             .get_all(header::COOKIE)
             .iter()
-            .filter_map(|value| value.to_str().ok())
-            .flat_map(Cookie::split_parse)
+            .map(|value| String::from_utf8_lossy(value.as_bytes()).into_owned())
+            .collect();
+        let mut ours = lines
+            .iter()
+            .flat_map(|line| Cookie::split_parse(line.as_str()))
             .filter_map(Result::ok)
             .filter(|c| c.name() == self.name());
         match (ours.next(), ours.next()) {
@@ -121,6 +125,17 @@ mod tests {
                 .unwrap()
                 .is_none()
         );
+    }
+
+    #[test]
+    fn a_cookie_that_isnt_text_does_not_hide_ours() {
+        let id = ChallengeId::generate().unwrap();
+        let mut line = b"planted=\xff\xfe; ".to_vec();
+        line.extend_from_slice(format!("cognito-bff-challenge={}", id.expose()).as_bytes());
+        let mut headers = HeaderMap::new();
+        headers.insert(header::COOKIE, HeaderValue::from_bytes(&line).unwrap());
+        let read = CookieSettings { secure: false }.read(&headers).unwrap();
+        assert_eq!(read.unwrap().hash(), id.hash());
     }
 
     #[test]

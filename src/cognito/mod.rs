@@ -502,6 +502,21 @@ impl Cognito {
         Ok(())
     }
 
+    /// Signs `username` out on every device with the service's own credentials, for when the
+    /// user's access token can't be used (Cognito no longer takes it).
+    pub async fn admin_user_global_sign_out(&self, username: &str) -> Result<(), CognitoError> {
+        observe(
+            "AdminUserGlobalSignOut",
+            self.client
+                .admin_user_global_sign_out()
+                .user_pool_id(&self.user_pool_id)
+                .username(username)
+                .send(),
+        )
+        .await?;
+        Ok(())
+    }
+
     /// Signs the user out on every device: all refresh tokens stop working.
     pub async fn global_sign_out(&self, access_token: &str) -> Result<(), CognitoError> {
         observe(
@@ -812,6 +827,9 @@ fn verified(
     }
 }
 
+/// Operations whose success or refusal tells whether an account exists.
+const ANSWERS_FOR_ANY_NAME: &[&str] = &["ForgotPassword", "ResendConfirmationCode", "AdminGetUser"];
+
 /// Runs one Cognito call: names it on the request's log line, times it, counts its outcome,
 /// and turns its error into a `CognitoError`.
 async fn observe<T, E>(
@@ -828,6 +846,14 @@ where
         Ok(_) => "ok",
         Err(e) => e.kind.metric_outcome(),
     };
+    // These answer for any name an anonymous caller sends: whether Cognito found an account
+    // is exactly what the service's answers hide, so the metric hides it too.
+    let outcome =
+        if ANSWERS_FOR_ANY_NAME.contains(&operation) && matches!(outcome, "ok" | "refused") {
+            "answered"
+        } else {
+            outcome
+        };
     crate::prometheus::cognito_call(operation, outcome, started.elapsed());
     result
 }

@@ -2,9 +2,9 @@
 //!
 //! The arithmetic is GCRA (the "theoretical arrival time" form of a token bucket): one atomic
 //! number per key, a burst of the whole budget, then one event per `period / limit`. Unlike a
-//! plain rate limiter it can be asked whether an event *would* be allowed without counting it,
-//! which is what counting only failures needs: a sign-in is let through if the budget has room,
-//! and charged only if it fails.
+//! plain rate limiter it can give an event back, which is what counting only failures needs:
+//! an attempt takes its place in the budget before Cognito is asked (so a burst of parallel
+//! attempts can't all slip past a check), and gets it back if it did not fail.
 //!
 //! Keys live in a moka cache with a size cap and an idle expiry of one period (after which a
 //! key's budget is full again anyway), so no stream of keys, however chosen, grows memory past
@@ -83,24 +83,9 @@ where
         u64::try_from(self.epoch.elapsed().as_nanos()).unwrap_or(u64::MAX)
     }
 
-    /// How long until `key` may have one more event; `None` if it may now. Counts nothing.
-    pub fn wait(&self, key: &K) -> Option<Duration> {
-        let arrival = self.keys.get(key)?.load(Ordering::Acquire);
-        self.wait_at(arrival, self.now())
-    }
-
     fn wait_at(&self, arrival: u64, now: u64) -> Option<Duration> {
         let allowed_from = arrival.saturating_sub(self.tolerance);
         (now < allowed_from).then(|| Duration::from_nanos(allowed_from - now))
-    }
-
-    /// Counts one event against `key`, whether or not it was within the budget.
-    pub fn charge(&self, key: K) {
-        let now = self.now();
-        let cell = self.keys.get_with(key, || Arc::new(AtomicU64::new(0)));
-        let _ = cell.fetch_update(Ordering::AcqRel, Ordering::Acquire, |arrival| {
-            Some(arrival.max(now).saturating_add(self.interval))
-        });
     }
 
     /// Counts one event against `key` if the budget has room; otherwise how long to wait.
@@ -118,6 +103,18 @@ where
             Some(wait) => Err(wait),
             None => Ok(()),
         }
+    }
+
+    /// Gives one event back to `key`, as if it had not been taken; never more than a full
+    /// budget.
+    pub fn refund(&self, key: &K) {
+        let Some(cell) = self.keys.get(key) else {
+            return;
+        };
+        let now = self.now();
+        let _ = cell.fetch_update(Ordering::AcqRel, Ordering::Acquire, |arrival| {
+            Some(arrival.saturating_sub(self.interval).max(now))
+        });
     }
 
     /// Applies pending evictions and expiries now, rather than on moka's own schedule.
@@ -152,17 +149,22 @@ mod tests {
     }
 
     #[test]
-    fn asking_counts_nothing_and_charging_counts_even_past_the_budget() {
+    fn a_refund_gives_back_what_was_taken_and_no_more() {
         let budget = Budget::new(Rate::per_minute(2), 100).unwrap();
-        assert_eq!(budget.wait(&"k"), None);
-        assert_eq!(budget.wait(&"k"), None);
-        budget.charge("k");
-        assert_eq!(budget.wait(&"k"), None, "one of two used");
-        budget.charge("k");
-        assert!(budget.wait(&"k").is_some(), "both used");
-        budget.charge("k");
-        let wait = budget.wait(&"k").unwrap();
-        assert!(wait > Duration::from_secs(59), "{wait:?}");
+        budget.take("k").unwrap();
+        budget.take("k").unwrap();
+        assert!(budget.take("k").is_err());
+        budget.refund(&"k");
+        assert_eq!(budget.take("k"), Ok(()), "one given back");
+        assert!(budget.take("k").is_err());
+        // Refunds never build up credit beyond a full budget.
+        for _ in 0..10 {
+            budget.refund(&"k");
+        }
+        budget.take("k").unwrap();
+        budget.take("k").unwrap();
+        assert!(budget.take("k").is_err());
+        budget.refund(&"unknown");
     }
 
     #[test]
@@ -176,7 +178,7 @@ mod tests {
     fn the_number_of_keys_held_is_capped() {
         let budget = Budget::new(Rate::per_minute(1), 1_000).unwrap();
         for key in 0..20_000u32 {
-            budget.charge(key);
+            let _ = budget.take(key);
         }
         budget.run_pending_tasks();
         assert!(budget.len() <= 1_000, "{} keys", budget.len());

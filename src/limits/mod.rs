@@ -2,23 +2,27 @@
 //!
 //! - **Per client address**: every request to a route that calls Cognito for an anonymous
 //!   caller.
-//! - **Per username, failures only**: wrong passwords and wrong codes. A request is let through
-//!   while the name has budget left and charged only if it fails, so a person who signs in
-//!   correctly never uses any. Each budget is kept twice: per (username, client address), of
-//!   which one address may use at most half, and per username from every address together. An
-//!   attacker at one address therefore runs out before the person's own budget does.
+//! - **Per username, failures only**: wrong passwords and wrong codes. An attempt takes its
+//!   place in the budget before Cognito is asked, and gets it back unless it fails, so a
+//!   person who signs in correctly uses none, and a burst of parallel guesses can't slip past.
+//!   Each budget is kept twice: per (username, client address), of which one address may use
+//!   at most half, and per username from every address together. An attacker at one address
+//!   runs out long before the person's own budget does. An address that completed a sign-in
+//!   as that name in the last 30 days is not held up by the shared part: only by its own.
 //! - **Per username, messages**: requests that make Cognito send a code (sign-up, resend,
 //!   forgot password), in their own budget, so flooding those never locks anyone out of
 //!   signing in.
 //! - **Per user, MFA failures**: wrong MFA codes across challenges, by Cognito's name for the
 //!   user, so new sign-ins don't buy new guesses.
 //! - **Per signed-in user** (the token's `sub`): routes that call Cognito with the user's
-//!   access token.
+//!   access token, each sign-in (the token's `origin_jti`) using at most half, so a stolen
+//!   token looping calls can't use up what the user's other sessions need.
 
 mod budget;
 mod client;
 mod username;
 
+use std::hash::Hash;
 use std::net::{IpAddr, SocketAddr};
 use std::time::Duration;
 
@@ -35,6 +39,8 @@ use crate::state::AppState;
 
 /// How many keys each budget keeps at most.
 const KEYS_PER_BUDGET: u64 = 100_000;
+/// How long an address that completed a sign-in stays familiar for that name.
+const FAMILIAR_FOR: Duration = Duration::from_secs(30 * 24 * 3600);
 
 /// The limits as configured; 0 turns one off.
 #[derive(Debug, Clone, Copy)]
@@ -52,60 +58,98 @@ pub struct LimitSettings {
     pub per_user: u32,
 }
 
-/// A budget per username shared by every client, of which one client may use at most half.
-struct PerUsername {
-    pairs: Option<Budget<(NameKey, ClientKey)>>,
-    names: Option<Budget<NameKey>>,
+/// A budget for one owner (a username, a user) shared by everyone acting for it, of which one
+/// part (a client address, a sign-in) may use at most half.
+struct Shared<O, P> {
+    parts: Option<Budget<(O, P)>>,
+    owners: Option<Budget<O>>,
 }
 
-impl PerUsername {
+impl<O, P> Shared<O, P>
+where
+    O: Hash + Eq + Copy + Send + Sync + 'static,
+    P: Hash + Eq + Copy + Send + Sync + 'static,
+{
     fn new(rate: Rate) -> Self {
-        PerUsername {
-            pairs: Budget::new(rate.half(), KEYS_PER_BUDGET),
-            names: Budget::new(rate, KEYS_PER_BUDGET),
+        Shared {
+            parts: Budget::new(rate.half(), KEYS_PER_BUDGET),
+            owners: Budget::new(rate, KEYS_PER_BUDGET),
         }
     }
 
-    /// Whether one more failure would be within both budgets; counts nothing.
-    fn check(&self, name: NameKey, client: ClientKey) -> Result<(), ApiError> {
-        // The pair first: an address that has used its share is refused without touching
-        // (or even looking at) what is left for everyone else.
-        if let Some(wait) = self.pairs.as_ref().and_then(|b| b.wait(&(name, client))) {
-            return Err(refused(wait));
+    /// Takes one from the part's share, then from the owner's budget unless `familiar`.
+    /// Returns whether the owner's budget was charged.
+    fn take(&self, owner: O, part: P, familiar: bool) -> Result<bool, ApiError> {
+        // The part first: an address that has used its share is refused without touching
+        // what is left for everyone else.
+        if let Some(parts) = &self.parts {
+            parts.take((owner, part)).map_err(refused)?;
         }
-        match self.names.as_ref().and_then(|b| b.wait(&name)) {
-            Some(wait) => Err(refused(wait)),
-            None => Ok(()),
+        let Some(owners) = &self.owners else {
+            return Ok(false);
+        };
+        match owners.take(owner) {
+            Ok(()) => Ok(true),
+            Err(_) if familiar => Ok(false),
+            Err(wait) => {
+                if let Some(parts) = &self.parts {
+                    parts.refund(&(owner, part));
+                }
+                Err(refused(wait))
+            }
         }
     }
 
-    fn charge(&self, name: NameKey, client: ClientKey) {
-        if let Some(pairs) = &self.pairs {
-            pairs.charge((name, client));
+    fn refund(&self, owner: O, part: P, owner_charged: bool) {
+        if let Some(parts) = &self.parts {
+            parts.refund(&(owner, part));
         }
-        if let Some(names) = &self.names {
-            names.charge(name);
+        if owner_charged && let Some(owners) = &self.owners {
+            owners.refund(&owner);
         }
     }
+}
 
-    /// Counts one request if both budgets have room.
-    fn take(&self, name: NameKey, client: ClientKey) -> Result<(), ApiError> {
-        if let Some(pairs) = &self.pairs {
-            pairs.take((name, client)).map_err(refused)?;
+/// An attempt whose failure is already counted. Unless it is marked failed, dropping it
+/// gives the count back: a success, a refusal before Cognito, or Cognito never judging.
+#[must_use = "an attempt counts as a failure only when marked so"]
+pub struct Reservation<'a> {
+    budget: &'a Shared<NameKey, ClientKey>,
+    name: NameKey,
+    client: ClientKey,
+    owner_charged: bool,
+    failed: bool,
+}
+
+impl Reservation<'_> {
+    /// Keeps the count: the password or code was wrong.
+    pub fn failed(mut self) {
+        self.failed = true;
+    }
+
+    /// Keeps the count: a code may have been sent.
+    pub fn keep(self) {
+        self.failed();
+    }
+}
+
+impl Drop for Reservation<'_> {
+    fn drop(&mut self) {
+        if !self.failed {
+            self.budget
+                .refund(self.name, self.client, self.owner_charged);
         }
-        if let Some(names) = &self.names {
-            names.take(name).map_err(refused)?;
-        }
-        Ok(())
     }
 }
 
 pub struct Limits {
     per_ip: Option<Budget<ClientKey>>,
-    per_user: Option<Budget<String>>,
-    failures: PerUsername,
-    messages: PerUsername,
-    mfa: PerUsername,
+    per_user: Shared<[u8; 16], [u8; 16]>,
+    failures: Shared<NameKey, ClientKey>,
+    messages: Shared<NameKey, ClientKey>,
+    mfa: Shared<NameKey, ClientKey>,
+    /// (name, address) pairs that completed a sign-in recently.
+    familiar: moka::sync::Cache<(NameKey, ClientKey), ()>,
     proxies: TrustedProxies,
 }
 
@@ -115,14 +159,27 @@ fn refused(wait: Duration) -> ApiError {
     }
 }
 
+/// A token claim as a fixed-size key.
+fn digest(text: &str) -> [u8; 16] {
+    use sha2::Digest;
+    let digest = sha2::Sha256::digest(text.as_bytes());
+    let mut key = [0u8; 16];
+    key.copy_from_slice(&digest[..16]);
+    key
+}
+
 impl Limits {
     pub fn new(settings: LimitSettings, trusted_proxies: Vec<IpNet>) -> Self {
         Limits {
             per_ip: Budget::new(Rate::per_minute(settings.per_ip), KEYS_PER_BUDGET),
-            per_user: Budget::new(Rate::per_minute(settings.per_user), KEYS_PER_BUDGET),
-            failures: PerUsername::new(Rate::per_minute(settings.failures_per_username)),
-            messages: PerUsername::new(Rate::per_hour(settings.messages_per_username)),
-            mfa: PerUsername::new(Rate::per_hour(settings.mfa_failures_per_user)),
+            per_user: Shared::new(Rate::per_minute(settings.per_user)),
+            failures: Shared::new(Rate::per_minute(settings.failures_per_username)),
+            messages: Shared::new(Rate::per_hour(settings.messages_per_username)),
+            mfa: Shared::new(Rate::per_hour(settings.mfa_failures_per_user)),
+            familiar: moka::sync::Cache::builder()
+                .max_capacity(KEYS_PER_BUDGET)
+                .time_to_live(FAMILIAR_FOR)
+                .build(),
             proxies: TrustedProxies::new(trusted_proxies),
         }
     }
@@ -139,37 +196,85 @@ impl Limits {
         }
     }
 
-    /// Counts one request by a signed-in user, by the `sub` of its verified token.
-    pub fn check_user(&self, sub: &str) -> Result<(), ApiError> {
-        match &self.per_user {
-            Some(budget) => budget.take(sub.to_owned()).map_err(refused),
-            None => Ok(()),
-        }
+    /// Counts one request by a signed-in user (its token's `sub`) in one of its sign-ins
+    /// (the token's `origin_jti`).
+    pub fn check_user(&self, sub: &str, sign_in: Option<&str>) -> Result<(), ApiError> {
+        let sign_in = digest(sign_in.unwrap_or_default());
+        self.per_user.take(digest(sub), sign_in, false).map(|_| ())
     }
 
-    /// Refuses when `username` has no failures left, from this client or from all.
-    pub fn failures_left(&self, username: &str, client: &ClientAddr) -> Result<(), ApiError> {
-        self.failures.check(NameKey::of(username), client.key())
+    fn is_familiar(&self, name: NameKey, client: ClientKey) -> bool {
+        self.familiar.contains_key(&(name, client))
     }
 
-    /// Charges a wrong password or code to `username`.
-    pub fn failed(&self, username: &str, client: &ClientAddr) {
-        self.failures.charge(NameKey::of(username), client.key());
+    /// Notes that `client` completed a sign-in as `username` (the name typed at `/login`).
+    pub fn signed_in(&self, username: &str, client: &ClientAddr) {
+        self.familiar
+            .insert((NameKey::of(username), client.key()), ());
     }
 
-    /// Counts one request that sends `username` a code.
-    pub fn message(&self, username: &str, client: &ClientAddr) -> Result<(), ApiError> {
-        self.messages.take(NameKey::of(username), client.key())
+    /// Counts an attempt at a password or code for `username`, refused once the budget is
+    /// spent.
+    pub fn attempt(
+        &self,
+        username: &str,
+        client: &ClientAddr,
+    ) -> Result<Reservation<'_>, ApiError> {
+        self.start(
+            &self.failures,
+            NameKey::of(username),
+            client,
+            NameKey::of(username),
+        )
     }
 
-    /// Refuses when the user (Cognito's name for it) has no wrong MFA codes left.
-    pub fn mfa_failures_left(&self, user: &str, client: &ClientAddr) -> Result<(), ApiError> {
-        self.mfa.check(NameKey::of(user), client.key())
+    /// Counts an attempt at an MFA code for `user` (Cognito's name for it) by someone who
+    /// signed in as `login_name`.
+    pub fn mfa_attempt(
+        &self,
+        user: &str,
+        login_name: &str,
+        client: &ClientAddr,
+    ) -> Result<Reservation<'_>, ApiError> {
+        self.start(
+            &self.mfa,
+            NameKey::of(user),
+            client,
+            NameKey::of(login_name),
+        )
     }
 
-    /// Charges a wrong MFA code to the user.
-    pub fn mfa_failed(&self, user: &str, client: &ClientAddr) {
-        self.mfa.charge(NameKey::of(user), client.key());
+    /// Counts one request that may send `username` a code: kept with `Reservation::keep`, given
+    /// back when dropped (Cognito sent nothing).
+    pub fn message(
+        &self,
+        username: &str,
+        client: &ClientAddr,
+    ) -> Result<Reservation<'_>, ApiError> {
+        self.start(
+            &self.messages,
+            NameKey::of(username),
+            client,
+            NameKey::of(username),
+        )
+    }
+
+    fn start<'a>(
+        &'a self,
+        budget: &'a Shared<NameKey, ClientKey>,
+        name: NameKey,
+        client: &ClientAddr,
+        familiar_as: NameKey,
+    ) -> Result<Reservation<'a>, ApiError> {
+        let client = client.key();
+        let owner_charged = budget.take(name, client, self.is_familiar(familiar_as, client))?;
+        Ok(Reservation {
+            budget,
+            name,
+            client,
+            owner_charged,
+            failed: false,
+        })
     }
 }
 
@@ -195,11 +300,13 @@ impl FromRequestParts<AppState> for Throttled {
             .unwrap_or(IpAddr::from([0, 0, 0, 0]));
         // Every X-Forwarded-For line, in order: a proxy may add its own line after the
         // client's, and only the end of the chain can be believed.
+        // A line with a byte that isn't text still ends with what the proxy appended: read it
+        // lossily rather than drop it, or the client would count as the proxy.
         let forwarded = parts
             .headers
             .get_all("x-forwarded-for")
             .iter()
-            .filter_map(|v| v.to_str().ok())
+            .map(|v| String::from_utf8_lossy(v.as_bytes()))
             .collect::<Vec<_>>()
             .join(",");
         let proxies = state.limits.proxies();
@@ -223,7 +330,7 @@ mod tests {
                 failures_per_username: failures,
                 messages_per_username: 4,
                 mfa_failures_per_user: 4,
-                per_user: 1,
+                per_user: 2,
             },
             vec![],
         )
@@ -244,34 +351,67 @@ mod tests {
             other => panic!("expected a refusal, got {other:?}"),
         }
         assert!(limits.check_ip(&addr("203.0.113.10")).is_ok(), "per caller");
-        assert!(limits.check_user("sub-1").is_ok());
-        assert!(limits.check_user("sub-1").is_err());
-        assert!(limits.check_user("sub-2").is_ok());
     }
 
     #[test]
-    fn one_address_uses_at_most_half_of_a_names_failures() {
+    fn one_sign_in_uses_at_most_half_of_a_users_requests() {
+        let limits = limits(10);
+        assert!(limits.check_user("sub-1", Some("stolen")).is_ok());
+        assert!(limits.check_user("sub-1", Some("stolen")).is_err());
+        assert!(limits.check_user("sub-1", Some("phone")).is_ok());
+        assert!(limits.check_user("sub-2", Some("stolen")).is_ok());
+    }
+
+    #[test]
+    fn only_failures_are_kept_and_one_address_uses_at_most_half() {
         let limits = limits(4);
         let attacker = addr("198.51.100.66");
-        for _ in 0..2 {
-            assert!(limits.failures_left("ana", &attacker).is_ok());
-            limits.failed("Ana", &attacker);
+        // Attempts that don't fail give their place back.
+        for _ in 0..10 {
+            drop(limits.attempt("ana", &attacker).unwrap());
         }
-        assert!(limits.failures_left("ANA ", &attacker).is_err());
+        for _ in 0..2 {
+            limits.attempt("Ana", &attacker).unwrap().failed();
+        }
+        assert!(limits.attempt("ANA ", &attacker).is_err());
         // The rest is still there for anyone else.
-        assert!(limits.failures_left("ana", &addr("203.0.113.5")).is_ok());
-        assert!(limits.failures_left("bob", &attacker).is_ok());
+        let owner = addr("203.0.113.5");
+        limits.attempt("ana", &owner).unwrap().failed();
+        limits.attempt("ana", &owner).unwrap().failed();
+        assert!(limits.attempt("bob", &attacker).is_ok());
+        // The name's budget is spent now; only a familiar address gets through, on its share.
+        assert!(limits.attempt("ana", &addr("192.0.2.1")).is_err());
+        let home = addr("192.0.2.80");
+        limits.signed_in("ana", &home);
+        limits.attempt("ana", &home).unwrap().failed();
+        limits.attempt("ana", &home).unwrap().failed();
+        assert!(
+            limits.attempt("ana", &home).is_err(),
+            "its own share still holds"
+        );
+    }
+
+    #[test]
+    fn attempts_in_flight_hold_their_place() {
+        let limits = limits(4);
+        let attacker = addr("198.51.100.66");
+        let first = limits.attempt("ana", &attacker).unwrap();
+        let second = limits.attempt("ana", &attacker).unwrap();
+        assert!(limits.attempt("ana", &attacker).is_err(), "two in flight");
+        first.failed();
+        drop(second);
+        assert!(limits.attempt("ana", &attacker).is_ok());
     }
 
     #[test]
     fn messages_have_their_own_budget() {
         let limits = limits(2);
         let client = addr("198.51.100.66");
-        assert!(limits.message("ana", &client).is_ok());
-        assert!(limits.message("ana", &client).is_ok());
+        limits.message("ana", &client).unwrap().failed();
+        limits.message("ana", &client).unwrap().failed();
         assert!(limits.message("ana", &client).is_err(), "half of 4");
-        assert!(limits.failures_left("ana", &client).is_ok());
-        assert!(limits.mfa_failures_left("ana", &client).is_ok());
+        assert!(limits.attempt("ana", &client).is_ok());
+        assert!(limits.mfa_attempt("ana", "ana", &client).is_ok());
     }
 
     #[test]
@@ -289,10 +429,9 @@ mod tests {
         let client = addr("203.0.113.9");
         for _ in 0..1000 {
             assert!(limits.check_ip(&client).is_ok());
-            assert!(limits.check_user("sub").is_ok());
-            limits.failed("ana", &client);
-            assert!(limits.failures_left("ana", &client).is_ok());
-            assert!(limits.message("ana", &client).is_ok());
+            assert!(limits.check_user("sub", None).is_ok());
+            limits.attempt("ana", &client).unwrap().failed();
+            limits.message("ana", &client).unwrap().failed();
         }
     }
 }

@@ -27,6 +27,13 @@ const CHANNEL: &str = "cognito_bff_revocations";
 /// Rows are re-read this far behind the newest seen, so a row committed late, or stamped by a
 /// replica whose clock runs behind, is not missed.
 const OVERLAP_MS: i64 = 10_000;
+/// How far a confirmed sign-out's `not_before` reaches past the moment it is confirmed: room
+/// for Cognito's clock running that much ahead of the database's, so a token minted just
+/// before the sign-out took effect is still covered.
+const CLOCK_MARGIN_SECONDS: i64 = 2;
+/// The longest an access token can live in Cognito: what a revocation that only has to
+/// outlast the tokens already issued must cover.
+pub const MAX_ACCESS_TOKEN_LIFETIME: i64 = 24 * 3600;
 
 pub struct RevocationList {
     pool: AnyPool,
@@ -74,6 +81,14 @@ impl RevocationList {
     /// How many revocations are live in memory.
     pub fn len(&self) -> usize {
         self.live.read().unwrap_or_else(|e| e.into_inner()).len()
+    }
+
+    /// How many of `sub`'s sign-ins this replica holds as revoked.
+    pub fn sessions_of(&self, sub: &str) -> usize {
+        self.live
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .sessions_of(sub)
     }
 
     pub fn is_empty(&self) -> bool {
@@ -148,15 +163,32 @@ impl RevocationList {
         Ok(SignOut { revoked_at_ms })
     }
 
-    /// Cognito has ended every refresh token of `sub`: its sessions revoked before the
-    /// sign-out can mint nothing more, and every token they issued is refused by the sign-out
-    /// itself, so their entries are dropped here and, through the next sync, everywhere.
+    /// The database's clock now, to begin a sign-out everywhere that is recorded only once
+    /// Cognito has done it: sessions revoked before this began are the ones it supersedes.
+    pub async fn begin_sign_out(&self) -> Result<SignOut, sqlx::Error> {
+        let row = sqlx::query(&format!("SELECT {} AS now", self.database_now_ms()))
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(SignOut {
+            revoked_at_ms: row.try_get("now")?,
+        })
+    }
+
+    /// Cognito has ended every refresh token of `sub`. Tokens minted until then are refused
+    /// from now on: the sign-out's `not_before` moves to now (by the database's clock, with a
+    /// margin). The sessions revoked before the sign-out began can mint nothing more, and
+    /// every token they issued is older than that, so their entries are dropped here and,
+    /// through the next sync, everywhere.
     pub async fn confirm_sign_out(&self, sub: &str, sign_out: SignOut) -> Result<(), sqlx::Error> {
         let mut tx = self.pool.begin().await?;
         let row = sqlx::query(&format!(
-            "UPDATE revocations SET supersedes_before = $1, revoked_at = {now} \
+            "UPDATE revocations SET not_before = {now} / 1000 + {margin}, \
+             expires_at = {now} / 1000 + {margin} + {lifetime}, \
+             supersedes_before = $1, revoked_at = {now} \
              WHERE id = $2 RETURNING not_before, expires_at",
-            now = self.database_now_ms()
+            now = self.database_now_ms(),
+            margin = CLOCK_MARGIN_SECONDS,
+            lifetime = MAX_ACCESS_TOKEN_LIFETIME,
         ))
         .bind(sign_out.revoked_at_ms)
         .bind(format!("sub:{sub}"))

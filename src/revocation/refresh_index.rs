@@ -24,6 +24,8 @@ const KEY_INFO: &[u8] = b"cognito-bff refresh-token index v1";
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RefreshOrigin {
     pub sub: String,
+    /// Cognito's internal username.
+    pub username: String,
     pub origin_jti: String,
     /// Seconds: when the refresh token stops working anyway.
     pub expires_at: i64,
@@ -41,6 +43,8 @@ pub struct RefreshIndex {
 #[derive(Deserialize)]
 struct Issued {
     sub: String,
+    #[serde(default)]
+    username: Option<String>,
     #[serde(default)]
     origin_jti: Option<String>,
     #[serde(default)]
@@ -87,13 +91,15 @@ impl RefreshIndex {
         };
         let expires_at = now_seconds().saturating_add(lifetime.as_secs() as i64);
         sqlx::query(
-            "INSERT INTO refresh_tokens (token_hash, sub, origin_jti, expires_at) \
-             VALUES ($1, $2, $3, $4) \
+            "INSERT INTO refresh_tokens (token_hash, sub, username, origin_jti, expires_at) \
+             VALUES ($1, $2, $3, $4, $5) \
              ON CONFLICT (token_hash) DO UPDATE SET sub = excluded.sub, \
-             origin_jti = excluded.origin_jti, expires_at = excluded.expires_at",
+             username = excluded.username, origin_jti = excluded.origin_jti, \
+             expires_at = excluded.expires_at",
         )
         .bind(Self::hash(&self.keys[0], refresh_token))
-        .bind(issued.sub)
+        .bind(&issued.sub)
+        .bind(issued.username.as_deref().unwrap_or(&issued.sub))
         .bind(origin)
         .bind(expires_at)
         .execute(&self.pool)
@@ -105,7 +111,7 @@ impl RefreshIndex {
     pub async fn find(&self, refresh_token: &str) -> Result<Option<RefreshOrigin>, sqlx::Error> {
         for key in &self.keys {
             let row = sqlx::query(
-                "SELECT sub, origin_jti, expires_at FROM refresh_tokens \
+                "SELECT sub, username, origin_jti, expires_at FROM refresh_tokens \
                  WHERE token_hash = $1 AND expires_at > $2",
             )
             .bind(Self::hash(key, refresh_token))
@@ -115,6 +121,7 @@ impl RefreshIndex {
             if let Some(row) = row {
                 return Ok(Some(RefreshOrigin {
                     sub: row.try_get("sub")?,
+                    username: row.try_get("username")?,
                     origin_jti: row.try_get("origin_jti")?,
                     expires_at: row.try_get("expires_at")?,
                 }));

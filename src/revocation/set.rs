@@ -1,12 +1,12 @@
 //! The live revocations in memory, as compact as the check on every request allows.
 //!
-//! Entries are grouped by user (`sub`), since every token names its user: a check is one
-//! hash lookup, then a scan of that user's few revoked sign-ins. Ids are held as 16 bytes
-//! (a UUID as itself, anything else as a digest), never as strings.
+//! Two maps: revoked sign-ins by their id (`origin_jti`, or a lone token's `jti`), each with
+//! its user, and users signed out everywhere. A check is at most three hash lookups. Ids are
+//! held as 16 bytes (a UUID as itself, anything else as a digest), never as strings.
 //!
 //! A user signed out everywhere, once Cognito has confirmed it, supersedes that user's
-//! sign-ins revoked before: none of their refresh tokens can mint anything any more, and
-//! every token they issued is older than the sign-out. Those entries are dropped.
+//! sign-ins revoked before: none of their refresh tokens can mint anything any more, and the
+//! sign-out refuses every token they issued. Those entries are dropped.
 
 use std::collections::HashMap;
 
@@ -19,6 +19,9 @@ use crate::auth::TokenIdentity;
 pub struct Id([u8; 16]);
 
 impl Id {
+    /// Stands for the user of a row written before revocations named their user.
+    const UNKNOWN: Id = Id([0; 16]);
+
     pub fn of(text: &str) -> Id {
         // Cognito's subs and jtis are UUIDs: read as themselves, the check stays cheap. Only
         // the one lower-case hyphenated spelling, so two strings never share an id.
@@ -36,10 +39,10 @@ impl Id {
     }
 }
 
-/// One revoked sign-in of a user.
+/// One revoked sign-in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct Session {
-    id: Id,
+    user: Id,
     /// Seconds: after this, nothing it covers can still be valid.
     expires_at: i64,
     /// Milliseconds of the database's clock.
@@ -51,15 +54,6 @@ struct SignedOut {
     /// Tokens issued (iat, seconds) up to this are refused.
     not_before: i64,
     expires_at: i64,
-    /// Once Cognito confirmed the sign-out: sign-ins revoked before this instant (ms) are
-    /// superseded.
-    supersedes_before_ms: Option<i64>,
-}
-
-#[derive(Debug, Default)]
-struct User {
-    signed_out: Option<SignedOut>,
-    sessions: Vec<Session>,
 }
 
 /// What one database row says.
@@ -73,7 +67,9 @@ pub enum Entry {
         expires_at: i64,
         revoked_at_ms: i64,
     },
-    /// Every token of `sub` issued up to `not_before` refused until `expires_at`.
+    /// Every token of `sub` issued up to `not_before` refused until `expires_at`. Once
+    /// Cognito confirmed the sign-out, the user's sessions revoked before
+    /// `supersedes_before_ms` are covered by it.
     User {
         sub: String,
         not_before: i64,
@@ -84,51 +80,41 @@ pub enum Entry {
 
 #[derive(Debug, Default)]
 pub struct RevocationSet {
-    users: HashMap<Id, User>,
-    /// Sessions whose user is unknown (older rows): checked by id alone.
-    unowned: HashMap<Id, i64>,
+    sessions: HashMap<Id, Session>,
+    users: HashMap<Id, SignedOut>,
 }
 
 impl RevocationSet {
     pub fn is_empty(&self) -> bool {
-        self.users.is_empty() && self.unowned.is_empty()
+        self.sessions.is_empty() && self.users.is_empty()
     }
 
-    /// How many revocations are held: sign-outs and sessions.
+    /// How many revocations are held: sign-ins and sign-outs everywhere.
     pub fn len(&self) -> usize {
-        self.unowned.len()
-            + self
-                .users
-                .values()
-                .map(|u| u.sessions.len() + usize::from(u.signed_out.is_some()))
-                .sum::<usize>()
+        self.sessions.len() + self.users.len()
+    }
+
+    /// How many of `sub`'s sign-ins are held as revoked.
+    pub fn sessions_of(&self, sub: &str) -> usize {
+        let user = Id::of(sub);
+        self.sessions.values().filter(|s| s.user == user).count()
     }
 
     pub fn is_revoked(&self, token: TokenIdentity<'_>, now: i64) -> bool {
         if self.is_empty() {
             return false;
         }
-        let ids = [token.origin_jti, token.jti].map(|id| id.map(Id::of));
-        let names = |id: Id| ids.contains(&Some(id));
-        if !self.unowned.is_empty()
-            && self
-                .unowned
-                .iter()
-                .any(|(id, expires)| *expires > now && names(*id))
-        {
-            return true;
-        }
-        let Some(user) = self.users.get(&Id::of(token.sub)) else {
-            return false;
+        let user = Id::of(token.sub);
+        let session_revoked = |id: Option<&str>| {
+            id.and_then(|id| self.sessions.get(&Id::of(id)))
+                .is_some_and(|s| s.expires_at > now && (s.user == user || s.user == Id::UNKNOWN))
         };
-        if user
-            .sessions
-            .iter()
-            .any(|s| s.expires_at > now && names(s.id))
+        if !self.sessions.is_empty()
+            && (session_revoked(token.origin_jti) || session_revoked(token.jti))
         {
             return true;
         }
-        match (user.signed_out, token.issued_at) {
+        match (self.users.get(&user), token.issued_at) {
             // `iat` has whole seconds: a token from the second of the sign-out is refused too.
             (Some(out), Some(iat)) => out.expires_at > now && iat <= out.not_before,
             // A token without `iat` can't prove it came after the sign-out.
@@ -141,41 +127,17 @@ impl RevocationSet {
     pub fn apply(&mut self, entry: &Entry) -> bool {
         match entry {
             Entry::Session {
-                sub: None,
-                id,
-                expires_at,
-                ..
-            } => self.unowned.insert(Id::of(id), *expires_at) != Some(*expires_at),
-            Entry::Session {
-                sub: Some(sub),
+                sub,
                 id,
                 expires_at,
                 revoked_at_ms,
             } => {
-                let user = self.users.entry(Id::of(sub)).or_default();
                 let session = Session {
-                    id: Id::of(id),
+                    user: sub.as_deref().map_or(Id::UNKNOWN, Id::of),
                     expires_at: *expires_at,
                     revoked_at_ms: *revoked_at_ms,
                 };
-                if user
-                    .signed_out
-                    .and_then(|out| out.supersedes_before_ms)
-                    .is_some_and(|before| session.revoked_at_ms < before)
-                {
-                    return false;
-                }
-                match user.sessions.iter_mut().find(|s| s.id == session.id) {
-                    Some(known) if *known == session => false,
-                    Some(known) => {
-                        *known = session;
-                        true
-                    }
-                    None => {
-                        user.sessions.push(session);
-                        true
-                    }
-                }
+                self.sessions.insert(Id::of(id), session) != Some(session)
             }
             Entry::User {
                 sub,
@@ -183,16 +145,17 @@ impl RevocationSet {
                 expires_at,
                 supersedes_before_ms,
             } => {
-                let user = self.users.entry(Id::of(sub)).or_default();
+                let user = Id::of(sub);
                 let out = SignedOut {
                     not_before: *not_before,
                     expires_at: *expires_at,
-                    supersedes_before_ms: *supersedes_before_ms,
                 };
-                let changed = user.signed_out != Some(out);
-                user.signed_out = Some(out);
-                if let Some(before) = out.supersedes_before_ms {
-                    user.sessions.retain(|s| s.revoked_at_ms >= before);
+                let mut changed = self.users.insert(user, out) != Some(out);
+                if let Some(before) = *supersedes_before_ms {
+                    let held = self.sessions.len();
+                    self.sessions
+                        .retain(|_, s| s.user != user || s.revoked_at_ms >= before);
+                    changed |= self.sessions.len() != held;
                 }
                 changed
             }
@@ -201,16 +164,10 @@ impl RevocationSet {
 
     /// Drops what has expired by `now` (seconds).
     pub fn purge(&mut self, now: i64) {
-        self.unowned.retain(|_, expires| *expires > now);
-        self.users.retain(|_, user| {
-            user.sessions.retain(|s| s.expires_at > now);
-            if user.signed_out.is_some_and(|out| out.expires_at <= now) {
-                user.signed_out = None;
-            }
-            user.signed_out.is_some() || !user.sessions.is_empty()
-        });
+        self.sessions.retain(|_, s| s.expires_at > now);
+        self.users.retain(|_, out| out.expires_at > now);
+        self.sessions.shrink_to_fit();
         self.users.shrink_to_fit();
-        self.unowned.shrink_to_fit();
     }
 }
 
@@ -239,6 +196,15 @@ mod tests {
         }
     }
 
+    fn signed_out(not_before: i64, confirmed: Option<i64>) -> Entry {
+        Entry::User {
+            sub: SUB.into(),
+            not_before,
+            expires_at: 10_000,
+            supersedes_before_ms: confirmed,
+        }
+    }
+
     #[test]
     fn a_revoked_session_is_refused_for_its_user_only() {
         let mut set = RevocationSet::default();
@@ -251,6 +217,8 @@ mod tests {
             !set.is_revoked(token(SUB, "sign-in-1", 5), 10_000),
             "expired"
         );
+        assert_eq!(set.sessions_of(SUB), 1);
+        assert_eq!(set.sessions_of(OTHER), 0);
     }
 
     #[test]
@@ -270,27 +238,22 @@ mod tests {
         let mut set = RevocationSet::default();
         set.apply(&session(SUB, "before", 1_000));
         set.apply(&session(OTHER, "theirs", 1_000));
-        let signed_out = |confirmed: Option<i64>| Entry::User {
-            sub: SUB.into(),
-            not_before: 2,
-            expires_at: 10_000,
-            supersedes_before_ms: confirmed,
-        };
-        set.apply(&signed_out(None));
+        set.apply(&signed_out(2, None));
         assert_eq!(set.len(), 3, "unconfirmed: nothing superseded");
-        set.apply(&signed_out(Some(2_000)));
+        // Confirmed, re-stamped later than anything the old sessions could have minted.
+        assert!(set.apply(&signed_out(4, Some(2_000))));
         assert_eq!(set.len(), 2);
-        // Still refused, by the sign-out, as long as its tokens can live.
-        assert!(set.is_revoked(token(SUB, "before", 1), 100));
-        assert!(!set.is_revoked(token(SUB, "after", 3), 100));
-        // A session revoked later is kept; one that arrives late from before is not.
+        assert_eq!(set.sessions_of(SUB), 0);
+        assert!(set.is_revoked(token(SUB, "before", 3), 100));
+        assert!(!set.is_revoked(token(SUB, "after", 5), 100));
+        // A session revoked later is kept.
         assert!(set.apply(&session(SUB, "later", 3_000)));
-        assert!(!set.apply(&session(SUB, "late-news", 1_500)));
-        assert!(set.is_revoked(token(SUB, "later", 3), 100));
+        assert!(set.is_revoked(token(SUB, "later", 6), 100));
+        assert!(set.is_revoked(token(OTHER, "theirs", 6), 100));
     }
 
     #[test]
-    fn purging_drops_expired_entries_and_empty_users() {
+    fn purging_drops_expired_entries() {
         let mut set = RevocationSet::default();
         set.apply(&Entry::Session {
             sub: Some(SUB.into()),

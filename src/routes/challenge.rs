@@ -87,7 +87,7 @@ pub async fn start_totp_setup(
         Err(duplicate) => return refused(duplicate.into(), &state, true),
     };
     let had_cookie = id.is_some();
-    match state.signin.start_totp_setup(id, &throttled.client).await {
+    match state.signin.start_totp_setup(id).await {
         Ok(setup) => {
             let (step, cookie) = sign_in_body(setup.outcome, &state.cookies, had_cookie);
             let totp = TotpSecret::new(setup.secret, &state.config.totp_issuer, &setup.account);

@@ -26,20 +26,21 @@ pub async fn login(
 ) -> Result<Response, ApiError> {
     check_text("username", &request.username, MAX_USERNAME)?;
     check_text("password", request.password.expose_secret(), MAX_PASSWORD)?;
-    state.limits.failures_left(&request.username, &client)?;
+    let attempt = state.limits.attempt(&request.username, &client)?;
     let outcome = match state
         .signin
-        .login(&request.username, &request.password)
+        .login(&request.username, &request.password, &client)
         .await
     {
         Ok(outcome) => outcome,
         Err(e) => {
             if matches!(e, ApiError::InvalidCredentials) {
-                state.limits.failed(&request.username, &client);
+                attempt.failed();
             }
             return Err(e);
         }
     };
+    drop(attempt);
     // A new sign-in supersedes a challenge cookie left from an earlier one (or two).
     let had_cookie = !matches!(state.cookies.read(&headers), Ok(None));
     Ok(sign_in_response(outcome, state.cookies, had_cookie))

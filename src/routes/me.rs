@@ -36,7 +36,8 @@ impl FromRequestParts<AppState> for Caller {
             .verify_access(token)
             .await
             .map_err(|_| AuthRejection::InvalidToken)?;
-        state.limits.check_user(&claims.sub)?;
+        let sign_in = claims.origin_jti.as_deref().or(claims.jti.as_deref());
+        state.limits.check_user(&claims.sub, sign_in)?;
         Ok(Caller {
             claims,
             token: token.to_owned(),

@@ -138,7 +138,8 @@ fn own_origin(
     let forwarded_proto = via_trusted_proxy
         .then(|| headers.get("x-forwarded-proto")?.to_str().ok())
         .flatten()
-        .and_then(|protos| protos.split(',').next())
+        // The nearest proxy's view is the last entry.
+        .and_then(|protos| protos.rsplit(',').next())
         .map(|proto| proto.trim().to_ascii_lowercase());
     let scheme = match forwarded_proto.as_deref() {
         Some(proto @ ("http" | "https")) => proto,

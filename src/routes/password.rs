@@ -35,8 +35,8 @@ pub async fn forgot(
     ApiJson(request): ApiJson<ForgotRequest>,
 ) -> Result<(StatusCode, Json<ForgotResponse>), ApiError> {
     check_text("username", &request.username, MAX_USERNAME)?;
-    // Counted whether or not the account exists, so the refusal tells nothing either.
-    state.limits.message(&request.username, &client)?;
+    // Kept whether or not the account exists, so the refusal tells nothing either.
+    state.limits.message(&request.username, &client)?.keep();
     let started = tokio::time::Instant::now();
     let delivery = match state.cognito.forgot_password(&request.username).await {
         Ok(delivery) => delivery,
@@ -92,7 +92,7 @@ pub async fn reset(
         request.new_password.expose_secret(),
         MAX_PASSWORD,
     )?;
-    state.limits.failures_left(&request.username, &client)?;
+    let attempt = state.limits.attempt(&request.username, &client)?;
     let started = tokio::time::Instant::now();
     match state
         .cognito
@@ -124,7 +124,7 @@ pub async fn reset(
                     message: Some(WRONG_CODE.into()),
                     ..e
                 };
-                state.limits.failed(&request.username, &client);
+                attempt.failed();
             }
             state.signin.wait_out_floor(started).await;
             Err(e.into())
@@ -154,7 +154,7 @@ pub async fn change(
         request.proposed_password.expose_secret(),
         MAX_PASSWORD,
     )?;
-    state.limits.failures_left(caller.name(), &client)?;
+    let attempt = state.limits.attempt(caller.name(), &client)?;
     let started = tokio::time::Instant::now();
     match state
         .cognito
@@ -169,7 +169,7 @@ pub async fn change(
         // Cognito names a revoked or expired access token in its reason; anything else
         // refused is the previous password.
         Err(e) if e.kind == CognitoErrorKind::NotAuthorized && !mentions_token(&e) => {
-            state.limits.failed(caller.name(), &client);
+            attempt.failed();
             state.signin.wait_out_floor(started).await;
             Err(ApiError::IncorrectPassword)
         }

@@ -13,13 +13,11 @@ use crate::cognito::CognitoErrorKind;
 use crate::error::ApiError;
 use crate::json::{ApiJson, OptionalJson};
 use crate::limits::Throttled;
-use crate::revocation::now_seconds;
+use crate::revocation::{MAX_ACCESS_TOKEN_LIFETIME, now_seconds};
 use crate::state::AppState;
 
 /// Cognito refresh tokens are about 2 KiB.
 const MAX_REFRESH_TOKEN: usize = 8 * 1024;
-/// The longest an access token can live in Cognito; a user-wide revocation must outlast it.
-const MAX_ACCESS_TOKEN_LIFETIME: i64 = 24 * 3600;
 
 #[derive(Deserialize)]
 pub struct RefreshRequest {
@@ -137,6 +135,11 @@ struct Session {
     id: String,
 }
 
+/// How many revoked sign-ins one user may have on the list before a logout ends all of the
+/// user's sessions instead, which one entry covers: someone signing in and out in a loop
+/// would otherwise grow the list on every replica without end.
+const MAX_REVOKED_SIGN_INS_PER_USER: usize = 32;
+
 pub async fn logout(
     State(state): State<AppState>,
     _: Throttled,
@@ -172,10 +175,40 @@ pub async fn logout(
             "send the refresh token, a bearer access token, or both",
         ));
     }
+    // The sign-in the refresh token was issued to, when it was issued here.
+    let issued_to = match &request.refresh_token {
+        Some(token) => state.refresh_tokens.find(token.expose_secret()).await?,
+        None => None,
+    };
+    let user = match (&caller, &issued_to) {
+        (Some((claims, _)), _) => Some((
+            claims.sub.clone(),
+            claims
+                .username
+                .clone()
+                .unwrap_or_else(|| claims.sub.clone()),
+        )),
+        (None, Some(origin)) => Some((origin.sub.clone(), origin.username.clone())),
+        (None, None) => None,
+    };
+    if let Some((sub, username)) = &user
+        && state.revocations.sessions_of(sub) >= MAX_REVOKED_SIGN_INS_PER_USER
+        && sign_out_everywhere_by_admin(&state, sub, username).await?
+    {
+        if let Some((_, token)) = &caller {
+            state.verifier.forget(token);
+        }
+        if let Some(refresh_token) = &request.refresh_token {
+            state
+                .refresh_tokens
+                .forget(refresh_token.expose_secret())
+                .await?;
+        }
+        return Ok(StatusCode::NO_CONTENT);
+    }
+    // The sign-ins to end here at once, on every replica. Until Cognito confirms a refresh
+    // token is dead, its sign-in stays refused as long as the token could mint new ones.
     let refresh_lifetime = state.config.refresh_token_validity.as_secs() as i64;
-    // The sign-ins to end here at once, on every replica: the bearer's, and the one the
-    // refresh token was issued to, when it was issued here. Until Cognito confirms the
-    // refresh token is dead, they stay refused as long as it could mint new tokens.
     if let Some((claims, token)) = &caller {
         if let Some(session) = session_of(claims) {
             let expires_at = claims.exp.max(now_seconds() + refresh_lifetime);
@@ -189,10 +222,6 @@ pub async fn logout(
     let Some(refresh_token) = &request.refresh_token else {
         return Ok(StatusCode::NO_CONTENT);
     };
-    let issued_to = state
-        .refresh_tokens
-        .find(refresh_token.expose_secret())
-        .await?;
     if let Some(origin) = &issued_to {
         state
             .revocations
@@ -200,28 +229,30 @@ pub async fn logout(
             .await?;
     }
     match state.cognito.revoke_token(refresh_token).await {
-        Ok(()) => {}
-        // An unknown or already revoked token: the session is over either way.
+        // Cognito mints nothing more from that sign-in: its revocation need only outlive
+        // the access tokens already out.
+        Ok(()) => {
+            if let Some(origin) = issued_to {
+                state
+                    .revocations
+                    .revoke_session(
+                        &origin.sub,
+                        &origin.origin_jti,
+                        now_seconds() + MAX_ACCESS_TOKEN_LIFETIME,
+                    )
+                    .await?;
+                state
+                    .refresh_tokens
+                    .forget(refresh_token.expose_secret())
+                    .await?;
+            }
+        }
+        // An unknown token, or revocation not enabled for the app client: the sign-in stays
+        // refused here for as long as the token could live.
         Err(e) if !e.kind.is_transient() => {
             tracing::info!(cognito.error = %e.kind, "refresh token not revoked");
         }
         Err(e) => return Err(e.into()),
-    }
-    // Cognito mints nothing more from that sign-in: its revocation need only outlive the
-    // access tokens already out.
-    if let Some(origin) = issued_to {
-        state
-            .revocations
-            .revoke_session(
-                &origin.sub,
-                &origin.origin_jti,
-                now_seconds() + MAX_ACCESS_TOKEN_LIFETIME,
-            )
-            .await?;
-        state
-            .refresh_tokens
-            .forget(refresh_token.expose_secret())
-            .await?;
     }
     Ok(StatusCode::NO_CONTENT)
 }
@@ -237,37 +268,77 @@ async fn logout_everywhere(state: &AppState, headers: &HeaderMap) -> Result<Stat
         .verify_access(token)
         .await
         .map_err(|_| AuthRejection::InvalidToken)?;
-    state.limits.check_user(&claims.sub)?;
+    // Not counted against RATE_LIMIT_PER_USER: a thief looping calls on a stolen token must
+    // not keep its owner from signing everyone out. The per-IP limit still applies.
     let sign_out = state
         .revocations
         .revoke_user(&claims.sub, now_seconds() + MAX_ACCESS_TOKEN_LIFETIME)
         .await?;
     state.verifier.forget(token);
-    match state.cognito.global_sign_out(token).await {
-        Ok(()) => {
-            // Every refresh token of the user is dead: the sign-out supersedes the user's
-            // earlier session revocations, which can go.
-            if let Err(e) = state
-                .revocations
-                .confirm_sign_out(&claims.sub, sign_out)
-                .await
-            {
-                tracing::warn!(error = %e, "cannot compact the user's revocations");
+    let username = claims.username.as_deref().unwrap_or(&claims.sub);
+    let confirmed = match state.cognito.global_sign_out(token).await {
+        Ok(()) => true,
+        // Cognito no longer takes this token (its session was revoked, or the user signed
+        // out elsewhere). The service's own credentials can still end every session.
+        Err(e) if e.kind == CognitoErrorKind::NotAuthorized => {
+            match state.cognito.admin_user_global_sign_out(username).await {
+                Ok(()) => true,
+                Err(admin) => {
+                    // Every token of the user issued until now is refused here all the same,
+                    // so the sign-out holds; sessions started at Cognito since may live on.
+                    tracing::warn!(
+                        cognito.error = %e.kind,
+                        cognito.admin_error = %admin.kind,
+                        "neither GlobalSignOut nor AdminUserGlobalSignOut ended the sessions \
+                         at Cognito; tokens issued until now are refused here"
+                    );
+                    false
+                }
             }
         }
-        // Cognito no longer takes this token (signed out already, or its session revoked).
-        // Every token of the user issued until now is refused here all the same, so the
-        // sign-out holds; refresh tokens of other sessions may outlive it at Cognito.
-        Err(e) if e.kind == CognitoErrorKind::NotAuthorized => {
-            tracing::warn!(
-                cognito.error = %e.kind,
-                "GlobalSignOut refused the access token; tokens issued until now are refused here"
-            );
-        }
         Err(e) => return Err(e.into()),
+    };
+    if confirmed
+        && let Err(e) = state
+            .revocations
+            .confirm_sign_out(&claims.sub, sign_out)
+            .await
+    {
+        tracing::warn!(error = %e, "cannot confirm the sign-out in the revocation list");
     }
     tracing::info!(sub = %claims.sub, "signed out everywhere");
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// Signs a user out everywhere with the service's own credentials, then records it, for a
+/// logout that would otherwise add one revocation too many. Returns false when Cognito
+/// refused (the role may lack `cognito-idp:AdminUserGlobalSignOut`); the logout then ends
+/// just its own sign-in.
+async fn sign_out_everywhere_by_admin(
+    state: &AppState,
+    sub: &str,
+    username: &str,
+) -> Result<bool, ApiError> {
+    let began = state.revocations.begin_sign_out().await?;
+    match state.cognito.admin_user_global_sign_out(username).await {
+        Ok(()) => {}
+        Err(e) if e.kind.is_transient() => return Err(e.into()),
+        Err(e) => {
+            tracing::warn!(
+                cognito.error = %e.kind,
+                "too many revoked sign-ins for one user, and AdminUserGlobalSignOut failed; \
+                 revoking just this one"
+            );
+            return Ok(false);
+        }
+    }
+    state
+        .revocations
+        .revoke_user(sub, now_seconds() + MAX_ACCESS_TOKEN_LIFETIME)
+        .await?;
+    state.revocations.confirm_sign_out(sub, began).await?;
+    tracing::info!(%sub, "too many revoked sign-ins: signed out everywhere instead");
+    Ok(true)
 }
 
 /// The sign-in session an access token belongs to.

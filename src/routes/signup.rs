@@ -40,12 +40,13 @@ pub async fn sign_up(
     check_text("password", request.password.expose_secret(), MAX_PASSWORD)?;
     let attributes = attributes::to_cognito(&request.attributes)?;
     state.config.writable_attributes.check(&attributes)?;
-    // Cognito mails or texts a code to a new account.
-    state.limits.message(&request.username, &client)?;
+    // Cognito mails or texts a code to a new account; a refused sign-up sends none.
+    let message = state.limits.message(&request.username, &client)?;
     let result = state
         .cognito
         .sign_up(&request.username, &request.password, attributes)
         .await?;
+    message.keep();
     Ok((
         StatusCode::CREATED,
         Json(SignUpResponse {
@@ -80,14 +81,14 @@ pub async fn confirm(
 ) -> Result<Json<ConfirmResponse>, ApiError> {
     check_text("username", &request.username, MAX_USERNAME)?;
     check_text("code", request.code.expose_secret(), MAX_CODE)?;
-    state.limits.failures_left(&request.username, &client)?;
+    let attempt = state.limits.attempt(&request.username, &client)?;
     if let Err(e) = state
         .cognito
         .confirm_sign_up(&request.username, &request.code)
         .await
     {
         if !e.kind.is_transient() {
-            state.limits.failed(&request.username, &client);
+            attempt.failed();
         }
         return Err(e.into());
     }
@@ -113,7 +114,8 @@ pub async fn resend(
     ApiJson(request): ApiJson<ResendRequest>,
 ) -> Result<Json<ResendResponse>, ApiError> {
     check_text("username", &request.username, MAX_USERNAME)?;
-    state.limits.message(&request.username, &client)?;
+    // Kept whatever Cognito answers: a refund only for unknown names would tell them apart.
+    state.limits.message(&request.username, &client)?.keep();
     let code_delivery = state
         .cognito
         .resend_confirmation_code(&request.username)

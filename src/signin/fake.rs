@@ -343,7 +343,7 @@ fn client() -> crate::limits::ClientAddr {
 impl Harness {
     async fn login(&self) -> Result<Outcome, ApiError> {
         self.signin
-            .login(TYPED, &SecretString::from(PASSWORD))
+            .login(TYPED, &SecretString::from(PASSWORD), &client())
             .await
     }
 
@@ -375,9 +375,7 @@ impl Harness {
     }
 
     async fn totp_setup(&self, id: &str) -> Result<TotpSetup, StepError> {
-        self.signin
-            .start_totp_setup(ChallengeId::parse(id), &client())
-            .await
+        self.signin.start_totp_setup(ChallengeId::parse(id)).await
     }
 
     async fn attempts(&self) -> Vec<i64> {

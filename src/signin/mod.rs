@@ -15,7 +15,7 @@ use crate::challenge::{
 use crate::cognito::{AuthStep, Challenge, Cognito, CognitoError, CognitoErrorKind, Tokens};
 use crate::config::AuthFlow;
 use crate::error::ApiError;
-use crate::limits::{ClientAddr, Limits};
+use crate::limits::{ClientAddr, Limits, Reservation};
 use crate::prometheus::challenge_outcome;
 use crate::revocation::RefreshIndex;
 
@@ -181,10 +181,12 @@ impl SignIn {
         }
     }
 
+    /// Password sign-in by `client`.
     pub async fn login(
         &self,
         username: &str,
         password: &SecretString,
+        client: &ClientAddr,
     ) -> Result<Outcome, ApiError> {
         let started = tokio::time::Instant::now();
         let step = match self.flow {
@@ -201,7 +203,7 @@ impl SignIn {
                     username,
                     login_name: username,
                 };
-                self.outcome(names, step).await
+                self.outcome(names, step, client).await
             }
             // The same answer whether the account is missing or the password wrong, so the
             // response can't be used to find out which accounts exist; and no sooner than the
@@ -245,13 +247,16 @@ impl SignIn {
     ) -> Result<Outcome, StepError> {
         let mut responses = challenge_responses(responses)?;
         let (id_hash, pending) = self.claim(id, expected_challenge).await?;
-        if let Err(refused) = self.admissible(&pending, &responses, client) {
-            self.store
-                .release(&id_hash, pending.lease)
-                .await
-                .map_err(ApiError::from)?;
-            return Err(refused.into());
-        }
+        let attempt = match self.admissible(&pending, &responses, client) {
+            Ok(attempt) => attempt,
+            Err(refused) => {
+                self.store
+                    .release(&id_hash, pending.lease)
+                    .await
+                    .map_err(ApiError::from)?;
+                return Err(refused.into());
+            }
+        };
         // MFA_SETUP answered with the first TOTP code: Cognito checks the code first
         // (VerifySoftwareToken), then takes MFA_SETUP's answer under the session that returns.
         let totp_code = (pending.challenge_name == "MFA_SETUP")
@@ -276,7 +281,7 @@ impl SignIn {
                     .await
                 {
                     Ok(session) => session,
-                    Err(e) => return Err(self.fail(&id_hash, &pending, client, e).await),
+                    Err(e) => return Err(self.fail(&id_hash, &pending, Some(attempt), e).await),
                 };
                 // Kept before MFA_SETUP is answered: if that answer fails, a retry must present
                 // the session the code earned, not the spent one, and skip the code.
@@ -308,11 +313,12 @@ impl SignIn {
                     tracing::warn!(error = %e, "cannot delete an answered challenge");
                 }
                 challenge_outcome("answered");
-                self.outcome(names(&pending), step)
+                drop(attempt);
+                self.outcome(names(&pending), step, client)
                     .await
                     .map_err(StepError::ended)
             }
-            Err(e) => Err(self.fail(&id_hash, &pending, client, e).await),
+            Err(e) => Err(self.fail(&id_hash, &pending, Some(attempt), e).await),
         }
     }
 
@@ -323,7 +329,7 @@ impl SignIn {
         pending: &Pending,
         responses: &HashMap<String, String>,
         client: &ClientAddr,
-    ) -> Result<(), ApiError> {
+    ) -> Result<Reservation<'_>, ApiError> {
         if let Some(name) = responses.keys().find(|name| {
             name.starts_with("userAttributes.") && !pending.required_attributes.contains(name)
         }) {
@@ -331,16 +337,14 @@ impl SignIn {
                 attribute: name.trim_start_matches("userAttributes.").to_owned(),
             });
         }
-        self.limits.mfa_failures_left(&pending.username, client)
+        let login_name = pending.login_name.as_deref().unwrap_or(&pending.username);
+        self.limits
+            .mfa_attempt(&pending.username, login_name, client)
     }
 
     /// MFA_SETUP met during sign-in: asks Cognito for a TOTP secret under the challenge's
     /// session. The challenge continues under a fresh cookie, since the session changed.
-    pub async fn start_totp_setup(
-        &self,
-        id: Option<ChallengeId>,
-        client: &ClientAddr,
-    ) -> Result<TotpSetup, StepError> {
+    pub async fn start_totp_setup(&self, id: Option<ChallengeId>) -> Result<TotpSetup, StepError> {
         let (id_hash, pending) = self.claim(id, Some("MFA_SETUP")).await?;
         let (secret, session) = match self
             .cognito
@@ -348,7 +352,7 @@ impl SignIn {
             .await
         {
             Ok(answer) => answer,
-            Err(e) => return Err(self.fail(&id_hash, &pending, client, e).await),
+            Err(e) => return Err(self.fail(&id_hash, &pending, None, e).await),
         };
         let next = Challenge {
             name: pending.challenge_name.clone(),
@@ -410,19 +414,22 @@ impl SignIn {
     }
 
     /// Settles a step Cognito refused and says what the client sees. A wrong code is also
-    /// charged to the user, across challenges: a new sign-in buys no new guesses.
+    /// kept against the user's MFA budget, across challenges: a new sign-in buys no new
+    /// guesses. Any other refusal gives the attempt back.
     async fn fail(
         &self,
         id_hash: &IdHash,
         pending: &Pending,
-        client: &ClientAddr,
+        attempt: Option<Reservation<'_>>,
         error: CognitoError,
     ) -> StepError {
-        if matches!(
-            error.kind,
-            CognitoErrorKind::CodeMismatch | CognitoErrorKind::ExpiredCode
-        ) {
-            self.limits.mfa_failed(&pending.username, client);
+        if let Some(attempt) = attempt
+            && matches!(
+                error.kind,
+                CognitoErrorKind::CodeMismatch | CognitoErrorKind::ExpiredCode
+            )
+        {
+            attempt.failed();
         }
         match self
             .settle_failure(id_hash, pending.lease, &error.kind)
@@ -489,9 +496,16 @@ impl SignIn {
         })
     }
 
-    async fn outcome(&self, names: Names<'_>, step: AuthStep) -> Result<Outcome, ApiError> {
+    async fn outcome(
+        &self,
+        names: Names<'_>,
+        step: AuthStep,
+        client: &ClientAddr,
+    ) -> Result<Outcome, ApiError> {
         match step {
             AuthStep::Tokens(tokens) => {
+                // Signed in from here: the address is familiar for that name from now on.
+                self.limits.signed_in(names.login_name, client);
                 self.remember(&tokens).await;
                 Ok(Outcome::Authenticated(tokens))
             }
