@@ -26,7 +26,10 @@ USER 10001:10001
 # The default DATABASE_URL, sqlite://cognito-bff.db, creates its file here.
 WORKDIR /data
 ENV LISTEN_ADDR=0.0.0.0:8080
-EXPOSE 8080
+# Prometheus scrapes /metrics here, inside the cluster network; route only 8080 from the
+# load balancer.
+ENV METRICS_ADDR=0.0.0.0:9090
+EXPOSE 8080 9090
 HEALTHCHECK --interval=10s --timeout=5s --start-period=10s --retries=3 \
     CMD ["cognito-bff", "healthcheck"]
 ENTRYPOINT ["cognito-bff"]

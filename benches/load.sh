@@ -226,9 +226,11 @@ start_bff() {
     local name=$1 port
     shift
     port=$(free_port)
+    metrics_url="http://127.0.0.1:$(free_port)"
     env COGNITO_ENDPOINT="$endpoint" COGNITO_USER_POOL_ID="$pool_id" \
         COGNITO_CLIENT_ID="$client_id" COGNITO_CLIENT_SECRET="$client_secret" \
         COOKIE_SECURE=false LISTEN_ADDR="127.0.0.1:$port" LOG_FORMAT=json \
+        METRICS_ADDR="${metrics_url#http://}" \
         DATABASE_URL="sqlite://$tmp/$name.db" \
         AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local AWS_EC2_METADATA_DISABLED=true \
         "${bff_env[@]}" "$@" "$bff_bin" serve > "$tmp/$name.log" 2>&1 &
@@ -256,7 +258,7 @@ start_server() {
             if [ -n "${METRICS_SCRAPE:-}" ]; then
                 # Bounded: long enough for a wait for idleness, the warm-up and the run.
                 for i in $(seq 1 $(((WARMUP + DURATION + 330) / METRICS_SCRAPE + 1))); do
-                    curl -s -o /dev/null --max-time 2 "$srv_url/metrics" || true
+                    curl -s -o /dev/null --max-time 2 "$metrics_url/metrics" || true
                     sleep "$METRICS_SCRAPE"
                 done &
                 scraper=$!

@@ -28,8 +28,11 @@ base="http://127.0.0.1:${port}"
 (
     cd "$work"
     export COGNITO_ENDPOINT="$endpoint" LISTEN_ADDR="127.0.0.1:${port}" COOKIE_SECURE=false
+    # /metrics is not part of the API contract; it has a listener of its own.
+    export METRICS_ADDR=
     # Limits and the failure floor would only slow the generated traffic down.
-    export RATE_LIMIT_PER_IP=0 RATE_LIMIT_PER_USERNAME=0 LOGIN_FAILURE_FLOOR_MS=0
+    export RATE_LIMIT_PER_IP=0 RATE_LIMIT_PER_USERNAME=0 RATE_LIMIT_MESSAGES_PER_USERNAME=0
+    export RATE_LIMIT_MFA_FAILURES_PER_USER=0 RATE_LIMIT_PER_USER=0 LOGIN_FAILURE_FLOOR_MS=0
     export AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local AWS_EC2_METADATA_DISABLED=true
     export RUST_LOG=warn
     exec "$target_dir/debug/cognito-bff" serve

@@ -26,6 +26,7 @@ cat <<MSG
 
 Local Cognito emulator: ${endpoint}  (pool ${COGNITO_USER_POOL_ID})
 cognito-bff:            ${base}      (SQLite file ./cognito-bff.db)
+Metrics:                http://${METRICS_ADDR:-127.0.0.1:9090}/metrics
 Admin user:             ${admin_user} / ${admin_password}  (group: admin)
 
 Try:

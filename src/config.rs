@@ -208,8 +208,8 @@ pub struct Settings {
     pub rate_limit_mfa_failures_per_user: String,
 
     /// Requests per minute per signed-in user (the token's sub) to routes that call Cognito
-    /// with its access token: /me, /mfa/*, /password/change, /logout everywhere (0: off;
-    /// counted per replica)
+    /// with its access token: /me, /mfa/*, /password/change; one sign-in may use half (0:
+    /// off; counted per replica)
     #[arg(
         long,
         env = "RATE_LIMIT_PER_USER",
