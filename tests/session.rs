@@ -136,8 +136,6 @@ async fn a_refresh_needs_a_way_to_name_the_user_and_a_valid_token() {
     .assert_problem(401, "invalid_refresh_token");
 }
 
-// The emulator has no RevokeToken (it answers 500); a canned Cognito answer stands in for
-// that one call, and the proxy records what the service sent.
 #[tokio::test]
 async fn logging_out_this_device_revokes_the_refresh_token_and_kills_its_access_token_at_once() {
     let app = spawn_app().await;
@@ -146,7 +144,6 @@ async fn logging_out_this_device_revokes_the_refresh_token_and_kills_its_access_
     let access = login.access_token();
     assert_eq!(verify(&app, &access).await, 200);
 
-    app.proxy.fail("RevokeToken", Fault::Reply(json!({})), 1);
     let logout = app
         .send(
             app.http
@@ -174,6 +171,14 @@ async fn logging_out_this_device_revokes_the_refresh_token_and_kills_its_access_
         200,
         "another device's sign-in is untouched"
     );
+    // Cognito itself no longer takes the refresh token or its access token.
+    assert!(app.pool.accepts_access_token(&access).await.is_err());
+    app.post(
+        "/token/refresh",
+        json!({"refresh_token": refresh_token(&login), "username": ADMIN}),
+    )
+    .await
+    .assert_problem(401, "invalid_refresh_token");
 }
 
 #[tokio::test]
@@ -181,7 +186,7 @@ async fn the_local_revocation_holds_even_when_cognito_cannot_revoke() {
     let app = spawn_app().await;
     let login = app.login(ADMIN, ADMIN_PASSWORD).await;
     let access = login.access_token();
-    // The real emulator answers RevokeToken with a server error.
+    app.proxy.fail("RevokeToken", Fault::SERVER_ERROR, 1);
     let logout = app
         .send(
             app.http
@@ -348,8 +353,6 @@ async fn logging_out_with_the_refresh_token_alone_ends_its_access_tokens_at_once
         "B has verified and cached it"
     );
 
-    // The emulator has no RevokeToken; Cognito's answer stands in.
-    a.proxy.fail("RevokeToken", Fault::Reply(json!({})), 1);
     let mut b_changes = b.state.revocations.subscribe();
     let logout = a
         .post("/logout", json!({"refresh_token": refresh_token(&login)}))

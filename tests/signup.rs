@@ -89,22 +89,16 @@ async fn every_sign_up_call_carries_the_secret_hash() {
     }
 }
 
-// The emulator has no ResendConfirmationCode, so a canned Cognito answer stands in for it;
-// what the service sent is still recorded at the proxy.
 #[tokio::test]
 async fn resending_the_code_reports_where_it_went() {
     let app = spawn_app().await;
-    app.proxy.fail(
-        "ResendConfirmationCode",
-        Fault::Reply(json!({
-            "CodeDeliveryDetails": {
-                "Destination": "s***@e***",
-                "DeliveryMedium": "EMAIL",
-                "AttributeName": "email"
-            }
-        })),
-        1,
-    );
+    let signup = app
+        .post(
+            "/signup",
+            json!({"username": "sam", "password": "Sam-Passw0rd!", "attributes": {"email": "sam@example.com"}}),
+        )
+        .await;
+    assert_eq!(signup.status, 201, "{signup:?}");
     let resent = app.post("/signup/resend", json!({"username": "sam"})).await;
     assert_eq!(resent.status, 200, "{resent:?}");
     assert_eq!(
@@ -114,4 +108,16 @@ async fn resending_the_code_reports_where_it_went() {
     let sent = &app.proxy.calls("ResendConfirmationCode")[0];
     assert_eq!(sent["Username"], "sam");
     assert_eq!(sent["SecretHash"], support::secret_hash(&app.pool, "sam"));
+
+    // Once confirmed, there is nothing to resend.
+    let confirmed = app
+        .post(
+            "/signup/confirm",
+            json!({"username": "sam", "code": "123456"}),
+        )
+        .await;
+    assert_eq!(confirmed.status, 200, "{confirmed:?}");
+    app.post("/signup/resend", json!({"username": "sam"}))
+        .await
+        .assert_problem(400, "invalid_parameter");
 }
