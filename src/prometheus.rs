@@ -87,6 +87,12 @@ pub fn cognito_call(operation: &'static str, outcome: &'static str, took: Durati
     metrics::histogram!("cognito_request_duration_seconds", &labels).record(took.as_secs_f64());
 }
 
+/// Records one Cognito call without its latency.
+pub fn cognito_call_count(operation: &'static str, outcome: &'static str) {
+    let labels = [("operation", operation), ("outcome", outcome)];
+    metrics::counter!("cognito_requests_total", &labels).increment(1);
+}
+
 /// What became of a challenge step: issued, answered, retry, exhausted, expired, in_progress,
 /// mismatch, unreadable, unsupported or unavailable.
 pub fn challenge_outcome(outcome: &'static str) {

@@ -145,6 +145,35 @@ async fn parallel_guesses_from_one_address_get_no_more_than_its_share() {
 }
 
 #[tokio::test]
+async fn hanging_up_before_the_answer_buys_no_free_guesses() {
+    let app = spawn_app_with(Options {
+        rate_limit_per_username: 4,
+        // A wrong password is answered only after this; a right one at once. Hanging up in
+        // between would tell the two apart without waiting for the answer.
+        login_failure_floor_ms: 3_000,
+        trusted_proxies: Some(THROUGH_PROXY),
+        ..Options::default()
+    })
+    .await;
+    for n in 0..2 {
+        let hung_up = app
+            .http
+            .post(app.url("/login"))
+            .header("x-forwarded-for", "198.51.100.66")
+            .timeout(Duration::from_millis(500))
+            .json(&json!({"username": ADMIN, "password": format!("Wrong-Passw0rd-{n}")}))
+            .send()
+            .await;
+        assert!(hung_up.is_err(), "the client gave up first: {hung_up:?}");
+    }
+    app.proxy.wait_for("InitiateAuth", 2).await;
+    // Both guesses were judged and stay counted: this address's share is spent.
+    login_from(&app, "198.51.100.66", ADMIN, "Wrong-Passw0rd!")
+        .await
+        .assert_problem(429, "rate_limited");
+}
+
+#[tokio::test]
 async fn rotating_the_case_spacing_or_width_of_a_name_buys_no_more_guesses() {
     let app = spawn_app_with(Options {
         rate_limit_per_username: 4,

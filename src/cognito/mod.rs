@@ -34,6 +34,9 @@ pub struct Cognito {
     client_secret: Option<SecretString>,
     /// The app client's PreventUserExistenceErrors, as last read, and when.
     hides_users: Arc<Mutex<Option<(Instant, bool)>>>,
+    /// When AdminUserGlobalSignOut was last refused for good (a missing permission, say):
+    /// it is not asked again for a while, so each logout doesn't pay for a refusal.
+    admin_sign_out_refused: Arc<Mutex<Option<Instant>>>,
 }
 
 /// How long the app client's PreventUserExistenceErrors setting is trusted before it is read
@@ -130,6 +133,7 @@ impl Cognito {
             client_id,
             client_secret,
             hides_users: Arc::default(),
+            admin_sign_out_refused: Arc::default(),
         }
     }
 
@@ -502,19 +506,75 @@ impl Cognito {
         Ok(())
     }
 
-    /// Signs `username` out on every device with the service's own credentials, for when the
-    /// user's access token can't be used (Cognito no longer takes it).
-    pub async fn admin_user_global_sign_out(&self, username: &str) -> Result<(), CognitoError> {
-        observe(
-            "AdminUserGlobalSignOut",
+    /// Signs the user `sub` out on every device with the service's own credentials, for
+    /// when the user's access token can't be used. `username` is Cognito's name for the
+    /// user; it is checked to still belong to `sub` (a name can be given to a new account
+    /// once the old one is deleted). After a refusal that isn't transient, the call is not
+    /// made again for a few minutes.
+    pub async fn admin_user_global_sign_out(
+        &self,
+        sub: &str,
+        username: &str,
+    ) -> Result<(), CognitoError> {
+        const REFUSED_FOR: Duration = Duration::from_secs(300);
+        let refused = *self
+            .admin_sign_out_refused
+            .lock()
+            .unwrap_or_else(|e| e.into_inner());
+        if refused.is_some_and(|at| at.elapsed() < REFUSED_FOR) {
+            return Err(CognitoError::new(
+                "AdminUserGlobalSignOut",
+                CognitoErrorKind::Other("RecentlyRefused".into()),
+            ));
+        }
+        let result = async {
+            if self.sub_of(username).await?.as_deref() != Some(sub) {
+                return Err(CognitoError::new(
+                    "AdminGetUser",
+                    CognitoErrorKind::UserNotFound,
+                ));
+            }
+            observe(
+                "AdminUserGlobalSignOut",
+                self.client
+                    .admin_user_global_sign_out()
+                    .user_pool_id(&self.user_pool_id)
+                    .username(username)
+                    .send(),
+            )
+            .await
+            .map(|_| ())
+        }
+        .await;
+        if let Err(e) = &result
+            && !e.kind.is_transient()
+            && e.kind != CognitoErrorKind::UserNotFound
+        {
+            *self
+                .admin_sign_out_refused
+                .lock()
+                .unwrap_or_else(|e| e.into_inner()) = Some(Instant::now());
+        }
+        result
+    }
+
+    /// The `sub` of the user Cognito knows as `username`.
+    async fn sub_of(&self, username: &str) -> Result<Option<String>, CognitoError> {
+        let out = observe(
+            "AdminGetUser",
             self.client
-                .admin_user_global_sign_out()
+                .admin_get_user()
                 .user_pool_id(&self.user_pool_id)
                 .username(username)
                 .send(),
         )
         .await?;
-        Ok(())
+        Ok(out
+            .user_attributes()
+            .iter()
+            .find(|a| a.name() == "sub")
+            .and_then(|a| a.value())
+            .map(str::to_owned))
     }
 
     /// Signs the user out on every device: all refresh tokens stop working.
@@ -847,14 +907,17 @@ where
         Err(e) => e.kind.metric_outcome(),
     };
     // These answer for any name an anonymous caller sends: whether Cognito found an account
-    // is exactly what the service's answers hide, so the metric hides it too.
-    let outcome =
-        if ANSWERS_FOR_ANY_NAME.contains(&operation) && matches!(outcome, "ok" | "refused") {
-            "answered"
-        } else {
-            outcome
+    // (or sent a code, which takes longer) is exactly what the service's answers hide, so
+    // the metric hides it too: one outcome for any verdict, and no latency.
+    if ANSWERS_FOR_ANY_NAME.contains(&operation) {
+        let outcome = match outcome {
+            "throttled" | "timeout" | "unavailable" => outcome,
+            _ => "answered",
         };
-    crate::prometheus::cognito_call(operation, outcome, started.elapsed());
+        crate::prometheus::cognito_call_count(operation, outcome);
+    } else {
+        crate::prometheus::cognito_call(operation, outcome, started.elapsed());
+    }
     result
 }
 

@@ -110,35 +110,23 @@ where
     }
 }
 
-/// An attempt whose failure is already counted. Unless it is marked failed, dropping it
-/// gives the count back: a success, a refusal before Cognito, or Cognito never judging.
-#[must_use = "an attempt counts as a failure only when marked so"]
+/// An attempt already counted against its budget. It stays counted unless given back, so
+/// a request cut off half-way (the client hung up once Cognito had judged the password, but
+/// before the answer went out) costs its place like a failure: hanging up early buys no
+/// free guesses.
+#[must_use = "an attempt stays counted unless given back"]
 pub struct Reservation<'a> {
     budget: &'a Shared<NameKey, ClientKey>,
     name: NameKey,
     client: ClientKey,
     owner_charged: bool,
-    failed: bool,
 }
 
 impl Reservation<'_> {
-    /// Keeps the count: the password or code was wrong.
-    pub fn failed(mut self) {
-        self.failed = true;
-    }
-
-    /// Keeps the count: a code may have been sent.
-    pub fn keep(self) {
-        self.failed();
-    }
-}
-
-impl Drop for Reservation<'_> {
-    fn drop(&mut self) {
-        if !self.failed {
-            self.budget
-                .refund(self.name, self.client, self.owner_charged);
-        }
+    /// Gives the attempt back: it succeeded, or Cognito never judged it.
+    pub fn give_back(self) {
+        self.budget
+            .refund(self.name, self.client, self.owner_charged);
     }
 }
 
@@ -207,10 +195,12 @@ impl Limits {
         self.familiar.contains_key(&(name, client))
     }
 
-    /// Notes that `client` completed a sign-in as `username` (the name typed at `/login`).
+    /// Notes that `client` completed a sign-in as `username`, the name typed at `/login`,
+    /// exactly: a look-alike name is another account, whose owner must not vouch for this
+    /// one's addresses.
     pub fn signed_in(&self, username: &str, client: &ClientAddr) {
         self.familiar
-            .insert((NameKey::of(username), client.key()), ());
+            .insert((NameKey::exact(username), client.key()), ());
     }
 
     /// Counts an attempt at a password or code for `username`, refused once the budget is
@@ -224,7 +214,7 @@ impl Limits {
             &self.failures,
             NameKey::of(username),
             client,
-            NameKey::of(username),
+            NameKey::exact(username),
         )
     }
 
@@ -240,12 +230,12 @@ impl Limits {
             &self.mfa,
             NameKey::of(user),
             client,
-            NameKey::of(login_name),
+            NameKey::exact(login_name),
         )
     }
 
-    /// Counts one request that may send `username` a code: kept with `Reservation::keep`, given
-    /// back when dropped (Cognito sent nothing).
+    /// Counts one request that may send `username` a code; given back when Cognito sent
+    /// nothing.
     pub fn message(
         &self,
         username: &str,
@@ -255,7 +245,7 @@ impl Limits {
             &self.messages,
             NameKey::of(username),
             client,
-            NameKey::of(username),
+            NameKey::exact(username),
         )
     }
 
@@ -273,7 +263,6 @@ impl Limits {
             name,
             client,
             owner_charged,
-            failed: false,
         })
     }
 }
@@ -368,23 +357,23 @@ mod tests {
         let attacker = addr("198.51.100.66");
         // Attempts that don't fail give their place back.
         for _ in 0..10 {
-            drop(limits.attempt("ana", &attacker).unwrap());
+            limits.attempt("ana", &attacker).unwrap().give_back();
         }
         for _ in 0..2 {
-            limits.attempt("Ana", &attacker).unwrap().failed();
+            let _failed = limits.attempt("Ana", &attacker).unwrap();
         }
         assert!(limits.attempt("ANA ", &attacker).is_err());
         // The rest is still there for anyone else.
         let owner = addr("203.0.113.5");
-        limits.attempt("ana", &owner).unwrap().failed();
-        limits.attempt("ana", &owner).unwrap().failed();
+        let _failed = limits.attempt("ana", &owner).unwrap();
+        let _failed = limits.attempt("ana", &owner).unwrap();
         assert!(limits.attempt("bob", &attacker).is_ok());
         // The name's budget is spent now; only a familiar address gets through, on its share.
         assert!(limits.attempt("ana", &addr("192.0.2.1")).is_err());
         let home = addr("192.0.2.80");
         limits.signed_in("ana", &home);
-        limits.attempt("ana", &home).unwrap().failed();
-        limits.attempt("ana", &home).unwrap().failed();
+        let _failed = limits.attempt("ana", &home).unwrap();
+        let _failed = limits.attempt("ana", &home).unwrap();
         assert!(
             limits.attempt("ana", &home).is_err(),
             "its own share still holds"
@@ -398,17 +387,19 @@ mod tests {
         let first = limits.attempt("ana", &attacker).unwrap();
         let second = limits.attempt("ana", &attacker).unwrap();
         assert!(limits.attempt("ana", &attacker).is_err(), "two in flight");
-        first.failed();
-        drop(second);
+        drop(first);
+        second.give_back();
         assert!(limits.attempt("ana", &attacker).is_ok());
+        // An attempt cut off before its outcome is known stays counted.
+        assert!(limits.attempt("ana", &attacker).is_err());
     }
 
     #[test]
     fn messages_have_their_own_budget() {
         let limits = limits(2);
         let client = addr("198.51.100.66");
-        limits.message("ana", &client).unwrap().failed();
-        limits.message("ana", &client).unwrap().failed();
+        let _sent = limits.message("ana", &client).unwrap();
+        let _sent = limits.message("ana", &client).unwrap();
         assert!(limits.message("ana", &client).is_err(), "half of 4");
         assert!(limits.attempt("ana", &client).is_ok());
         assert!(limits.mfa_attempt("ana", "ana", &client).is_ok());
@@ -430,8 +421,8 @@ mod tests {
         for _ in 0..1000 {
             assert!(limits.check_ip(&client).is_ok());
             assert!(limits.check_user("sub", None).is_ok());
-            limits.attempt("ana", &client).unwrap().failed();
-            limits.message("ana", &client).unwrap().failed();
+            let _failed = limits.attempt("ana", &client).unwrap();
+            let _sent = limits.message("ana", &client).unwrap();
         }
     }
 }

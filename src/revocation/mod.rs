@@ -30,7 +30,7 @@ const OVERLAP_MS: i64 = 10_000;
 /// How far a confirmed sign-out's `not_before` reaches past the moment it is confirmed: room
 /// for Cognito's clock running that much ahead of the database's, so a token minted just
 /// before the sign-out took effect is still covered.
-const CLOCK_MARGIN_SECONDS: i64 = 2;
+const CLOCK_MARGIN_SECONDS: i64 = 1;
 /// The longest an access token can live in Cognito: what a revocation that only has to
 /// outlast the tokens already issued must cover.
 pub const MAX_ACCESS_TOKEN_LIFETIME: i64 = 24 * 3600;
@@ -83,12 +83,17 @@ impl RevocationList {
         self.live.read().unwrap_or_else(|e| e.into_inner()).len()
     }
 
-    /// How many of `sub`'s sign-ins this replica holds as revoked.
-    pub fn sessions_of(&self, sub: &str) -> usize {
-        self.live
-            .read()
-            .unwrap_or_else(|e| e.into_inner())
-            .sessions_of(sub)
+    /// How many of `sub`'s sign-ins are on the list, by every replica's count.
+    pub async fn sessions_of(&self, sub: &str) -> Result<i64, sqlx::Error> {
+        let row = sqlx::query(
+            "SELECT COUNT(*) AS n FROM revocations WHERE sub = $1 AND id LIKE 'jti:%' \
+             AND expires_at > $2",
+        )
+        .bind(sub)
+        .bind(now_seconds())
+        .fetch_one(&self.pool)
+        .await?;
+        row.try_get("n")
     }
 
     pub fn is_empty(&self) -> bool {
@@ -101,6 +106,14 @@ impl RevocationList {
         match self.backend {
             Backend::Postgres => "(EXTRACT(EPOCH FROM statement_timestamp()) * 1000)::BIGINT",
             Backend::Sqlite => "CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER)",
+        }
+    }
+
+    /// The larger of two values, in this database's SQL.
+    fn greatest(&self) -> &'static str {
+        match self.backend {
+            Backend::Postgres => "GREATEST",
+            Backend::Sqlite => "MAX",
         }
     }
 
@@ -136,15 +149,17 @@ impl RevocationList {
     }
 
     /// Refuses every token of `sub` issued up to now (by the database's clock) until
-    /// `expires_at` (seconds).
+    /// `expires_at` (seconds). An earlier sign-out's reach is never shortened.
     pub async fn revoke_user(&self, sub: &str, expires_at: i64) -> Result<SignOut, sqlx::Error> {
+        let greatest = self.greatest();
         let row = sqlx::query(&format!(
             "INSERT INTO revocations (id, sub, not_before, expires_at, revoked_at, supersedes_before) \
              VALUES ($1, $2, {now} / 1000, $3, {now}, NULL) \
-             ON CONFLICT (id) DO UPDATE SET sub = excluded.sub, not_before = excluded.not_before, \
-             expires_at = excluded.expires_at, revoked_at = excluded.revoked_at, \
-             supersedes_before = NULL \
-             RETURNING not_before, revoked_at",
+             ON CONFLICT (id) DO UPDATE SET sub = excluded.sub, \
+             not_before = {greatest}(revocations.not_before, excluded.not_before), \
+             expires_at = {greatest}(revocations.expires_at, excluded.expires_at), \
+             revoked_at = excluded.revoked_at \
+             RETURNING not_before, expires_at, revoked_at, supersedes_before",
             now = self.database_now_ms()
         ))
         .bind(format!("sub:{sub}"))
@@ -156,8 +171,8 @@ impl RevocationList {
         let entry = Entry::User {
             sub: sub.to_owned(),
             not_before: row.try_get("not_before")?,
-            expires_at,
-            supersedes_before_ms: None,
+            expires_at: row.try_get("expires_at")?,
+            supersedes_before_ms: row.try_get("supersedes_before")?,
         };
         self.publish(&entry, sub).await;
         Ok(SignOut { revoked_at_ms })
@@ -182,11 +197,12 @@ impl RevocationList {
     pub async fn confirm_sign_out(&self, sub: &str, sign_out: SignOut) -> Result<(), sqlx::Error> {
         let mut tx = self.pool.begin().await?;
         let row = sqlx::query(&format!(
-            "UPDATE revocations SET not_before = {now} / 1000 + {margin}, \
-             expires_at = {now} / 1000 + {margin} + {lifetime}, \
+            "UPDATE revocations SET not_before = {greatest}(not_before, {now} / 1000 + {margin}), \
+             expires_at = {greatest}(expires_at, {now} / 1000 + {margin} + {lifetime}), \
              supersedes_before = $1, revoked_at = {now} \
              WHERE id = $2 RETURNING not_before, expires_at",
             now = self.database_now_ms(),
+            greatest = self.greatest(),
             margin = CLOCK_MARGIN_SECONDS,
             lifetime = MAX_ACCESS_TOKEN_LIFETIME,
         ))

@@ -6,7 +6,8 @@
 //!
 //! A user signed out everywhere, once Cognito has confirmed it, supersedes that user's
 //! sign-ins revoked before: none of their refresh tokens can mint anything any more, and the
-//! sign-out refuses every token they issued. Those entries are dropped.
+//! sign-out refuses every token they issued. Those entries are dropped with the expired
+//! ones, by the periodic purge: one pass over the list a minute, never one per sign-out.
 
 use std::collections::HashMap;
 use std::hash::{BuildHasher, BuildHasherDefault};
@@ -81,6 +82,8 @@ struct SignedOut {
     /// Tokens issued (iat, seconds) up to this are refused.
     not_before: i64,
     expires_at: i64,
+    /// Once Cognito confirmed it: the user's sign-ins revoked before this (ms) are covered.
+    supersedes_before_ms: Option<i64>,
 }
 
 /// What one database row says.
@@ -119,12 +122,6 @@ impl RevocationSet {
     /// How many revocations are held: sign-ins and sign-outs everywhere.
     pub fn len(&self) -> usize {
         self.sessions.len() + self.users.len()
-    }
-
-    /// How many of `sub`'s sign-ins are held as revoked.
-    pub fn sessions_of(&self, sub: &str) -> usize {
-        let user = Id::of(sub);
-        self.sessions.values().filter(|s| s.user == user).count()
     }
 
     pub fn is_revoked(&self, token: TokenIdentity<'_>, now: i64) -> bool {
@@ -172,26 +169,26 @@ impl RevocationSet {
                 expires_at,
                 supersedes_before_ms,
             } => {
-                let user = Id::of(sub);
                 let out = SignedOut {
                     not_before: *not_before,
                     expires_at: *expires_at,
+                    supersedes_before_ms: *supersedes_before_ms,
                 };
-                let mut changed = self.users.insert(user, out) != Some(out);
-                if let Some(before) = *supersedes_before_ms {
-                    let held = self.sessions.len();
-                    self.sessions
-                        .retain(|_, s| s.user != user || s.revoked_at_ms >= before);
-                    changed |= self.sessions.len() != held;
-                }
-                changed
+                self.users.insert(Id::of(sub), out) != Some(out)
             }
         }
     }
 
-    /// Drops what has expired by `now` (seconds).
+    /// Drops what has expired by `now` (seconds), and sign-ins a confirmed sign-out covers.
     pub fn purge(&mut self, now: i64) {
-        self.sessions.retain(|_, s| s.expires_at > now);
+        let users = &self.users;
+        self.sessions.retain(|_, s| {
+            let superseded = users
+                .get(&s.user)
+                .and_then(|out| out.supersedes_before_ms)
+                .is_some_and(|before| s.revoked_at_ms < before);
+            s.expires_at > now && !superseded
+        });
         self.users.retain(|_, out| out.expires_at > now);
         self.sessions.shrink_to_fit();
         self.users.shrink_to_fit();
@@ -244,8 +241,6 @@ mod tests {
             !set.is_revoked(token(SUB, "sign-in-1", 5), 10_000),
             "expired"
         );
-        assert_eq!(set.sessions_of(SUB), 1);
-        assert_eq!(set.sessions_of(OTHER), 0);
     }
 
     #[test]
@@ -267,10 +262,16 @@ mod tests {
         set.apply(&session(OTHER, "theirs", 1_000));
         set.apply(&signed_out(2, None));
         assert_eq!(set.len(), 3, "unconfirmed: nothing superseded");
-        // Confirmed, re-stamped later than anything the old sessions could have minted.
+        // Confirmed, re-stamped later than anything the old sessions could have minted; the
+        // next purge drops what it covers.
         assert!(set.apply(&signed_out(4, Some(2_000))));
+        assert!(
+            !set.apply(&signed_out(4, Some(2_000))),
+            "applying again changes nothing"
+        );
+        assert_eq!(set.len(), 3);
+        set.purge(100);
         assert_eq!(set.len(), 2);
-        assert_eq!(set.sessions_of(SUB), 0);
         assert!(set.is_revoked(token(SUB, "before", 3), 100));
         assert!(!set.is_revoked(token(SUB, "after", 5), 100));
         // A session revoked later is kept.

@@ -34,13 +34,21 @@ pub async fn login(
     {
         Ok(outcome) => outcome,
         Err(e) => {
-            if matches!(e, ApiError::InvalidCredentials) {
-                attempt.failed();
+            // Whatever Cognito judged (a wrong password, no such account, an account not
+            // confirmed) keeps its place in the budget, the same for every account. Only a
+            // request Cognito never judged gives it back.
+            let judged = match &e {
+                ApiError::InvalidCredentials => true,
+                ApiError::Cognito(cognito) => !cognito.kind.is_transient(),
+                _ => false,
+            };
+            if !judged {
+                attempt.give_back();
             }
             return Err(e);
         }
     };
-    drop(attempt);
+    attempt.give_back();
     // A new sign-in supersedes a challenge cookie left from an earlier one (or two).
     let had_cookie = !matches!(state.cookies.read(&headers), Ok(None));
     Ok(sign_in_response(outcome, state.cookies, had_cookie))

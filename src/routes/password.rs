@@ -36,7 +36,7 @@ pub async fn forgot(
 ) -> Result<(StatusCode, Json<ForgotResponse>), ApiError> {
     check_text("username", &request.username, MAX_USERNAME)?;
     // Kept whether or not the account exists, so the refusal tells nothing either.
-    state.limits.message(&request.username, &client)?.keep();
+    let _sent = state.limits.message(&request.username, &client)?;
     let started = tokio::time::Instant::now();
     let delivery = match state.cognito.forgot_password(&request.username).await {
         Ok(delivery) => delivery,
@@ -99,9 +99,15 @@ pub async fn reset(
         .confirm_forgot_password(&request.username, &request.code, &request.new_password)
         .await
     {
-        Ok(()) => Ok(Json(ResetResponse { next_step: "DONE" })),
+        Ok(()) => {
+            attempt.give_back();
+            Ok(Json(ResetResponse { next_step: "DONE" }))
+        }
         // Cognito never judged the request (unreachable, slow, throttled).
-        Err(e) if e.kind.is_transient() => Err(e.into()),
+        Err(e) if e.kind.is_transient() => {
+            attempt.give_back();
+            Err(e.into())
+        }
         Err(mut e) => {
             // An unknown, disabled or unconfirmed user gets the wrong-code answer, in the same
             // time. So do an expired code (Cognito says "expired" to a known user with no code
@@ -124,8 +130,10 @@ pub async fn reset(
                     message: Some(WRONG_CODE.into()),
                     ..e
                 };
-                attempt.failed();
             }
+            // Every refusal keeps its place in the budget, whatever Cognito's reason: giving
+            // some back would let the count tell known accounts from unknown ones.
+            let _refused = attempt;
             state.signin.wait_out_floor(started).await;
             Err(e.into())
         }
@@ -165,15 +173,20 @@ pub async fn change(
         )
         .await
     {
-        Ok(()) => Ok(StatusCode::NO_CONTENT),
+        Ok(()) => {
+            attempt.give_back();
+            Ok(StatusCode::NO_CONTENT)
+        }
         // Cognito names a revoked or expired access token in its reason; anything else
-        // refused is the previous password.
+        // refused is the previous password, which keeps its place in the budget.
         Err(e) if e.kind == CognitoErrorKind::NotAuthorized && !mentions_token(&e) => {
-            attempt.failed();
             state.signin.wait_out_floor(started).await;
             Err(ApiError::IncorrectPassword)
         }
-        Err(e) => Err(token_refused(e)),
+        Err(e) => {
+            attempt.give_back();
+            Err(token_refused(e))
+        }
     }
 }
 

@@ -138,7 +138,7 @@ struct Session {
 /// How many revoked sign-ins one user may have on the list before a logout ends all of the
 /// user's sessions instead, which one entry covers: someone signing in and out in a loop
 /// would otherwise grow the list on every replica without end.
-const MAX_REVOKED_SIGN_INS_PER_USER: usize = 32;
+const MAX_REVOKED_SIGN_INS_PER_USER: i64 = 32;
 
 pub async fn logout(
     State(state): State<AppState>,
@@ -180,19 +180,26 @@ pub async fn logout(
         Some(token) => state.refresh_tokens.find(token.expose_secret()).await?,
         None => None,
     };
+    // Who may be signed out everywhere instead, past the bound: a user proven by a live
+    // access token, or by a refresh token issued here, and only one user per request.
     let user = match (&caller, &issued_to) {
-        (Some((claims, _)), _) => Some((
-            claims.sub.clone(),
-            claims
-                .username
-                .clone()
-                .unwrap_or_else(|| claims.sub.clone()),
-        )),
+        (Some((claims, token)), issued_to)
+            if issued_to.as_ref().is_none_or(|o| o.sub == claims.sub)
+                && state.verifier.verify_access(token).await.is_ok() =>
+        {
+            Some((
+                claims.sub.clone(),
+                claims
+                    .username
+                    .clone()
+                    .unwrap_or_else(|| claims.sub.clone()),
+            ))
+        }
         (None, Some(origin)) => Some((origin.sub.clone(), origin.username.clone())),
-        (None, None) => None,
+        _ => None,
     };
     if let Some((sub, username)) = &user
-        && state.revocations.sessions_of(sub) >= MAX_REVOKED_SIGN_INS_PER_USER
+        && state.revocations.sessions_of(sub).await? >= MAX_REVOKED_SIGN_INS_PER_USER
         && sign_out_everywhere_by_admin(&state, sub, username).await?
     {
         if let Some((_, token)) = &caller {
@@ -281,7 +288,11 @@ async fn logout_everywhere(state: &AppState, headers: &HeaderMap) -> Result<Stat
         // Cognito no longer takes this token (its session was revoked, or the user signed
         // out elsewhere). The service's own credentials can still end every session.
         Err(e) if e.kind == CognitoErrorKind::NotAuthorized => {
-            match state.cognito.admin_user_global_sign_out(username).await {
+            match state
+                .cognito
+                .admin_user_global_sign_out(&claims.sub, username)
+                .await
+            {
                 Ok(()) => true,
                 Err(admin) => {
                     // Every token of the user issued until now is refused here all the same,
@@ -320,7 +331,11 @@ async fn sign_out_everywhere_by_admin(
     username: &str,
 ) -> Result<bool, ApiError> {
     let began = state.revocations.begin_sign_out().await?;
-    match state.cognito.admin_user_global_sign_out(username).await {
+    match state
+        .cognito
+        .admin_user_global_sign_out(sub, username)
+        .await
+    {
         Ok(()) => {}
         Err(e) if e.kind.is_transient() => return Err(e.into()),
         Err(e) => {

@@ -42,11 +42,17 @@ pub async fn sign_up(
     state.config.writable_attributes.check(&attributes)?;
     // Cognito mails or texts a code to a new account; a refused sign-up sends none.
     let message = state.limits.message(&request.username, &client)?;
-    let result = state
+    let result = match state
         .cognito
         .sign_up(&request.username, &request.password, attributes)
-        .await?;
-    message.keep();
+        .await
+    {
+        Ok(result) => result,
+        Err(e) => {
+            message.give_back();
+            return Err(e.into());
+        }
+    };
     Ok((
         StatusCode::CREATED,
         Json(SignUpResponse {
@@ -87,11 +93,13 @@ pub async fn confirm(
         .confirm_sign_up(&request.username, &request.code)
         .await
     {
-        if !e.kind.is_transient() {
-            attempt.failed();
+        // A refused code keeps its place in the budget; Cognito not answering doesn't.
+        if e.kind.is_transient() {
+            attempt.give_back();
         }
         return Err(e.into());
     }
+    attempt.give_back();
     Ok(Json(ConfirmResponse {
         confirmed: true,
         next_step: "DONE",
@@ -114,8 +122,9 @@ pub async fn resend(
     ApiJson(request): ApiJson<ResendRequest>,
 ) -> Result<Json<ResendResponse>, ApiError> {
     check_text("username", &request.username, MAX_USERNAME)?;
-    // Kept whatever Cognito answers: a refund only for unknown names would tell them apart.
-    state.limits.message(&request.username, &client)?.keep();
+    // Kept whatever Cognito answers: giving it back only for unknown names would tell them
+    // apart.
+    let _sent = state.limits.message(&request.username, &client)?;
     let code_delivery = state
         .cognito
         .resend_confirmation_code(&request.username)

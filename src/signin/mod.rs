@@ -313,7 +313,7 @@ impl SignIn {
                     tracing::warn!(error = %e, "cannot delete an answered challenge");
                 }
                 challenge_outcome("answered");
-                drop(attempt);
+                attempt.give_back();
                 self.outcome(names(&pending), step, client)
                     .await
                     .map_err(StepError::ended)
@@ -413,9 +413,9 @@ impl SignIn {
         Ok((id_hash, pending))
     }
 
-    /// Settles a step Cognito refused and says what the client sees. A wrong code is also
-    /// kept against the user's MFA budget, across challenges: a new sign-in buys no new
-    /// guesses. Any other refusal gives the attempt back.
+    /// Settles a step Cognito refused and says what the client sees. A wrong code also
+    /// keeps its place in the user's MFA budget, across challenges: a new sign-in buys no
+    /// new guesses. Any other refusal gives the attempt back.
     async fn fail(
         &self,
         id_hash: &IdHash,
@@ -424,12 +424,12 @@ impl SignIn {
         error: CognitoError,
     ) -> StepError {
         if let Some(attempt) = attempt
-            && matches!(
+            && !matches!(
                 error.kind,
                 CognitoErrorKind::CodeMismatch | CognitoErrorKind::ExpiredCode
             )
         {
-            attempt.failed();
+            attempt.give_back();
         }
         match self
             .settle_failure(id_hash, pending.lease, &error.kind)
