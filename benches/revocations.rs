@@ -15,8 +15,8 @@ use std::hint::black_box;
 use std::sync::atomic::{AtomicIsize, Ordering};
 use std::time::Instant;
 
-use cognito_bff::auth::TokenIdentity;
 use cognito_bff::revocation::{Entry, RevocationSet};
+use cognito_verifier::TokenIdentity;
 
 struct Counting;
 

@@ -9,13 +9,13 @@ cd "$(dirname "$0")/.."
 export FUZZ_SECONDS="${FUZZ_SECONDS:-5}"
 
 echo "== tests on SQLite"
-# Tests named needs_* use a Postgres server (which they take away and bring back) or a real
-# nginx; they run in the Postgres pass below, which needs both.
-env -u TEST_DATABASE_URL cargo test --locked -- --skip needs_
+# Tests marked #[ignore = "needs ..."] use a Postgres server (which some take away and bring
+# back) or a real nginx; they run in the Postgres pass below, where both are at hand.
+env -u TEST_DATABASE_URL cargo test --locked --workspace
 
 if [ -n "${TEST_DATABASE_URL:-}" ]; then
-    echo "== tests on Postgres"
-    cargo test --locked
+    echo "== tests on Postgres, and the tests that need Postgres or nginx"
+    cargo test --locked --workspace -- --include-ignored
 fi
 
 echo "== contract: the running service against openapi.yaml"

@@ -1,5 +1,7 @@
 //! The database: SQLite embedded by default, Postgres for replicas. Both are reached through
-//! sqlx's `Any` driver so the store has one implementation; migrations are kept per backend.
+//! sqlx's `Any` driver so the store has one implementation. The migrations are plain SQL both
+//! backends read alike, so there is one copy of them; the day one must differ, it gets a
+//! directory per backend.
 
 use std::time::Duration;
 
@@ -7,8 +9,7 @@ use sqlx::AnyPool;
 use sqlx::any::AnyPoolOptions;
 use sqlx::migrate::{MigrateError, Migrator};
 
-static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("migrations/sqlite");
-static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("migrations/postgres");
+static MIGRATIONS: Migrator = sqlx::migrate!("./migrations");
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {
@@ -55,9 +56,6 @@ pub async fn connect(url: &str, max_connections: u32) -> Result<AnyPool, sqlx::E
     Ok(pool)
 }
 
-pub async fn migrate(pool: &AnyPool, backend: Backend) -> Result<(), MigrateError> {
-    match backend {
-        Backend::Sqlite => SQLITE_MIGRATIONS.run(pool).await,
-        Backend::Postgres => POSTGRES_MIGRATIONS.run(pool).await,
-    }
+pub async fn migrate(pool: &AnyPool) -> Result<(), MigrateError> {
+    MIGRATIONS.run(pool).await
 }

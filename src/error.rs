@@ -7,9 +7,11 @@
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
-use crate::auth::AuthRejection;
+use cognito_verifier::AuthRejection;
+use cognito_verifier::problem::Problem;
+
 use crate::cognito::{CognitoError, CognitoErrorKind};
-use crate::problem::Problem;
+use crate::signin::NextStep;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {
@@ -80,6 +82,17 @@ impl ApiError {
 
     pub fn internal(err: impl std::error::Error + Send + Sync + 'static) -> Self {
         ApiError::Internal(Box::new(err))
+    }
+
+    /// For calls made with the caller's own access token: Cognito refusing the token (or not
+    /// knowing its user any more) is the caller's token being no good, answered as a 401.
+    pub fn token_refused(err: CognitoError) -> Self {
+        match err.kind {
+            CognitoErrorKind::NotAuthorized | CognitoErrorKind::UserNotFound => {
+                AuthRejection::InvalidToken.into()
+            }
+            _ => err.into(),
+        }
     }
 
     /// Status, stable machine code and short title for each variant.
@@ -269,11 +282,11 @@ impl ApiError {
     }
 
     /// Where the client should go next when an error is really a step of signing in.
-    fn next_step(&self) -> Option<&'static str> {
+    fn next_step(&self) -> Option<NextStep> {
         match self {
             ApiError::Cognito(e) => match e.kind {
-                CognitoErrorKind::UserNotConfirmed => Some("CONFIRM_SIGN_UP"),
-                CognitoErrorKind::PasswordResetRequired => Some("RESET_PASSWORD"),
+                CognitoErrorKind::UserNotConfirmed => Some(NextStep::ConfirmSignUp),
+                CognitoErrorKind::PasswordResetRequired => Some(NextStep::ResetPassword),
                 _ => None,
             },
             _ => None,
@@ -312,7 +325,7 @@ impl IntoResponse for ApiError {
             return rejection.into_response();
         }
         let mut problem = Problem::new(status, code, title, self.detail());
-        problem.next_step = self.next_step();
+        problem.next_step = self.next_step().map(NextStep::as_str);
         match &self {
             ApiError::InvalidRequest { field, .. } => problem.field = field.clone(),
             ApiError::IncorrectPassword => problem.field = Some("previous_password".into()),

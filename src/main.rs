@@ -4,13 +4,12 @@ use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::process::ExitCode;
 use std::time::Duration;
 
-use clap::Parser;
 use cognito_bff::config::{Cli, Command, ConfigError, Settings};
 use cognito_bff::startup::Application;
 use cognito_bff::{db, telemetry};
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = Cli::read();
     // A panic's message could quote data; report only where it happened.
     std::panic::set_hook(Box::new(|info| {
         let location = info
@@ -69,7 +68,7 @@ async fn serve(settings: &Settings) -> ExitCode {
         tracing::info!(%addr, "metrics listening");
     }
     tracing::info!(addr = %app.local_addr(), "listening");
-    let grace = app.state().config.shutdown_timeout;
+    let grace = app.state().config.http.shutdown_timeout;
     let (stopping, stop_requested) = tokio::sync::oneshot::channel::<()>();
     let server = app.run_until(async move {
         shutdown_signal().await;
@@ -110,9 +109,7 @@ async fn migrate(settings: &Settings) -> ExitCode {
         let pool = db::connect(&database.url, 1)
             .await
             .map_err(|e| e.to_string())?;
-        db::migrate(&pool, database.backend)
-            .await
-            .map_err(|e| e.to_string())
+        db::migrate(&pool).await.map_err(|e| e.to_string())
     }
     .await;
     match result {

@@ -11,28 +11,18 @@ use aws_config::retry::RetryConfig;
 use aws_config::timeout::TimeoutConfig;
 use aws_sdk_cognitoidentityprovider::config::Region;
 use axum::Router;
-use axum::extract::DefaultBodyLimit;
-use axum::http::header::{AUTHORIZATION, COOKIE, SET_COOKIE};
-use axum::http::{Request, Response};
+use cognito_verifier::{Verifier, VerifierConfig};
 use tokio::net::TcpListener;
-use tower::ServiceBuilder;
-use tower_http::catch_panic::CatchPanicLayer;
-use tower_http::request_id::{PropagateRequestIdLayer, SetRequestIdLayer};
-use tower_http::sensitive_headers::SetSensitiveHeadersLayer;
-use tower_http::trace::TraceLayer;
-use tracing::Span;
 
-use crate::auth::{Verifier, VerifierConfig};
 use crate::challenge::{ChallengeStore, CookieSettings, SessionCipher};
 use crate::cognito::Cognito;
-use crate::config::Config;
-use crate::error::ApiError;
-use crate::json::BODY_LIMIT;
+use crate::config::{Config, SessionKey, SessionKeys};
+use crate::floor::FailureFloor;
 use crate::limits::Limits;
 use crate::revocation::{RefreshIndex, RevocationList};
 use crate::signin::{SignIn, SignInSettings};
 use crate::state::AppState;
-use crate::{db, prometheus, request_id, routes};
+use crate::{db, layers, prometheus, routes};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StartupError {
@@ -66,79 +56,90 @@ impl Application {
         let pool = db::connect(&config.database.url, config.database.max_connections)
             .await
             .map_err(StartupError::Database)?;
-        db::migrate(&pool, config.database.backend).await?;
+        db::migrate(&pool).await?;
 
         let cognito = Cognito::new(
             cognito_client(&config).await,
-            config.user_pool_id.clone(),
-            config.client_id.clone(),
-            config.client_secret.clone(),
+            config.cognito.user_pool_id.clone(),
+            config.cognito.client_id.clone(),
+            config.cognito.client_secret.clone(),
         );
+        let keys = session_keys(config.challenges.keys.clone());
+        let previous = keys.previous.as_ref().map(SessionKey::bytes);
         // The lease must outlast the Cognito calls of one step with their retries, which the
         // SDK bounds by the operation timeout: two in a row for a TOTP set-up answer.
-        let (key, previous_key) = session_keys(&config);
         let store = ChallengeStore::new(
             pool.clone(),
-            2 * config.cognito_timeout + Duration::from_secs(5),
-            Arc::new(SessionCipher::new(&key, previous_key.as_ref())),
+            2 * config.cognito.timeout + Duration::from_secs(5),
+            Arc::new(SessionCipher::new(keys.current.bytes(), previous)),
         );
-        let refresh_tokens = Arc::new(RefreshIndex::new(pool.clone(), &key, previous_key.as_ref()));
+        let refresh_tokens = Arc::new(RefreshIndex::new(
+            pool.clone(),
+            keys.current.bytes(),
+            previous,
+        ));
         let revocations = RevocationList::new(pool.clone(), config.database.backend);
         // A replica that starts must know every live revocation before it serves.
         revocations.sync().await.map_err(StartupError::Database)?;
+        let tokens = &config.tokens;
         let verifier = Arc::new(
             Verifier::new(VerifierConfig {
-                jwks_url: config.jwks_url.clone(),
-                issuer: config.issuer.clone(),
-                client_ids: config.accepted_client_ids.clone(),
-                leeway: config.jwt_leeway,
-                cache_capacity: config.token_cache_capacity,
+                jwks_url: tokens.jwks_url.clone(),
+                issuer: tokens.issuer.clone(),
+                client_ids: tokens.accepted_client_ids.clone(),
+                leeway: tokens.leeway,
+                cache_capacity: tokens.cache_capacity,
             })
             .with_revocations(revocations.clone()),
         );
-        let limits = Arc::new(Limits::new(config.limits, config.trusted_proxies.clone()));
+        let limits = Arc::new(Limits::new(
+            config.limits.rates,
+            config.limits.trusted_proxies.clone(),
+        ));
+        let floor = FailureFloor::new(config.limits.failure_floor);
         let state = AppState {
             signin: SignIn::new(
                 cognito.clone(),
                 store.clone(),
                 SignInSettings {
-                    ttl: config.challenge_ttl,
-                    failure_floor: config.login_failure_floor,
-                    flow: config.auth_flow,
-                    refresh_lifetime: config.refresh_token_validity,
+                    ttl: config.challenges.ttl,
+                    floor,
+                    flow: config.cognito.auth_flow,
+                    refresh_lifetime: tokens.refresh_token_validity,
                 },
                 limits.clone(),
                 refresh_tokens.clone(),
             ),
+            floor,
             limits,
             refresh_tokens: refresh_tokens.clone(),
             store: store.clone(),
             cookies: CookieSettings {
-                secure: config.cookie_secure,
+                secure: config.http.cookie_secure,
             },
-            config: Arc::new(config.clone()),
             cognito,
             verifier: verifier.clone(),
             revocations: revocations.clone(),
             db: pool,
+            config: Arc::new(config.clone()),
         };
-        tokio::spawn(load_keys(verifier, config.jwks_refresh));
+        tokio::spawn(load_keys(verifier, tokens.jwks_refresh));
         tokio::spawn(metrics_upkeep());
         tokio::spawn(purge_expired(store, revocations.clone(), refresh_tokens));
         tokio::spawn(revocations.follow(
             db::normalize_url(&config.database.url),
-            config.revocation_sync,
+            tokens.revocation_sync,
         ));
 
-        if !config.cookie_secure {
+        if !config.http.cookie_secure {
             tracing::warn!(
                 "COOKIE_SECURE=false: the challenge cookie has no Secure flag or __Host- prefix, \
                  so anything that can serve plain http on this host or a sibling domain can plant \
                  one; for local development only"
             );
         }
-        let listener = bind(config.listen_addr).await?;
-        let metrics_listener = match config.metrics_addr {
+        let listener = bind(config.http.listen_addr).await?;
+        let metrics_listener = match config.http.metrics_addr {
             Some(addr) => Some(bind(addr).await?),
             None => None,
         };
@@ -181,7 +182,7 @@ impl Application {
             let _ = stopping.wait_for(|stop| *stop).await;
         };
         if let Some(listener) = self.metrics_listener {
-            let metrics = axum::serve(listener, routes::metrics_router(self.state.clone()))
+            let metrics = axum::serve(listener, routes::metrics().with_state(self.state.clone()))
                 .with_graceful_shutdown(stopped(stopping.clone()));
             tokio::spawn(async move {
                 if let Err(e) = metrics.await {
@@ -205,155 +206,45 @@ async fn bind(addr: SocketAddr) -> Result<TcpListener, StartupError> {
         .map_err(|source| StartupError::Bind { addr, source })
 }
 
-/// The key that seals stored Cognito sessions and keys the refresh-token index, and the one
-/// before the last rotation. Without a configured key (allowed on SQLite only) a random one
-/// lives as long as the process.
-fn session_keys(config: &Config) -> ([u8; 32], Option<[u8; 32]>) {
-    use secrecy::ExposeSecret;
-    let key = |secret: &Option<secrecy::SecretString>| {
-        secret
-            .as_ref()
-            .and_then(|s| crate::config::decode_key(s.expose_secret()))
-    };
-    match key(&config.session_encryption_key) {
-        Some(current) => (current, key(&config.session_encryption_key_previous)),
-        None => {
-            tracing::warn!(
-                "SESSION_ENCRYPTION_KEY is not set: using a random key, so pending sign-in \
-                 challenges won't survive a restart"
-            );
-            let mut random = [0u8; 32];
-            getrandom::fill(&mut random).expect("the OS random source works");
-            (random, None)
+/// The configured keys, or, without one (allowed on SQLite only), a random key that lives as
+/// long as the process.
+fn session_keys(configured: Option<SessionKeys>) -> SessionKeys {
+    configured.unwrap_or_else(|| {
+        tracing::warn!(
+            "SESSION_ENCRYPTION_KEY is not set: using a random key, so pending sign-in \
+             challenges won't survive a restart"
+        );
+        let mut random = [0u8; 32];
+        getrandom::fill(&mut random).expect("the OS random source works");
+        SessionKeys {
+            current: SessionKey::new(random),
+            previous: None,
         }
-    }
+    })
 }
 
 async fn cognito_client(config: &Config) -> aws_sdk_cognitoidentityprovider::Client {
     let mut loader = aws_config::defaults(BehaviorVersion::latest())
-        .region(Region::new(config.region.clone()))
+        .region(Region::new(config.cognito.region.clone()))
         .timeout_config(
             TimeoutConfig::builder()
                 .connect_timeout(Duration::from_secs(3))
-                .operation_timeout(config.cognito_timeout)
+                .operation_timeout(config.cognito.timeout)
                 .build(),
         )
-        .retry_config(RetryConfig::standard().with_max_attempts(config.cognito_max_attempts));
-    if let Some(endpoint) = &config.endpoint {
+        .retry_config(RetryConfig::standard().with_max_attempts(config.cognito.max_attempts));
+    if let Some(endpoint) = &config.cognito.endpoint {
         loader = loader.endpoint_url(endpoint);
     }
     aws_sdk_cognitoidentityprovider::Client::new(&loader.load().await)
 }
 
-/// The router with every cross-cutting layer.
+/// The API routes with their layers, and `/verify` beside them on its lean path.
 pub fn app(state: AppState) -> Router {
-    let layers = ServiceBuilder::new()
-        .layer(SetSensitiveHeadersLayer::new([
-            AUTHORIZATION,
-            COOKIE,
-            SET_COOKIE,
-        ]))
-        .layer(tower::util::MapRequestLayer::new(
-            request_id::drop_unacceptable::<axum::body::Body>,
-        ))
-        .layer(SetRequestIdLayer::new(
-            request_id::HEADER,
-            request_id::MakeUuid,
-        ))
-        .layer(
-            TraceLayer::new_for_http()
-                .make_span_with(request_span)
-                .on_request(())
-                .on_response(log_response)
-                .on_failure(()),
-        )
-        .layer(PropagateRequestIdLayer::new(request_id::HEADER))
-        .layer(axum::middleware::from_fn(request_id::scope))
-        .layer(axum::middleware::from_fn(prometheus::track_requests))
-        .layer(CatchPanicLayer::custom(|_panic| {
-            ApiError::Internal("a handler panicked".into()).into_response()
-        }))
-        .layer(DefaultBodyLimit::max(BODY_LIMIT));
-    let verifier = state.verifier.clone();
-    let request_timeout = state.config.request_timeout;
-    let cors = cors(&state.config.allowed_origins);
-    routes::router()
-        .with_state(state)
-        .layer(axum::middleware::from_fn(move |request, next| {
-            time_limit(request_timeout, request, next)
-        }))
-        .layer(axum::Extension(verifier.clone()))
-        .layer(layers)
-        .layer(cors)
-        // Merged after the layers above, so the gateways' hot path skips them.
-        .merge(routes::verify::router(verifier))
-}
-
-use axum::response::IntoResponse;
-
-/// Answers 504 when a request as a whole takes longer than `limit`. Cognito calls have their
-/// own, shorter timeout, so this catches only what nothing else bounds.
-async fn time_limit(
-    limit: Duration,
-    request: axum::extract::Request,
-    next: axum::middleware::Next,
-) -> axum::response::Response {
-    match tokio::time::timeout(limit, next.run(request)).await {
-        Ok(response) => response,
-        Err(_) => ApiError::RequestTimeout.into_response(),
-    }
-}
-
-/// CORS for the configured browser origins, with credentials; none configured, no CORS
-/// headers at all (and never `*` with credentials).
-fn cors(origins: &[String]) -> tower_http::cors::CorsLayer {
-    use axum::http::{HeaderName, HeaderValue, Method, header};
-    use tower_http::cors::{AllowOrigin, CorsLayer};
-    let origins: Vec<HeaderValue> = origins.iter().filter_map(|o| o.parse().ok()).collect();
-    if origins.is_empty() {
-        return CorsLayer::new();
-    }
-    CorsLayer::new()
-        .allow_origin(AllowOrigin::list(origins))
-        .allow_credentials(true)
-        .allow_methods([Method::GET, Method::POST, Method::PATCH, Method::DELETE])
-        .allow_headers([
-            header::CONTENT_TYPE,
-            header::AUTHORIZATION,
-            request_id::HEADER,
-        ])
-        .expose_headers([
-            request_id::HEADER,
-            header::RETRY_AFTER,
-            HeaderName::from_static("www-authenticate"),
-        ])
-        .max_age(Duration::from_secs(600))
-}
-
-/// One span per request: the matched route and a known method, never the raw URI, a
-/// made-up method or any header but the (checked) request id.
-fn request_span<B>(request: &Request<B>) -> Span {
-    let route = prometheus::route_label(request);
-    let id = request
-        .headers()
-        .get(&request_id::HEADER)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default();
-    tracing::info_span!(
-        "request",
-        request_id = %id,
-        method = prometheus::method_label(request.method()),
-        route = %route,
-        cognito_operation = tracing::field::Empty,
-    )
-}
-
-fn log_response<B>(response: &Response<B>, latency: Duration, _span: &Span) {
-    tracing::info!(
-        status = response.status().as_u16(),
-        latency_ms = latency.as_secs_f64() * 1000.0,
-        "request finished"
-    );
+    let verify = routes::verify().with_state(state.verifier.clone());
+    let http = state.config.http.clone();
+    layers::api(routes::api().with_state(state), &http)
+        .merge(layers::with_request_id(layers::catching_panics(verify)))
 }
 
 /// Without a scraper, histogram samples would pile up between scrapes; upkeep folds them.
@@ -410,31 +301,5 @@ async fn purge_expired(
             Ok(n) => tracing::debug!(purged = n, "expired revocations purged"),
             Err(e) => tracing::warn!(error = %e, "purging expired revocations failed"),
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use axum::body::Body;
-    use axum::routing::get;
-    use tower::ServiceExt;
-
-    #[tokio::test(start_paused = true)]
-    async fn a_request_past_the_time_limit_gets_a_504_problem() {
-        let app = Router::new()
-            .route("/", get(std::future::pending::<&'static str>))
-            .layer(axum::middleware::from_fn(|request, next| {
-                time_limit(Duration::from_secs(30), request, next)
-            }));
-        let response = app
-            .oneshot(Request::get("/").body(Body::empty()).unwrap())
-            .await
-            .unwrap();
-        assert_eq!(response.status(), axum::http::StatusCode::GATEWAY_TIMEOUT);
-        assert_eq!(
-            response.headers()[axum::http::header::CONTENT_TYPE],
-            "application/problem+json"
-        );
     }
 }

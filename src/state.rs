@@ -1,18 +1,21 @@
-//! The state every handler can reach, built once at start-up.
+//! The state every handler can reach, built once at start-up. Extractors take the parts they
+//! need through `FromRef`, so they don't depend on this type.
 
 use std::sync::Arc;
 
+use axum::extract::FromRef;
+use cognito_verifier::Verifier;
 use sqlx::AnyPool;
 
-use crate::auth::Verifier;
 use crate::challenge::{ChallengeStore, CookieSettings};
 use crate::cognito::Cognito;
 use crate::config::Config;
+use crate::floor::FailureFloor;
 use crate::limits::Limits;
 use crate::revocation::{RefreshIndex, RevocationList};
 use crate::signin::SignIn;
 
-#[derive(Clone)]
+#[derive(Clone, FromRef)]
 pub struct AppState {
     pub config: Arc<Config>,
     pub cognito: Cognito,
@@ -22,6 +25,7 @@ pub struct AppState {
     pub revocations: Arc<RevocationList>,
     pub refresh_tokens: Arc<RefreshIndex>,
     pub limits: Arc<Limits>,
+    pub floor: FailureFloor,
     pub cookies: CookieSettings,
     pub db: AnyPool,
 }

@@ -1,10 +1,12 @@
-//! The `otpauth://` key URI authenticator apps read (usually from a QR code) to add a TOTP
-//! entry: Cognito's codes are the defaults (SHA-1, 6 digits, 30 s), so only the secret and the
-//! labels are given.
+//! TOTP: the `otpauth://` key URI authenticator apps read (usually from a QR code) to add an
+//! entry, and the check of a code's form. Cognito's codes are the defaults (SHA-1, 6 digits,
+//! 30 s), so only the secret and the labels are given.
 
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use secrecy::{ExposeSecret, SecretString};
 use serde::Serialize;
+
+use crate::error::ApiError;
 
 /// Everything but unreserved characters is escaped, so a colon or `@` in a label can't change
 /// how the URI splits.
@@ -45,6 +47,18 @@ fn otpauth_uri(secret: &SecretString, issuer: &str, account: &str) -> String {
         account = utf8_percent_encode(account, COMPONENT),
         secret = utf8_percent_encode(secret.expose_secret(), COMPONENT),
     )
+}
+
+/// Cognito's TOTP codes are six digits; anything else is refused before it costs an attempt.
+pub fn check_totp_code(field: &str, code: &str) -> Result<(), ApiError> {
+    if code.len() == 6 && code.bytes().all(|b| b.is_ascii_digit()) {
+        Ok(())
+    } else {
+        Err(ApiError::invalid_field(
+            field,
+            format!("`{field}` must be the 6 digits an authenticator app shows"),
+        ))
+    }
 }
 
 #[cfg(test)]

@@ -9,7 +9,7 @@ use std::time::Duration;
 use reqwest::header::HeaderMap;
 use serde_json::{Value, json};
 use support::binary::{Binary, Running, free_port};
-use support::{ADMIN, ADMIN_PASSWORD, Moto, Pool, Proxy};
+use support::{ADMIN, ADMIN_PASSWORD, Moto, Proxy, UserPool};
 
 /// How long the server may take to log "listening". It has `binary::WAIT` to exit after
 /// SIGTERM.
@@ -27,13 +27,13 @@ const CHANGED_PASSWORD: &str = "Ch4nged-Signed-In-Passw0rd!";
 /// second, and a six-digit code would now and then turn up in one by chance.
 const CONFIRMATION_CODE: &str = "48213579";
 
-struct Answer {
+struct Response {
     status: u16,
     headers: HeaderMap,
     body: Value,
 }
 
-impl Answer {
+impl Response {
     /// The value of the challenge cookie the answer set.
     fn challenge_cookie(&self) -> String {
         let header = self
@@ -61,7 +61,7 @@ struct Client {
 }
 
 impl Client {
-    async fn post(&self, path: &str, headers: &[(&str, &str)], body: Value) -> Answer {
+    async fn post(&self, path: &str, headers: &[(&str, &str)], body: Value) -> Response {
         let mut request = self.http.post(format!("{}{path}", self.base)).json(&body);
         for (name, value) in headers {
             request = request.header(*name, *value);
@@ -72,14 +72,14 @@ impl Client {
         let bytes = response.bytes().await.unwrap();
         let body = serde_json::from_slice(&bytes)
             .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&bytes).into_owned()));
-        Answer {
+        Response {
             status,
             headers,
             body,
         }
     }
 
-    async fn login(&self, username: &str, password: &str) -> Answer {
+    async fn login(&self, username: &str, password: &str) -> Response {
         self.post(
             "/login",
             &[],
@@ -103,7 +103,7 @@ struct Setup {
 async fn start(extra_env: &[(&str, &str)]) -> Setup {
     let moto = Moto::shared();
     let proxy = Proxy::start(&moto.endpoint).await;
-    let pool = Pool::create(&moto.endpoint, true, false).await;
+    let pool = UserPool::create(&moto.endpoint, true, false).await;
     pool.create_user(ADMIN, ADMIN_PASSWORD).await;
     pool.add_to_group(ADMIN, support::cognito::ADMIN_GROUP)
         .await;

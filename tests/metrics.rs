@@ -8,8 +8,8 @@ use support::*;
 
 #[tokio::test]
 async fn metrics_count_requests_cognito_calls_challenges_and_store_sizes() {
-    let app = spawn_app().await;
-    app.pool.invite_user("ana", "Temp-Passw0rd!").await;
+    let app = TestApp::start().await;
+    app.user_pool.invite_user("ana", "Temp-Passw0rd!").await;
     let login = app.login("ana", "Temp-Passw0rd!").await;
     assert_eq!(login.body["status"], "challenge");
     app.login("ana", "wrong-password").await;
@@ -49,7 +49,7 @@ async fn metrics_count_requests_cognito_calls_challenges_and_store_sizes() {
 
 #[tokio::test]
 async fn the_public_port_serves_no_metrics() {
-    let app = spawn_app().await;
+    let app = TestApp::start().await;
     app.get("/metrics").await.assert_problem(404, "not_found");
     // And the metrics listener serves nothing else.
     let other = app
@@ -60,7 +60,7 @@ async fn the_public_port_serves_no_metrics() {
 
 #[tokio::test]
 async fn a_scrape_cannot_tell_which_accounts_exist() {
-    let app = spawn_app().await;
+    let app = TestApp::start().await;
     app.login("nobody-at-all", "Wrong-Passw0rd!")
         .await
         .assert_problem(401, "invalid_credentials");
@@ -140,7 +140,7 @@ fn series(scrape: &str) -> usize {
 #[tokio::test(flavor = "multi_thread")]
 async fn invented_methods_and_paths_leave_series_and_memory_flat() {
     let moto = Moto::shared();
-    let pool = Pool::create(&moto.endpoint, true, false).await;
+    let pool = UserPool::create(&moto.endpoint, true, false).await;
     let dir = tempfile::TempDir::new().unwrap();
     let (port, metrics_port) = (free_port(), free_port());
     let mut server = Binary::serve(dir.path())

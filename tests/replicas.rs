@@ -40,7 +40,7 @@ struct Replica {
 impl Replica {
     async fn start(
         name: &'static str,
-        pool: &Pool,
+        pool: &UserPool,
         database_url: &str,
         dir: &Path,
         log: &Log,
@@ -260,13 +260,13 @@ fn request_id(label: &str) -> String {
 }
 
 impl Cluster {
-    async fn start(pool: &Pool) -> Cluster {
+    async fn start(pool: &UserPool) -> Cluster {
         let nginx = nginx_binary();
         let db = TestDatabase::create().await;
         assert!(
             db.is_postgres(),
             "replicas share a Postgres database: set TEST_DATABASE_URL (e.g. \
-             postgres://postgres@127.0.0.1:5432/test); the SQLite pass skips needs_postgres_*"
+             postgres://postgres@127.0.0.1:5432/test) and run the ignored tests"
         );
         let dir = tempfile::tempdir().unwrap();
         let log = Log::default();
@@ -293,7 +293,7 @@ impl Cluster {
         self.replicas.iter().find(|r| r.server.tag == name).unwrap()
     }
 
-    async fn send(&self, call: Call<'_>) -> Answer {
+    async fn send(&self, call: Call<'_>) -> Response {
         let mut request = self
             .http
             .post(format!("{}{}", self.nginx.base, call.path))
@@ -314,14 +314,14 @@ impl Cluster {
         let bytes = response.bytes().await.unwrap_or_default();
         let body = serde_json::from_slice(&bytes)
             .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&bytes).into_owned()));
-        Answer {
+        Response {
             status,
             headers,
             body,
         }
     }
 
-    async fn login(&self, username: &str, password: &str, request_id: String) -> Answer {
+    async fn login(&self, username: &str, password: &str, request_id: String) -> Response {
         self.send(Call::new(
             "/login",
             request_id,
@@ -330,7 +330,7 @@ impl Cluster {
         .await
     }
 
-    async fn answer_new_password(&self, cookie: String, request_id: String) -> Answer {
+    async fn answer_new_password(&self, cookie: String, request_id: String) -> Response {
         self.send(Call {
             cookie: Some(cookie),
             ..Call::new(
@@ -344,7 +344,7 @@ impl Cluster {
     }
 
     /// The replica that answered `request_id`, checked against the status the client got.
-    async fn answered_by(&self, request_id: &str, answer: &Answer) -> &'static str {
+    async fn answered_by(&self, request_id: &str, answer: &Response) -> &'static str {
         let (replica, status) = self
             .log
             .wait(&format!("request {request_id} finished"), |log| {
@@ -387,7 +387,7 @@ impl Cluster {
     }
 }
 
-fn assert_challenged(answer: &Answer, who: &str) {
+fn assert_challenged(answer: &Response, who: &str) {
     assert_eq!(answer.status, 200, "login of {who}: {answer:?}");
     assert_eq!(
         answer.body["status"], "challenge",
@@ -399,7 +399,7 @@ fn assert_challenged(answer: &Answer, who: &str) {
     );
 }
 
-fn assert_authenticated(answer: &Answer, who: &str) {
+fn assert_authenticated(answer: &Response, who: &str) {
     assert_eq!(answer.status, 200, "challenge of {who}: {answer:?}");
     assert_eq!(
         answer.body["status"], "authenticated",
@@ -410,8 +410,9 @@ fn assert_authenticated(answer: &Answer, who: &str) {
 // ---------------------------------------------------------------------------------------------
 
 #[tokio::test(flavor = "multi_thread")]
-async fn needs_postgres_a_challenge_issued_by_one_replica_is_answered_by_the_other() {
-    let pool = Pool::create(&Moto::shared().endpoint, true, false).await;
+#[ignore = "needs Postgres (TEST_DATABASE_URL) and nginx"]
+async fn a_challenge_issued_by_one_replica_is_answered_by_the_other() {
+    let pool = UserPool::create(&Moto::shared().endpoint, true, false).await;
     pool.invite_user("ines", TEMPORARY_PASSWORD).await;
     let cluster = Cluster::start(&pool).await;
 
@@ -476,7 +477,7 @@ struct Flow {
     challenge: &'static str,
 }
 
-async fn full_flow(cluster: Arc<Cluster>, pool: Arc<Pool>, admin: String, i: usize) -> Flow {
+async fn full_flow(cluster: Arc<Cluster>, pool: Arc<UserPool>, admin: String, i: usize) -> Flow {
     let user = format!("flow-{i:02}");
     let invite_id = request_id(&format!("invite-{user}"));
     let invited = cluster
@@ -521,9 +522,10 @@ async fn full_flow(cluster: Arc<Cluster>, pool: Arc<Pool>, admin: String, i: usi
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn needs_postgres_24_concurrent_sign_ins_through_the_balancer_all_succeed() {
+#[ignore = "needs Postgres (TEST_DATABASE_URL) and nginx"]
+async fn twenty_four_concurrent_sign_ins_through_the_balancer_all_succeed() {
     const FLOWS: usize = 24;
-    let pool = Arc::new(Pool::create(&Moto::shared().endpoint, true, false).await);
+    let pool = Arc::new(UserPool::create(&Moto::shared().endpoint, true, false).await);
     pool.create_user(ADMIN, ADMIN_PASSWORD).await;
     pool.add_to_group(ADMIN, support::cognito::ADMIN_GROUP)
         .await;
@@ -599,9 +601,10 @@ async fn needs_postgres_24_concurrent_sign_ins_through_the_balancer_all_succeed(
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn needs_postgres_challenges_pending_on_a_replica_stopped_by_sigterm_finish_on_the_other() {
+#[ignore = "needs Postgres (TEST_DATABASE_URL) and nginx"]
+async fn challenges_pending_on_a_replica_stopped_by_sigterm_finish_on_the_other() {
     const PENDING: usize = 10;
-    let pool = Arc::new(Pool::create(&Moto::shared().endpoint, true, false).await);
+    let pool = Arc::new(UserPool::create(&Moto::shared().endpoint, true, false).await);
     let users: Vec<String> = (0..PENDING).map(|i| format!("pending-{i:02}")).collect();
     for user in &users {
         pool.invite_user(user, TEMPORARY_PASSWORD).await;

@@ -15,7 +15,7 @@ struct Server {
 }
 
 async fn serve(
-    pool: &Pool,
+    pool: &UserPool,
     proxy: &Proxy,
     shutdown_timeout: &str,
     dir: &std::path::Path,
@@ -57,9 +57,9 @@ fn sign_in_in_background(
     })
 }
 
-async fn setup() -> (Pool, Proxy, tempfile::TempDir) {
+async fn setup() -> (UserPool, Proxy, tempfile::TempDir) {
     let moto = Moto::shared();
-    let pool = Pool::create(&moto.endpoint, true, false).await;
+    let pool = UserPool::create(&moto.endpoint, true, false).await;
     pool.create_user(ADMIN, ADMIN_PASSWORD).await;
     let proxy = Proxy::start(&moto.endpoint).await;
     (pool, proxy, tempfile::tempdir().unwrap())
@@ -71,7 +71,7 @@ async fn sigterm_lets_an_in_flight_sign_in_finish_and_exits_zero() {
     let mut server = serve(&pool, &proxy, "20", dir.path()).await;
 
     let cognito_released = Arc::new(tokio::sync::Semaphore::new(0));
-    proxy.fail("InitiateAuth", Fault::Gate(cognito_released.clone()), 1);
+    proxy.fail("InitiateAuth", Reply::Gate(cognito_released.clone()), 1);
     let login = sign_in_in_background(&server);
     proxy.wait_for("InitiateAuth", 1).await;
 
@@ -97,7 +97,7 @@ async fn sigterm_lets_an_in_flight_sign_in_finish_and_exits_zero() {
 async fn a_request_that_outlasts_the_shutdown_timeout_does_not_hold_the_process() {
     let (pool, proxy, dir) = setup().await;
     let mut server = serve(&pool, &proxy, "1", dir.path()).await;
-    proxy.fail("InitiateAuth", Fault::Hang, 1);
+    proxy.fail("InitiateAuth", Reply::Hang, 1);
     let _stuck = sign_in_in_background(&server);
     proxy.wait_for("InitiateAuth", 1).await;
 

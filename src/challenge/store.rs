@@ -7,13 +7,14 @@
 //! challenge.
 
 use std::sync::Arc;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
 use secrecy::SecretString;
 use sqlx::{AnyPool, Row};
 
 use super::cipher::SessionCipher;
 use super::id::IdHash;
+use crate::clock::now_ms;
 
 /// A pending challenge as stored.
 #[derive(Debug)]
@@ -78,13 +79,6 @@ pub struct ChallengeStore {
     pool: AnyPool,
     lease: Duration,
     cipher: Arc<SessionCipher>,
-}
-
-pub fn now_ms() -> i64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_millis() as i64)
-        .unwrap_or_default()
 }
 
 fn millis(duration: Duration) -> i64 {

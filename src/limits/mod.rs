@@ -23,11 +23,8 @@ mod client;
 mod username;
 
 use std::hash::Hash;
-use std::net::{IpAddr, SocketAddr};
 use std::time::Duration;
 
-use axum::extract::{ConnectInfo, FromRequestParts};
-use axum::http::request::Parts;
 use ipnet::IpNet;
 
 pub use budget::{Budget, Rate};
@@ -35,7 +32,7 @@ pub use client::{ClientAddr, ClientKey, TrustedProxies, parse_hop};
 pub use username::NameKey;
 
 use crate::error::ApiError;
-use crate::state::AppState;
+use crate::input::Username;
 
 /// How many keys each budget keeps at most.
 const KEYS_PER_BUDGET: u64 = 100_000;
@@ -207,9 +204,10 @@ impl Limits {
     /// spent.
     pub fn attempt(
         &self,
-        username: &str,
+        username: &Username,
         client: &ClientAddr,
     ) -> Result<Reservation<'_>, ApiError> {
+        let username = username.as_str();
         self.start(
             &self.failures,
             NameKey::of(username),
@@ -238,9 +236,10 @@ impl Limits {
     /// nothing.
     pub fn message(
         &self,
-        username: &str,
+        username: &Username,
         client: &ClientAddr,
     ) -> Result<Reservation<'_>, ApiError> {
+        let username = username.as_str();
         self.start(
             &self.messages,
             NameKey::of(username),
@@ -267,50 +266,13 @@ impl Limits {
     }
 }
 
-/// A request from an anonymous caller to a rate-limited route: counted against its client
-/// address, which it carries on for the per-username limits.
-pub struct Throttled {
-    pub client: ClientAddr,
-    /// The peer is a trusted proxy, so its `X-Forwarded-*` headers may be believed.
-    pub via_trusted_proxy: bool,
-}
-
-impl FromRequestParts<AppState> for Throttled {
-    type Rejection = ApiError;
-
-    async fn from_request_parts(
-        parts: &mut Parts,
-        state: &AppState,
-    ) -> Result<Self, Self::Rejection> {
-        let peer = parts
-            .extensions
-            .get::<ConnectInfo<SocketAddr>>()
-            .map(|info| info.0.ip())
-            .unwrap_or(IpAddr::from([0, 0, 0, 0]));
-        // Every X-Forwarded-For line, in order: a proxy may add its own line after the
-        // client's, and only the end of the chain can be believed.
-        // A line with a byte that isn't text still ends with what the proxy appended: read it
-        // lossily rather than drop it, or the client would count as the proxy.
-        let forwarded = parts
-            .headers
-            .get_all("x-forwarded-for")
-            .iter()
-            .map(|v| String::from_utf8_lossy(v.as_bytes()))
-            .collect::<Vec<_>>()
-            .join(",");
-        let proxies = state.limits.proxies();
-        let client = proxies.client(peer, Some(forwarded.as_str()));
-        state.limits.check_ip(&client)?;
-        Ok(Throttled {
-            client,
-            via_trusted_proxy: proxies.is_trusted(peer),
-        })
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn name(username: &str) -> Username {
+        Username::parse(username.to_owned()).unwrap()
+    }
 
     fn limits(failures: u32) -> Limits {
         Limits::new(
@@ -357,25 +319,25 @@ mod tests {
         let attacker = addr("198.51.100.66");
         // Attempts that don't fail give their place back.
         for _ in 0..10 {
-            limits.attempt("ana", &attacker).unwrap().give_back();
+            limits.attempt(&name("ana"), &attacker).unwrap().give_back();
         }
         for _ in 0..2 {
-            let _failed = limits.attempt("Ana", &attacker).unwrap();
+            let _failed = limits.attempt(&name("Ana"), &attacker).unwrap();
         }
-        assert!(limits.attempt("ANA ", &attacker).is_err());
+        assert!(limits.attempt(&name("ANA "), &attacker).is_err());
         // The rest is still there for anyone else.
         let owner = addr("203.0.113.5");
-        let _failed = limits.attempt("ana", &owner).unwrap();
-        let _failed = limits.attempt("ana", &owner).unwrap();
-        assert!(limits.attempt("bob", &attacker).is_ok());
+        let _failed = limits.attempt(&name("ana"), &owner).unwrap();
+        let _failed = limits.attempt(&name("ana"), &owner).unwrap();
+        assert!(limits.attempt(&name("bob"), &attacker).is_ok());
         // The name's budget is spent now; only a familiar address gets through, on its share.
-        assert!(limits.attempt("ana", &addr("192.0.2.1")).is_err());
+        assert!(limits.attempt(&name("ana"), &addr("192.0.2.1")).is_err());
         let home = addr("192.0.2.80");
         limits.signed_in("ana", &home);
-        let _failed = limits.attempt("ana", &home).unwrap();
-        let _failed = limits.attempt("ana", &home).unwrap();
+        let _failed = limits.attempt(&name("ana"), &home).unwrap();
+        let _failed = limits.attempt(&name("ana"), &home).unwrap();
         assert!(
-            limits.attempt("ana", &home).is_err(),
+            limits.attempt(&name("ana"), &home).is_err(),
             "its own share still holds"
         );
     }
@@ -384,24 +346,27 @@ mod tests {
     fn attempts_in_flight_hold_their_place() {
         let limits = limits(4);
         let attacker = addr("198.51.100.66");
-        let first = limits.attempt("ana", &attacker).unwrap();
-        let second = limits.attempt("ana", &attacker).unwrap();
-        assert!(limits.attempt("ana", &attacker).is_err(), "two in flight");
+        let first = limits.attempt(&name("ana"), &attacker).unwrap();
+        let second = limits.attempt(&name("ana"), &attacker).unwrap();
+        assert!(
+            limits.attempt(&name("ana"), &attacker).is_err(),
+            "two in flight"
+        );
         drop(first);
         second.give_back();
-        assert!(limits.attempt("ana", &attacker).is_ok());
+        assert!(limits.attempt(&name("ana"), &attacker).is_ok());
         // An attempt cut off before its outcome is known stays counted.
-        assert!(limits.attempt("ana", &attacker).is_err());
+        assert!(limits.attempt(&name("ana"), &attacker).is_err());
     }
 
     #[test]
     fn messages_have_their_own_budget() {
         let limits = limits(2);
         let client = addr("198.51.100.66");
-        let _sent = limits.message("ana", &client).unwrap();
-        let _sent = limits.message("ana", &client).unwrap();
-        assert!(limits.message("ana", &client).is_err(), "half of 4");
-        assert!(limits.attempt("ana", &client).is_ok());
+        let _sent = limits.message(&name("ana"), &client).unwrap();
+        let _sent = limits.message(&name("ana"), &client).unwrap();
+        assert!(limits.message(&name("ana"), &client).is_err(), "half of 4");
+        assert!(limits.attempt(&name("ana"), &client).is_ok());
         assert!(limits.mfa_attempt("ana", "ana", &client).is_ok());
     }
 
@@ -421,8 +386,8 @@ mod tests {
         for _ in 0..1000 {
             assert!(limits.check_ip(&client).is_ok());
             assert!(limits.check_user("sub", None).is_ok());
-            let _failed = limits.attempt("ana", &client).unwrap();
-            let _sent = limits.message("ana", &client).unwrap();
+            let _failed = limits.attempt(&name("ana"), &client).unwrap();
+            let _sent = limits.message(&name("ana"), &client).unwrap();
         }
     }
 }

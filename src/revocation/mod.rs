@@ -19,9 +19,9 @@ use std::time::Duration;
 use sqlx::{AnyPool, Row};
 use tokio::sync::watch;
 
-use crate::auth::{Revocations, TokenIdentity};
-use crate::challenge::store::now_ms;
+use crate::clock::now_seconds;
 use crate::db::Backend;
+use cognito_verifier::{Revocations, TokenIdentity};
 
 const CHANNEL: &str = "cognito_bff_revocations";
 /// Rows are re-read this far behind the newest seen, so a row committed late, or stamped by a
@@ -43,10 +43,6 @@ pub struct RevocationList {
     cursor: std::sync::atomic::AtomicI64,
     /// Bumped whenever the live set changes; lets tests and metrics watch propagation.
     changes: watch::Sender<u64>,
-}
-
-pub fn now_seconds() -> i64 {
-    now_ms() / 1000
 }
 
 /// A sign-out everywhere as recorded: the database's instant, which `confirm_sign_out` needs.

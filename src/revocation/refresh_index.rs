@@ -16,7 +16,7 @@ use serde::Deserialize;
 use sha2::Sha256;
 use sqlx::{AnyPool, Row};
 
-use super::now_seconds;
+use crate::clock::now_seconds;
 
 const KEY_INFO: &[u8] = b"cognito-bff refresh-token index v1";
 

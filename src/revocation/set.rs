@@ -15,7 +15,7 @@ use std::sync::OnceLock;
 
 use foldhash::quality::RandomState;
 
-use crate::auth::TokenIdentity;
+use cognito_verifier::TokenIdentity;
 
 /// A `sub`, `jti` or `origin_jti`, in 16 bytes: two foldhash digests under seeds drawn at
 /// random when the process starts. Tokens are signed by Cognito, so no one chooses these

@@ -3,14 +3,14 @@
 
 use axum::extract::State;
 use axum::http::HeaderMap;
-use axum::http::header::SET_COOKIE;
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use super::{SignInBody, check_origin, check_text, sign_in_body, sign_in_response, with_cookie};
-use crate::json::ApiJson;
-use crate::limits::Throttled;
+use super::answers::{SignInBody, StepRefusal, sign_in_body, sign_in_response, with_cookie};
+use crate::challenge::ChallengeId;
+use crate::extract::{ApiJson, IpLimitedClient};
+use crate::input::{check_origin, check_text};
 use crate::signin::StepError;
 use crate::state::AppState;
 use crate::totp::TotpSecret;
@@ -25,41 +25,29 @@ pub struct ChallengeRequest {
 
 pub async fn respond(
     State(state): State<AppState>,
-    throttled: Throttled,
+    caller: IpLimitedClient,
     headers: HeaderMap,
     ApiJson(request): ApiJson<ChallengeRequest>,
-) -> Response {
+) -> Result<Response, StepRefusal> {
     // The cookie is SameSite=Strict and the body must be JSON (a cross-site form can't send
     // that without a CORS preflight); an Origin header, when present, must be one we serve.
-    if let Err(refused) = check_origin(&headers, &state, throttled.via_trusted_proxy) {
-        return refused.into_response();
-    }
+    check_origin(&headers, &state.config.http, caller.via_trusted_proxy)?;
     // Echoed in a mismatch answer, so held to what a challenge name can be.
-    if let Some(Err(refused)) = request
-        .challenge
-        .as_deref()
-        .map(|name| check_text("challenge", name, 64))
-    {
-        return refused.into_response();
+    if let Some(name) = &request.challenge {
+        check_text("challenge", name, 64)?;
     }
-    let id = match state.cookies.read(&headers) {
-        Ok(id) => id,
-        Err(duplicate) => return refused(duplicate.into(), &state, true),
-    };
-    let had_cookie = id.is_some();
-    match state
+    let (id, had_cookie) = challenge_cookie(&state, &headers)?;
+    let outcome = state
         .signin
         .respond(
             id,
             request.challenge.as_deref(),
             &request.responses,
-            &throttled.client,
+            &caller.client,
         )
         .await
-    {
-        Ok(outcome) => sign_in_response(outcome, state.cookies, had_cookie),
-        Err(e) => refused(e, &state, had_cookie),
-    }
+        .map_err(|refusal| StepRefusal::new(refusal, &state.cookies, had_cookie))?;
+    Ok(sign_in_response(outcome, state.cookies, had_cookie))
 }
 
 /// The TOTP secret and the MFA_SETUP step it belongs to.
@@ -76,37 +64,43 @@ struct TotpSetupBody {
 /// challenge through `POST /challenge` as `TOTP_CODE`.
 pub async fn start_totp_setup(
     State(state): State<AppState>,
-    throttled: Throttled,
+    caller: IpLimitedClient,
     headers: HeaderMap,
-) -> Response {
-    if let Err(refused) = check_origin(&headers, &state, throttled.via_trusted_proxy) {
-        return refused.into_response();
-    }
-    let id = match state.cookies.read(&headers) {
-        Ok(id) => id,
-        Err(duplicate) => return refused(duplicate.into(), &state, true),
-    };
-    let had_cookie = id.is_some();
-    match state.signin.start_totp_setup(id).await {
-        Ok(setup) => {
-            let (step, cookie) = sign_in_body(setup.outcome, &state.cookies, had_cookie);
-            let totp = TotpSecret::new(setup.secret, &state.config.totp_issuer, &setup.account);
-            with_cookie(
-                axum::Json(TotpSetupBody { totp, step }).into_response(),
-                cookie,
-            )
-        }
-        Err(e) => refused(e, &state, had_cookie),
-    }
+) -> Result<Response, StepRefusal> {
+    check_origin(&headers, &state.config.http, caller.via_trusted_proxy)?;
+    let (id, had_cookie) = challenge_cookie(&state, &headers)?;
+    let setup = state
+        .signin
+        .start_totp_setup(id)
+        .await
+        .map_err(|refusal| StepRefusal::new(refusal, &state.cookies, had_cookie))?;
+    let (step, cookie) = sign_in_body(setup.outcome, &state.cookies, had_cookie);
+    let totp = TotpSecret::new(
+        setup.secret,
+        &state.config.cognito.totp_issuer,
+        &setup.account,
+    );
+    Ok(with_cookie(
+        axum::Json(TotpSetupBody { totp, step }).into_response(),
+        cookie,
+    ))
 }
 
-fn refused(refusal: StepError, state: &AppState, had_cookie: bool) -> Response {
-    let mut response = refusal.error.into_response();
-    // A cookie whose challenge is over is useless to the client; drop it with the answer.
-    if refusal.ended && had_cookie {
-        response
-            .headers_mut()
-            .insert(SET_COOKIE, state.cookies.clear());
+/// The challenge the cookie names, and whether a cookie came; two cookies of its name end the
+/// challenge and are refused.
+fn challenge_cookie(
+    state: &AppState,
+    headers: &HeaderMap,
+) -> Result<(Option<ChallengeId>, bool), StepRefusal> {
+    match state.cookies.read(headers) {
+        Ok(id) => {
+            let had_cookie = id.is_some();
+            Ok((id, had_cookie))
+        }
+        Err(duplicate) => Err(StepRefusal::new(
+            StepError::from(duplicate),
+            &state.cookies,
+            true,
+        )),
     }
-    response
 }

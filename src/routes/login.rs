@@ -6,10 +6,10 @@ use axum::response::Response;
 use secrecy::{ExposeSecret, SecretString};
 use serde::Deserialize;
 
-use super::{MAX_PASSWORD, MAX_USERNAME, check_text, sign_in_response};
+use super::answers::sign_in_response;
 use crate::error::ApiError;
-use crate::json::ApiJson;
-use crate::limits::Throttled;
+use crate::extract::{ApiJson, IpLimitedClient};
+use crate::input::{MAX_PASSWORD, Username, check_text};
 use crate::state::AppState;
 
 #[derive(Deserialize)]
@@ -20,16 +20,16 @@ pub struct LoginRequest {
 
 pub async fn login(
     State(state): State<AppState>,
-    Throttled { client, .. }: Throttled,
+    IpLimitedClient { client, .. }: IpLimitedClient,
     headers: HeaderMap,
     ApiJson(request): ApiJson<LoginRequest>,
 ) -> Result<Response, ApiError> {
-    check_text("username", &request.username, MAX_USERNAME)?;
+    let username = Username::parse(request.username)?;
     check_text("password", request.password.expose_secret(), MAX_PASSWORD)?;
-    let attempt = state.limits.attempt(&request.username, &client)?;
+    let attempt = state.limits.attempt(&username, &client)?;
     let outcome = match state
         .signin
-        .login(&request.username, &request.password, &client)
+        .login(username.as_str(), &request.password, &client)
         .await
     {
         Ok(outcome) => outcome,

@@ -8,22 +8,19 @@ use axum::response::{IntoResponse, Response};
 use secrecy::{ExposeSecret, SecretString};
 use serde::{Deserialize, Serialize};
 
-use super::me::{Caller, token_refused};
-use super::no_store;
+use super::answers::no_store;
 use crate::error::ApiError;
-use crate::json::ApiJson;
-use crate::limits::Throttled;
-use crate::signin::check_totp_code;
+use crate::extract::{ApiJson, Caller, IpLimitedClient};
 use crate::state::AppState;
-use crate::totp::TotpSecret;
+use crate::totp::{TotpSecret, check_totp_code};
 
 pub async fn setup(State(state): State<AppState>, caller: Caller) -> Result<Response, ApiError> {
     let secret = state
         .cognito
         .associate_software_token(&caller.token)
         .await
-        .map_err(token_refused)?;
-    let body = TotpSecret::new(secret, &state.config.totp_issuer, caller.name());
+        .map_err(ApiError::token_refused)?;
+    let body = TotpSecret::new(secret, &state.config.cognito.totp_issuer, caller.name());
     // The secret is shown once; no cache may keep it.
     Ok(no_store(Json(body).into_response()))
 }
@@ -41,7 +38,7 @@ pub struct MfaStatus {
 
 pub async fn verify(
     State(state): State<AppState>,
-    _: Throttled,
+    _: IpLimitedClient,
     caller: Caller,
     ApiJson(request): ApiJson<VerifyRequest>,
 ) -> Result<Json<MfaStatus>, ApiError> {
@@ -51,14 +48,14 @@ pub async fn verify(
         .cognito
         .verify_software_token(&caller.token, code)
         .await
-        .map_err(token_refused)?;
+        .map_err(ApiError::token_refused)?;
     // If this fails after the code was accepted, the client's retry verifies again; Cognito
     // may then call the code wrong, and a fresh /mfa/totp/setup starts over.
     state
         .cognito
         .set_totp_mfa(&caller.token, true)
         .await
-        .map_err(token_refused)?;
+        .map_err(ApiError::token_refused)?;
     Ok(Json(MfaStatus {
         enabled: true,
         preferred: true,
@@ -73,6 +70,6 @@ pub async fn disable(
         .cognito
         .set_totp_mfa(&caller.token, false)
         .await
-        .map_err(token_refused)?;
+        .map_err(ApiError::token_refused)?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -7,12 +7,11 @@ use axum::http::StatusCode;
 use secrecy::{ExposeSecret, SecretString};
 use serde::{Deserialize, Serialize};
 
-use super::me::{Caller, token_refused};
-use super::{MAX_CODE, MAX_PASSWORD, MAX_USERNAME, check_text};
 use crate::cognito::{CodeDelivery, CognitoError, CognitoErrorKind};
 use crate::error::ApiError;
-use crate::json::ApiJson;
-use crate::limits::Throttled;
+use crate::extract::{ApiJson, Caller, IpLimitedClient};
+use crate::input::{MAX_CODE, MAX_PASSWORD, Username, check_text};
+use crate::signin::NextStep;
 use crate::state::AppState;
 
 #[derive(Deserialize)]
@@ -22,7 +21,7 @@ pub struct ForgotRequest {
 
 #[derive(Serialize)]
 pub struct ForgotResponse {
-    next_step: &'static str,
+    next_step: NextStep,
     /// Only when the app client prevents user-existence errors: Cognito then reports a
     /// plausible destination for unknown users too, so showing it reveals nothing.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -31,14 +30,14 @@ pub struct ForgotResponse {
 
 pub async fn forgot(
     State(state): State<AppState>,
-    Throttled { client, .. }: Throttled,
+    IpLimitedClient { client, .. }: IpLimitedClient,
     ApiJson(request): ApiJson<ForgotRequest>,
 ) -> Result<(StatusCode, Json<ForgotResponse>), ApiError> {
-    check_text("username", &request.username, MAX_USERNAME)?;
+    let username = Username::parse(request.username)?;
     // Kept whether or not the account exists, so the refusal tells nothing either.
-    let _sent = state.limits.message(&request.username, &client)?;
+    let _sent = state.limits.message(&username, &client)?;
     let started = tokio::time::Instant::now();
-    let delivery = match state.cognito.forgot_password(&request.username).await {
+    let delivery = match state.cognito.forgot_password(username.as_str()).await {
         Ok(delivery) => delivery,
         // Cognito never judged the request: say so, since retrying may help.
         Err(e) if e.kind.is_transient() => return Err(e.into()),
@@ -55,11 +54,11 @@ pub async fn forgot(
         None
     };
     // Sending a code takes Cognito longer than finding no account; the floor evens that out.
-    state.signin.wait_out_floor(started).await;
+    state.floor.wait_out(started).await;
     Ok((
         StatusCode::ACCEPTED,
         Json(ForgotResponse {
-            next_step: "CONFIRM_RESET_PASSWORD_WITH_CODE",
+            next_step: NextStep::ConfirmResetPasswordWithCode,
             code_delivery,
         }),
     ))
@@ -74,7 +73,7 @@ pub struct ResetRequest {
 
 #[derive(Serialize)]
 pub struct ResetResponse {
-    next_step: &'static str,
+    next_step: NextStep,
 }
 
 /// What a reset with a wrong or stale code says, for a known and an unknown user alike.
@@ -82,26 +81,28 @@ const WRONG_CODE: &str = "The code is wrong or has expired; request a new one if
 
 pub async fn reset(
     State(state): State<AppState>,
-    Throttled { client, .. }: Throttled,
+    IpLimitedClient { client, .. }: IpLimitedClient,
     ApiJson(request): ApiJson<ResetRequest>,
 ) -> Result<Json<ResetResponse>, ApiError> {
-    check_text("username", &request.username, MAX_USERNAME)?;
+    let username = Username::parse(request.username)?;
     check_text("code", request.code.expose_secret(), MAX_CODE)?;
     check_text(
         "new_password",
         request.new_password.expose_secret(),
         MAX_PASSWORD,
     )?;
-    let attempt = state.limits.attempt(&request.username, &client)?;
+    let attempt = state.limits.attempt(&username, &client)?;
     let started = tokio::time::Instant::now();
     match state
         .cognito
-        .confirm_forgot_password(&request.username, &request.code, &request.new_password)
+        .confirm_forgot_password(username.as_str(), &request.code, &request.new_password)
         .await
     {
         Ok(()) => {
             attempt.give_back();
-            Ok(Json(ResetResponse { next_step: "DONE" }))
+            Ok(Json(ResetResponse {
+                next_step: NextStep::Done,
+            }))
         }
         // Cognito never judged the request (unreachable, slow, throttled).
         Err(e) if e.kind.is_transient() => {
@@ -134,7 +135,7 @@ pub async fn reset(
             // Every refusal keeps its place in the budget, whatever Cognito's reason: giving
             // some back would let the count tell known accounts from unknown ones.
             let _refused = attempt;
-            state.signin.wait_out_floor(started).await;
+            state.floor.wait_out(started).await;
             Err(e.into())
         }
     }
@@ -148,7 +149,7 @@ pub struct ChangeRequest {
 
 pub async fn change(
     State(state): State<AppState>,
-    Throttled { client, .. }: Throttled,
+    IpLimitedClient { client, .. }: IpLimitedClient,
     caller: Caller,
     ApiJson(request): ApiJson<ChangeRequest>,
 ) -> Result<StatusCode, ApiError> {
@@ -162,7 +163,9 @@ pub async fn change(
         request.proposed_password.expose_secret(),
         MAX_PASSWORD,
     )?;
-    let attempt = state.limits.attempt(caller.name(), &client)?;
+    let attempt = state
+        .limits
+        .attempt(&Username::issued(caller.name()), &client)?;
     let started = tokio::time::Instant::now();
     match state
         .cognito
@@ -180,12 +183,12 @@ pub async fn change(
         // Cognito names a revoked or expired access token in its reason; anything else
         // refused is the previous password, which keeps its place in the budget.
         Err(e) if e.kind == CognitoErrorKind::NotAuthorized && !mentions_token(&e) => {
-            state.signin.wait_out_floor(started).await;
+            state.floor.wait_out(started).await;
             Err(ApiError::IncorrectPassword)
         }
         Err(e) => {
             attempt.give_back();
-            Err(token_refused(e))
+            Err(ApiError::token_refused(e))
         }
     }
 }

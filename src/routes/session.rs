@@ -7,13 +7,16 @@ use axum::response::{IntoResponse, Response};
 use secrecy::{ExposeSecret, SecretString};
 use serde::Deserialize;
 
-use super::{MAX_USERNAME, SignInBody, check_text, no_store};
-use crate::auth::{AccessClaims, AuthRejection, TokenError, bearer_token};
-use crate::cognito::CognitoErrorKind;
+use cognito_verifier::{AccessClaims, AuthRejection, TokenError, bearer_token};
+
+use super::answers::{SignInBody, no_store};
+use crate::clock::now_seconds;
+use crate::cognito::{CognitoErrorKind, Tokens};
 use crate::error::ApiError;
-use crate::json::{ApiJson, OptionalJson};
-use crate::limits::Throttled;
-use crate::revocation::{MAX_ACCESS_TOKEN_LIFETIME, now_seconds};
+use crate::extract::{ApiJson, IpLimitedClient, OptionalJson};
+use crate::input::{Username, check_text};
+use crate::revocation::MAX_ACCESS_TOKEN_LIFETIME;
+use crate::signin::NextStep;
 use crate::state::AppState;
 
 /// Cognito refresh tokens are about 2 KiB.
@@ -28,7 +31,7 @@ pub struct RefreshRequest {
 
 pub async fn refresh(
     State(state): State<AppState>,
-    _: Throttled,
+    _: IpLimitedClient,
     headers: HeaderMap,
     ApiJson(request): ApiJson<RefreshRequest>,
 ) -> Result<Response, ApiError> {
@@ -40,20 +43,18 @@ pub async fn refresh(
     )?;
     // No per-username budget here: a refresh token can't be guessed, and counting by a name
     // anyone can send would let them lock its owner out of refreshing.
-    if let Some(username) = &request.username {
-        check_text("username", username, MAX_USERNAME)?;
-    }
-    let result = refresh_tokens(&state, &headers, &request).await;
+    let username = request.username.map(Username::parse).transpose()?;
+    let result = refresh_tokens(&state, &headers, &request.refresh_token, username.as_ref()).await;
     match &result {
         // An unknown user costs one Cognito call and a known one two: wait out the floor.
-        Err(ApiError::InvalidRefreshToken) => state.signin.wait_out_floor(started).await,
+        Err(ApiError::InvalidRefreshToken) => state.floor.wait_out(started).await,
         // With refresh-token rotation, Cognito hands out a new one.
         Ok(tokens) => state.signin.remember(tokens).await,
         Err(_) => {}
     }
     Ok(no_store(
         Json(SignInBody::Authenticated {
-            next_step: crate::signin::DONE,
+            next_step: NextStep::Done,
             tokens: result?,
         })
         .into_response(),
@@ -63,16 +64,17 @@ pub async fn refresh(
 async fn refresh_tokens(
     state: &AppState,
     headers: &HeaderMap,
-    request: &RefreshRequest,
-) -> Result<crate::cognito::Tokens, ApiError> {
+    refresh_token: &SecretString,
+    username: Option<&Username>,
+) -> Result<Tokens, ApiError> {
     let internal_username = if state.cognito.has_secret() {
-        Some(internal_username(state, headers, request.username.as_deref()).await?)
+        Some(internal_username(state, headers, username).await?)
     } else {
         None
     };
     let tokens = state
         .cognito
-        .refresh(&request.refresh_token, internal_username.as_deref())
+        .refresh(refresh_token, internal_username.as_deref())
         .await
         .map_err(|e| match e.kind {
             CognitoErrorKind::NotAuthorized | CognitoErrorKind::UserNotFound => {
@@ -94,7 +96,7 @@ async fn refresh_tokens(
 async fn internal_username(
     state: &AppState,
     headers: &HeaderMap,
-    username: Option<&str>,
+    username: Option<&Username>,
 ) -> Result<String, ApiError> {
     if let Some(token) = bearer_token(headers) {
         let claims = state
@@ -112,7 +114,7 @@ async fn internal_username(
     };
     state
         .cognito
-        .internal_username(username)
+        .internal_username(username.as_str())
         .await
         .map_err(|e| match e.kind {
             // The same answer as a bad refresh token: no account enumeration.
@@ -142,7 +144,7 @@ const MAX_REVOKED_SIGN_INS_PER_USER: i64 = 32;
 
 pub async fn logout(
     State(state): State<AppState>,
-    _: Throttled,
+    _: IpLimitedClient,
     headers: HeaderMap,
     OptionalJson(request): OptionalJson<LogoutRequest>,
 ) -> Result<StatusCode, ApiError> {
@@ -215,7 +217,7 @@ pub async fn logout(
     }
     // The sign-ins to end here at once, on every replica. Until Cognito confirms a refresh
     // token is dead, its sign-in stays refused as long as the token could mint new ones.
-    let refresh_lifetime = state.config.refresh_token_validity.as_secs() as i64;
+    let refresh_lifetime = state.config.tokens.refresh_token_validity.as_secs() as i64;
     if let Some((claims, token)) = &caller {
         if let Some(session) = session_of(claims) {
             let expires_at = claims.exp.max(now_seconds() + refresh_lifetime);

@@ -7,12 +7,12 @@ use secrecy::{ExposeSecret, SecretString};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use super::{MAX_CODE, MAX_PASSWORD, MAX_USERNAME, check_text};
 use crate::attributes;
 use crate::cognito::CodeDelivery;
 use crate::error::ApiError;
-use crate::json::ApiJson;
-use crate::limits::Throttled;
+use crate::extract::{ApiJson, IpLimitedClient};
+use crate::input::{MAX_CODE, MAX_PASSWORD, Username, check_text};
+use crate::signin::NextStep;
 use crate::state::AppState;
 
 #[derive(Deserialize)]
@@ -27,24 +27,28 @@ pub struct SignUpRequest {
 pub struct SignUpResponse {
     user_sub: String,
     confirmed: bool,
-    next_step: &'static str,
+    next_step: NextStep,
     code_delivery: Option<CodeDelivery>,
 }
 
 pub async fn sign_up(
     State(state): State<AppState>,
-    Throttled { client, .. }: Throttled,
+    IpLimitedClient { client, .. }: IpLimitedClient,
     ApiJson(request): ApiJson<SignUpRequest>,
 ) -> Result<(StatusCode, Json<SignUpResponse>), ApiError> {
-    check_text("username", &request.username, MAX_USERNAME)?;
+    let username = Username::parse(request.username)?;
     check_text("password", request.password.expose_secret(), MAX_PASSWORD)?;
     let attributes = attributes::to_cognito(&request.attributes)?;
-    state.config.writable_attributes.check(&attributes)?;
+    state
+        .config
+        .cognito
+        .writable_attributes
+        .check(&attributes)?;
     // Cognito mails or texts a code to a new account; a refused sign-up sends none.
-    let message = state.limits.message(&request.username, &client)?;
+    let message = state.limits.message(&username, &client)?;
     let result = match state
         .cognito
-        .sign_up(&request.username, &request.password, attributes)
+        .sign_up(username.as_str(), &request.password, attributes)
         .await
     {
         Ok(result) => result,
@@ -59,9 +63,9 @@ pub async fn sign_up(
             user_sub: result.user_sub,
             confirmed: result.confirmed,
             next_step: if result.confirmed {
-                "DONE"
+                NextStep::Done
             } else {
-                "CONFIRM_SIGN_UP"
+                NextStep::ConfirmSignUp
             },
             code_delivery: result.code_delivery,
         }),
@@ -77,20 +81,20 @@ pub struct ConfirmRequest {
 #[derive(Serialize)]
 pub struct ConfirmResponse {
     confirmed: bool,
-    next_step: &'static str,
+    next_step: NextStep,
 }
 
 pub async fn confirm(
     State(state): State<AppState>,
-    Throttled { client, .. }: Throttled,
+    IpLimitedClient { client, .. }: IpLimitedClient,
     ApiJson(request): ApiJson<ConfirmRequest>,
 ) -> Result<Json<ConfirmResponse>, ApiError> {
-    check_text("username", &request.username, MAX_USERNAME)?;
+    let username = Username::parse(request.username)?;
     check_text("code", request.code.expose_secret(), MAX_CODE)?;
-    let attempt = state.limits.attempt(&request.username, &client)?;
+    let attempt = state.limits.attempt(&username, &client)?;
     if let Err(e) = state
         .cognito
-        .confirm_sign_up(&request.username, &request.code)
+        .confirm_sign_up(username.as_str(), &request.code)
         .await
     {
         // A refused code keeps its place in the budget; Cognito not answering doesn't.
@@ -102,7 +106,7 @@ pub async fn confirm(
     attempt.give_back();
     Ok(Json(ConfirmResponse {
         confirmed: true,
-        next_step: "DONE",
+        next_step: NextStep::Done,
     }))
 }
 
@@ -118,16 +122,16 @@ pub struct ResendResponse {
 
 pub async fn resend(
     State(state): State<AppState>,
-    Throttled { client, .. }: Throttled,
+    IpLimitedClient { client, .. }: IpLimitedClient,
     ApiJson(request): ApiJson<ResendRequest>,
 ) -> Result<Json<ResendResponse>, ApiError> {
-    check_text("username", &request.username, MAX_USERNAME)?;
+    let username = Username::parse(request.username)?;
     // Kept whatever Cognito answers: giving it back only for unknown names would tell them
     // apart.
-    let _sent = state.limits.message(&request.username, &client)?;
+    let _sent = state.limits.message(&username, &client)?;
     let code_delivery = state
         .cognito
-        .resend_confirmation_code(&request.username)
+        .resend_confirmation_code(username.as_str())
         .await?;
     Ok(Json(ResendResponse { code_delivery }))
 }

@@ -5,44 +5,18 @@
 //! so any method and any path below `/verify` is answered the same way.
 //!
 //! Every request behind a gateway passes through here, so this route runs outside the general
-//! layers (per-request log line, labelled metrics, timeout, CORS): those cost about twenty
-//! times the verification itself. It is counted with pre-registered counters, and refusals
-//! are logged at debug with their reason by the verifier.
+//! layers (see `layers`). It is counted with pre-registered counters, and refusals are logged
+//! at debug with their reason by the verifier.
 
 use std::sync::{Arc, OnceLock};
 
-use axum::Router;
-use axum::extract::FromRequestParts;
-use axum::http::request::Parts;
+use axum::extract::State;
 use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::any;
-
+use cognito_verifier::{AccessClaims, AuthRejection, Verifier};
 use percent_encoding::{AsciiSet, CONTROLS, utf8_percent_encode};
 
-use crate::auth::{AccessClaims, AuthRejection, AuthUser, Verifier};
-
-/// The lean router for `/verify` and `/verify/*`: the verifier, the request id (the
-/// gateway's, or a new one) and panic catching, nothing else.
-pub fn router(verifier: Arc<Verifier>) -> Router {
-    use tower_http::catch_panic::CatchPanicLayer;
-    use tower_http::request_id::{PropagateRequestIdLayer, SetRequestIdLayer};
-    Router::new()
-        .route("/verify", any(verify))
-        .route("/verify/{*path}", any(verify))
-        .layer(axum::Extension(verifier))
-        .layer(CatchPanicLayer::custom(|_panic| {
-            crate::error::ApiError::Internal("a handler panicked".into()).into_response()
-        }))
-        .layer(PropagateRequestIdLayer::new(crate::request_id::HEADER))
-        .layer(SetRequestIdLayer::new(
-            crate::request_id::HEADER,
-            crate::request_id::MakeUuid,
-        ))
-        .layer(tower::util::MapRequestLayer::new(
-            crate::request_id::drop_unacceptable::<axum::body::Body>,
-        ))
-}
+use crate::extract::verified_bearer;
 
 struct Counters {
     allowed: metrics::Counter,
@@ -57,29 +31,21 @@ fn counters() -> &'static Counters {
     })
 }
 
-/// `AuthUser`, or the rejection to answer with, so both outcomes are counted here.
-struct Checked(Result<AuthUser, AuthRejection>);
-
-impl<S: Send + Sync> FromRequestParts<S> for Checked {
-    type Rejection = std::convert::Infallible;
-
-    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
-        Ok(Checked(AuthUser::from_request_parts(parts, state).await))
-    }
-}
-
-async fn verify(Checked(user): Checked) -> Response {
-    let headers = user.and_then(|AuthUser(claims)| {
-        identity_headers(&claims).ok_or_else(|| {
-            // A gateway that passes a client's own X-Auth-* through would otherwise forward a
-            // forged value in place of the missing one.
-            tracing::debug!(
-                reason = "identity_not_a_header",
-                "access token refused: a claim can't be sent as a header"
-            );
-            AuthRejection::InvalidToken
-        })
-    });
+/// Counted here, allowed or refused, rather than by the general layers.
+pub async fn verify(State(verifier): State<Arc<Verifier>>, headers: HeaderMap) -> Response {
+    let headers = verified_bearer(&headers, &verifier)
+        .await
+        .and_then(|(claims, _)| {
+            identity_headers(&claims).ok_or_else(|| {
+                // A gateway that passes a client's own X-Auth-* through would otherwise
+                // forward a forged value in place of the missing one.
+                tracing::debug!(
+                    reason = "identity_not_a_header",
+                    "access token refused: a claim can't be sent as a header"
+                );
+                AuthRejection::InvalidToken
+            })
+        });
     match headers {
         Ok(headers) => {
             counters().allowed.increment(1);

@@ -1,6 +1,11 @@
 //! The sign-in loop: password login, then as many challenges as Cognito asks for, with every
 //! Cognito `Session` kept on the server behind a single-use cookie.
 
+mod next_step;
+mod params;
+
+pub use next_step::NextStep;
+
 use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
@@ -8,50 +13,29 @@ use std::time::Duration;
 use secrecy::SecretString;
 use serde_json::{Map, Value};
 
-use crate::attributes;
 use crate::challenge::{
     Attempt, ChallengeId, ChallengeStore, Claim, IdHash, Lease, NewChallenge, Pending,
 };
 use crate::cognito::{AuthStep, Challenge, Cognito, CognitoError, CognitoErrorKind, Tokens};
-use crate::config::AuthFlow;
 use crate::error::ApiError;
+use crate::floor::FailureFloor;
 use crate::limits::{ClientAddr, Limits, Reservation};
 use crate::prometheus::challenge_outcome;
 use crate::revocation::RefreshIndex;
 
+use params::{challenge_responses, public_parameters};
+
 /// How many wrong answers one challenge tolerates before it is dropped.
 pub const MAX_ATTEMPTS: i64 = 5;
 
-/// Challenge parameters that only the server may see: SRP material and Cognito's internal name
-/// for the user.
-const PRIVATE_PARAMETERS: &[&str] = &[
-    "SECRET_BLOCK",
-    "SRP_B",
-    "SALT",
-    "USER_ID_FOR_SRP",
-    "USERNAME",
-];
-
-/// Parameters Cognito sends as JSON inside a string; the client gets them decoded.
-const JSON_PARAMETERS: &[&str] = &["requiredAttributes", "MFAS_CAN_SETUP", "MFAS_CAN_CHOOSE"];
-
-/// The step the client takes next for each challenge this service can carry, named as Amplify
-/// names them so frontends can switch on one value.
-pub fn next_step(challenge_name: &str) -> Option<&'static str> {
-    Some(match challenge_name {
-        "NEW_PASSWORD_REQUIRED" => "CONFIRM_SIGN_IN_WITH_NEW_PASSWORD_REQUIRED",
-        "SOFTWARE_TOKEN_MFA" => "CONFIRM_SIGN_IN_WITH_TOTP_CODE",
-        "SMS_MFA" | "SMS_OTP" => "CONFIRM_SIGN_IN_WITH_SMS_CODE",
-        "EMAIL_OTP" => "CONFIRM_SIGN_IN_WITH_EMAIL_CODE",
-        "SELECT_MFA_TYPE" => "CONTINUE_SIGN_IN_WITH_MFA_SELECTION",
-        "MFA_SETUP" => "CONTINUE_SIGN_IN_WITH_TOTP_SETUP",
-        "CUSTOM_CHALLENGE" => "CONFIRM_SIGN_IN_WITH_CUSTOM_CHALLENGE",
-        _ => return None,
-    })
+/// How a password sign-in starts (COGNITO_AUTH_FLOW).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AuthFlow {
+    /// `USER_PASSWORD_AUTH`: the password goes to Cognito.
+    UserPassword,
+    /// `USER_SRP_AUTH`: the SRP exchange runs here, so only a proof of the password leaves.
+    UserSrp,
 }
-
-/// The step after sign-in completes.
-pub const DONE: &str = "DONE";
 
 /// What a sign-in step gives the client.
 #[derive(Debug)]
@@ -59,7 +43,7 @@ pub enum Outcome {
     Authenticated(Tokens),
     Challenge {
         name: String,
-        next_step: &'static str,
+        next_step: NextStep,
         parameters: Map<String, Value>,
         id: ChallengeId,
         max_age_seconds: i64,
@@ -95,18 +79,6 @@ impl From<ApiError> for StepError {
     }
 }
 
-/// Cognito's TOTP codes are six digits; anything else is refused before it costs an attempt.
-pub fn check_totp_code(field: &str, code: &str) -> Result<(), ApiError> {
-    if code.len() == 6 && code.bytes().all(|b| b.is_ascii_digit()) {
-        Ok(())
-    } else {
-        Err(ApiError::invalid_field(
-            field,
-            format!("`{field}` must be the 6 digits an authenticator app shows"),
-        ))
-    }
-}
-
 /// TOTP set-up begun inside a sign-in: the shared secret, the account name to label it with,
 /// and the MFA_SETUP challenge (under a fresh cookie) that the first code answers.
 #[derive(Debug)]
@@ -121,7 +93,7 @@ pub struct SignIn {
     cognito: Cognito,
     store: ChallengeStore,
     ttl: Duration,
-    failure_floor: Duration,
+    floor: FailureFloor,
     flow: AuthFlow,
     limits: Arc<Limits>,
     refresh_tokens: Arc<RefreshIndex>,
@@ -139,7 +111,7 @@ pub struct SignInSettings {
     /// How long a challenge stays answerable.
     pub ttl: Duration,
     /// The least time a refused sign-in takes.
-    pub failure_floor: Duration,
+    pub floor: FailureFloor,
     pub flow: AuthFlow,
     /// How long refresh tokens live (REFRESH_TOKEN_VALIDITY_DAYS).
     pub refresh_lifetime: Duration,
@@ -157,7 +129,7 @@ impl SignIn {
             cognito,
             store,
             ttl: settings.ttl,
-            failure_floor: settings.failure_floor,
+            floor: settings.floor,
             flow: settings.flow,
             limits,
             refresh_tokens,
@@ -214,7 +186,7 @@ impl SignIn {
                     CognitoErrorKind::NotAuthorized | CognitoErrorKind::UserNotFound
                 ) =>
             {
-                self.wait_out_floor(started).await;
+                self.floor.wait_out(started).await;
                 Err(ApiError::InvalidCredentials)
             }
             // These name the next step (and so show the account exists, as sign-up's 409
@@ -225,16 +197,11 @@ impl SignIn {
                     CognitoErrorKind::UserNotConfirmed | CognitoErrorKind::PasswordResetRequired
                 ) =>
             {
-                self.wait_out_floor(started).await;
+                self.floor.wait_out(started).await;
                 Err(e.into())
             }
             Err(e) => Err(e.into()),
         }
-    }
-
-    /// Holds a refused answer back until the floor has passed since `started`.
-    pub async fn wait_out_floor(&self, started: tokio::time::Instant) {
-        tokio::time::sleep_until(started + self.failure_floor).await;
     }
 
     /// Answers the pending challenge named by the cookie, for `client`.
@@ -266,12 +233,7 @@ impl SignIn {
             // A retry after the code was accepted: Cognito has moved on to MFA_SETUP's answer.
             Some(_) if pending.totp_verified => {
                 self.cognito
-                    .respond_to_challenge(
-                        "MFA_SETUP",
-                        &pending.username,
-                        &pending.session,
-                        responses,
-                    )
+                    .answer_challenge("MFA_SETUP", &pending.username, &pending.session, responses)
                     .await
             }
             Some(code) => {
@@ -290,12 +252,12 @@ impl SignIn {
                     .await
                     .map_err(ApiError::from)?;
                 self.cognito
-                    .respond_to_challenge("MFA_SETUP", &pending.username, &session, responses)
+                    .answer_challenge("MFA_SETUP", &pending.username, &session, responses)
                     .await
             }
             None => {
                 self.cognito
-                    .respond_to_challenge(
+                    .answer_challenge(
                         &pending.challenge_name,
                         &pending.username,
                         &pending.session,
@@ -521,7 +483,7 @@ impl SignIn {
         replacing: Option<(&IdHash, Lease)>,
     ) -> Result<Outcome, ApiError> {
         // A challenge the client couldn't act on is refused before anything is stored.
-        let Some(next_step) = next_step(&challenge.name) else {
+        let Some(next_step) = NextStep::for_challenge(&challenge.name) else {
             challenge_outcome("unsupported");
             return Err(ApiError::UnsupportedChallenge {
                 name: challenge.name,
@@ -557,7 +519,7 @@ impl SignIn {
                 .ok_or(ApiError::ChallengeInProgress)?,
         };
         challenge_outcome("issued");
-        let remaining_ms = expires_at_ms - crate::challenge::store::now_ms();
+        let remaining_ms = expires_at_ms - crate::clock::now_ms();
         Ok(Outcome::Challenge {
             parameters: public_parameters(&challenge.parameters),
             next_step,
@@ -572,184 +534,5 @@ fn names(pending: &Pending) -> Names<'_> {
     Names {
         username: &pending.username,
         login_name: pending.login_name.as_deref().unwrap_or(&pending.username),
-    }
-}
-
-/// The challenge parameters a client may see. Cognito encodes some as JSON text; those are
-/// decoded, and the user's current attributes come back typed.
-fn public_parameters(parameters: &HashMap<String, String>) -> Map<String, Value> {
-    parameters
-        .iter()
-        .filter(|(name, _)| !PRIVATE_PARAMETERS.contains(&name.as_str()))
-        .map(|(name, value)| {
-            let decoded = match name.as_str() {
-                "userAttributes" => serde_json::from_str::<Map<String, Value>>(value)
-                    .map(|attrs| {
-                        Value::Object(attributes::from_cognito(
-                            attrs
-                                .iter()
-                                .filter_map(|(k, v)| v.as_str().map(|v| (k.as_str(), v))),
-                        ))
-                    })
-                    .unwrap_or_else(|_| value.clone().into()),
-                name if JSON_PARAMETERS.contains(&name) => {
-                    serde_json::from_str::<Value>(value).unwrap_or_else(|_| value.clone().into())
-                }
-                _ => value.clone().into(),
-            };
-            (name.clone(), decoded)
-        })
-        .collect()
-}
-
-/// Turns the client's JSON answers into Cognito's string map. Attributes a challenge asks for
-/// (`userAttributes.*`) get the same typed conversion as sign-up; everything else must be text.
-fn challenge_responses(
-    responses: &Map<String, Value>,
-) -> Result<HashMap<String, String>, ApiError> {
-    responses
-        .iter()
-        .map(|(name, value)| {
-            let text = if let Some(attribute) = name.strip_prefix("userAttributes.") {
-                let mut single = Map::new();
-                single.insert(attribute.to_owned(), value.clone());
-                attributes::to_cognito(&single)?
-                    .pop()
-                    .map(|(_, v)| v)
-                    .unwrap_or_default()
-            } else {
-                match value {
-                    Value::String(s) => {
-                        check_answer(name, s)?;
-                        s.clone()
-                    }
-                    _ => {
-                        return Err(ApiError::invalid_field(
-                            format!("responses.{name}"),
-                            format!("`responses.{name}` must be a string"),
-                        ));
-                    }
-                }
-            };
-            Ok((name.clone(), text))
-        })
-        .collect()
-}
-
-/// Checks one answer before it can cost an attempt: TOTP codes are six digits, other codes
-/// and passwords have Cognito's lengths, and nothing may be empty or hold control characters.
-fn check_answer(name: &str, value: &str) -> Result<(), ApiError> {
-    let field = format!("responses.{name}");
-    if matches!(name, "TOTP_CODE" | "SOFTWARE_TOKEN_MFA_CODE") {
-        return check_totp_code(&field, value);
-    }
-    let max_chars = match name {
-        "NEW_PASSWORD" => 256,
-        code if code.ends_with("_CODE") => 64,
-        // ANSWER and whatever a custom challenge's triggers expect.
-        _ => 2048,
-    };
-    let problem = if value.is_empty() {
-        "must not be empty".to_owned()
-    } else if value.chars().count() > max_chars {
-        format!("must be at most {max_chars} characters")
-    } else if value.chars().any(char::is_control) {
-        "must not contain control characters".to_owned()
-    } else {
-        return Ok(());
-    };
-    Err(ApiError::invalid_field(
-        field.clone(),
-        format!("`{field}` {problem}"),
-    ))
-}
-
-#[cfg(test)]
-mod fake;
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use serde_json::json;
-
-    #[test]
-    fn hides_srp_material_and_decodes_attribute_lists() {
-        let parameters = HashMap::from([
-            ("SECRET_BLOCK".to_owned(), "opaque".to_owned()),
-            ("SRP_B".to_owned(), "abc".to_owned()),
-            ("USER_ID_FOR_SRP".to_owned(), "internal-id".to_owned()),
-            (
-                "requiredAttributes".to_owned(),
-                r#"["userAttributes.name"]"#.to_owned(),
-            ),
-            (
-                "userAttributes".to_owned(),
-                r#"{"email":"a@example.com","email_verified":"true"}"#.to_owned(),
-            ),
-        ]);
-        let public = Value::Object(public_parameters(&parameters));
-        assert_eq!(
-            public,
-            json!({
-                "requiredAttributes": ["userAttributes.name"],
-                "userAttributes": {"email": "a@example.com", "email_verified": true}
-            })
-        );
-    }
-
-    #[test]
-    fn answers_are_checked_before_they_can_cost_an_attempt() {
-        let field_of = |responses: serde_json::Value| match challenge_responses(
-            responses.as_object().unwrap(),
-        ) {
-            Err(ApiError::InvalidRequest { field, .. }) => field,
-            other => panic!("expected invalid request, got {other:?}"),
-        };
-        let long = "x".repeat(257);
-        for (responses, field) in [
-            (json!({"NEW_PASSWORD": ""}), "responses.NEW_PASSWORD"),
-            (json!({"NEW_PASSWORD": long}), "responses.NEW_PASSWORD"),
-            (json!({"SMS_MFA_CODE": "12\n34"}), "responses.SMS_MFA_CODE"),
-            (
-                json!({"EMAIL_OTP_CODE": "1".repeat(65)}),
-                "responses.EMAIL_OTP_CODE",
-            ),
-            (
-                json!({"SOFTWARE_TOKEN_MFA_CODE": "12345"}),
-                "responses.SOFTWARE_TOKEN_MFA_CODE",
-            ),
-            (json!({"TOTP_CODE": "12a456"}), "responses.TOTP_CODE"),
-            (json!({"ANSWER": "y".repeat(2049)}), "responses.ANSWER"),
-        ] {
-            assert_eq!(field_of(responses).as_deref(), Some(field));
-        }
-        let fine = json!({
-            "NEW_PASSWORD": "N3w-Passw0rd!",
-            "SOFTWARE_TOKEN_MFA_CODE": "012345",
-            "SMS_MFA_CODE": "12345678",
-            "ANSWER": "blue",
-        });
-        assert_eq!(
-            challenge_responses(fine.as_object().unwrap())
-                .unwrap()
-                .len(),
-            4
-        );
-    }
-
-    #[test]
-    fn types_required_attributes_and_refuses_non_text_answers() {
-        let responses =
-            json!({"NEW_PASSWORD": "N3w-Passw0rd!", "userAttributes.updated_at": 1700000000});
-        let converted = challenge_responses(responses.as_object().unwrap()).unwrap();
-        assert_eq!(converted["userAttributes.updated_at"], "1700000000");
-
-        let bad = json!({"NEW_PASSWORD": 12345});
-        match challenge_responses(bad.as_object().unwrap()) {
-            Err(ApiError::InvalidRequest { field, .. }) => {
-                assert_eq!(field.as_deref(), Some("responses.NEW_PASSWORD"))
-            }
-            other => panic!("expected invalid request, got {other:?}"),
-        }
     }
 }

@@ -15,7 +15,7 @@ use tokio::sync::Notify;
 use tokio::task::JoinHandle;
 use tokio::time::Instant;
 
-use super::Pool;
+use super::UserPool;
 
 /// How long an awaited event (a log line, the exit after SIGTERM) may take unless told.
 pub const WAIT: Duration = Duration::from_secs(30);
@@ -166,7 +166,7 @@ impl Binary {
     }
 
     /// The pool's ids and secret, and the Cognito endpoint to reach it at.
-    pub fn pool(self, pool: &Pool, endpoint: &str) -> Self {
+    pub fn pool(self, pool: &UserPool, endpoint: &str) -> Self {
         let secret = pool.client_secret.as_deref();
         self.env("COGNITO_USER_POOL_ID", &pool.pool_id)
             .env("COGNITO_CLIENT_ID", &pool.client_id)

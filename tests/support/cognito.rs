@@ -6,7 +6,8 @@ use aws_sdk_cognitoidentityprovider::types::{
     AttributeType, ExplicitAuthFlowsType, UsernameAttributeType, VerifiedAttributeType,
 };
 
-pub struct Pool {
+#[derive(Clone)]
+pub struct UserPool {
     pub idp: Client,
     pub pool_id: String,
     pub client_id: String,
@@ -30,10 +31,10 @@ pub fn admin_client_in(endpoint: &str, region: &'static str) -> Client {
 
 pub const ADMIN_GROUP: &str = "admin";
 
-impl Pool {
+impl UserPool {
     /// A fresh pool with a password policy, an `admin` group, and one app client.
-    pub async fn create(endpoint: &str, with_secret: bool, email_as_username: bool) -> Pool {
-        Pool::create_in(endpoint, "us-east-1", with_secret, email_as_username).await
+    pub async fn create(endpoint: &str, with_secret: bool, email_as_username: bool) -> UserPool {
+        UserPool::create_in(endpoint, "us-east-1", with_secret, email_as_username).await
     }
 
     /// The same, in `region`.
@@ -42,7 +43,7 @@ impl Pool {
         region: &'static str,
         with_secret: bool,
         email_as_username: bool,
-    ) -> Pool {
+    ) -> UserPool {
         let idp = admin_client_in(endpoint, region);
         let pool = idp
             .create_user_pool()
@@ -70,7 +71,7 @@ impl Pool {
             .send()
             .await
             .expect("create group");
-        Pool {
+        UserPool {
             client_id: client.client_id().unwrap().to_owned(),
             client_secret: client.client_secret().map(str::to_owned),
             idp,

@@ -1,6 +1,10 @@
 //! A fresh database per test: a SQLite file in a temporary directory, or, when
 //! TEST_DATABASE_URL is set, a new Postgres database on that server, dropped afterwards.
 
+use std::sync::Arc;
+use std::time::Duration;
+
+use cognito_bff::challenge::{ChallengeStore, SessionCipher};
 use sqlx::Connection;
 
 pub struct TestDatabase {
@@ -72,6 +76,17 @@ impl TestDatabase {
         )
     }
 
+    /// The service's own connection to this database, migrated as `serve` would.
+    pub async fn migrated(&self) -> sqlx::AnyPool {
+        let pool = cognito_bff::db::connect(&self.url, 5)
+            .await
+            .expect("connect to the test database");
+        cognito_bff::db::migrate(&pool)
+            .await
+            .expect("migrations apply");
+        pool
+    }
+
     pub fn is_postgres(&self) -> bool {
         self.postgres.is_some()
     }
@@ -106,4 +121,16 @@ impl Drop for TestDatabase {
             .join();
         }
     }
+}
+
+/// A challenge store on a fresh, migrated database, as the service sets one up.
+pub async fn challenge_store() -> (ChallengeStore, TestDatabase, sqlx::AnyPool) {
+    let db = TestDatabase::create().await;
+    let pool = db.migrated().await;
+    let store = ChallengeStore::new(
+        pool.clone(),
+        Duration::from_secs(30),
+        Arc::new(SessionCipher::new(&[7; 32], None)),
+    );
+    (store, db, pool)
 }

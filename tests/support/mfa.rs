@@ -9,8 +9,8 @@ use aws_sdk_cognitoidentityprovider::types::{
 };
 use serde_json::Value;
 
-use super::cognito::{Pool, attr};
-use super::{Answer, TestApp, secret_hash};
+use super::cognito::{UserPool, attr};
+use super::{Response, TestApp, secret_hash};
 
 /// Cognito's TOTP: 30 s steps, 6 digits, HMAC-SHA1.
 const STEP: Duration = Duration::from_secs(30);
@@ -57,7 +57,7 @@ pub fn expected_otpauth_uri(account: &str, secret: &str) -> String {
 
 /// The TOTP secret in a set-up answer, checked to be there.
 #[track_caller]
-pub fn secret_of(answer: &Answer) -> String {
+pub fn secret_of(answer: &Response) -> String {
     let secret = answer.body["secret"]
         .as_str()
         .unwrap_or_else(|| panic!("no TOTP secret: {answer:?}"));
@@ -67,7 +67,7 @@ pub fn secret_of(answer: &Answer) -> String {
 
 /// Asserts a fresh challenge cookie with the attributes the service always sets.
 #[track_caller]
-pub fn assert_challenge_cookie(answer: &Answer) {
+pub fn assert_challenge_cookie(answer: &Response) {
     let max_age = answer.challenge_cookie_max_age();
     assert!((170..=180).contains(&max_age), "Max-Age={max_age}");
     assert_eq!(
@@ -79,7 +79,7 @@ pub fn assert_challenge_cookie(answer: &Answer) {
 
 /// Asserts the answer ends the sign-in: tokens, and the challenge cookie cleared.
 #[track_caller]
-pub fn assert_signed_in(answer: &Answer) {
+pub fn assert_signed_in(answer: &Response) {
     assert_eq!(answer.status, 200, "{answer:?}");
     assert_eq!(answer.body["status"], "authenticated", "{answer:?}");
     assert_eq!(answer.body["next_step"], "DONE", "{answer:?}");
@@ -90,7 +90,7 @@ pub fn assert_signed_in(answer: &Answer) {
 
 /// Asserts a challenge step: 200, Cognito's challenge name, the client's next step, a cookie.
 #[track_caller]
-pub fn assert_challenge(answer: &Answer, challenge: &str, next_step: &str) {
+pub fn assert_challenge(answer: &Response, challenge: &str, next_step: &str) {
     assert_eq!(answer.status, 200, "{answer:?}");
     assert_eq!(answer.body["status"], "challenge", "{answer:?}");
     assert_eq!(answer.body["challenge"], challenge, "{answer:?}");
@@ -100,7 +100,7 @@ pub fn assert_challenge(answer: &Answer, challenge: &str, next_step: &str) {
 }
 
 /// `POST /challenge/totp` with `cookie`, or with none.
-pub async fn start_totp_setup(app: &TestApp, cookie: Option<&str>) -> Answer {
+pub async fn start_totp_setup(app: &TestApp, cookie: Option<&str>) -> Response {
     let mut request = app.http.post(app.url("/challenge/totp"));
     if let Some(cookie) = cookie {
         request = request.header("cookie", cookie);
@@ -109,7 +109,7 @@ pub async fn start_totp_setup(app: &TestApp, cookie: Option<&str>) -> Answer {
 }
 
 /// `DELETE path`, with a bearer token if given.
-pub async fn delete(app: &TestApp, path: &str, token: Option<&str>) -> Answer {
+pub async fn delete(app: &TestApp, path: &str, token: Option<&str>) -> Response {
     let mut request = app.http.delete(app.url(path));
     if let Some(token) = token {
         request = request.bearer_auth(token);
@@ -133,7 +133,7 @@ pub fn all_calls(app: &TestApp) -> Vec<(String, Value)> {
         .collect()
 }
 
-impl Pool {
+impl UserPool {
     /// Turns on TOTP MFA for the pool: `On` (every user must have it) or `Optional`.
     pub async fn enable_totp_mfa(&self, mode: UserPoolMfaType) {
         self.idp

@@ -8,91 +8,230 @@ pub mod database;
 pub mod mfa;
 pub mod moto;
 pub mod proxy;
-pub mod tcp_proxy;
+pub mod tcp_relay;
 
 use std::net::SocketAddr;
 use std::sync::Once;
-use std::time::Duration;
 
-use cognito_bff::config::Config;
+use clap::{Args, FromArgMatches};
+use cognito_bff::config::{Config, Settings};
 use cognito_bff::startup::Application;
 use reqwest::header::{HeaderMap, HeaderValue};
 use serde_json::Value;
 
 #[allow(unused_imports)]
-pub use cognito::Pool;
+pub use cognito::UserPool;
 #[allow(unused_imports)]
 pub use database::TestDatabase;
 #[allow(unused_imports)]
 pub use moto::Moto;
 #[allow(unused_imports)]
-pub use proxy::{Fault, Proxy};
+pub use proxy::{Proxy, Reply};
 
 pub const ADMIN: &str = "root-admin";
 /// Shared by replicas of one test, as operators must share it.
 pub const SESSION_KEY: &str = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=";
 pub const ADMIN_PASSWORD: &str = "Admin-Passw0rd!";
 
-/// How a test wants the service set up.
-#[derive(Clone)]
-pub struct Options {
-    pub client_secret: bool,
-    pub cookie_secure: bool,
-    pub challenge_ttl: Duration,
-    pub cognito_max_attempts: u32,
-    pub cognito_timeout: Duration,
-    /// Users sign in with their email; Cognito's internal username is then their `sub`.
-    pub email_as_username: bool,
-    /// SESSION_ENCRYPTION_KEY.
-    pub session_key: &'static str,
-    /// Requests per minute per IP, failures per minute per username, code-sending requests
-    /// per hour per username, wrong MFA codes per hour per user, requests per minute per
-    /// signed-in user; 0 (the tests' default) is off.
-    pub rate_limit_per_ip: u32,
-    pub rate_limit_per_username: u32,
-    pub rate_limit_messages_per_username: u32,
-    pub rate_limit_mfa_failures_per_user: u32,
-    pub rate_limit_per_user: u32,
-    /// TRUSTED_PROXIES.
-    pub trusted_proxies: Option<&'static str>,
-    /// WRITABLE_ATTRIBUTES; `None` keeps the default.
-    pub writable_attributes: Option<&'static str>,
-    pub allowed_origins: Option<&'static str>,
-    /// LOGIN_FAILURE_FLOOR_MS; off in most tests to keep them quick.
-    pub login_failure_floor_ms: u64,
-    /// Talk to the peer through the recording proxy (default) or straight to it.
-    pub through_proxy: bool,
-    /// COGNITO_AUTH_FLOW.
-    pub auth_flow: &'static str,
-    /// Where the pool is made (the service takes the region from the pool id).
-    pub region: &'static str,
+/// What every test changes from the service's defaults, by the variables operators set.
+const BASELINE: &[(&str, &str)] = &[
+    ("SESSION_ENCRYPTION_KEY", SESSION_KEY),
+    ("LISTEN_ADDR", "127.0.0.1:0"),
+    ("METRICS_ADDR", "127.0.0.1:0"),
+    // Limits off and no failure floor: the tests that are about them turn them on.
+    ("RATE_LIMIT_PER_IP", "0"),
+    ("RATE_LIMIT_PER_USERNAME", "0"),
+    ("RATE_LIMIT_MESSAGES_PER_USERNAME", "0"),
+    ("RATE_LIMIT_MFA_FAILURES_PER_USER", "0"),
+    ("RATE_LIMIT_PER_USER", "0"),
+    ("LOGIN_FAILURE_FLOOR_MS", "0"),
+    // One attempt: a fault injected once is seen by the service, not retried away.
+    ("COGNITO_MAX_ATTEMPTS", "1"),
+    ("REVOCATION_SYNC_SECONDS", "1"),
+    ("DATABASE_MAX_CONNECTIONS", "5"),
+];
+
+/// How a test wants the service: the real defaults, the test baseline, and what the test
+/// sets, as an operator would, by variable name.
+pub struct AppBuilder {
+    emulator: String,
+    settings: Vec<(&'static str, String)>,
+    client_secret: bool,
+    email_as_username: bool,
+    region: &'static str,
+    through_proxy: bool,
+    /// A replica's: the pool and database of the app it replicates.
+    pool: Option<UserPool>,
+    db: Option<TestDatabase>,
 }
 
-impl Default for Options {
-    fn default() -> Self {
-        Options {
-            client_secret: true,
-            cookie_secure: true,
-            challenge_ttl: Duration::from_secs(180),
-            // One attempt: a fault injected once is seen by the service, not retried away.
-            cognito_max_attempts: 1,
-            cognito_timeout: Duration::from_secs(10),
-            email_as_username: false,
-            session_key: SESSION_KEY,
-            rate_limit_per_ip: 0,
-            rate_limit_per_username: 0,
-            rate_limit_messages_per_username: 0,
-            rate_limit_mfa_failures_per_user: 0,
-            rate_limit_per_user: 0,
-            trusted_proxies: None,
-            writable_attributes: None,
-            allowed_origins: None,
-            login_failure_floor_ms: 0,
-            through_proxy: true,
-            auth_flow: "USER_PASSWORD_AUTH",
-            region: "us-east-1",
+impl Clone for AppBuilder {
+    fn clone(&self) -> Self {
+        AppBuilder {
+            emulator: self.emulator.clone(),
+            settings: self.settings.clone(),
+            client_secret: self.client_secret,
+            email_as_username: self.email_as_username,
+            region: self.region,
+            through_proxy: self.through_proxy,
+            pool: self.pool.clone(),
+            // A clone reaches the same database; only the original handle drops it.
+            db: self.db.as_ref().map(TestDatabase::share),
         }
     }
+}
+
+impl AppBuilder {
+    /// Sets one setting, by its environment variable, e.g. `.set("CHALLENGE_TTL_SECONDS", 2)`.
+    pub fn set(mut self, variable: &'static str, value: impl ToString) -> Self {
+        self.settings.push((variable, value.to_string()));
+        self
+    }
+
+    /// An app client without a secret (no SECRET_HASH).
+    pub fn without_client_secret(mut self) -> Self {
+        self.client_secret = false;
+        self
+    }
+
+    /// Users sign in with their email; Cognito's internal username is then their `sub`.
+    pub fn email_as_username(mut self) -> Self {
+        self.email_as_username = true;
+        self
+    }
+
+    /// Where the pool is made (the service takes the region from the pool id).
+    pub fn region(mut self, region: &'static str) -> Self {
+        self.region = region;
+        self
+    }
+
+    /// The service talks to the emulator directly, not through the recording proxy.
+    pub fn straight_to_the_emulator(mut self) -> Self {
+        self.through_proxy = false;
+        self
+    }
+
+    /// A moto server of the test's own instead of the shared one.
+    pub fn on(mut self, moto: &Moto) -> Self {
+        self.emulator = moto.endpoint.clone();
+        self
+    }
+
+    /// A database the test provides.
+    pub fn database(mut self, db: TestDatabase) -> Self {
+        self.db = Some(db);
+        self
+    }
+
+    /// The configuration `start` runs, for the given pool, endpoint and database.
+    pub fn config(&self, pool: &UserPool, endpoint: &str, database_url: &str) -> Config {
+        let mut given: Vec<(&str, String)> = vec![
+            ("COGNITO_USER_POOL_ID", pool.pool_id.clone()),
+            ("COGNITO_CLIENT_ID", pool.client_id.clone()),
+            ("COGNITO_ENDPOINT", endpoint.to_owned()),
+            ("DATABASE_URL", database_url.to_owned()),
+        ];
+        if self.client_secret {
+            let secret = pool.client_secret.clone().expect("the client has a secret");
+            given.push(("COGNITO_CLIENT_SECRET", secret));
+        }
+        given.extend(BASELINE.iter().map(|(k, v)| (*k, v.to_string())));
+        // What the test sets wins over the baseline.
+        for (variable, value) in &self.settings {
+            given.retain(|(v, _)| v != variable);
+            given.push((variable, value.clone()));
+        }
+        settings_from(&given)
+            .config()
+            .expect("valid test configuration")
+    }
+
+    pub async fn start(self) -> TestApp {
+        test_credentials();
+        let pool = match &self.pool {
+            Some(pool) => pool.clone(),
+            None => {
+                bootstrap_pool(
+                    &self.emulator,
+                    self.region,
+                    self.client_secret,
+                    self.email_as_username,
+                )
+                .await
+            }
+        };
+        let db = match &self.db {
+            Some(db) => db.share(),
+            None => TestDatabase::create().await,
+        };
+        let proxy = Proxy::start(&self.emulator).await;
+        let endpoint = if self.through_proxy {
+            proxy.endpoint.clone()
+        } else {
+            self.emulator.clone()
+        };
+        let config = self.config(&pool, &endpoint, &db.url);
+        let app = Application::build(config).await.expect("service starts");
+        // Load the keys now rather than polling for the background load to finish.
+        app.state()
+            .verifier
+            .keys()
+            .refresh()
+            .await
+            .expect("the pool's JWKS loads");
+        let addr = app.local_addr();
+        let metrics_addr = app.metrics_addr().expect("a metrics listener");
+        let state = app.state().clone();
+        tokio::spawn(app.run_until(std::future::pending()));
+        TestApp {
+            addr,
+            metrics_addr,
+            http: reqwest::Client::builder()
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .unwrap(),
+            user_pool: pool,
+            proxy,
+            db: self.db.unwrap_or(db),
+            state,
+            builder: AppBuilder {
+                pool: None,
+                db: None,
+                ..self
+            },
+        }
+    }
+}
+
+/// `Settings` as the command line reads them from flags, with no environment variable
+/// consulted: only the defaults and `given` count, whatever the test process's environment.
+pub fn settings_from(given: &[(&str, String)]) -> Settings {
+    let mut command = Settings::augment_args(clap::Command::new("cognito-bff"));
+    let flags: Vec<(String, String)> = command
+        .get_arguments()
+        .filter_map(|arg| {
+            let variable = arg.get_env()?.to_str()?.to_owned();
+            Some((variable, arg.get_long()?.to_owned()))
+        })
+        .collect();
+    let ids: Vec<String> = command
+        .get_arguments()
+        .map(|a| a.get_id().to_string())
+        .collect();
+    for id in ids {
+        command = command.mut_arg(id, |arg| arg.env(None));
+    }
+    let mut args = vec!["cognito-bff".to_owned()];
+    for (variable, value) in given {
+        let (_, long) = flags
+            .iter()
+            .find(|(v, _)| v == variable)
+            .unwrap_or_else(|| panic!("no setting named {variable}"));
+        args.push(format!("--{long}={value}"));
+    }
+    let matches = command.try_get_matches_from(args).expect("settings parse");
+    Settings::from_arg_matches(&matches).expect("settings parse")
 }
 
 pub struct TestApp {
@@ -100,11 +239,11 @@ pub struct TestApp {
     /// Where the service serves `/metrics`, apart from the API.
     pub metrics_addr: SocketAddr,
     pub http: reqwest::Client,
-    pub pool: Pool,
+    pub user_pool: UserPool,
     pub proxy: Proxy,
     pub db: TestDatabase,
-    pub options: Options,
     pub state: cognito_bff::state::AppState,
+    builder: AppBuilder,
 }
 
 /// The SDK's default credential chain reads the environment; the emulator accepts any keys.
@@ -122,146 +261,56 @@ fn test_credentials() {
     });
 }
 
-pub async fn spawn_app() -> TestApp {
-    spawn_app_with(Options::default()).await
-}
-
-pub async fn spawn_app_with(options: Options) -> TestApp {
-    spawn_app_on(Moto::shared(), options).await
-}
-
-/// The service on a pool of its own on `moto`, reached through a recording proxy.
-pub async fn spawn_app_on(moto: &Moto, options: Options) -> TestApp {
-    spawn_app_using(moto, options, TestDatabase::create().await).await
-}
-
-/// The same, on a database the test provides.
-pub async fn spawn_app_using(moto: &Moto, options: Options, db: TestDatabase) -> TestApp {
-    test_credentials();
-    let pool = bootstrap_pool(moto, &options).await;
-    start(moto, pool, db, options).await
-}
-
 /// A pool, its client and (unless it signs in by email) the admin user. The same calls in
 /// the same order after `Moto::seed` give the same ids.
-pub async fn bootstrap_pool(moto: &Moto, options: &Options) -> Pool {
-    let pool = Pool::create_in(
-        &moto.endpoint,
-        options.region,
-        options.client_secret,
-        options.email_as_username,
-    )
-    .await;
+pub async fn bootstrap_pool(
+    emulator: &str,
+    region: &'static str,
+    client_secret: bool,
+    email_as_username: bool,
+) -> UserPool {
+    let pool = UserPool::create_in(emulator, region, client_secret, email_as_username).await;
     // Pools that sign in by email get no admin: its username is not an email.
-    if !options.email_as_username {
+    if !email_as_username {
         pool.create_user(ADMIN, ADMIN_PASSWORD).await;
         pool.add_to_group(ADMIN, cognito::ADMIN_GROUP).await;
     }
     pool
 }
 
-/// A second replica of `app`: the same pool and the same database, its own process state.
-pub async fn spawn_replica(app: &TestApp) -> TestApp {
-    spawn_replica_with(app, app.options.clone()).await
-}
+impl TestApp {
+    /// The service as a test wants it, on the shared emulator and a fresh database.
+    pub fn builder() -> AppBuilder {
+        AppBuilder {
+            emulator: Moto::shared().endpoint.clone(),
+            settings: Vec::new(),
+            client_secret: true,
+            email_as_username: false,
+            region: "us-east-1",
+            through_proxy: true,
+            pool: None,
+            db: None,
+        }
+    }
 
-/// A second replica of `app` with other options (e.g. another encryption key).
-pub async fn spawn_replica_with(app: &TestApp, options: Options) -> TestApp {
-    let pool = Pool {
-        idp: app.pool.idp.clone(),
-        pool_id: app.pool.pool_id.clone(),
-        client_id: app.pool.client_id.clone(),
-        client_secret: app.pool.client_secret.clone(),
-    };
-    start(Moto::shared(), pool, app.db.share(), options).await
-}
+    /// The service with the test baseline and nothing else changed.
+    pub async fn start() -> TestApp {
+        TestApp::builder().start().await
+    }
 
-async fn start(moto: &Moto, pool: Pool, db: TestDatabase, options: Options) -> TestApp {
-    let proxy = Proxy::start(&moto.endpoint).await;
-    let endpoint = if options.through_proxy {
-        &proxy.endpoint
-    } else {
-        &moto.endpoint
-    };
-    let config = config_for(&pool, endpoint, &db.url, &options);
-    let app = Application::build(config).await.expect("service starts");
-    // Load the keys now rather than polling for the background load to finish.
-    app.state()
-        .verifier
-        .keys()
-        .refresh()
-        .await
-        .expect("the pool's JWKS loads");
-    let addr = app.local_addr();
-    let metrics_addr = app.metrics_addr().expect("a metrics listener");
-    let state = app.state().clone();
-    tokio::spawn(app.run_until(std::future::pending()));
-    TestApp {
-        addr,
-        metrics_addr,
-        http: reqwest::Client::builder()
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .unwrap(),
-        pool,
-        proxy,
-        db,
-        options,
-        state,
+    /// A second replica of this app: the same pool, database and settings, its own process
+    /// state; the builder can change settings (e.g. another encryption key).
+    pub fn replica(&self) -> AppBuilder {
+        AppBuilder {
+            pool: Some(self.user_pool.clone()),
+            db: Some(self.db.share()),
+            ..self.builder.clone()
+        }
     }
 }
 
-pub fn config_for(pool: &Pool, endpoint: &str, database_url: &str, options: &Options) -> Config {
-    let settings = cognito_bff::config::Settings {
-        cognito_user_pool_id: Some(pool.pool_id.clone()),
-        cognito_client_id: Some(pool.client_id.clone()),
-        cognito_client_secret: if options.client_secret {
-            pool.client_secret.clone()
-        } else {
-            None
-        },
-        aws_region: None,
-        cognito_endpoint: Some(endpoint.to_owned()),
-        cognito_jwks_url: None,
-        cognito_issuer: None,
-        allowed_client_ids: None,
-        jwt_leeway_seconds: "0".into(),
-        jwks_refresh_seconds: "3600".into(),
-        token_cache_capacity: "10000".into(),
-        revocation_sync_seconds: "1".into(),
-        refresh_token_validity_days: "30".into(),
-        session_encryption_key: Some(options.session_key.into()),
-        session_encryption_key_previous: None,
-        allowed_origins: options.allowed_origins.map(str::to_owned),
-        trusted_proxies: options.trusted_proxies.map(str::to_owned),
-        rate_limit_per_ip: options.rate_limit_per_ip.to_string(),
-        rate_limit_per_username: options.rate_limit_per_username.to_string(),
-        rate_limit_messages_per_username: options.rate_limit_messages_per_username.to_string(),
-        rate_limit_mfa_failures_per_user: options.rate_limit_mfa_failures_per_user.to_string(),
-        rate_limit_per_user: options.rate_limit_per_user.to_string(),
-        writable_attributes: options.writable_attributes.map(str::to_owned),
-        login_failure_floor_ms: options.login_failure_floor_ms.to_string(),
-        request_timeout_seconds: (options.cognito_timeout.as_secs() + 20).to_string(),
-        shutdown_timeout: "20".into(),
-        database_url: Some(database_url.to_owned()),
-        database_max_connections: "5".into(),
-        listen_addr: "127.0.0.1:0".into(),
-        metrics_addr: "127.0.0.1:0".into(),
-        cookie_secure: options.cookie_secure.to_string(),
-        allow_insecure_cookies: "false".into(),
-        admin_group: cognito::ADMIN_GROUP.into(),
-        log_format: "json".into(),
-        challenge_ttl_seconds: options.challenge_ttl.as_secs().to_string(),
-        cognito_timeout_seconds: options.cognito_timeout.as_secs().to_string(),
-        cognito_max_attempts: options.cognito_max_attempts.to_string(),
-        cognito_auth_flow: options.auth_flow.into(),
-        totp_issuer: "cognito-bff".into(),
-    };
-    settings.config().expect("valid test configuration")
-}
-
 /// SECRET_HASH computed here from its definition, independently of the service's code.
-pub fn secret_hash(pool: &Pool, username: &str) -> String {
+pub fn secret_hash(pool: &UserPool, username: &str) -> String {
     use base64::Engine;
     use hmac::{Hmac, Mac};
     let secret = pool
@@ -275,13 +324,13 @@ pub fn secret_hash(pool: &Pool, username: &str) -> String {
 
 /// A response as a client sees it.
 #[derive(Debug)]
-pub struct Answer {
+pub struct Response {
     pub status: u16,
     pub headers: HeaderMap,
     pub body: Value,
 }
 
-impl Answer {
+impl Response {
     /// The problem's stable `code`.
     pub fn code(&self) -> &str {
         self.body["code"].as_str().unwrap_or("")
@@ -364,7 +413,7 @@ impl TestApp {
         format!("http://{}{}", self.addr, path)
     }
 
-    pub async fn send(&self, request: reqwest::RequestBuilder) -> Answer {
+    pub async fn send(&self, request: reqwest::RequestBuilder) -> Response {
         let response = request.send().await.expect("the service answers");
         let status = response.status().as_u16();
         let headers = response.headers().clone();
@@ -375,18 +424,18 @@ impl TestApp {
             serde_json::from_slice(&bytes)
                 .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&bytes).into_owned()))
         };
-        Answer {
+        Response {
             status,
             headers,
             body,
         }
     }
 
-    pub async fn post(&self, path: &str, body: Value) -> Answer {
+    pub async fn post(&self, path: &str, body: Value) -> Response {
         self.send(self.http.post(self.url(path)).json(&body)).await
     }
 
-    pub async fn post_with_cookie(&self, path: &str, cookie: &str, body: Value) -> Answer {
+    pub async fn post_with_cookie(&self, path: &str, cookie: &str, body: Value) -> Response {
         self.send(
             self.http
                 .post(self.url(path))
@@ -396,7 +445,7 @@ impl TestApp {
         .await
     }
 
-    pub async fn post_with_bearer(&self, path: &str, token: &str, body: Value) -> Answer {
+    pub async fn post_with_bearer(&self, path: &str, token: &str, body: Value) -> Response {
         self.send(
             self.http
                 .post(self.url(path))
@@ -406,7 +455,7 @@ impl TestApp {
         .await
     }
 
-    pub async fn get(&self, path: &str) -> Answer {
+    pub async fn get(&self, path: &str) -> Response {
         self.send(self.http.get(self.url(path))).await
     }
 
@@ -422,7 +471,7 @@ impl TestApp {
         answer.body.as_str().expect("text").to_owned()
     }
 
-    pub async fn login(&self, username: &str, password: &str) -> Answer {
+    pub async fn login(&self, username: &str, password: &str) -> Response {
         self.post(
             "/login",
             serde_json::json!({"username": username, "password": password}),
@@ -437,7 +486,7 @@ impl TestApp {
         answer.access_token()
     }
 
-    pub async fn answer_challenge(&self, cookie: &str, responses: Value) -> Answer {
+    pub async fn answer_challenge(&self, cookie: &str, responses: Value) -> Response {
         self.post_with_cookie(
             "/challenge",
             cookie,

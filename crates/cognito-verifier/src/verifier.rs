@@ -1,0 +1,447 @@
+//! Token checks. Every check is explicit, and the algorithm is pinned to RS256 here, never
+//! taken from the token.
+
+use std::collections::HashSet;
+use std::sync::Arc;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use jsonwebtoken::{Algorithm, Validation};
+use serde::Deserialize;
+use serde::de::DeserializeOwned;
+use sha2::{Digest, Sha256};
+
+use crate::jwks::KeySet;
+
+/// Cognito's tokens are around 1 KiB; anything this large is not one.
+pub const MAX_TOKEN_LEN: usize = 8 * 1024;
+
+/// Where the verifier finds keys and what it accepts.
+#[derive(Debug, Clone)]
+pub struct VerifierConfig {
+    pub jwks_url: String,
+    /// Exactly the `iss` Cognito writes: `https://cognito-idp.{region}.amazonaws.com/{pool}`.
+    pub issuer: String,
+    /// App clients whose tokens are accepted: `client_id` of access tokens, `aud` of ID tokens.
+    pub client_ids: Vec<String>,
+    /// Clock skew allowed on `exp` and `nbf`.
+    pub leeway: Duration,
+    /// How many verified tokens to remember, so a repeated token skips the RSA check.
+    /// 0 turns the cache off.
+    pub cache_capacity: u64,
+}
+
+impl VerifierConfig {
+    /// The settings for a pool on AWS: its JWKS and issuer follow from the pool id.
+    pub fn for_pool(user_pool_id: &str, client_ids: Vec<String>) -> Self {
+        let region = user_pool_id.split('_').next().unwrap_or_default();
+        let issuer = format!("https://cognito-idp.{region}.amazonaws.com/{user_pool_id}");
+        VerifierConfig {
+            jwks_url: format!("{issuer}/.well-known/jwks.json"),
+            issuer,
+            client_ids,
+            leeway: Duration::ZERO,
+            cache_capacity: 10_000,
+        }
+    }
+}
+
+/// Why a token was refused. Logged at debug; clients only ever see `invalid_token`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum TokenError {
+    #[error("token too large")]
+    TooLarge,
+    #[error("malformed token")]
+    Malformed,
+    #[error("algorithm not allowed")]
+    Algorithm,
+    #[error("critical header present")]
+    CriticalHeader,
+    #[error("missing kid")]
+    MissingKid,
+    #[error("unknown kid")]
+    UnknownKid,
+    #[error("bad signature")]
+    Signature,
+    #[error("expired")]
+    Expired,
+    #[error("not yet valid")]
+    NotYetValid,
+    #[error("missing or malformed claim")]
+    Claims,
+    #[error("wrong issuer")]
+    Issuer,
+    #[error("wrong token_use")]
+    TokenUse,
+    #[error("wrong client")]
+    Client,
+    #[error("revoked")]
+    Revoked,
+}
+
+impl TokenError {
+    /// A stable name for logs and metrics.
+    pub fn code(&self) -> &'static str {
+        match self {
+            TokenError::TooLarge => "token_too_large",
+            TokenError::Malformed => "token_malformed",
+            TokenError::Algorithm => "token_algorithm",
+            TokenError::CriticalHeader => "token_crit",
+            TokenError::MissingKid => "token_missing_kid",
+            TokenError::UnknownKid => "token_unknown_kid",
+            TokenError::Signature => "token_signature",
+            TokenError::Expired => "token_expired",
+            TokenError::NotYetValid => "token_not_yet_valid",
+            TokenError::Claims => "token_claims",
+            TokenError::Issuer => "token_issuer",
+            TokenError::TokenUse => "token_use",
+            TokenError::Client => "token_client",
+            TokenError::Revoked => "token_revoked",
+        }
+    }
+}
+
+/// The verified claims of a Cognito access token.
+#[derive(Debug, Clone, Deserialize)]
+pub struct AccessClaims {
+    pub sub: String,
+    /// Cognito's internal username (for pools that sign in by email, the same as `sub`).
+    #[serde(default)]
+    pub username: Option<String>,
+    #[serde(rename = "cognito:groups", default)]
+    pub groups: Vec<String>,
+    #[serde(default)]
+    pub scope: Option<String>,
+    pub client_id: String,
+    pub token_use: String,
+    pub exp: i64,
+    /// Typed so that a string `nbf` fails to parse instead of being skipped.
+    #[serde(default)]
+    pub nbf: Option<i64>,
+    #[serde(default)]
+    pub iat: Option<i64>,
+    #[serde(default)]
+    pub jti: Option<String>,
+    /// The id of the sign-in this token descends from; shared with its refresh token.
+    #[serde(default)]
+    pub origin_jti: Option<String>,
+}
+
+impl AccessClaims {
+    pub fn identity(&self) -> TokenIdentity<'_> {
+        TokenIdentity {
+            sub: &self.sub,
+            jti: self.jti.as_deref(),
+            origin_jti: self.origin_jti.as_deref(),
+            issued_at: self.iat,
+        }
+    }
+}
+
+/// The verified claims of a Cognito ID token.
+#[derive(Debug, Clone, Deserialize)]
+pub struct IdClaims {
+    pub sub: String,
+    pub aud: String,
+    pub token_use: String,
+    pub exp: i64,
+    #[serde(default)]
+    pub nbf: Option<i64>,
+    #[serde(rename = "cognito:username", default)]
+    pub username: Option<String>,
+    #[serde(rename = "cognito:groups", default)]
+    pub groups: Vec<String>,
+    #[serde(default)]
+    pub email: Option<String>,
+    #[serde(default)]
+    pub iat: Option<i64>,
+    #[serde(default)]
+    pub jti: Option<String>,
+    #[serde(default)]
+    pub origin_jti: Option<String>,
+}
+
+impl IdClaims {
+    pub fn identity(&self) -> TokenIdentity<'_> {
+        TokenIdentity {
+            sub: &self.sub,
+            jti: self.jti.as_deref(),
+            origin_jti: self.origin_jti.as_deref(),
+            issued_at: self.iat,
+        }
+    }
+}
+
+/// What a revocation source needs to know about a token.
+#[derive(Debug, Clone, Copy)]
+pub struct TokenIdentity<'a> {
+    pub sub: &'a str,
+    pub jti: Option<&'a str>,
+    pub origin_jti: Option<&'a str>,
+    /// `iat`, seconds since the epoch.
+    pub issued_at: Option<i64>,
+}
+
+/// A source of revoked tokens, consulted on every verification (cached or not). It must
+/// answer from memory: it sits on the hot path of every request.
+pub trait Revocations: Send + Sync + 'static {
+    fn is_revoked(&self, token: TokenIdentity<'_>) -> bool;
+}
+
+#[derive(Deserialize)]
+struct RawHeader {
+    alg: Option<String>,
+    kid: Option<String>,
+    /// Present at all (even `null`) means refused: no extension is understood here.
+    #[serde(default, deserialize_with = "present")]
+    crit: bool,
+}
+
+fn present<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<bool, D::Error> {
+    serde::de::IgnoredAny::deserialize(deserializer).map(|_| true)
+}
+
+type CacheKey = [u8; 32];
+
+/// A verified access token: its claims and the key that signed it.
+struct Verified {
+    claims: AccessClaims,
+    kid: String,
+}
+
+/// Lets a cached token live no longer than its `exp`.
+struct UntilExp;
+
+impl moka::Expiry<CacheKey, Arc<Verified>> for UntilExp {
+    fn expire_after_create(
+        &self,
+        _key: &CacheKey,
+        verified: &Arc<Verified>,
+        _created_at: std::time::Instant,
+    ) -> Option<Duration> {
+        let remaining = verified.claims.exp.saturating_sub(now_seconds()).max(0);
+        Some(Duration::from_secs(remaining as u64))
+    }
+}
+
+fn now_seconds() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or_default()
+}
+
+/// Verifies Cognito access and ID tokens against a pool's JWKS.
+pub struct Verifier {
+    keys: KeySet,
+    validation: Validation,
+    /// The same checks without `exp`, to identify the owner of an expired token.
+    validation_ignoring_exp: Validation,
+    leeway: i64,
+    client_ids: HashSet<String>,
+    revocations: Option<Arc<dyn Revocations>>,
+    cache: Option<moka::sync::Cache<CacheKey, Arc<Verified>>>,
+}
+
+impl Verifier {
+    pub fn new(config: VerifierConfig) -> Self {
+        let mut validation = Validation::new(Algorithm::RS256);
+        validation.set_issuer(&[config.issuer]);
+        validation.set_required_spec_claims(&["exp", "iss", "sub"]);
+        validation.leeway = config.leeway.as_secs();
+        validation.validate_nbf = true;
+        // Cognito access tokens carry `client_id` instead of `aud`; both are checked below.
+        validation.validate_aud = false;
+        let cache = (config.cache_capacity > 0).then(|| {
+            moka::sync::Cache::builder()
+                .max_capacity(config.cache_capacity)
+                .expire_after(UntilExp)
+                .build()
+        });
+        let mut validation_ignoring_exp = validation.clone();
+        validation_ignoring_exp.validate_exp = false;
+        Verifier {
+            keys: KeySet::new(config.jwks_url),
+            validation,
+            validation_ignoring_exp,
+            leeway: config.leeway.as_secs() as i64,
+            client_ids: config.client_ids.into_iter().collect(),
+            revocations: None,
+            cache,
+        }
+    }
+
+    /// Refuses tokens whose `jti` or `origin_jti` the given source reports as revoked.
+    pub fn with_revocations(mut self, revocations: Arc<dyn Revocations>) -> Self {
+        self.revocations = Some(revocations);
+        self
+    }
+
+    pub fn keys(&self) -> &KeySet {
+        &self.keys
+    }
+
+    /// Verifies a Cognito access token and returns its claims.
+    pub async fn verify_access(&self, token: &str) -> Result<AccessClaims, TokenError> {
+        let result = self.verify_access_inner(token).await;
+        if let Err(e) = &result {
+            tracing::debug!(reason = e.code(), "access token refused");
+        }
+        result
+    }
+
+    /// Verifies a Cognito ID token: `token_use=id` and `aud` among the accepted clients.
+    pub async fn verify_id(&self, token: &str) -> Result<IdClaims, TokenError> {
+        let result = async {
+            let (claims, _) = self.decode_as::<IdClaims>(token, "id").await?;
+            if !self.client_ids.contains(&claims.aud) {
+                return Err(TokenError::Client);
+            }
+            self.check_revoked(claims.identity())?;
+            Ok(claims)
+        }
+        .await;
+        if let Err(e) = &result {
+            tracing::debug!(reason = e.code(), "ID token refused");
+        }
+        result
+    }
+
+    /// Every check of `verify_access` except expiry: who an expired access token belongs to.
+    /// Only for decisions that Cognito checks again, such as computing a refresh's SECRET_HASH.
+    pub async fn identify_access(&self, token: &str) -> Result<AccessClaims, TokenError> {
+        let (claims, _) = self
+            .decode_with::<AccessClaims>(token, "access", &self.validation_ignoring_exp)
+            .await?;
+        if !self.client_ids.contains(&claims.client_id) {
+            return Err(TokenError::Client);
+        }
+        Ok(claims)
+    }
+
+    /// Forgets a cached verification, e.g. after the token was revoked.
+    pub fn forget(&self, token: &str) {
+        if let Some(cache) = &self.cache {
+            cache.invalidate(&cache_key(token));
+        }
+    }
+
+    async fn verify_access_inner(&self, token: &str) -> Result<AccessClaims, TokenError> {
+        if token.len() > MAX_TOKEN_LEN {
+            return Err(TokenError::TooLarge);
+        }
+        let key = cache_key(token);
+        if let Some(verified) = self.cache.as_ref().and_then(|c| c.get(&key)) {
+            let claims = &verified.claims;
+            // The cache drops entries at `exp`; this guards the last second.
+            if claims.exp + self.leeway < now_seconds() {
+                return Err(TokenError::Expired);
+            }
+            // A key removed upstream stops vouching for the tokens it signed.
+            if self.keys.cached(&verified.kid).is_none() {
+                return Err(TokenError::UnknownKid);
+            }
+            self.check_revoked(claims.identity())?;
+            return Ok(claims.clone());
+        }
+        let (claims, kid) = self.decode_as::<AccessClaims>(token, "access").await?;
+        if !self.client_ids.contains(&claims.client_id) {
+            return Err(TokenError::Client);
+        }
+        self.check_revoked(claims.identity())?;
+        if let Some(cache) = &self.cache {
+            cache.insert(
+                key,
+                Arc::new(Verified {
+                    claims: claims.clone(),
+                    kid,
+                }),
+            );
+        }
+        Ok(claims)
+    }
+
+    fn check_revoked(&self, token: TokenIdentity<'_>) -> Result<(), TokenError> {
+        match &self.revocations {
+            Some(r) if r.is_revoked(token) => Err(TokenError::Revoked),
+            _ => Ok(()),
+        }
+    }
+
+    /// The checks common to every token (shape, header, key, signature, time, issuer), then
+    /// `token_use`, then the claims of that kind of token. Returns the claims and the `kid`.
+    async fn decode_as<T: DeserializeOwned>(
+        &self,
+        token: &str,
+        token_use: &str,
+    ) -> Result<(T, String), TokenError> {
+        self.decode_with(token, token_use, &self.validation).await
+    }
+
+    async fn decode_with<T: DeserializeOwned>(
+        &self,
+        token: &str,
+        token_use: &str,
+        validation: &Validation,
+    ) -> Result<(T, String), TokenError> {
+        if token.len() > MAX_TOKEN_LEN {
+            return Err(TokenError::TooLarge);
+        }
+        let mut segments = token.split('.');
+        let (Some(header), Some(_), Some(_), None) = (
+            segments.next(),
+            segments.next(),
+            segments.next(),
+            segments.next(),
+        ) else {
+            return Err(TokenError::Malformed);
+        };
+        let header: RawHeader = URL_SAFE_NO_PAD
+            .decode(header)
+            .ok()
+            .and_then(|bytes| serde_json::from_slice(&bytes).ok())
+            .ok_or(TokenError::Malformed)?;
+        // `jku`, `x5u` and `jwk` are never read: keys come only from the configured JWKS.
+        if header.alg.as_deref() != Some("RS256") {
+            return Err(TokenError::Algorithm);
+        }
+        if header.crit {
+            return Err(TokenError::CriticalHeader);
+        }
+        let kid = header.kid.ok_or(TokenError::MissingKid)?;
+        let key = self.keys.get(&kid).await.ok_or(TokenError::UnknownKid)?;
+        let claims = jsonwebtoken::decode::<serde_json::Map<String, serde_json::Value>>(
+            token, &key, validation,
+        )
+        .map_err(|e| classify(e.kind()))?
+        .claims;
+        // Checked before the typed parse: an ID token has no `client_id` and an access token
+        // no `aud`, and the wrong kind of token must be refused as such.
+        if claims.get("token_use").and_then(|v| v.as_str()) != Some(token_use) {
+            return Err(TokenError::TokenUse);
+        }
+        let claims = serde_json::from_value(serde_json::Value::Object(claims))
+            .map_err(|_| TokenError::Claims)?;
+        Ok((claims, kid))
+    }
+}
+
+fn cache_key(token: &str) -> CacheKey {
+    Sha256::digest(token.as_bytes()).into()
+}
+
+fn classify(kind: &jsonwebtoken::errors::ErrorKind) -> TokenError {
+    use jsonwebtoken::errors::ErrorKind as K;
+    match kind {
+        K::InvalidSignature => TokenError::Signature,
+        K::ExpiredSignature => TokenError::Expired,
+        K::ImmatureSignature => TokenError::NotYetValid,
+        K::InvalidIssuer => TokenError::Issuer,
+        K::InvalidAlgorithm | K::InvalidAlgorithmName | K::MissingAlgorithm => {
+            TokenError::Algorithm
+        }
+        K::MissingRequiredClaim(_) | K::InvalidClaimFormat(_) | K::Json(_) => TokenError::Claims,
+        _ => TokenError::Malformed,
+    }
+}

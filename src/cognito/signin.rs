@@ -1,0 +1,328 @@
+//! Sign-in calls: InitiateAuth (password, SRP, refresh), challenge answers, and the TOTP
+//! set-up that runs inside a sign-in under its session.
+
+use std::collections::HashMap;
+
+use aws_sdk_cognitoidentityprovider::types::{
+    AuthFlowType, AuthenticationResultType, ChallengeNameType,
+};
+use secrecy::{ExposeSecret, SecretString};
+
+use super::srp::{self, SrpError};
+use super::{
+    AuthStep, Challenge, Cognito, CognitoError, CognitoErrorKind, Tokens, blocking, no_field,
+    observe, session_refused, verified,
+};
+
+impl Cognito {
+    /// Password sign-in (`USER_PASSWORD_AUTH`): the password goes to Cognito.
+    pub async fn initiate_password_auth(
+        &self,
+        username: &str,
+        password: &SecretString,
+    ) -> Result<AuthStep, CognitoError> {
+        let mut parameters = HashMap::from([
+            ("USERNAME".to_owned(), username.to_owned()),
+            ("PASSWORD".to_owned(), password.expose_secret().to_owned()),
+        ]);
+        if let Some(hash) = self.secret_hash_for(username) {
+            parameters.insert("SECRET_HASH".into(), hash);
+        }
+        self.initiate(AuthFlowType::UserPasswordAuth, parameters)
+            .await
+    }
+
+    /// SRP sign-in (`USER_SRP_AUTH`): InitiateAuth with SRP_A, then the PASSWORD_VERIFIER
+    /// answer computed here, so only a proof of the password reaches Cognito. Returns whatever
+    /// follows: tokens or the next challenge.
+    pub async fn initiate_srp_auth(
+        &self,
+        username: &str,
+        password: &SecretString,
+    ) -> Result<AuthStep, CognitoError> {
+        let invalid = |operation: &'static str| {
+            move |e: SrpError| {
+                tracing::warn!(error = %e, "cannot take part in SRP");
+                CognitoError::new(
+                    operation,
+                    CognitoErrorKind::Other("InvalidSrpChallenge".into()),
+                )
+            }
+        };
+        // The big-number work (three 3072-bit exponentiations) runs off the async workers.
+        let srp = blocking(srp::SrpClient::generate)
+            .await
+            .map_err(invalid("InitiateAuth"))?;
+        let mut parameters = HashMap::from([
+            ("USERNAME".to_owned(), username.to_owned()),
+            ("SRP_A".to_owned(), srp.public_hex()),
+        ]);
+        if let Some(hash) = self.secret_hash_for(username) {
+            parameters.insert("SECRET_HASH".into(), hash);
+        }
+        let challenge = match self.initiate(AuthFlowType::UserSrpAuth, parameters).await? {
+            AuthStep::Challenge(c) if c.name == "PASSWORD_VERIFIER" => c,
+            other => return Ok(other),
+        };
+        let parameter = |name: &'static str| {
+            challenge
+                .parameters
+                .get(name)
+                .cloned()
+                .ok_or(SrpError::Missing(name))
+                .map_err(invalid("RespondToAuthChallenge"))
+        };
+        let user_id = parameter("USER_ID_FOR_SRP")?;
+        let (salt, srp_b, secret_block) = (
+            parameter("SALT")?,
+            parameter("SRP_B")?,
+            parameter("SECRET_BLOCK")?,
+        );
+        let (pool_id, password, proof_user) =
+            (self.user_pool_id.clone(), password.clone(), user_id.clone());
+        let claim = blocking(move || {
+            srp.password_claim(
+                &pool_id,
+                password.expose_secret(),
+                &srp::VerifierChallenge {
+                    user_id_for_srp: &proof_user,
+                    salt_hex: &salt,
+                    srp_b_hex: &srp_b,
+                    secret_block: &secret_block,
+                },
+                time::OffsetDateTime::now_utc(),
+            )
+        })
+        .await
+        .map_err(invalid("RespondToAuthChallenge"))?;
+        let responses = HashMap::from([
+            ("PASSWORD_CLAIM_SECRET_BLOCK".to_owned(), claim.secret_block),
+            ("PASSWORD_CLAIM_SIGNATURE".to_owned(), claim.signature),
+            ("TIMESTAMP".to_owned(), claim.timestamp),
+        ]);
+        // The answer names the internal username (USERNAME); the proof is over
+        // USER_ID_FOR_SRP, which need not be the same.
+        let internal = challenge.parameters.get("USERNAME").unwrap_or(&user_id);
+        // A refused proof is a wrong password (NotAuthorized), not a dead session.
+        let step = self
+            .answer_password_verifier(internal, &challenge.session, responses)
+            .await?;
+        Ok(match step {
+            // Later answers must name the same user; a challenge that doesn't say who (as
+            // SOFTWARE_TOKEN_MFA doesn't) gets the name PASSWORD_VERIFIER gave.
+            AuthStep::Challenge(mut next) => {
+                if !next.parameters.contains_key("USER_ID_FOR_SRP") {
+                    next.parameters
+                        .entry("USERNAME".to_owned())
+                        .or_insert_with(|| internal.clone());
+                }
+                AuthStep::Challenge(next)
+            }
+            tokens => tokens,
+        })
+    }
+
+    async fn initiate(
+        &self,
+        flow: AuthFlowType,
+        parameters: HashMap<String, String>,
+    ) -> Result<AuthStep, CognitoError> {
+        let out = observe(
+            "InitiateAuth",
+            self.client
+                .initiate_auth()
+                .auth_flow(flow)
+                .client_id(&self.client_id)
+                .set_auth_parameters(Some(parameters))
+                .send(),
+        )
+        .await?;
+        auth_step(
+            "InitiateAuth",
+            out.challenge_name,
+            out.session,
+            out.challenge_parameters,
+            out.authentication_result,
+        )
+    }
+
+    /// New tokens for a refresh token (`REFRESH_TOKEN_AUTH`). With a client secret, Cognito
+    /// wants SECRET_HASH over the user's internal username (its `sub` in pools that sign in by
+    /// email or phone), not the alias typed at sign-in.
+    pub async fn refresh(
+        &self,
+        refresh_token: &SecretString,
+        internal_username: Option<&str>,
+    ) -> Result<Tokens, CognitoError> {
+        let mut parameters = HashMap::from([(
+            "REFRESH_TOKEN".to_owned(),
+            refresh_token.expose_secret().to_owned(),
+        )]);
+        if let Some(hash) = internal_username.and_then(|u| self.secret_hash_for(u)) {
+            parameters.insert("SECRET_HASH".into(), hash);
+        }
+        let out = observe(
+            "InitiateAuth",
+            self.client
+                .initiate_auth()
+                .auth_flow(AuthFlowType::RefreshTokenAuth)
+                .client_id(&self.client_id)
+                .set_auth_parameters(Some(parameters))
+                .send(),
+        )
+        .await?;
+        match auth_step(
+            "InitiateAuth",
+            out.challenge_name,
+            out.session,
+            out.challenge_parameters,
+            out.authentication_result,
+        )? {
+            AuthStep::Tokens(tokens) => Ok(tokens),
+            AuthStep::Challenge(_) => Err(CognitoError::new(
+                "InitiateAuth",
+                CognitoErrorKind::Other("ChallengeOnRefresh".into()),
+            )),
+        }
+    }
+
+    /// Answers a challenge. `username` must be the one Cognito named in the challenge. A
+    /// refusal of the session itself (NotAuthorized) means the session is dead: the challenge
+    /// is over (`SessionExpired`).
+    pub async fn answer_challenge(
+        &self,
+        challenge_name: &str,
+        username: &str,
+        session: &SecretString,
+        responses: HashMap<String, String>,
+    ) -> Result<AuthStep, CognitoError> {
+        self.send_answer(challenge_name, username, session, responses)
+            .await
+            .map_err(session_refused)
+    }
+
+    /// PASSWORD_VERIFIER's answer, the SRP proof: here NotAuthorized means the proof was
+    /// wrong, that is, a wrong password.
+    async fn answer_password_verifier(
+        &self,
+        username: &str,
+        session: &SecretString,
+        responses: HashMap<String, String>,
+    ) -> Result<AuthStep, CognitoError> {
+        self.send_answer("PASSWORD_VERIFIER", username, session, responses)
+            .await
+    }
+
+    /// RespondToAuthChallenge as it is, Cognito's refusals as it gave them.
+    async fn send_answer(
+        &self,
+        challenge_name: &str,
+        username: &str,
+        session: &SecretString,
+        mut responses: HashMap<String, String>,
+    ) -> Result<AuthStep, CognitoError> {
+        // These come from the server, never from the client.
+        responses.insert("USERNAME".into(), username.to_owned());
+        responses.remove("SECRET_HASH");
+        if let Some(hash) = self.secret_hash_for(username) {
+            responses.insert("SECRET_HASH".into(), hash);
+        }
+        let call = self
+            .client
+            .respond_to_auth_challenge()
+            .client_id(&self.client_id)
+            .challenge_name(ChallengeNameType::from(challenge_name))
+            .session(session.expose_secret())
+            .set_challenge_responses(Some(responses))
+            .send();
+        let out = observe("RespondToAuthChallenge", call).await?;
+        auth_step(
+            "RespondToAuthChallenge",
+            out.challenge_name,
+            out.session,
+            out.challenge_parameters,
+            out.authentication_result,
+        )
+    }
+
+    /// Starts TOTP set-up inside a sign-in (MFA_SETUP). Returns the shared secret and the
+    /// session that continues the sign-in.
+    pub async fn associate_software_token_in_sign_in(
+        &self,
+        session: &SecretString,
+    ) -> Result<(SecretString, SecretString), CognitoError> {
+        let out = observe(
+            "AssociateSoftwareToken",
+            self.client
+                .associate_software_token()
+                .session(session.expose_secret())
+                .send(),
+        )
+        .await
+        .map_err(session_refused)?;
+        let secret = out
+            .secret_code
+            .ok_or_else(|| no_field("AssociateSoftwareToken"))?;
+        // Cognito returns a new session; keep the old one if it doesn't.
+        let session = out
+            .session
+            .map(SecretString::from)
+            .unwrap_or_else(|| session.clone());
+        Ok((SecretString::from(secret), session))
+    }
+
+    /// Checks the first TOTP code inside a sign-in; returns the session for MFA_SETUP's answer.
+    pub async fn verify_software_token_in_sign_in(
+        &self,
+        session: &SecretString,
+        code: &str,
+    ) -> Result<SecretString, CognitoError> {
+        let out = observe(
+            "VerifySoftwareToken",
+            self.client
+                .verify_software_token()
+                .session(session.expose_secret())
+                .user_code(code)
+                .send(),
+        )
+        .await
+        .map_err(session_refused)?;
+        verified("VerifySoftwareToken", out.status.as_ref())?;
+        Ok(out
+            .session
+            .map(SecretString::from)
+            .unwrap_or_else(|| session.clone()))
+    }
+}
+
+pub(super) fn auth_step(
+    operation: &'static str,
+    challenge_name: Option<ChallengeNameType>,
+    session: Option<String>,
+    parameters: Option<HashMap<String, String>>,
+    result: Option<AuthenticationResultType>,
+) -> Result<AuthStep, CognitoError> {
+    if let Some(result) = result {
+        let access_token = result.access_token.ok_or_else(|| {
+            CognitoError::new(operation, CognitoErrorKind::Other("NoAccessToken".into()))
+        })?;
+        return Ok(AuthStep::Tokens(Tokens {
+            access_token,
+            id_token: result.id_token,
+            refresh_token: result.refresh_token,
+            expires_in: result.expires_in,
+            token_type: result.token_type.unwrap_or_else(|| "Bearer".into()),
+        }));
+    }
+    match (challenge_name, session) {
+        (Some(name), Some(session)) => Ok(AuthStep::Challenge(Challenge {
+            name: name.as_str().to_owned(),
+            session: SecretString::from(session),
+            parameters: parameters.unwrap_or_default(),
+        })),
+        _ => Err(CognitoError::new(
+            operation,
+            CognitoErrorKind::Other("NoTokensNorChallenge".into()),
+        )),
+    }
+}

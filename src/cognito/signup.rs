@@ -1,0 +1,68 @@
+//! Self sign-up calls: SignUp, ConfirmSignUp, ResendConfirmationCode.
+
+use secrecy::{ExposeSecret, SecretString};
+
+use super::{CodeDelivery, Cognito, CognitoError, SignUpResult, observe, to_attribute_types};
+
+impl Cognito {
+    pub async fn sign_up(
+        &self,
+        username: &str,
+        password: &SecretString,
+        attributes: Vec<(String, String)>,
+    ) -> Result<SignUpResult, CognitoError> {
+        let out = observe(
+            "SignUp",
+            self.client
+                .sign_up()
+                .client_id(&self.client_id)
+                .username(username)
+                .password(password.expose_secret())
+                .set_user_attributes(Some(to_attribute_types(attributes)))
+                .set_secret_hash(self.secret_hash_for(username))
+                .send(),
+        )
+        .await?;
+        Ok(SignUpResult {
+            user_sub: out.user_sub().to_owned(),
+            confirmed: out.user_confirmed(),
+            code_delivery: out.code_delivery_details().map(CodeDelivery::from),
+        })
+    }
+
+    pub async fn confirm_sign_up(
+        &self,
+        username: &str,
+        code: &SecretString,
+    ) -> Result<(), CognitoError> {
+        observe(
+            "ConfirmSignUp",
+            self.client
+                .confirm_sign_up()
+                .client_id(&self.client_id)
+                .username(username)
+                .confirmation_code(code.expose_secret())
+                .set_secret_hash(self.secret_hash_for(username))
+                .send(),
+        )
+        .await?;
+        Ok(())
+    }
+
+    pub async fn resend_confirmation_code(
+        &self,
+        username: &str,
+    ) -> Result<Option<CodeDelivery>, CognitoError> {
+        let out = observe(
+            "ResendConfirmationCode",
+            self.client
+                .resend_confirmation_code()
+                .client_id(&self.client_id)
+                .username(username)
+                .set_secret_hash(self.secret_hash_for(username))
+                .send(),
+        )
+        .await?;
+        Ok(out.code_delivery_details().map(CodeDelivery::from))
+    }
+}

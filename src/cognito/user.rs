@@ -1,0 +1,142 @@
+//! Calls the user makes with its own access token (attributes, TOTP, sign-out everywhere),
+//! and revoking its refresh token.
+
+use aws_sdk_cognitoidentityprovider::types::SoftwareTokenMfaSettingsType;
+use secrecy::{ExposeSecret, SecretString};
+
+use super::{CodeDelivery, Cognito, CognitoError, no_field, observe, to_attribute_types, verified};
+
+impl Cognito {
+    /// The signed-in user's attributes, by access token.
+    pub async fn get_user(
+        &self,
+        access_token: &str,
+    ) -> Result<Vec<(String, String)>, CognitoError> {
+        let out = observe(
+            "GetUser",
+            self.client.get_user().access_token(access_token).send(),
+        )
+        .await?;
+        Ok(out
+            .user_attributes()
+            .iter()
+            .map(|a| {
+                (
+                    a.name().to_owned(),
+                    a.value().unwrap_or_default().to_owned(),
+                )
+            })
+            .collect())
+    }
+
+    /// Changes the signed-in user's attributes; returns where verification codes went (a
+    /// changed email or phone number must be verified again).
+    pub async fn update_user_attributes(
+        &self,
+        access_token: &str,
+        attributes: Vec<(String, String)>,
+    ) -> Result<Vec<CodeDelivery>, CognitoError> {
+        let out = observe(
+            "UpdateUserAttributes",
+            self.client
+                .update_user_attributes()
+                .access_token(access_token)
+                .set_user_attributes(Some(to_attribute_types(attributes)))
+                .send(),
+        )
+        .await?;
+        Ok(out
+            .code_delivery_details_list()
+            .iter()
+            .map(CodeDelivery::from)
+            .collect())
+    }
+
+    /// Starts TOTP set-up for a signed-in user; returns the shared secret.
+    pub async fn associate_software_token(
+        &self,
+        access_token: &str,
+    ) -> Result<SecretString, CognitoError> {
+        let out = observe(
+            "AssociateSoftwareToken",
+            self.client
+                .associate_software_token()
+                .access_token(access_token)
+                .send(),
+        )
+        .await?;
+        out.secret_code
+            .map(SecretString::from)
+            .ok_or_else(|| no_field("AssociateSoftwareToken"))
+    }
+
+    /// Checks a signed-in user's first TOTP code.
+    pub async fn verify_software_token(
+        &self,
+        access_token: &str,
+        code: &str,
+    ) -> Result<(), CognitoError> {
+        let out = observe(
+            "VerifySoftwareToken",
+            self.client
+                .verify_software_token()
+                .access_token(access_token)
+                .user_code(code)
+                .send(),
+        )
+        .await?;
+        verified("VerifySoftwareToken", out.status.as_ref())
+    }
+
+    /// Turns TOTP on as the preferred MFA, or off.
+    pub async fn set_totp_mfa(
+        &self,
+        access_token: &str,
+        enabled: bool,
+    ) -> Result<(), CognitoError> {
+        let settings = SoftwareTokenMfaSettingsType::builder()
+            .enabled(enabled)
+            .preferred_mfa(enabled)
+            .build();
+        observe(
+            "SetUserMFAPreference",
+            self.client
+                .set_user_mfa_preference()
+                .access_token(access_token)
+                .software_token_mfa_settings(settings)
+                .send(),
+        )
+        .await?;
+        Ok(())
+    }
+
+    /// Signs the user out on every device: all refresh tokens stop working.
+    pub async fn global_sign_out(&self, access_token: &str) -> Result<(), CognitoError> {
+        observe(
+            "GlobalSignOut",
+            self.client
+                .global_sign_out()
+                .access_token(access_token)
+                .send(),
+        )
+        .await?;
+        Ok(())
+    }
+
+    /// Revokes a refresh token and the access tokens issued from it.
+    pub async fn revoke_token(&self, refresh_token: &SecretString) -> Result<(), CognitoError> {
+        let call = self
+            .client
+            .revoke_token()
+            .token(refresh_token.expose_secret())
+            .client_id(&self.client_id)
+            .set_client_secret(
+                self.client_secret
+                    .as_ref()
+                    .map(|s| s.expose_secret().to_owned()),
+            )
+            .send();
+        observe("RevokeToken", call).await?;
+        Ok(())
+    }
+}

@@ -1,0 +1,437 @@
+//! The command line: every setting as a flag and an environment variable, read as text, so
+//! that `parse`, not clap, words the errors (one line naming the variable, never a secret's
+//! value). The ranges in `--help` come from the same table the checks use.
+
+use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand};
+
+use super::parse::RANGES;
+
+/// No `Debug`: the settings hold the client secret and the database URL as given.
+#[derive(Parser)]
+#[command(
+    name = "cognito-bff",
+    version,
+    about = "A backend-for-frontend for AWS Cognito sign-up and sign-in",
+    long_about = None
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+    #[command(flatten)]
+    pub settings: Settings,
+}
+
+#[derive(Subcommand)]
+pub enum Command {
+    /// Apply migrations, then serve HTTP until SIGTERM or SIGINT.
+    Serve,
+    /// Apply database migrations and exit.
+    Migrate,
+    /// Exit 0 if the local /healthz answers 200 (a container HEALTHCHECK without curl).
+    Healthcheck,
+}
+
+/// Every setting, as a flag and an environment variable. Values are hidden from `--help` so
+/// it never prints a secret from the environment; there is no `Debug` for the same reason.
+#[derive(Clone, Args)]
+pub struct Settings {
+    /// Cognito user pool id, e.g. eu-west-1_AbC123xyz [required by serve]
+    #[arg(
+        long,
+        env = "COGNITO_USER_POOL_ID",
+        global = true,
+        hide_env_values = true
+    )]
+    pub cognito_user_pool_id: Option<String>,
+
+    /// App client id [required by serve]
+    #[arg(long, env = "COGNITO_CLIENT_ID", global = true, hide_env_values = true)]
+    pub cognito_client_id: Option<String>,
+
+    /// App client secret, if the client has one; SECRET_HASH is then sent on every call. Prefer
+    /// the environment variable: flags show in process lists [default: none]
+    #[arg(
+        long,
+        env = "COGNITO_CLIENT_SECRET",
+        global = true,
+        hide_env_values = true
+    )]
+    pub cognito_client_secret: Option<String>,
+
+    /// AWS region [default: the pool id's prefix]
+    #[arg(long, env = "AWS_REGION", global = true, hide_env_values = true)]
+    pub aws_region: Option<String>,
+
+    /// Base URL of a Cognito-compatible endpoint, such as a local emulator; used for the SDK and
+    /// the JWKS [default: AWS]
+    #[arg(long, env = "COGNITO_ENDPOINT", global = true, hide_env_values = true)]
+    pub cognito_endpoint: Option<String>,
+
+    /// URL of the pool's JWKS [default: {COGNITO_ENDPOINT or AWS}/{pool}/.well-known/jwks.json]
+    #[arg(long, env = "COGNITO_JWKS_URL", global = true, hide_env_values = true)]
+    pub cognito_jwks_url: Option<String>,
+
+    /// Expected token issuer [default: https://cognito-idp.{region}.amazonaws.com/{pool}]
+    #[arg(long, env = "COGNITO_ISSUER", global = true, hide_env_values = true)]
+    pub cognito_issuer: Option<String>,
+
+    /// More app client ids whose tokens are accepted, comma-separated [default: none]
+    #[arg(
+        long,
+        env = "ALLOWED_CLIENT_IDS",
+        global = true,
+        hide_env_values = true
+    )]
+    pub allowed_client_ids: Option<String>,
+
+    /// Seconds of clock skew allowed on token exp and nbf
+    #[arg(
+        long,
+        env = "JWT_LEEWAY_SECONDS",
+        global = true,
+        hide_env_values = true,
+        default_value = "0"
+    )]
+    pub jwt_leeway_seconds: String,
+
+    /// Seconds between scheduled JWKS refreshes, so keys removed upstream stop being trusted
+    #[arg(
+        long,
+        env = "JWKS_REFRESH_SECONDS",
+        global = true,
+        hide_env_values = true,
+        default_value = "3600"
+    )]
+    pub jwks_refresh_seconds: String,
+
+    /// Verified tokens remembered to skip repeated RSA checks (0 turns the cache off)
+    #[arg(
+        long,
+        env = "TOKEN_CACHE_CAPACITY",
+        global = true,
+        hide_env_values = true,
+        default_value = "10000"
+    )]
+    pub token_cache_capacity: String,
+
+    /// Seconds between polls of the revocation list; on Postgres replicas also hear of each
+    /// revocation at once through a notification
+    #[arg(
+        long,
+        env = "REVOCATION_SYNC_SECONDS",
+        global = true,
+        hide_env_values = true,
+        default_value = "5"
+    )]
+    pub revocation_sync_seconds: String,
+
+    /// Key that encrypts stored Cognito sessions: 32 bytes, base64. Every replica needs the
+    /// same one [default: a random key per process; sessions then don't survive restarts]
+    #[arg(
+        long,
+        env = "SESSION_ENCRYPTION_KEY",
+        global = true,
+        hide_env_values = true
+    )]
+    pub session_encryption_key: Option<String>,
+
+    /// The key before the last rotation, still accepted for decrypting [default: none]
+    #[arg(
+        long,
+        env = "SESSION_ENCRYPTION_KEY_PREVIOUS",
+        global = true,
+        hide_env_values = true
+    )]
+    pub session_encryption_key_previous: Option<String>,
+
+    /// Other browser origins allowed to call with credentials (CORS) and to send cookie-bearing
+    /// requests, comma-separated, e.g. https://app.example.com; the service's own origin
+    /// always may [default: none]
+    #[arg(long, env = "ALLOWED_ORIGINS", global = true, hide_env_values = true)]
+    pub allowed_origins: Option<String>,
+
+    /// Proxies (CIDRs, comma-separated) whose X-Forwarded-For is believed for the client IP
+    /// [default: none]
+    #[arg(long, env = "TRUSTED_PROXIES", global = true, hide_env_values = true)]
+    pub trusted_proxies: Option<String>,
+
+    /// Requests per minute per client IP to /login, /challenge, /signup*, /token/refresh and
+    /// /logout (0: off; counted per replica)
+    #[arg(
+        long,
+        env = "RATE_LIMIT_PER_IP",
+        global = true,
+        hide_env_values = true,
+        default_value = "60"
+    )]
+    pub rate_limit_per_ip: String,
+
+    /// Failed attempts per minute per username: wrong passwords at /login and
+    /// /password/change, wrong codes at /signup/confirm and /password/reset. Only failures
+    /// count, and one client address may use at most half (0: off; counted per replica)
+    #[arg(
+        long,
+        env = "RATE_LIMIT_PER_USERNAME",
+        global = true,
+        hide_env_values = true,
+        default_value = "10"
+    )]
+    pub rate_limit_per_username: String,
+
+    /// Requests per hour per username that make Cognito send a code (/signup, /signup/resend,
+    /// /password/forgot); one client address may use at most half (0: off; per replica)
+    #[arg(
+        long,
+        env = "RATE_LIMIT_MESSAGES_PER_USERNAME",
+        global = true,
+        hide_env_values = true,
+        default_value = "10"
+    )]
+    pub rate_limit_messages_per_username: String,
+
+    /// Wrong MFA codes per hour per user, across all of its sign-in challenges; one client
+    /// address may use at most half (0: off; counted per replica)
+    #[arg(
+        long,
+        env = "RATE_LIMIT_MFA_FAILURES_PER_USER",
+        global = true,
+        hide_env_values = true,
+        default_value = "10"
+    )]
+    pub rate_limit_mfa_failures_per_user: String,
+
+    /// Requests per minute per signed-in user (the token's sub) to routes that call Cognito
+    /// with its access token: /me, /mfa/*, /password/change; one sign-in may use half (0:
+    /// off; counted per replica)
+    #[arg(
+        long,
+        env = "RATE_LIMIT_PER_USER",
+        global = true,
+        hide_env_values = true,
+        default_value = "30"
+    )]
+    pub rate_limit_per_user: String,
+
+    /// Attributes users may set themselves at /signup and PATCH /me, comma-separated standard
+    /// or custom:<name> attributes [default: the standard profile attributes, without
+    /// email_verified, phone_number_verified or any custom:]
+    #[arg(
+        long,
+        env = "WRITABLE_ATTRIBUTES",
+        global = true,
+        hide_env_values = true
+    )]
+    pub writable_attributes: Option<String>,
+
+    /// Minimum milliseconds a refused sign-in takes, so timing doesn't tell whether the
+    /// account exists (0: off)
+    #[arg(
+        long,
+        env = "LOGIN_FAILURE_FLOOR_MS",
+        global = true,
+        hide_env_values = true,
+        default_value = "500"
+    )]
+    pub login_failure_floor_ms: String,
+
+    /// Seconds a request may take in all before it is answered 504; more than
+    /// 2 × COGNITO_TIMEOUT_SECONDS + 5
+    #[arg(
+        long,
+        env = "REQUEST_TIMEOUT_SECONDS",
+        global = true,
+        hide_env_values = true,
+        default_value = "30"
+    )]
+    pub request_timeout_seconds: String,
+
+    /// Seconds to finish in-flight requests after SIGTERM or SIGINT
+    #[arg(
+        long,
+        env = "SHUTDOWN_TIMEOUT",
+        global = true,
+        hide_env_values = true,
+        default_value = "20"
+    )]
+    pub shutdown_timeout: String,
+
+    /// Days the app client's refresh tokens live; a logged-out session stays refused that long
+    #[arg(
+        long,
+        env = "REFRESH_TOKEN_VALIDITY_DAYS",
+        global = true,
+        hide_env_values = true,
+        default_value = "30"
+    )]
+    pub refresh_token_validity_days: String,
+
+    /// sqlite://… or postgres://… [default: sqlite://cognito-bff.db, created if missing]
+    #[arg(long, env = "DATABASE_URL", global = true, hide_env_values = true)]
+    pub database_url: Option<String>,
+
+    /// Maximum database connections per process
+    #[arg(
+        long,
+        env = "DATABASE_MAX_CONNECTIONS",
+        global = true,
+        hide_env_values = true,
+        default_value = "10"
+    )]
+    pub database_max_connections: String,
+
+    /// Address to bind
+    #[arg(
+        long,
+        env = "LISTEN_ADDR",
+        global = true,
+        hide_env_values = true,
+        default_value = "0.0.0.0:8080"
+    )]
+    pub listen_addr: String,
+
+    /// Address of the Prometheus /metrics listener, kept off the public API port; empty turns
+    /// it off
+    #[arg(
+        long,
+        env = "METRICS_ADDR",
+        global = true,
+        hide_env_values = true,
+        default_value = "127.0.0.1:9090"
+    )]
+    pub metrics_addr: String,
+
+    /// Mark the challenge cookie Secure with the __Host- prefix; false only for plain-http
+    /// local development, on a loopback LISTEN_ADDR unless ALLOW_INSECURE_COOKIES is true
+    #[arg(
+        long,
+        env = "COOKIE_SECURE",
+        global = true,
+        hide_env_values = true,
+        default_value = "true"
+    )]
+    pub cookie_secure: String,
+
+    /// Allow COOKIE_SECURE=false on an address other than loopback (a plain-http test
+    /// environment); any host or sibling domain on the same network can then plant cookies
+    #[arg(
+        long,
+        env = "ALLOW_INSECURE_COOKIES",
+        global = true,
+        hide_env_values = true,
+        default_value = "false"
+    )]
+    pub allow_insecure_cookies: String,
+
+    /// Cognito group whose members may invite users
+    #[arg(
+        long,
+        env = "ADMIN_GROUP",
+        global = true,
+        hide_env_values = true,
+        default_value = "admin"
+    )]
+    pub admin_group: String,
+
+    /// Log format: json or pretty. The level comes from RUST_LOG [default filter: info]
+    #[arg(
+        long,
+        env = "LOG_FORMAT",
+        global = true,
+        hide_env_values = true,
+        default_value = "json"
+    )]
+    pub log_format: String,
+
+    /// Seconds a sign-in challenge stays answerable; match the app client's auth session
+    /// validity
+    #[arg(
+        long,
+        env = "CHALLENGE_TTL_SECONDS",
+        global = true,
+        hide_env_values = true,
+        default_value = "180"
+    )]
+    pub challenge_ttl_seconds: String,
+
+    /// Seconds one Cognito call may take, retries included, before the client gets 504
+    #[arg(
+        long,
+        env = "COGNITO_TIMEOUT_SECONDS",
+        global = true,
+        hide_env_values = true,
+        default_value = "10"
+    )]
+    pub cognito_timeout_seconds: String,
+
+    /// Attempts per Cognito call for throttling and transient faults (1 disables retries)
+    #[arg(
+        long,
+        env = "COGNITO_MAX_ATTEMPTS",
+        global = true,
+        hide_env_values = true,
+        default_value = "3"
+    )]
+    pub cognito_max_attempts: String,
+
+    /// How /login proves the password to Cognito: USER_PASSWORD_AUTH sends it, USER_SRP_AUTH
+    /// runs the SRP exchange here so it never leaves this service (the app client must allow
+    /// the flow chosen)
+    #[arg(
+        long,
+        env = "COGNITO_AUTH_FLOW",
+        global = true,
+        hide_env_values = true,
+        default_value = "USER_PASSWORD_AUTH"
+    )]
+    pub cognito_auth_flow: String,
+
+    /// Issuer name shown by authenticator apps for TOTP set up through this service (1 to 64
+    /// characters, no colon)
+    #[arg(
+        long,
+        env = "TOTP_ISSUER",
+        global = true,
+        hide_env_values = true,
+        default_value = "cognito-bff"
+    )]
+    pub totp_issuer: String,
+}
+
+impl Cli {
+    /// The command line as given, or clap's exit with its message (or `--help`).
+    pub fn read() -> Cli {
+        let matches = command().get_matches();
+        Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit())
+    }
+}
+
+/// The command with each numeric setting's range added to its help, from the table the
+/// checks use, so the two can't drift apart.
+pub fn command() -> clap::Command {
+    RANGES.iter().fold(Cli::command(), |command, range| {
+        let id = range.variable.to_ascii_lowercase();
+        command.mut_arg(id, |arg| {
+            let help = arg.get_help().map(ToString::to_string).unwrap_or_default();
+            arg.help(format!("{help} (range {}–{})", range.min, range.max))
+        })
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn help_shows_each_range_the_checks_use() {
+        let command = command();
+        for range in RANGES {
+            let arg = command
+                .get_arguments()
+                .find(|arg| arg.get_env().is_some_and(|env| env == range.variable))
+                .unwrap_or_else(|| panic!("no setting named {}", range.variable));
+            let help = arg.get_help().map(ToString::to_string).unwrap_or_default();
+            let shown = format!("(range {}–{})", range.min, range.max);
+            assert!(help.ends_with(&shown), "{}: {help}", range.variable);
+        }
+    }
+}

@@ -1,0 +1,139 @@
+//! Settings: read from flags or environment variables (`cli`), checked and turned into typed
+//! values once at start-up (`parse`), and handed out grouped by who uses them.
+
+pub mod cli;
+mod parse;
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use secrecy::{ExposeSecret, SecretBox, SecretString};
+
+use crate::attributes::WritableAttributes;
+use crate::db::Backend;
+use crate::limits::LimitSettings;
+use crate::signin::AuthFlow;
+
+pub use cli::{Cli, Command, Settings};
+pub use parse::{ConfigError, RANGES, Range};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LogFormat {
+    Json,
+    Pretty,
+}
+
+/// The checked configuration of `serve`.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub cognito: CognitoConfig,
+    pub tokens: TokenConfig,
+    pub limits: LimitsConfig,
+    pub http: HttpConfig,
+    pub challenges: ChallengeConfig,
+    pub database: DatabaseConfig,
+}
+
+/// The user pool, its app client, and how the service talks to Cognito.
+#[derive(Debug, Clone)]
+pub struct CognitoConfig {
+    pub user_pool_id: String,
+    pub client_id: String,
+    pub client_secret: Option<SecretString>,
+    pub region: String,
+    /// A Cognito-compatible endpoint, such as a local emulator; `None` is AWS.
+    pub endpoint: Option<String>,
+    /// One call, retries included.
+    pub timeout: Duration,
+    pub max_attempts: u32,
+    pub auth_flow: AuthFlow,
+    /// The group whose members may invite users.
+    pub admin_group: String,
+    /// What users may set on their own account.
+    pub writable_attributes: WritableAttributes,
+    /// The issuer authenticator apps show.
+    pub totp_issuer: String,
+}
+
+/// Which tokens are accepted, and how long revocations must last.
+#[derive(Debug, Clone)]
+pub struct TokenConfig {
+    pub jwks_url: String,
+    /// Exactly the `iss` Cognito writes.
+    pub issuer: String,
+    /// The app client first, then ALLOWED_CLIENT_IDS.
+    pub accepted_client_ids: Vec<String>,
+    pub leeway: Duration,
+    pub jwks_refresh: Duration,
+    pub cache_capacity: u64,
+    pub revocation_sync: Duration,
+    pub refresh_token_validity: Duration,
+}
+
+/// Abuse limits and the failure floor.
+#[derive(Debug, Clone)]
+pub struct LimitsConfig {
+    pub rates: LimitSettings,
+    pub failure_floor: Duration,
+    pub trusted_proxies: Vec<ipnet::IpNet>,
+}
+
+/// The listeners and what every request gets.
+#[derive(Debug, Clone)]
+pub struct HttpConfig {
+    pub listen_addr: SocketAddr,
+    /// `None`: no metrics listener.
+    pub metrics_addr: Option<SocketAddr>,
+    pub request_timeout: Duration,
+    pub shutdown_timeout: Duration,
+    pub allowed_origins: Vec<String>,
+    pub cookie_secure: bool,
+}
+
+/// Pending sign-in challenges.
+#[derive(Debug, Clone)]
+pub struct ChallengeConfig {
+    pub ttl: Duration,
+    /// `None`: a random key per process (SQLite only).
+    pub keys: Option<SessionKeys>,
+}
+
+/// The key that seals stored Cognito sessions and keys the refresh-token record, and the one
+/// before the last rotation.
+#[derive(Debug, Clone)]
+pub struct SessionKeys {
+    pub current: SessionKey,
+    pub previous: Option<SessionKey>,
+}
+
+/// 32 key bytes, decoded once at start-up, zeroed when dropped, never printed.
+#[derive(Debug, Clone)]
+pub struct SessionKey(Arc<SecretBox<[u8; 32]>>);
+
+impl SessionKey {
+    pub fn new(bytes: [u8; 32]) -> Self {
+        SessionKey(Arc::new(SecretBox::new(Box::new(bytes))))
+    }
+
+    pub fn bytes(&self) -> &[u8; 32] {
+        self.0.expose_secret()
+    }
+}
+
+#[derive(Clone)]
+pub struct DatabaseConfig {
+    /// May hold a password.
+    pub url: String,
+    pub backend: Backend,
+    pub max_connections: u32,
+}
+
+impl std::fmt::Debug for DatabaseConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("DatabaseConfig")
+            .field("backend", &self.backend)
+            .field("max_connections", &self.max_connections)
+            .finish_non_exhaustive()
+    }
+}

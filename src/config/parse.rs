@@ -1,0 +1,763 @@
+//! Checking the settings once, at start-up, into the typed `Config`. Every error is one line
+//! naming the variable and what is wrong with it, and never echoes a secret.
+
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use secrecy::SecretString;
+
+use super::cli::Settings;
+use super::{
+    ChallengeConfig, CognitoConfig, Config, DatabaseConfig, HttpConfig, LimitsConfig, LogFormat,
+    SessionKey, SessionKeys, TokenConfig,
+};
+use crate::attributes::WritableAttributes;
+use crate::db::Backend;
+use crate::limits::LimitSettings;
+use crate::signin::AuthFlow;
+
+/// The range of a numeric setting.
+#[derive(Debug, Clone, Copy)]
+pub struct Range {
+    pub variable: &'static str,
+    pub min: u64,
+    pub max: u64,
+}
+
+const fn range(variable: &'static str, min: u64, max: u64) -> Range {
+    Range { variable, min, max }
+}
+
+/// Every numeric setting's range: the checks below use it, and `--help` shows it.
+pub const RANGES: &[Range] = &[
+    range("JWT_LEEWAY_SECONDS", 0, 300),
+    range("JWKS_REFRESH_SECONDS", 60, 86_400),
+    range("TOKEN_CACHE_CAPACITY", 0, 10_000_000),
+    range("REVOCATION_SYNC_SECONDS", 1, 3_600),
+    range("RATE_LIMIT_PER_IP", 0, 1_000_000),
+    range("RATE_LIMIT_PER_USERNAME", 0, 1_000_000),
+    range("RATE_LIMIT_MESSAGES_PER_USERNAME", 0, 1_000_000),
+    range("RATE_LIMIT_MFA_FAILURES_PER_USER", 0, 1_000_000),
+    range("RATE_LIMIT_PER_USER", 0, 1_000_000),
+    range("LOGIN_FAILURE_FLOOR_MS", 0, 10_000),
+    range("REQUEST_TIMEOUT_SECONDS", 1, 600),
+    range("SHUTDOWN_TIMEOUT", 0, 3_600),
+    range("REFRESH_TOKEN_VALIDITY_DAYS", 1, 3_650),
+    range("DATABASE_MAX_CONNECTIONS", 1, 1_000),
+    range("CHALLENGE_TTL_SECONDS", 30, 3_600),
+    range("COGNITO_TIMEOUT_SECONDS", 1, 120),
+    range("COGNITO_MAX_ATTEMPTS", 1, 10),
+];
+
+/// A setting that stops start-up: the variable, and what is wrong with it.
+#[derive(Debug, thiserror::Error)]
+#[error("{variable}: {problem}")]
+pub struct ConfigError {
+    pub variable: &'static str,
+    pub problem: String,
+}
+
+fn bad(variable: &'static str, problem: impl Into<String>) -> ConfigError {
+    ConfigError {
+        variable,
+        problem: problem.into(),
+    }
+}
+
+fn required(variable: &'static str, value: &Option<String>) -> Result<String, ConfigError> {
+    match value.as_deref().map(str::trim) {
+        Some(v) if !v.is_empty() => Ok(v.to_owned()),
+        _ => Err(bad(variable, "is required but not set")),
+    }
+}
+
+fn optional(value: &Option<String>) -> Option<String> {
+    value
+        .as_deref()
+        .map(str::trim)
+        .filter(|v| !v.is_empty())
+        .map(str::to_owned)
+}
+
+/// The non-empty items of a comma-separated setting.
+fn list(value: &Option<String>) -> impl Iterator<Item = String> + '_ {
+    value
+        .iter()
+        .flat_map(|v| v.split(','))
+        .map(str::trim)
+        .filter(|item| !item.is_empty())
+        .map(str::to_owned)
+}
+
+fn bool_setting(variable: &'static str, value: &str) -> Result<bool, ConfigError> {
+    match value.trim().to_ascii_lowercase().as_str() {
+        "true" | "1" | "yes" => Ok(true),
+        "false" | "0" | "no" => Ok(false),
+        other => Err(bad(
+            variable,
+            format!("must be true or false, not {other:?}"),
+        )),
+    }
+}
+
+/// A numeric setting in the range `RANGES` gives it.
+fn number<T: TryFrom<u64>>(variable: &'static str, value: &str) -> Result<T, ConfigError> {
+    let range = RANGES
+        .iter()
+        .find(|r| r.variable == variable)
+        .unwrap_or_else(|| panic!("{variable} has no range in RANGES"));
+    match value.trim().parse::<u64>() {
+        Ok(n) if (range.min..=range.max).contains(&n) => {
+            T::try_from(n).map_err(|_| bad(variable, format!("must be at most {}", range.max)))
+        }
+        _ => Err(bad(
+            variable,
+            format!(
+                "must be a whole number from {} to {}, not {value:?}",
+                range.min, range.max
+            ),
+        )),
+    }
+}
+
+fn http_url(variable: &'static str, value: String) -> Result<String, ConfigError> {
+    match reqwest::Url::parse(&value) {
+        Ok(url) if matches!(url.scheme(), "http" | "https") && url.host().is_some() => {
+            Ok(value.trim_end_matches('/').to_owned())
+        }
+        _ => Err(bad(variable, "must be an http(s) URL")),
+    }
+}
+
+impl Settings {
+    pub fn log_format(&self) -> Result<LogFormat, ConfigError> {
+        match self.log_format.trim().to_ascii_lowercase().as_str() {
+            "json" => Ok(LogFormat::Json),
+            "pretty" => Ok(LogFormat::Pretty),
+            other => Err(bad(
+                "LOG_FORMAT",
+                format!("must be json or pretty, not {other:?}"),
+            )),
+        }
+    }
+
+    pub fn listen_addr(&self) -> Result<SocketAddr, ConfigError> {
+        self.listen_addr.trim().parse().map_err(|_| {
+            bad(
+                "LISTEN_ADDR",
+                format!(
+                    "must be an address such as 0.0.0.0:8080, not {:?}",
+                    self.listen_addr
+                ),
+            )
+        })
+    }
+
+    /// METRICS_ADDR, or `None` when it is empty.
+    pub fn metrics_addr(&self) -> Result<Option<SocketAddr>, ConfigError> {
+        let text = self.metrics_addr.trim();
+        if text.is_empty() {
+            return Ok(None);
+        }
+        text.parse().map(Some).map_err(|_| {
+            bad(
+                "METRICS_ADDR",
+                format!("must be an address such as 127.0.0.1:9090, or empty, not {text:?}"),
+            )
+        })
+    }
+
+    pub fn database(&self) -> Result<DatabaseConfig, ConfigError> {
+        let url = optional(&self.database_url).unwrap_or_else(|| "sqlite://cognito-bff.db".into());
+        // The URL may hold a password, so it is never echoed.
+        let backend = Backend::of_url(&url)
+            .ok_or_else(|| bad("DATABASE_URL", "must start with sqlite:// or postgres://"))?;
+        let max_connections = number("DATABASE_MAX_CONNECTIONS", &self.database_max_connections)?;
+        Ok(DatabaseConfig {
+            url,
+            backend,
+            max_connections,
+        })
+    }
+
+    /// Checks every setting `serve` needs.
+    pub fn config(&self) -> Result<Config, ConfigError> {
+        let user_pool_id = required("COGNITO_USER_POOL_ID", &self.cognito_user_pool_id)?;
+        let pool_region = pool_region(&user_pool_id).ok_or_else(|| {
+            bad(
+                "COGNITO_USER_POOL_ID",
+                format!("must look like <region>_<id>, such as eu-west-1_AbC123xyz, not {user_pool_id:?}"),
+            )
+        })?;
+        let client_id = required("COGNITO_CLIENT_ID", &self.cognito_client_id)?;
+        let region = optional(&self.aws_region).unwrap_or_else(|| pool_region.to_owned());
+        let endpoint = optional(&self.cognito_endpoint)
+            .map(|url| http_url("COGNITO_ENDPOINT", url))
+            .transpose()?;
+        let jwks_url = match optional(&self.cognito_jwks_url) {
+            Some(url) => http_url("COGNITO_JWKS_URL", url)?,
+            None => {
+                let base = endpoint
+                    .clone()
+                    .unwrap_or_else(|| format!("https://cognito-idp.{region}.amazonaws.com"));
+                format!("{base}/{user_pool_id}/.well-known/jwks.json")
+            }
+        };
+        // Emulators too write the AWS form of the issuer, so it never follows COGNITO_ENDPOINT.
+        let issuer = optional(&self.cognito_issuer).unwrap_or_else(|| {
+            format!("https://cognito-idp.{region}.amazonaws.com/{user_pool_id}")
+        });
+        let mut accepted_client_ids = vec![client_id.clone()];
+        for id in optional(&self.allowed_client_ids)
+            .iter()
+            .flat_map(|ids| ids.split(','))
+        {
+            let id = id.trim();
+            if !id.is_empty() && !accepted_client_ids.iter().any(|known| known == id) {
+                accepted_client_ids.push(id.to_owned());
+            }
+        }
+        let keys = session_keys(
+            encryption_key("SESSION_ENCRYPTION_KEY", &self.session_encryption_key)?,
+            encryption_key(
+                "SESSION_ENCRYPTION_KEY_PREVIOUS",
+                &self.session_encryption_key_previous,
+            )?,
+        )?;
+        let allowed_origins = list(&self.allowed_origins)
+            .map(|origin| {
+                let origin = origin.trim_end_matches('/').to_owned();
+                match reqwest::Url::parse(&origin) {
+                    Ok(url)
+                        if matches!(url.scheme(), "http" | "https")
+                            && url.host().is_some()
+                            && url.path() == "/"
+                            && url.query().is_none() =>
+                    {
+                        Ok(origin)
+                    }
+                    _ => Err(bad(
+                        "ALLOWED_ORIGINS",
+                        format!("{origin:?} is not an origin such as https://app.example.com"),
+                    )),
+                }
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        let trusted_proxies = list(&self.trusted_proxies)
+            .map(|cidr| {
+                cidr.parse::<ipnet::IpNet>()
+                    .or_else(|_| cidr.parse::<std::net::IpAddr>().map(ipnet::IpNet::from))
+                    .map_err(|_| {
+                        bad(
+                            "TRUSTED_PROXIES",
+                            format!("{cidr:?} is not a CIDR such as 10.0.0.0/8"),
+                        )
+                    })
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        let cognito_timeout = Duration::from_secs(number(
+            "COGNITO_TIMEOUT_SECONDS",
+            &self.cognito_timeout_seconds,
+        )?);
+        let request_timeout = Duration::from_secs(number(
+            "REQUEST_TIMEOUT_SECONDS",
+            &self.request_timeout_seconds,
+        )?);
+        // A request cut off mid-call to Cognito could spend a challenge's session and lose
+        // the answer; the whole request must outlast the two Cognito calls some steps make in
+        // a row (an SRP sign-in, a TOTP set-up answer) and the store's work.
+        if request_timeout <= 2 * cognito_timeout + Duration::from_secs(5) {
+            return Err(bad(
+                "REQUEST_TIMEOUT_SECONDS",
+                format!(
+                    "must be more than 2 × COGNITO_TIMEOUT_SECONDS + 5 ({} s)",
+                    2 * cognito_timeout.as_secs() + 5
+                ),
+            ));
+        }
+        let database = self.database()?;
+        // Replicas that each pick a random key can't open each other's challenges.
+        if database.backend == Backend::Postgres && keys.is_none() {
+            return Err(bad(
+                "SESSION_ENCRYPTION_KEY",
+                "is required with a Postgres DATABASE_URL: every replica must share one key",
+            ));
+        }
+        let listen_addr = self.listen_addr()?;
+        let cookie_secure = bool_setting("COOKIE_SECURE", &self.cookie_secure)?;
+        let allow_insecure_cookies =
+            bool_setting("ALLOW_INSECURE_COOKIES", &self.allow_insecure_cookies)?;
+        // Without `Secure` the cookie loses its `__Host-` prefix, so any plain-http service or
+        // sibling subdomain on the network could plant one for a victim.
+        if !cookie_secure && !listen_addr.ip().is_loopback() && !allow_insecure_cookies {
+            return Err(bad(
+                "COOKIE_SECURE",
+                "false is only allowed on a loopback LISTEN_ADDR, unless ALLOW_INSECURE_COOKIES=true",
+            ));
+        }
+        Ok(Config {
+            cognito: CognitoConfig {
+                client_secret: optional(&self.cognito_client_secret).map(SecretString::from),
+                region,
+                endpoint,
+                timeout: cognito_timeout,
+                max_attempts: number("COGNITO_MAX_ATTEMPTS", &self.cognito_max_attempts)?,
+                auth_flow: match self.cognito_auth_flow.trim() {
+                    "USER_PASSWORD_AUTH" => AuthFlow::UserPassword,
+                    "USER_SRP_AUTH" => AuthFlow::UserSrp,
+                    other => {
+                        return Err(bad(
+                            "COGNITO_AUTH_FLOW",
+                            format!("must be USER_PASSWORD_AUTH or USER_SRP_AUTH, not {other:?}"),
+                        ));
+                    }
+                },
+                admin_group: required("ADMIN_GROUP", &Some(self.admin_group.clone()))?,
+                writable_attributes: match optional(&self.writable_attributes) {
+                    None => WritableAttributes::default(),
+                    Some(list) => WritableAttributes::parse(&list)
+                        .map_err(|problem| bad("WRITABLE_ATTRIBUTES", problem))?,
+                },
+                totp_issuer: totp_issuer(&self.totp_issuer)?,
+                user_pool_id,
+                client_id,
+            },
+            tokens: TokenConfig {
+                jwks_url,
+                issuer,
+                accepted_client_ids,
+                leeway: Duration::from_secs(number(
+                    "JWT_LEEWAY_SECONDS",
+                    &self.jwt_leeway_seconds,
+                )?),
+                jwks_refresh: Duration::from_secs(number(
+                    "JWKS_REFRESH_SECONDS",
+                    &self.jwks_refresh_seconds,
+                )?),
+                cache_capacity: number("TOKEN_CACHE_CAPACITY", &self.token_cache_capacity)?,
+                revocation_sync: Duration::from_secs(number(
+                    "REVOCATION_SYNC_SECONDS",
+                    &self.revocation_sync_seconds,
+                )?),
+                refresh_token_validity: Duration::from_secs(
+                    86_400
+                        * number::<u64>(
+                            "REFRESH_TOKEN_VALIDITY_DAYS",
+                            &self.refresh_token_validity_days,
+                        )?,
+                ),
+            },
+            limits: LimitsConfig {
+                rates: LimitSettings {
+                    per_ip: number("RATE_LIMIT_PER_IP", &self.rate_limit_per_ip)?,
+                    failures_per_username: number(
+                        "RATE_LIMIT_PER_USERNAME",
+                        &self.rate_limit_per_username,
+                    )?,
+                    messages_per_username: number(
+                        "RATE_LIMIT_MESSAGES_PER_USERNAME",
+                        &self.rate_limit_messages_per_username,
+                    )?,
+                    mfa_failures_per_user: number(
+                        "RATE_LIMIT_MFA_FAILURES_PER_USER",
+                        &self.rate_limit_mfa_failures_per_user,
+                    )?,
+                    per_user: number("RATE_LIMIT_PER_USER", &self.rate_limit_per_user)?,
+                },
+                failure_floor: Duration::from_millis(number(
+                    "LOGIN_FAILURE_FLOOR_MS",
+                    &self.login_failure_floor_ms,
+                )?),
+                trusted_proxies,
+            },
+            http: HttpConfig {
+                listen_addr,
+                metrics_addr: self.metrics_addr()?,
+                request_timeout,
+                shutdown_timeout: Duration::from_secs(number(
+                    "SHUTDOWN_TIMEOUT",
+                    &self.shutdown_timeout,
+                )?),
+                allowed_origins,
+                cookie_secure,
+            },
+            challenges: ChallengeConfig {
+                ttl: Duration::from_secs(number(
+                    "CHALLENGE_TTL_SECONDS",
+                    &self.challenge_ttl_seconds,
+                )?),
+                keys,
+            },
+            database,
+        })
+    }
+}
+
+/// The issuer goes into otpauth URIs and authenticator apps' lists; a colon would split the
+/// URI's label.
+fn totp_issuer(value: &str) -> Result<String, ConfigError> {
+    let issuer = value.trim();
+    if issuer.is_empty() || issuer.chars().count() > 64 {
+        return Err(bad("TOTP_ISSUER", "must be 1 to 64 characters"));
+    }
+    if issuer.contains(':') || issuer.chars().any(char::is_control) {
+        return Err(bad(
+            "TOTP_ISSUER",
+            "must not contain a colon or control characters",
+        ));
+    }
+    Ok(issuer.to_owned())
+}
+
+/// A 32-byte key given as base64 (standard or URL-safe alphabet, padded or not).
+fn decode_key(text: &str) -> Option<[u8; 32]> {
+    use base64::Engine;
+    use base64::engine::general_purpose::{STANDARD, STANDARD_NO_PAD, URL_SAFE, URL_SAFE_NO_PAD};
+    let text = text.trim();
+    [STANDARD, STANDARD_NO_PAD, URL_SAFE, URL_SAFE_NO_PAD]
+        .iter()
+        .find_map(|engine| engine.decode(text).ok())
+        .and_then(|bytes| <[u8; 32]>::try_from(bytes).ok())
+}
+
+fn encryption_key(
+    variable: &'static str,
+    value: &Option<String>,
+) -> Result<Option<SessionKey>, ConfigError> {
+    match optional(value).map(|text| decode_key(&text)) {
+        None => Ok(None),
+        Some(Some(bytes)) => Ok(Some(SessionKey::new(bytes))),
+        // The value is a secret: never echoed.
+        Some(_) => Err(bad(
+            variable,
+            "must be 32 bytes in base64 (e.g. the output of `openssl rand -base64 32`)",
+        )),
+    }
+}
+
+/// The current key and the previous one, which needs a current one beside it.
+fn session_keys(
+    current: Option<SessionKey>,
+    previous: Option<SessionKey>,
+) -> Result<Option<SessionKeys>, ConfigError> {
+    match (current, previous) {
+        (Some(current), previous) => Ok(Some(SessionKeys { current, previous })),
+        (None, None) => Ok(None),
+        (None, Some(_)) => Err(bad(
+            "SESSION_ENCRYPTION_KEY_PREVIOUS",
+            "needs SESSION_ENCRYPTION_KEY to be set too",
+        )),
+    }
+}
+
+/// The region prefix of a pool id. Lengths are not checked: emulators issue longer ids.
+fn pool_region(pool_id: &str) -> Option<&str> {
+    let (region, id) = pool_id.split_once('_')?;
+    let region_ok = !region.is_empty()
+        && region
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+    let id_ok = !id.is_empty() && id.bytes().all(|b| b.is_ascii_alphanumeric());
+    (region_ok && id_ok).then_some(region)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Cli;
+    use clap::Parser;
+
+    fn settings(args: &[&str]) -> Settings {
+        let mut argv = vec!["cognito-bff", "serve"];
+        argv.extend_from_slice(args);
+        Cli::try_parse_from(argv).expect("parses").settings
+    }
+
+    #[test]
+    fn derives_region_jwks_and_issuer_from_the_pool() {
+        let config = settings(&[
+            "--cognito-user-pool-id",
+            "eu-west-1_AbC123xyz",
+            "--cognito-client-id",
+            "client",
+        ])
+        .config()
+        .unwrap();
+        assert_eq!(config.cognito.region, "eu-west-1");
+        assert_eq!(
+            config.tokens.jwks_url,
+            "https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_AbC123xyz/.well-known/jwks.json"
+        );
+        assert_eq!(
+            config.tokens.issuer,
+            "https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_AbC123xyz"
+        );
+        assert!(config.http.cookie_secure);
+        assert_eq!(config.tokens.accepted_client_ids, vec!["client".to_owned()]);
+        assert_eq!(config.challenges.ttl, Duration::from_secs(180));
+    }
+
+    #[test]
+    fn names_the_auth_flow_and_totp_issuer_it_refuses() {
+        let base = [
+            "--cognito-user-pool-id",
+            "eu-west-1_A",
+            "--cognito-client-id",
+            "c",
+        ];
+        let config = settings(&base).config().unwrap();
+        assert_eq!(config.cognito.auth_flow, AuthFlow::UserPassword);
+        assert_eq!(config.cognito.totp_issuer, "cognito-bff");
+
+        let srp = [&base[..], &["--cognito-auth-flow", "USER_SRP_AUTH"]].concat();
+        assert_eq!(
+            settings(&srp).config().unwrap().cognito.auth_flow,
+            AuthFlow::UserSrp
+        );
+
+        let wrong = [&base[..], &["--cognito-auth-flow", "ADMIN_NO_SRP_AUTH"]].concat();
+        let err = settings(&wrong).config().expect_err("refused");
+        assert_eq!(err.variable, "COGNITO_AUTH_FLOW");
+
+        let colon = [&base[..], &["--totp-issuer", "Acme: Staging"]].concat();
+        let err = settings(&colon).config().expect_err("refused");
+        assert_eq!(err.variable, "TOTP_ISSUER");
+    }
+
+    #[test]
+    fn an_endpoint_moves_the_jwks_but_not_the_issuer() {
+        let config = settings(&[
+            "--cognito-user-pool-id",
+            "us-east-1_0123456789abcdef0123456789abcdef",
+            "--cognito-client-id",
+            "client",
+            "--cognito-endpoint",
+            "http://127.0.0.1:5000/",
+        ])
+        .config()
+        .unwrap();
+        assert_eq!(
+            config.tokens.jwks_url,
+            "http://127.0.0.1:5000/us-east-1_0123456789abcdef0123456789abcdef/.well-known/jwks.json"
+        );
+        assert!(
+            config
+                .tokens
+                .issuer
+                .starts_with("https://cognito-idp.us-east-1.amazonaws.com/")
+        );
+    }
+
+    #[test]
+    fn more_clients_can_be_accepted() {
+        let config = settings(&[
+            "--cognito-user-pool-id",
+            "eu-west-1_abc",
+            "--cognito-client-id",
+            "web",
+            "--allowed-client-ids",
+            " mobile, ,service,web",
+        ])
+        .config()
+        .unwrap();
+        assert_eq!(
+            config.tokens.accepted_client_ids,
+            ["web", "mobile", "service"]
+        );
+    }
+
+    #[test]
+    fn origins_and_proxies_are_checked() {
+        let base = [
+            "--cognito-user-pool-id",
+            "eu-west-1_abc",
+            "--cognito-client-id",
+            "c",
+        ];
+        let mut args = base.to_vec();
+        args.extend([
+            "--allowed-origins",
+            "https://app.example.com/, http://localhost:3000",
+            "--trusted-proxies",
+            "10.0.0.0/8, 192.168.1.1",
+        ]);
+        let config = settings(&args).config().unwrap();
+        assert_eq!(
+            config.http.allowed_origins,
+            ["https://app.example.com", "http://localhost:3000"]
+        );
+        assert_eq!(config.limits.trusted_proxies.len(), 2);
+
+        for (flag, value, variable) in [
+            (
+                "--allowed-origins",
+                "https://app.example.com/login",
+                "ALLOWED_ORIGINS",
+            ),
+            ("--allowed-origins", "*", "ALLOWED_ORIGINS"),
+            ("--trusted-proxies", "10.0.0.0/33", "TRUSTED_PROXIES"),
+        ] {
+            let mut args = base.to_vec();
+            args.extend([flag, value]);
+            assert_eq!(settings(&args).config().unwrap_err().variable, variable);
+        }
+    }
+
+    #[test]
+    fn errors_name_the_variable() {
+        let err = settings(&[]).config().unwrap_err();
+        assert_eq!(err.variable, "COGNITO_USER_POOL_ID");
+        let err = settings(&[
+            "--cognito-user-pool-id",
+            "nonsense",
+            "--cognito-client-id",
+            "c",
+        ])
+        .config()
+        .unwrap_err();
+        assert_eq!(err.variable, "COGNITO_USER_POOL_ID");
+        let err = settings(&[
+            "--cognito-user-pool-id",
+            "eu-west-1_abc",
+            "--cognito-client-id",
+            "c",
+            "--cookie-secure",
+            "maybe",
+        ])
+        .config()
+        .unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "COOKIE_SECURE: must be true or false, not \"maybe\""
+        );
+    }
+
+    #[test]
+    fn encryption_keys_must_be_32_bytes_and_are_never_echoed() {
+        let base = [
+            "--cognito-user-pool-id",
+            "eu-west-1_abc",
+            "--cognito-client-id",
+            "c",
+        ];
+        let good = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=";
+        let mut args = base.to_vec();
+        args.extend(["--session-encryption-key", good]);
+        let config = settings(&args).config().unwrap();
+        let keys = config.challenges.keys.expect("keys");
+        assert_eq!(keys.current.bytes()[31], 31);
+        assert!(keys.previous.is_none());
+
+        let mut args = base.to_vec();
+        args.extend(["--session-encryption-key", "c2hvcnQtYnV0LXNlY3JldA=="]);
+        let err = settings(&args).config().unwrap_err();
+        assert_eq!(err.variable, "SESSION_ENCRYPTION_KEY");
+        assert!(!err.to_string().contains("c2hvcnQ"));
+
+        let mut args = base.to_vec();
+        args.extend(["--session-encryption-key-previous", good]);
+        assert_eq!(
+            settings(&args).config().unwrap_err().variable,
+            "SESSION_ENCRYPTION_KEY_PREVIOUS"
+        );
+    }
+
+    #[test]
+    fn the_request_timeout_must_outlast_a_cognito_call() {
+        let err = settings(&[
+            "--cognito-user-pool-id",
+            "eu-west-1_abc",
+            "--cognito-client-id",
+            "c",
+            "--cognito-timeout-seconds",
+            "10",
+            "--request-timeout-seconds",
+            "25",
+        ])
+        .config()
+        .unwrap_err();
+        assert_eq!(err.variable, "REQUEST_TIMEOUT_SECONDS");
+    }
+
+    #[test]
+    fn insecure_cookies_need_loopback_or_an_explicit_allowance() {
+        let base = [
+            "--cognito-user-pool-id",
+            "eu-west-1_abc",
+            "--cognito-client-id",
+            "c",
+            "--cookie-secure",
+            "false",
+        ];
+        let on = |listen: &str, allow: &str| {
+            let args = [
+                &base[..],
+                &["--listen-addr", listen, "--allow-insecure-cookies", allow],
+            ]
+            .concat();
+            settings(&args).config()
+        };
+        assert!(on("127.0.0.1:8080", "false").is_ok());
+        assert!(on("[::1]:8080", "false").is_ok());
+        assert_eq!(
+            on("0.0.0.0:8080", "false").unwrap_err().variable,
+            "COOKIE_SECURE"
+        );
+        assert!(on("0.0.0.0:8080", "true").is_ok());
+    }
+
+    #[test]
+    fn postgres_needs_a_key_shared_by_every_replica() {
+        let base = [
+            "--cognito-user-pool-id",
+            "eu-west-1_abc",
+            "--cognito-client-id",
+            "c",
+            "--database-url",
+            "postgres://db/cognito",
+        ];
+        assert_eq!(
+            settings(&base).config().unwrap_err().variable,
+            "SESSION_ENCRYPTION_KEY"
+        );
+        let keyed = [
+            &base[..],
+            &[
+                "--session-encryption-key",
+                "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=",
+            ],
+        ]
+        .concat();
+        assert!(settings(&keyed).config().is_ok());
+    }
+
+    #[test]
+    fn metrics_listen_apart_unless_turned_off() {
+        let base = [
+            "--cognito-user-pool-id",
+            "eu-west-1_abc",
+            "--cognito-client-id",
+            "c",
+        ];
+        let config = settings(&base).config().unwrap();
+        assert_eq!(
+            config.http.metrics_addr,
+            Some("127.0.0.1:9090".parse().unwrap())
+        );
+        let off = [&base[..], &["--metrics-addr", ""]].concat();
+        assert_eq!(settings(&off).config().unwrap().http.metrics_addr, None);
+        let bad = [&base[..], &["--metrics-addr", "9090"]].concat();
+        assert_eq!(
+            settings(&bad).config().unwrap_err().variable,
+            "METRICS_ADDR"
+        );
+    }
+
+    #[test]
+    fn never_echoes_the_database_url() {
+        let err = settings(&["--database-url", "mysql://user:hunter2@db/x"])
+            .database()
+            .unwrap_err();
+        assert!(!err.to_string().contains("hunter2"));
+    }
+}

@@ -1,0 +1,54 @@
+//! The caller's address, for the rate limits.
+
+use std::net::{IpAddr, SocketAddr};
+use std::sync::Arc;
+
+use axum::extract::{ConnectInfo, FromRef, FromRequestParts};
+use axum::http::request::Parts;
+
+use crate::error::ApiError;
+use crate::limits::{ClientAddr, Limits};
+
+/// A request from an anonymous caller to a rate-limited route: counted against its client
+/// address (the peer, or the client a trusted proxy names), which it carries on for the
+/// per-username limits.
+pub struct IpLimitedClient {
+    pub client: ClientAddr,
+    /// The peer is a trusted proxy, so its `X-Forwarded-*` headers may be believed.
+    pub via_trusted_proxy: bool,
+}
+
+impl<S> FromRequestParts<S> for IpLimitedClient
+where
+    Arc<Limits>: FromRef<S>,
+    S: Send + Sync,
+{
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let limits = Arc::<Limits>::from_ref(state);
+        let peer = parts
+            .extensions
+            .get::<ConnectInfo<SocketAddr>>()
+            .map(|info| info.0.ip())
+            .unwrap_or(IpAddr::from([0, 0, 0, 0]));
+        // Every X-Forwarded-For line, in order: a proxy may add its own line after the
+        // client's, and only the end of the chain can be believed. A line with a byte that
+        // isn't text still ends with what the proxy appended: read it lossily rather than
+        // drop it, or the client would count as the proxy.
+        let forwarded = parts
+            .headers
+            .get_all("x-forwarded-for")
+            .iter()
+            .map(|v| String::from_utf8_lossy(v.as_bytes()))
+            .collect::<Vec<_>>()
+            .join(",");
+        let proxies = limits.proxies();
+        let client = proxies.client(peer, Some(forwarded.as_str()));
+        limits.check_ip(&client)?;
+        Ok(IpLimitedClient {
+            client,
+            via_trusted_proxy: proxies.is_trusted(peer),
+        })
+    }
+}

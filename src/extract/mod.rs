@@ -1,0 +1,17 @@
+//! Every extractor the routes use, in one place: a handler that names one in its arguments
+//! gets what it says, or the request is refused before the handler runs.
+//!
+//! - [`ApiJson`], [`OptionalJson`]: the body, as JSON.
+//! - [`IpLimitedClient`]: the caller's address, counted against the per-IP limit.
+//! - [`Caller`]: a verified access token, counted against the per-user limit.
+//! - [`Admin`]: a verified access token of a member of ADMIN_GROUP.
+//!
+//! They are generic over the router's state (`FromRef`), so none of them depends on it.
+
+mod bearer;
+mod client;
+mod json;
+
+pub use bearer::{Admin, Caller, verified_bearer};
+pub use client::IpLimitedClient;
+pub use json::{ApiJson, BODY_LIMIT, OptionalJson, parse};

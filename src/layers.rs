@@ -1,0 +1,168 @@
+//! The layers around the routes: what every request gets (its id, panic catching), and what
+//! the API routes get besides (a log line, metrics, a time limit, the body limit, CORS). The
+//! gateways' `/verify` takes only the first: it runs on every request behind a gateway, and
+//! the rest would cost about twenty times the verification itself.
+
+use std::time::Duration;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::http::header::{AUTHORIZATION, COOKIE, SET_COOKIE};
+use axum::http::{Request, Response};
+use axum::response::IntoResponse;
+use tower::ServiceBuilder;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::request_id::{PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::sensitive_headers::SetSensitiveHeadersLayer;
+use tower_http::trace::TraceLayer;
+use tracing::Span;
+
+use crate::config::HttpConfig;
+use crate::error::ApiError;
+use crate::extract::BODY_LIMIT;
+use crate::{prometheus, request_id};
+
+/// What every route gets, outermost: the caller's request id when it is acceptable, a new
+/// one otherwise, returned on the answer.
+pub fn with_request_id(router: Router) -> Router {
+    router
+        .layer(PropagateRequestIdLayer::new(request_id::HEADER))
+        .layer(SetRequestIdLayer::new(
+            request_id::HEADER,
+            request_id::MakeUuid,
+        ))
+        .layer(tower::util::MapRequestLayer::new(
+            request_id::drop_unacceptable::<axum::body::Body>,
+        ))
+}
+
+/// What every route gets, innermost: a panic answered as an opaque 500 (and, on the API
+/// routes, logged and counted as one).
+pub fn catching_panics(router: Router) -> Router {
+    router.layer(CatchPanicLayer::custom(|_panic| {
+        ApiError::Internal("a handler panicked".into()).into_response()
+    }))
+}
+
+/// The API routes' layers: no secret header in any log, one log line and one set of metrics
+/// per request, the request id on every log line and problem body, the body limit, a time
+/// limit on the whole request, and CORS for the configured origins.
+pub fn api(router: Router, http: &HttpConfig) -> Router {
+    let request_timeout = http.request_timeout;
+    let inner = router
+        .layer(axum::middleware::from_fn(move |request, next| {
+            time_limit(request_timeout, request, next)
+        }))
+        .layer(DefaultBodyLimit::max(BODY_LIMIT));
+    let observed = catching_panics(inner).layer(
+        ServiceBuilder::new()
+            .layer(
+                TraceLayer::new_for_http()
+                    .make_span_with(request_span)
+                    .on_request(())
+                    .on_response(log_response)
+                    .on_failure(()),
+            )
+            .layer(axum::middleware::from_fn(request_id::scope))
+            .layer(axum::middleware::from_fn(prometheus::track_requests)),
+    );
+    // Secret headers are marked before anything else sees the request.
+    with_request_id(observed)
+        .layer(SetSensitiveHeadersLayer::new([
+            AUTHORIZATION,
+            COOKIE,
+            SET_COOKIE,
+        ]))
+        .layer(cors(&http.allowed_origins))
+}
+
+/// Answers 504 when a request as a whole takes longer than `limit`. Cognito calls have their
+/// own, shorter timeout, so this catches only what nothing else bounds.
+async fn time_limit(
+    limit: Duration,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    match tokio::time::timeout(limit, next.run(request)).await {
+        Ok(response) => response,
+        Err(_) => ApiError::RequestTimeout.into_response(),
+    }
+}
+
+/// CORS for the configured browser origins, with credentials; none configured, no CORS
+/// headers at all (and never `*` with credentials).
+fn cors(origins: &[String]) -> tower_http::cors::CorsLayer {
+    use axum::http::{HeaderName, HeaderValue, Method, header};
+    use tower_http::cors::{AllowOrigin, CorsLayer};
+    let origins: Vec<HeaderValue> = origins.iter().filter_map(|o| o.parse().ok()).collect();
+    if origins.is_empty() {
+        return CorsLayer::new();
+    }
+    CorsLayer::new()
+        .allow_origin(AllowOrigin::list(origins))
+        .allow_credentials(true)
+        .allow_methods([Method::GET, Method::POST, Method::PATCH, Method::DELETE])
+        .allow_headers([
+            header::CONTENT_TYPE,
+            header::AUTHORIZATION,
+            request_id::HEADER,
+        ])
+        .expose_headers([
+            request_id::HEADER,
+            header::RETRY_AFTER,
+            HeaderName::from_static("www-authenticate"),
+        ])
+        .max_age(Duration::from_secs(600))
+}
+
+/// One span per request: the matched route and a known method, never the raw URI, a
+/// made-up method or any header but the (checked) request id.
+fn request_span<B>(request: &Request<B>) -> Span {
+    let route = prometheus::route_label(request);
+    let id = request
+        .headers()
+        .get(&request_id::HEADER)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    tracing::info_span!(
+        "request",
+        request_id = %id,
+        method = prometheus::method_label(request.method()),
+        route = %route,
+        cognito_operation = tracing::field::Empty,
+    )
+}
+
+fn log_response<B>(response: &Response<B>, latency: Duration, _span: &Span) {
+    tracing::info!(
+        status = response.status().as_u16(),
+        latency_ms = latency.as_secs_f64() * 1000.0,
+        "request finished"
+    );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::body::Body;
+    use axum::routing::get;
+    use tower::ServiceExt;
+
+    #[tokio::test(start_paused = true)]
+    async fn a_request_past_the_time_limit_gets_a_504_problem() {
+        let app = Router::new()
+            .route("/", get(std::future::pending::<&'static str>))
+            .layer(axum::middleware::from_fn(|request, next| {
+                time_limit(Duration::from_secs(30), request, next)
+            }));
+        let response = app
+            .oneshot(Request::get("/").body(Body::empty()).unwrap())
+            .await
+            .unwrap();
+        assert_eq!(response.status(), axum::http::StatusCode::GATEWAY_TIMEOUT);
+        assert_eq!(
+            response.headers()[axum::http::header::CONTENT_TYPE],
+            "application/problem+json"
+        );
+    }
+}

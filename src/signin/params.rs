@@ -1,0 +1,200 @@
+//! The parameters of a challenge, both ways: which of Cognito's a client may see (decoded
+//! where Cognito sends JSON as text), and the client's answers checked and turned into
+//! Cognito's strings before they can cost an attempt.
+
+use std::collections::HashMap;
+
+use serde_json::{Map, Value};
+
+use crate::attributes;
+use crate::error::ApiError;
+use crate::totp::check_totp_code;
+
+/// Challenge parameters that only the server may see: SRP material and Cognito's internal name
+/// for the user.
+const PRIVATE_PARAMETERS: &[&str] = &[
+    "SECRET_BLOCK",
+    "SRP_B",
+    "SALT",
+    "USER_ID_FOR_SRP",
+    "USERNAME",
+];
+
+/// Parameters Cognito sends as JSON inside a string; the client gets them decoded.
+const JSON_PARAMETERS: &[&str] = &["requiredAttributes", "MFAS_CAN_SETUP", "MFAS_CAN_CHOOSE"];
+
+/// The challenge parameters a client may see. Cognito encodes some as JSON text; those are
+/// decoded, and the user's current attributes come back typed.
+pub fn public_parameters(parameters: &HashMap<String, String>) -> Map<String, Value> {
+    parameters
+        .iter()
+        .filter(|(name, _)| !PRIVATE_PARAMETERS.contains(&name.as_str()))
+        .map(|(name, value)| {
+            let decoded = match name.as_str() {
+                "userAttributes" => serde_json::from_str::<Map<String, Value>>(value)
+                    .map(|attrs| {
+                        Value::Object(attributes::from_cognito(
+                            attrs
+                                .iter()
+                                .filter_map(|(k, v)| v.as_str().map(|v| (k.as_str(), v))),
+                        ))
+                    })
+                    .unwrap_or_else(|_| value.clone().into()),
+                name if JSON_PARAMETERS.contains(&name) => {
+                    serde_json::from_str::<Value>(value).unwrap_or_else(|_| value.clone().into())
+                }
+                _ => value.clone().into(),
+            };
+            (name.clone(), decoded)
+        })
+        .collect()
+}
+
+/// Turns the client's JSON answers into Cognito's string map. Attributes a challenge asks for
+/// (`userAttributes.*`) get the same typed conversion as sign-up; everything else must be text.
+pub fn challenge_responses(
+    responses: &Map<String, Value>,
+) -> Result<HashMap<String, String>, ApiError> {
+    responses
+        .iter()
+        .map(|(name, value)| {
+            let text = if let Some(attribute) = name.strip_prefix("userAttributes.") {
+                let mut single = Map::new();
+                single.insert(attribute.to_owned(), value.clone());
+                attributes::to_cognito(&single)?
+                    .pop()
+                    .map(|(_, v)| v)
+                    .unwrap_or_default()
+            } else {
+                match value {
+                    Value::String(s) => {
+                        check_answer(name, s)?;
+                        s.clone()
+                    }
+                    _ => {
+                        return Err(ApiError::invalid_field(
+                            format!("responses.{name}"),
+                            format!("`responses.{name}` must be a string"),
+                        ));
+                    }
+                }
+            };
+            Ok((name.clone(), text))
+        })
+        .collect()
+}
+
+/// Checks one answer before it can cost an attempt: TOTP codes are six digits, other codes
+/// and passwords have Cognito's lengths, and nothing may be empty or hold control characters.
+fn check_answer(name: &str, value: &str) -> Result<(), ApiError> {
+    let field = format!("responses.{name}");
+    if matches!(name, "TOTP_CODE" | "SOFTWARE_TOKEN_MFA_CODE") {
+        return check_totp_code(&field, value);
+    }
+    let max_chars = match name {
+        "NEW_PASSWORD" => 256,
+        code if code.ends_with("_CODE") => 64,
+        // ANSWER and whatever a custom challenge's triggers expect.
+        _ => 2048,
+    };
+    let problem = if value.is_empty() {
+        "must not be empty".to_owned()
+    } else if value.chars().count() > max_chars {
+        format!("must be at most {max_chars} characters")
+    } else if value.chars().any(char::is_control) {
+        "must not contain control characters".to_owned()
+    } else {
+        return Ok(());
+    };
+    Err(ApiError::invalid_field(
+        field.clone(),
+        format!("`{field}` {problem}"),
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn hides_srp_material_and_decodes_attribute_lists() {
+        let parameters = HashMap::from([
+            ("SECRET_BLOCK".to_owned(), "opaque".to_owned()),
+            ("SRP_B".to_owned(), "abc".to_owned()),
+            ("USER_ID_FOR_SRP".to_owned(), "internal-id".to_owned()),
+            (
+                "requiredAttributes".to_owned(),
+                r#"["userAttributes.name"]"#.to_owned(),
+            ),
+            (
+                "userAttributes".to_owned(),
+                r#"{"email":"a@example.com","email_verified":"true"}"#.to_owned(),
+            ),
+        ]);
+        let public = Value::Object(public_parameters(&parameters));
+        assert_eq!(
+            public,
+            json!({
+                "requiredAttributes": ["userAttributes.name"],
+                "userAttributes": {"email": "a@example.com", "email_verified": true}
+            })
+        );
+    }
+
+    #[test]
+    fn answers_are_checked_before_they_can_cost_an_attempt() {
+        let field_of = |responses: serde_json::Value| match challenge_responses(
+            responses.as_object().unwrap(),
+        ) {
+            Err(ApiError::InvalidRequest { field, .. }) => field,
+            other => panic!("expected invalid request, got {other:?}"),
+        };
+        let long = "x".repeat(257);
+        for (responses, field) in [
+            (json!({"NEW_PASSWORD": ""}), "responses.NEW_PASSWORD"),
+            (json!({"NEW_PASSWORD": long}), "responses.NEW_PASSWORD"),
+            (json!({"SMS_MFA_CODE": "12\n34"}), "responses.SMS_MFA_CODE"),
+            (
+                json!({"EMAIL_OTP_CODE": "1".repeat(65)}),
+                "responses.EMAIL_OTP_CODE",
+            ),
+            (
+                json!({"SOFTWARE_TOKEN_MFA_CODE": "12345"}),
+                "responses.SOFTWARE_TOKEN_MFA_CODE",
+            ),
+            (json!({"TOTP_CODE": "12a456"}), "responses.TOTP_CODE"),
+            (json!({"ANSWER": "y".repeat(2049)}), "responses.ANSWER"),
+        ] {
+            assert_eq!(field_of(responses).as_deref(), Some(field));
+        }
+        let fine = json!({
+            "NEW_PASSWORD": "N3w-Passw0rd!",
+            "SOFTWARE_TOKEN_MFA_CODE": "012345",
+            "SMS_MFA_CODE": "12345678",
+            "ANSWER": "blue",
+        });
+        assert_eq!(
+            challenge_responses(fine.as_object().unwrap())
+                .unwrap()
+                .len(),
+            4
+        );
+    }
+
+    #[test]
+    fn types_required_attributes_and_refuses_non_text_answers() {
+        let responses =
+            json!({"NEW_PASSWORD": "N3w-Passw0rd!", "userAttributes.updated_at": 1700000000});
+        let converted = challenge_responses(responses.as_object().unwrap()).unwrap();
+        assert_eq!(converted["userAttributes.updated_at"], "1700000000");
+
+        let bad = json!({"NEW_PASSWORD": 12345});
+        match challenge_responses(bad.as_object().unwrap()) {
+            Err(ApiError::InvalidRequest { field, .. }) => {
+                assert_eq!(field.as_deref(), Some("responses.NEW_PASSWORD"))
+            }
+            other => panic!("expected invalid request, got {other:?}"),
+        }
+    }
+}

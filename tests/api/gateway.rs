@@ -1,0 +1,144 @@
+//! A gateway's forward-auth in front of an API: the nginx configuration the README ships
+//! (docker/gateways/nginx.conf), run by a real nginx against the service's /verify.
+
+use std::process::Stdio;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use crate::support::*;
+use axum::http::HeaderMap;
+use tokio::process::{Child, Command};
+
+fn nginx_binary() -> String {
+    ["nginx", "/usr/sbin/nginx", "/sbin/nginx"]
+        .into_iter()
+        .find(|candidate| {
+            std::process::Command::new(candidate)
+                .arg("-v")
+                .stderr(Stdio::null())
+                .status()
+                .is_ok_and(|s| s.success())
+        })
+        .expect("nginx is needed for this test: install the Debian package nginx-light")
+        .to_owned()
+}
+
+/// An API behind the gateway that records the identity headers it was given.
+async fn api() -> (u16, Arc<Mutex<Vec<HeaderMap>>>) {
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let app = axum::Router::new().fallback({
+        let seen = seen.clone();
+        move |headers: HeaderMap| {
+            seen.lock().unwrap().push(headers);
+            async { "hello from the api" }
+        }
+    });
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    (port, seen)
+}
+
+/// The shipped server block, pointed at this test's service and API, inside a minimal
+/// nginx.conf of its own.
+async fn gateway(dir: &std::path::Path, service: u16, api: u16) -> (Child, u16) {
+    let shipped = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("docker/gateways/nginx.conf"),
+    )
+    .unwrap();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let server = shipped
+        .replace("cognito-bff:8080", &format!("127.0.0.1:{service}"))
+        .replace("api:8000", &format!("127.0.0.1:{api}"))
+        .replace("listen 80;", &format!("listen 127.0.0.1:{port};"));
+    let d = dir.display();
+    let conf = format!(
+        "daemon off;\nmaster_process off;\npid {d}/nginx.pid;\nerror_log {d}/error.log;\n\
+         events {{}}\nhttp {{\n access_log {d}/access.log;\n client_body_temp_path {d};\n \
+         proxy_temp_path {d};\n fastcgi_temp_path {d};\n uwsgi_temp_path {d};\n scgi_temp_path {d};\n\
+         {server}\n}}\n"
+    );
+    std::fs::write(dir.join("nginx.conf"), conf).unwrap();
+    let child = Command::new(nginx_binary())
+        .arg("-p")
+        .arg(dir)
+        .arg("-c")
+        .arg(dir.join("nginx.conf"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .kill_on_drop(true)
+        .spawn()
+        .expect("start nginx");
+    // nginx says nothing when it is ready; wait until its port accepts, with a deadline.
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+    while tokio::net::TcpStream::connect(("127.0.0.1", port))
+        .await
+        .is_err()
+    {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "nginx did not start"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    (child, port)
+}
+
+#[tokio::test]
+#[ignore = "needs nginx"]
+async fn nginx_auth_request_lets_valid_tokens_through_with_the_callers_identity() {
+    let app = TestApp::start().await;
+    let (api_port, seen) = api().await;
+    let dir = tempfile::tempdir().unwrap();
+    let (_nginx, port) = gateway(dir.path(), app.addr.port(), api_port).await;
+    let url = format!("http://127.0.0.1:{port}/api/orders");
+    let token = app.admin_token().await;
+
+    let allowed = reqwest::Client::new()
+        .get(&url)
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(allowed.status(), 200);
+    assert_eq!(allowed.text().await.unwrap(), "hello from the api");
+    {
+        let seen = seen.lock().unwrap();
+        assert_eq!(seen.len(), 1);
+        assert_eq!(seen[0]["x-auth-username"], ADMIN);
+        assert_eq!(seen[0]["x-auth-groups"], "admin");
+        assert_eq!(
+            seen[0]["x-auth-client-id"],
+            app.user_pool.client_id.as_str()
+        );
+        assert!(!seen[0]["x-auth-sub"].is_empty());
+    }
+
+    for (bad, challenge) in [
+        (None, "Bearer"),
+        (Some("garbage"), "Bearer error=\"invalid_token\""),
+        (Some("a.b.c"), "Bearer error=\"invalid_token\""),
+    ] {
+        let mut request = reqwest::Client::new().get(&url);
+        if let Some(token) = bad {
+            request = request.bearer_auth(token);
+        }
+        let refused = request.send().await.unwrap();
+        assert_eq!(refused.status(), 401, "{bad:?}");
+        let challenges: Vec<_> = refused
+            .headers()
+            .get_all("www-authenticate")
+            .iter()
+            .collect();
+        assert_eq!(challenges, [challenge], "{bad:?}");
+    }
+    assert_eq!(
+        seen.lock().unwrap().len(),
+        1,
+        "refused calls never reach the api"
+    );
+}

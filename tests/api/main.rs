@@ -1,0 +1,27 @@
+//! The service's story, told against real parts: the HTTP API in-process on a local Cognito
+//! emulator and a real store, the command-line binary, and the parsers under fuzzing. One test
+//! binary, so the AWS SDK is linked once; tests that need a process of their own (the logs,
+//! shutdown, replica and process-global metrics tests) are binaries of their own beside it.
+
+#[path = "../support/mod.rs"]
+mod support;
+
+mod bad_input;
+mod challenge;
+mod cli;
+mod cognito_errors;
+mod faults;
+mod gateway;
+mod hardening;
+mod invite_flow;
+mod layout;
+mod mfa;
+mod next_steps;
+mod passwords;
+mod properties;
+mod scripted_signin;
+mod session;
+mod signup;
+mod srp;
+mod store;
+mod tokens;
