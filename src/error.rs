@@ -49,6 +49,14 @@ pub enum ApiError {
     Auth(#[from] AuthRejection),
     #[error("the caller is not allowed to do this")]
     Forbidden,
+    #[error("no live session; sign in")]
+    NoSession,
+    #[error(
+        "a request made with the session cookie that changes state must carry the header `X-CSRF: 1`"
+    )]
+    CsrfHeaderRequired,
+    #[error("the session's tokens are being refreshed by another request; try again")]
+    SessionBusy,
 
     #[error("the sign-in challenge has expired or was already answered; sign in again")]
     ChallengeExpired,
@@ -160,6 +168,15 @@ impl ApiError {
                 "Invalid refresh token",
             ),
             ApiError::Forbidden => (StatusCode::FORBIDDEN, "forbidden", "Forbidden"),
+            ApiError::NoSession => (StatusCode::UNAUTHORIZED, "no_session", "Not signed in"),
+            ApiError::CsrfHeaderRequired => {
+                (StatusCode::FORBIDDEN, "csrf_header_required", "Forbidden")
+            }
+            ApiError::SessionBusy => (
+                StatusCode::SERVICE_UNAVAILABLE,
+                "session_busy",
+                "Service unavailable",
+            ),
             ApiError::ChallengeExpired => (
                 StatusCode::UNAUTHORIZED,
                 "challenge_expired",
@@ -277,6 +294,7 @@ impl ApiError {
                 _ => None,
             },
             ApiError::DatabaseUnavailable | ApiError::ChallengeUnreadable => Some(5),
+            ApiError::SessionBusy => Some(1),
             _ => None,
         }
     }

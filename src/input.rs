@@ -1,5 +1,5 @@
-//! Checks on what clients send, made once: free-text fields, usernames, and the `Origin` of a
-//! cookie-bearing request.
+//! Checks on what clients send, made once: free-text fields, usernames, and the `Origin` and
+//! CSRF header of a cookie-bearing request.
 
 use axum::http::HeaderMap;
 
@@ -55,6 +55,25 @@ pub fn check_origin(
     } else {
         Err(ApiError::OriginNotAllowed)
     }
+}
+
+/// The CSRF checks on a request authenticated by the session cookie: one that may change
+/// state (any method but GET, HEAD and OPTIONS) must carry `X-CSRF: 1`, a header a page on
+/// another site can only send after a CORS preflight this service answers for
+/// `ALLOWED_ORIGINS` alone, and an `Origin`, when present, that the service serves or lists.
+pub fn check_csrf(
+    method: &axum::http::Method,
+    headers: &HeaderMap,
+    http: &HttpConfig,
+    via_trusted_proxy: bool,
+) -> Result<(), ApiError> {
+    if method.is_safe() {
+        return Ok(());
+    }
+    if headers.get("x-csrf").map(|v| v.as_bytes()) != Some(b"1") {
+        return Err(ApiError::CsrfHeaderRequired);
+    }
+    check_origin(headers, http, via_trusted_proxy)
 }
 
 /// An origin as (scheme, host, port), with the scheme's default port filled in.

@@ -8,7 +8,7 @@ use std::time::Duration;
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::http::header::{AUTHORIZATION, COOKIE, SET_COOKIE};
-use axum::http::{Request, Response};
+use axum::http::{HeaderName, Request, Response};
 use axum::response::IntoResponse;
 use tower::ServiceBuilder;
 use tower_http::catch_panic::CatchPanicLayer;
@@ -72,6 +72,7 @@ pub fn api(router: Router, http: &HttpConfig) -> Router {
             AUTHORIZATION,
             COOKIE,
             SET_COOKIE,
+            HeaderName::from_static("challenge-handle"),
         ]))
         .layer(cors(&http.allowed_origins))
 }
@@ -106,6 +107,8 @@ fn cors(origins: &[String]) -> tower_http::cors::CorsLayer {
             header::CONTENT_TYPE,
             header::AUTHORIZATION,
             request_id::HEADER,
+            // Requests made with the session cookie that change state must carry it.
+            HeaderName::from_static("x-csrf"),
         ])
         .expose_headers([
             request_id::HEADER,

@@ -5,10 +5,12 @@
 //! `docs/architecture.md` names each module's job and follows one request through them.
 
 pub mod attributes;
+pub mod browser;
 pub mod challenge;
 pub mod clock;
 pub mod cognito;
 pub mod config;
+pub mod cookies;
 pub mod db;
 pub mod error;
 pub mod extract;

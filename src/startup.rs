@@ -14,9 +14,11 @@ use axum::Router;
 use cognito_verifier::{Verifier, VerifierConfig};
 use tokio::net::TcpListener;
 
-use crate::challenge::{ChallengeStore, CookieSettings, SessionCipher};
+use crate::browser::{BrowserSessions, SessionStore};
+use crate::challenge::{ChallengeStore, SessionCipher};
 use crate::cognito::Cognito;
 use crate::config::{Config, SessionKey, SessionKeys};
+use crate::cookies::CookieSettings;
 use crate::floor::FailureFloor;
 use crate::limits::Limits;
 use crate::revocation::{RefreshIndex, RevocationList};
@@ -68,10 +70,11 @@ impl Application {
         let previous = keys.previous.as_ref().map(SessionKey::bytes);
         // The lease must outlast the Cognito calls of one step with their retries, which the
         // SDK bounds by the operation timeout: two in a row for a TOTP set-up answer.
+        let cipher = Arc::new(SessionCipher::new(keys.current.bytes(), previous));
         let store = ChallengeStore::new(
             pool.clone(),
             2 * config.cognito.timeout + Duration::from_secs(5),
-            Arc::new(SessionCipher::new(keys.current.bytes(), previous)),
+            cipher.clone(),
         );
         let refresh_tokens = Arc::new(RefreshIndex::new(
             pool.clone(),
@@ -97,7 +100,23 @@ impl Application {
             config.limits.trusted_proxies.clone(),
         ));
         let floor = FailureFloor::new(config.limits.failure_floor);
+        let sessions = BrowserSessions::new(
+            SessionStore::new(
+                pool.clone(),
+                cipher,
+                config.sessions.idle_timeout,
+                // One refresh call, retries included.
+                config.cognito.timeout + Duration::from_secs(5),
+            ),
+            cognito.clone(),
+            verifier.clone(),
+            revocations.clone(),
+            CookieSettings::session(config.http.cookie_secure, config.sessions.same_site_lax),
+            config.sessions.max_lifetime,
+            config.sessions.idle_timeout,
+        );
         let state = AppState {
+            sessions: sessions.clone(),
             signin: SignIn::new(
                 cognito.clone(),
                 store.clone(),
@@ -114,9 +133,7 @@ impl Application {
             limits,
             refresh_tokens: refresh_tokens.clone(),
             store: store.clone(),
-            cookies: CookieSettings {
-                secure: config.http.cookie_secure,
-            },
+            cookies: CookieSettings::challenge(config.http.cookie_secure),
             cognito,
             verifier: verifier.clone(),
             revocations: revocations.clone(),
@@ -125,7 +142,12 @@ impl Application {
         };
         tokio::spawn(load_keys(verifier, tokens.jwks_refresh));
         tokio::spawn(metrics_upkeep());
-        tokio::spawn(purge_expired(store, revocations.clone(), refresh_tokens));
+        tokio::spawn(purge_expired(
+            store,
+            sessions.store().clone(),
+            revocations.clone(),
+            refresh_tokens,
+        ));
         tokio::spawn(revocations.follow(
             db::normalize_url(&config.database.url),
             tokens.revocation_sync,
@@ -133,7 +155,7 @@ impl Application {
 
         if !config.http.cookie_secure {
             tracing::warn!(
-                "COOKIE_SECURE=false: the challenge cookie has no Secure flag or __Host- prefix, \
+                "COOKIE_SECURE=false: the challenge and session cookies have no Secure flag or __Host- prefix, \
                  so anything that can serve plain http on this host or a sibling domain can plant \
                  one; for local development only"
             );
@@ -282,6 +304,7 @@ async fn load_keys(verifier: Arc<Verifier>, every: Duration) {
 
 async fn purge_expired(
     store: ChallengeStore,
+    sessions: SessionStore,
     revocations: Arc<RevocationList>,
     refresh_tokens: Arc<RefreshIndex>,
 ) {
@@ -295,6 +318,11 @@ async fn purge_expired(
             Ok(0) => {}
             Ok(n) => tracing::debug!(purged = n, "expired challenges purged"),
             Err(e) => tracing::warn!(error = %e, "purging expired challenges failed"),
+        }
+        match sessions.purge_expired().await {
+            Ok(0) => {}
+            Ok(n) => tracing::debug!(purged = n, "ended browser sessions purged"),
+            Err(e) => tracing::warn!(error = %e, "purging ended browser sessions failed"),
         }
         match revocations.purge_expired().await {
             Ok(0) => {}

@@ -7,9 +7,11 @@ use axum::extract::FromRef;
 use cognito_verifier::Verifier;
 use sqlx::AnyPool;
 
-use crate::challenge::{ChallengeStore, CookieSettings};
+use crate::browser::BrowserSessions;
+use crate::challenge::ChallengeStore;
 use crate::cognito::Cognito;
 use crate::config::Config;
+use crate::cookies::CookieSettings;
 use crate::floor::FailureFloor;
 use crate::limits::Limits;
 use crate::revocation::{RefreshIndex, RevocationList};
@@ -20,6 +22,7 @@ pub struct AppState {
     pub config: Arc<Config>,
     pub cognito: Cognito,
     pub signin: SignIn,
+    pub sessions: BrowserSessions,
     pub store: ChallengeStore,
     pub verifier: Arc<Verifier>,
     pub revocations: Arc<RevocationList>,

@@ -1,4 +1,5 @@
-//! The opaque challenge id the client holds in its cookie, and the hash the server stores.
+//! The opaque id a client holds in a cookie (a pending challenge's, or a browser session's),
+//! and the hash the server stores.
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -46,6 +47,11 @@ impl std::fmt::Debug for ChallengeId {
 impl IdHash {
     pub fn as_str(&self) -> &str {
         &self.0
+    }
+
+    /// A hash read back from the database, where only hashes are written.
+    pub fn from_stored(hex: String) -> Self {
+        IdHash(hex)
     }
 }
 

@@ -15,6 +15,7 @@ use sqlx::{AnyPool, Row};
 use super::cipher::SessionCipher;
 use super::id::IdHash;
 use crate::clock::now_ms;
+use crate::signin::Amr;
 
 /// A pending challenge as stored.
 #[derive(Debug)]
@@ -30,6 +31,8 @@ pub struct Pending {
     /// The attributes Cognito asked for (`userAttributes.<name>`), the only ones an answer may
     /// set.
     pub required_attributes: Vec<String>,
+    /// How the user has proved themselves so far in this sign-in.
+    pub amr: Amr,
     /// This claim's lease, which only its holder may give back.
     pub lease: Lease,
 }
@@ -47,6 +50,7 @@ pub struct NewChallenge<'a> {
     pub challenge_name: &'a str,
     /// Cognito's `requiredAttributes` parameter, as it sent it (a JSON list).
     pub required_attributes: Option<&'a str>,
+    pub amr: &'a Amr,
     pub ttl: Duration,
 }
 
@@ -104,8 +108,8 @@ impl ChallengeStore {
         let expires_at = now.saturating_add(millis(new.ttl));
         sqlx::query(
             "INSERT INTO challenges \
-             (id_hash, session, username, login_name, challenge_name, required_attributes, attempts, created_at, expires_at, leased_until) \
-             VALUES ($1, $2, $3, $4, $5, $6, 0, $7, $8, 0)",
+             (id_hash, session, username, login_name, challenge_name, required_attributes, amr, attempts, created_at, expires_at, leased_until) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, 0, $8, $9, 0)",
         )
         .bind(new.id_hash.as_str())
         .bind(sealed)
@@ -113,6 +117,7 @@ impl ChallengeStore {
         .bind(new.login_name)
         .bind(new.challenge_name)
         .bind(new.required_attributes)
+        .bind(new.amr.to_column())
         .bind(now)
         .bind(expires_at)
         .execute(&self.pool)
@@ -126,7 +131,7 @@ impl ChallengeStore {
         let row = sqlx::query(
             "UPDATE challenges SET leased_until = $1 \
              WHERE id_hash = $2 AND expires_at > $3 AND leased_until <= $3 \
-             RETURNING session, username, login_name, challenge_name, totp_verified, required_attributes",
+             RETURNING session, username, login_name, challenge_name, totp_verified, required_attributes, amr",
         )
         .bind(lease.0)
         .bind(id_hash.as_str())
@@ -153,6 +158,7 @@ impl ChallengeStore {
                     .try_get::<Option<String>, _>("required_attributes")?
                     .and_then(|text| serde_json::from_str(&text).ok())
                     .unwrap_or_default(),
+                amr: Amr::from_column(row.try_get::<Option<String>, _>("amr")?.as_deref()),
                 lease,
             }));
         }
@@ -268,8 +274,8 @@ impl ChallengeStore {
         let expires_at: i64 = row.try_get("expires_at")?;
         sqlx::query(
             "INSERT INTO challenges \
-             (id_hash, session, username, login_name, challenge_name, required_attributes, attempts, created_at, expires_at, leased_until) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 0)",
+             (id_hash, session, username, login_name, challenge_name, required_attributes, amr, attempts, created_at, expires_at, leased_until) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 0)",
         )
         .bind(new.id_hash.as_str())
         .bind(sealed)
@@ -277,6 +283,7 @@ impl ChallengeStore {
         .bind(new.login_name)
         .bind(new.challenge_name)
         .bind(new.required_attributes)
+        .bind(new.amr.to_column())
         .bind(attempts)
         .bind(created_at)
         .bind(expires_at)

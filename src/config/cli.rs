@@ -322,6 +322,49 @@ pub struct Settings {
     )]
     pub allow_insecure_cookies: String,
 
+    /// Who gets tokens: session (browsers get an HttpOnly session cookie, never a token), body
+    /// (every client gets tokens in the answer), or auto (a request a browser sends, which
+    /// carries Sec-Fetch-Site, gets a session; any other client gets tokens)
+    #[arg(
+        long,
+        env = "TOKEN_DELIVERY",
+        global = true,
+        hide_env_values = true,
+        default_value = "auto"
+    )]
+    pub token_delivery: String,
+
+    /// Seconds a browser session may go unused before it ends
+    #[arg(
+        long,
+        env = "SESSION_IDLE_TIMEOUT",
+        global = true,
+        hide_env_values = true,
+        default_value = "1800"
+    )]
+    pub session_idle_timeout: String,
+
+    /// Seconds a browser session lasts however much it is used; at most the refresh tokens'
+    /// lifetime
+    #[arg(
+        long,
+        env = "SESSION_MAX_LIFETIME",
+        global = true,
+        hide_env_values = true,
+        default_value = "43200"
+    )]
+    pub session_max_lifetime: String,
+
+    /// SameSite of the session cookie: strict, or lax where sign-in starts from another site
+    #[arg(
+        long,
+        env = "SESSION_SAME_SITE",
+        global = true,
+        hide_env_values = true,
+        default_value = "strict"
+    )]
+    pub session_same_site: String,
+
     /// Cognito group whose members may invite users
     #[arg(
         long,

@@ -11,6 +11,7 @@ use std::time::Duration;
 use secrecy::{ExposeSecret, SecretBox, SecretString};
 
 use crate::attributes::WritableAttributes;
+use crate::browser::TokenDelivery;
 use crate::db::Backend;
 use crate::limits::LimitSettings;
 use crate::signin::AuthFlow;
@@ -32,6 +33,7 @@ pub struct Config {
     pub limits: LimitsConfig,
     pub http: HttpConfig,
     pub challenges: ChallengeConfig,
+    pub sessions: SessionConfig,
     pub database: DatabaseConfig,
 }
 
@@ -97,6 +99,17 @@ pub struct ChallengeConfig {
     pub ttl: Duration,
     /// `None`: a random key per process (SQLite only).
     pub keys: Option<SessionKeys>,
+}
+
+/// Browser sessions: who gets one, and how long it lasts.
+#[derive(Debug, Clone)]
+pub struct SessionConfig {
+    pub delivery: TokenDelivery,
+    pub idle_timeout: Duration,
+    /// Never longer than the refresh tokens live.
+    pub max_lifetime: Duration,
+    /// `SameSite=Lax` instead of `Strict` on the session cookie.
+    pub same_site_lax: bool,
 }
 
 /// The key that seals stored Cognito sessions and keys the refresh-token record, and the one

@@ -9,9 +9,10 @@ use secrecy::SecretString;
 use super::cli::Settings;
 use super::{
     ChallengeConfig, CognitoConfig, Config, DatabaseConfig, HttpConfig, LimitsConfig, LogFormat,
-    SessionKey, SessionKeys, TokenConfig,
+    SessionConfig, SessionKey, SessionKeys, TokenConfig,
 };
 use crate::attributes::WritableAttributes;
+use crate::browser::TokenDelivery;
 use crate::db::Backend;
 use crate::limits::LimitSettings;
 use crate::signin::AuthFlow;
@@ -47,6 +48,8 @@ pub const RANGES: &[Range] = &[
     range("CHALLENGE_TTL_SECONDS", 30, 3_600),
     range("COGNITO_TIMEOUT_SECONDS", 1, 120),
     range("COGNITO_MAX_ATTEMPTS", 1, 10),
+    range("SESSION_IDLE_TIMEOUT", 60, 2_592_000),
+    range("SESSION_MAX_LIFETIME", 300, 315_360_000),
 ];
 
 /// A setting that stops start-up: the variable, and what is wrong with it.
@@ -295,7 +298,23 @@ impl Settings {
                 "false is only allowed on a loopback LISTEN_ADDR, unless ALLOW_INSECURE_COOKIES=true",
             ));
         }
+        let sessions = self.sessions()?;
+        let refresh_token_validity = Duration::from_secs(
+            86_400
+                * number::<u64>(
+                    "REFRESH_TOKEN_VALIDITY_DAYS",
+                    &self.refresh_token_validity_days,
+                )?,
+        );
+        // A session that outlived its refresh token could only end in a refused refresh.
+        if sessions.max_lifetime > refresh_token_validity {
+            return Err(bad(
+                "SESSION_MAX_LIFETIME",
+                "must not exceed REFRESH_TOKEN_VALIDITY_DAYS: a session can't outlive its refresh token",
+            ));
+        }
         Ok(Config {
+            sessions,
             cognito: CognitoConfig {
                 client_secret: optional(&self.cognito_client_secret).map(SecretString::from),
                 region,
@@ -339,13 +358,7 @@ impl Settings {
                     "REVOCATION_SYNC_SECONDS",
                     &self.revocation_sync_seconds,
                 )?),
-                refresh_token_validity: Duration::from_secs(
-                    86_400
-                        * number::<u64>(
-                            "REFRESH_TOKEN_VALIDITY_DAYS",
-                            &self.refresh_token_validity_days,
-                        )?,
-                ),
+                refresh_token_validity,
             },
             limits: LimitsConfig {
                 rates: LimitSettings {
@@ -389,6 +402,48 @@ impl Settings {
                 keys,
             },
             database,
+        })
+    }
+}
+
+impl Settings {
+    fn sessions(&self) -> Result<SessionConfig, ConfigError> {
+        let delivery = match self.token_delivery.trim().to_ascii_lowercase().as_str() {
+            "auto" => TokenDelivery::Auto,
+            "session" => TokenDelivery::Session,
+            "body" => TokenDelivery::Body,
+            other => {
+                return Err(bad(
+                    "TOKEN_DELIVERY",
+                    format!("must be auto, session or body, not {other:?}"),
+                ));
+            }
+        };
+        let lax = match self.session_same_site.trim().to_ascii_lowercase().as_str() {
+            "strict" => false,
+            "lax" => true,
+            other => {
+                return Err(bad(
+                    "SESSION_SAME_SITE",
+                    format!("must be strict or lax, not {other:?}"),
+                ));
+            }
+        };
+        let idle_timeout =
+            Duration::from_secs(number("SESSION_IDLE_TIMEOUT", &self.session_idle_timeout)?);
+        let max_lifetime =
+            Duration::from_secs(number("SESSION_MAX_LIFETIME", &self.session_max_lifetime)?);
+        if idle_timeout > max_lifetime {
+            return Err(bad(
+                "SESSION_IDLE_TIMEOUT",
+                "must not exceed SESSION_MAX_LIFETIME",
+            ));
+        }
+        Ok(SessionConfig {
+            delivery,
+            idle_timeout,
+            max_lifetime,
+            same_site_lax: lax,
         })
     }
 }
@@ -495,6 +550,65 @@ mod tests {
         assert!(config.http.cookie_secure);
         assert_eq!(config.tokens.accepted_client_ids, vec!["client".to_owned()]);
         assert_eq!(config.challenges.ttl, Duration::from_secs(180));
+    }
+
+    #[test]
+    fn session_settings_are_checked_and_never_outlive_the_refresh_token() {
+        let base = [
+            "--cognito-user-pool-id",
+            "eu-west-1_A",
+            "--cognito-client-id",
+            "c",
+        ];
+        let config = settings(&base).config().unwrap();
+        assert_eq!(config.sessions.delivery, TokenDelivery::Auto);
+        assert_eq!(config.sessions.idle_timeout, Duration::from_secs(1800));
+        assert_eq!(config.sessions.max_lifetime, Duration::from_secs(43_200));
+        assert!(!config.sessions.same_site_lax);
+        for (flags, expected) in [
+            (
+                &["--token-delivery", "cookies"][..],
+                "TOKEN_DELIVERY: must be auto, session or body",
+            ),
+            (
+                &["--session-same-site", "none"],
+                "SESSION_SAME_SITE: must be strict or lax",
+            ),
+            (
+                &["--session-idle-timeout", "59"],
+                "SESSION_IDLE_TIMEOUT: must be a whole number from 60",
+            ),
+            (
+                &["--session-max-lifetime", "2592001"],
+                "SESSION_MAX_LIFETIME: must not exceed REFRESH_TOKEN_VALIDITY_DAYS",
+            ),
+            (
+                &[
+                    "--session-idle-timeout",
+                    "7200",
+                    "--session-max-lifetime",
+                    "3600",
+                ],
+                "SESSION_IDLE_TIMEOUT: must not exceed SESSION_MAX_LIFETIME",
+            ),
+        ] {
+            let mut args = base.to_vec();
+            args.extend_from_slice(flags);
+            let error = settings(&args).config().unwrap_err().to_string();
+            assert!(error.starts_with(expected), "{flags:?}: {error}");
+        }
+        let longer = [
+            "--session-max-lifetime",
+            "5184000",
+            "--refresh-token-validity-days",
+            "60",
+            "--token-delivery",
+            "Session",
+        ];
+        let mut args = base.to_vec();
+        args.extend_from_slice(&longer);
+        let config = settings(&args).config().unwrap();
+        assert_eq!(config.sessions.delivery, TokenDelivery::Session);
     }
 
     #[test]

@@ -1,14 +1,18 @@
-//! Bearer access tokens: one path verifies them for every route that takes one.
+//! Who is calling: a bearer access token, or a browser's session cookie. One path verifies
+//! either for every route that takes a signed-in caller.
 
+use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 
-use axum::extract::{FromRef, FromRequestParts};
+use axum::extract::{ConnectInfo, FromRef, FromRequestParts};
 use axum::http::HeaderMap;
 use axum::http::request::Parts;
 use cognito_verifier::{AccessClaims, AuthRejection, Verifier, bearer_token};
 
+use crate::browser::{BrowserSessions, LiveSession};
 use crate::config::Config;
 use crate::error::ApiError;
+use crate::input::check_csrf;
 use crate::limits::Limits;
 
 /// The request's bearer access token and its verified claims: signature, expiry, issuer,
@@ -28,9 +32,15 @@ pub async fn verified_bearer<'h>(
 /// A verified caller together with its raw access token, for Cognito calls made on its behalf.
 /// Each one counts against RATE_LIMIT_PER_USER, each sign-in at most half: a loop of calls on
 /// one token must not run up SMS bills or the account's Cognito quota.
+///
+/// A request with no `Authorization` header may instead carry the session cookie; the
+/// session's access token then stands in, and a request that changes anything must pass the
+/// CSRF checks (`X-CSRF: 1`, and an `Origin` the service serves).
 pub struct Caller {
     pub claims: AccessClaims,
     pub token: String,
+    /// The browser session the request was made with, if it came with the cookie.
+    pub session: Option<LiveSession>,
 }
 
 impl Caller {
@@ -44,20 +54,70 @@ impl<S> FromRequestParts<S> for Caller
 where
     Arc<Verifier>: FromRef<S>,
     Arc<Limits>: FromRef<S>,
+    Arc<Config>: FromRef<S>,
+    BrowserSessions: FromRef<S>,
     S: Send + Sync,
 {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
-        let verifier = Arc::<Verifier>::from_ref(state);
-        let (claims, token) = verified_bearer(&parts.headers, &verifier).await?;
-        let sign_in = claims.origin_jti.as_deref().or(claims.jti.as_deref());
-        Arc::<Limits>::from_ref(state).check_user(&claims.sub, sign_in)?;
-        Ok(Caller {
-            token: token.to_owned(),
-            claims,
-        })
+        let caller = signed_in(parts, state).await?;
+        let sign_in = caller
+            .claims
+            .origin_jti
+            .as_deref()
+            .or(caller.claims.jti.as_deref());
+        Arc::<Limits>::from_ref(state).check_user(&caller.claims.sub, sign_in)?;
+        if let Some(session) = &caller.session {
+            BrowserSessions::from_ref(state).touch(session).await?;
+        }
+        Ok(caller)
     }
+}
+
+/// The bearer token when an `Authorization` header came, else the session cookie.
+async fn signed_in<S>(parts: &Parts, state: &S) -> Result<Caller, ApiError>
+where
+    Arc<Verifier>: FromRef<S>,
+    Arc<Limits>: FromRef<S>,
+    Arc<Config>: FromRef<S>,
+    BrowserSessions: FromRef<S>,
+{
+    let sessions = BrowserSessions::from_ref(state);
+    if !parts
+        .headers
+        .contains_key(axum::http::header::AUTHORIZATION)
+        && sessions.has_cookie(&parts.headers)
+    {
+        // Before the session is looked up: a forged request must not even refresh it.
+        let config = Arc::<Config>::from_ref(state);
+        let limits = Arc::<Limits>::from_ref(state);
+        let peer = parts
+            .extensions
+            .get::<ConnectInfo<SocketAddr>>()
+            .map(|info| info.0.ip())
+            .unwrap_or(IpAddr::from([0, 0, 0, 0]));
+        check_csrf(
+            &parts.method,
+            &parts.headers,
+            &config.http,
+            limits.proxies().is_trusted(peer),
+        )?;
+        if let Some(session) = sessions.authenticate(&parts.headers).await? {
+            return Ok(Caller {
+                claims: session.claims.clone(),
+                token: session.access_token().to_owned(),
+                session: Some(session),
+            });
+        }
+    }
+    let verifier = Arc::<Verifier>::from_ref(state);
+    let (claims, token) = verified_bearer(&parts.headers, &verifier).await?;
+    Ok(Caller {
+        token: token.to_owned(),
+        claims,
+        session: None,
+    })
 }
 
 /// A caller whose access token is valid and who is in ADMIN_GROUP. Checked before the body
@@ -67,14 +127,19 @@ pub struct Admin(pub AccessClaims);
 impl<S> FromRequestParts<S> for Admin
 where
     Arc<Verifier>: FromRef<S>,
+    Arc<Limits>: FromRef<S>,
     Arc<Config>: FromRef<S>,
+    BrowserSessions: FromRef<S>,
     S: Send + Sync,
 {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
-        let verifier = Arc::<Verifier>::from_ref(state);
-        let (claims, _) = verified_bearer(&parts.headers, &verifier).await?;
+        let caller = signed_in(parts, state).await?;
+        if let Some(session) = &caller.session {
+            BrowserSessions::from_ref(state).touch(session).await?;
+        }
+        let claims = caller.claims;
         let admin_group = &Arc::<Config>::from_ref(state).cognito.admin_group;
         if !claims.groups.iter().any(|g| g == admin_group) {
             return Err(ApiError::Forbidden);

@@ -3,7 +3,9 @@
 //!
 //! - [`ApiJson`], [`OptionalJson`]: the body, as JSON.
 //! - [`IpLimitedClient`]: the caller's address, counted against the per-IP limit.
-//! - [`Caller`]: a verified access token, counted against the per-user limit.
+//! - [`Caller`]: a verified access token (or a browser session's), counted against the
+//!   per-user limit.
+//! - [`PathId`]: a route's one path parameter.
 //! - [`Admin`]: a verified access token of a member of ADMIN_GROUP.
 //!
 //! They are generic over the router's state (`FromRef`), so none of them depends on it.
@@ -11,7 +13,9 @@
 mod bearer;
 mod client;
 mod json;
+mod path;
 
 pub use bearer::{Admin, Caller, verified_bearer};
 pub use client::IpLimitedClient;
 pub use json::{ApiJson, BODY_LIMIT, OptionalJson, parse};
+pub use path::PathId;

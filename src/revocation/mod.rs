@@ -35,6 +35,11 @@ const CLOCK_MARGIN_SECONDS: i64 = 1;
 /// outlast the tokens already issued must cover.
 pub const MAX_ACCESS_TOKEN_LIFETIME: i64 = 24 * 3600;
 
+/// How many revoked sign-ins one user may have on the list before a logout ends all of the
+/// user's tokens instead, which one entry covers: someone signing in and out in a loop would
+/// otherwise grow the list on every replica without end.
+pub const MAX_REVOKED_SIGN_INS_PER_USER: i64 = 32;
+
 pub struct RevocationList {
     pool: AnyPool,
     backend: Backend,

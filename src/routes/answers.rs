@@ -1,25 +1,33 @@
-//! The answers of the sign-in steps (`/login`, `/challenge`, `/token/refresh`): tokens, or
-//! the next challenge under a fresh cookie, never cached; and a refused step, which clears a
-//! cookie whose challenge it ended.
+//! The answers of the sign-in steps (`/login`, `/challenge`, `/token/refresh`): tokens or a
+//! browser session (TOKEN_DELIVERY), or the next challenge under a fresh cookie, never
+//! cached; and a refused step, which clears a cookie whose challenge it ended.
 
 use axum::http::header::{CACHE_CONTROL, SET_COOKIE};
-use axum::http::{HeaderValue, StatusCode};
+use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 
-use crate::challenge::CookieSettings;
+use crate::browser::{Delivery, SessionView, from_browser};
 use crate::cognito::Tokens;
+use crate::cookies::CookieSettings;
 use crate::error::ApiError;
-use crate::signin::{NextStep, Outcome, StepError};
+use crate::limits::ClientAddr;
+use crate::signin::{Amr, NextStep, Outcome, StepError};
+use crate::state::AppState;
 
-/// The body of a sign-in step: tokens, or the challenge to answer next. `next_step` is what
-/// the client does next; `challenge` keeps Cognito's own name for it.
+/// Names the pending challenge for a client without a cookie jar: returned to requests that
+/// are not from a browser, and accepted in place of the cookie.
+pub const CHALLENGE_HANDLE: HeaderName = HeaderName::from_static("challenge-handle");
+
+/// The body of a sign-in step: tokens or a session, or the challenge to answer next.
+/// `next_step` is what the client does next; `challenge` keeps Cognito's own name for it.
 #[derive(Serialize)]
 #[serde(tag = "status", rename_all = "snake_case")]
 pub enum SignInBody {
     Authenticated {
         next_step: NextStep,
-        tokens: Tokens,
+        #[serde(flatten)]
+        signed_in: SignedIn,
     },
     Challenge {
         next_step: NextStep,
@@ -28,53 +36,122 @@ pub enum SignInBody {
     },
 }
 
+/// What a client holds once signed in: the tokens, or (a browser) only a session, described.
+#[derive(Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SignedIn {
+    Tokens(Tokens),
+    Session(SessionView),
+}
+
 impl SignInBody {
-    pub fn signed_in(tokens: Tokens) -> Self {
+    pub fn signed_in(signed_in: SignedIn) -> Self {
         SignInBody::Authenticated {
             next_step: NextStep::Done,
-            tokens,
+            signed_in,
         }
     }
 }
 
-/// A sign-in step's answer: tokens clear the challenge cookie, a challenge sets a fresh one.
-pub fn sign_in_response(outcome: Outcome, cookies: CookieSettings, had_cookie: bool) -> Response {
-    let (body, cookie) = sign_in_body(outcome, &cookies, had_cookie);
-    with_cookie((StatusCode::OK, axum::Json(body)).into_response(), cookie)
+/// Whom a sign-in step answers.
+pub struct Asker<'a> {
+    pub state: &'a AppState,
+    pub headers: &'a HeaderMap,
+    pub client: &'a ClientAddr,
+    /// A challenge cookie came with the request (a signed-in answer clears it).
+    pub had_cookie: bool,
 }
 
-/// The body of a sign-in step and the cookie header that goes with it, if any.
-pub fn sign_in_body(
-    outcome: Outcome,
-    cookies: &CookieSettings,
-    had_cookie: bool,
-) -> (SignInBody, Option<HeaderValue>) {
-    match outcome {
-        Outcome::Authenticated(tokens) => (
-            SignInBody::signed_in(tokens),
-            had_cookie.then(|| cookies.clear()),
-        ),
-        Outcome::Challenge {
-            name,
-            next_step,
-            parameters,
-            id,
-            max_age_seconds,
-        } => (
-            SignInBody::Challenge {
+/// Headers a sign-in answer sets: cookies, and the `Challenge-Handle`.
+pub type AnswerHeaders = Vec<(HeaderName, HeaderValue)>;
+
+impl Asker<'_> {
+    /// A sign-in step's answer: tokens or a session, or the next challenge under a fresh
+    /// cookie.
+    pub async fn answer(&self, outcome: Outcome) -> Result<Response, ApiError> {
+        let (body, headers) = self.step(outcome).await?;
+        Ok(with_headers(
+            (StatusCode::OK, axum::Json(body)).into_response(),
+            headers,
+        ))
+    }
+
+    /// The body of a sign-in step and the headers that go with it.
+    pub async fn step(&self, outcome: Outcome) -> Result<(SignInBody, AnswerHeaders), ApiError> {
+        match outcome {
+            Outcome::Authenticated { tokens, amr } => self.signed_in(tokens, None, &amr).await,
+            Outcome::Challenge {
+                name,
                 next_step,
-                challenge: name,
                 parameters,
-            },
-            Some(cookies.set(&id, max_age_seconds)),
-        ),
+                id,
+                max_age_seconds,
+            } => {
+                let mut headers = vec![(SET_COOKIE, self.state.cookies.set(&id, max_age_seconds))];
+                // A browser keeps the id in its cookie jar only, out of reach of scripts.
+                if !from_browser(self.headers)
+                    && let Ok(handle) = HeaderValue::from_str(id.expose())
+                {
+                    headers.push((CHALLENGE_HANDLE, handle));
+                }
+                let body = SignInBody::Challenge {
+                    next_step,
+                    challenge: name,
+                    parameters,
+                };
+                Ok((body, headers))
+            }
+        }
+    }
+
+    /// Signed in: tokens in the body, or a new browser session. `refresh_token` stands in
+    /// for one Cognito didn't return (a refresh).
+    pub async fn signed_in(
+        &self,
+        tokens: Tokens,
+        refresh_token: Option<&str>,
+        amr: &Amr,
+    ) -> Result<(SignInBody, AnswerHeaders), ApiError> {
+        let state = self.state;
+        let mut headers = Vec::new();
+        if self.had_cookie {
+            headers.push((SET_COOKIE, state.cookies.clear()));
+        }
+        let signed_in = match state.config.sessions.delivery.for_request(self.headers) {
+            Delivery::Body => SignedIn::Tokens(tokens),
+            Delivery::Session => {
+                // A sign-in replaces the session the browser had: a new id, the old one ended.
+                if let Ok(Some(old)) = state.sessions.stored(self.headers).await
+                    && let Err(e) = state.sessions.end(&old).await
+                {
+                    tracing::warn!(error = %e, "cannot end the session a sign-in replaces");
+                }
+                let started = state
+                    .sessions
+                    .start(
+                        &tokens,
+                        refresh_token,
+                        amr,
+                        &self.client.to_string(),
+                        self.headers,
+                    )
+                    .await?;
+                let cookie = state
+                    .sessions
+                    .cookies
+                    .set(&started.id, started.max_age_seconds);
+                headers.push((SET_COOKIE, cookie));
+                SignedIn::Session(started.view)
+            }
+        };
+        Ok((SignInBody::signed_in(signed_in), headers))
     }
 }
 
-/// Sets (or clears) the challenge cookie on a sign-in answer, which is never cached.
-pub fn with_cookie(mut response: Response, cookie: Option<HeaderValue>) -> Response {
-    if let Some(cookie) = cookie {
-        response.headers_mut().insert(SET_COOKIE, cookie);
+/// Adds a sign-in answer's headers; such an answer is never cached.
+pub fn with_headers(mut response: Response, headers: AnswerHeaders) -> Response {
+    for (name, value) in headers {
+        response.headers_mut().append(name, value);
     }
     no_store(response)
 }

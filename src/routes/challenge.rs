@@ -7,7 +7,7 @@ use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use super::answers::{SignInBody, StepRefusal, sign_in_body, sign_in_response, with_cookie};
+use super::answers::{Asker, CHALLENGE_HANDLE, SignInBody, StepRefusal, with_headers};
 use crate::challenge::ChallengeId;
 use crate::extract::{ApiJson, IpLimitedClient};
 use crate::input::{check_origin, check_text};
@@ -47,7 +47,13 @@ pub async fn respond(
         )
         .await
         .map_err(|refusal| StepRefusal::new(refusal, &state.cookies, had_cookie))?;
-    Ok(sign_in_response(outcome, state.cookies, had_cookie))
+    let asker = Asker {
+        state: &state,
+        headers: &headers,
+        client: &caller.client,
+        had_cookie,
+    };
+    Ok(asker.answer(outcome).await?)
 }
 
 /// The TOTP secret and the MFA_SETUP step it belongs to.
@@ -74,25 +80,38 @@ pub async fn start_totp_setup(
         .start_totp_setup(id)
         .await
         .map_err(|refusal| StepRefusal::new(refusal, &state.cookies, had_cookie))?;
-    let (step, cookie) = sign_in_body(setup.outcome, &state.cookies, had_cookie);
+    let asker = Asker {
+        state: &state,
+        headers: &headers,
+        client: &caller.client,
+        had_cookie,
+    };
+    let (step, answer_headers) = asker.step(setup.outcome).await?;
     let totp = TotpSecret::new(
         setup.secret,
         &state.config.cognito.totp_issuer,
         &setup.account,
     );
-    Ok(with_cookie(
+    Ok(with_headers(
         axum::Json(TotpSetupBody { totp, step }).into_response(),
-        cookie,
+        answer_headers,
     ))
 }
 
-/// The challenge the cookie names, and whether a cookie came; two cookies of its name end the
-/// challenge and are refused.
+/// The challenge the `Challenge-Handle` header or else the cookie names, and whether a cookie
+/// came; two cookies of its name end the challenge and are refused.
 fn challenge_cookie(
     state: &AppState,
     headers: &HeaderMap,
 ) -> Result<(Option<ChallengeId>, bool), StepRefusal> {
-    match state.cookies.read(headers) {
+    let cookie = state.cookies.read(headers);
+    // A page script can't read the handle (browsers never get it) and a page on another site
+    // can't send the header without a preflight, so it needs no origin check of its own.
+    if let Some(handle) = headers.get(CHALLENGE_HANDLE) {
+        let id = handle.to_str().ok().and_then(ChallengeId::parse);
+        return Ok((id, matches!(cookie, Ok(Some(_)))));
+    }
+    match cookie {
         Ok(id) => {
             let had_cookie = id.is_some();
             Ok((id, had_cookie))

@@ -1,4 +1,4 @@
-//! `POST /login`: password sign-in, answered with tokens or a challenge cookie.
+//! `POST /login`: password sign-in, answered with tokens, a browser session or a challenge.
 
 use axum::extract::State;
 use axum::http::HeaderMap;
@@ -6,7 +6,7 @@ use axum::response::Response;
 use secrecy::{ExposeSecret, SecretString};
 use serde::Deserialize;
 
-use super::answers::sign_in_response;
+use super::answers::Asker;
 use crate::error::ApiError;
 use crate::extract::{ApiJson, IpLimitedClient};
 use crate::input::{MAX_PASSWORD, Username, check_text};
@@ -51,5 +51,12 @@ pub async fn login(
     attempt.give_back();
     // A new sign-in supersedes a challenge cookie left from an earlier one (or two).
     let had_cookie = !matches!(state.cookies.read(&headers), Ok(None));
-    Ok(sign_in_response(outcome, state.cookies, had_cookie))
+    Asker {
+        state: &state,
+        headers: &headers,
+        client: &client,
+        had_cookie,
+    }
+    .answer(outcome)
+    .await
 }

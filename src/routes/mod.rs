@@ -4,6 +4,7 @@
 
 mod admin;
 mod answers;
+mod browser;
 mod challenge;
 mod health;
 mod login;
@@ -42,6 +43,9 @@ pub fn api() -> Router<AppState> {
         .route("/me", get(me::get).patch(me::update))
         .route("/token/refresh", post(session::refresh))
         .route("/logout", post(session::logout))
+        .route("/session", get(browser::current))
+        .route("/sessions", get(browser::list).delete(browser::end_others))
+        .route("/sessions/{id}", delete(browser::end))
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .route("/openapi.yaml", get(health::openapi))

@@ -1,50 +1,73 @@
-//! Keeping and ending a signed-in session: `/token/refresh` and `/logout`.
+//! Keeping and ending a signed-in session: `/token/refresh` and `/logout`, with tokens or with
+//! the browser session cookie.
 
 use axum::Json;
 use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::header::{AUTHORIZATION, SET_COOKIE};
+use axum::http::{HeaderMap, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use secrecy::{ExposeSecret, SecretString};
 use serde::Deserialize;
 
 use cognito_verifier::{AccessClaims, AuthRejection, TokenError, bearer_token};
 
-use super::answers::{SignInBody, no_store};
+use super::answers::{Asker, SignInBody, SignedIn, no_store, with_headers};
+use crate::browser::LiveSession;
 use crate::clock::now_seconds;
 use crate::cognito::{CognitoErrorKind, Tokens};
 use crate::error::ApiError;
-use crate::extract::{ApiJson, IpLimitedClient, OptionalJson};
-use crate::input::{Username, check_text};
-use crate::revocation::MAX_ACCESS_TOKEN_LIFETIME;
-use crate::signin::NextStep;
+use crate::extract::{IpLimitedClient, OptionalJson};
+use crate::input::{Username, check_csrf, check_text};
+use crate::revocation::{MAX_ACCESS_TOKEN_LIFETIME, MAX_REVOKED_SIGN_INS_PER_USER};
+use crate::signin::Amr;
 use crate::state::AppState;
 
 /// Cognito refresh tokens are about 2 KiB.
 const MAX_REFRESH_TOKEN: usize = 8 * 1024;
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
 pub struct RefreshRequest {
-    refresh_token: SecretString,
+    /// Absent: the browser session the cookie names is refreshed.
+    refresh_token: Option<SecretString>,
     /// The user's username or alias; needed with a client secret when no access token is sent.
     username: Option<String>,
 }
 
 pub async fn refresh(
     State(state): State<AppState>,
-    _: IpLimitedClient,
+    caller: IpLimitedClient,
+    method: Method,
     headers: HeaderMap,
-    ApiJson(request): ApiJson<RefreshRequest>,
+    OptionalJson(request): OptionalJson<RefreshRequest>,
 ) -> Result<Response, ApiError> {
     let started = tokio::time::Instant::now();
+    let Some(refresh_token) = request.refresh_token else {
+        // No token in the body and none as bearer: the browser session the cookie names.
+        if !headers.contains_key(AUTHORIZATION) && state.sessions.has_cookie(&headers) {
+            check_csrf(
+                &method,
+                &headers,
+                &state.config.http,
+                caller.via_trusted_proxy,
+            )?;
+            if let Some(session) = state.sessions.authenticate(&headers).await? {
+                return refresh_session(&state, session).await;
+            }
+        }
+        return Err(ApiError::invalid_field(
+            "refresh_token",
+            "`refresh_token` is required without a session cookie",
+        ));
+    };
     check_text(
         "refresh_token",
-        request.refresh_token.expose_secret(),
+        refresh_token.expose_secret(),
         MAX_REFRESH_TOKEN,
     )?;
     // No per-username budget here: a refresh token can't be guessed, and counting by a name
     // anyone can send would let them lock its owner out of refreshing.
     let username = request.username.map(Username::parse).transpose()?;
-    let result = refresh_tokens(&state, &headers, &request.refresh_token, username.as_ref()).await;
+    let result = refresh_tokens(&state, &headers, &refresh_token, username.as_ref()).await;
     match &result {
         // An unknown user costs one Cognito call and a known one two: wait out the floor.
         Err(ApiError::InvalidRefreshToken) => state.floor.wait_out(started).await,
@@ -52,12 +75,31 @@ pub async fn refresh(
         Ok(tokens) => state.signin.remember(tokens).await,
         Err(_) => {}
     }
+    // A browser that still holds a refresh token trades it for a session (with TOKEN_DELIVERY
+    // auto or session); how the user signed in is not known here.
+    let asker = Asker {
+        state: &state,
+        headers: &headers,
+        client: &caller.client,
+        had_cookie: false,
+    };
+    let (body, answer_headers) = asker
+        .signed_in(
+            result?,
+            Some(refresh_token.expose_secret()),
+            &Amr::default(),
+        )
+        .await?;
+    Ok(with_headers(Json(body).into_response(), answer_headers))
+}
+
+/// Refreshes the tokens of the browser session, at once; the answer describes the session.
+async fn refresh_session(state: &AppState, session: LiveSession) -> Result<Response, ApiError> {
+    let session = state.sessions.refresh_now(session).await?;
+    state.sessions.touch(&session).await?;
+    let view = state.sessions.view(&session).await;
     Ok(no_store(
-        Json(SignInBody::Authenticated {
-            next_step: NextStep::Done,
-            tokens: result?,
-        })
-        .into_response(),
+        Json(SignInBody::signed_in(SignedIn::Session(view))).into_response(),
     ))
 }
 
@@ -137,17 +179,13 @@ struct Session {
     id: String,
 }
 
-/// How many revoked sign-ins one user may have on the list before a logout ends all of the
-/// user's sessions instead, which one entry covers: someone signing in and out in a loop
-/// would otherwise grow the list on every replica without end.
-const MAX_REVOKED_SIGN_INS_PER_USER: i64 = 32;
-
 pub async fn logout(
     State(state): State<AppState>,
-    _: IpLimitedClient,
+    caller: IpLimitedClient,
+    method: Method,
     headers: HeaderMap,
     OptionalJson(request): OptionalJson<LogoutRequest>,
-) -> Result<StatusCode, ApiError> {
+) -> Result<Response, ApiError> {
     // Everything is checked before anything is revoked.
     if let Some(refresh_token) = &request.refresh_token {
         check_text(
@@ -156,10 +194,63 @@ pub async fn logout(
             MAX_REFRESH_TOKEN,
         )?;
     }
-    if request.everywhere {
-        return logout_everywhere(&state, &headers).await;
+    // No token sent: the browser session the cookie names, if any.
+    if !headers.contains_key(AUTHORIZATION)
+        && request.refresh_token.is_none()
+        && state.sessions.has_cookie(&headers)
+    {
+        check_csrf(
+            &method,
+            &headers,
+            &state.config.http,
+            caller.via_trusted_proxy,
+        )?;
+        if request.everywhere {
+            // Cognito's GlobalSignOut needs a live access token: the session's, refreshed
+            // if need be.
+            match state.sessions.authenticate(&headers).await {
+                Ok(Some(session)) => {
+                    logout_everywhere(&state, session.access_token()).await?;
+                }
+                Ok(None) | Err(ApiError::NoSession) => {}
+                Err(e) => return Err(e),
+            }
+        } else {
+            // Ended as it is stored: ending a session needs no fresh token.
+            match state.sessions.stored(&headers).await {
+                Ok(Some(session)) => state.sessions.end(&session).await?,
+                Ok(None) | Err(ApiError::NoSession) => {}
+                Err(e) => return Err(e),
+            }
+        }
+        // Over now, or already: the cookie is cleared either way.
+        return Ok(cleared(&state));
     }
-    let caller = match bearer_token(&headers) {
+    if request.everywhere {
+        let token = bearer_token(&headers).ok_or(AuthRejection::MissingToken)?;
+        return Ok(logout_everywhere(&state, token).await?.into_response());
+    }
+    Ok(logout_tokens(&state, &headers, request)
+        .await?
+        .into_response())
+}
+
+/// 204, with the session cookie cleared.
+fn cleared(state: &AppState) -> Response {
+    let mut response = StatusCode::NO_CONTENT.into_response();
+    response
+        .headers_mut()
+        .insert(SET_COOKIE, state.sessions.cookies.clear());
+    no_store(response)
+}
+
+/// Logout by tokens: the bearer access token's sign-in, the refresh token's, or both.
+async fn logout_tokens(
+    state: &AppState,
+    headers: &HeaderMap,
+    request: LogoutRequest,
+) -> Result<StatusCode, ApiError> {
+    let caller = match bearer_token(headers) {
         // An expired access token still names the session to end.
         Some(token) => Some((
             state
@@ -202,7 +293,7 @@ pub async fn logout(
     };
     if let Some((sub, username)) = &user
         && state.revocations.sessions_of(sub).await? >= MAX_REVOKED_SIGN_INS_PER_USER
-        && sign_out_everywhere_by_admin(&state, sub, username).await?
+        && sign_out_everywhere_by_admin(state, sub, username).await?
     {
         if let Some((_, token)) = &caller {
             state.verifier.forget(token);
@@ -266,12 +357,12 @@ pub async fn logout(
     Ok(StatusCode::NO_CONTENT)
 }
 
-/// Ends every session of the bearer's user: refused here at once, on every replica, even if
-/// Cognito is unreachable; then Cognito ends every refresh token.
-async fn logout_everywhere(state: &AppState, headers: &HeaderMap) -> Result<StatusCode, ApiError> {
+/// Ends every session of the token's user: refused here at once, on every replica, even if
+/// Cognito is unreachable; then Cognito ends every refresh token, and the user's browser
+/// sessions go.
+async fn logout_everywhere(state: &AppState, token: &str) -> Result<StatusCode, ApiError> {
     // Cognito's GlobalSignOut needs a live access token, so an expired one is refused here,
     // before anything is recorded.
-    let token = bearer_token(headers).ok_or(AuthRejection::MissingToken)?;
     let claims = state
         .verifier
         .verify_access(token)
@@ -284,6 +375,9 @@ async fn logout_everywhere(state: &AppState, headers: &HeaderMap) -> Result<Stat
         .revoke_user(&claims.sub, now_seconds() + MAX_ACCESS_TOKEN_LIFETIME)
         .await?;
     state.verifier.forget(token);
+    // Before Cognito is asked: if it can't be reached, no browser session may refresh its
+    // way past the sign-out.
+    state.sessions.forget_user(&claims.sub).await?;
     let username = claims.username.as_deref().unwrap_or(&claims.sub);
     let confirmed = match state.cognito.global_sign_out(token).await {
         Ok(()) => true,

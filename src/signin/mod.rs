@@ -1,9 +1,11 @@
 //! The sign-in loop: password login, then as many challenges as Cognito asks for, with every
 //! Cognito `Session` kept on the server behind a single-use cookie.
 
+mod amr;
 mod next_step;
 mod params;
 
+pub use amr::Amr;
 pub use next_step::NextStep;
 
 use std::collections::HashMap;
@@ -40,7 +42,8 @@ pub enum AuthFlow {
 /// What a sign-in step gives the client.
 #[derive(Debug)]
 pub enum Outcome {
-    Authenticated(Tokens),
+    /// Signed in: the tokens, and how the user proved who they are.
+    Authenticated { tokens: Tokens, amr: Amr },
     Challenge {
         name: String,
         next_step: NextStep,
@@ -64,10 +67,10 @@ impl StepError {
     }
 }
 
-impl From<crate::challenge::DuplicateCookie> for StepError {
+impl From<crate::cookies::DuplicateCookie> for StepError {
     /// Neither cookie is used, and the one this service set is cleared: signing in again
     /// starts clean.
-    fn from(_: crate::challenge::DuplicateCookie) -> Self {
+    fn from(_: crate::cookies::DuplicateCookie) -> Self {
         StepError::ended(ApiError::DuplicateChallengeCookie)
     }
 }
@@ -175,7 +178,7 @@ impl SignIn {
                     username,
                     login_name: username,
                 };
-                self.outcome(names, step, client).await
+                self.outcome(names, step, client, Amr::password()).await
             }
             // The same answer whether the account is missing or the password wrong, so the
             // response can't be used to find out which accounts exist; and no sooner than the
@@ -229,6 +232,8 @@ impl SignIn {
         let totp_code = (pending.challenge_name == "MFA_SETUP")
             .then(|| responses.remove("TOTP_CODE"))
             .flatten();
+        let mut amr = pending.amr.clone();
+        amr.answered(&pending.challenge_name, totp_code.is_some());
         let result = match totp_code {
             // A retry after the code was accepted: Cognito has moved on to MFA_SETUP's answer.
             Some(_) if pending.totp_verified => {
@@ -276,7 +281,7 @@ impl SignIn {
                 }
                 challenge_outcome("answered");
                 attempt.give_back();
-                self.outcome(names(&pending), step, client)
+                self.outcome(names(&pending), step, client, amr)
                     .await
                     .map_err(StepError::ended)
             }
@@ -322,7 +327,12 @@ impl SignIn {
             parameters: HashMap::new(),
         };
         let outcome = self
-            .store_challenge(names(&pending), next, Some((&id_hash, pending.lease)))
+            .store_challenge(
+                names(&pending),
+                next,
+                Some((&id_hash, pending.lease)),
+                &pending.amr,
+            )
             .await;
         let outcome = match outcome {
             Ok(outcome) => outcome,
@@ -463,15 +473,18 @@ impl SignIn {
         names: Names<'_>,
         step: AuthStep,
         client: &ClientAddr,
+        amr: Amr,
     ) -> Result<Outcome, ApiError> {
         match step {
             AuthStep::Tokens(tokens) => {
                 // Signed in from here: the address is familiar for that name from now on.
                 self.limits.signed_in(names.login_name, client);
                 self.remember(&tokens).await;
-                Ok(Outcome::Authenticated(tokens))
+                Ok(Outcome::Authenticated { tokens, amr })
             }
-            AuthStep::Challenge(challenge) => self.store_challenge(names, challenge, None).await,
+            AuthStep::Challenge(challenge) => {
+                self.store_challenge(names, challenge, None, &amr).await
+            }
         }
     }
 
@@ -481,6 +494,7 @@ impl SignIn {
         names: Names<'_>,
         challenge: Challenge,
         replacing: Option<(&IdHash, Lease)>,
+        amr: &Amr,
     ) -> Result<Outcome, ApiError> {
         // A challenge the client couldn't act on is refused before anything is stored.
         let Some(next_step) = NextStep::for_challenge(&challenge.name) else {
@@ -507,6 +521,7 @@ impl SignIn {
                 .parameters
                 .get("requiredAttributes")
                 .map(String::as_str),
+            amr,
             ttl: self.ttl,
         };
         let expires_at_ms = match replacing {

@@ -47,6 +47,10 @@ const VARIABLES: &[&str] = &[
     "RATE_LIMIT_PER_USER",
     "WRITABLE_ATTRIBUTES",
     "TRUSTED_PROXIES",
+    "TOKEN_DELIVERY",
+    "SESSION_IDLE_TIMEOUT",
+    "SESSION_MAX_LIFETIME",
+    "SESSION_SAME_SITE",
 ];
 
 /// The binary with an empty environment except PATH, run in `dir`.

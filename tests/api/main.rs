@@ -7,6 +7,7 @@
 mod support;
 
 mod bad_input;
+mod browser_sessions;
 mod challenge;
 mod cli;
 mod cognito_errors;

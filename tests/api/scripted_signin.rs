@@ -276,7 +276,7 @@ fn challenge(outcome: Result<Outcome, ApiError>) -> Shown {
 
 fn access_token(outcome: Result<Outcome, ApiError>) -> String {
     match outcome {
-        Ok(Outcome::Authenticated(tokens)) => tokens.access_token,
+        Ok(Outcome::Authenticated { tokens, .. }) => tokens.access_token,
         other => panic!("expected tokens, got {other:?}"),
     }
 }

@@ -4,6 +4,7 @@ use std::time::Duration;
 
 use crate::support::TestDatabase;
 use cognito_bff::challenge::{Attempt, ChallengeId, ChallengeStore, Claim, NewChallenge};
+use cognito_bff::signin::Amr;
 use secrecy::{ExposeSecret, SecretString};
 
 async fn store() -> (ChallengeStore, TestDatabase, sqlx::AnyPool) {
@@ -20,6 +21,7 @@ async fn insert(store: &ChallengeStore, ttl: Duration) -> ChallengeId {
             login_name: "ana",
             challenge_name: "NEW_PASSWORD_REQUIRED",
             required_attributes: None,
+            amr: &Amr::password(),
             ttl,
         })
         .await
@@ -220,6 +222,7 @@ async fn a_replaced_challenge_keeps_its_wrong_answers_and_expiry_under_a_new_id(
                 login_name: "ana@example.com",
                 challenge_name: "MFA_SETUP",
                 required_attributes: None,
+                amr: &Amr::password(),
                 // A longer TTL must not buy the challenge more time.
                 ttl: Duration::from_secs(3600),
             },
@@ -289,6 +292,7 @@ async fn a_challenge_is_not_replaced_under_a_lease_that_ran_out() {
                 login_name: "ana",
                 challenge_name: "MFA_SETUP",
                 required_attributes: None,
+                amr: &Amr::password(),
                 ttl: Duration::from_secs(180),
             },
         )

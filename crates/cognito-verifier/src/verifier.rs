@@ -139,8 +139,8 @@ impl AccessClaims {
     }
 }
 
-/// The verified claims of a Cognito ID token.
-#[derive(Debug, Clone, Deserialize)]
+/// The verified claims of a Cognito ID token. `Debug` shows no personal data.
+#[derive(Clone, Deserialize)]
 pub struct IdClaims {
     pub sub: String,
     pub aud: String,
@@ -160,6 +160,23 @@ pub struct IdClaims {
     pub jti: Option<String>,
     #[serde(default)]
     pub origin_jti: Option<String>,
+    /// When the user last proved who they are, seconds since the epoch.
+    #[serde(default)]
+    pub auth_time: Option<i64>,
+    /// Every other claim: the user's attributes (`name`, `phone_number`, `custom:…`) and
+    /// Cognito's own (`cognito:…`, `event_id`, `at_hash`).
+    #[serde(flatten)]
+    pub other: serde_json::Map<String, serde_json::Value>,
+}
+
+impl std::fmt::Debug for IdClaims {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("IdClaims")
+            .field("sub", &self.sub)
+            .field("aud", &self.aud)
+            .field("exp", &self.exp)
+            .finish_non_exhaustive()
+    }
 }
 
 impl IdClaims {

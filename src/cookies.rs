@@ -1,27 +1,54 @@
-//! The challenge cookie: the only thing the client holds while a challenge is pending.
+//! The service's two cookies, the only things a browser holds: the pending challenge's, while
+//! a sign-in is under way, and the browser session's, once it is done. Both are opaque ids,
+//! HttpOnly, host-only and scoped to `/`.
 
 use axum::http::{HeaderMap, HeaderValue, header};
 use cookie::{Cookie, SameSite};
 
-use super::id::ChallengeId;
+use crate::challenge::ChallengeId;
 
-/// With `Secure`, the `__Host-` prefix makes browsers refuse the cookie unless it is host-only,
-/// secure and scoped to `/`, so no subdomain can plant or read it.
-const SECURE_NAME: &str = "__Host-cognito-bff-challenge";
-/// Plain-http development cannot use the prefix.
-const INSECURE_NAME: &str = "cognito-bff-challenge";
+/// With `Secure`, the `__Host-` prefix makes browsers refuse a cookie unless it is host-only,
+/// secure and scoped to `/`, so no subdomain can plant or read it. Plain-http development
+/// cannot use the prefix.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Challenge,
+    Session,
+}
 
 #[derive(Debug, Clone, Copy)]
 pub struct CookieSettings {
     pub secure: bool,
+    kind: Kind,
+    same_site: SameSite,
 }
 
 impl CookieSettings {
+    /// The pending challenge's cookie: always `SameSite=Strict`.
+    pub fn challenge(secure: bool) -> Self {
+        CookieSettings {
+            secure,
+            kind: Kind::Challenge,
+            same_site: SameSite::Strict,
+        }
+    }
+
+    /// The browser session's cookie: `SameSite=Strict`, or `Lax` where sign-in starts from
+    /// another site (SESSION_SAME_SITE).
+    pub fn session(secure: bool, lax: bool) -> Self {
+        CookieSettings {
+            secure,
+            kind: Kind::Session,
+            same_site: if lax { SameSite::Lax } else { SameSite::Strict },
+        }
+    }
+
     fn name(&self) -> &'static str {
-        if self.secure {
-            SECURE_NAME
-        } else {
-            INSECURE_NAME
+        match (self.kind, self.secure) {
+            (Kind::Challenge, true) => "__Host-cognito-bff-challenge",
+            (Kind::Challenge, false) => "cognito-bff-challenge",
+            (Kind::Session, true) => "__Host-cognito-bff-session",
+            (Kind::Session, false) => "cognito-bff-session",
         }
     }
 
@@ -29,13 +56,13 @@ impl CookieSettings {
         Cookie::build((self.name(), value))
             .http_only(true)
             .secure(self.secure)
-            .same_site(SameSite::Strict)
+            .same_site(self.same_site)
             .path("/")
             .max_age(cookie::time::Duration::seconds(max_age_seconds.max(0)))
             .build()
     }
 
-    /// `Set-Cookie` for a new pending challenge, living as long as the challenge.
+    /// `Set-Cookie` for a new id, living `max_age_seconds`.
     pub fn set(&self, id: &ChallengeId, max_age_seconds: i64) -> HeaderValue {
         header_value(&self.build(id.expose(), max_age_seconds))
     }
@@ -45,7 +72,7 @@ impl CookieSettings {
         header_value(&self.build("", 0))
     }
 
-    /// The challenge id from the request's cookies. A malformed value counts as none. Two
+    /// The id from the request's cookies. A malformed value counts as none. Two
     /// cookies of this name mean one was planted (by a sibling domain, or over plain http):
     /// neither is picked.
     pub fn read(&self, headers: &HeaderMap) -> Result<Option<ChallengeId>, DuplicateCookie> {
@@ -83,7 +110,7 @@ mod tests {
     #[test]
     fn secure_cookie_has_every_attribute() {
         let id = ChallengeId::generate().unwrap();
-        let header = CookieSettings { secure: true }.set(&id, 180);
+        let header = CookieSettings::challenge(true).set(&id, 180);
         let text = header.to_str().unwrap();
         assert!(text.starts_with(&format!("__Host-cognito-bff-challenge={}", id.expose())));
         for attribute in [
@@ -99,9 +126,20 @@ mod tests {
     }
 
     #[test]
+    fn session_cookie_has_its_own_name_and_may_be_lax() {
+        let id = ChallengeId::generate().unwrap();
+        let strict = CookieSettings::session(true, false).set(&id, 60);
+        let strict = strict.to_str().unwrap();
+        assert!(strict.starts_with("__Host-cognito-bff-session="));
+        assert!(strict.contains("SameSite=Strict") && strict.contains("HttpOnly"));
+        let lax = CookieSettings::session(true, true).set(&id, 60);
+        assert!(lax.to_str().unwrap().contains("SameSite=Lax"));
+    }
+
+    #[test]
     fn insecure_cookie_drops_secure_and_prefix() {
         let id = ChallengeId::generate().unwrap();
-        let text = CookieSettings { secure: false }.set(&id, 60);
+        let text = CookieSettings::challenge(false).set(&id, 60);
         let text = text.to_str().unwrap();
         assert!(text.starts_with("cognito-bff-challenge="));
         assert!(!text.contains("Secure"));
@@ -117,10 +155,10 @@ mod tests {
                 .parse()
                 .unwrap(),
         );
-        let secure = CookieSettings { secure: true };
+        let secure = CookieSettings::challenge(true);
         assert_eq!(secure.read(&headers).unwrap().unwrap().hash(), id.hash());
         assert!(
-            CookieSettings { secure: false }
+            CookieSettings::challenge(false)
                 .read(&headers)
                 .unwrap()
                 .is_none()
@@ -134,7 +172,7 @@ mod tests {
         line.extend_from_slice(format!("cognito-bff-challenge={}", id.expose()).as_bytes());
         let mut headers = HeaderMap::new();
         headers.insert(header::COOKIE, HeaderValue::from_bytes(&line).unwrap());
-        let read = CookieSettings { secure: false }.read(&headers).unwrap();
+        let read = CookieSettings::challenge(false).read(&headers).unwrap();
         assert_eq!(read.unwrap().hash(), id.hash());
     }
 
@@ -158,7 +196,7 @@ mod tests {
                 .unwrap(),
         );
         assert_eq!(
-            CookieSettings { secure: false }.read(&headers).err(),
+            CookieSettings::challenge(false).read(&headers).err(),
             Some(DuplicateCookie)
         );
     }

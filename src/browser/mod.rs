@@ -1,0 +1,522 @@
+//! Browser sessions: the backend-for-frontend keeps a signed-in browser's Cognito tokens, and
+//! the browser holds only an HttpOnly cookie naming the session. The service refreshes the
+//! tokens itself, once per session across every replica, and attaches the access token where
+//! one is needed.
+
+mod delivery;
+mod device;
+mod store;
+mod view;
+
+pub use delivery::{Delivery, TokenDelivery, from_browser};
+pub use device::device_label;
+pub use store::{
+    Found, NewSession, RefreshLease, SessionStore, SessionTokens, StoredSession, TOUCH_EVERY,
+};
+pub use view::{SessionSummary, SessionView};
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::http::HeaderMap;
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use cognito_verifier::{AccessClaims, Revocations, TokenError, Verifier};
+use secrecy::SecretString;
+
+use crate::challenge::{ChallengeId, IdHash};
+use crate::clock::now_seconds;
+use crate::cognito::{Cognito, CognitoErrorKind, Tokens};
+use crate::cookies::CookieSettings;
+use crate::error::ApiError;
+use crate::revocation::{MAX_ACCESS_TOKEN_LIFETIME, MAX_REVOKED_SIGN_INS_PER_USER, RevocationList};
+use crate::signin::Amr;
+
+/// The cookie value: the same shape as a challenge id, 32 bytes from the OS's CSPRNG, stored
+/// only as its SHA-256.
+pub type SessionId = ChallengeId;
+
+/// An access token with less than this left is refreshed before it is used, so it does not
+/// expire on its way to an API.
+pub const REFRESH_MARGIN_SECONDS: i64 = 60;
+
+/// How many sessions one user may hold; signing in once more ends the oldest.
+pub const MAX_SESSIONS_PER_USER: i64 = 50;
+
+/// How often a request waiting for another's refresh looks at the row again.
+const REFRESH_POLL: Duration = Duration::from_millis(50);
+
+/// A session found live for this request, with a usable access token.
+#[derive(Debug)]
+pub struct LiveSession {
+    pub stored: StoredSession,
+    pub claims: AccessClaims,
+}
+
+impl LiveSession {
+    pub fn access_token(&self) -> &str {
+        &self.stored.tokens.access_token
+    }
+}
+
+/// A session just started: its cookie value and what it holds.
+pub struct Started {
+    pub id: SessionId,
+    pub max_age_seconds: i64,
+    pub view: SessionView,
+}
+
+#[derive(Clone)]
+pub struct BrowserSessions {
+    store: SessionStore,
+    cognito: Cognito,
+    verifier: Arc<Verifier>,
+    revocations: Arc<RevocationList>,
+    pub cookies: CookieSettings,
+    max_lifetime: Duration,
+    idle_timeout: Duration,
+}
+
+impl BrowserSessions {
+    pub fn new(
+        store: SessionStore,
+        cognito: Cognito,
+        verifier: Arc<Verifier>,
+        revocations: Arc<RevocationList>,
+        cookies: CookieSettings,
+        max_lifetime: Duration,
+        idle_timeout: Duration,
+    ) -> Self {
+        BrowserSessions {
+            store,
+            cognito,
+            verifier,
+            revocations,
+            cookies,
+            max_lifetime,
+            idle_timeout,
+        }
+    }
+
+    pub fn store(&self) -> &SessionStore {
+        &self.store
+    }
+
+    /// Starts a session holding `tokens`, under a new id: a sign-in never reuses an id the
+    /// browser had before (no fixation).
+    pub async fn start(
+        &self,
+        tokens: &Tokens,
+        refresh_token: Option<&str>,
+        amr: &Amr,
+        client_ip: &str,
+        headers: &HeaderMap,
+    ) -> Result<Started, ApiError> {
+        let Some(refresh_token) = tokens.refresh_token.as_deref().or(refresh_token) else {
+            // Cognito always returns one with a sign-in; without it the session would die with
+            // its first access token.
+            return Err(ApiError::internal(std::io::Error::other(
+                "Cognito returned no refresh token for a session",
+            )));
+        };
+        let claims = self
+            .verifier
+            .verify_access(&tokens.access_token)
+            .await
+            .map_err(|e| ApiError::internal(std::io::Error::other(e.code())))?;
+        let id_claims = match &tokens.id_token {
+            Some(id_token) => self.verifier.verify_id(id_token).await.ok(),
+            None => None,
+        };
+        let id = SessionId::generate().map_err(ApiError::internal)?;
+        let public_id = public_id().map_err(ApiError::internal)?;
+        let stored_tokens = SessionTokens {
+            access_token: tokens.access_token.clone(),
+            id_token: tokens.id_token.clone(),
+            refresh_token: refresh_token.to_owned(),
+        };
+        let auth_time = id_claims
+            .as_ref()
+            .and_then(|c| c.auth_time)
+            .unwrap_or_else(now_seconds);
+        let username = claims
+            .username
+            .clone()
+            .unwrap_or_else(|| claims.sub.clone());
+        let user_agent = clean_user_agent(headers);
+        self.store
+            .insert(NewSession {
+                id_hash: &id.hash(),
+                public_id: &public_id,
+                sub: &claims.sub,
+                username: &username,
+                tokens: &stored_tokens,
+                access_expires_at: claims.exp,
+                auth_time,
+                amr: &amr.to_column(),
+                lifetime: self.max_lifetime,
+                client_ip,
+                user_agent: &user_agent,
+            })
+            .await?;
+        let oldest = self
+            .store
+            .beyond(&claims.sub, MAX_SESSIONS_PER_USER)
+            .await?;
+        for session in &oldest {
+            self.end(session).await?;
+        }
+        if !oldest.is_empty() {
+            tracing::info!(sub = %claims.sub, ended = oldest.len(), "oldest browser sessions ended: too many");
+        }
+        let max_age_seconds = self.max_lifetime.as_secs() as i64;
+        let now_ms = crate::clock::now_ms();
+        let view = SessionView::new(
+            &claims,
+            id_claims.as_ref(),
+            auth_time,
+            amr.names(),
+            now_ms,
+            now_ms + max_age_seconds * 1000,
+            now_ms,
+            self.idle_timeout,
+        );
+        Ok(Started {
+            id,
+            max_age_seconds,
+            view,
+        })
+    }
+
+    /// A session cookie came with the request (well-formed or not). Checks that must come
+    /// before the session is looked up, such as CSRF, key off this.
+    pub fn has_cookie(&self, headers: &HeaderMap) -> bool {
+        !matches!(self.cookies.read(headers), Ok(None))
+    }
+
+    /// The session the cookie names, as stored, without refreshing anything.
+    pub async fn stored(&self, headers: &HeaderMap) -> Result<Option<StoredSession>, ApiError> {
+        let id = match self.cookies.read(headers) {
+            Ok(None) => return Ok(None),
+            Ok(Some(id)) => id,
+            // Two session cookies: one was planted. Neither is used.
+            Err(_) => return Err(ApiError::NoSession),
+        };
+        match self.store.find(&id.hash()).await? {
+            Found::Live(stored) => Ok(Some(*stored)),
+            Found::Gone => Err(ApiError::NoSession),
+            Found::Unreadable => Err(ApiError::ChallengeUnreadable),
+        }
+    }
+
+    /// The live session the request's cookie names, with an access token good for at least
+    /// `REFRESH_MARGIN_SECONDS`: `Ok(None)` when no session cookie came; `NoSession` when it
+    /// names no live session.
+    pub async fn authenticate(&self, headers: &HeaderMap) -> Result<Option<LiveSession>, ApiError> {
+        let Some(stored) = self.stored(headers).await? else {
+            return Ok(None);
+        };
+        let id_hash = stored.id_hash.clone();
+        let stored = self.fresh(stored).await?;
+        let claims = match self
+            .verifier
+            .verify_access(&stored.tokens.access_token)
+            .await
+        {
+            Ok(claims) => claims,
+            // Signed out elsewhere (a logout everywhere, or this sign-in ended on another
+            // replica): the session is over.
+            Err(TokenError::Revoked) => {
+                self.store.delete(&id_hash).await?;
+                return Err(ApiError::NoSession);
+            }
+            Err(e) => {
+                tracing::warn!(
+                    error = e.code(),
+                    "a browser session's access token is refused"
+                );
+                return Err(ApiError::NoSession);
+            }
+        };
+        Ok(Some(LiveSession { stored, claims }))
+    }
+
+    /// Restarts the session's idle timer.
+    pub async fn touch(&self, session: &LiveSession) -> Result<(), ApiError> {
+        Ok(self.store.touch(&session.stored).await?)
+    }
+
+    /// The session with tokens good for a while yet: refreshed here if they are about to
+    /// expire, or by whichever request on any replica claimed the refresh first.
+    async fn fresh(&self, mut stored: StoredSession) -> Result<StoredSession, ApiError> {
+        if stored.access_expires_at - now_seconds() > REFRESH_MARGIN_SECONDS {
+            return Ok(stored);
+        }
+        self.refuse_if_signed_out(&stored).await?;
+        let deadline = tokio::time::Instant::now() + self.store.refresh_lease() + REFRESH_POLL;
+        loop {
+            if let Some(lease) = self
+                .store
+                .claim_refresh(&stored.id_hash, stored.version)
+                .await?
+            {
+                return self.refresh(stored, lease).await;
+            }
+            // Another request is refreshing: wait for its result rather than refresh the same
+            // token twice, which rotation would punish by ending the session.
+            tokio::time::sleep(REFRESH_POLL).await;
+            match self.store.find(&stored.id_hash).await? {
+                Found::Live(now) if now.version != stored.version => return Ok(*now),
+                Found::Live(now) => stored = *now,
+                Found::Gone => return Err(ApiError::NoSession),
+                Found::Unreadable => return Err(ApiError::ChallengeUnreadable),
+            }
+            if tokio::time::Instant::now() >= deadline {
+                return Err(ApiError::SessionBusy);
+            }
+        }
+    }
+
+    /// A session whose tokens were signed out here (a logout everywhere that Cognito has not
+    /// confirmed yet, say) must not refresh its way past that: it ends.
+    async fn refuse_if_signed_out(&self, stored: &StoredSession) -> Result<(), ApiError> {
+        let Ok(claims) = self
+            .verifier
+            .identify_access(&stored.tokens.access_token)
+            .await
+        else {
+            return Ok(());
+        };
+        if self.revocations.is_revoked(claims.identity()) {
+            self.store.delete(&stored.id_hash).await?;
+            return Err(ApiError::NoSession);
+        }
+        Ok(())
+    }
+
+    /// Refreshes the session's tokens at Cognito; the claim is held.
+    async fn refresh(
+        &self,
+        stored: StoredSession,
+        lease: RefreshLease,
+    ) -> Result<StoredSession, ApiError> {
+        let refresh_token = SecretString::from(stored.tokens.refresh_token.clone());
+        let username = self
+            .cognito
+            .has_secret()
+            .then_some(stored.username.as_str());
+        let tokens = match self.cognito.refresh(&refresh_token, username).await {
+            Ok(tokens) => tokens,
+            // Cognito refuses the refresh token (revoked, expired, user gone): the session
+            // is over.
+            Err(e)
+                if matches!(
+                    e.kind,
+                    CognitoErrorKind::NotAuthorized | CognitoErrorKind::UserNotFound
+                ) =>
+            {
+                tracing::info!(cognito.error = %e.kind, "a browser session's refresh was refused; session ended");
+                self.store.delete(&stored.id_hash).await?;
+                return Err(ApiError::NoSession);
+            }
+            Err(e) => {
+                self.store.release_refresh(&stored.id_hash, lease).await?;
+                // The old token may still do for this request.
+                if stored.access_expires_at > now_seconds() {
+                    tracing::warn!(cognito.error = %e.kind, "a browser session's refresh failed; using the current token");
+                    return Ok(stored);
+                }
+                return Err(e.into());
+            }
+        };
+        let checked = self.verifier.verify_access(&tokens.access_token).await;
+        if let Err(TokenError::Revoked) = checked {
+            // Signed out here (every token of the user issued until a moment): a refresh must
+            // not bring the session back.
+            self.store.delete(&stored.id_hash).await?;
+            return Err(ApiError::NoSession);
+        }
+        let access_expires_at = now_seconds() + i64::from(tokens.expires_in);
+        let refreshed = SessionTokens {
+            access_token: tokens.access_token,
+            id_token: tokens.id_token.or(stored.tokens.id_token.clone()),
+            // With rotation Cognito hands out a new one; otherwise the old one lives on.
+            refresh_token: tokens
+                .refresh_token
+                .unwrap_or_else(|| stored.tokens.refresh_token.clone()),
+        };
+        // Kept whatever the check said (the keys may be rotating): with rotation, the old
+        // refresh token is spent now.
+        if !self
+            .store
+            .store_refreshed(&stored.id_hash, lease, &refreshed, access_expires_at)
+            .await?
+        {
+            // The lease ran out and another request refreshed, or the session ended: what
+            // is stored now is what counts.
+            tracing::warn!("a browser session's refresh outlasted its lease");
+            return match self.store.find(&stored.id_hash).await? {
+                Found::Live(now) => Ok(*now),
+                Found::Gone => Err(ApiError::NoSession),
+                Found::Unreadable => Err(ApiError::ChallengeUnreadable),
+            };
+        }
+        if let Err(e) = checked {
+            tracing::warn!(error = e.code(), "a refreshed access token does not verify");
+            return Err(cognito_verifier::AuthRejection::InvalidToken.into());
+        }
+        Ok(StoredSession {
+            tokens: refreshed,
+            access_expires_at,
+            version: stored.version + 1,
+            ..stored
+        })
+    }
+
+    /// Refreshes now, whatever the token's age (`POST /token/refresh` with the cookie).
+    pub async fn refresh_now(&self, session: LiveSession) -> Result<LiveSession, ApiError> {
+        let stored = session.stored;
+        let stored = if let Some(lease) = self
+            .store
+            .claim_refresh(&stored.id_hash, stored.version)
+            .await?
+        {
+            self.refresh(stored, lease).await?
+        } else {
+            // Another request is refreshing it this moment: its result is as fresh.
+            self.fresh(StoredSession {
+                access_expires_at: 0,
+                ..stored
+            })
+            .await?
+        };
+        let claims = self
+            .verifier
+            .verify_access(&stored.tokens.access_token)
+            .await
+            .map_err(|_| ApiError::NoSession)?;
+        Ok(LiveSession { stored, claims })
+    }
+
+    /// What `GET /session` shows of a live session.
+    pub async fn view(&self, session: &LiveSession) -> SessionView {
+        let id_claims = match &session.stored.tokens.id_token {
+            Some(token) => self.verifier.verify_id(token).await.ok(),
+            None => None,
+        };
+        let stored = &session.stored;
+        SessionView::new(
+            &session.claims,
+            id_claims.as_ref(),
+            stored.auth_time,
+            Amr::from_column(Some(&stored.amr)).names(),
+            stored.created_at,
+            stored.expires_at,
+            stored.last_seen_at,
+            self.idle_timeout,
+        )
+    }
+
+    /// Ends one session: the row goes, its refresh token is revoked at Cognito, and its access
+    /// tokens are refused at once on every replica.
+    pub async fn end(&self, stored: &StoredSession) -> Result<(), ApiError> {
+        if !self.store.delete(&stored.id_hash).await? {
+            return Ok(());
+        }
+        let refresh_token = SecretString::from(stored.tokens.refresh_token.clone());
+        if let Err(e) = self.cognito.revoke_token(&refresh_token).await {
+            // The token was only ever in the deleted row, so nobody can use it; Cognito ends
+            // it when it expires.
+            tracing::info!(cognito.error = %e.kind, "a browser session's refresh token was not revoked at Cognito");
+        }
+        let identity = self
+            .verifier
+            .identify_access(&stored.tokens.access_token)
+            .await
+            .ok();
+        let sign_in = identity
+            .as_ref()
+            .and_then(|c| c.origin_jti.as_deref().or(c.jti.as_deref()));
+        // The access token went no further than this service and the APIs it called for the
+        // browser; refusing it here stops it at once at `/verify` and on every replica. Past
+        // the bound on one user's entries, none is added: the token lives at most until its
+        // `exp`, and a wider entry would end the user's other sessions too.
+        if let Some(id) = sign_in
+            && self.revocations.sessions_of(&stored.sub).await? < MAX_REVOKED_SIGN_INS_PER_USER
+        {
+            self.revocations
+                .revoke_session(&stored.sub, id, now_seconds() + MAX_ACCESS_TOKEN_LIFETIME)
+                .await?;
+        }
+        self.verifier.forget(&stored.tokens.access_token);
+        Ok(())
+    }
+
+    /// Deletes every session of a user (after a sign-out everywhere, which already ended
+    /// their tokens).
+    pub async fn forget_user(&self, sub: &str) -> Result<u64, ApiError> {
+        Ok(self.store.delete_user(sub).await?)
+    }
+
+    /// A user's live sessions, `current` marked.
+    pub async fn list(
+        &self,
+        sub: &str,
+        current: Option<&IdHash>,
+    ) -> Result<Vec<SessionSummary>, ApiError> {
+        let sessions = self.store.of_user(sub).await?;
+        Ok(sessions
+            .iter()
+            .map(|s| SessionSummary::new(s, current == Some(&s.id_hash), self.idle_timeout))
+            .collect())
+    }
+
+    /// A user's session by its public id.
+    pub async fn find_public(
+        &self,
+        sub: &str,
+        public_id: &str,
+    ) -> Result<Option<StoredSession>, ApiError> {
+        Ok(self
+            .store
+            .of_user(sub)
+            .await?
+            .into_iter()
+            .find(|s| s.public_id == public_id))
+    }
+
+    /// Ends every session of a user but `keep`.
+    pub async fn end_others(&self, sub: &str, keep: Option<&IdHash>) -> Result<usize, ApiError> {
+        let others: Vec<StoredSession> = self
+            .store
+            .of_user(sub)
+            .await?
+            .into_iter()
+            .filter(|s| Some(&s.id_hash) != keep)
+            .collect();
+        for session in &others {
+            self.end(session).await?;
+        }
+        Ok(others.len())
+    }
+}
+
+/// What the user sees of a session and names to end it: 16 random bytes, unrelated to the
+/// cookie.
+fn public_id() -> Result<String, getrandom::Error> {
+    let mut bytes = [0u8; 16];
+    getrandom::fill(&mut bytes)?;
+    Ok(URL_SAFE_NO_PAD.encode(bytes))
+}
+
+/// The user agent as kept with a session: printable text, at most 256 characters.
+fn clean_user_agent(headers: &HeaderMap) -> String {
+    headers
+        .get(axum::http::header::USER_AGENT)
+        .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned())
+        .unwrap_or_default()
+        .chars()
+        .filter(|c| !c.is_control())
+        .take(256)
+        .collect()
+}

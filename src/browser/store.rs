@@ -1,0 +1,386 @@
+//! The browser-session table, shared by every replica through the database.
+//!
+//! A refresh is claimed with a short lease in one conditional UPDATE, like a pending
+//! challenge: with Cognito's refresh-token rotation a second refresh of the same token would
+//! sign the user out, so exactly one request on any replica refreshes, and the others wait for
+//! its result (the row's `version` moves on).
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use secrecy::{ExposeSecret, SecretString};
+use serde::{Deserialize, Serialize};
+use sqlx::any::AnyRow;
+use sqlx::{AnyPool, Row};
+
+use crate::challenge::{IdHash, SessionCipher};
+use crate::clock::now_ms;
+
+/// The Cognito tokens a session holds. Sealed at rest; never printed.
+#[derive(Clone, Serialize, Deserialize)]
+pub struct SessionTokens {
+    pub access_token: String,
+    pub id_token: Option<String>,
+    pub refresh_token: String,
+}
+
+impl std::fmt::Debug for SessionTokens {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("SessionTokens(redacted)")
+    }
+}
+
+/// A session as stored, its tokens opened.
+#[derive(Debug, Clone)]
+pub struct StoredSession {
+    pub id_hash: IdHash,
+    pub public_id: String,
+    pub sub: String,
+    pub username: String,
+    pub tokens: SessionTokens,
+    /// Seconds since the epoch.
+    pub access_expires_at: i64,
+    /// Seconds since the epoch.
+    pub auth_time: i64,
+    pub amr: String,
+    /// Milliseconds since the epoch, like the two below.
+    pub created_at: i64,
+    pub last_seen_at: i64,
+    pub expires_at: i64,
+    pub client_ip: String,
+    pub user_agent: String,
+    pub version: i64,
+}
+
+pub struct NewSession<'a> {
+    pub id_hash: &'a IdHash,
+    pub public_id: &'a str,
+    pub sub: &'a str,
+    pub username: &'a str,
+    pub tokens: &'a SessionTokens,
+    pub access_expires_at: i64,
+    pub auth_time: i64,
+    pub amr: &'a str,
+    pub lifetime: Duration,
+    pub client_ip: &'a str,
+    pub user_agent: &'a str,
+}
+
+/// The result of looking a session up.
+#[derive(Debug)]
+pub enum Found {
+    Live(Box<StoredSession>),
+    /// Unknown, idle too long, past its lifetime, or ended.
+    Gone,
+    /// Sealed under a key this process doesn't have.
+    Unreadable,
+}
+
+#[derive(Clone)]
+pub struct SessionStore {
+    pool: AnyPool,
+    cipher: Arc<SessionCipher>,
+    idle: Duration,
+    refresh_lease: Duration,
+}
+
+const COLUMNS: &str = "id_hash, public_id, sub, username, tokens, access_expires_at, auth_time, \
+                       amr, created_at, last_seen_at, expires_at, client_ip, user_agent, version";
+
+/// `last_seen_at` is written at most this often per session (or a quarter of the idle
+/// timeout, if that is shorter): the idle timer is that coarse, and a busy session costs one
+/// write a minute, not one per request.
+pub const TOUCH_EVERY: Duration = Duration::from_secs(60);
+
+/// Proof of holding a session's refresh claim.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RefreshLease(i64);
+
+fn millis(duration: Duration) -> i64 {
+    i64::try_from(duration.as_millis()).unwrap_or(i64::MAX)
+}
+
+impl SessionStore {
+    /// `refresh_lease` must outlast one Cognito refresh, retries included.
+    pub fn new(
+        pool: AnyPool,
+        cipher: Arc<SessionCipher>,
+        idle: Duration,
+        refresh_lease: Duration,
+    ) -> Self {
+        SessionStore {
+            pool,
+            cipher,
+            idle,
+            refresh_lease,
+        }
+    }
+
+    pub fn refresh_lease(&self) -> Duration {
+        self.refresh_lease
+    }
+
+    fn seal(&self, tokens: &SessionTokens, id_hash: &IdHash) -> Result<String, sqlx::Error> {
+        let json = SecretString::from(
+            serde_json::to_string(tokens).map_err(|e| sqlx::Error::Encode(Box::new(e)))?,
+        );
+        self.cipher
+            .seal(&json, id_hash.as_str())
+            .map_err(|e| sqlx::Error::Protocol(format!("no randomness for a nonce: {e}")))
+    }
+
+    fn open(&self, sealed: &str, id_hash: &str) -> Option<SessionTokens> {
+        let json = self.cipher.open(sealed, id_hash)?;
+        serde_json::from_str(json.expose_secret()).ok()
+    }
+
+    pub async fn insert(&self, new: NewSession<'_>) -> Result<(), sqlx::Error> {
+        let sealed = self.seal(new.tokens, new.id_hash)?;
+        let now = now_ms();
+        sqlx::query(
+            "INSERT INTO browser_sessions \
+             (id_hash, public_id, sub, username, tokens, access_expires_at, auth_time, amr, \
+              created_at, last_seen_at, expires_at, client_ip, user_agent, refresh_leased_until, version) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9, $10, $11, $12, 0, 0)",
+        )
+        .bind(new.id_hash.as_str())
+        .bind(new.public_id)
+        .bind(new.sub)
+        .bind(new.username)
+        .bind(sealed)
+        .bind(new.access_expires_at)
+        .bind(new.auth_time)
+        .bind(new.amr)
+        .bind(now)
+        .bind(now.saturating_add(millis(new.lifetime)))
+        .bind(new.client_ip)
+        .bind(new.user_agent)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// The live session under `id_hash`: not idle past the timeout, not past its lifetime.
+    pub async fn find(&self, id_hash: &IdHash) -> Result<Found, sqlx::Error> {
+        let now = now_ms();
+        let row = sqlx::query(&format!(
+            "SELECT {COLUMNS} FROM browser_sessions \
+             WHERE id_hash = $1 AND expires_at > $2 AND last_seen_at > $3"
+        ))
+        .bind(id_hash.as_str())
+        .bind(now)
+        .bind(now.saturating_sub(millis(self.idle)))
+        .fetch_optional(&self.pool)
+        .await?;
+        match row {
+            None => Ok(Found::Gone),
+            Some(row) => Ok(match self.row(&row)? {
+                Some(session) => Found::Live(Box::new(session)),
+                None => {
+                    tracing::warn!(
+                        "a browser session can't be decrypted; check SESSION_ENCRYPTION_KEY on every replica"
+                    );
+                    Found::Unreadable
+                }
+            }),
+        }
+    }
+
+    fn row(&self, row: &AnyRow) -> Result<Option<StoredSession>, sqlx::Error> {
+        let id_hash: String = row.try_get("id_hash")?;
+        let sealed: String = row.try_get("tokens")?;
+        let Some(tokens) = self.open(&sealed, &id_hash) else {
+            return Ok(None);
+        };
+        Ok(Some(StoredSession {
+            id_hash: IdHash::from_stored(id_hash),
+            public_id: row.try_get("public_id")?,
+            sub: row.try_get("sub")?,
+            username: row.try_get("username")?,
+            tokens,
+            access_expires_at: row.try_get("access_expires_at")?,
+            auth_time: row.try_get("auth_time")?,
+            amr: row.try_get("amr")?,
+            created_at: row.try_get("created_at")?,
+            last_seen_at: row.try_get("last_seen_at")?,
+            expires_at: row.try_get("expires_at")?,
+            client_ip: row.try_get("client_ip")?,
+            user_agent: row.try_get("user_agent")?,
+            version: row.try_get("version")?,
+        }))
+    }
+
+    /// Restarts the idle timer, at most once per `TOUCH_EVERY`.
+    pub async fn touch(&self, session: &StoredSession) -> Result<(), sqlx::Error> {
+        let now = now_ms();
+        let every = millis(TOUCH_EVERY.min(self.idle / 4));
+        if now.saturating_sub(session.last_seen_at) < every {
+            return Ok(());
+        }
+        sqlx::query(
+            "UPDATE browser_sessions SET last_seen_at = $1 WHERE id_hash = $2 AND last_seen_at < $1",
+        )
+        .bind(now)
+        .bind(session.id_hash.as_str())
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// Claims the right to refresh the session's tokens as they were at `version`. `None`
+    /// when another request holds it, or has refreshed since.
+    pub async fn claim_refresh(
+        &self,
+        id_hash: &IdHash,
+        version: i64,
+    ) -> Result<Option<RefreshLease>, sqlx::Error> {
+        let now = now_ms();
+        let lease = RefreshLease(now.saturating_add(millis(self.refresh_lease)));
+        let done = sqlx::query(
+            "UPDATE browser_sessions SET refresh_leased_until = $1 \
+             WHERE id_hash = $2 AND version = $3 AND refresh_leased_until <= $4",
+        )
+        .bind(lease.0)
+        .bind(id_hash.as_str())
+        .bind(version)
+        .bind(now)
+        .execute(&self.pool)
+        .await?;
+        Ok((done.rows_affected() == 1).then_some(lease))
+    }
+
+    /// Stores refreshed tokens and lets the next refresh be claimed; only while `lease` is
+    /// still this request's, so a request whose lease ran out never overwrites what the next
+    /// holder stored. False when nothing was written.
+    pub async fn store_refreshed(
+        &self,
+        id_hash: &IdHash,
+        lease: RefreshLease,
+        tokens: &SessionTokens,
+        access_expires_at: i64,
+    ) -> Result<bool, sqlx::Error> {
+        let sealed = self.seal(tokens, id_hash)?;
+        let done = sqlx::query(
+            "UPDATE browser_sessions SET tokens = $1, access_expires_at = $2, \
+             version = version + 1, refresh_leased_until = 0 \
+             WHERE id_hash = $3 AND refresh_leased_until = $4",
+        )
+        .bind(sealed)
+        .bind(access_expires_at)
+        .bind(id_hash.as_str())
+        .bind(lease.0)
+        .execute(&self.pool)
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    /// Gives a refresh claim back unused (Cognito could not be reached).
+    pub async fn release_refresh(
+        &self,
+        id_hash: &IdHash,
+        lease: RefreshLease,
+    ) -> Result<(), sqlx::Error> {
+        sqlx::query(
+            "UPDATE browser_sessions SET refresh_leased_until = 0 \
+             WHERE id_hash = $1 AND refresh_leased_until = $2",
+        )
+        .bind(id_hash.as_str())
+        .bind(lease.0)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// Deletes one session; true if it was there.
+    pub async fn delete(&self, id_hash: &IdHash) -> Result<bool, sqlx::Error> {
+        let done = sqlx::query("DELETE FROM browser_sessions WHERE id_hash = $1")
+            .bind(id_hash.as_str())
+            .execute(&self.pool)
+            .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    /// A user's live sessions, the most recently used first.
+    pub async fn of_user(&self, sub: &str) -> Result<Vec<StoredSession>, sqlx::Error> {
+        let now = now_ms();
+        let rows = sqlx::query(&format!(
+            "SELECT {COLUMNS} FROM browser_sessions \
+             WHERE sub = $1 AND expires_at > $2 AND last_seen_at > $3 \
+             ORDER BY last_seen_at DESC, created_at DESC"
+        ))
+        .bind(sub)
+        .bind(now)
+        .bind(now.saturating_sub(millis(self.idle)))
+        .fetch_all(&self.pool)
+        .await?;
+        let mut sessions = Vec::with_capacity(rows.len());
+        for row in &rows {
+            if let Some(session) = self.row(row)? {
+                sessions.push(session);
+            }
+        }
+        Ok(sessions)
+    }
+
+    /// Deletes every session of a user.
+    pub async fn delete_user(&self, sub: &str) -> Result<u64, sqlx::Error> {
+        let done = sqlx::query("DELETE FROM browser_sessions WHERE sub = $1")
+            .bind(sub)
+            .execute(&self.pool)
+            .await?;
+        Ok(done.rows_affected())
+    }
+
+    /// A user's sessions past the `keep` most recent, live or not: the ones to end so that
+    /// signing in over and over can't grow the table without end.
+    pub async fn beyond(&self, sub: &str, keep: i64) -> Result<Vec<StoredSession>, sqlx::Error> {
+        let count: i64 = sqlx::query("SELECT COUNT(*) AS n FROM browser_sessions WHERE sub = $1")
+            .bind(sub)
+            .fetch_one(&self.pool)
+            .await?
+            .try_get("n")?;
+        if count <= keep {
+            return Ok(Vec::new());
+        }
+        let rows = sqlx::query(&format!(
+            "SELECT {COLUMNS} FROM browser_sessions WHERE sub = $1 \
+             ORDER BY created_at, id_hash LIMIT $2"
+        ))
+        .bind(sub)
+        .bind(count - keep)
+        .fetch_all(&self.pool)
+        .await?;
+        let mut sessions = Vec::with_capacity(rows.len());
+        for row in &rows {
+            match self.row(row)? {
+                Some(session) => sessions.push(session),
+                // Sealed under a key this process lacks: deleted all the same.
+                None => {
+                    let id_hash: String = row.try_get("id_hash")?;
+                    self.delete(&IdHash::from_stored(id_hash)).await?;
+                }
+            }
+        }
+        Ok(sessions)
+    }
+
+    /// Deletes sessions past their lifetime or idle too long.
+    pub async fn purge_expired(&self) -> Result<u64, sqlx::Error> {
+        let now = now_ms();
+        let done = sqlx::query(
+            "DELETE FROM browser_sessions WHERE expires_at <= $1 OR last_seen_at <= $2",
+        )
+        .bind(now)
+        .bind(now.saturating_sub(millis(self.idle)))
+        .execute(&self.pool)
+        .await?;
+        Ok(done.rows_affected())
+    }
+
+    pub async fn count(&self) -> Result<u64, sqlx::Error> {
+        let row = sqlx::query("SELECT COUNT(*) AS n FROM browser_sessions")
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(row.try_get::<i64, _>("n")?.max(0) as u64)
+    }
+}

@@ -1,0 +1,94 @@
+//! How a user proved who they are during a sign-in, in RFC 8176's names: carried from step to
+//! step with the pending challenge, and kept with the browser session it ends in.
+
+/// The methods, in the order they were used, without repeats.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Amr(Vec<&'static str>);
+
+/// Every name this service writes, so a stored value reads back only as these.
+const KNOWN: &[&str] = &["pwd", "otp", "sms", "mfa"];
+
+impl Amr {
+    /// A sign-in that began with the password.
+    pub fn password() -> Self {
+        Amr(vec!["pwd"])
+    }
+
+    /// The stored form; rows written before it was kept count as a password sign-in.
+    pub fn from_column(text: Option<&str>) -> Self {
+        let Some(text) = text else {
+            return Amr::password();
+        };
+        let mut amr = Amr::default();
+        for name in text.split(' ') {
+            if let Some(known) = KNOWN.iter().find(|k| **k == name) {
+                amr.add(known);
+            }
+        }
+        amr
+    }
+
+    pub fn to_column(&self) -> String {
+        self.0.join(" ")
+    }
+
+    /// Adds what answering `challenge` proved, once Cognito has accepted the answer.
+    pub fn answered(&mut self, challenge: &str, with_totp_code: bool) {
+        let method = match challenge {
+            "SOFTWARE_TOKEN_MFA" | "EMAIL_OTP" => Some("otp"),
+            "SMS_MFA" | "SMS_OTP" => Some("sms"),
+            "MFA_SETUP" if with_totp_code => Some("otp"),
+            _ => None,
+        };
+        if let Some(method) = method {
+            self.add(method);
+        }
+        // RFC 8176 `mfa`: more than one factor was used.
+        if self.0.iter().filter(|m| **m != "mfa").count() > 1 {
+            self.add("mfa");
+        }
+    }
+
+    fn add(&mut self, method: &'static str) {
+        if !self.0.contains(&method) {
+            self.0.push(method);
+        }
+    }
+
+    pub fn names(&self) -> Vec<String> {
+        self.0.iter().map(|m| (*m).to_owned()).collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_password_and_a_totp_code_make_two_factors() {
+        let mut amr = Amr::password();
+        amr.answered("NEW_PASSWORD_REQUIRED", false);
+        assert_eq!(amr.names(), ["pwd"]);
+        amr.answered("SOFTWARE_TOKEN_MFA", false);
+        assert_eq!(amr.names(), ["pwd", "otp", "mfa"]);
+        assert_eq!(Amr::from_column(Some(&amr.to_column())), amr);
+    }
+
+    #[test]
+    fn totp_set_up_counts_only_with_its_first_code() {
+        let mut amr = Amr::password();
+        amr.answered("MFA_SETUP", false);
+        assert_eq!(amr.names(), ["pwd"]);
+        amr.answered("MFA_SETUP", true);
+        assert_eq!(amr.names(), ["pwd", "otp", "mfa"]);
+    }
+
+    #[test]
+    fn stored_text_reads_back_only_as_known_names() {
+        assert_eq!(Amr::from_column(None), Amr::password());
+        assert_eq!(
+            Amr::from_column(Some("pwd evil sms")).names(),
+            ["pwd", "sms"]
+        );
+    }
+}

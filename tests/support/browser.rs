@@ -1,0 +1,154 @@
+//! A browser as the service sees one: every request carries `Sec-Fetch-Site` (which page
+//! scripts cannot set or remove) and the page's `Origin`, and a cookie jar keeps what the
+//! service sets. Every cookie set must be HttpOnly, so scripts on the page read only what the
+//! answers' bodies show.
+
+use std::collections::BTreeMap;
+use std::sync::Mutex;
+
+use reqwest::Method;
+use serde_json::Value;
+
+use super::{Response, TestApp};
+
+pub const SESSION_COOKIE: &str = "__Host-cognito-bff-session";
+
+pub struct Browser<'a> {
+    app: &'a TestApp,
+    jar: Mutex<BTreeMap<String, String>>,
+    user_agent: &'static str,
+    /// The page's origin: the service behind TLS, as in production.
+    origin: String,
+}
+
+impl<'a> Browser<'a> {
+    pub fn new(app: &'a TestApp) -> Self {
+        Browser::with_agent(
+            app,
+            "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36",
+        )
+    }
+
+    pub fn with_agent(app: &'a TestApp, user_agent: &'static str) -> Self {
+        Browser {
+            app,
+            jar: Mutex::new(BTreeMap::new()),
+            user_agent,
+            origin: format!("https://{}", app.addr),
+        }
+    }
+
+    /// A page on another site, sending this browser's cookies (as `SameSite=Lax` would for a
+    /// top-level navigation, or a planted request would try).
+    pub fn at_origin(mut self, origin: &str) -> Self {
+        self.origin = origin.to_owned();
+        self
+    }
+
+    /// The value of a cookie in the jar.
+    pub fn cookie(&self, name: &str) -> Option<String> {
+        self.jar.lock().unwrap().get(name).cloned()
+    }
+
+    /// Puts a cookie in the jar, as another tab, a stolen copy or a planted one would.
+    pub fn plant(&self, name: &str, value: &str) {
+        self.jar
+            .lock()
+            .unwrap()
+            .insert(name.to_owned(), value.to_owned());
+    }
+
+    pub fn session_cookie(&self) -> Option<String> {
+        self.cookie(SESSION_COOKIE)
+    }
+
+    pub async fn request(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<Value>,
+        csrf: bool,
+    ) -> Response {
+        let mut request = self
+            .app
+            .http
+            .request(method, self.app.url(path))
+            .header("sec-fetch-site", "same-origin")
+            .header("sec-fetch-mode", "cors")
+            .header("user-agent", self.user_agent)
+            .header("origin", &self.origin);
+        if csrf {
+            request = request.header("x-csrf", "1");
+        }
+        let cookies = self
+            .jar
+            .lock()
+            .unwrap()
+            .iter()
+            .map(|(name, value)| format!("{name}={value}"))
+            .collect::<Vec<_>>()
+            .join("; ");
+        if !cookies.is_empty() {
+            request = request.header("cookie", cookies);
+        }
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        let response = self.app.send(request).await;
+        self.keep_cookies(&response);
+        response
+    }
+
+    fn keep_cookies(&self, response: &Response) {
+        let mut jar = self.jar.lock().unwrap();
+        for line in response.headers.get_all("set-cookie") {
+            let line = line.to_str().expect("Set-Cookie is text");
+            assert!(
+                line.contains("HttpOnly"),
+                "a cookie scripts can read: {line}"
+            );
+            let pair = line.split(';').next().unwrap();
+            let (name, value) = pair.split_once('=').unwrap();
+            if line.contains("Max-Age=0") || value.is_empty() {
+                jar.remove(name);
+            } else {
+                jar.insert(name.to_owned(), value.to_owned());
+            }
+        }
+    }
+
+    pub async fn get(&self, path: &str) -> Response {
+        self.request(Method::GET, path, None, false).await
+    }
+
+    /// A `fetch` from the page's own code, which adds `X-CSRF: 1` as the docs say.
+    pub async fn post(&self, path: &str, body: Value) -> Response {
+        self.request(Method::POST, path, Some(body), true).await
+    }
+
+    pub async fn delete(&self, path: &str) -> Response {
+        self.request(Method::DELETE, path, None, true).await
+    }
+
+    pub async fn login(&self, username: &str, password: &str) -> Response {
+        self.post(
+            "/login",
+            serde_json::json!({"username": username, "password": password}),
+        )
+        .await
+    }
+}
+
+/// No JWT anywhere in an answer a page receives: not in the body, not in a header.
+#[track_caller]
+pub fn assert_no_token(response: &Response) {
+    let body = response.body.to_string();
+    assert!(!body.contains("eyJ"), "a token in the body: {body}");
+    for (name, value) in &response.headers {
+        if name == "set-cookie" {
+            continue;
+        }
+        let value = String::from_utf8_lossy(value.as_bytes());
+        assert!(!value.contains("eyJ"), "a token in header {name}");
+    }
+}
