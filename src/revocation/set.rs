@@ -169,11 +169,19 @@ impl RevocationSet {
                 expires_at,
                 supersedes_before_ms,
             } => {
-                let out = SignedOut {
+                let mut out = SignedOut {
                     not_before: *not_before,
                     expires_at: *expires_at,
                     supersedes_before_ms: *supersedes_before_ms,
                 };
+                // A sign-out only ever widens. A sync that read the row before a newer write
+                // here (a confirmation, say) can land after it; it must not narrow it back.
+                if let Some(known) = self.users.get(&Id::of(sub)) {
+                    out.not_before = out.not_before.max(known.not_before);
+                    out.expires_at = out.expires_at.max(known.expires_at);
+                    out.supersedes_before_ms =
+                        out.supersedes_before_ms.max(known.supersedes_before_ms);
+                }
                 self.users.insert(Id::of(sub), out) != Some(out)
             }
         }
@@ -218,6 +226,19 @@ mod tests {
             expires_at: 10_000,
             revoked_at_ms,
         }
+    }
+
+    #[test]
+    fn a_stale_read_of_a_sign_out_never_narrows_what_is_known() {
+        let mut set = RevocationSet::default();
+        set.apply(&session(SUB, "old-sign-in", 1_000));
+        // Confirmed: the sign-in revoked before 2_000 is superseded.
+        set.apply(&signed_out(50, Some(2_000)));
+        // A sync that read the row before the confirmation lands now.
+        set.apply(&signed_out(40, None));
+        set.purge(0);
+        assert_eq!(set.len(), 1, "only the user's entry is left");
+        assert!(set.is_revoked(token(SUB, "other", 45), 0));
     }
 
     fn signed_out(not_before: i64, confirmed: Option<i64>) -> Entry {
