@@ -43,7 +43,7 @@ impl CookieSettings {
         }
     }
 
-    fn name(&self) -> &'static str {
+    pub fn name(&self) -> &'static str {
         match (self.kind, self.secure) {
             (Kind::Challenge, true) => "__Host-cognito-bff-challenge",
             (Kind::Challenge, false) => "cognito-bff-challenge",

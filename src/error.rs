@@ -57,6 +57,10 @@ pub enum ApiError {
     CsrfHeaderRequired,
     #[error("the session's tokens are being refreshed by another request; try again")]
     SessionBusy,
+    #[error("the upstream API did not answer in time")]
+    UpstreamTimeout,
+    #[error("the upstream API could not be reached")]
+    UpstreamUnavailable,
 
     #[error("the sign-in challenge has expired or was already answered; sign in again")]
     ChallengeExpired,
@@ -176,6 +180,16 @@ impl ApiError {
                 StatusCode::SERVICE_UNAVAILABLE,
                 "session_busy",
                 "Service unavailable",
+            ),
+            ApiError::UpstreamTimeout => (
+                StatusCode::GATEWAY_TIMEOUT,
+                "upstream_timeout",
+                "Upstream timed out",
+            ),
+            ApiError::UpstreamUnavailable => (
+                StatusCode::BAD_GATEWAY,
+                "upstream_unavailable",
+                "Upstream unavailable",
             ),
             ApiError::ChallengeExpired => (
                 StatusCode::UNAUTHORIZED,

@@ -24,6 +24,7 @@ use crate::limits::Limits;
 use crate::revocation::{RefreshIndex, RevocationList};
 use crate::signin::{SignIn, SignInSettings};
 use crate::state::AppState;
+use crate::upstreams::Upstreams;
 use crate::{db, layers, prometheus, routes};
 
 #[derive(Debug, thiserror::Error)]
@@ -32,6 +33,8 @@ pub enum StartupError {
     Database(#[source] sqlx::Error),
     #[error("cannot apply migrations: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
+    #[error("cannot set up the client for upstream APIs: {0}")]
+    Upstreams(#[source] reqwest::Error),
     #[error("cannot listen on {addr}: {source}")]
     Bind {
         addr: SocketAddr,
@@ -115,7 +118,10 @@ impl Application {
             config.sessions.max_lifetime,
             config.sessions.idle_timeout,
         );
+        let upstreams = Upstreams::new(config.api.upstreams.clone(), config.api.timeout)
+            .map_err(StartupError::Upstreams)?;
         let state = AppState {
+            upstreams,
             sessions: sessions.clone(),
             signin: SignIn::new(
                 cognito.clone(),
@@ -263,7 +269,12 @@ async fn cognito_client(config: &Config) -> aws_sdk_cognitoidentityprovider::Cli
 
 /// The API routes with their layers, and `/verify` beside them on its lean path.
 pub fn app(state: AppState) -> Router {
-    let verify = routes::verify().with_state(state.verifier.clone());
+    let verify = routes::verify().with_state(Arc::new(routes::VerifyState {
+        verifier: state.verifier.clone(),
+        sessions: state.sessions.clone(),
+        http: state.config.http.clone(),
+        limits: state.limits.clone(),
+    }));
     let http = state.config.http.clone();
     layers::api(routes::api().with_state(state), &http)
         .merge(layers::with_request_id(layers::catching_panics(verify)))

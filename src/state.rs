@@ -16,6 +16,7 @@ use crate::floor::FailureFloor;
 use crate::limits::Limits;
 use crate::revocation::{RefreshIndex, RevocationList};
 use crate::signin::SignIn;
+use crate::upstreams::Upstreams;
 
 #[derive(Clone, FromRef)]
 pub struct AppState {
@@ -23,6 +24,7 @@ pub struct AppState {
     pub cognito: Cognito,
     pub signin: SignIn,
     pub sessions: BrowserSessions,
+    pub upstreams: Upstreams,
     pub store: ChallengeStore,
     pub verifier: Arc<Verifier>,
     pub revocations: Arc<RevocationList>,
@@ -31,4 +33,11 @@ pub struct AppState {
     pub floor: FailureFloor,
     pub cookies: CookieSettings,
     pub db: AnyPool,
+}
+
+impl AppState {
+    /// The names of this service's own cookies, which never go on to an upstream API.
+    pub fn own_cookie_names(&self) -> [&'static str; 2] {
+        [self.cookies.name(), self.sessions.cookies.name()]
+    }
 }

@@ -365,6 +365,21 @@ pub struct Settings {
     )]
     pub session_same_site: String,
 
+    /// Upstream APIs that browsers reach through /api/{name}/… with their session's access
+    /// token attached: comma-separated name=url, e.g. orders=http://orders:8080 [default: none]
+    #[arg(long, env = "API_UPSTREAMS", global = true, hide_env_values = true)]
+    pub api_upstreams: Option<String>,
+
+    /// Seconds an upstream API may take to answer a call through /api/, its body included
+    #[arg(
+        long,
+        env = "API_UPSTREAM_TIMEOUT_SECONDS",
+        global = true,
+        hide_env_values = true,
+        default_value = "30"
+    )]
+    pub api_upstream_timeout_seconds: String,
+
     /// Cognito group whose members may invite users
     #[arg(
         long,

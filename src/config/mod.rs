@@ -15,6 +15,7 @@ use crate::browser::TokenDelivery;
 use crate::db::Backend;
 use crate::limits::LimitSettings;
 use crate::signin::AuthFlow;
+use crate::upstreams::Upstream;
 
 pub use cli::{Cli, Command, Settings};
 pub use parse::{ConfigError, RANGES, Range};
@@ -34,7 +35,16 @@ pub struct Config {
     pub http: HttpConfig,
     pub challenges: ChallengeConfig,
     pub sessions: SessionConfig,
+    pub api: ApiConfig,
     pub database: DatabaseConfig,
+}
+
+/// The upstream APIs browsers reach through `/api/{name}/…`.
+#[derive(Debug, Clone)]
+pub struct ApiConfig {
+    pub upstreams: Vec<Upstream>,
+    /// One call, body included.
+    pub timeout: Duration,
 }
 
 /// The user pool, its app client, and how the service talks to Cognito.

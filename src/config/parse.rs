@@ -8,8 +8,8 @@ use secrecy::SecretString;
 
 use super::cli::Settings;
 use super::{
-    ChallengeConfig, CognitoConfig, Config, DatabaseConfig, HttpConfig, LimitsConfig, LogFormat,
-    SessionConfig, SessionKey, SessionKeys, TokenConfig,
+    ApiConfig, ChallengeConfig, CognitoConfig, Config, DatabaseConfig, HttpConfig, LimitsConfig,
+    LogFormat, SessionConfig, SessionKey, SessionKeys, TokenConfig,
 };
 use crate::attributes::WritableAttributes;
 use crate::browser::TokenDelivery;
@@ -50,6 +50,7 @@ pub const RANGES: &[Range] = &[
     range("COGNITO_MAX_ATTEMPTS", 1, 10),
     range("SESSION_IDLE_TIMEOUT", 60, 2_592_000),
     range("SESSION_MAX_LIFETIME", 300, 315_360_000),
+    range("API_UPSTREAM_TIMEOUT_SECONDS", 1, 3_600),
 ];
 
 /// A setting that stops start-up: the variable, and what is wrong with it.
@@ -314,6 +315,17 @@ impl Settings {
             ));
         }
         Ok(Config {
+            api: ApiConfig {
+                upstreams: match &self.api_upstreams {
+                    Some(list) => crate::upstreams::parse(list)
+                        .map_err(|problem| bad("API_UPSTREAMS", problem))?,
+                    None => Vec::new(),
+                },
+                timeout: Duration::from_secs(number(
+                    "API_UPSTREAM_TIMEOUT_SECONDS",
+                    &self.api_upstream_timeout_seconds,
+                )?),
+            },
             sessions,
             cognito: CognitoConfig {
                 client_secret: optional(&self.cognito_client_secret).map(SecretString::from),

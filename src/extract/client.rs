@@ -27,6 +27,45 @@ where
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
         let limits = Arc::<Limits>::from_ref(state);
+        let (client, via_trusted_proxy) = resolve(parts, &limits);
+        limits.check_ip(&client)?;
+        Ok(IpLimitedClient {
+            client,
+            via_trusted_proxy,
+        })
+    }
+}
+
+/// The caller's address without counting the request against any limit: for the routes that
+/// only pass it on (the token handler's `X-Forwarded-For`).
+pub struct ClientIp {
+    /// `None` when a trusted proxy named the client with something that is not an address.
+    pub ip: Option<IpAddr>,
+    pub via_trusted_proxy: bool,
+}
+
+impl<S> FromRequestParts<S> for ClientIp
+where
+    Arc<Limits>: FromRef<S>,
+    S: Send + Sync,
+{
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let (client, via_trusted_proxy) = resolve(parts, &Arc::<Limits>::from_ref(state));
+        Ok(ClientIp {
+            ip: match client {
+                ClientAddr::Ip(ip) => Some(ip),
+                ClientAddr::Named(_) => None,
+            },
+            via_trusted_proxy,
+        })
+    }
+}
+
+/// The client a request comes from, and whether its peer is a trusted proxy.
+fn resolve(parts: &Parts, limits: &Limits) -> (ClientAddr, bool) {
+    {
         let peer = parts
             .extensions
             .get::<ConnectInfo<SocketAddr>>()
@@ -45,10 +84,6 @@ where
             .join(",");
         let proxies = limits.proxies();
         let client = proxies.client(peer, Some(forwarded.as_str()));
-        limits.check_ip(&client)?;
-        Ok(IpLimitedClient {
-            client,
-            via_trusted_proxy: proxies.is_trusted(peer),
-        })
+        (client, proxies.is_trusted(peer))
     }
 }

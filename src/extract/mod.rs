@@ -3,6 +3,7 @@
 //!
 //! - [`ApiJson`], [`OptionalJson`]: the body, as JSON.
 //! - [`IpLimitedClient`]: the caller's address, counted against the per-IP limit.
+//! - [`ClientIp`]: the caller's address, not counted.
 //! - [`Caller`]: a verified access token (or a browser session's), counted against the
 //!   per-user limit.
 //! - [`PathId`]: a route's one path parameter.
@@ -16,6 +17,6 @@ mod json;
 mod path;
 
 pub use bearer::{Admin, Caller, verified_bearer};
-pub use client::IpLimitedClient;
+pub use client::{ClientIp, IpLimitedClient};
 pub use json::{ApiJson, BODY_LIMIT, OptionalJson, parse};
 pub use path::PathId;

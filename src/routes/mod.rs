@@ -11,6 +11,7 @@ mod login;
 mod me;
 mod mfa;
 mod password;
+mod proxy;
 mod session;
 mod signup;
 mod verify;
@@ -19,10 +20,10 @@ use std::sync::Arc;
 
 use axum::Router;
 use axum::routing::{any, delete, get, post};
-use cognito_verifier::Verifier;
 
 use crate::error::ApiError;
 use crate::state::AppState;
+pub use verify::VerifyState;
 
 /// The API, behind the general layers (`layers::api`).
 pub fn api() -> Router<AppState> {
@@ -46,6 +47,8 @@ pub fn api() -> Router<AppState> {
         .route("/session", get(browser::current))
         .route("/sessions", get(browser::list).delete(browser::end_others))
         .route("/sessions/{id}", delete(browser::end))
+        .route("/api/{name}", any(proxy::forward))
+        .route("/api/{name}/{*path}", any(proxy::forward))
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .route("/openapi.yaml", get(health::openapi))
@@ -55,7 +58,7 @@ pub fn api() -> Router<AppState> {
 
 /// Forward-auth for gateways, on its lean path: any method, on `/verify` and any path below
 /// it (gateways forward the original method and path).
-pub fn verify() -> Router<Arc<Verifier>> {
+pub fn verify() -> Router<Arc<VerifyState>> {
     Router::new()
         .route("/verify", any(verify::verify))
         .route("/verify/{*path}", any(verify::verify))

@@ -1,5 +1,7 @@
 //! `/verify`: forward-auth for gateways (nginx `auth_request`, Traefik `forwardAuth`, Envoy
-//! `ext_authz`). 200 with the caller's identity in headers, or 401; never a redirect.
+//! `ext_authz`). 200 with the access token and the caller's identity in headers, or 401;
+//! never a redirect. A browser's request carries the session cookie instead of a token: the
+//! answer then hands the gateway the session's access token to attach.
 //!
 //! Gateways forward the original method and, for Envoy, the original path under the prefix,
 //! so any method and any path below `/verify` is answered the same way.
@@ -8,19 +10,37 @@
 //! layers (see `layers`). It is counted with pre-registered counters, and refusals are logged
 //! at debug with their reason by the verifier.
 
+use std::net::{IpAddr, SocketAddr};
 use std::sync::{Arc, OnceLock};
 
-use axum::extract::State;
-use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode};
+use axum::extract::{ConnectInfo, Request, State};
+use axum::http::header::AUTHORIZATION;
+use axum::http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use cognito_verifier::{AccessClaims, AuthRejection, Verifier};
 use percent_encoding::{AsciiSet, CONTROLS, utf8_percent_encode};
 
+use crate::browser::BrowserSessions;
+use crate::config::HttpConfig;
+use crate::error::ApiError;
 use crate::extract::verified_bearer;
+use crate::input::check_csrf;
+use crate::limits::Limits;
+
+/// What `/verify` needs, behind one pointer: the state is cloned for every request.
+pub struct VerifyState {
+    pub verifier: Arc<Verifier>,
+    pub sessions: BrowserSessions,
+    pub http: HttpConfig,
+    pub limits: Arc<Limits>,
+}
 
 struct Counters {
     allowed: metrics::Counter,
     refused: metrics::Counter,
+    forbidden: metrics::Counter,
+    failed: metrics::Counter,
+    unavailable: metrics::Counter,
 }
 
 fn counters() -> &'static Counters {
@@ -28,34 +48,100 @@ fn counters() -> &'static Counters {
     COUNTERS.get_or_init(|| Counters {
         allowed: metrics::counter!("http_requests_total", "route" => "/verify", "method" => "ANY", "status" => "200"),
         refused: metrics::counter!("http_requests_total", "route" => "/verify", "method" => "ANY", "status" => "401"),
+        forbidden: metrics::counter!("http_requests_total", "route" => "/verify", "method" => "ANY", "status" => "403"),
+        failed: metrics::counter!("http_requests_total", "route" => "/verify", "method" => "ANY", "status" => "500"),
+        unavailable: metrics::counter!("http_requests_total", "route" => "/verify", "method" => "ANY", "status" => "503"),
     })
 }
 
-/// Counted here, allowed or refused, rather than by the general layers.
-pub async fn verify(State(verifier): State<Arc<Verifier>>, headers: HeaderMap) -> Response {
-    let headers = verified_bearer(&headers, &verifier)
-        .await
-        .and_then(|(claims, _)| {
-            identity_headers(&claims).ok_or_else(|| {
-                // A gateway that passes a client's own X-Auth-* through would otherwise
-                // forward a forged value in place of the missing one.
-                tracing::debug!(
-                    reason = "identity_not_a_header",
-                    "access token refused: a claim can't be sent as a header"
-                );
-                AuthRejection::InvalidToken
-            })
-        });
-    match headers {
-        Ok(headers) => {
-            counters().allowed.increment(1);
-            (StatusCode::OK, headers).into_response()
+/// Counted here by status, rather than by the general layers.
+pub async fn verify(State(state): State<Arc<VerifyState>>, request: Request) -> Response {
+    let headers = request.headers();
+    let response = if !headers.contains_key(AUTHORIZATION) && state.sessions.has_cookie(headers) {
+        let peer = request
+            .extensions()
+            .get::<ConnectInfo<SocketAddr>>()
+            .map_or(IpAddr::from([0, 0, 0, 0]), |c| c.0.ip());
+        match by_session(&state, request.method(), peer, headers).await {
+            Ok(headers) => (StatusCode::OK, headers).into_response(),
+            Err(error) => error.into_response(),
         }
-        Err(rejection) => {
-            counters().refused.increment(1);
-            rejection.into_response()
+    } else {
+        match by_bearer(&state.verifier, headers).await {
+            Ok(headers) => (StatusCode::OK, headers).into_response(),
+            Err(rejection) => rejection.into_response(),
         }
+    };
+    let counter = match response.status().as_u16() {
+        200 => &counters().allowed,
+        401 => &counters().refused,
+        403 => &counters().forbidden,
+        503 => &counters().unavailable,
+        _ => &counters().failed,
+    };
+    counter.increment(1);
+    response
+}
+
+/// The bearer token's identity, and the token itself for the gateway to pass on (the very
+/// header that came: a shared buffer, no copy).
+async fn by_bearer(verifier: &Verifier, headers: &HeaderMap) -> Result<HeaderMap, AuthRejection> {
+    let (claims, _) = verified_bearer(headers, verifier).await?;
+    let mut answer = identity(&claims)?;
+    if let Some(authorization) = headers.get(AUTHORIZATION) {
+        answer.insert(AUTHORIZATION, authorization.clone());
     }
+    Ok(answer)
+}
+
+/// A browser session's identity, and its access token for the gateway to attach. The CSRF
+/// rule holds for the original request: gateways send its method as the request's own
+/// (Envoy), in `X-Original-Method` (the shipped nginx configuration) or in
+/// `X-Forwarded-Method` (Traefik). The most unsafe of them counts, so a header a client adds
+/// can only make the check stricter.
+async fn by_session(
+    state: &VerifyState,
+    method: &Method,
+    peer: IpAddr,
+    headers: &HeaderMap,
+) -> Result<HeaderMap, ApiError> {
+    let mut original = [method.clone()].into_iter().chain(
+        ["x-original-method", "x-forwarded-method"]
+            .iter()
+            .filter_map(|name| headers.get(*name))
+            .map(|value| Method::from_bytes(value.as_bytes()).unwrap_or(Method::POST)),
+    );
+    let strictest = original.find(|m| !m.is_safe()).unwrap_or(Method::GET);
+    check_csrf(
+        &strictest,
+        headers,
+        &state.http,
+        state.limits.proxies().is_trusted(peer),
+    )?;
+    let session = state
+        .sessions
+        .authenticate(headers)
+        .await?
+        .ok_or(ApiError::NoSession)?;
+    state.sessions.touch(&session).await?;
+    let mut answer = identity(&session.claims)?;
+    let bearer = HeaderValue::from_str(&format!("Bearer {}", session.access_token()))
+        .map_err(|_| AuthRejection::InvalidToken)?;
+    answer.insert(AUTHORIZATION, bearer);
+    Ok(answer)
+}
+
+/// The identity headers, all five or none.
+fn identity(claims: &AccessClaims) -> Result<HeaderMap, AuthRejection> {
+    identity_headers(claims).ok_or_else(|| {
+        // A gateway that passes a client's own X-Auth-* through would otherwise forward a
+        // forged value in place of the missing one.
+        tracing::debug!(
+            reason = "identity_not_a_header",
+            "access token refused: a claim can't be sent as a header"
+        );
+        AuthRejection::InvalidToken
+    })
 }
 
 /// Group names with these bytes percent-encoded, so `,` only ever separates them.

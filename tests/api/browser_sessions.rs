@@ -616,3 +616,63 @@ async fn a_user_keeps_at_most_fifty_sessions_and_the_oldest_ends() {
     assert_eq!(revoked.len(), 1);
     assert_eq!(revoked[0]["Token"], first_refresh.as_str());
 }
+
+#[tokio::test]
+async fn a_gateway_asking_verify_about_a_browser_gets_the_sessions_access_token() {
+    let app = TestApp::start().await;
+    let browser = Browser::new(&app);
+    browser.login(ADMIN, ADMIN_PASSWORD).await;
+    let token = stored(&app, &browser).await.unwrap().tokens.access_token;
+    let cookie = format!("{SESSION_COOKIE}={}", browser.session_cookie().unwrap());
+    // As a gateway asks: the browser's headers, the original method beside them.
+    let ask = |method: reqwest::Method, original: Option<&str>, csrf: bool| {
+        let mut request = app
+            .http
+            .request(method, app.url("/verify/api/orders"))
+            .header("cookie", &cookie);
+        if let Some(original) = original {
+            request = request.header("x-original-method", original);
+        }
+        if csrf {
+            request = request.header("x-csrf", "1");
+        }
+        app.send(request)
+    };
+
+    let read = ask(reqwest::Method::GET, Some("GET"), false).await;
+    assert_eq!(read.status, 200, "{read:?}");
+    assert_eq!(
+        read.headers.get("authorization").unwrap(),
+        format!("Bearer {token}").as_str()
+    );
+    assert_eq!(read.headers.get("x-auth-username").unwrap(), ADMIN);
+
+    // Changing state: the CSRF header is needed, however the method is told.
+    for (method, original) in [
+        (reqwest::Method::GET, Some("POST")),
+        (reqwest::Method::POST, None),
+        (reqwest::Method::DELETE, Some("GET")),
+    ] {
+        let refused = ask(method.clone(), original, false).await;
+        refused.assert_problem(403, "csrf_header_required");
+        assert!(refused.headers.get("authorization").is_none());
+        let allowed = ask(method, original, true).await;
+        assert_eq!(allowed.status, 200, "{allowed:?}");
+    }
+
+    // A bearer's own token is handed back as it came.
+    let app_token = app.admin_token().await;
+    let bearer = app
+        .send(app.http.get(app.url("/verify")).bearer_auth(&app_token))
+        .await;
+    assert_eq!(bearer.status, 200);
+    assert_eq!(
+        bearer.headers.get("authorization").unwrap(),
+        format!("Bearer {app_token}").as_str()
+    );
+
+    assert_eq!(browser.post("/logout", json!({})).await.status, 204);
+    ask(reqwest::Method::GET, None, false)
+        .await
+        .assert_problem(401, "no_session");
+}

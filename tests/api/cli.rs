@@ -51,6 +51,8 @@ const VARIABLES: &[&str] = &[
     "SESSION_IDLE_TIMEOUT",
     "SESSION_MAX_LIFETIME",
     "SESSION_SAME_SITE",
+    "API_UPSTREAMS",
+    "API_UPSTREAM_TIMEOUT_SECONDS",
 ];
 
 /// The binary with an empty environment except PATH, run in `dir`.

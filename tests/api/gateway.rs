@@ -5,6 +5,7 @@ use std::process::Stdio;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use crate::support::browser::{Browser, SESSION_COOKIE};
 use crate::support::*;
 use axum::http::HeaderMap;
 use tokio::process::{Child, Command};
@@ -90,7 +91,7 @@ async fn gateway(dir: &std::path::Path, service: u16, api: u16) -> (Child, u16) 
 
 #[tokio::test]
 #[ignore = "needs nginx"]
-async fn nginx_auth_request_lets_valid_tokens_through_with_the_callers_identity() {
+async fn nginx_auth_request_lets_tokens_and_browser_sessions_through_with_the_callers_identity() {
     let app = TestApp::start().await;
     let (api_port, seen) = api().await;
     let dir = tempfile::tempdir().unwrap();
@@ -141,4 +142,44 @@ async fn nginx_auth_request_lets_valid_tokens_through_with_the_callers_identity(
         1,
         "refused calls never reach the api"
     );
+
+    // A browser: no token, the session cookie. The API gets the session's access token and
+    // none of the browser's cookies.
+    let browser = Browser::new(&app);
+    browser.login(ADMIN, ADMIN_PASSWORD).await;
+    let cookie = format!(
+        "{SESSION_COOKIE}={}; theme=dark",
+        browser.session_cookie().unwrap()
+    );
+    let read = reqwest::Client::new()
+        .get(&url)
+        .header("cookie", &cookie)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(read.status(), 200);
+    {
+        let seen = seen.lock().unwrap();
+        let got = seen.last().unwrap();
+        let authorization = got["authorization"].to_str().unwrap();
+        assert!(authorization.starts_with("Bearer eyJ"), "{authorization}");
+        assert_eq!(got["x-auth-username"], ADMIN);
+        assert!(got.get("cookie").is_none(), "cookies stay at the edge");
+    }
+    let forged = reqwest::Client::new()
+        .post(&url)
+        .header("cookie", &cookie)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(forged.status(), 403, "no X-CSRF on a POST");
+    let posted = reqwest::Client::new()
+        .post(&url)
+        .header("cookie", &cookie)
+        .header("x-csrf", "1")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(posted.status(), 200);
+    assert_eq!(seen.lock().unwrap().len(), 3);
 }

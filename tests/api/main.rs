@@ -6,6 +6,7 @@
 #[path = "../support/mod.rs"]
 mod support;
 
+mod api_proxy;
 mod bad_input;
 mod browser_sessions;
 mod challenge;

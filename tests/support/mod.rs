@@ -10,6 +10,7 @@ pub mod mfa;
 pub mod moto;
 pub mod proxy;
 pub mod tcp_relay;
+pub mod upstream;
 
 use std::net::SocketAddr;
 use std::sync::Once;

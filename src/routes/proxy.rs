@@ -1,0 +1,74 @@
+//! `/api/{name}/…`: a browser's call to an upstream API (API_UPSTREAMS), made with its
+//! session's access token. Only the session cookie authenticates here: apps call their APIs
+//! with their own tokens.
+
+use axum::body::Body;
+use axum::extract::State;
+use axum::http::{HeaderMap, Method, Uri};
+use axum::response::Response;
+
+use crate::error::ApiError;
+use crate::extract::ClientIp;
+use crate::input::check_csrf;
+use crate::state::AppState;
+use crate::upstreams::{Forward, safe_path};
+
+pub async fn forward(
+    State(state): State<AppState>,
+    ClientIp {
+        ip,
+        via_trusted_proxy,
+    }: ClientIp,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Body,
+) -> Result<Response, ApiError> {
+    // The route matched `/api/{name}` or `/api/{name}/…`; the rest goes on as the browser
+    // sent it, still percent-encoded.
+    let after = uri.path().strip_prefix("/api/").unwrap_or_default();
+    let (name, path) = match after.find('/') {
+        Some(slash) => after.split_at(slash),
+        None => (after, ""),
+    };
+    // Who is asking comes first, so a stranger learns nothing of the upstreams' names. The
+    // CSRF checks come before the session is looked up: a forged request must not even
+    // refresh it.
+    if !state.sessions.has_cookie(&headers) {
+        return Err(ApiError::NoSession);
+    }
+    check_csrf(&method, &headers, &state.config.http, via_trusted_proxy)?;
+    let session = state
+        .sessions
+        .authenticate(&headers)
+        .await?
+        .ok_or(ApiError::NoSession)?;
+    let upstream = state.upstreams.find(name).ok_or(ApiError::NotFound)?;
+    if !safe_path(path) {
+        return Err(ApiError::invalid_field(
+            "path",
+            "the path must not hold `.` or `..` segments",
+        ));
+    }
+    state.sessions.touch(&session).await?;
+    let proto = if state.config.http.cookie_secure {
+        "https"
+    } else {
+        "http"
+    };
+    state
+        .upstreams
+        .forward(Forward {
+            upstream,
+            path,
+            query: uri.query(),
+            method,
+            headers: &headers,
+            body,
+            access_token: session.access_token(),
+            own_cookies: &state.own_cookie_names(),
+            client_ip: ip,
+            proto,
+        })
+        .await
+}

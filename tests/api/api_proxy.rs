@@ -1,0 +1,254 @@
+//! A browser calls an API through the service (the token handler): the service attaches the
+//! session's access token, so the upstream always gets one and the browser never sees one.
+
+use crate::support::browser::{Browser, SESSION_COOKIE, assert_no_token};
+use crate::support::upstream::EchoUpstream;
+use crate::support::*;
+use cognito_bff::browser::Found;
+use cognito_bff::challenge::ChallengeId;
+use serde_json::json;
+
+async fn app_with(upstream: &EchoUpstream) -> TestApp {
+    TestApp::builder()
+        .set("API_UPSTREAMS", format!("orders={}", upstream.url))
+        .start()
+        .await
+}
+
+/// The access token the session holds now.
+async fn session_token(app: &TestApp, browser: &Browser<'_>) -> String {
+    let id = ChallengeId::parse(&browser.session_cookie().unwrap()).unwrap();
+    match app.state.sessions.store().find(&id.hash()).await.unwrap() {
+        Found::Live(session) => session.tokens.access_token.clone(),
+        other => panic!("no live session: {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn a_browser_calls_an_api_and_only_the_upstream_sees_the_token() {
+    let upstream = EchoUpstream::start().await;
+    let app = app_with(&upstream).await;
+    let browser = Browser::new(&app);
+    browser.login(ADMIN, ADMIN_PASSWORD).await;
+    browser.plant("theme", "dark");
+
+    let answer = browser
+        .post(
+            "/api/orders/items?page=2",
+            json!({"sku": "A-1", "count": 3}),
+        )
+        .await;
+    assert_eq!(answer.status, 200, "{answer:?}");
+    assert_no_token(&answer);
+    assert_eq!(answer.body["method"], "POST");
+    assert_eq!(answer.body["path"], "/items");
+    assert_eq!(answer.body["query"], "page=2");
+    assert_eq!(answer.body["had_bearer"], true);
+    assert_eq!(
+        serde_json::from_str::<serde_json::Value>(answer.body["body"].as_str().unwrap()).unwrap(),
+        json!({"sku": "A-1", "count": 3})
+    );
+
+    let got = &upstream.received()[0];
+    let token = session_token(&app, &browser).await;
+    assert_eq!(
+        got.header("authorization"),
+        Some(format!("Bearer {token}").as_str())
+    );
+    assert_eq!(
+        got.header("cookie"),
+        Some("theme=dark"),
+        "the session cookie stays here"
+    );
+    assert_eq!(got.header("x-forwarded-for"), Some("127.0.0.1"));
+    assert_eq!(got.header("x-forwarded-proto"), Some("https"));
+    assert_eq!(got.header("x-forwarded-prefix"), Some("/api/orders"));
+    assert_eq!(got.header("content-type"), Some("application/json"));
+
+    // The bare name reaches the upstream's root.
+    let root = browser.get("/api/orders").await;
+    assert_eq!(root.status, 200, "{root:?}");
+    assert_eq!(root.body["path"], "/");
+    assert_no_token(&root);
+}
+
+#[tokio::test]
+async fn an_unsafe_call_without_the_csrf_header_or_from_another_site_never_reaches_the_upstream() {
+    let upstream = EchoUpstream::start().await;
+    let app = app_with(&upstream).await;
+    let browser = Browser::new(&app);
+    browser.login(ADMIN, ADMIN_PASSWORD).await;
+
+    browser
+        .request(reqwest::Method::DELETE, "/api/orders/items/1", None, false)
+        .await
+        .assert_problem(403, "csrf_header_required");
+    let evil = Browser::new(&app).at_origin("https://evil.example");
+    evil.plant(SESSION_COOKIE, &browser.session_cookie().unwrap());
+    evil.request(reqwest::Method::DELETE, "/api/orders/items/1", None, true)
+        .await
+        .assert_problem(403, "origin_not_allowed");
+    assert!(upstream.received().is_empty());
+
+    // Reading needs no header.
+    assert_eq!(browser.get("/api/orders/items").await.status, 200);
+}
+
+#[tokio::test]
+async fn without_a_live_session_the_proxy_answers_401_and_calls_nothing() {
+    let upstream = EchoUpstream::start().await;
+    let app = app_with(&upstream).await;
+    let stranger = Browser::new(&app);
+    stranger
+        .get("/api/orders/items")
+        .await
+        .assert_problem(401, "no_session");
+
+    // An app's bearer token is no way in: apps call their APIs themselves.
+    let token = app.admin_token().await;
+    let with_bearer = app
+        .send(
+            app.http
+                .get(app.url("/api/orders/items"))
+                .bearer_auth(&token),
+        )
+        .await;
+    with_bearer.assert_problem(401, "no_session");
+
+    let browser = Browser::new(&app);
+    browser.login(ADMIN, ADMIN_PASSWORD).await;
+    assert_eq!(browser.post("/logout", json!({})).await.status, 204);
+    browser
+        .get("/api/orders/items")
+        .await
+        .assert_problem(401, "no_session");
+    assert!(upstream.received().is_empty());
+}
+
+#[tokio::test]
+async fn unknown_upstreams_and_paths_that_climb_are_refused() {
+    let upstream = EchoUpstream::start().await;
+    let app = app_with(&upstream).await;
+    let browser = Browser::new(&app);
+    browser.login(ADMIN, ADMIN_PASSWORD).await;
+    browser
+        .get("/api/billing/invoices")
+        .await
+        .assert_problem(404, "not_found");
+    // Sent as bytes: an HTTP client library would resolve the dots before sending.
+    let cookie = format!("{SESSION_COOKIE}={}", browser.session_cookie().unwrap());
+    for path in [
+        "/api/orders/../admin",
+        "/api/orders/%2e%2e/admin",
+        "/api/orders/a/%2E%2E/b",
+        "/api/orders/./x",
+    ] {
+        let head = raw_get(&app, path, &cookie).await;
+        assert!(head.starts_with("HTTP/1.1 400"), "{path}: {head}");
+        assert!(head.contains("application/problem+json"), "{path}: {head}");
+    }
+    assert!(upstream.received().is_empty());
+}
+
+/// A GET written byte for byte, path as given; the answer's head.
+async fn raw_get(app: &TestApp, path: &str, cookie: &str) -> String {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut stream = tokio::net::TcpStream::connect(app.addr).await.unwrap();
+    let request = format!(
+        "GET {path} HTTP/1.1\r\nHost: {}\r\nCookie: {cookie}\r\nConnection: close\r\n\r\n",
+        app.addr
+    );
+    stream.write_all(request.as_bytes()).await.unwrap();
+    let mut answer = Vec::new();
+    stream.read_to_end(&mut answer).await.unwrap();
+    let answer = String::from_utf8_lossy(&answer).into_owned();
+    answer.split("\r\n\r\n").next().unwrap().to_owned()
+}
+
+#[tokio::test]
+async fn large_bodies_stream_through_and_oversized_ones_are_refused() {
+    let upstream = EchoUpstream::start().await;
+    let app = app_with(&upstream).await;
+    let browser = Browser::new(&app);
+    browser.login(ADMIN, ADMIN_PASSWORD).await;
+    let cookie = format!("{SESSION_COOKIE}={}", browser.session_cookie().unwrap());
+    let upload = |size: usize| {
+        app.http
+            .put(app.url("/api/orders/upload"))
+            .header("cookie", &cookie)
+            .header("x-csrf", "1")
+            .header("sec-fetch-site", "same-origin")
+            .body((0..size).map(|i| (i % 251) as u8).collect::<Vec<u8>>())
+    };
+
+    let three_mib = 3 * 1024 * 1024;
+    let answer = app.send(upload(three_mib)).await;
+    assert_eq!(answer.status, 200, "{answer:?}");
+    assert_eq!(answer.body["body_length"], three_mib);
+    let got = upstream.received().pop().unwrap();
+    assert_eq!(got.body.len(), three_mib);
+    assert!(
+        got.body
+            .iter()
+            .enumerate()
+            .all(|(i, b)| *b == (i % 251) as u8)
+    );
+
+    let too_big = app.send(upload(10 * 1024 * 1024 + 1)).await;
+    too_big.assert_problem(413, "payload_too_large");
+    assert_eq!(upstream.received().len(), 1, "the oversized one never left");
+
+    // Chunked, so its length shows only as it arrives: cut off at the limit.
+    let chunks = (0..11).map(|_| Ok::<_, std::io::Error>(vec![7u8; 1024 * 1024]));
+    let chunked = app
+        .send(
+            app.http
+                .put(app.url("/api/orders/upload"))
+                .header("cookie", &cookie)
+                .header("x-csrf", "1")
+                .body(reqwest::Body::wrap_stream(futures_util::stream::iter(
+                    chunks,
+                ))),
+        )
+        .await;
+    chunked.assert_problem(413, "payload_too_large");
+    assert_eq!(
+        upstream.received().len(),
+        1,
+        "the upstream got no whole body"
+    );
+}
+
+#[tokio::test]
+async fn a_slow_or_absent_upstream_is_a_clear_error_and_its_cookies_stay_out() {
+    let upstream = EchoUpstream::start().await;
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let nowhere = format!("http://{}", closed.local_addr().unwrap());
+    drop(closed);
+    let app = TestApp::builder()
+        .set(
+            "API_UPSTREAMS",
+            format!("orders={},gone={nowhere}", upstream.url),
+        )
+        .set("API_UPSTREAM_TIMEOUT_SECONDS", "1")
+        .start()
+        .await;
+    let browser = Browser::new(&app);
+    browser.login(ADMIN, ADMIN_PASSWORD).await;
+
+    browser
+        .get("/api/orders/slow")
+        .await
+        .assert_problem(504, "upstream_timeout");
+    browser
+        .get("/api/gone/anything")
+        .await
+        .assert_problem(502, "upstream_unavailable");
+
+    let cookie = browser.session_cookie();
+    let answer = browser.get("/api/orders/sets-a-cookie").await;
+    assert_eq!(answer.status, 200);
+    assert_eq!(answer.headers.get("x-upstream").unwrap(), "echo");
+    assert!(answer.headers.get("set-cookie").is_none());
+    assert_eq!(browser.session_cookie(), cookie);
+}
