@@ -34,10 +34,3 @@ pub struct AppState {
     pub cookies: CookieSettings,
     pub db: AnyPool,
 }
-
-impl AppState {
-    /// The names of this service's own cookies, which never go on to an upstream API.
-    pub fn own_cookie_names(&self) -> [&'static str; 2] {
-        [self.cookies.name(), self.sessions.cookies.name()]
-    }
-}

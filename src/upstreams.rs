@@ -62,9 +62,9 @@ pub fn parse(list: &str) -> Result<Vec<Upstream>, String> {
     Ok(upstreams)
 }
 
-/// Connection-level headers (RFC 9110 §7.6.1), never forwarded either way, plus the ones the
-/// proxy sets itself.
-const HOP_BY_HOP: &[&str] = &[
+/// Connection-level headers (RFC 9110 §7.6.1), never forwarded either way, plus those the
+/// proxy sets itself or that would let a caller steer what the upstream trusts.
+const NOT_FORWARDED: &[&str] = &[
     "connection",
     "keep-alive",
     "proxy-connection",
@@ -74,8 +74,34 @@ const HOP_BY_HOP: &[&str] = &[
     "trailer",
     "transfer-encoding",
     "upgrade",
+    "expect",
     "host",
     "content-length",
+    "authorization",
+    "cookie",
+    "forwarded",
+    "x-real-ip",
+    "x-original-url",
+    "x-rewrite-url",
+    "x-original-method",
+    "x-http-method-override",
+    "x-http-method",
+    "x-method-override",
+];
+
+/// Answer headers the browser never gets from an upstream: its cookie jar and its CORS
+/// decisions for this origin belong to the service, and a token stays out of its reach.
+const NOT_RETURNED: &[&str] = &[
+    "connection",
+    "keep-alive",
+    "proxy-connection",
+    "proxy-authenticate",
+    "te",
+    "trailer",
+    "transfer-encoding",
+    "upgrade",
+    "set-cookie",
+    "authorization",
 ];
 
 /// What the upstream gets of a browser's request.
@@ -89,16 +115,22 @@ pub struct Forward<'a> {
     pub headers: &'a HeaderMap,
     pub body: Body,
     pub access_token: &'a str,
-    /// Names of the cookies that are the service's own, removed before forwarding.
-    pub own_cookies: &'a [&'static str],
+    /// The caller's identity, as `/verify` gives it to gateways: APIs behind a gateway read
+    /// the same headers either way.
+    pub identity: HeaderMap,
     pub client_ip: Option<IpAddr>,
     /// `https` or `http`: how the browser reached the service.
     pub proto: &'static str,
 }
 
-/// A path the upstream may be sent: no `.` or `..` segment, encoded or not, so a request
-/// can't climb out of the upstream's prefix.
+/// A path the upstream may be sent: no `.` or `..` segment, encoded or not, and no
+/// backslash, `;` or encoded slash that some servers read as a separator, so a request can't
+/// climb out of the upstream's prefix.
 pub fn safe_path(path: &str) -> bool {
+    let lower = path.to_ascii_lowercase();
+    if path.contains(['\\', ';']) || lower.contains("%2f") || lower.contains("%5c") {
+        return false;
+    }
     path.split('/').all(|segment| {
         let decoded = percent_encoding::percent_decode_str(segment).decode_utf8_lossy();
         decoded != "." && decoded != ".."
@@ -129,78 +161,124 @@ impl Upstreams {
 
     /// Sends the request on and streams the answer back.
     pub async fn forward(&self, forward: Forward<'_>) -> Result<Response<Body>, ApiError> {
-        let mut url = format!("{}{}", forward.upstream.base, forward.path);
-        if let Some(query) = forward.query {
-            url.push('?');
-            url.push_str(query);
-        }
+        let url = target(forward.upstream, forward.path, forward.query).ok_or_else(|| {
+            ApiError::invalid_field("path", "the path must stay below the upstream's own")
+        })?;
         // A body announced as too large is refused before the upstream is called; one that
         // only turns out too large is cut off at the limit.
         let announced = forward
             .headers
             .get(header::CONTENT_LENGTH)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.parse::<u64>().ok());
-        if announced.is_some_and(|length| length > MAX_BODY as u64) {
-            return Err(ApiError::PayloadTooLarge { limit: MAX_BODY });
+            .map(|v| v.to_str().ok().and_then(|v| v.parse::<u64>().ok()));
+        let announced = match announced {
+            Some(None) => return Err(ApiError::invalid_field("content-length", "not a length")),
+            Some(Some(length)) if length > MAX_BODY as u64 => {
+                return Err(ApiError::PayloadTooLarge { limit: MAX_BODY });
+            }
+            Some(Some(length)) => Some(length),
+            None => None,
+        };
+        let mut headers = request_headers(&forward)?;
+        let mut request = self.client.request(forward.method, url);
+        // No body announced and none on its way: none goes on (a GET stays a plain GET).
+        if announced.is_some() || !axum::body::HttpBody::is_end_stream(&forward.body) {
+            if let Some(length) = announced {
+                headers.insert(header::CONTENT_LENGTH, HeaderValue::from(length));
+            }
+            let body = http_body_util::Limited::new(forward.body, MAX_BODY);
+            let stream = http_body_util::BodyDataStream::new(body);
+            request = request.body(reqwest::Body::wrap_stream(stream));
         }
-        let headers = request_headers(&forward)?;
-        let body = http_body_util::Limited::new(forward.body, MAX_BODY);
-        let stream = http_body_util::BodyDataStream::new(body);
-        let answer = self
-            .client
-            .request(forward.method, url)
+        let answer = request
             .headers(headers)
-            .body(reqwest::Body::wrap_stream(stream))
             .send()
             .await
             .map_err(|e| upstream_error(&forward.upstream.name, e))?;
         let (mut parts, body) = axum::http::Response::<reqwest::Body>::from(answer).into_parts();
         let upstream_headers = std::mem::take(&mut parts.headers);
+        let listed = connection_listed(&upstream_headers);
         for (name, value) in &upstream_headers {
-            // The browser's cookie jar for this origin belongs to the service.
-            if is_hop_by_hop(name, &upstream_headers) || name == header::SET_COOKIE {
+            let name_text = name.as_str();
+            if NOT_RETURNED.contains(&name_text)
+                || name_text.starts_with("access-control-")
+                || listed.iter().any(|l| l.eq_ignore_ascii_case(name_text))
+            {
                 continue;
             }
             parts.headers.append(name.clone(), value.clone());
         }
+        // A redirect within the upstream stays within its path here.
+        if let Some(location) = parts.headers.get(header::LOCATION).cloned()
+            && let Ok(location) = location.to_str()
+            && let Some(rest) = location.strip_prefix(&forward.upstream.base)
+            && (rest.is_empty() || rest.starts_with(['/', '?']))
+            && let Ok(value) =
+                HeaderValue::from_str(&format!("/api/{}{rest}", forward.upstream.name))
+        {
+            parts.headers.insert(header::LOCATION, value);
+        }
+        // Whatever the upstream sends is shown on this service's origin: never as a page that
+        // could run script here.
+        parts.headers.insert(
+            HeaderName::from_static("content-security-policy"),
+            HeaderValue::from_static("sandbox; default-src 'none'; frame-ancestors 'none'"),
+        );
+        parts.headers.insert(
+            HeaderName::from_static("x-content-type-options"),
+            HeaderValue::from_static("nosniff"),
+        );
         Ok(Response::from_parts(parts, Body::new(body)))
     }
 }
 
+/// The upstream URL for `path` and `query`, parsed as it will be sent, and only if it stays
+/// on the upstream's origin and below its path.
+fn target(upstream: &Upstream, path: &str, query: Option<&str>) -> Option<reqwest::Url> {
+    let base = reqwest::Url::parse(&upstream.base).ok()?;
+    let mut text = format!("{}{path}", upstream.base);
+    if let Some(query) = query {
+        text.push('?');
+        text.push_str(query);
+    }
+    let url = reqwest::Url::parse(&text).ok()?;
+    let prefix = base.path().trim_end_matches('/');
+    let below = url.path() == base.path()
+        || url.path() == prefix
+        || url.path().starts_with(&format!("{prefix}/"));
+    (url.origin() == base.origin() && below && url.fragment().is_none()).then_some(url)
+}
+
+/// The header names a `Connection` header lists: hop-by-hop for this one message.
+fn connection_listed(headers: &HeaderMap) -> Vec<String> {
+    headers
+        .get_all(header::CONNECTION)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .map(|name| name.trim().to_ascii_lowercase())
+        .filter(|name| !name.is_empty())
+        .take(64)
+        .collect()
+}
+
 fn request_headers(forward: &Forward<'_>) -> Result<HeaderMap, ApiError> {
     let mut headers = HeaderMap::new();
+    let listed = connection_listed(forward.headers);
     for (name, value) in forward.headers {
-        if is_hop_by_hop(name, forward.headers)
-            || name == header::AUTHORIZATION
-            || name == header::COOKIE
-            || name.as_str().starts_with("x-forwarded-")
-            || name == header::FORWARDED
+        let name_text = name.as_str();
+        if NOT_FORWARDED.contains(&name_text)
+            || name_text.starts_with("x-forwarded-")
+            || name_text.starts_with("x-auth-")
+            || name_text.starts_with("sec-")
+            || name_text == "x-csrf"
+            || listed.iter().any(|l| l == name_text)
         {
             continue;
         }
         headers.append(name.clone(), value.clone());
     }
-    // The browser's other cookies for this origin go on; the service's own do not.
-    let cookies: Vec<String> = forward
-        .headers
-        .get_all(header::COOKIE)
-        .iter()
-        .flat_map(|line| {
-            String::from_utf8_lossy(line.as_bytes())
-                .split(';')
-                .map(|c| c.trim().to_owned())
-                .collect::<Vec<_>>()
-        })
-        .filter(|c| {
-            let name = c.split('=').next().unwrap_or_default();
-            !c.is_empty() && !forward.own_cookies.contains(&name)
-        })
-        .collect();
-    if !cookies.is_empty()
-        && let Ok(value) = HeaderValue::from_str(&cookies.join("; "))
-    {
-        headers.insert(header::COOKIE, value);
+    for (name, value) in &forward.identity {
+        headers.insert(name.clone(), value.clone());
     }
     let bearer = HeaderValue::from_str(&format!("Bearer {}", forward.access_token))
         .map_err(|_| ApiError::NoSession)?;
@@ -223,17 +301,6 @@ fn request_headers(forward: &Forward<'_>) -> Result<HeaderMap, ApiError> {
             .map_err(|e| ApiError::internal(std::io::Error::other(e.to_string())))?,
     );
     Ok(headers)
-}
-
-/// A hop-by-hop header, by the fixed list or because `Connection` names it.
-fn is_hop_by_hop(name: &HeaderName, headers: &HeaderMap) -> bool {
-    HOP_BY_HOP.contains(&name.as_str())
-        || headers
-            .get_all(header::CONNECTION)
-            .iter()
-            .filter_map(|v| v.to_str().ok())
-            .flat_map(|v| v.split(','))
-            .any(|listed| listed.trim().eq_ignore_ascii_case(name.as_str()))
 }
 
 fn upstream_error(name: &str, error: reqwest::Error) -> ApiError {
@@ -281,8 +348,35 @@ mod tests {
         for path in ["/orders/1", "/", "", "/a.b/..c"] {
             assert!(safe_path(path), "{path}");
         }
-        for path in ["/../admin", "/a/./b", "/%2e%2e/admin", "/%2E%2e", "/a/.."] {
+        for path in [
+            "/../admin",
+            "/a/./b",
+            "/%2e%2e/admin",
+            "/%2E%2e",
+            "/a/..",
+            "/x\\..\\..\\admin",
+            "/..;/admin",
+            "/a%2F..%2Fb",
+            "/a%5cb",
+        ] {
             assert!(!safe_path(path), "{path}");
+        }
+    }
+
+    #[test]
+    fn a_target_stays_on_the_upstreams_origin_and_below_its_path() {
+        let upstream = &parse("billing=https://billing.internal/v1").unwrap()[0];
+        let ok = target(upstream, "/invoices/7", Some("page=2")).unwrap();
+        assert_eq!(ok.as_str(), "https://billing.internal/v1/invoices/7?page=2");
+        assert_eq!(target(upstream, "", None).unwrap().path(), "/v1");
+        for escape in ["/../admin", "\\..\\admin", "@evil.example/x", "/%2e%2e/x"] {
+            let url = target(upstream, escape, None);
+            assert!(
+                url.as_ref()
+                    .is_none_or(|u| u.host_str() == Some("billing.internal")
+                        && u.path().starts_with("/v1/")),
+                "{escape}: {url:?}"
+            );
         }
     }
 }

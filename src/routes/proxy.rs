@@ -13,6 +13,8 @@ use crate::input::check_csrf;
 use crate::state::AppState;
 use crate::upstreams::{Forward, safe_path};
 
+use super::verify::identity_headers;
+
 pub async fn forward(
     State(state): State<AppState>,
     ClientIp {
@@ -31,6 +33,10 @@ pub async fn forward(
         Some(slash) => after.split_at(slash),
         None => (after, ""),
     };
+    // TRACE would echo the token back; CONNECT makes no sense here.
+    if method == Method::TRACE || method == Method::CONNECT {
+        return Err(ApiError::MethodNotAllowed);
+    }
     // Who is asking comes first, so a stranger learns nothing of the upstreams' names. The
     // CSRF checks come before the session is looked up: a forged request must not even
     // refresh it.
@@ -66,7 +72,7 @@ pub async fn forward(
             headers: &headers,
             body,
             access_token: session.access_token(),
-            own_cookies: &state.own_cookie_names(),
+            identity: identity_headers(&session.claims).ok_or(ApiError::NoSession)?,
             client_ip: ip,
             proto,
         })

@@ -105,13 +105,21 @@ async fn by_session(
     peer: IpAddr,
     headers: &HeaderMap,
 ) -> Result<HeaderMap, ApiError> {
+    // The answer carries a token: only for a gateway, never for a page's own `fetch`, which
+    // always carries `Sec-Fetch-Mode` (a forbidden header; the shipped gateway
+    // configurations don't pass it on).
+    if headers.contains_key("sec-fetch-mode") {
+        return Err(ApiError::Forbidden);
+    }
     let mut original = [method.clone()].into_iter().chain(
         ["x-original-method", "x-forwarded-method"]
             .iter()
-            .filter_map(|name| headers.get(*name))
+            .flat_map(|name| headers.get_all(*name))
             .map(|value| Method::from_bytes(value.as_bytes()).unwrap_or(Method::POST)),
     );
-    let strictest = original.find(|m| !m.is_safe()).unwrap_or(Method::GET);
+    let strictest = original
+        .find(|m| !matches!(*m, Method::GET | Method::HEAD | Method::OPTIONS))
+        .unwrap_or(Method::GET);
     check_csrf(
         &strictest,
         headers,
@@ -150,7 +158,7 @@ const GROUP_NAME: &AsciiSet = &CONTROLS.add(b' ').add(b',').add(b'%');
 /// The caller's identity as headers, or `None` if a value can't be one exactly: sub,
 /// username, scope and client id go as they are (UTF-8), and must hold no control
 /// characters; each group name is percent-encoded, and the names are joined with `,`.
-fn identity_headers(claims: &AccessClaims) -> Option<HeaderMap> {
+pub(super) fn identity_headers(claims: &AccessClaims) -> Option<HeaderMap> {
     let mut headers = HeaderMap::new();
     let mut put = |name: &'static str, value: &str| -> Option<()> {
         if value.chars().any(char::is_control) {

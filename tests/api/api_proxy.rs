@@ -57,8 +57,16 @@ async fn a_browser_calls_an_api_and_only_the_upstream_sees_the_token() {
     );
     assert_eq!(
         got.header("cookie"),
-        Some("theme=dark"),
-        "the session cookie stays here"
+        None,
+        "the browser's cookies stay here"
+    );
+    assert_eq!(got.header("x-auth-username"), Some(ADMIN));
+    assert_eq!(got.header("x-auth-groups"), Some("admin"));
+    assert_eq!(got.header("x-csrf"), None);
+    assert_eq!(got.header("sec-fetch-site"), None);
+    assert_eq!(
+        answer.headers.get("content-security-policy").unwrap(),
+        "sandbox; default-src 'none'; frame-ancestors 'none'"
     );
     assert_eq!(got.header("x-forwarded-for"), Some("127.0.0.1"));
     assert_eq!(got.header("x-forwarded-proto"), Some("https"));
@@ -142,6 +150,9 @@ async fn unknown_upstreams_and_paths_that_climb_are_refused() {
         "/api/orders/%2e%2e/admin",
         "/api/orders/a/%2E%2E/b",
         "/api/orders/./x",
+        "/api/orders/x\\..\\..\\admin",
+        "/api/orders/..;/admin",
+        "/api/orders/a%2F..%2Fadmin",
     ] {
         let head = raw_get(&app, path, &cookie).await;
         assert!(head.starts_with("HTTP/1.1 400"), "{path}: {head}");
@@ -249,6 +260,14 @@ async fn a_slow_or_absent_upstream_is_a_clear_error_and_its_cookies_stay_out() {
     let answer = browser.get("/api/orders/sets-a-cookie").await;
     assert_eq!(answer.status, 200);
     assert_eq!(answer.headers.get("x-upstream").unwrap(), "echo");
-    assert!(answer.headers.get("set-cookie").is_none());
+    for withheld in ["set-cookie", "authorization", "access-control-allow-origin"] {
+        assert!(answer.headers.get(withheld).is_none(), "{withheld}");
+    }
     assert_eq!(browser.session_cookie(), cookie);
+
+    // TRACE would echo the token back.
+    browser
+        .request(reqwest::Method::TRACE, "/api/orders/items", None, true)
+        .await
+        .assert_problem(405, "method_not_allowed");
 }

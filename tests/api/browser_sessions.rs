@@ -641,6 +641,17 @@ async fn a_gateway_asking_verify_about_a_browser_gets_the_sessions_access_token(
 
     let read = ask(reqwest::Method::GET, Some("GET"), false).await;
     assert_eq!(read.status, 200, "{read:?}");
+    // A page's own fetch of /verify would get the token: refused.
+    let from_page = app
+        .send(
+            app.http
+                .get(app.url("/verify"))
+                .header("cookie", &cookie)
+                .header("sec-fetch-mode", "cors"),
+        )
+        .await;
+    from_page.assert_problem(403, "forbidden");
+    assert!(from_page.headers.get("authorization").is_none());
     assert_eq!(
         read.headers.get("authorization").unwrap(),
         format!("Bearer {token}").as_str()

@@ -74,6 +74,8 @@ async fn echo(
                     "set-cookie",
                     "__Host-cognito-bff-session=planted; Path=/; Secure",
                 ),
+                ("authorization", "Bearer echoed"),
+                ("access-control-allow-origin", "*"),
                 ("x-upstream", "echo"),
             ],
             "cookie set",
