@@ -28,6 +28,7 @@ Local Cognito emulator: ${endpoint}  (pool ${COGNITO_USER_POOL_ID})
 cognito-bff:            ${base}      (SQLite file ./cognito-bff.db)
 Metrics:                http://${METRICS_ADDR:-127.0.0.1:9090}/metrics
 Admin user:             ${admin_user} / ${admin_password}  (group: admin)
+Sign-in pages:          ${base}/ui/  (a browser gets a session cookie, never a token)
 
 Try:
   # sign in as the admin and keep the access token

@@ -27,4 +27,5 @@ pub mod startup;
 pub mod state;
 pub mod telemetry;
 pub mod totp;
+pub mod ui;
 pub mod upstreams;

@@ -276,7 +276,12 @@ pub fn app(state: AppState) -> Router {
         limits: state.limits.clone(),
     }));
     let http = state.config.http.clone();
-    layers::api(routes::api().with_state(state), &http)
+    let routes = if state.config.ui.enabled {
+        routes::api().merge(crate::ui::routes())
+    } else {
+        routes::api()
+    };
+    layers::api(routes.with_state(state), &http)
         .merge(layers::with_request_id(layers::catching_panics(verify)))
 }
 

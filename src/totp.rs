@@ -22,12 +22,15 @@ pub struct TotpSecret {
     #[serde(serialize_with = "expose")]
     pub secret: SecretString,
     pub otpauth_uri: String,
+    /// The URI as a QR code, an SVG document, for a page to show as an image.
+    pub qr_svg: String,
 }
 
 impl TotpSecret {
     pub fn new(secret: SecretString, issuer: &str, account: &str) -> Self {
         let otpauth_uri = otpauth_uri(&secret, issuer, account);
         TotpSecret {
+            qr_svg: qr_svg(&otpauth_uri),
             secret,
             otpauth_uri,
         }
@@ -58,6 +61,19 @@ pub fn check_totp_code(field: &str, code: &str) -> Result<(), ApiError> {
             field,
             format!("`{field}` must be the 6 digits an authenticator app shows"),
         ))
+    }
+}
+
+/// A QR code of `text` as SVG: black modules on white, with the quiet zone the standard asks.
+/// An otpauth URI is short, so it always fits; an empty document stands in if not.
+fn qr_svg(text: &str) -> String {
+    match qrcode::QrCode::with_error_correction_level(text, qrcode::EcLevel::M) {
+        Ok(code) => code
+            .render::<qrcode::render::svg::Color<'_>>()
+            .min_dimensions(200, 200)
+            .quiet_zone(true)
+            .build(),
+        Err(_) => String::new(),
     }
 }
 

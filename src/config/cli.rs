@@ -380,6 +380,45 @@ pub struct Settings {
     )]
     pub api_upstream_timeout_seconds: String,
 
+    /// The built-in sign-in pages at /ui/: on or off
+    #[arg(
+        long,
+        env = "UI",
+        global = true,
+        hide_env_values = true,
+        default_value = "on"
+    )]
+    pub ui: String,
+
+    /// Where the sign-in pages may send a user afterwards (return_to): absolute URLs,
+    /// comma-separated, each allowing the paths below it [default: none]
+    #[arg(long, env = "UI_RETURN_URLS", global = true, hide_env_values = true)]
+    pub ui_return_urls: Option<String>,
+
+    /// The product's name on the sign-in pages
+    #[arg(
+        long,
+        env = "UI_PRODUCT_NAME",
+        global = true,
+        hide_env_values = true,
+        default_value = "cognito-bff"
+    )]
+    pub ui_product_name: String,
+
+    /// The brand colour of the sign-in pages, #rgb or #rrggbb
+    #[arg(
+        long,
+        env = "UI_BRAND_COLOR",
+        global = true,
+        hide_env_values = true,
+        default_value = "#1f5fbf"
+    )]
+    pub ui_brand_color: String,
+
+    /// A logo for the sign-in pages: an https URL, or a path on this service [default: none]
+    #[arg(long, env = "UI_LOGO_URL", global = true, hide_env_values = true)]
+    pub ui_logo_url: Option<String>,
+
     /// Cognito group whose members may invite users
     #[arg(
         long,

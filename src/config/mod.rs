@@ -15,6 +15,7 @@ use crate::browser::TokenDelivery;
 use crate::db::Backend;
 use crate::limits::LimitSettings;
 use crate::signin::AuthFlow;
+use crate::ui::UiConfig;
 use crate::upstreams::Upstream;
 
 pub use cli::{Cli, Command, Settings};
@@ -36,6 +37,7 @@ pub struct Config {
     pub challenges: ChallengeConfig,
     pub sessions: SessionConfig,
     pub api: ApiConfig,
+    pub ui: UiConfig,
     pub database: DatabaseConfig,
 }
 

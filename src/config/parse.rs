@@ -16,6 +16,7 @@ use crate::browser::TokenDelivery;
 use crate::db::Backend;
 use crate::limits::LimitSettings;
 use crate::signin::AuthFlow;
+use crate::ui::UiConfig;
 
 /// The range of a numeric setting.
 #[derive(Debug, Clone, Copy)]
@@ -300,6 +301,15 @@ impl Settings {
             ));
         }
         let sessions = self.sessions()?;
+        let ui = self.ui()?;
+        // The pages' own requests would get tokens in their answers, where page script reads
+        // them: the pages need sessions.
+        if ui.enabled && sessions.delivery == TokenDelivery::Body {
+            return Err(bad(
+                "UI",
+                "the sign-in pages need browser sessions: set UI=off with TOKEN_DELIVERY=body",
+            ));
+        }
         let refresh_token_validity = Duration::from_secs(
             86_400
                 * number::<u64>(
@@ -315,6 +325,7 @@ impl Settings {
             ));
         }
         Ok(Config {
+            ui,
             api: ApiConfig {
                 upstreams: match &self.api_upstreams {
                     Some(list) => crate::upstreams::parse(list)
@@ -419,6 +430,72 @@ impl Settings {
 }
 
 impl Settings {
+    fn ui(&self) -> Result<UiConfig, ConfigError> {
+        let enabled = match self.ui.trim().to_ascii_lowercase().as_str() {
+            "on" | "true" => true,
+            "off" | "false" => false,
+            other => return Err(bad("UI", format!("must be on or off, not {other:?}"))),
+        };
+        let mut return_urls = Vec::new();
+        for item in list(&self.ui_return_urls) {
+            match reqwest::Url::parse(&item) {
+                Ok(url)
+                    if matches!(url.scheme(), "http" | "https")
+                        && url.host().is_some()
+                        && url.username().is_empty()
+                        && url.password().is_none() =>
+                {
+                    return_urls.push(url)
+                }
+                _ => {
+                    return Err(bad(
+                        "UI_RETURN_URLS",
+                        "each must be an absolute http(s) URL without user info",
+                    ));
+                }
+            }
+        }
+        let product_name = self.ui_product_name.trim().to_owned();
+        if product_name.is_empty()
+            || product_name.chars().count() > 64
+            || product_name.chars().any(char::is_control)
+        {
+            return Err(bad(
+                "UI_PRODUCT_NAME",
+                "must be 1 to 64 characters without control characters",
+            ));
+        }
+        let color = self.ui_brand_color.trim();
+        let hex = color.strip_prefix('#').unwrap_or("");
+        if !matches!(hex.len(), 3 | 6) || !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return Err(bad("UI_BRAND_COLOR", "must be #rgb or #rrggbb"));
+        }
+        let logo_url = match optional(&self.ui_logo_url) {
+            None => None,
+            Some(path)
+                if path.starts_with('/') && !path.starts_with("//") && !path.contains('\\') =>
+            {
+                Some(path)
+            }
+            Some(url) => match reqwest::Url::parse(&url) {
+                Ok(parsed) if parsed.scheme() == "https" && parsed.host().is_some() => Some(url),
+                _ => {
+                    return Err(bad(
+                        "UI_LOGO_URL",
+                        "must be an https URL or a path on this service",
+                    ));
+                }
+            },
+        };
+        Ok(UiConfig {
+            enabled,
+            return_urls,
+            product_name,
+            brand_color: color.to_owned(),
+            logo_url,
+        })
+    }
+
     fn sessions(&self) -> Result<SessionConfig, ConfigError> {
         let delivery = match self.token_delivery.trim().to_ascii_lowercase().as_str() {
             "auto" => TokenDelivery::Auto,
@@ -621,6 +698,44 @@ mod tests {
         args.extend_from_slice(&longer);
         let config = settings(&args).config().unwrap();
         assert_eq!(config.sessions.delivery, TokenDelivery::Session);
+    }
+
+    #[test]
+    fn the_sign_in_pages_need_sessions_and_a_sound_theme() {
+        let base = [
+            "--cognito-user-pool-id",
+            "eu-west-1_A",
+            "--cognito-client-id",
+            "c",
+        ];
+        for (flags, expected) in [
+            (
+                &["--token-delivery", "body"][..],
+                "UI: the sign-in pages need browser sessions",
+            ),
+            (&["--ui", "maybe"], "UI: must be on or off"),
+            (
+                &["--ui-brand-color", "red;}"],
+                "UI_BRAND_COLOR: must be #rgb",
+            ),
+            (
+                &["--ui-logo-url", "http://cdn.example.com/l.png"],
+                "UI_LOGO_URL: must be an https URL",
+            ),
+            (&["--ui-logo-url", "/\\evil.example/l.png"], "UI_LOGO_URL"),
+            (
+                &["--ui-return-urls", "/relative"],
+                "UI_RETURN_URLS: each must be an absolute",
+            ),
+        ] {
+            let mut args = base.to_vec();
+            args.extend_from_slice(flags);
+            let error = settings(&args).config().unwrap_err().to_string();
+            assert!(error.starts_with(expected), "{flags:?}: {error}");
+        }
+        let mut args = base.to_vec();
+        args.extend_from_slice(&["--token-delivery", "body", "--ui", "off"]);
+        assert!(!settings(&args).config().unwrap().ui.enabled);
     }
 
     #[test]

@@ -201,6 +201,7 @@ async fn every_challenge_step_of_a_browser_ends_in_a_session_and_shows_how_it_si
 async fn the_delivery_setting_overrides_the_browser_signal() {
     let body = TestApp::builder()
         .set("TOKEN_DELIVERY", "body")
+        .set("UI", "off")
         .start()
         .await;
     let browser = Browser::new(&body);

@@ -53,6 +53,11 @@ const VARIABLES: &[&str] = &[
     "SESSION_SAME_SITE",
     "API_UPSTREAMS",
     "API_UPSTREAM_TIMEOUT_SECONDS",
+    "UI",
+    "UI_RETURN_URLS",
+    "UI_PRODUCT_NAME",
+    "UI_BRAND_COLOR",
+    "UI_LOGO_URL",
 ];
 
 /// The binary with an empty environment except PATH, run in `dir`.

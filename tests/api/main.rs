@@ -27,3 +27,4 @@ mod signup;
 mod srp;
 mod store;
 mod tokens;
+mod ui;

@@ -4,6 +4,7 @@
 
 pub mod binary;
 pub mod browser;
+pub mod chromium;
 pub mod cognito;
 pub mod database;
 pub mod mfa;

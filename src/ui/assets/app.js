@@ -1,0 +1,325 @@
+// The sign-in pages' one script. It sends each form to the service's JSON API with the
+// session cookie and the CSRF header, and goes where the answer's `next_step` says. It never
+// sees a token: the answers a browser gets hold none.
+
+const page = document.body.dataset.page;
+const messages = JSON.parse(document.getElementById('messages').textContent);
+const status = document.getElementById('status');
+
+// What the next page needs to know of a pending sign-in (never a secret).
+const memory = {
+  get: (key) => sessionStorage.getItem(`cognito-bff.${key}`),
+  set: (key, value) => sessionStorage.setItem(`cognito-bff.${key}`, value),
+  remove: (key) => sessionStorage.removeItem(`cognito-bff.${key}`),
+  // Forgets the sign-in under way; where the user was going stays unless asked.
+  clear: (all = true) => Object.keys(sessionStorage)
+    .filter((key) => key.startsWith('cognito-bff.'))
+    .filter((key) => all || key !== 'cognito-bff.return_to')
+    .forEach((key) => sessionStorage.removeItem(key)),
+};
+
+const text = (key, values = {}) =>
+  (messages[key] || '').replace(/\{(\w+)\}/g, (_, name) => values[name] ?? '');
+
+async function api(path, { method = 'POST', body } = {}) {
+  const init = {
+    method,
+    credentials: 'same-origin',
+    headers: { 'x-csrf': '1' },
+  };
+  if (body !== undefined) {
+    init.headers['content-type'] = 'application/json';
+    init.body = JSON.stringify(body);
+  }
+  const response = await fetch(path, init);
+  const data = response.status === 204 ? null : await response.json().catch(() => null);
+  if (!response.ok) {
+    const error = new Error(data?.code || 'other');
+    error.problem = data || {};
+    throw error;
+  }
+  return data;
+}
+
+function show(message, kind = 'info') {
+  status.textContent = message;
+  status.className = `status ${kind}`;
+  status.setAttribute('role', kind === 'error' ? 'alert' : 'status');
+}
+
+function clearErrors(form) {
+  form.querySelectorAll('.field-error').forEach((p) => { p.hidden = true; p.textContent = ''; });
+  form.querySelectorAll('[aria-invalid]').forEach((input) => input.removeAttribute('aria-invalid'));
+  show('');
+}
+
+// Codes that are about what was typed into a form's code field.
+const CODE_ERRORS = ['code_mismatch', 'code_expired'];
+
+// The input a refusal is about: the one it names (a challenge answer is named
+// `responses.<NAME>`, and each sign-in step's form has one input), or the code field.
+function fieldOf(form, error) {
+  if (!form) return null;
+  const named = error.problem?.field;
+  if (named) {
+    return form.querySelector(`[name="${CSS.escape(named)}"]`)
+      || (named.startsWith('responses.') ? form.querySelector('input') : null);
+  }
+  return CODE_ERRORS.includes(error.message) ? form.querySelector('[name="code"]') : null;
+}
+
+// A refusal: next to the field it is about when there is one, else at the top; keyboard focus
+// goes where the user has to act. A refusal that names the next step leads there.
+function showError(form, error) {
+  const code = error.message;
+  const message = messages[`error.${code}`] || messages['error.other'];
+  const field = fieldOf(form, error);
+  if (field) {
+    const place = document.getElementById(`${field.id}-error`);
+    place.textContent = message;
+    place.hidden = false;
+    field.setAttribute('aria-invalid', 'true');
+    field.focus();
+  } else {
+    show(message, 'error');
+    status.focus();
+  }
+  if (code === 'challenge_expired' || code === 'no_session') {
+    memory.clear(false);
+    memory.set('notice', `error.${code}`);
+    location.href = '/ui/sign-in';
+  } else if (STEPS[error.problem?.next_step]) {
+    memory.set('notice', `error.${code}`);
+    location.href = STEPS[error.problem.next_step];
+  }
+}
+
+const values = (form) => Object.fromEntries(new FormData(form).entries());
+
+const STEPS = {
+  CONFIRM_SIGN_IN_WITH_NEW_PASSWORD_REQUIRED: '/ui/sign-in/new-password',
+  CONFIRM_SIGN_IN_WITH_TOTP_CODE: '/ui/sign-in/totp',
+  CONFIRM_SIGN_IN_WITH_SMS_CODE: '/ui/sign-in/code',
+  CONFIRM_SIGN_IN_WITH_EMAIL_CODE: '/ui/sign-in/code',
+  CONTINUE_SIGN_IN_WITH_MFA_SELECTION: '/ui/sign-in/select-mfa',
+  CONTINUE_SIGN_IN_WITH_TOTP_SETUP: '/ui/sign-in/totp-setup',
+  CONFIRM_SIGN_UP: '/ui/sign-up/confirm',
+  RESET_PASSWORD: '/ui/password/forgot',
+};
+
+// Where a sign-in step leads: the next page, or, once signed in, where the user was going.
+function follow(answer) {
+  if (answer.next_step === 'DONE') {
+    const back = memory.get('return_to') || '/ui/account';
+    memory.clear();
+    location.href = back;
+    return;
+  }
+  memory.set('challenge', answer.challenge || '');
+  // Only what the next page shows: where a code went, and which methods may be chosen.
+  const { CODE_DELIVERY_DESTINATION, MFAS_CAN_CHOOSE } = answer.parameters || {};
+  memory.set('parameters', JSON.stringify({ CODE_DELIVERY_DESTINATION, MFAS_CAN_CHOOSE }));
+  if (STEPS[answer.next_step]) {
+    location.href = STEPS[answer.next_step];
+  } else {
+    // A step these pages don't carry (a custom challenge): said, not looped.
+    show(messages['error.other'], 'error');
+    status.focus();
+  }
+}
+
+function showSecret(box, setup) {
+  box.querySelector('.qr').src = `data:image/svg+xml;charset=utf-8,${encodeURIComponent(setup.qr_svg)}`;
+  box.querySelector('.totp-key').textContent = setup.secret;
+  box.hidden = false;
+}
+
+const answer = (responses) => api('/challenge', { body: { responses } });
+
+const actions = {
+  'sign-in': async ({ username, password }) => {
+    memory.set('username', username);
+    follow(await api('/login', { body: { username, password } }));
+  },
+  'new-password': async ({ password }) => follow(await answer({ NEW_PASSWORD: password })),
+  totp: async ({ code }) => follow(await answer({ SOFTWARE_TOKEN_MFA_CODE: code.trim() })),
+  code: async ({ code }) => {
+    const name = memory.get('challenge') === 'EMAIL_OTP' ? 'EMAIL_OTP_CODE'
+      : memory.get('challenge') === 'SMS_OTP' ? 'SMS_OTP_CODE' : 'SMS_MFA_CODE';
+    follow(await answer({ [name]: code.trim() }));
+  },
+  'select-mfa': async ({ mfa }) => follow(await answer({ ANSWER: mfa })),
+  'totp-setup': async ({ code }) => follow(await answer({ TOTP_CODE: code.trim() })),
+  'sign-up': async ({ username, email, password }) => {
+    const done = await api('/signup', { body: { username, password, attributes: { email } } });
+    memory.set('username', username);
+    if (done.code_delivery?.destination) memory.set('destination', done.code_delivery.destination);
+    location.href = done.next_step === 'DONE' ? '/ui/sign-in' : '/ui/sign-up/confirm';
+  },
+  confirm: async ({ username, code }) => {
+    await api('/signup/confirm', { body: { username, code: code.trim() } });
+    memory.set('notice', 'confirmed');
+    location.href = '/ui/sign-in';
+  },
+  resend: async () => {
+    const username = document.querySelector('[data-action="confirm"] [name="username"]').value;
+    const sent = await api('/signup/resend', { body: { username } });
+    show(text('code-sent', { destination: sent.code_delivery?.destination || '' }));
+  },
+  forgot: async ({ username }) => {
+    const sent = await api('/password/forgot', { body: { username } });
+    memory.set('username', username);
+    if (sent.code_delivery?.destination) memory.set('destination', sent.code_delivery.destination);
+    location.href = '/ui/password/reset';
+  },
+  reset: async ({ username, code, new_password }) => {
+    await api('/password/reset', { body: { username, code: code.trim(), new_password } });
+    memory.set('notice', 'reset-done');
+    location.href = '/ui/sign-in';
+  },
+  profile: async ({ name, nickname }) => {
+    const attributes = {};
+    if (name) attributes.name = name;
+    if (nickname) attributes.nickname = nickname;
+    await api('/me', { method: 'PATCH', body: { attributes } });
+    show(text('saved'));
+  },
+  'change-password': async (fields, form) => {
+    await api('/password/change', { body: fields });
+    form.reset();
+    show(text('password-changed'));
+  },
+  'totp-start': async () => {
+    showSecret(document.getElementById('totp-account'), await api('/mfa/totp/setup'));
+    document.querySelector('[data-action="totp-verify"]').hidden = false;
+  },
+  'totp-verify': async ({ code }, form) => {
+    await api('/mfa/totp/verify', { body: { code: code.trim() } });
+    form.hidden = true;
+    document.getElementById('totp-account').hidden = true;
+    show(text('totp-enabled'));
+  },
+  'totp-off': async () => {
+    await api('/mfa/totp', { method: 'DELETE' });
+    show(text('totp-disabled'));
+  },
+  'end-others': async () => {
+    const ended = await api('/sessions', { method: 'DELETE' });
+    show(text('sessions-ended', { count: ended.ended }));
+    await listSessions();
+  },
+  'sign-out': async () => {
+    await api('/logout', {});
+    memory.clear();
+    location.href = '/ui/sign-in';
+  },
+};
+
+for (const form of document.querySelectorAll('form[data-action]')) {
+  const button = form.querySelector('button[type="submit"]');
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    if (button.getAttribute('aria-disabled') === 'true') return;
+    clearErrors(form);
+    // Not `disabled`: a disabled button loses keyboard focus.
+    button.setAttribute('aria-disabled', 'true');
+    try {
+      await actions[form.dataset.action](values(form), form);
+    } catch (error) {
+      showError(form, error);
+    } finally {
+      button.removeAttribute('aria-disabled');
+    }
+  });
+  // Rendered disabled, so nothing is sent before this script runs.
+  button.disabled = false;
+}
+
+async function listSessions() {
+  const list = document.getElementById('sessions');
+  const { sessions } = await api('/sessions', { method: 'GET' });
+  list.replaceChildren(...sessions.map((session) => {
+    const item = document.createElement('li');
+    item.dataset.session = session.id;
+    const device = document.createElement('span');
+    device.className = 'device';
+    device.textContent = session.current ? `${session.device} (${text('this-device')})` : session.device;
+    const seen = document.createElement('span');
+    seen.className = 'seen';
+    seen.textContent = `${text('last-active')}: ${new Date(session.last_seen_at * 1000).toLocaleString(document.documentElement.lang)} · ${session.ip}`;
+    item.append(device, seen);
+    if (!session.current) {
+      const end = document.createElement('button');
+      end.type = 'button';
+      end.className = 'secondary';
+      end.textContent = document.querySelector('[data-action="sign-out"] button').textContent;
+      end.setAttribute('aria-label', `${end.textContent}: ${session.device}`);
+      end.addEventListener('click', async () => {
+        try {
+          await api(`/sessions/${encodeURIComponent(session.id)}`, { method: 'DELETE' });
+          await listSessions();
+        } catch (error) {
+          showError(null, error);
+        }
+      });
+      item.append(end);
+    }
+    return item;
+  }));
+}
+
+// What each page shows when it opens.
+async function open() {
+  const notice = memory.get('notice');
+  if (notice) {
+    show(text(notice), notice.startsWith('error.') ? 'error' : 'info');
+    memory.remove('notice');
+  }
+  if (page === 'sign-in') {
+    if (document.body.dataset.return) {
+      memory.set('return_to', document.body.dataset.return);
+    } else if (!notice) {
+      memory.remove('return_to');
+    }
+  }
+  for (const input of document.querySelectorAll('input[name="username"]')) {
+    if (!input.value && memory.get('username')) input.value = memory.get('username');
+  }
+  const destination = document.getElementById('code-destination');
+  const parameters = JSON.parse(memory.get('parameters') || '{}');
+  const where = memory.get('destination') || parameters.CODE_DELIVERY_DESTINATION;
+  if (destination && where) {
+    destination.textContent = text('code-sent', { destination: where });
+    destination.hidden = false;
+  }
+  if (page === 'select-mfa' && parameters.MFAS_CAN_CHOOSE) {
+    const offered = JSON.stringify(parameters.MFAS_CAN_CHOOSE);
+    for (const choice of document.querySelectorAll('input[name="mfa"]')) {
+      choice.closest('label').hidden = !offered.includes(choice.value);
+    }
+  }
+  if (page === 'totp-setup') {
+    try {
+      showSecret(document.getElementById('totp-setup'), await api('/challenge/totp'));
+    } catch (error) {
+      showError(null, error);
+    }
+  }
+  if (page === 'account') {
+    try {
+      const session = await api('/session', { method: 'GET' });
+      document.getElementById('whoami').textContent = session.user.attributes.email || session.user.username;
+      const me = await api('/me', { method: 'GET' });
+      for (const name of ['name', 'nickname']) {
+        const input = document.querySelector(`[data-action="profile"] [name="${name}"]`);
+        if (typeof me.attributes[name] === 'string') input.value = me.attributes[name];
+      }
+      await listSessions();
+    } catch (error) {
+      showError(null, error);
+    }
+  }
+  document.querySelector('main input:not([type="hidden"])')?.focus();
+}
+
+open();

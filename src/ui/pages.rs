@@ -1,0 +1,451 @@
+//! The pages: one skeleton, a form or two each. Every word comes from `i18n`; the only other
+//! text on a page is the product's name and logo from the settings, escaped. What the user
+//! typed or the service answered is put on the page by the script, as text.
+
+use super::UiConfig;
+use super::i18n::Lang;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Page {
+    SignIn,
+    NewPassword,
+    Totp,
+    Code,
+    SelectMfa,
+    TotpSetup,
+    SignUp,
+    Confirm,
+    Forgot,
+    Reset,
+    Account,
+}
+
+impl Page {
+    pub const ALL: [(&'static str, Page); 11] = [
+        ("sign-in", Page::SignIn),
+        ("sign-in/new-password", Page::NewPassword),
+        ("sign-in/totp", Page::Totp),
+        ("sign-in/code", Page::Code),
+        ("sign-in/select-mfa", Page::SelectMfa),
+        ("sign-in/totp-setup", Page::TotpSetup),
+        ("sign-up", Page::SignUp),
+        ("sign-up/confirm", Page::Confirm),
+        ("password/forgot", Page::Forgot),
+        ("password/reset", Page::Reset),
+        ("account", Page::Account),
+    ];
+
+    pub fn from_path(path: &str) -> Option<Page> {
+        Page::ALL
+            .iter()
+            .find(|(p, _)| *p == path)
+            .map(|(_, page)| *page)
+    }
+
+    fn key(self) -> &'static str {
+        match self {
+            Page::SignIn => "sign-in",
+            Page::NewPassword => "new-password",
+            Page::Totp => "totp",
+            Page::Code => "code",
+            Page::SelectMfa => "select-mfa",
+            Page::TotpSetup => "totp-setup",
+            Page::SignUp => "sign-up",
+            Page::Confirm => "confirm",
+            Page::Forgot => "forgot",
+            Page::Reset => "reset",
+            Page::Account => "account",
+        }
+    }
+}
+
+/// Text for HTML, escaped.
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// A labelled input with a place for its error, tied to it for screen readers.
+fn field(lang: Lang, form: &str, name: &str, label: &str, kind: &str, extra: &str) -> String {
+    let id = format!("{form}-{name}");
+    format!(
+        r#"<div class="field"><label for="{id}">{label}</label><input id="{id}" name="{name}" type="{kind}" {extra} aria-describedby="{id}-error"><p class="field-error" id="{id}-error" hidden></p></div>"#,
+        label = lang.text(label),
+    )
+}
+
+fn code_field(lang: Lang, form: &str, name: &str) -> String {
+    field(
+        lang,
+        form,
+        name,
+        "label.code",
+        "text",
+        r#"inputmode="numeric" autocomplete="one-time-code" required maxlength="64""#,
+    )
+}
+
+/// Submit buttons start disabled and the script enables them: without it, nothing is sent
+/// (never a password in a URL).
+fn button(lang: Lang, key: &str) -> String {
+    format!(
+        r#"<button type="submit" disabled>{}</button>"#,
+        lang.text(key)
+    )
+}
+
+fn secondary(lang: Lang, key: &str) -> String {
+    format!(
+        r#"<button type="submit" class="secondary" disabled>{}</button>"#,
+        lang.text(key)
+    )
+}
+
+fn link(lang: Lang, href: &str, key: &str) -> String {
+    format!(r#"<a href="{href}">{}</a>"#, lang.text(key))
+}
+
+fn form(action: &str, body: &str) -> String {
+    format!(r#"<form data-action="{action}" method="post" novalidate>{body}</form>"#)
+}
+
+fn body(page: Page, lang: Lang) -> String {
+    let username = |form: &str| {
+        field(
+            lang,
+            form,
+            "username",
+            "label.username",
+            "text",
+            r#"autocomplete="username" autocapitalize="none" required maxlength="128""#,
+        )
+    };
+    let new_password = |form: &str, name: &str| {
+        field(
+            lang,
+            form,
+            name,
+            "label.new-password",
+            "password",
+            r#"autocomplete="new-password" required maxlength="256""#,
+        )
+    };
+    match page {
+        Page::SignIn => format!(
+            "{}<p class=\"links\">{} · {}</p>",
+            form(
+                "sign-in",
+                &format!(
+                    "{}{}{}",
+                    username("sign-in"),
+                    field(
+                        lang,
+                        "sign-in",
+                        "password",
+                        "label.password",
+                        "password",
+                        r#"autocomplete="current-password" required maxlength="256""#
+                    ),
+                    button(lang, "button.sign-in")
+                )
+            ),
+            link(lang, "/ui/password/forgot", "link.forgot"),
+            link(lang, "/ui/sign-up", "link.sign-up"),
+        ),
+        Page::NewPassword => form(
+            "new-password",
+            &format!(
+                "{}{}",
+                new_password("new-password", "password"),
+                button(lang, "button.continue")
+            ),
+        ),
+        Page::Totp => form(
+            "totp",
+            &format!(
+                "{}{}",
+                code_field(lang, "totp", "code"),
+                button(lang, "button.continue")
+            ),
+        ),
+        Page::Code => format!(
+            r#"<p class="hint" id="code-destination" hidden></p>{}"#,
+            form(
+                "code",
+                &format!(
+                    "{}{}",
+                    code_field(lang, "code", "code"),
+                    button(lang, "button.continue")
+                )
+            )
+        ),
+        Page::SelectMfa => format!(
+            "<p class=\"hint\">{}</p>{}",
+            lang.text("help.select-mfa"),
+            form(
+                "select-mfa",
+                &format!(
+                    r#"<fieldset><legend class="visually-hidden">{legend}</legend>{totp}{sms}{email}</fieldset>{button}"#,
+                    legend = lang.text("title.select-mfa"),
+                    totp = radio(lang, "SOFTWARE_TOKEN_MFA", "option.totp"),
+                    sms = radio(lang, "SMS_MFA", "option.sms"),
+                    email = radio(lang, "EMAIL_OTP", "option.email"),
+                    button = button(lang, "button.continue"),
+                )
+            )
+        ),
+        Page::TotpSetup => format!(
+            "<p class=\"hint\">{}</p>{}{}",
+            lang.text("help.totp-setup"),
+            totp_secret_box(lang, "setup"),
+            form(
+                "totp-setup",
+                &format!(
+                    "{}{}",
+                    code_field(lang, "totp-setup", "code"),
+                    button(lang, "button.continue")
+                )
+            )
+        ),
+        Page::SignUp => format!(
+            "{}<p class=\"links\">{}</p>",
+            form(
+                "sign-up",
+                &format!(
+                    "{}{}{}{}",
+                    username("sign-up"),
+                    field(
+                        lang,
+                        "sign-up",
+                        "email",
+                        "label.email",
+                        "email",
+                        r#"autocomplete="email" required maxlength="254""#
+                    ),
+                    new_password("sign-up", "password"),
+                    button(lang, "button.sign-up")
+                )
+            ),
+            link(lang, "/ui/sign-in", "link.sign-in"),
+        ),
+        Page::Confirm => format!(
+            r#"<p class="hint" id="code-destination" hidden></p>{}{}"#,
+            form(
+                "confirm",
+                &format!(
+                    "{}{}{}",
+                    username("confirm"),
+                    code_field(lang, "confirm", "code"),
+                    button(lang, "button.confirm")
+                )
+            ),
+            form("resend", &secondary(lang, "button.resend")),
+        ),
+        Page::Forgot => format!(
+            "{}<p class=\"links\">{}</p>",
+            form(
+                "forgot",
+                &format!("{}{}", username("forgot"), button(lang, "button.send-code"))
+            ),
+            link(lang, "/ui/sign-in", "link.sign-in"),
+        ),
+        Page::Reset => format!(
+            r#"<p class="hint" id="code-destination" hidden></p>{}"#,
+            form(
+                "reset",
+                &format!(
+                    "{}{}{}{}",
+                    username("reset"),
+                    code_field(lang, "reset", "code"),
+                    new_password("reset", "new_password"),
+                    button(lang, "button.reset")
+                )
+            )
+        ),
+        Page::Account => account(lang),
+    }
+}
+
+fn radio(lang: Lang, value: &str, label: &str) -> String {
+    format!(
+        r#"<label class="choice"><input type="radio" name="mfa" value="{value}" required> {}</label>"#,
+        lang.text(label)
+    )
+}
+
+/// Where a TOTP secret is shown: the QR code (an SVG the service draws) and the key as text.
+fn totp_secret_box(lang: Lang, id: &str) -> String {
+    format!(
+        r#"<div class="totp" id="totp-{id}" hidden><img class="qr" alt="{alt}"><p>{key}: <code class="totp-key"></code></p></div>"#,
+        alt = lang.text("msg.qr-alt"),
+        key = lang.text("label.totp-key"),
+    )
+}
+
+fn account(lang: Lang) -> String {
+    let section = |heading: &str, content: String| {
+        format!(
+            "<section><h2>{}</h2>{content}</section>",
+            lang.text(heading)
+        )
+    };
+    let profile = form(
+        "profile",
+        &format!(
+            "{}{}{}",
+            field(
+                lang,
+                "profile",
+                "name",
+                "label.name",
+                "text",
+                r#"autocomplete="name" maxlength="256""#
+            ),
+            field(
+                lang,
+                "profile",
+                "nickname",
+                "label.nickname",
+                "text",
+                r#"autocomplete="nickname" maxlength="256""#
+            ),
+            button(lang, "button.save")
+        ),
+    );
+    let password = form(
+        "change-password",
+        &format!(
+            "{}{}{}",
+            field(
+                lang,
+                "change-password",
+                "previous_password",
+                "label.current-password",
+                "password",
+                r#"autocomplete="current-password" required maxlength="256""#
+            ),
+            field(
+                lang,
+                "change-password",
+                "proposed_password",
+                "label.new-password",
+                "password",
+                r#"autocomplete="new-password" required maxlength="256""#
+            ),
+            button(lang, "button.change-password")
+        ),
+    );
+    let mfa = format!(
+        r#"{start}{secret}<form data-action="totp-verify" method="post" hidden novalidate>{code}{confirm}</form>{stop}"#,
+        start = form("totp-start", &button(lang, "button.totp-on")),
+        secret = totp_secret_box(lang, "account"),
+        code = code_field(lang, "totp-verify", "code"),
+        confirm = button(lang, "button.confirm"),
+        stop = form("totp-off", &secondary(lang, "button.totp-off")),
+    );
+    let sessions = format!(
+        r#"<ul class="sessions" id="sessions"></ul>{}"#,
+        form("end-others", &secondary(lang, "button.end-others"))
+    );
+    format!(
+        r#"<p class="whoami">{signed_in_as} <strong id="whoami"></strong></p>{profile}{password}{mfa}{sessions}{sign_out}"#,
+        signed_in_as = lang.text("msg.signed-in-as"),
+        profile = section("heading.profile", profile),
+        password = section("heading.password", password),
+        mfa = section("heading.mfa", mfa),
+        sessions = section("heading.sessions", sessions),
+        sign_out = form("sign-out", &secondary(lang, "button.sign-out")),
+    )
+}
+
+/// A whole page.
+pub fn render(page: Page, lang: Lang, ui: &UiConfig, return_to: Option<&str>) -> String {
+    let title = lang.text(&format!("title.{}", page.key()));
+    let product = escape(&ui.product_name);
+    let logo = ui
+        .logo_url
+        .as_deref()
+        .map(|url| format!(r#"<img class="logo" src="{}" alt="">"#, escape(url)))
+        .unwrap_or_default();
+    let other = match lang {
+        Lang::En => r#"<a href="?lang=ko" lang="ko" hreflang="ko">한국어</a>"#,
+        Lang::Ko => r#"<a href="?lang=en" lang="en" hreflang="en">English</a>"#,
+    };
+    // JSON inside HTML: `<` escaped so no text can close the element.
+    let messages = lang.messages_json().replace('<', "\\u003c");
+    format!(
+        r#"<!doctype html>
+<html lang="{lang}">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{title} · {product}</title>
+<link rel="stylesheet" href="/ui/assets/style.css">
+<link rel="stylesheet" href="/ui/theme.css">
+<script type="module" src="/ui/assets/app.js"></script>
+</head>
+<body data-page="{page}" data-return="{return_to}">
+<header><a class="brand" href="/ui/">{logo}<span>{product}</span></a><nav aria-label="{language}">{other}</nav></header>
+<main>
+<h1>{title}</h1>
+<p class="status" id="status" role="status" tabindex="-1"></p>
+{body}
+</main>
+<script type="application/json" id="messages">{messages}</script>
+</body>
+</html>
+"#,
+        lang = lang.code(),
+        page = page.key(),
+        return_to = escape(return_to.unwrap_or("")),
+        language = lang.text("label.language"),
+        body = body(page, lang),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_what_could_break_out() {
+        assert_eq!(
+            escape(r#"<a href="x">'&'</a>"#),
+            "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;"
+        );
+    }
+
+    #[test]
+    fn every_input_has_a_label_and_an_error_place() {
+        let ui = UiConfig::default();
+        for (_, page) in Page::ALL {
+            for lang in [Lang::En, Lang::Ko] {
+                let html = render(page, lang, &ui, None);
+                for input in html.split("<input ").skip(1) {
+                    let id = input
+                        .split("id=\"")
+                        .nth(1)
+                        .and_then(|rest| rest.split('"').next());
+                    if input.contains("type=\"radio\"") {
+                        continue;
+                    }
+                    let id = id.expect("an input with an id");
+                    assert!(html.contains(&format!("<label for=\"{id}\">")), "{id}");
+                    assert!(html.contains(&format!("id=\"{id}-error\"")), "{id}");
+                }
+                assert!(!html.contains("<script>"), "no inline script");
+                assert!(!html.contains("style=\""), "no inline style");
+            }
+        }
+    }
+}

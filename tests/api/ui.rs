@@ -1,0 +1,406 @@
+//! The built-in sign-in pages, used in headless Chromium as a person uses them: typing,
+//! clicking, reading the screen. In every story nothing a page script can reach holds a token.
+
+use crate::support::chromium::Chromium;
+use crate::support::mfa::totp_code;
+use crate::support::upstream::EchoUpstream;
+use crate::support::*;
+use aws_sdk_cognitoidentityprovider::types::UserPoolMfaType;
+use cognito_bff::browser::Found;
+use cognito_bff::challenge::IdHash;
+
+/// Every token the service holds for a browser session now.
+async fn held_tokens(app: &TestApp) -> Vec<String> {
+    let rows: Vec<(String,)> = sqlx::query_as("SELECT id_hash FROM browser_sessions")
+        .fetch_all(&app.db.pool().await)
+        .await
+        .unwrap();
+    let mut tokens = Vec::new();
+    for (id_hash,) in rows {
+        if let Found::Live(session) = app
+            .state
+            .sessions
+            .store()
+            .find(&IdHash::from_stored(id_hash))
+            .await
+            .unwrap()
+        {
+            tokens.push(session.tokens.access_token.clone());
+            tokens.extend(session.tokens.id_token.clone());
+            tokens.push(session.tokens.refresh_token.clone());
+        }
+    }
+    tokens
+}
+
+/// The service as a developer runs it locally: plain http on loopback, so the browser's
+/// Origin is the service's own.
+async fn app() -> TestApp {
+    TestApp::builder()
+        .set("COOKIE_SECURE", "false")
+        .start()
+        .await
+}
+
+fn page(app: &TestApp, path: &str) -> String {
+    format!("http://{}{path}", app.addr)
+}
+
+#[tokio::test]
+async fn an_invited_user_sets_a_password_and_totp_signs_out_and_back_in_with_the_code() {
+    let app = app().await;
+    app.user_pool.enable_totp_mfa(UserPoolMfaType::On).await;
+    app.user_pool.invite_user("hana", "Temp-Passw0rd!").await;
+    let browser = Chromium::start("en-US").await;
+
+    browser.open(&page(&app, "/ui/")).await;
+    browser.wait_for_heading("Sign in").await;
+    browser.screenshots("sign-in").await;
+    browser.type_into("Username", "hana").await;
+    browser.type_into("Password", "Temp-Passw0rd!").await;
+    browser.click("Sign in").await;
+
+    browser.wait_for_heading("Choose a new password").await;
+    browser.screenshots("new-password").await;
+    browser.type_into("New password", "N3w-Passw0rd!").await;
+    browser.click("Continue").await;
+
+    // The page shows the key; the "app" is the test computing the code from it.
+    browser
+        .wait_for_heading("Set up your authenticator app")
+        .await;
+    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(15);
+    let secret = loop {
+        let key = browser.text(".totp-key").await;
+        if !key.is_empty() {
+            break key;
+        }
+        assert!(tokio::time::Instant::now() < deadline, "no key shown");
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    };
+    let qr_width = browser
+        .client
+        .execute("return document.querySelector('.qr').naturalWidth", vec![])
+        .await
+        .unwrap();
+    assert!(
+        qr_width.as_u64().unwrap_or(0) >= 200,
+        "the QR code shows: {qr_width}"
+    );
+    browser.screenshots("totp-setup").await;
+    browser.type_into("Code", &totp_code(&secret).await).await;
+    browser.click("Continue").await;
+
+    browser.wait_for_heading("Your account").await;
+    browser.wait_for_text("#whoami", "hana").await;
+    browser.screenshots("account").await;
+    browser
+        .assert_no_token_reachable(&held_tokens(&app).await)
+        .await;
+
+    browser.click("Sign out").await;
+    browser.wait_for_heading("Sign in").await;
+    browser.type_into("Username", "hana").await;
+    browser.type_into("Password", "N3w-Passw0rd!").await;
+    browser.click("Sign in").await;
+    browser
+        .wait_for_heading("Enter your authenticator code")
+        .await;
+    browser.screenshots("totp").await;
+    browser.type_into("Code", &totp_code(&secret).await).await;
+    browser.click("Continue").await;
+    browser.wait_for_heading("Your account").await;
+    browser.wait_for_text("#whoami", "hana").await;
+    browser
+        .assert_no_token_reachable(&held_tokens(&app).await)
+        .await;
+    browser.close().await;
+}
+
+#[tokio::test]
+async fn a_visitor_signs_up_confirms_with_the_code_and_signs_in() {
+    let app = app().await;
+    let browser = Chromium::start("en-US").await;
+    browser.open(&page(&app, "/ui/sign-in")).await;
+    browser.click_link("Create an account").await;
+    browser.wait_for_heading("Create an account").await;
+    browser.screenshots("sign-up").await;
+    browser.type_into("Username", "minji").await;
+    browser.type_into("Email", "minji@example.com").await;
+    browser.type_into("New password", "Minji-Passw0rd!").await;
+    browser.click("Create account").await;
+
+    browser.wait_for_heading("Confirm your account").await;
+    browser.screenshots("confirm").await;
+    // The emulator takes any code; Cognito would have mailed one.
+    browser.type_into("Code", "123456").await;
+    browser.click("Confirm").await;
+
+    browser.wait_for_heading("Sign in").await;
+    browser
+        .wait_for_text("#status", "Your account is confirmed")
+        .await;
+    browser.type_into("Password", "Minji-Passw0rd!").await;
+    browser.click("Sign in").await;
+    browser.wait_for_heading("Your account").await;
+    browser.wait_for_text("#whoami", "minji").await;
+    browser
+        .assert_no_token_reachable(&held_tokens(&app).await)
+        .await;
+    browser.close().await;
+}
+
+#[tokio::test]
+async fn a_user_who_forgot_the_password_resets_it_with_the_mailed_code() {
+    let app = app().await;
+    app.user_pool.create_user("joon", "Old-Passw0rd!").await;
+    let browser = Chromium::start("en-US").await;
+    browser.open(&page(&app, "/ui/sign-in")).await;
+    browser.click_link("Forgot your password?").await;
+    browser.wait_for_heading("Forgot your password?").await;
+    browser.screenshots("forgot").await;
+    browser.type_into("Username", "joon").await;
+    browser.click("Send a reset code").await;
+
+    browser.wait_for_heading("Set a new password").await;
+    browser.screenshots("reset").await;
+    let code = app
+        .proxy
+        .reply_headers("ForgotPassword", "x-moto-forgot-password-confirmation-code")
+        .pop()
+        .expect("the emulator's reset code");
+    browser.type_into("Code", &code).await;
+    browser.type_into("New password", "New-Passw0rd!").await;
+    browser.click("Set password").await;
+
+    browser.wait_for_heading("Sign in").await;
+    browser
+        .wait_for_text("#status", "Your password was reset")
+        .await;
+    browser.type_into("Password", "New-Passw0rd!").await;
+    browser.click("Sign in").await;
+    browser.wait_for_heading("Your account").await;
+    browser
+        .assert_no_token_reachable(&held_tokens(&app).await)
+        .await;
+    browser.close().await;
+}
+
+#[tokio::test]
+async fn a_user_edits_the_profile_and_ends_a_session_on_another_device() {
+    let upstream = EchoUpstream::start().await;
+    let app = TestApp::builder()
+        .set("COOKIE_SECURE", "false")
+        .set("API_UPSTREAMS", format!("orders={}", upstream.url))
+        .start()
+        .await;
+    app.user_pool.create_user("sora", "Sora-Passw0rd!").await;
+    let laptop = Chromium::start("en-US").await;
+    let phone = Chromium::start("en-US").await;
+    for browser in [&laptop, &phone] {
+        browser.open(&page(&app, "/ui/sign-in")).await;
+        browser.type_into("Username", "sora").await;
+        browser.type_into("Password", "Sora-Passw0rd!").await;
+        browser.click("Sign in").await;
+        browser.wait_for_heading("Your account").await;
+    }
+
+    laptop.type_into("Nickname", "sky").await;
+    laptop.click("Save").await;
+    laptop.wait_for_text("#status", "Saved.").await;
+    let (_, attributes) = app.user_pool.admin_get_user("sora").await;
+    assert!(attributes.contains(&("nickname".to_owned(), "sky".to_owned())));
+
+    // The laptop sees both sessions, and ends the phone's.
+    laptop.open(&page(&app, "/ui/account")).await;
+    laptop.wait_for_text("#sessions", "(This device)").await;
+    laptop.wait_for_text("#sessions", "Last active").await;
+    let entries = laptop
+        .client
+        .find_all(fantoccini::Locator::Css("#sessions li"))
+        .await
+        .unwrap();
+    assert_eq!(entries.len(), 2);
+    laptop.screenshots("account-sessions").await;
+    laptop
+        .client
+        .find(fantoccini::Locator::Css("#sessions li button"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(15);
+    while laptop
+        .client
+        .find_all(fantoccini::Locator::Css("#sessions li"))
+        .await
+        .unwrap()
+        .len()
+        != 1
+    {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "the list still shows two"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    phone.open(&page(&app, "/ui/account")).await;
+    phone.wait_for_heading("Sign in").await;
+
+    // The page's own code calls an API through the service, which adds the token.
+    let answer = laptop
+        .client
+        .execute_async(
+            "const done = arguments[arguments.length - 1];\
+             fetch('/api/orders/items?page=1', {credentials: 'same-origin', headers: {'x-csrf': '1'}})\
+               .then((r) => r.json()).then(done, (e) => done(String(e)));",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(answer["path"], "/items", "{answer}");
+    assert_eq!(answer["had_bearer"], true);
+    let got = upstream.received().pop().unwrap();
+    assert!(
+        got.header("authorization")
+            .unwrap()
+            .starts_with("Bearer eyJ")
+    );
+    laptop
+        .assert_no_token_reachable(&held_tokens(&app).await)
+        .await;
+    laptop.close().await;
+    phone.close().await;
+}
+
+#[tokio::test]
+async fn the_pages_speak_korean_to_a_korean_browser_and_switch_on_request() {
+    let app = app().await;
+    app.user_pool.create_user("jiwoo", "Jiwoo-Passw0rd!").await;
+    let browser = Chromium::start("ko-KR").await;
+    browser.open(&page(&app, "/ui/sign-in")).await;
+    browser.wait_for_heading("로그인").await;
+    browser.screenshots("sign-in-ko").await;
+    browser.type_into("사용자 이름", "jiwoo").await;
+    browser.type_into("비밀번호", "wrong-Passw0rd!").await;
+    browser.click("로그인").await;
+    browser
+        .wait_for_text("#status", "사용자 이름 또는 비밀번호가 올바르지 않습니다.")
+        .await;
+    browser.screenshots("sign-in-ko-error").await;
+
+    browser.click_link("English").await;
+    browser.wait_for_heading("Sign in").await;
+    // The choice sticks.
+    browser.open(&page(&app, "/ui/password/forgot")).await;
+    browser.wait_for_heading("Forgot your password?").await;
+    browser.close().await;
+}
+
+#[tokio::test]
+async fn after_signing_in_the_user_goes_where_they_were_going_if_it_is_listed() {
+    let app = TestApp::builder()
+        .set("COOKIE_SECURE", "false")
+        .set("UI_RETURN_URLS", "https://shop.example.test/orders")
+        .start()
+        .await;
+    app.user_pool.create_user("yuna", "Yuna-Passw0rd!").await;
+    for (return_to, lands_on) in [
+        (
+            "https://shop.example.test/orders/42",
+            "https://shop.example.test/orders/42".to_owned(),
+        ),
+        (
+            "https://evil.example.test/orders",
+            page(&app, "/ui/account"),
+        ),
+    ] {
+        let browser = Chromium::start("en-US").await;
+        let start = format!(
+            "{}?return_to={}",
+            page(&app, "/ui/sign-in"),
+            percent_encoding::utf8_percent_encode(return_to, percent_encoding::NON_ALPHANUMERIC)
+        );
+        browser.open(&start).await;
+        browser.type_into("Username", "yuna").await;
+        browser.type_into("Password", "Yuna-Passw0rd!").await;
+        browser.click("Sign in").await;
+        let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(15);
+        loop {
+            let url = browser.client.current_url().await.unwrap();
+            if url.as_str() == lands_on {
+                break;
+            }
+            assert!(
+                tokio::time::Instant::now() < deadline,
+                "{return_to}: at {url}"
+            );
+            // Polls where the browser is, as a person would look at the address bar.
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        browser.close().await;
+    }
+}
+
+#[tokio::test]
+async fn every_page_forbids_framing_inline_code_and_caching() {
+    let app = app().await;
+    for (path, _) in cognito_bff::ui::Page::ALL {
+        let answer = app
+            .send(app.http.get(app.url(&format!("/ui/{path}"))))
+            .await;
+        if path == "account" {
+            assert_eq!(answer.status, 303, "no session: to sign in");
+            continue;
+        }
+        assert_eq!(answer.status, 200, "{path}");
+        let header = |name: &str| {
+            answer
+                .headers
+                .get(name)
+                .unwrap()
+                .to_str()
+                .unwrap()
+                .to_owned()
+        };
+        let csp = header("content-security-policy");
+        assert!(
+            csp.contains("script-src 'self';") && !csp.contains("unsafe"),
+            "{csp}"
+        );
+        assert!(csp.contains("frame-ancestors 'none'"), "{csp}");
+        assert_eq!(header("x-frame-options"), "DENY");
+        assert_eq!(header("cache-control"), "no-store");
+        let html = answer.body.as_str().unwrap();
+        assert!(
+            !html.contains("<script>") && !html.contains(" style=\""),
+            "{path}"
+        );
+        // No form can send anything before the script enables it.
+        assert!(
+            !html.contains("type=\"submit\">"),
+            "{path}: an enabled button"
+        );
+    }
+    // The language switch's cookie names a language and nothing else.
+    let switched = app.send(app.http.get(app.url("/ui/sign-in?lang=ko"))).await;
+    let cookie = switched
+        .headers
+        .get("set-cookie")
+        .unwrap()
+        .to_str()
+        .unwrap();
+    assert!(cookie.starts_with("cognito-bff-lang=ko;"), "{cookie}");
+    assert!(
+        cookie.contains("HttpOnly") && cookie.contains("Path=/ui"),
+        "{cookie}"
+    );
+    let odd = app
+        .send(app.http.get(app.url("/ui/sign-in?lang=%3Cscript%3E")))
+        .await;
+    assert!(odd.headers.get("set-cookie").is_none());
+    app.send(app.http.get(app.url("/ui/nowhere")))
+        .await
+        .assert_problem(404, "not_found");
+}
