@@ -18,7 +18,7 @@ pub use view::{SessionSummary, SessionView};
 use std::sync::Arc;
 use std::time::Duration;
 
-use axum::http::HeaderMap;
+use axum::http::{HeaderMap, HeaderValue};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use cognito_verifier::{AccessClaims, Revocations, TokenError, Verifier};
@@ -371,6 +371,20 @@ impl BrowserSessions {
             version: stored.version + 1,
             ..stored
         })
+    }
+
+    /// A new id for the session after a change of what the user can do (a new password, MFA
+    /// turned on or off): the old cookie stops working, so one captured before the change is
+    /// worth nothing after it. Returns the `Set-Cookie` for the new id, or `None` when the
+    /// session changed meanwhile (it keeps its id; the change itself stands).
+    pub async fn rotate(&self, session: &LiveSession) -> Result<Option<HeaderValue>, ApiError> {
+        let id = SessionId::generate().map_err(ApiError::internal)?;
+        if !self.store.move_to(&session.stored, &id.hash()).await? {
+            tracing::info!("a browser session changed while its id was being renewed; kept");
+            return Ok(None);
+        }
+        let left = (session.stored.expires_at - crate::clock::now_ms()) / 1000;
+        Ok(Some(self.cookies.set(&id, left.max(0))))
     }
 
     /// Refreshes now, whatever the token's age (`POST /token/refresh` with the cookie).

@@ -291,6 +291,27 @@ impl SessionStore {
         Ok(())
     }
 
+    /// Moves a session to a new id, its tokens sealed afresh for it, as it was at `version`.
+    /// False when the session changed meanwhile (a refresh) or is gone.
+    pub async fn move_to(
+        &self,
+        session: &StoredSession,
+        new_id_hash: &IdHash,
+    ) -> Result<bool, sqlx::Error> {
+        let sealed = self.seal(&session.tokens, new_id_hash)?;
+        let done = sqlx::query(
+            "UPDATE browser_sessions SET id_hash = $1, tokens = $2 \
+             WHERE id_hash = $3 AND version = $4",
+        )
+        .bind(new_id_hash.as_str())
+        .bind(sealed)
+        .bind(session.id_hash.as_str())
+        .bind(session.version)
+        .execute(&self.pool)
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
     /// Deletes one session; true if it was there.
     pub async fn delete(&self, id_hash: &IdHash) -> Result<bool, sqlx::Error> {
         let done = sqlx::query("DELETE FROM browser_sessions WHERE id_hash = $1")

@@ -1,5 +1,6 @@
 //! The browser session and the user's sessions: `GET /session`, `GET /sessions`,
-//! `DELETE /sessions/{id}` and `DELETE /sessions` (every other one).
+//! `DELETE /sessions/{id}` and `DELETE /sessions` (every other one); and a new session id
+//! after a change of what the user can do.
 
 use axum::Json;
 use axum::extract::State;
@@ -85,4 +86,21 @@ pub async fn end_others(
     let keep = caller.session.as_ref().map(|s| &s.stored.id_hash);
     let ended = state.sessions.end_others(&caller.claims.sub, keep).await?;
     Ok(Json(Ended { ended }))
+}
+
+/// After a change of what the user can do, a browser session gets a new id (no fixation):
+/// the answer sets the new cookie.
+pub async fn renewed(
+    state: &AppState,
+    caller: &Caller,
+    mut response: Response,
+) -> Result<Response, ApiError> {
+    if let Some(session) = &caller.session
+        && let Some(cookie) = state.sessions.rotate(session).await?
+    {
+        response
+            .headers_mut()
+            .insert(axum::http::header::SET_COOKIE, cookie);
+    }
+    Ok(response)
 }

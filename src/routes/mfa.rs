@@ -9,6 +9,7 @@ use secrecy::{ExposeSecret, SecretString};
 use serde::{Deserialize, Serialize};
 
 use super::answers::no_store;
+use super::browser::renewed;
 use crate::error::ApiError;
 use crate::extract::{ApiJson, Caller, IpLimitedClient};
 use crate::state::AppState;
@@ -41,7 +42,7 @@ pub async fn verify(
     _: IpLimitedClient,
     caller: Caller,
     ApiJson(request): ApiJson<VerifyRequest>,
-) -> Result<Json<MfaStatus>, ApiError> {
+) -> Result<Response, ApiError> {
     let code = request.code.expose_secret();
     check_totp_code("code", code)?;
     state
@@ -56,20 +57,18 @@ pub async fn verify(
         .set_totp_mfa(&caller.token, true)
         .await
         .map_err(ApiError::token_refused)?;
-    Ok(Json(MfaStatus {
+    let status = Json(MfaStatus {
         enabled: true,
         preferred: true,
-    }))
+    });
+    renewed(&state, &caller, status.into_response()).await
 }
 
-pub async fn disable(
-    State(state): State<AppState>,
-    caller: Caller,
-) -> Result<StatusCode, ApiError> {
+pub async fn disable(State(state): State<AppState>, caller: Caller) -> Result<Response, ApiError> {
     state
         .cognito
         .set_totp_mfa(&caller.token, false)
         .await
         .map_err(ApiError::token_refused)?;
-    Ok(StatusCode::NO_CONTENT)
+    renewed(&state, &caller, StatusCode::NO_CONTENT.into_response()).await
 }

@@ -4,6 +4,9 @@
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+
+use super::browser::renewed;
 use secrecy::{ExposeSecret, SecretString};
 use serde::{Deserialize, Serialize};
 
@@ -152,7 +155,7 @@ pub async fn change(
     IpLimitedClient { client, .. }: IpLimitedClient,
     caller: Caller,
     ApiJson(request): ApiJson<ChangeRequest>,
-) -> Result<StatusCode, ApiError> {
+) -> Result<Response, ApiError> {
     check_text(
         "previous_password",
         request.previous_password.expose_secret(),
@@ -178,7 +181,7 @@ pub async fn change(
     {
         Ok(()) => {
             attempt.give_back();
-            Ok(StatusCode::NO_CONTENT)
+            renewed(&state, &caller, StatusCode::NO_CONTENT.into_response()).await
         }
         // Cognito names a revoked or expired access token in its reason; anything else
         // refused is the previous password, which keeps its place in the budget.

@@ -688,3 +688,30 @@ async fn a_gateway_asking_verify_about_a_browser_gets_the_sessions_access_token(
         .await
         .assert_problem(401, "no_session");
 }
+
+#[tokio::test]
+async fn a_password_change_gives_the_session_a_new_id_and_the_old_cookie_stops_working() {
+    let app = TestApp::start().await;
+    let browser = Browser::new(&app);
+    browser.login(ADMIN, ADMIN_PASSWORD).await;
+    let before = browser.session_cookie().unwrap();
+    let held = stored(&app, &browser).await.unwrap();
+
+    let changed = browser
+        .post(
+            "/password/change",
+            json!({"previous_password": ADMIN_PASSWORD, "proposed_password": "Changed-Passw0rd!"}),
+        )
+        .await;
+    assert_eq!(changed.status, 204, "{changed:?}");
+    let after = browser.session_cookie().unwrap();
+    assert_ne!(before, after, "a new id");
+    // The same session, tokens and all, under the new id only.
+    let moved = stored(&app, &browser).await.unwrap();
+    assert_eq!(moved.public_id, held.public_id);
+    assert_eq!(moved.tokens.access_token, held.tokens.access_token);
+    assert_eq!(browser.get("/session").await.status, 200);
+    let old = Browser::new(&app);
+    old.plant(SESSION_COOKIE, &before);
+    old.get("/session").await.assert_problem(401, "no_session");
+}
