@@ -33,17 +33,8 @@ WARMUP=${WARMUP:-3}
 THREADS=${THREADS:-2}
 CONNECTIONS=${CONNECTIONS:-64}
 ATTEMPTS=${ATTEMPTS:-3}
-export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/cognito-bff/target}"
-bff_bin="$CARGO_TARGET_DIR/release/cognito-bff"
-ceiling_bin="$CARGO_TARGET_DIR/release/examples/bare_ceiling"
-admin_user="admin"
-admin_password="Admin-Passw0rd"
-
-die() {
-    echo "error: $*" >&2
-    exit 1
-}
-log() { echo "== $*" >&2; }
+# shellcheck source=benches/common.sh
+. benches/common.sh
 
 for tool in wrk node npm curl python3; do
     command -v "$tool" > /dev/null || die "$tool is not installed (wrk: apt-get install -y wrk)"
@@ -106,10 +97,6 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
-
-free_port() {
-    python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
-}
 
 # Waits up to 30 s for `curl` on the URL to answer the expected status; fails if the process
 # died or never answered.

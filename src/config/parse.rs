@@ -611,6 +611,14 @@ mod tests {
     use crate::config::Cli;
     use clap::Parser;
 
+    /// The least a `serve` needs: a pool and a client.
+    const BASE: [&str; 4] = [
+        "--cognito-user-pool-id",
+        "eu-west-1_A",
+        "--cognito-client-id",
+        "c",
+    ];
+
     fn settings(args: &[&str]) -> Settings {
         let mut argv = vec!["cognito-bff", "serve"];
         argv.extend_from_slice(args);
@@ -643,12 +651,7 @@ mod tests {
 
     #[test]
     fn session_settings_are_checked_and_never_outlive_the_refresh_token() {
-        let base = [
-            "--cognito-user-pool-id",
-            "eu-west-1_A",
-            "--cognito-client-id",
-            "c",
-        ];
+        let base = BASE;
         let config = settings(&base).config().unwrap();
         assert_eq!(config.sessions.delivery, TokenDelivery::Auto);
         assert_eq!(config.sessions.idle_timeout, Duration::from_secs(1800));
@@ -702,12 +705,7 @@ mod tests {
 
     #[test]
     fn the_sign_in_pages_need_sessions_and_a_sound_theme() {
-        let base = [
-            "--cognito-user-pool-id",
-            "eu-west-1_A",
-            "--cognito-client-id",
-            "c",
-        ];
+        let base = BASE;
         for (flags, expected) in [
             (
                 &["--token-delivery", "body"][..],
@@ -740,12 +738,7 @@ mod tests {
 
     #[test]
     fn names_the_auth_flow_and_totp_issuer_it_refuses() {
-        let base = [
-            "--cognito-user-pool-id",
-            "eu-west-1_A",
-            "--cognito-client-id",
-            "c",
-        ];
+        let base = BASE;
         let config = settings(&base).config().unwrap();
         assert_eq!(config.cognito.auth_flow, AuthFlow::UserPassword);
         assert_eq!(config.cognito.totp_issuer, "cognito-bff");

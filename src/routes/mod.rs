@@ -48,6 +48,7 @@ pub fn api() -> Router<AppState> {
         .route("/sessions", get(browser::list).delete(browser::end_others))
         .route("/sessions/{id}", delete(browser::end))
         .route("/api/{name}", any(proxy::forward))
+        .route("/api/{name}/", any(proxy::forward))
         .route("/api/{name}/{*path}", any(proxy::forward))
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))

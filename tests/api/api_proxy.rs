@@ -73,11 +73,13 @@ async fn a_browser_calls_an_api_and_only_the_upstream_sees_the_token() {
     assert_eq!(got.header("x-forwarded-prefix"), Some("/api/orders"));
     assert_eq!(got.header("content-type"), Some("application/json"));
 
-    // The bare name reaches the upstream's root.
-    let root = browser.get("/api/orders").await;
-    assert_eq!(root.status, 200, "{root:?}");
-    assert_eq!(root.body["path"], "/");
-    assert_no_token(&root);
+    // The bare name reaches the upstream's root, with a trailing slash or without.
+    for bare in ["/api/orders", "/api/orders/"] {
+        let root = browser.get(bare).await;
+        assert_eq!(root.status, 200, "{bare}: {root:?}");
+        assert_eq!(root.body["path"], "/");
+        assert_no_token(&root);
+    }
 }
 
 #[tokio::test]

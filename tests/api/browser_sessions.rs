@@ -40,6 +40,13 @@ async fn age(app: &TestApp, browser: &Browser<'_>, column: &str, seconds: i64) {
     .unwrap();
 }
 
+/// Leaves the session's access token half a minute to live, so its next use refreshes it.
+async fn about_to_expire(app: &TestApp, browser: &Browser<'_>) {
+    let held = stored(app, browser).await.unwrap();
+    let left = held.access_expires_at - cognito_bff::clock::now_seconds();
+    age(app, browser, "access_expires_at", left - 30).await;
+}
+
 /// A bearer check as a gateway makes it.
 async fn verify(app: &TestApp, token: &str) -> u16 {
     app.send(app.http.get(app.url("/verify")).bearer_auth(token))
@@ -434,8 +441,7 @@ async fn an_access_token_about_to_expire_is_refreshed_by_the_service() {
     browser.login(ADMIN, ADMIN_PASSWORD).await;
     let before = stored(&app, &browser).await.unwrap();
     // The token has less than a minute left.
-    let left = before.access_expires_at - cognito_bff::clock::now_seconds();
-    age(&app, &browser, "access_expires_at", left - 30).await;
+    about_to_expire(&app, &browser).await;
 
     let me = browser.get("/me").await;
     assert_eq!(me.status, 200, "{me:?}");
@@ -464,8 +470,7 @@ async fn many_requests_at_once_on_two_replicas_refresh_a_session_once() {
     let browser = Browser::new(&app);
     browser.login(ADMIN, ADMIN_PASSWORD).await;
     let before = stored(&app, &browser).await.unwrap();
-    let left = before.access_expires_at - cognito_bff::clock::now_seconds();
-    age(&app, &browser, "access_expires_at", left - 30).await;
+    about_to_expire(&app, &browser).await;
     let on_replica = Browser::new(&replica);
     on_replica.plant(SESSION_COOKIE, &browser.session_cookie().unwrap());
 
@@ -500,9 +505,7 @@ async fn a_refresh_cognito_refuses_ends_the_session() {
     let app = TestApp::start().await;
     let browser = Browser::new(&app);
     browser.login(ADMIN, ADMIN_PASSWORD).await;
-    let before = stored(&app, &browser).await.unwrap();
-    let left = before.access_expires_at - cognito_bff::clock::now_seconds();
-    age(&app, &browser, "access_expires_at", left - 30).await;
+    about_to_expire(&app, &browser).await;
     app.proxy.fail(
         "InitiateAuth",
         Reply::error(400, "NotAuthorizedException"),
@@ -520,8 +523,7 @@ async fn a_browser_refreshes_its_session_with_the_cookie_and_never_sees_the_new_
     browser.login(ADMIN, ADMIN_PASSWORD).await;
     let before = stored(&app, &browser).await.unwrap();
     // About to expire, so any use would refresh it: a forged request must not even do that.
-    let left = before.access_expires_at - cognito_bff::clock::now_seconds();
-    age(&app, &browser, "access_expires_at", left - 30).await;
+    about_to_expire(&app, &browser).await;
 
     let without_header = browser
         .request(reqwest::Method::POST, "/token/refresh", None, false)
