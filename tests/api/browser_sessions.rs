@@ -287,10 +287,7 @@ async fn logout_ends_the_session_and_its_tokens_at_once() {
     // The old cookie names nothing, and a second logout is still a success.
     let replay = Browser::new(&app);
     replay.plant(SESSION_COOKIE, &cookie);
-    replay
-        .get("/session")
-        .await
-        .assert_problem(401, "no_session");
+    replay.assert_signed_out().await;
     assert_eq!(replay.post("/logout", json!({})).await.status, 204);
 }
 
@@ -306,8 +303,8 @@ async fn each_sign_in_gets_a_new_id_and_ends_the_session_it_replaces() {
 
     let old = Browser::new(&app);
     old.plant(SESSION_COOKIE, &first);
-    old.get("/session").await.assert_problem(401, "no_session");
-    assert_eq!(browser.get("/session").await.status, 200);
+    old.assert_signed_out().await;
+    browser.assert_signed_in().await;
 }
 
 #[tokio::test]
@@ -343,12 +340,9 @@ async fn the_user_sees_their_sessions_and_ends_another_one() {
         .delete(&format!("/sessions/{}", other["id"].as_str().unwrap()))
         .await;
     assert_eq!(ended.status, 204, "{ended:?}");
-    phone
-        .get("/session")
-        .await
-        .assert_problem(401, "no_session");
+    phone.assert_signed_out().await;
     assert_eq!(verify(&app, &phone_tokens.access_token).await, 401);
-    assert_eq!(laptop.get("/session").await.status, 200);
+    laptop.assert_signed_in().await;
 
     // Someone else's id, or none at all, names nothing.
     laptop
@@ -371,15 +365,9 @@ async fn signing_out_the_other_sessions_keeps_this_one() {
         .await;
     assert_eq!(ended.status, 200, "{ended:?}");
     assert_eq!(ended.body["ended"], 2);
-    there
-        .get("/session")
-        .await
-        .assert_problem(401, "no_session");
-    elsewhere
-        .get("/session")
-        .await
-        .assert_problem(401, "no_session");
-    assert_eq!(here.get("/session").await.status, 200);
+    there.assert_signed_out().await;
+    elsewhere.assert_signed_out().await;
+    here.assert_signed_in().await;
 }
 
 #[tokio::test]
@@ -394,11 +382,8 @@ async fn logout_everywhere_from_a_browser_ends_every_session_and_token() {
     let logout = here.post("/logout", json!({"everywhere": true})).await;
     assert_eq!(logout.status, 204, "{logout:?}");
     assert_eq!(app.proxy.calls("GlobalSignOut").len(), 1);
-    here.get("/session").await.assert_problem(401, "no_session");
-    there
-        .get("/session")
-        .await
-        .assert_problem(401, "no_session");
+    here.assert_signed_out().await;
+    there.assert_signed_out().await;
     assert_eq!(verify(&app, &app_token).await, 401, "the app's token too");
 }
 
@@ -414,7 +399,7 @@ async fn an_idle_session_ends_and_reading_it_does_not_keep_it_alive() {
 
     // Ten minutes less a bit without use: still there, and `GET /session` doesn't count.
     age(&app, &browser, "last_seen_at", 590).await;
-    assert_eq!(browser.get("/session").await.status, 200);
+    browser.assert_signed_in().await;
     assert!(stored(&app, &browser).await.unwrap().last_seen_at < before);
     // Asked to, it does.
     assert_eq!(browser.get("/session?extend=true").await.status, 200);
@@ -593,10 +578,7 @@ async fn a_sign_out_everywhere_holds_for_browser_sessions_even_when_cognito_is_d
         .post_with_bearer("/logout", &token, json!({"everywhere": true}))
         .await;
     assert!(logout.status >= 500, "{logout:?}");
-    browser
-        .get("/session")
-        .await
-        .assert_problem(401, "no_session");
+    browser.assert_signed_out().await;
 }
 
 #[tokio::test]
@@ -610,10 +592,7 @@ async fn a_user_keeps_at_most_fifty_sessions_and_the_oldest_ends() {
         assert_eq!(browser.login(ADMIN, ADMIN_PASSWORD).await.status, 200);
     }
     assert_eq!(app.state.sessions.store().count().await.unwrap(), 50);
-    first
-        .get("/session")
-        .await
-        .assert_problem(401, "no_session");
+    first.assert_signed_out().await;
     assert_eq!(later[0].get("/session").await.status, 200);
     let revoked: Vec<_> = app.proxy.calls("RevokeToken");
     assert_eq!(revoked.len(), 1);
@@ -712,8 +691,8 @@ async fn a_password_change_gives_the_session_a_new_id_and_the_old_cookie_stops_w
     let moved = stored(&app, &browser).await.unwrap();
     assert_eq!(moved.public_id, held.public_id);
     assert_eq!(moved.tokens.access_token, held.tokens.access_token);
-    assert_eq!(browser.get("/session").await.status, 200);
+    browser.assert_signed_in().await;
     let old = Browser::new(&app);
     old.plant(SESSION_COOKIE, &before);
-    old.get("/session").await.assert_problem(401, "no_session");
+    old.assert_signed_out().await;
 }

@@ -132,6 +132,17 @@ impl<'a> Browser<'a> {
         self.request(Method::DELETE, path, None, true).await
     }
 
+    /// `GET /session` finds the session this browser holds.
+    pub async fn assert_signed_in(&self) {
+        let answer = self.get("/session").await;
+        assert_eq!(answer.status, 200, "{answer:?}");
+    }
+
+    /// `GET /session` finds none: signed out, ended, or never signed in.
+    pub async fn assert_signed_out(&self) {
+        self.get("/session").await.assert_problem(401, "no_session");
+    }
+
     pub async fn login(&self, username: &str, password: &str) -> Response {
         self.post(
             "/login",
