@@ -222,6 +222,7 @@ async fn a_user_edits_the_profile_and_ends_a_session_on_another_device() {
         .unwrap();
     assert_eq!(entries.len(), 2);
     laptop.screenshots("account-sessions").await;
+    laptop.full_page_screenshot("account-sessions").await;
     laptop
         .client
         .find(fantoccini::Locator::Css("#sessions li button"))
@@ -403,4 +404,56 @@ async fn every_page_forbids_framing_inline_code_and_caching() {
     app.send(app.http.get(app.url("/ui/nowhere")))
         .await
         .assert_problem(404, "not_found");
+}
+
+#[tokio::test]
+async fn a_user_with_sms_mfa_enters_the_texted_code_and_a_wrong_one_is_shown_at_the_field() {
+    let app = app().await;
+    app.user_pool.create_user("ana", "Ana-Passw0rd!").await;
+    app.user_pool.enable_sms_mfa("ana", "+15555550100").await;
+    // The emulator takes any code; Cognito's answer to a wrong one stands in, once.
+    app.proxy.fail(
+        "RespondToAuthChallenge",
+        Reply::error(400, "CodeMismatchException"),
+        1,
+    );
+    let browser = Chromium::start("en-US").await;
+    browser.open(&page(&app, "/ui/sign-in")).await;
+    browser.type_into("Username", "ana").await;
+    browser.type_into("Password", "Ana-Passw0rd!").await;
+    browser.click("Sign in").await;
+
+    browser.wait_for_heading("Enter the code we sent you").await;
+    browser.type_into("Code", "111111").await;
+    browser.click("Continue").await;
+    browser
+        .wait_for_text("#code-code-error", "That code isn't right. Try again.")
+        .await;
+    let invalid = browser
+        .client
+        .execute(
+            "const field = document.getElementById('code-code');\
+             return [field.getAttribute('aria-invalid'), document.activeElement === field];",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        invalid,
+        serde_json::json!(["true", true]),
+        "the field is marked and focused"
+    );
+    browser.screenshots("code-error").await;
+
+    browser.type_into("Code", "123456").await;
+    browser.click("Continue").await;
+    browser.wait_for_heading("Your account").await;
+    browser.wait_for_text("#whoami", "ana").await;
+    let answers = app.proxy.calls("RespondToAuthChallenge");
+    assert_eq!(answers.len(), 2);
+    assert_eq!(answers[1]["ChallengeResponses"]["SMS_MFA_CODE"], "123456");
+    browser
+        .assert_no_token_reachable(&held_tokens(&app).await)
+        .await;
+    browser.close().await;
 }

@@ -200,6 +200,35 @@ impl Chromium {
         self.client.set_window_size(1280, 900).await.unwrap();
     }
 
+    /// Saves the whole page, past the window's bottom, at desktop width: `name-full.png`.
+    pub async fn full_page_screenshot(&self, name: &str) {
+        use base64::Engine;
+        let metrics = self
+            .client
+            .issue_cmd(ChromeCommand::Cdp("Page.getLayoutMetrics", json!({})))
+            .await
+            .unwrap();
+        let size = &metrics["cssContentSize"];
+        let shot = self
+            .client
+            .issue_cmd(ChromeCommand::Cdp(
+                "Page.captureScreenshot",
+                json!({
+                    "format": "png",
+                    "captureBeyondViewport": true,
+                    "clip": {"x": 0, "y": 0, "width": size["width"], "height": size["height"], "scale": 1},
+                }),
+            ))
+            .await
+            .unwrap();
+        let png = base64::engine::general_purpose::STANDARD
+            .decode(shot["data"].as_str().unwrap())
+            .unwrap();
+        let dir = screenshot_dir();
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join(format!("{name}-full.png")), png).unwrap();
+    }
+
     /// Asserts that nothing a page script can reach holds a token: `document.cookie` shows no
     /// session, web storage holds none of `tokens` (the ones the service holds for the user)
     /// nor anything shaped like a JWT, and no answer the page received carried one; at least
