@@ -235,9 +235,11 @@ async fn large_bodies_stream_through_and_oversized_ones_are_refused() {
 #[tokio::test]
 async fn a_slow_or_absent_upstream_is_a_clear_error_and_its_cookies_stay_out() {
     let upstream = EchoUpstream::start().await;
-    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    // Bound but never listening, and kept so for the whole test: connecting is refused, and
+    // no other test can take the port meanwhile.
+    let closed = tokio::net::TcpSocket::new_v4().unwrap();
+    closed.bind("127.0.0.1:0".parse().unwrap()).unwrap();
     let nowhere = format!("http://{}", closed.local_addr().unwrap());
-    drop(closed);
     let app = TestApp::builder()
         .set(
             "API_UPSTREAMS",
