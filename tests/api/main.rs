@@ -15,6 +15,7 @@ mod cognito_errors;
 mod faults;
 mod gateway;
 mod hardening;
+mod iam;
 mod invite_flow;
 mod layout;
 mod mfa;
