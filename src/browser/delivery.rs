@@ -13,11 +13,12 @@ use axum::http::HeaderMap;
 /// The setting.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TokenDelivery {
-    /// Browsers (requests with `Sec-Fetch-Site`) get a session; everyone else, tokens.
+    /// Browsers (requests with `Sec-Fetch-Site` or `Origin`) get a session; everyone else,
+    /// tokens.
     Auto,
     /// Every sign-in ends in a session; no token is ever in an answer.
     Session,
-    /// Every sign-in answers with tokens, as before sessions existed.
+    /// Every sign-in answers with tokens in the body.
     Body,
 }
 

@@ -119,11 +119,12 @@ impl BrowserSessions {
                 "Cognito returned no refresh token for a session",
             )));
         };
-        let claims = self
-            .verifier
-            .verify_access(&tokens.access_token)
-            .await
-            .map_err(|e| ApiError::internal(std::io::Error::other(e.code())))?;
+        let claims = match self.verifier.verify_access(&tokens.access_token).await {
+            Ok(claims) => claims,
+            // Its sign-in was ended here meanwhile: as good as a refused refresh token.
+            Err(TokenError::Revoked) => return Err(ApiError::InvalidRefreshToken),
+            Err(e) => return Err(ApiError::internal(std::io::Error::other(e.code()))),
+        };
         let id_claims = match &tokens.id_token {
             Some(id_token) => self.verifier.verify_id(id_token).await.ok(),
             None => None,
@@ -164,7 +165,7 @@ impl BrowserSessions {
             .beyond(&claims.sub, MAX_SESSIONS_PER_USER)
             .await?;
         for session in &oldest {
-            self.end(session).await?;
+            self.end_unless_sharing(session, refresh_token).await?;
         }
         if !oldest.is_empty() {
             tracing::info!(sub = %claims.sub, ended = oldest.len(), "oldest browser sessions ended: too many");
@@ -464,6 +465,20 @@ impl BrowserSessions {
         }
         self.verifier.forget(&stored.tokens.access_token);
         Ok(())
+    }
+
+    /// Ends `session`, unless it holds `refresh_token` too (the same refresh token traded for
+    /// a session twice): then its row just goes, and the sign-in they share lives on.
+    pub async fn end_unless_sharing(
+        &self,
+        session: &StoredSession,
+        refresh_token: &str,
+    ) -> Result<(), ApiError> {
+        if session.tokens.refresh_token == refresh_token {
+            self.store.delete(&session.id_hash).await?;
+            return Ok(());
+        }
+        self.end(session).await
     }
 
     /// Deletes every session of a user (after a sign-out everywhere, which already ended

@@ -324,7 +324,7 @@ pub struct Settings {
 
     /// Who gets tokens: session (browsers get an HttpOnly session cookie, never a token), body
     /// (every client gets tokens in the answer), or auto (a request a browser sends, which
-    /// carries Sec-Fetch-Site, gets a session; any other client gets tokens)
+    /// carries Sec-Fetch-Site or Origin, gets a session; any other client gets tokens)
     #[arg(
         long,
         env = "TOKEN_DELIVERY",

@@ -121,8 +121,14 @@ impl Asker<'_> {
             Delivery::Body => SignedIn::Tokens(tokens),
             Delivery::Session => {
                 // A sign-in replaces the session the browser had: a new id, the old one ended.
+                // A refresh token traded again keeps the sign-in the old session shares with it.
+                let kept = tokens
+                    .refresh_token
+                    .as_deref()
+                    .or(refresh_token)
+                    .unwrap_or_default();
                 if let Ok(Some(old)) = state.sessions.stored(self.headers).await
-                    && let Err(e) = state.sessions.end(&old).await
+                    && let Err(e) = state.sessions.end_unless_sharing(&old, kept).await
                 {
                     tracing::warn!(error = %e, "cannot end the session a sign-in replaces");
                 }

@@ -105,10 +105,11 @@ async fn by_session(
     peer: IpAddr,
     headers: &HeaderMap,
 ) -> Result<HeaderMap, ApiError> {
-    // The answer carries a token: only for a gateway, never for a page's own `fetch`, which
-    // always carries `Sec-Fetch-Mode` (a forbidden header; the shipped gateway
-    // configurations don't pass it on).
-    if headers.contains_key("sec-fetch-mode") {
+    // The answer carries a token: only for a gateway (a peer in TRUSTED_PROXIES), never for
+    // a page's own `fetch`, which always carries `Sec-Fetch-Mode` on a secure origin (a
+    // forbidden header; the shipped gateway configurations don't pass it on).
+    let from_gateway = state.limits.proxies().is_trusted(peer);
+    if !from_gateway || headers.contains_key("sec-fetch-mode") {
         return Err(ApiError::Forbidden);
     }
     let mut original = [method.clone()].into_iter().chain(
@@ -120,12 +121,7 @@ async fn by_session(
     let strictest = original
         .find(|m| !matches!(*m, Method::GET | Method::HEAD | Method::OPTIONS))
         .unwrap_or(Method::GET);
-    check_csrf(
-        &strictest,
-        headers,
-        &state.http,
-        state.limits.proxies().is_trusted(peer),
-    )?;
+    check_csrf(&strictest, headers, &state.http, from_gateway)?;
     let session = state
         .sessions
         .authenticate(headers)

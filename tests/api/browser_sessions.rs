@@ -601,7 +601,11 @@ async fn a_user_keeps_at_most_fifty_sessions_and_the_oldest_ends() {
 
 #[tokio::test]
 async fn a_gateway_asking_verify_about_a_browser_gets_the_sessions_access_token() {
-    let app = TestApp::start().await;
+    // The gateway is on this host: it is the trusted proxy.
+    let app = TestApp::builder()
+        .set("TRUSTED_PROXIES", "127.0.0.1/32")
+        .start()
+        .await;
     let browser = Browser::new(&app);
     browser.login(ADMIN, ADMIN_PASSWORD).await;
     let token = stored(&app, &browser).await.unwrap().tokens.access_token;
@@ -668,6 +672,41 @@ async fn a_gateway_asking_verify_about_a_browser_gets_the_sessions_access_token(
     ask(reqwest::Method::GET, None, false)
         .await
         .assert_problem(401, "no_session");
+
+    // A peer that is not a trusted proxy is no gateway: no token for it.
+    let direct = TestApp::start().await;
+    let browser = Browser::new(&direct);
+    browser.login(ADMIN, ADMIN_PASSWORD).await;
+    let cookie = format!("{SESSION_COOKIE}={}", browser.session_cookie().unwrap());
+    let refused = direct
+        .send(
+            direct
+                .http
+                .get(direct.url("/verify"))
+                .header("cookie", &cookie),
+        )
+        .await;
+    refused.assert_problem(403, "forbidden");
+    assert!(refused.headers.get("authorization").is_none());
+}
+
+#[tokio::test]
+async fn a_browser_trading_the_same_refresh_token_twice_keeps_a_working_session() {
+    let app = TestApp::start().await;
+    let login = app.login(ADMIN, ADMIN_PASSWORD).await;
+    let refresh_token = login.body["tokens"]["refresh_token"].as_str().unwrap();
+    let browser = Browser::new(&app);
+    let trade = json!({"refresh_token": refresh_token, "username": ADMIN});
+    assert_eq!(
+        browser.post("/token/refresh", trade.clone()).await.status,
+        200
+    );
+    let first = browser.session_cookie().unwrap();
+    let again = browser.post("/token/refresh", trade).await;
+    assert_eq!(again.status, 200, "{again:?}");
+    assert_ne!(browser.session_cookie().unwrap(), first, "a new id");
+    browser.assert_signed_in().await;
+    assert_eq!(browser.get("/me").await.status, 200);
 }
 
 #[tokio::test]

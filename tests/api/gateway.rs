@@ -92,7 +92,11 @@ async fn gateway(dir: &std::path::Path, service: u16, api: u16) -> (Child, u16) 
 #[tokio::test]
 #[ignore = "needs nginx"]
 async fn nginx_auth_request_lets_tokens_and_browser_sessions_through_with_the_callers_identity() {
-    let app = TestApp::start().await;
+    // nginx runs on this host: it is the trusted proxy that may ask for a session's token.
+    let app = TestApp::builder()
+        .set("TRUSTED_PROXIES", "127.0.0.1/32")
+        .start()
+        .await;
     let (api_port, seen) = api().await;
     let dir = tempfile::tempdir().unwrap();
     let (_nginx, port) = gateway(dir.path(), app.addr.port(), api_port).await;
