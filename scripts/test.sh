@@ -20,5 +20,8 @@ if [ -n "${TEST_DATABASE_URL:-}" ]; then
     cargo test --locked --workspace -- --include-ignored
 fi
 
+echo "== the deployment examples against their schemas"
+./scripts/validate-deploy.sh
+
 echo "== contract: the running service against openapi.yaml"
 ./scripts/contract.sh
