@@ -20,6 +20,8 @@ pub struct Upstream {
     pub name: String,
     /// `scheme://host[:port][/prefix]`, without a trailing slash.
     pub base: String,
+    /// The same, parsed once: every call's URL is checked against its origin and path.
+    base_url: reqwest::Url,
 }
 
 /// Parses `name=url` pairs. Names are 1–32 of `a-z`, `0-9` and `-`; URLs are http(s) with a
@@ -57,6 +59,7 @@ pub fn parse(list: &str) -> Result<Vec<Upstream>, String> {
         upstreams.push(Upstream {
             name: name.to_owned(),
             base: parsed.as_str().trim_end_matches('/').to_owned(),
+            base_url: parsed,
         });
     }
     Ok(upstreams)
@@ -234,7 +237,7 @@ impl Upstreams {
 /// The upstream URL for `path` and `query`, parsed as it will be sent, and only if it stays
 /// on the upstream's origin and below its path.
 fn target(upstream: &Upstream, path: &str, query: Option<&str>) -> Option<reqwest::Url> {
-    let base = reqwest::Url::parse(&upstream.base).ok()?;
+    let base = &upstream.base_url;
     let mut text = format!("{}{path}", upstream.base);
     if let Some(query) = query {
         text.push('?');

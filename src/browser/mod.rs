@@ -506,12 +506,7 @@ impl BrowserSessions {
         sub: &str,
         public_id: &str,
     ) -> Result<Option<StoredSession>, ApiError> {
-        Ok(self
-            .store
-            .of_user(sub)
-            .await?
-            .into_iter()
-            .find(|s| s.public_id == public_id))
+        Ok(self.store.of_user_by_public_id(sub, public_id).await?)
     }
 
     /// Ends every session of a user but `keep`.

@@ -343,6 +343,29 @@ impl SessionStore {
         Ok(sessions)
     }
 
+    /// One of a user's live sessions, by the id the user sees; only that row is read.
+    pub async fn of_user_by_public_id(
+        &self,
+        sub: &str,
+        public_id: &str,
+    ) -> Result<Option<StoredSession>, sqlx::Error> {
+        let now = now_ms();
+        let row = sqlx::query(&format!(
+            "SELECT {COLUMNS} FROM browser_sessions \
+             WHERE sub = $1 AND public_id = $2 AND expires_at > $3 AND last_seen_at > $4"
+        ))
+        .bind(sub)
+        .bind(public_id)
+        .bind(now)
+        .bind(now.saturating_sub(millis(self.idle)))
+        .fetch_optional(&self.pool)
+        .await?;
+        match row {
+            Some(row) => self.row(&row),
+            None => Ok(None),
+        }
+    }
+
     /// Deletes every session of a user.
     pub async fn delete_user(&self, sub: &str) -> Result<u64, sqlx::Error> {
         let done = sqlx::query("DELETE FROM browser_sessions WHERE sub = $1")

@@ -1,10 +1,9 @@
 //! Who is calling: a bearer access token, or a browser's session cookie. One path verifies
 //! either for every route that takes a signed-in caller.
 
-use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 
-use axum::extract::{ConnectInfo, FromRef, FromRequestParts};
+use axum::extract::{FromRef, FromRequestParts};
 use axum::http::HeaderMap;
 use axum::http::request::Parts;
 use cognito_verifier::{AccessClaims, AuthRejection, Verifier, bearer_token};
@@ -14,6 +13,8 @@ use crate::config::Config;
 use crate::error::ApiError;
 use crate::input::check_csrf;
 use crate::limits::Limits;
+
+use super::client::resolve;
 
 /// The request's bearer access token and its verified claims: signature, expiry, issuer,
 /// client, `token_use`, and not signed out.
@@ -91,17 +92,12 @@ where
     {
         // Before the session is looked up: a forged request must not even refresh it.
         let config = Arc::<Config>::from_ref(state);
-        let limits = Arc::<Limits>::from_ref(state);
-        let peer = parts
-            .extensions
-            .get::<ConnectInfo<SocketAddr>>()
-            .map(|info| info.0.ip())
-            .unwrap_or(IpAddr::from([0, 0, 0, 0]));
+        let (_, via_trusted_proxy) = resolve(parts, &Arc::<Limits>::from_ref(state));
         check_csrf(
             &parts.method,
             &parts.headers,
             &config.http,
-            limits.proxies().is_trusted(peer),
+            via_trusted_proxy,
         )?;
         if let Some(session) = sessions.authenticate(&parts.headers).await? {
             return Ok(Caller {

@@ -64,7 +64,7 @@ where
 }
 
 /// The client a request comes from, and whether its peer is a trusted proxy.
-fn resolve(parts: &Parts, limits: &Limits) -> (ClientAddr, bool) {
+pub(super) fn resolve(parts: &Parts, limits: &Limits) -> (ClientAddr, bool) {
     {
         let peer = parts
             .extensions
