@@ -22,6 +22,7 @@ pub mod prometheus;
 pub mod request_id;
 pub mod revocation;
 pub mod routes;
+pub mod shutdown;
 pub mod signin;
 pub mod startup;
 pub mod state;

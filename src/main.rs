@@ -5,6 +5,7 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use cognito_bff::config::{Cli, Command, ConfigError, Settings};
+use cognito_bff::shutdown::{self, Signals};
 use cognito_bff::startup::Application;
 use cognito_bff::{db, telemetry};
 
@@ -64,19 +65,23 @@ async fn serve(settings: &Settings) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    // Before "listening": a signal sent as soon as the port answers is not lost.
+    let mut signals = Signals::listen();
     if let Some(addr) = app.metrics_addr() {
         tracing::info!(%addr, "metrics listening");
     }
     tracing::info!(addr = %app.local_addr(), "listening");
-    let grace = app.state().config.http.shutdown_timeout;
-    let (stopping, stop_requested) = tokio::sync::oneshot::channel::<()>();
+    let http = &app.state().config.http;
+    let (drain, grace) = (http.shutdown_drain, http.shutdown_timeout);
+    let draining = app.state().draining.clone();
+    let (closing, close_requested) = tokio::sync::oneshot::channel::<()>();
     let server = app.run_until(async move {
-        shutdown_signal().await;
-        let _ = stopping.send(());
+        shutdown::drain(&mut signals, &draining, drain).await;
+        let _ = closing.send(());
     });
-    // In-flight requests get `grace` to finish once a signal arrives; then the process exits.
+    // Once the listener starts closing, in-flight requests get `grace`; then the process exits.
     let deadline = async move {
-        if stop_requested.await.is_ok() {
+        if close_requested.await.is_ok() {
             tokio::time::sleep(grace).await;
         } else {
             std::future::pending::<()>().await;
@@ -154,27 +159,4 @@ async fn healthcheck(settings: &Settings) -> ExitCode {
             ExitCode::FAILURE
         }
     }
-}
-
-/// Resolves on SIGINT or SIGTERM.
-async fn shutdown_signal() {
-    let interrupt = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
-    #[cfg(unix)]
-    let terminate = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut signal) => {
-                signal.recv().await;
-            }
-            Err(_) => std::future::pending::<()>().await,
-        }
-    };
-    #[cfg(not(unix))]
-    let terminate = std::future::pending::<()>();
-    tokio::select! {
-        _ = interrupt => {},
-        _ = terminate => {},
-    }
-    tracing::info!("shutdown signal received; finishing in-flight requests");
 }

@@ -11,8 +11,11 @@ use aws_config::retry::RetryConfig;
 use aws_config::timeout::TimeoutConfig;
 use aws_sdk_cognitoidentityprovider::config::Region;
 use axum::Router;
+use axum::http::header::CONNECTION;
+use axum::serve::ListenerExt;
 use cognito_verifier::{Verifier, VerifierConfig};
 use tokio::net::TcpListener;
+use tower_http::set_header::SetResponseHeaderLayer;
 
 use crate::browser::{BrowserSessions, SessionStore};
 use crate::challenge::{ChallengeStore, SessionCipher};
@@ -22,6 +25,7 @@ use crate::cookies::CookieSettings;
 use crate::floor::FailureFloor;
 use crate::limits::Limits;
 use crate::revocation::{RefreshIndex, RevocationList};
+use crate::shutdown::{Draining, DrainingListener};
 use crate::signin::{SignIn, SignInSettings};
 use crate::state::AppState;
 use crate::upstreams::Upstreams;
@@ -144,6 +148,7 @@ impl Application {
             verifier: verifier.clone(),
             revocations: revocations.clone(),
             db: pool,
+            draining: Draining::default(),
             config: Arc::new(config.clone()),
         };
         tokio::spawn(load_keys(verifier, tokens.jwks_refresh));
@@ -196,14 +201,21 @@ impl Application {
         &self.state
     }
 
-    /// Serves until `shutdown` resolves, then finishes in-flight requests.
+    /// Serves until `close` resolves, then closes the listener without resetting what the
+    /// kernel had queued for it (see `shutdown`), and finishes in-flight requests.
     pub async fn run_until(
         self,
-        shutdown: impl Future<Output = ()> + Send + 'static,
+        close: impl Future<Output = ()> + Send + 'static,
     ) -> std::io::Result<()> {
+        let (start_closing, closing) = tokio::sync::watch::channel(false);
+        tokio::spawn(async move {
+            close.await;
+            let _ = start_closing.send(true);
+        });
+        let (listener_closed, closed) = tokio::sync::oneshot::channel();
         let (stop, stopping) = tokio::sync::watch::channel(false);
         tokio::spawn(async move {
-            shutdown.await;
+            let _ = closed.await;
             let _ = stop.send(true);
         });
         let stopped = |mut stopping: tokio::sync::watch::Receiver<bool>| async move {
@@ -218,8 +230,11 @@ impl Application {
                 }
             });
         }
+        // `tap_io` only lends the listener axum's `SocketAddr` connect info.
+        let listener =
+            DrainingListener::new(self.listener, closing, listener_closed).tap_io(|_| {});
         axum::serve(
-            self.listener,
+            listener,
             self.router
                 .into_make_service_with_connect_info::<SocketAddr>(),
         )
@@ -281,8 +296,10 @@ pub fn app(state: AppState) -> Router {
     } else {
         routes::api()
     };
+    let draining = state.draining.clone().connection_header();
     layers::api(routes.with_state(state), &http)
         .merge(layers::with_request_id(layers::catching_panics(verify)))
+        .layer(SetResponseHeaderLayer::overriding(CONNECTION, draining))
 }
 
 /// Without a scraper, histogram samples would pile up between scrapes; upkeep folds them.

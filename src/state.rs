@@ -15,6 +15,7 @@ use crate::cookies::CookieSettings;
 use crate::floor::FailureFloor;
 use crate::limits::Limits;
 use crate::revocation::{RefreshIndex, RevocationList};
+use crate::shutdown::Draining;
 use crate::signin::SignIn;
 use crate::upstreams::Upstreams;
 
@@ -33,4 +34,6 @@ pub struct AppState {
     pub floor: FailureFloor,
     pub cookies: CookieSettings,
     pub db: AnyPool,
+    /// Set on the first shutdown signal; `/readyz` and every answer read it.
+    pub draining: Draining,
 }

@@ -38,17 +38,19 @@ struct Replica {
 }
 
 impl Replica {
+    /// Listens on `listen`; port 0 picks a free one, which the "listening" line names.
     async fn start(
         name: &'static str,
+        listen: &str,
         pool: &UserPool,
         database_url: &str,
         dir: &Path,
         log: &Log,
     ) -> Replica {
         let proxy = Proxy::start(&Moto::shared().endpoint).await;
-        // LISTEN_ADDR is left at port 0: the "listening" line says which port it got.
         let mut server = Binary::serve(dir)
             .pool(pool, &proxy.endpoint)
+            .env("LISTEN_ADDR", listen)
             .env("DATABASE_URL", database_url)
             .env("DATABASE_MAX_CONNECTIONS", "5")
             .env("SESSION_ENCRYPTION_KEY", SESSION_KEY)
@@ -58,6 +60,8 @@ impl Replica {
             .env("RATE_LIMIT_PER_IP", "0")
             .env("RATE_LIMIT_PER_USERNAME", "0")
             .env("LOGIN_FAILURE_FLOOR_MS", "0")
+            // Long enough for nginx to move on; short enough for many rounds.
+            .env("SHUTDOWN_DRAIN_SECONDS", "1")
             .log(log, name)
             .spawn();
         let listening = server
@@ -104,7 +108,7 @@ fn nginx_config(dir: &Path, port: u16, upstreams: &[&str]) -> String {
     let d = dir.display();
     let servers: String = upstreams
         .iter()
-        .map(|addr| format!("        server {addr};\n"))
+        .map(|addr| format!("        server {addr} max_fails=1 fail_timeout=1s;\n"))
         .collect();
     format!(
         r#"daemon off;
@@ -128,6 +132,7 @@ http {{
     scgi_temp_path {d}/scgi;
 
     # Plain round robin, a new upstream connection per request: no stickiness of any kind.
+    # A replica that refused a connection gets none for a second, then is tried again.
     upstream replicas {{
 {servers}    }}
 
@@ -223,15 +228,22 @@ impl Drop for Nginx {
 // ---------------------------------------------------------------------------------------------
 // The whole set-up, and a client that goes through nginx.
 
+/// Clients' way in: nginx's address. Cheap to clone for concurrent clients.
+#[derive(Clone)]
+struct Front {
+    base: String,
+    http: reqwest::Client,
+}
+
 struct Cluster {
     replicas: Vec<Replica>,
     nginx: Nginx,
+    front: Front,
     /// What the replicas logged, each line tagged with the replica's name.
     log: Log,
-    http: reqwest::Client,
     // Dropped last: the database outlives the processes that use it.
-    _dir: tempfile::TempDir,
-    _db: TestDatabase,
+    dir: tempfile::TempDir,
+    db: TestDatabase,
 }
 
 /// A request through nginx, tagged with a request id of its own.
@@ -259,44 +271,11 @@ fn request_id(label: &str) -> String {
     format!("{label}-{}", uuid::Uuid::new_v4().simple())
 }
 
-impl Cluster {
-    async fn start(pool: &UserPool) -> Cluster {
-        let nginx = nginx_binary();
-        let db = TestDatabase::create().await;
-        assert!(
-            db.is_postgres(),
-            "replicas share a Postgres database: set TEST_DATABASE_URL (e.g. \
-             postgres://postgres@127.0.0.1:5432/test) and run the ignored tests"
-        );
-        let dir = tempfile::tempdir().unwrap();
-        let log = Log::default();
-        let mut replicas = Vec::new();
-        for name in ["a", "b"] {
-            replicas.push(Replica::start(name, pool, &db.url, dir.path(), &log).await);
-        }
-        let upstreams: Vec<&str> = replicas.iter().map(|r| r.addr.as_str()).collect();
-        let nginx = Nginx::start(&nginx, &upstreams).await;
-        Cluster {
-            replicas,
-            nginx,
-            log,
-            http: reqwest::Client::builder()
-                .redirect(reqwest::redirect::Policy::none())
-                .build()
-                .unwrap(),
-            _dir: dir,
-            _db: db,
-        }
-    }
-
-    fn replica(&self, name: &str) -> &Replica {
-        self.replicas.iter().find(|r| r.server.tag == name).unwrap()
-    }
-
+impl Front {
     async fn send(&self, call: Call<'_>) -> Response {
         let mut request = self
             .http
-            .post(format!("{}{}", self.nginx.base, call.path))
+            .post(format!("{}{}", self.base, call.path))
             .header("x-request-id", &call.request_id)
             .json(&call.body);
         if let Some(cookie) = &call.cookie {
@@ -341,6 +320,53 @@ impl Cluster {
             )
         })
         .await
+    }
+}
+
+impl std::ops::Deref for Cluster {
+    type Target = Front;
+
+    fn deref(&self) -> &Front {
+        &self.front
+    }
+}
+
+impl Cluster {
+    async fn start(pool: &UserPool) -> Cluster {
+        let nginx = nginx_binary();
+        let db = TestDatabase::create().await;
+        assert!(
+            db.is_postgres(),
+            "replicas share a Postgres database: set TEST_DATABASE_URL (e.g. \
+             postgres://postgres@127.0.0.1:5432/test) and run the ignored tests"
+        );
+        let dir = tempfile::tempdir().unwrap();
+        let log = Log::default();
+        let mut replicas = Vec::new();
+        for name in ["a", "b"] {
+            replicas
+                .push(Replica::start(name, "127.0.0.1:0", pool, &db.url, dir.path(), &log).await);
+        }
+        let upstreams: Vec<&str> = replicas.iter().map(|r| r.addr.as_str()).collect();
+        let nginx = Nginx::start(&nginx, &upstreams).await;
+        Cluster {
+            front: Front {
+                base: nginx.base.clone(),
+                http: reqwest::Client::builder()
+                    .redirect(reqwest::redirect::Policy::none())
+                    .build()
+                    .unwrap(),
+            },
+            replicas,
+            nginx,
+            log,
+            dir,
+            db,
+        }
+    }
+
+    fn replica(&self, name: &str) -> &Replica {
+        self.replicas.iter().find(|r| r.server.tag == name).unwrap()
     }
 
     /// The replica that answered `request_id`, checked against the status the client got.
@@ -682,4 +708,211 @@ async fn challenges_pending_on_a_replica_stopped_by_sigterm_finish_on_the_other(
         issued_by_a,
         "replica a's proxy saw its logins"
     );
+}
+
+// ---------------------------------------------------------------------------------------------
+// A replica stopped under load: its drain keeps every client's request whole.
+
+/// Clients signing in through nginx without pause: each flow invites a new user, logs in to
+/// the NEW_PASSWORD_REQUIRED challenge and answers it. Every answer is kept.
+struct SignInLoad {
+    /// Flows finished so far, for the test to wait on.
+    finished: tokio::sync::watch::Receiver<usize>,
+    /// Set once the test has seen the stopping replica's signal line: requests sent after
+    /// it can only reach that replica if it still serves while draining.
+    signalled: Arc<std::sync::atomic::AtomicBool>,
+    stop: Arc<std::sync::atomic::AtomicBool>,
+    clients: JoinSet<Vec<Sent>>,
+}
+
+/// One request of the load and its answer.
+#[derive(Debug)]
+struct Sent {
+    request_id: String,
+    user: String,
+    step: &'static str,
+    after_signal: bool,
+    answer: Response,
+}
+
+impl SignInLoad {
+    fn start(front: &Front, pool: &Arc<UserPool>, clients: usize, round: usize) -> SignInLoad {
+        use std::sync::atomic::{AtomicBool, Ordering};
+        let (count, finished) = tokio::sync::watch::channel(0usize);
+        let count = Arc::new(count);
+        let signalled = Arc::new(AtomicBool::new(false));
+        let stop = Arc::new(AtomicBool::new(false));
+        let mut set = JoinSet::new();
+        for client in 0..clients {
+            let (front, pool, count) = (front.clone(), pool.clone(), count.clone());
+            let (signalled, stop) = (signalled.clone(), stop.clone());
+            set.spawn(async move {
+                let mut sent = Vec::new();
+                for n in 0.. {
+                    if stop.load(Ordering::SeqCst) {
+                        break;
+                    }
+                    let user = format!("drain-{round}-{client}-{n}");
+                    pool.invite_user(&user, TEMPORARY_PASSWORD).await;
+                    let id = request_id(&format!("login-{user}"));
+                    let after_signal = signalled.load(Ordering::SeqCst);
+                    let login = front.login(&user, TEMPORARY_PASSWORD, id.clone()).await;
+                    let challenged = login.status == 200 && login.body["status"] == "challenge";
+                    let cookie = challenged.then(|| login.cookie());
+                    sent.push(Sent {
+                        request_id: id,
+                        user: user.clone(),
+                        step: "login",
+                        after_signal,
+                        answer: login,
+                    });
+                    let Some(cookie) = cookie else { break };
+                    let id = request_id(&format!("challenge-{user}"));
+                    let after_signal = signalled.load(Ordering::SeqCst);
+                    let answer = front.answer_new_password(cookie, id.clone()).await;
+                    let done = answer.status == 200 && answer.body["status"] == "authenticated";
+                    sent.push(Sent {
+                        request_id: id,
+                        user,
+                        step: "challenge",
+                        after_signal,
+                        answer,
+                    });
+                    if !done {
+                        break;
+                    }
+                    count.send_modify(|finished| *finished += 1);
+                }
+                sent
+            });
+        }
+        SignInLoad {
+            finished,
+            signalled,
+            stop,
+            clients: set,
+        }
+    }
+
+    /// Waits until `more` flows have finished from now on.
+    async fn wait_for_flows(&mut self, more: usize, what: &str) {
+        let target = *self.finished.borrow() + more;
+        tokio::time::timeout(WAIT, self.finished.wait_for(|n| *n >= target))
+            .await
+            .unwrap_or_else(|_| panic!("{more} more sign-in flows did not finish {what}"))
+            .expect("the clients are running");
+    }
+
+    async fn stop(self) -> Vec<Sent> {
+        self.stop.store(true, std::sync::atomic::Ordering::SeqCst);
+        self.clients
+            .join_all()
+            .await
+            .into_iter()
+            .flatten()
+            .collect()
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "needs Postgres (TEST_DATABASE_URL) and nginx"]
+async fn sign_ins_through_the_balancer_all_succeed_while_a_replica_drains_and_stops() {
+    const ROUNDS: usize = 10;
+    const CLIENTS: usize = 4;
+    let pool = Arc::new(UserPool::create(&Moto::shared().endpoint, true, false).await);
+    let mut cluster = Cluster::start(&pool).await;
+    let db_url = cluster.db.url.clone();
+    let dir = cluster.dir.path().to_owned();
+    // Replica b is stopped and started again on its own address, round after round.
+    let b_addr = cluster.replica("b").addr.clone();
+
+    for round in 0..ROUNDS {
+        let stopping: &'static str = if round == 0 {
+            "b"
+        } else {
+            Box::leak(format!("b{round}").into_boxed_str())
+        };
+        let mut load = SignInLoad::start(&cluster.front, &pool, CLIENTS, round);
+        // nginx sends replica b traffic again (it refused connections the round before).
+        cluster
+            .log
+            .wait(&format!("replica {stopping} serving"), |log| {
+                log.lines
+                    .iter()
+                    .any(|l| l.tag == stopping && l.event["message"] == "request finished")
+                    .then_some(())
+            })
+            .await;
+
+        let replica = cluster
+            .replicas
+            .iter_mut()
+            .find(|r| r.server.tag == stopping)
+            .unwrap();
+        replica.server.sigterm().await;
+        replica
+            .server
+            .wait_for("the drain", |e| {
+                e["message"]
+                    .as_str()
+                    .is_some_and(|m| m.starts_with("shutdown signal received"))
+            })
+            .await;
+        load.signalled
+            .store(true, std::sync::atomic::Ordering::SeqCst);
+        let status = replica.server.wait().await;
+        assert_eq!(status.code(), Some(0), "replica {stopping} exit status");
+        // Sign-ins go on after it is gone, then the round's load ends.
+        load.wait_for_flows(CLIENTS, "after the replica stopped")
+            .await;
+        let sent = load.stop().await;
+
+        // Every request answered 200, and every challenge was finished.
+        let failed: Vec<&Sent> = sent.iter().filter(|s| s.answer.status != 200).collect();
+        assert!(
+            failed.is_empty(),
+            "round {round}: {} of {} requests failed: {failed:#?}\nnginx access log:\n{}",
+            failed.len(),
+            sent.len(),
+            cluster.nginx.access_log()
+        );
+        let logins = sent.iter().filter(|s| s.step == "login").count();
+        let finished = sent
+            .iter()
+            .filter(|s| s.step == "challenge" && s.answer.body["status"] == "authenticated")
+            .count();
+        assert_eq!(
+            finished, logins,
+            "round {round}: a challenge was left pending"
+        );
+        for s in sent.iter().filter(|s| s.step == "challenge") {
+            assert_eq!(
+                s.answer.body["status"], "authenticated",
+                "{} of {}",
+                s.step, s.user
+            );
+        }
+
+        // The drain served: a request sent once the signal was logged reached replica b.
+        let mut served_while_draining = 0;
+        for s in sent.iter().filter(|s| s.after_signal) {
+            if cluster.answered_by(&s.request_id, &s.answer).await == stopping {
+                served_while_draining += 1;
+            }
+        }
+        assert!(
+            served_while_draining > 0,
+            "round {round}: replica {stopping} answered nothing after its signal"
+        );
+
+        // Replica b again, on the same address nginx knows, for the next round.
+        let next: &'static str = Box::leak(format!("b{}", round + 1).into_boxed_str());
+        let restarted = Replica::start(next, &b_addr, &pool, &db_url, &dir, &cluster.log).await;
+        let index = cluster
+            .replicas
+            .iter()
+            .position(|r| r.server.tag == stopping)
+            .unwrap();
+        cluster.replicas[index] = restarted;
+    }
 }

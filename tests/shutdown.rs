@@ -1,9 +1,12 @@
-//! Graceful shutdown of the real binary: SIGTERM lets in-flight requests finish, within
-//! SHUTDOWN_TIMEOUT, and the process exits 0.
+//! Stopping the real binary: the first SIGTERM drains (`/readyz` answers 503 while requests
+//! are still served, each answer with `Connection: close`), then the listener closes,
+//! in-flight requests get SHUTDOWN_TIMEOUT, and the process exits 0. A second signal ends
+//! the drain early.
 
 mod support;
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use serde_json::{Value, json};
 use support::binary::{Binary, Running, free_port};
@@ -17,6 +20,7 @@ struct Server {
 async fn serve(
     pool: &UserPool,
     proxy: &Proxy,
+    drain: &str,
     shutdown_timeout: &str,
     dir: &std::path::Path,
 ) -> Server {
@@ -24,6 +28,7 @@ async fn serve(
     let mut process = Binary::serve(dir)
         .pool(pool, &proxy.endpoint)
         .env("LISTEN_ADDR", format!("127.0.0.1:{port}"))
+        .env("SHUTDOWN_DRAIN_SECONDS", drain)
         .env("SHUTDOWN_TIMEOUT", shutdown_timeout)
         .env("LOGIN_FAILURE_FLOOR_MS", "0")
         .spawn();
@@ -65,10 +70,119 @@ async fn setup() -> (UserPool, Proxy, tempfile::TempDir) {
     (pool, proxy, tempfile::tempdir().unwrap())
 }
 
+/// The messages this process logged, in order.
+fn phases(server: &Server) -> Vec<String> {
+    server
+        .process
+        .stdout()
+        .iter()
+        .filter_map(|line| serde_json::from_str::<Value>(line).ok())
+        .filter_map(|event| event["message"].as_str().map(str::to_owned))
+        .collect()
+}
+
+/// The position of the first message starting with `prefix`, or a failure naming them all.
+fn logged(phases: &[String], prefix: &str) -> usize {
+    phases
+        .iter()
+        .position(|m| m.starts_with(prefix))
+        .unwrap_or_else(|| panic!("no \"{prefix}\" among the logged messages: {phases:#?}"))
+}
+
+/// `/readyz` once it answers 200: the signing keys load just after the port opens.
+async fn ready(http: &reqwest::Client, server: &Server) -> reqwest::Response {
+    let deadline = tokio::time::Instant::now() + support::binary::WAIT;
+    loop {
+        let answer = http
+            .get(format!("{}/readyz", server.base))
+            .send()
+            .await
+            .unwrap();
+        if answer.status() == 200 {
+            return answer;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "not ready within {:?}: {}",
+            support::binary::WAIT,
+            answer.text().await.unwrap_or_default()
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
+fn connection(response: &reqwest::Response) -> Option<&str> {
+    response
+        .headers()
+        .get("connection")
+        .and_then(|v| v.to_str().ok())
+}
+
 #[tokio::test(flavor = "multi_thread")]
-async fn sigterm_lets_an_in_flight_sign_in_finish_and_exits_zero() {
+async fn on_sigterm_readyz_says_draining_while_sign_ins_are_still_served() {
     let (pool, proxy, dir) = setup().await;
-    let mut server = serve(&pool, &proxy, "20", dir.path()).await;
+    // A drain far longer than the test: only the second signal can end it.
+    let mut server = serve(&pool, &proxy, "3600", "20", dir.path()).await;
+    let http = reqwest::Client::new();
+    let ready = ready(&http, &server).await;
+    assert_eq!(connection(&ready), None, "keep-alive before the signal");
+
+    server.process.sigterm().await;
+    server
+        .process
+        .wait_for("the drain", says("shutdown signal received"))
+        .await;
+
+    // Load balancers are told to stop sending; the replica still answers everything.
+    let ready = http
+        .get(format!("{}/readyz", server.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(ready.status(), 503);
+    assert_eq!(connection(&ready), Some("close"));
+    let body: Value = ready.json().await.unwrap();
+    assert_eq!(body["status"], "draining");
+    assert_eq!(body["checks"]["database"], "ok");
+
+    let login = http
+        .post(format!("{}/login", server.base))
+        .json(&json!({"username": ADMIN, "password": ADMIN_PASSWORD}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(login.status(), 200);
+    assert_eq!(connection(&login), Some("close"), "no connection is reused");
+    let body: Value = login.json().await.unwrap();
+    assert_eq!(body["status"], "authenticated");
+    let health = http
+        .get(format!("{}/healthz", server.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(health.status(), 200, "the process is alive while it drains");
+
+    // The second signal cuts the drain short; the listener closes; the process exits 0.
+    server.process.sigterm().await;
+    let status = server.process.wait().await;
+    assert_eq!(status.code(), Some(0));
+    let phases = phases(&server);
+    let signal = logged(&phases, "shutdown signal received");
+    let cut = logged(&phases, "second shutdown signal");
+    let closed = logged(&phases, "listener closed");
+    let stopped = logged(&phases, "stopped");
+    assert!(
+        signal < cut && cut < closed && closed < stopped,
+        "{phases:#?}"
+    );
+    let refused = tokio::net::TcpStream::connect(server.base.trim_start_matches("http://")).await;
+    assert!(refused.is_err(), "still accepting after exit");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_sign_in_in_flight_when_the_signal_arrives_completes_after_the_listener_closes() {
+    let (pool, proxy, dir) = setup().await;
+    let mut server = serve(&pool, &proxy, "1", "20", dir.path()).await;
 
     let cognito_released = Arc::new(tokio::sync::Semaphore::new(0));
     proxy.fail("InitiateAuth", Reply::Gate(cognito_released.clone()), 1);
@@ -76,9 +190,10 @@ async fn sigterm_lets_an_in_flight_sign_in_finish_and_exits_zero() {
     proxy.wait_for("InitiateAuth", 1).await;
 
     server.process.sigterm().await;
+    // The drain runs its course and the listener closes, with the sign-in still waiting.
     server
         .process
-        .wait_for("shutdown signal received", says("shutdown signal received"))
+        .wait_for("the listener closing", says("listener closed"))
         .await;
     cognito_released.add_permits(1);
 
@@ -87,25 +202,50 @@ async fn sigterm_lets_an_in_flight_sign_in_finish_and_exits_zero() {
         .unwrap()
         .expect("the in-flight request is answered");
     assert_eq!(response.status(), 200);
-    let body: serde_json::Value = response.json().await.unwrap();
+    assert_eq!(connection(&response), Some("close"));
+    let body: Value = response.json().await.unwrap();
     assert_eq!(body["status"], "authenticated");
     let status = server.process.wait().await;
     assert_eq!(status.code(), Some(0));
+    let phases = phases(&server);
+    assert!(logged(&phases, "drain over") < logged(&phases, "listener closed"));
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn a_request_that_outlasts_the_shutdown_timeout_does_not_hold_the_process() {
+async fn a_request_that_outlasts_the_drain_and_the_timeout_does_not_hold_the_process() {
     let (pool, proxy, dir) = setup().await;
-    let mut server = serve(&pool, &proxy, "1", dir.path()).await;
+    let mut server = serve(&pool, &proxy, "1", "1", dir.path()).await;
     proxy.fail("InitiateAuth", Reply::Hang, 1);
     let _stuck = sign_in_in_background(&server);
     proxy.wait_for("InitiateAuth", 1).await;
 
+    let signalled = std::time::Instant::now();
     server.process.sigterm().await;
-    server
-        .process
-        .wait_for("shutdown timeout", says("shutdown timeout"))
-        .await;
     let status = server.process.wait().await;
+    let took = signalled.elapsed();
     assert_eq!(status.code(), Some(0));
+    let phases = phases(&server);
+    assert!(
+        logged(&phases, "drain over") < logged(&phases, "listener closed")
+            && logged(&phases, "listener closed") < logged(&phases, "shutdown timeout"),
+        "{phases:#?}"
+    );
+    // One second of drain and one of timeout, each timed by the process itself; the bound
+    // leaves room for a loaded machine but not for a third phase.
+    assert!(took >= Duration::from_secs(2), "exited after {took:?}");
+    assert!(took < Duration::from_secs(8), "exited only after {took:?}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn with_no_drain_the_first_signal_closes_the_listener_at_once() {
+    let (pool, proxy, dir) = setup().await;
+    let mut server = serve(&pool, &proxy, "0", "20", dir.path()).await;
+    let status = server.process.terminate().await;
+    assert_eq!(status.code(), Some(0));
+    let phases = phases(&server);
+    assert!(logged(&phases, "shutdown signal received") < logged(&phases, "listener closed"));
+    assert!(
+        !phases.iter().any(|m| m.starts_with("drain over")),
+        "{phases:#?}"
+    );
 }

@@ -245,7 +245,17 @@ pub struct Settings {
     )]
     pub request_timeout_seconds: String,
 
-    /// Seconds to finish in-flight requests after SIGTERM or SIGINT
+    /// Seconds to keep serving after SIGTERM or SIGINT, with /readyz at 503, before the listener closes
+    #[arg(
+        long,
+        env = "SHUTDOWN_DRAIN_SECONDS",
+        global = true,
+        hide_env_values = true,
+        default_value = "5"
+    )]
+    pub shutdown_drain_seconds: String,
+
+    /// Seconds to finish in-flight requests once the listener has closed
     #[arg(
         long,
         env = "SHUTDOWN_TIMEOUT",

@@ -100,6 +100,9 @@ pub struct HttpConfig {
     /// `None`: no metrics listener.
     pub metrics_addr: Option<SocketAddr>,
     pub request_timeout: Duration,
+    /// Serving on after the first signal, while load balancers take the replica out.
+    pub shutdown_drain: Duration,
+    /// For in-flight requests once the listener has closed.
     pub shutdown_timeout: Duration,
     pub allowed_origins: Vec<String>,
     pub cookie_secure: bool,

@@ -43,6 +43,7 @@ pub const RANGES: &[Range] = &[
     range("RATE_LIMIT_PER_USER", 0, 1_000_000),
     range("LOGIN_FAILURE_FLOOR_MS", 0, 10_000),
     range("REQUEST_TIMEOUT_SECONDS", 1, 600),
+    range("SHUTDOWN_DRAIN_SECONDS", 0, 3_600),
     range("SHUTDOWN_TIMEOUT", 0, 3_600),
     range("REFRESH_TOKEN_VALIDITY_DAYS", 1, 3_650),
     range("DATABASE_MAX_CONNECTIONS", 1, 1_000),
@@ -410,6 +411,10 @@ impl Settings {
                 listen_addr,
                 metrics_addr: self.metrics_addr()?,
                 request_timeout,
+                shutdown_drain: Duration::from_secs(number(
+                    "SHUTDOWN_DRAIN_SECONDS",
+                    &self.shutdown_drain_seconds,
+                )?),
                 shutdown_timeout: Duration::from_secs(number(
                     "SHUTDOWN_TIMEOUT",
                     &self.shutdown_timeout,

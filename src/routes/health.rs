@@ -35,7 +35,16 @@ pub async fn readyz(State(state): State<AppState>) -> (StatusCode, Json<Readines
         database: if database { "ok" } else { "unavailable" },
         jwks: if jwks { "ok" } else { "not_loaded" },
     };
-    if database && jwks {
+    // A stopping replica still serves, but load balancers should send it nothing new.
+    if state.draining.is_on() {
+        (
+            StatusCode::SERVICE_UNAVAILABLE,
+            Json(Readiness {
+                status: "draining",
+                checks,
+            }),
+        )
+    } else if database && jwks {
         (
             StatusCode::OK,
             Json(Readiness {

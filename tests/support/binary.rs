@@ -143,6 +143,8 @@ impl Binary {
             .env("LISTEN_ADDR", "127.0.0.1:0")
             // Tests speak plain HTTP.
             .env("COOKIE_SECURE", "false")
+            // Stop at once; the tests of the drain set their own.
+            .env("SHUTDOWN_DRAIN_SECONDS", "0")
             // Its own free port, so that servers started side by side never collide.
             .env("METRICS_ADDR", "127.0.0.1:0")
             // The emulator accepts any keys; no instance metadata lookups.

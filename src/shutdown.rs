@@ -1,0 +1,244 @@
+//! Stopping without dropping a request that a load balancer already sent.
+//!
+//! On the first SIGTERM or SIGINT the replica drains: `/readyz` answers 503 so the balancer
+//! takes it out, while it keeps accepting and serving for `SHUTDOWN_DRAIN_SECONDS`, each
+//! answer with `Connection: close` so no connection is reused. Only then does the listener
+//! close, and in-flight requests get `SHUTDOWN_TIMEOUT`. A second signal ends the drain early.
+//!
+//! Closing a listener resets every connection the kernel queued for it but the process had
+//! not yet taken, and a proxy will not resend a POST that was written to such a connection.
+//! So on Linux the listener first refuses new handshakes by dropping bare SYNs (a client
+//! retries its SYN after a second, finds the port closed, and a proxy moves on to another
+//! replica), takes what is already queued, and closes only once the queue stays empty.
+
+use std::io;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+
+use axum::http::HeaderValue;
+use axum::response::Response;
+use tokio::net::{TcpListener, TcpStream};
+use tokio::sync::watch;
+
+/// Whether this replica is draining. Read on every response, so it is one atomic load.
+#[derive(Clone, Debug, Default)]
+pub struct Draining(Arc<AtomicBool>);
+
+impl Draining {
+    pub fn begin(&self) {
+        self.0.store(true, Ordering::Relaxed);
+    }
+
+    pub fn is_on(&self) -> bool {
+        self.0.load(Ordering::Relaxed)
+    }
+
+    /// `Connection: close` while draining, for `SetResponseHeaderLayer`. HTTP/2 has no such
+    /// header; hyper drops it there, and ends those connections with GOAWAY when they close.
+    pub fn connection_header(self) -> impl Fn(&Response) -> Option<HeaderValue> + Clone {
+        move |_| self.is_on().then_some(HeaderValue::from_static("close"))
+    }
+}
+
+/// SIGTERM and SIGINT, registered at once and kept, so that no signal is lost: not one sent
+/// as soon as the port answers, nor a second one.
+pub struct Signals {
+    #[cfg(unix)]
+    terminate: Option<tokio::signal::unix::Signal>,
+    #[cfg(unix)]
+    interrupt: Option<tokio::signal::unix::Signal>,
+}
+
+impl Signals {
+    pub fn listen() -> Signals {
+        #[cfg(unix)]
+        {
+            use tokio::signal::unix::{SignalKind, signal};
+            Signals {
+                terminate: signal(SignalKind::terminate()).ok(),
+                interrupt: signal(SignalKind::interrupt()).ok(),
+            }
+        }
+        #[cfg(not(unix))]
+        Signals {}
+    }
+
+    /// Resolves on the next SIGTERM or SIGINT.
+    pub async fn next(&mut self) {
+        #[cfg(unix)]
+        {
+            async fn on(signal: &mut Option<tokio::signal::unix::Signal>) {
+                match signal {
+                    Some(signal) => {
+                        signal.recv().await;
+                    }
+                    None => std::future::pending::<()>().await,
+                }
+            }
+            tokio::select! {
+                () = on(&mut self.terminate) => {},
+                () = on(&mut self.interrupt) => {},
+            }
+        }
+        #[cfg(not(unix))]
+        let _ = tokio::signal::ctrl_c().await;
+    }
+}
+
+/// The drain, from the first signal to the moment the listener should close.
+pub async fn drain(signals: &mut Signals, draining: &Draining, period: Duration) {
+    signals.next().await;
+    draining.begin();
+    if period.is_zero() {
+        tracing::info!("shutdown signal received; no drain (SHUTDOWN_DRAIN_SECONDS=0)");
+        return;
+    }
+    tracing::info!(
+        seconds = period.as_secs(),
+        "shutdown signal received; draining: /readyz answers 503 and connections close after each answer"
+    );
+    tokio::select! {
+        () = tokio::time::sleep(period) => tracing::info!("drain over"),
+        () = signals.next() => tracing::info!("second shutdown signal; drain cut short"),
+    }
+}
+
+/// How long the accept queue must stay empty, once new handshakes are refused, before the
+/// listener closes: long enough for a handshake already under way (its final ACK still in
+/// flight) to land in the queue and be served.
+const QUIET_BEFORE_CLOSE: Duration = Duration::from_millis(100);
+
+/// The service's listener: accepts until told to close, then empties its queue as above and
+/// reports, through `closed`, that it has.
+pub struct DrainingListener {
+    inner: TcpListener,
+    close: watch::Receiver<bool>,
+    closed: Option<tokio::sync::oneshot::Sender<()>>,
+    refusing: bool,
+}
+
+impl DrainingListener {
+    pub fn new(
+        inner: TcpListener,
+        close: watch::Receiver<bool>,
+        closed: tokio::sync::oneshot::Sender<()>,
+    ) -> DrainingListener {
+        DrainingListener {
+            inner,
+            close,
+            closed: Some(closed),
+            refusing: false,
+        }
+    }
+
+    async fn next(&mut self) -> io::Result<(TcpStream, SocketAddr)> {
+        loop {
+            if self.refusing {
+                match tokio::time::timeout(QUIET_BEFORE_CLOSE, self.inner.accept()).await {
+                    Ok(accepted) => return accepted,
+                    Err(_quiet) => {
+                        if let Some(closed) = self.closed.take() {
+                            tracing::info!("listener closed; finishing in-flight requests");
+                            let _ = closed.send(());
+                        }
+                        // The server stops asking once told; until then, nothing more.
+                        std::future::pending::<()>().await;
+                    }
+                }
+            }
+            tokio::select! {
+                biased;
+                // A dropped sender means the same as a request to close.
+                _ = self.close.wait_for(|close| *close) => {}
+                accepted = self.inner.accept() => return accepted,
+            }
+            if let Err(e) = refuse_new_connections(&self.inner) {
+                tracing::warn!(error = %e, "cannot refuse new connections before closing");
+            }
+            self.refusing = true;
+        }
+    }
+}
+
+impl axum::serve::Listener for DrainingListener {
+    type Io = TcpStream;
+    type Addr = SocketAddr;
+
+    async fn accept(&mut self) -> (TcpStream, SocketAddr) {
+        loop {
+            match self.next().await {
+                Ok(accepted) => return accepted,
+                Err(e) if is_connection_error(&e) => {}
+                Err(e) => {
+                    // Out of file descriptors, say: retrying at once would spin.
+                    tracing::error!(error = %e, "accept failed");
+                    tokio::time::sleep(Duration::from_secs(1)).await;
+                }
+            }
+        }
+    }
+
+    fn local_addr(&self) -> io::Result<SocketAddr> {
+        self.inner.local_addr()
+    }
+}
+
+/// An error about one connection that was gone before it was taken, not about the listener.
+fn is_connection_error(e: &io::Error) -> bool {
+    matches!(
+        e.kind(),
+        io::ErrorKind::ConnectionRefused
+            | io::ErrorKind::ConnectionAborted
+            | io::ErrorKind::ConnectionReset
+    )
+}
+
+/// Drops every bare SYN (a new connection) that reaches the listener, while the final ACKs
+/// of handshakes already under way still land in the accept queue. A socket filter sees the
+/// TCP header first; byte 13 holds the flags.
+#[cfg(target_os = "linux")]
+pub fn refuse_new_connections(listener: &TcpListener) -> io::Result<()> {
+    use socket2::{SockFilter, SockRef};
+    const LD_B_ABS: u16 = 0x30; // A = packet[k]
+    const AND_K: u16 = 0x54; // A &= k
+    const JEQ_K: u16 = 0x15; // pc += (A == k) ? jt : jf
+    const RET_K: u16 = 0x06; // keep k bytes; 0 drops the packet
+    const SYN: u32 = 0x02;
+    const ACK: u32 = 0x10;
+    let program = [
+        SockFilter::new(LD_B_ABS, 0, 0, 13),
+        SockFilter::new(AND_K, 0, 0, SYN | ACK),
+        SockFilter::new(JEQ_K, 0, 1, SYN),
+        SockFilter::new(RET_K, 0, 0, 0),
+        SockFilter::new(RET_K, 0, 0, u32::MAX),
+    ];
+    SockRef::from(listener).attach_filter(&program)
+}
+
+/// Elsewhere the listener simply closes after the quiet period.
+#[cfg(not(target_os = "linux"))]
+pub fn refuse_new_connections(_listener: &TcpListener) -> io::Result<()> {
+    Ok(())
+}
+
+#[cfg(all(test, target_os = "linux"))]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn a_refusing_listener_still_hands_over_what_was_queued_but_completes_no_new_handshake() {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let queued = TcpStream::connect(addr).await.unwrap();
+
+        refuse_new_connections(&listener).unwrap();
+
+        let (_taken, from) = listener.accept().await.unwrap();
+        assert_eq!(from, queued.local_addr().unwrap());
+        // Without the filter this connects at once; with it the SYN is dropped, unanswered.
+        let late = tokio::time::timeout(Duration::from_millis(500), TcpStream::connect(addr)).await;
+        assert!(late.is_err(), "a new handshake completed: {late:?}");
+    }
+}
