@@ -57,6 +57,8 @@ async fn serve(settings: &Settings) -> ExitCode {
         Err(e) => return config_error(e),
     };
     telemetry::init(format, std::io::stdout);
+    // Before the port opens: a signal that comes during start-up is kept, not fatal.
+    let mut signals = Signals::listen();
     let app = match Application::build(config).await {
         Ok(app) => app,
         Err(e) => {
@@ -65,8 +67,6 @@ async fn serve(settings: &Settings) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    // Before "listening": a signal sent as soon as the port answers is not lost.
-    let mut signals = Signals::listen();
     if let Some(addr) = app.metrics_addr() {
         tracing::info!(%addr, "metrics listening");
     }
@@ -74,17 +74,25 @@ async fn serve(settings: &Settings) -> ExitCode {
     let http = &app.state().config.http;
     let (drain, grace) = (http.shutdown_drain, http.shutdown_timeout);
     let draining = app.state().draining.clone();
-    let (closing, close_requested) = tokio::sync::oneshot::channel::<()>();
+    let (closing, close_requested) = tokio::sync::oneshot::channel::<Signals>();
     let server = app.run_until(async move {
         shutdown::drain(&mut signals, &draining, drain).await;
-        let _ = closing.send(());
+        let _ = closing.send(signals);
     });
-    // Once the listener starts closing, in-flight requests get `grace`; then the process exits.
+    // Once the listener starts closing, in-flight requests get `grace`, or until one more
+    // signal; then the process exits.
     let deadline = async move {
-        if close_requested.await.is_ok() {
-            tokio::time::sleep(grace).await;
-        } else {
-            std::future::pending::<()>().await;
+        let Ok(mut signals) = close_requested.await else {
+            return std::future::pending().await;
+        };
+        tokio::select! {
+            () = tokio::time::sleep(grace) => tracing::warn!(
+                seconds = grace.as_secs(),
+                "shutdown timeout: in-flight requests dropped"
+            ),
+            () = signals.next() => tracing::warn!(
+                "another shutdown signal: in-flight requests dropped"
+            ),
         }
     };
     tokio::select! {
@@ -98,10 +106,7 @@ async fn serve(settings: &Settings) -> ExitCode {
                 ExitCode::FAILURE
             }
         },
-        () = deadline => {
-            tracing::warn!(seconds = grace.as_secs(), "shutdown timeout: in-flight requests dropped");
-            ExitCode::SUCCESS
-        }
+        () = deadline => ExitCode::SUCCESS,
     }
 }
 

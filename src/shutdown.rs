@@ -9,7 +9,7 @@
 //! not yet taken, and a proxy will not resend a POST that was written to such a connection.
 //! So on Linux the listener first refuses new handshakes by dropping bare SYNs (a client
 //! retries its SYN after a second, finds the port closed, and a proxy moves on to another
-//! replica), takes what is already queued, and closes only once the queue stays empty.
+//! replica), and for a fixed window takes what was already queued or under way.
 
 use std::io;
 use std::net::SocketAddr;
@@ -56,9 +56,14 @@ impl Signals {
         #[cfg(unix)]
         {
             use tokio::signal::unix::{SignalKind, signal};
+            let register = |kind: SignalKind, name: &str| {
+                signal(kind)
+                    .inspect_err(|e| tracing::warn!(error = %e, signal = name, "cannot handle"))
+                    .ok()
+            };
             Signals {
-                terminate: signal(SignalKind::terminate()).ok(),
-                interrupt: signal(SignalKind::interrupt()).ok(),
+                terminate: register(SignalKind::terminate(), "SIGTERM"),
+                interrupt: register(SignalKind::interrupt(), "SIGINT"),
             }
         }
         #[cfg(not(unix))]
@@ -105,18 +110,20 @@ pub async fn drain(signals: &mut Signals, draining: &Draining, period: Duration)
     }
 }
 
-/// How long the accept queue must stay empty, once new handshakes are refused, before the
-/// listener closes: long enough for a handshake already under way (its final ACK still in
-/// flight) to land in the queue and be served.
-const QUIET_BEFORE_CLOSE: Duration = Duration::from_millis(100);
+/// How long a closing listener still takes connections once new handshakes are refused:
+/// enough for a handshake already under way to complete, even one whose final ACK was lost
+/// and comes back after the SYN-ACK is resent (1 s). Fixed, so no client can stretch it.
+const CLOSING_WINDOW: Duration = Duration::from_millis(1500);
 
-/// The service's listener: accepts until told to close, then empties its queue as above and
-/// reports, through `closed`, that it has.
+/// The service's listener: accepts until told to close, then, where it can refuse new
+/// handshakes, serves what was already under way for `CLOSING_WINDOW` (at most `limit`),
+/// and reports through `closed` that it is done.
 pub struct DrainingListener {
     inner: TcpListener,
     close: watch::Receiver<bool>,
     closed: Option<tokio::sync::oneshot::Sender<()>>,
-    refusing: bool,
+    limit: Duration,
+    closing_until: Option<tokio::time::Instant>,
 }
 
 impl DrainingListener {
@@ -124,41 +131,46 @@ impl DrainingListener {
         inner: TcpListener,
         close: watch::Receiver<bool>,
         closed: tokio::sync::oneshot::Sender<()>,
+        limit: Duration,
     ) -> DrainingListener {
         DrainingListener {
             inner,
             close,
             closed: Some(closed),
-            refusing: false,
+            limit,
+            closing_until: None,
         }
     }
 
     async fn next(&mut self) -> io::Result<(TcpStream, SocketAddr)> {
-        loop {
-            if self.refusing {
-                match tokio::time::timeout(QUIET_BEFORE_CLOSE, self.inner.accept()).await {
-                    Ok(accepted) => return accepted,
-                    Err(_quiet) => {
-                        if let Some(closed) = self.closed.take() {
-                            tracing::info!("listener closed; finishing in-flight requests");
-                            let _ = closed.send(());
-                        }
-                        // The server stops asking once told; until then, nothing more.
-                        std::future::pending::<()>().await;
-                    }
-                }
-            }
+        if self.closing_until.is_none() {
             tokio::select! {
                 biased;
                 // A dropped sender means the same as a request to close.
                 _ = self.close.wait_for(|close| *close) => {}
                 accepted = self.inner.accept() => return accepted,
             }
-            if let Err(e) = refuse_new_connections(&self.inner) {
-                tracing::warn!(error = %e, "cannot refuse new connections before closing");
-            }
-            self.refusing = true;
+            let window = match refuse_new_connections(&self.inner) {
+                Ok(true) => CLOSING_WINDOW.min(self.limit),
+                // Without the filter, waiting would only let more connections queue up.
+                Ok(false) => Duration::ZERO,
+                Err(e) => {
+                    tracing::warn!(error = %e, "cannot refuse new connections before closing");
+                    Duration::ZERO
+                }
+            };
+            self.closing_until = Some(tokio::time::Instant::now() + window);
         }
+        let until = self.closing_until.unwrap_or_else(tokio::time::Instant::now);
+        if let Ok(accepted) = tokio::time::timeout_at(until, self.inner.accept()).await {
+            return accepted;
+        }
+        if let Some(closed) = self.closed.take() {
+            tracing::info!("listener closed; finishing in-flight requests");
+            let _ = closed.send(());
+        }
+        // The server stops asking once told; until then, nothing more.
+        std::future::pending().await
     }
 }
 
@@ -197,9 +209,9 @@ fn is_connection_error(e: &io::Error) -> bool {
 
 /// Drops every bare SYN (a new connection) that reaches the listener, while the final ACKs
 /// of handshakes already under way still land in the accept queue. A socket filter sees the
-/// TCP header first; byte 13 holds the flags.
+/// TCP header first; byte 13 holds the flags. `Ok(false)` where there is no such filter.
 #[cfg(target_os = "linux")]
-pub fn refuse_new_connections(listener: &TcpListener) -> io::Result<()> {
+pub fn refuse_new_connections(listener: &TcpListener) -> io::Result<bool> {
     use socket2::{SockFilter, SockRef};
     const LD_B_ABS: u16 = 0x30; // A = packet[k]
     const AND_K: u16 = 0x54; // A &= k
@@ -214,31 +226,44 @@ pub fn refuse_new_connections(listener: &TcpListener) -> io::Result<()> {
         SockFilter::new(RET_K, 0, 0, 0),
         SockFilter::new(RET_K, 0, 0, u32::MAX),
     ];
-    SockRef::from(listener).attach_filter(&program)
+    SockRef::from(listener).attach_filter(&program)?;
+    Ok(true)
 }
 
-/// Elsewhere the listener simply closes after the quiet period.
 #[cfg(not(target_os = "linux"))]
-pub fn refuse_new_connections(_listener: &TcpListener) -> io::Result<()> {
-    Ok(())
+pub fn refuse_new_connections(_listener: &TcpListener) -> io::Result<bool> {
+    Ok(false)
 }
 
 #[cfg(all(test, target_os = "linux"))]
 mod tests {
     use super::*;
 
-    #[tokio::test]
-    async fn a_refusing_listener_still_hands_over_what_was_queued_but_completes_no_new_handshake() {
-        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    async fn refusing(addr: &str) {
+        let listener = TcpListener::bind(addr).await.unwrap();
         let addr = listener.local_addr().unwrap();
         let queued = TcpStream::connect(addr).await.unwrap();
 
-        refuse_new_connections(&listener).unwrap();
+        assert!(refuse_new_connections(&listener).unwrap());
 
         let (_taken, from) = listener.accept().await.unwrap();
         assert_eq!(from, queued.local_addr().unwrap());
         // Without the filter this connects at once; with it the SYN is dropped, unanswered.
         let late = tokio::time::timeout(Duration::from_millis(500), TcpStream::connect(addr)).await;
         assert!(late.is_err(), "a new handshake completed: {late:?}");
+        drop(listener);
+        // Once closed, the port refuses: the client's retried SYN meets a reset.
+        let refused = TcpStream::connect(addr).await;
+        assert!(refused.is_err(), "connected after close: {refused:?}");
+    }
+
+    #[tokio::test]
+    async fn a_refusing_listener_hands_over_what_was_queued_but_completes_no_new_handshake() {
+        refusing("127.0.0.1:0").await;
+    }
+
+    #[tokio::test]
+    async fn the_filter_reads_the_flags_of_ipv6_handshakes_too() {
+        refusing("[::1]:0").await;
     }
 }

@@ -231,8 +231,9 @@ impl Application {
             });
         }
         // `tap_io` only lends the listener axum's `SocketAddr` connect info.
+        let limit = self.state.config.http.shutdown_timeout;
         let listener =
-            DrainingListener::new(self.listener, closing, listener_closed).tap_io(|_| {});
+            DrainingListener::new(self.listener, closing, listener_closed, limit).tap_io(|_| {});
         axum::serve(
             listener,
             self.router

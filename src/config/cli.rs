@@ -255,7 +255,7 @@ pub struct Settings {
     )]
     pub shutdown_drain_seconds: String,
 
-    /// Seconds to finish in-flight requests once the listener has closed
+    /// Seconds for in-flight requests to finish once the listener starts closing
     #[arg(
         long,
         env = "SHUTDOWN_TIMEOUT",

@@ -102,7 +102,7 @@ pub struct HttpConfig {
     pub request_timeout: Duration,
     /// Serving on after the first signal, while load balancers take the replica out.
     pub shutdown_drain: Duration,
-    /// For in-flight requests once the listener has closed.
+    /// For in-flight requests, from the moment the listener starts closing.
     pub shutdown_timeout: Duration,
     pub allowed_origins: Vec<String>,
     pub cookie_secure: bool,
