@@ -116,10 +116,12 @@ pub async fn drain(signals: &mut Signals, draining: &Draining, period: Duration)
 const CLOSING_WINDOW: Duration = Duration::from_millis(1500);
 
 /// The service's listener: accepts until told to close, then, where it can refuse new
-/// handshakes, serves what was already under way for `CLOSING_WINDOW` (at most `limit`),
-/// and reports through `closed` that it is done.
+/// handshakes, serves what was already under way for `CLOSING_WINDOW` (at most `limit`).
+/// It closes itself right after its last accept finds the queue empty, so that no
+/// connection can land in between, and reports through `closed` that it has.
 pub struct DrainingListener {
-    inner: TcpListener,
+    inner: Option<TcpListener>,
+    addr: SocketAddr,
     close: watch::Receiver<bool>,
     closed: Option<tokio::sync::oneshot::Sender<()>>,
     limit: Duration,
@@ -134,7 +136,8 @@ impl DrainingListener {
         limit: Duration,
     ) -> DrainingListener {
         DrainingListener {
-            inner,
+            addr: inner.local_addr().expect("a bound listener has an address"),
+            inner: Some(inner),
             close,
             closed: Some(closed),
             limit,
@@ -143,34 +146,61 @@ impl DrainingListener {
     }
 
     async fn next(&mut self) -> io::Result<(TcpStream, SocketAddr)> {
-        if self.closing_until.is_none() {
-            tokio::select! {
-                biased;
-                // A dropped sender means the same as a request to close.
-                _ = self.close.wait_for(|close| *close) => {}
-                accepted = self.inner.accept() => return accepted,
-            }
-            let window = match refuse_new_connections(&self.inner) {
-                Ok(true) => CLOSING_WINDOW.min(self.limit),
-                // Without the filter, waiting would only let more connections queue up.
-                Ok(false) => Duration::ZERO,
-                Err(e) => {
-                    tracing::warn!(error = %e, "cannot refuse new connections before closing");
-                    Duration::ZERO
+        let Some(inner) = self.inner.as_ref() else {
+            // Closed: the server stops asking once told; until then, nothing more.
+            return std::future::pending().await;
+        };
+        let until = match self.closing_until {
+            Some(until) => until,
+            None => {
+                tokio::select! {
+                    biased;
+                    // A dropped sender means the same as a request to close.
+                    _ = self.close.wait_for(|close| *close) => {}
+                    accepted = inner.accept() => return accepted,
                 }
-            };
-            self.closing_until = Some(tokio::time::Instant::now() + window);
-        }
-        let until = self.closing_until.unwrap_or_else(tokio::time::Instant::now);
-        if let Ok(accepted) = tokio::time::timeout_at(until, self.inner.accept()).await {
+                let window = match refuse_new_connections(inner) {
+                    Ok(true) => CLOSING_WINDOW.min(self.limit),
+                    // Without the filter, waiting would only let more connections queue up.
+                    Ok(false) => Duration::ZERO,
+                    Err(e) => {
+                        tracing::warn!(
+                            error = %e,
+                            "cannot refuse new connections before closing (some kernels \
+                             allow a socket filter only with CAP_NET_ADMIN); closing at once"
+                        );
+                        Duration::ZERO
+                    }
+                };
+                let until = tokio::time::Instant::now() + window;
+                self.closing_until = Some(until);
+                until
+            }
+        };
+        if tokio::time::Instant::now() < until
+            && let Ok(accepted) = tokio::time::timeout_at(until, inner.accept()).await
+        {
             return accepted;
         }
+        // One last look without waiting, and the close straight after it.
+        if let Some(accepted) = accept_now(inner) {
+            return accepted;
+        }
+        self.inner = None;
         if let Some(closed) = self.closed.take() {
             tracing::info!("listener closed; finishing in-flight requests");
             let _ = closed.send(());
         }
-        // The server stops asking once told; until then, nothing more.
         std::future::pending().await
+    }
+}
+
+/// A connection already in the queue, without waiting for one.
+fn accept_now(listener: &TcpListener) -> Option<io::Result<(TcpStream, SocketAddr)>> {
+    let mut nothing_to_wake = std::task::Context::from_waker(std::task::Waker::noop());
+    match listener.poll_accept(&mut nothing_to_wake) {
+        std::task::Poll::Ready(accepted) => Some(accepted),
+        std::task::Poll::Pending => None,
     }
 }
 
@@ -193,7 +223,7 @@ impl axum::serve::Listener for DrainingListener {
     }
 
     fn local_addr(&self) -> io::Result<SocketAddr> {
-        self.inner.local_addr()
+        Ok(self.addr)
     }
 }
 
