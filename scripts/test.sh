@@ -18,6 +18,10 @@ env -u TEST_DATABASE_URL cargo test --locked --workspace
 if [ -n "${TEST_DATABASE_URL:-}" ]; then
     echo "== tests on Postgres, and the tests that need Postgres or nginx"
     cargo test --locked --workspace -- --include-ignored
+
+    echo "== the container image, built without a registry and run against the emulator"
+    ./scripts/podman.sh
+    ./scripts/image-test.sh
 fi
 
 echo "== the deployment examples against their schemas"
