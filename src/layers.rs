@@ -3,16 +3,19 @@
 //! gateways' `/verify` takes only the first: it runs on every request behind a gateway, and
 //! the rest would cost about twenty times the verification itself.
 
+use std::future::Future;
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::pin::Pin;
+use std::task::{Context, Poll};
 use std::time::Duration;
 
 use axum::Router;
+use axum::body::Body;
 use axum::extract::DefaultBodyLimit;
 use axum::http::header::{AUTHORIZATION, COOKIE, SET_COOKIE};
 use axum::http::{HeaderName, Request, Response};
 use axum::response::IntoResponse;
-use tower::ServiceBuilder;
-use tower_http::catch_panic::CatchPanicLayer;
-use tower_http::request_id::{PropagateRequestIdLayer, SetRequestIdLayer};
+use tower::{Layer, Service, ServiceBuilder};
 use tower_http::sensitive_headers::SetSensitiveHeadersLayer;
 use tower_http::trace::TraceLayer;
 use tracing::Span;
@@ -23,25 +26,89 @@ use crate::extract::BODY_LIMIT;
 use crate::{prometheus, request_id};
 
 /// What every route gets, outermost: the caller's request id when it is acceptable, a new
-/// one otherwise, returned on the answer.
+/// one otherwise, returned on the answer. One layer (each layer on a route costs every
+/// request a boxed copy of the route).
 pub fn with_request_id(router: Router) -> Router {
-    router
-        .layer(PropagateRequestIdLayer::new(request_id::HEADER))
-        .layer(SetRequestIdLayer::new(
-            request_id::HEADER,
-            request_id::MakeUuid,
-        ))
-        .layer(tower::util::MapRequestLayer::new(
-            request_id::drop_unacceptable::<axum::body::Body>,
-        ))
+    router.layer(request_id::RequestIdLayer)
+}
+
+/// `/verify`'s lean path: the request id and panic catching, as every route gets them, in
+/// one layer (each layer on a route costs every request a boxed copy of the route).
+pub fn lean(router: Router) -> Router {
+    router.layer(
+        ServiceBuilder::new()
+            .layer(request_id::RequestIdLayer)
+            .layer(PanicsAs500),
+    )
 }
 
 /// What every route gets, innermost: a panic answered as an opaque 500 (and, on the API
 /// routes, logged and counted as one).
 pub fn catching_panics(router: Router) -> Router {
-    router.layer(CatchPanicLayer::custom(|_panic| {
-        ApiError::Internal("a handler panicked".into()).into_response()
-    }))
+    router.layer(PanicsAs500)
+}
+
+/// Turns a panic of the service it wraps, while called or while its answer is computed, into
+/// an opaque 500, as tower-http's `CatchPanicLayer` does, without boxing every answer's body
+/// again. The panic hook (`main`) has already reported where it happened.
+#[derive(Clone, Copy, Debug)]
+struct PanicsAs500;
+
+impl<S> Layer<S> for PanicsAs500 {
+    type Service = CatchingPanics<S>;
+
+    fn layer(&self, inner: S) -> Self::Service {
+        CatchingPanics(inner)
+    }
+}
+
+#[derive(Clone, Debug)]
+struct CatchingPanics<S>(S);
+
+impl<S, B> Service<Request<B>> for CatchingPanics<S>
+where
+    S: Service<Request<B>, Response = Response<Body>>,
+{
+    type Response = Response<Body>;
+    type Error = S::Error;
+    type Future = Caught<S::Future>;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
+        self.0.poll_ready(cx)
+    }
+
+    fn call(&mut self, request: Request<B>) -> Self::Future {
+        Caught {
+            inner: catch_unwind(AssertUnwindSafe(|| self.0.call(request))).ok(),
+        }
+    }
+}
+
+pin_project_lite::pin_project! {
+    struct Caught<F> {
+        // None: the call itself panicked.
+        #[pin]
+        inner: Option<F>,
+    }
+}
+
+impl<F, E> Future for Caught<F>
+where
+    F: Future<Output = Result<Response<Body>, E>>,
+{
+    type Output = F::Output;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let Some(inner) = self.project().inner.as_pin_mut() else {
+            return Poll::Ready(Ok(panicked()));
+        };
+        catch_unwind(AssertUnwindSafe(|| inner.poll(cx)))
+            .unwrap_or_else(|_| Poll::Ready(Ok(panicked())))
+    }
+}
+
+fn panicked() -> Response<Body> {
+    ApiError::Internal("a handler panicked".into()).into_response()
 }
 
 /// The API routes' layers: no secret header in any log, one log line and one set of metrics
@@ -150,6 +217,78 @@ mod tests {
     use axum::body::Body;
     use axum::routing::get;
     use tower::ServiceExt;
+
+    async fn send(app: Router, id: &[&str]) -> axum::response::Response {
+        let mut request = Request::get("/");
+        for id in id {
+            request = request.header(&request_id::HEADER, *id);
+        }
+        app.oneshot(request.body(Body::empty()).unwrap())
+            .await
+            .unwrap()
+    }
+
+    #[tokio::test]
+    async fn a_panic_is_answered_as_an_opaque_500_with_the_request_id() {
+        async fn boom() -> &'static str {
+            panic!("boom")
+        }
+        let routes = || Router::new().route("/", get(boom));
+        for app in [with_request_id(catching_panics(routes())), lean(routes())] {
+            let response = send(app, &["trace-1"]).await;
+            assert_eq!(
+                response.status(),
+                axum::http::StatusCode::INTERNAL_SERVER_ERROR
+            );
+            assert_eq!(
+                response.headers()[axum::http::header::CONTENT_TYPE],
+                "application/problem+json"
+            );
+            assert_eq!(response.headers()[&request_id::HEADER], "trace-1");
+        }
+    }
+
+    #[tokio::test]
+    async fn the_request_id_is_the_callers_when_acceptable_else_a_fresh_uuid() {
+        // The handler answers with the id it was given.
+        let echo = || {
+            with_request_id(Router::new().route(
+                "/",
+                get(|headers: axum::http::HeaderMap| async move {
+                    headers[&request_id::HEADER].to_str().unwrap().to_owned()
+                }),
+            ))
+        };
+        let response = send(echo(), &["trace-4711"]).await;
+        assert_eq!(response.headers()[&request_id::HEADER], "trace-4711");
+
+        let long = "x".repeat(request_id::MAX_LEN + 1);
+        for given in [&[][..], &["two", "ids"], &[long.as_str()], &["with space"]] {
+            let response = send(echo(), given).await;
+            let ids: Vec<_> = response
+                .headers()
+                .get_all(&request_id::HEADER)
+                .iter()
+                .collect();
+            assert_eq!(ids.len(), 1, "{given:?}");
+            let id = ids[0].to_str().unwrap().to_owned();
+            let uuid = uuid::Uuid::parse_str(&id).expect("a UUID");
+            assert_eq!(uuid.get_version_num(), 4);
+            assert_eq!(id, uuid.hyphenated().to_string(), "lower-case, hyphenated");
+            let body = axum::body::to_bytes(response.into_body(), 1024)
+                .await
+                .unwrap();
+            assert_eq!(body, id.as_bytes(), "the handler saw the same id");
+        }
+
+        // An answer that sets its own id keeps it.
+        let own = with_request_id(Router::new().route(
+            "/",
+            get(|| async { ([(request_id::HEADER, "from-the-handler")], "") }),
+        ));
+        let response = send(own, &["trace-1"]).await;
+        assert_eq!(response.headers()[&request_id::HEADER], "from-the-handler");
+    }
 
     #[tokio::test(start_paused = true)]
     async fn a_request_past_the_time_limit_gets_a_504_problem() {

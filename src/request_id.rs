@@ -1,10 +1,16 @@
 //! Request ids: accepted from `x-request-id` or generated, returned on the response, written to
 //! every log line of the request, and put in problem bodies so a user's report finds its logs.
 
+use std::future::Future;
+use std::pin::Pin;
+use std::task::{Context, Poll, ready};
+
+use axum::body::Bytes;
 use axum::extract::Request;
+use axum::http::{HeaderMap, HeaderValue};
 use axum::middleware::Next;
 use axum::response::Response;
-use tower_http::request_id::{MakeRequestId, RequestId};
+use tower::{Layer, Service};
 
 pub use cognito_verifier::request_id::{HEADER, current};
 
@@ -17,33 +23,101 @@ pub fn is_acceptable(value: &[u8]) -> bool {
     !value.is_empty() && value.len() <= MAX_LEN && value.iter().all(|b| b.is_ascii_graphic())
 }
 
-/// Removes a caller's request id that is not acceptable (or given twice), so a fresh one
-/// is made in its place.
-pub fn drop_unacceptable<B>(mut request: axum::http::Request<B>) -> axum::http::Request<B> {
-    let mut ids = request.headers().get_all(&HEADER).iter();
-    let keep = match (ids.next(), ids.next()) {
-        (Some(id), None) => is_acceptable(id.as_bytes()),
-        (None, _) => true,
-        (Some(_), Some(_)) => false,
-    };
-    if !keep {
-        request.headers_mut().remove(&HEADER);
-    }
-    request
-}
-
-/// Generates a random UUID for requests that arrive without an id.
-#[derive(Clone, Copy, Default)]
-pub struct MakeUuid;
-
-impl MakeRequestId for MakeUuid {
-    fn make_request_id<B>(&mut self, _request: &axum::http::Request<B>) -> Option<RequestId> {
-        let id = uuid::Uuid::new_v4().to_string();
-        id.parse().ok().map(RequestId::new)
+/// The caller's request id, when it sent exactly one and it is acceptable.
+fn acceptable(headers: &HeaderMap) -> Option<&HeaderValue> {
+    let mut ids = headers.get_all(&HEADER).iter();
+    match (ids.next(), ids.next()) {
+        (Some(id), None) if is_acceptable(id.as_bytes()) => Some(id),
+        _ => None,
     }
 }
 
-/// Makes the request id (already set by `SetRequestIdLayer`) visible to the handler's task.
+/// A new request id: a random (v4) UUID.
+///
+/// The random bits come from a userspace CSPRNG (uuid's `fast-rng`: `rand`'s thread-local
+/// ChaCha generator, seeded from the OS) rather than a `getrandom` system call per request:
+/// as unpredictable, at a fraction of the cost. An id needs to be unique and to reveal
+/// nothing (no counter, no clock); it is no secret.
+fn fresh_id() -> HeaderValue {
+    let mut text = [0u8; uuid::fmt::Hyphenated::LENGTH];
+    uuid::Uuid::new_v4().hyphenated().encode_lower(&mut text);
+    // Shared from the start: the request and the answer each get a handle, one allocation.
+    HeaderValue::from_maybe_shared(Bytes::from_owner(text)).expect("a UUID is a header value")
+}
+
+/// The request id, in one layer: the caller's id in `x-request-id` when it is acceptable,
+/// else a fresh one in its place (an unacceptable or repeated id is dropped), and the same id
+/// on the answer unless the answer set its own.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct RequestIdLayer;
+
+impl<S> Layer<S> for RequestIdLayer {
+    type Service = WithRequestId<S>;
+
+    fn layer(&self, inner: S) -> Self::Service {
+        WithRequestId(inner)
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct WithRequestId<S>(S);
+
+impl<S, B, R> Service<axum::http::Request<B>> for WithRequestId<S>
+where
+    S: Service<axum::http::Request<B>, Response = axum::http::Response<R>>,
+{
+    type Response = S::Response;
+    type Error = S::Error;
+    type Future = Answered<S::Future>;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
+        self.0.poll_ready(cx)
+    }
+
+    fn call(&mut self, mut request: axum::http::Request<B>) -> Self::Future {
+        let id = match acceptable(request.headers()) {
+            Some(id) => id.clone(),
+            None => {
+                let id = fresh_id();
+                request.headers_mut().insert(HEADER, id.clone());
+                id
+            }
+        };
+        Answered {
+            inner: self.0.call(request),
+            id: Some(id),
+        }
+    }
+}
+
+pin_project_lite::pin_project! {
+    /// The answer with the request's id on it.
+    pub struct Answered<F> {
+        #[pin]
+        inner: F,
+        id: Option<HeaderValue>,
+    }
+}
+
+impl<F, R, E> Future for Answered<F>
+where
+    F: Future<Output = Result<axum::http::Response<R>, E>>,
+{
+    type Output = F::Output;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let this = self.project();
+        let mut response = ready!(this.inner.poll(cx))?;
+        if let Some(id) = this.id.take()
+            && !response.headers().contains_key(HEADER)
+        {
+            response.headers_mut().insert(HEADER, id);
+        }
+        Poll::Ready(Ok(response))
+    }
+}
+
+/// Makes the request id (already set by `RequestIdLayer`) visible to the handler's task.
 pub async fn scope(request: Request, next: Next) -> Response {
     let id = request
         .headers()

@@ -299,7 +299,7 @@ pub fn app(state: AppState) -> Router {
     };
     let draining = state.draining.clone().connection_header();
     layers::api(routes.with_state(state), &http)
-        .merge(layers::with_request_id(layers::catching_panics(verify)))
+        .merge(layers::lean(verify))
         .layer(SetResponseHeaderLayer::overriding(CONNECTION, draining))
 }
 

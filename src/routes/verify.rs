@@ -13,17 +13,17 @@
 use std::net::{IpAddr, SocketAddr};
 use std::sync::{Arc, OnceLock};
 
+use axum::body::{Body, Bytes};
 use axum::extract::{ConnectInfo, Request, State};
 use axum::http::header::AUTHORIZATION;
-use axum::http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode};
+use axum::http::{HeaderMap, HeaderName, HeaderValue, Method};
 use axum::response::{IntoResponse, Response};
-use cognito_verifier::{AccessClaims, AuthRejection, Verifier};
+use cognito_verifier::{AccessClaims, AuthRejection, Verifier, bearer_token};
 use percent_encoding::{AsciiSet, CONTROLS, utf8_percent_encode};
 
 use crate::browser::BrowserSessions;
 use crate::config::HttpConfig;
 use crate::error::ApiError;
-use crate::extract::verified_bearer;
 use crate::input::check_csrf;
 use crate::limits::Limits;
 
@@ -62,13 +62,15 @@ pub async fn verify(State(state): State<Arc<VerifyState>>, request: Request) -> 
             .extensions()
             .get::<ConnectInfo<SocketAddr>>()
             .map_or(IpAddr::from([0, 0, 0, 0]), |c| c.0.ip());
-        match by_session(&state, request.method(), peer, headers).await {
-            Ok(headers) => (StatusCode::OK, headers).into_response(),
+        // Boxed: the session's store lookup is a large future, and inline it would make the
+        // bearer path's future as large, copied by every layer on every request.
+        match Box::pin(by_session(&state, request.method(), peer, headers)).await {
+            Ok(headers) => allowed(headers),
             Err(error) => error.into_response(),
         }
     } else {
         match by_bearer(&state.verifier, headers).await {
-            Ok(headers) => (StatusCode::OK, headers).into_response(),
+            Ok(headers) => allowed(headers),
             Err(rejection) => rejection.into_response(),
         }
     };
@@ -83,11 +85,33 @@ pub async fn verify(State(state): State<Arc<VerifyState>>, request: Request) -> 
     response
 }
 
+/// 200 with these headers and no body. The map becomes the answer's own, as it is.
+fn allowed(headers: HeaderMap) -> Response {
+    let mut response = Response::new(Body::empty());
+    *response.headers_mut() = headers;
+    response
+}
+
 /// The bearer token's identity, and the token itself for the gateway to pass on (the very
 /// header that came: a shared buffer, no copy).
+///
+/// The identity headers are built once per token, the first time it is verified here, and
+/// kept with its entry in the verifier's cache: later requests with the token copy them (a
+/// few reference counts) instead of building them from the claims again. The verifier hands
+/// out the entry only after its checks (expiry, revocation, signing key), so the kept headers
+/// are never answered for a token it refuses; they go with the entry when the token expires,
+/// is forgotten or is evicted.
 async fn by_bearer(verifier: &Verifier, headers: &HeaderMap) -> Result<HeaderMap, AuthRejection> {
-    let (claims, _) = verified_bearer(headers, verifier).await?;
-    let mut answer = identity(&claims)?;
+    let token = bearer_token(headers).ok_or(AuthRejection::MissingToken)?;
+    let verified = verifier
+        .verify_access_shared(token)
+        .await
+        .map_err(|_| AuthRejection::InvalidToken)?;
+    let mut answer = match verified.derived(Identity::of) {
+        Some(kept) => identity_or_refusal(kept.as_ref().map(Identity::headers))?,
+        // Another type kept first: never in this service, but then built each time.
+        None => identity(verified.claims())?,
+    };
     if let Some(authorization) = headers.get(AUTHORIZATION) {
         answer.insert(AUTHORIZATION, authorization.clone());
     }
@@ -137,7 +161,11 @@ async fn by_session(
 
 /// The identity headers, all five or none.
 fn identity(claims: &AccessClaims) -> Result<HeaderMap, AuthRejection> {
-    identity_headers(claims).ok_or_else(|| {
+    identity_or_refusal(identity_headers(claims))
+}
+
+fn identity_or_refusal(headers: Option<HeaderMap>) -> Result<HeaderMap, AuthRejection> {
+    headers.ok_or_else(|| {
         // A gateway that passes a client's own X-Auth-* through would otherwise forward a
         // forged value in place of the missing one.
         tracing::debug!(
@@ -151,34 +179,69 @@ fn identity(claims: &AccessClaims) -> Result<HeaderMap, AuthRejection> {
 /// Group names with these bytes percent-encoded, so `,` only ever separates them.
 const GROUP_NAME: &AsciiSet = &CONTROLS.add(b' ').add(b',').add(b'%');
 
-/// The caller's identity as headers, or `None` if a value can't be one exactly: sub,
-/// username, scope and client id go as they are (UTF-8), and must hold no control
-/// characters; each group name is percent-encoded, and the names are joined with `,`.
-pub(super) fn identity_headers(claims: &AccessClaims) -> Option<HeaderMap> {
-    let mut headers = HeaderMap::new();
-    let mut put = |name: &'static str, value: &str| -> Option<()> {
-        if value.chars().any(char::is_control) {
+/// The identity headers' names, in the order [`Identity`] holds their values.
+const IDENTITY_NAMES: [HeaderName; 5] = [
+    HeaderName::from_static("x-auth-sub"),
+    HeaderName::from_static("x-auth-username"),
+    HeaderName::from_static("x-auth-groups"),
+    HeaderName::from_static("x-auth-scope"),
+    HeaderName::from_static("x-auth-client-id"),
+];
+
+/// The caller's identity as the five header values, ready to answer with. The values are
+/// slices of one buffer: a cached token's identity takes one allocation of about the size of
+/// the values, and answering with it costs a reference count per value.
+struct Identity([HeaderValue; 5]);
+
+impl Identity {
+    /// `None` if a value can't be a header exactly: sub, username, scope and client id go as
+    /// they are (UTF-8), and must hold no control characters; each group name is
+    /// percent-encoded, and the names are joined with `,`.
+    fn of(claims: &AccessClaims) -> Option<Self> {
+        let groups = claims
+            .groups
+            .iter()
+            .map(|g| utf8_percent_encode(g, GROUP_NAME).to_string())
+            .collect::<Vec<_>>()
+            .join(",");
+        let values = [
+            claims.sub.as_str(),
+            claims.username.as_deref().unwrap_or(&claims.sub),
+            &groups,
+            claims.scope.as_deref().unwrap_or(""),
+            &claims.client_id,
+        ];
+        if values.iter().any(|v| v.chars().any(char::is_control)) {
             return None;
         }
-        let value = HeaderValue::from_bytes(value.as_bytes()).ok()?;
-        headers.insert(HeaderName::from_static(name), value);
-        Some(())
-    };
-    put("x-auth-sub", &claims.sub)?;
-    put(
-        "x-auth-username",
-        claims.username.as_deref().unwrap_or(&claims.sub),
-    )?;
-    let groups = claims
-        .groups
-        .iter()
-        .map(|g| utf8_percent_encode(g, GROUP_NAME).to_string())
-        .collect::<Vec<_>>()
-        .join(",");
-    put("x-auth-groups", &groups)?;
-    put("x-auth-scope", claims.scope.as_deref().unwrap_or(""))?;
-    put("x-auth-client-id", &claims.client_id)?;
-    Some(headers)
+        let buffer = Bytes::from(values.concat());
+        let mut start = 0;
+        let values = values
+            .iter()
+            .map(|value| {
+                let slice = buffer.slice(start..start + value.len());
+                start += value.len();
+                HeaderValue::from_maybe_shared(slice).ok()
+            })
+            .collect::<Option<Vec<_>>>()?;
+        Some(Identity(values.try_into().ok()?))
+    }
+
+    /// The five headers, in a map with room for the two that join them on the way out (the
+    /// token and the request id).
+    fn headers(&self) -> HeaderMap {
+        let mut headers = HeaderMap::with_capacity(IDENTITY_NAMES.len() + 2);
+        for (name, value) in IDENTITY_NAMES.into_iter().zip(&self.0) {
+            headers.insert(name, value.clone());
+        }
+        headers
+    }
+}
+
+/// The caller's identity as headers, or `None` if a value can't be one exactly (see
+/// [`Identity::of`]).
+pub(super) fn identity_headers(claims: &AccessClaims) -> Option<HeaderMap> {
+    Identity::of(claims).map(|identity| identity.headers())
 }
 
 #[cfg(test)]

@@ -1,6 +1,8 @@
 //! Verifying one Cognito-shaped RS256 access token, with its signing key already cached:
 //! every check including the RSA signature (`cache_capacity: 0`), against the same token
-//! answered from the verified-token cache (SHA-256 of the token, then a cache lookup).
+//! answered from the verified-token cache (a lookup by the token, then the expiry, key and
+//! revocation checks): with a copy of the claims (`verify_access`) and without
+//! (`verify_access_shared`, as cognito-bff's `/verify` calls it).
 //!
 //! The key pair in `benches/fixtures/` was made for this benchmark only. Its JWKS is served
 //! by a small axum server on 127.0.0.1, because the verifier only loads keys over HTTP.
@@ -128,6 +130,9 @@ fn bench_verify(c: &mut Criterion) {
     });
     group.bench_function("cache_on_hit", |b| {
         b.iter(|| ready(cached.verify_access(black_box(&token))).expect("verifies"))
+    });
+    group.bench_function("cache_on_hit_shared", |b| {
+        b.iter(|| ready(cached.verify_access_shared(black_box(&token))).expect("verifies"))
     });
     group.finish();
 }

@@ -76,6 +76,15 @@ impl KeySet {
         self.snapshot().get(kid).cloned()
     }
 
+    /// Whether the key `kid` is among the cached keys: [`KeySet::cached`] without taking a
+    /// share of the key set or of the key, for the check every cached verification makes.
+    pub fn contains(&self, kid: &str) -> bool {
+        self.keys
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .contains_key(kid)
+    }
+
     /// The key for `kid`, refetching the JWKS once if it is unknown and the last fetch is
     /// old enough.
     pub async fn get(&self, kid: &str) -> Option<Arc<DecodingKey>> {

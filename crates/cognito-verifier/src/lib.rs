@@ -41,5 +41,6 @@ pub use layer::RequireAccessTokenLayer;
 pub use problem::Problem;
 pub use rejection::AuthRejection;
 pub use verifier::{
-    AccessClaims, IdClaims, Revocations, TokenError, TokenIdentity, Verifier, VerifierConfig,
+    AccessClaims, IdClaims, Revocations, TokenError, TokenIdentity, VerifiedAccess, Verifier,
+    VerifierConfig,
 };

@@ -1124,6 +1124,135 @@ async fn revoking_the_sign_in_refuses_an_already_cached_token() {
     );
 }
 
+/// A verifier with the verified-token cache on, refusing what `revoked` names.
+async fn caching(server: &JwksServer, revoked: Arc<RevokedIds>) -> Verifier {
+    loaded(VerifierConfig {
+        cache_capacity: 100,
+        ..config(server)
+    })
+    .await
+    .with_revocations(revoked)
+}
+
+/// What a caller keeps with a cached token: here, headers built from the claims, as
+/// cognito-bff's `/verify` keeps its identity headers. Counts how often it is built.
+fn headers_of(
+    built: &AtomicUsize,
+) -> impl FnOnce(&cognito_verifier::AccessClaims) -> axum::http::HeaderMap {
+    move |claims| {
+        built.fetch_add(1, Ordering::SeqCst);
+        let mut headers = axum::http::HeaderMap::new();
+        headers.insert("x-auth-sub", HeaderValue::from_str(&claims.sub).unwrap());
+        headers
+    }
+}
+
+#[tokio::test]
+async fn a_cached_token_keeps_what_was_derived_and_is_refused_at_once_when_revoked() {
+    let server = JwksServer::start(jwks(&[(&KEY_1, "k1")])).await;
+    let revoked = Arc::new(RevokedIds::default());
+    let verifier = caching(&server, revoked.clone()).await;
+    let token = access_token();
+    let built = AtomicUsize::new(0);
+
+    let first = verifier.verify_access_shared(&token).await.unwrap();
+    let headers = first.derived(headers_of(&built)).unwrap().clone();
+    assert_eq!(headers["x-auth-sub"], SUB);
+    let again = verifier.verify_access_shared(&token).await.unwrap();
+    assert!(Arc::ptr_eq(&first, &again), "the cache hands out its entry");
+    assert_eq!(again.derived(headers_of(&built)).unwrap(), &headers);
+    assert_eq!(built.load(Ordering::SeqCst), 1, "built once per token");
+
+    // Revoked while its headers sit in the cache: refused on the very next request.
+    revoked.revoke("origin-0001");
+    assert_eq!(
+        verifier.verify_access_shared(&token).await.unwrap_err(),
+        TokenError::Revoked
+    );
+    assert_eq!(
+        verifier.verify_access(&token).await.unwrap_err(),
+        TokenError::Revoked
+    );
+}
+
+#[tokio::test]
+async fn a_forgotten_token_is_verified_and_its_headers_built_afresh() {
+    let server = JwksServer::start(jwks(&[(&KEY_1, "k1")])).await;
+    let verifier = caching(&server, Arc::default()).await;
+    let token = access_token();
+    let built = AtomicUsize::new(0);
+
+    let first = verifier.verify_access_shared(&token).await.unwrap();
+    first.derived(headers_of(&built)).unwrap();
+    verifier.forget(&token);
+    let second = verifier.verify_access_shared(&token).await.unwrap();
+    assert!(!Arc::ptr_eq(&first, &second));
+    second.derived(headers_of(&built)).unwrap();
+    assert_eq!(built.load(Ordering::SeqCst), 2);
+}
+
+#[tokio::test]
+async fn a_cached_token_is_refused_once_it_expires() {
+    let server = JwksServer::start(jwks(&[(&KEY_1, "k1")])).await;
+    let verifier = caching(&server, Arc::default()).await;
+    let token = sign(
+        &KEY_1,
+        "k1",
+        &with(access_claims(), json!({ "exp": now() + 1 })),
+    );
+    let built = AtomicUsize::new(0);
+    let verified = verifier.verify_access_shared(&token).await.unwrap();
+    verified.derived(headers_of(&built)).unwrap();
+    verifier.verify_access_shared(&token).await.unwrap();
+
+    // Past `exp` (whole seconds): refused, whether the entry is still there or gone.
+    while now() <= verified.claims().exp {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(
+        verifier.verify_access_shared(&token).await.unwrap_err(),
+        TokenError::Expired
+    );
+}
+
+#[tokio::test]
+async fn the_cache_answers_only_for_the_very_same_token() {
+    let server = JwksServer::start(jwks(&[(&KEY_1, "k1")])).await;
+    let verifier = caching(&server, Arc::default()).await;
+    let token = access_token();
+    verifier.verify_access_shared(&token).await.unwrap();
+
+    // The cached token with one character of its signature changed, or cut short.
+    let mut altered = token.clone().into_bytes();
+    let last = altered.len() - 2;
+    altered[last] = if altered[last] == b'A' { b'B' } else { b'A' };
+    let altered = String::from_utf8(altered).unwrap();
+    assert_eq!(
+        verifier.verify_access_shared(&altered).await.unwrap_err(),
+        TokenError::Signature
+    );
+    assert!(
+        verifier
+            .verify_access_shared(&token[..token.len() - 1])
+            .await
+            .is_err()
+    );
+    verifier.verify_access_shared(&token).await.unwrap();
+}
+
+#[tokio::test]
+async fn without_the_cache_each_verification_stands_alone() {
+    let (_server, verifier) = setup().await;
+    let token = access_token();
+    let built = AtomicUsize::new(0);
+    let first = verifier.verify_access_shared(&token).await.unwrap();
+    let second = verifier.verify_access_shared(&token).await.unwrap();
+    assert!(!Arc::ptr_eq(&first, &second));
+    first.derived(headers_of(&built)).unwrap();
+    second.derived(headers_of(&built)).unwrap();
+    assert_eq!(built.load(Ordering::SeqCst), 2);
+}
+
 // ---------------------------------------------------------------------------------------------
 // The tower layer
 
