@@ -58,14 +58,6 @@ wait_ok() {
     die "$url did not answer 200 within 30 s"
 }
 
-cpu_ticks() {
-    sed 's/.*) //' /proc/"$1"/stat | awk '{ print $12 + $13 }'
-}
-
-rss_kib() {
-    awk '$1 == "VmRSS:" { print $2 }' /proc/"$1"/status
-}
-
 if [ -z "${SKIP_BUILD:-}" ]; then
     log "cargo build --release --bin cognito-bff --example bare_ceiling"
     cargo build --release --locked --bin cognito-bff --example bare_ceiling
@@ -113,8 +105,7 @@ answer=$(curl -s -w ' %{http_code}' -H "$cookie" "$bff/api/up/")
 
 # One wrk run; appends "name rps p99_ms server_us_per_request" to results.
 results="$tmp/results"
-: > "$results"
-hz=$(getconf CLK_TCK)
+printf 'row\trps\tp99\tcpu\n' > "$results"
 run() {
     local name=$1 url=$2 header=$3 pid=$4 before after out="$tmp/$1.wrk"
     before=$(cpu_ticks "$pid")
@@ -127,7 +118,7 @@ run() {
     awk -v name="$name" -v a="$before" -v b="$after" -v hz="$hz" '
         /^Requests\/sec:/ { rps = $2 }
         $1 == "99%" { v = $2; n = v + 0; if (v ~ /us$/) n /= 1000; else if (v ~ /ms$/) n = n; else if (v ~ /s$/) n *= 1000; p99 = n }
-        END { printf "%s %.0f %.3f %.1f\n", name, rps, p99, (b - a) / hz / (rps * '"$DURATION"') * 1e6 }
+        END { printf "%s\t%.0f\t%.3f\t%.1f\n", name, rps, p99, (b - a) / hz / (rps * '"$DURATION"') * 1e6 }
     ' "$out" >> "$results"
 }
 
@@ -143,19 +134,14 @@ done
 echo
 echo "wrk -t$THREADS -c$CONNECTIONS -d${DURATION}s, loopback, wrk sharing the $(nproc) cores; $ROUNDS alternating rounds: median (min-max)"
 echo
+rounds_table "$results" rps:.0f:req/s "p99:.2f:p99 ms" "cpu:.1f:server CPU us/req"
 python3 - "$results" << 'PY'
-import statistics, sys
+import csv, statistics, sys
 rows = {}
-for line in open(sys.argv[1]):
-    name, rps, p99, cpu = line.split()
-    rows.setdefault(name, []).append((float(rps), float(p99), float(cpu)))
-def fmt(values, spec):
-    return f"{statistics.median(values):{spec}} ({min(values):{spec}}-{max(values):{spec}})"
-print(f"{'workload':<15} {'req/s':>22} {'p99 ms':>22} {'server CPU us/req':>22}")
-for name, runs in rows.items():
-    print(f"{name:<15} {fmt([r[0] for r in runs], '.0f'):>22} {fmt([r[1] for r in runs], '.2f'):>22} {fmt([r[2] for r in runs], '.1f'):>22}")
-med = {n: statistics.median(r[0] for r in runs) for n, runs in rows.items()}
-rounds = list(zip(*[[r[0] for r in rows[n]] for n in ("verify-bearer", "verify-session")]))
+for run in csv.DictReader(open(sys.argv[1]), delimiter="\t"):
+    rows.setdefault(run["row"], []).append(float(run["rps"]))
+med = {n: statistics.median(r) for n, r in rows.items()}
+rounds = list(zip(rows["verify-bearer"], rows["verify-session"]))
 print()
 print(f"verify-session / verify-bearer throughput: {med['verify-session'] / med['verify-bearer']:.2f}"
       f" (per round: {', '.join(f'{s / b:.2f}' for b, s in rounds)})")
@@ -164,7 +150,7 @@ PY
 
 # --- What a live session costs ------------------------------------------------------------------
 log "adding $SESSIONS sessions shaped like the real one"
-rss_before=$(rss_kib "$bff_pid")
+rss_before=$(rss_kib "$bff_pid" VmRSS)
 size_before=$(stat -c %s "$tmp/bff.db")
 .venv/bin/python - "$tmp/bff.db" "$SESSIONS" << 'PY'
 import os, secrets, sqlite3, sys, time
@@ -190,7 +176,7 @@ print(len(row["tokens"]), file=open(sys.argv[1] + ".tokens", "w"))
 PY
 # The service reads them as any request would: a session lookup per request, for a while.
 wrk -t"$THREADS" -c"$CONNECTIONS" -d3s -H "$cookie" "$bff/verify" > /dev/null
-rss_after=$(rss_kib "$bff_pid")
+rss_after=$(rss_kib "$bff_pid" VmRSS)
 size_after=$(stat -c %s "$tmp/bff.db")
 echo
 echo "$SESSIONS live sessions (sealed tokens $(cat "$tmp/bff.db.tokens") bytes each, as the emulator's):"
