@@ -194,7 +194,8 @@ impl RevocationList {
     /// from now on: the sign-out's `not_before` moves to now (by the database's clock, with a
     /// margin). The sessions revoked before the sign-out began can mint nothing more, and
     /// every token they issued is older than that, so their entries are dropped here and,
-    /// through the next sync, everywhere.
+    /// through the next sync, everywhere. "Before" includes the sign-out's own millisecond:
+    /// Cognito's sign-out came after it, so it ended those sessions' refresh tokens too.
     pub async fn confirm_sign_out(&self, sub: &str, sign_out: SignOut) -> Result<(), sqlx::Error> {
         let mut tx = self.pool.begin().await?;
         let row = sqlx::query(&format!(
@@ -216,7 +217,7 @@ impl RevocationList {
             return Ok(());
         };
         sqlx::query(
-            "DELETE FROM revocations WHERE sub = $1 AND id LIKE 'jti:%' AND revoked_at < $2",
+            "DELETE FROM revocations WHERE sub = $1 AND id LIKE 'jti:%' AND revoked_at <= $2",
         )
         .bind(sub)
         .bind(sign_out.revoked_at_ms)

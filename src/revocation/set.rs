@@ -98,8 +98,8 @@ pub enum Entry {
         revoked_at_ms: i64,
     },
     /// Every token of `sub` issued up to `not_before` refused until `expires_at`. Once
-    /// Cognito confirmed the sign-out, the user's sessions revoked before
-    /// `supersedes_before_ms` are covered by it.
+    /// Cognito confirmed the sign-out, the user's sessions revoked up to
+    /// `supersedes_before_ms` (when the sign-out began) are covered by it.
     User {
         sub: String,
         not_before: i64,
@@ -194,7 +194,7 @@ impl RevocationSet {
             let superseded = users
                 .get(&s.user)
                 .and_then(|out| out.supersedes_before_ms)
-                .is_some_and(|before| s.revoked_at_ms < before);
+                .is_some_and(|before| s.revoked_at_ms <= before);
             s.expires_at > now && !superseded
         });
         self.users.retain(|_, out| out.expires_at > now);
@@ -280,9 +280,11 @@ mod tests {
     fn a_confirmed_sign_out_supersedes_the_users_earlier_sessions() {
         let mut set = RevocationSet::default();
         set.apply(&session(SUB, "before", 1_000));
+        // Revoked in the very millisecond the sign-out began: Cognito's sign-out came later.
+        set.apply(&session(SUB, "same-moment", 2_000));
         set.apply(&session(OTHER, "theirs", 1_000));
         set.apply(&signed_out(2, None));
-        assert_eq!(set.len(), 3, "unconfirmed: nothing superseded");
+        assert_eq!(set.len(), 4, "unconfirmed: nothing superseded");
         // Confirmed, re-stamped later than anything the old sessions could have minted; the
         // next purge drops what it covers.
         assert!(set.apply(&signed_out(4, Some(2_000))));
@@ -290,7 +292,7 @@ mod tests {
             !set.apply(&signed_out(4, Some(2_000))),
             "applying again changes nothing"
         );
-        assert_eq!(set.len(), 3);
+        assert_eq!(set.len(), 4);
         set.purge(100);
         assert_eq!(set.len(), 2);
         assert!(set.is_revoked(token(SUB, "before", 3), 100));
