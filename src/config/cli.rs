@@ -104,7 +104,7 @@ pub struct Settings {
     )]
     pub jwks_refresh_seconds: String,
 
-    /// Verified tokens remembered to skip repeated RSA checks (0 turns the cache off)
+    /// Verified tokens remembered to skip repeated RSA checks, one per started KiB of token (0 turns the cache off)
     #[arg(
         long,
         env = "TOKEN_CACHE_CAPACITY",

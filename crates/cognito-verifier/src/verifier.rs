@@ -250,7 +250,8 @@ impl VerifiedAccess {
     /// entry, and the verifier only hands an entry out after checking expiry, revocation and
     /// the signing key, so the value is never served for a token that no longer passes.
     ///
-    /// One type per verifier: `None` when a value of another type was kept first.
+    /// The type is the key: one type per verifier, and a private one, so that no other
+    /// caller's value can be taken for it. `None` when a value of another type was kept first.
     pub fn derived<T: Send + Sync + 'static>(
         &self,
         make: impl FnOnce(&AccessClaims) -> T,
@@ -273,9 +274,11 @@ impl VerifiedAccess {
 /// which inserts nothing. The seeds come from the standard library's random keys (drawn from
 /// the OS once per thread), so hash values are unknown outside the process as well.
 ///
-/// Memory: each entry holds its token besides the claims, no larger than `MAX_TOKEN_LEN` and
-/// about 1 KiB as Cognito issues them (about 10 MiB more for the default 10,000 entries);
-/// entries are bounded by `cache_capacity`, and only tokens the pool signed get one.
+/// Memory: each entry holds its token besides the claims and what was derived from them,
+/// about 2 KiB in all for a token of 1 KiB as Cognito issues them (about 21 MiB for the
+/// default 10,000 entries). `cache_capacity` counts a token once per started KiB
+/// (`token_weight`), so larger tokens, which carry larger claims and headers, take a share of
+/// the bound in proportion; only tokens the pool signed get an entry at all.
 type TokenCache =
     moka::sync::Cache<Box<str>, Arc<VerifiedAccess>, foldhash::fast::SeedableRandomState>;
 
@@ -284,6 +287,14 @@ fn token_hasher() -> foldhash::fast::SeedableRandomState {
     let random = || RandomState::new().hash_one(0u8);
     let shared = SHARED.get_or_init(|| foldhash::SharedSeed::from_u64(random()));
     foldhash::fast::SeedableRandomState::with_seed(random(), shared)
+}
+
+/// A token's share of `cache_capacity`: one per started KiB, so that the bound holds memory,
+/// not only entries, whatever the size of the tokens (up to `MAX_TOKEN_LEN`).
+fn token_weight(token: &str) -> u32 {
+    u32::try_from(token.len().div_ceil(1024))
+        .unwrap_or(u32::MAX)
+        .max(1)
 }
 
 /// Lets a cached token live no longer than its `exp`.
@@ -330,8 +341,9 @@ impl Verifier {
         // Cognito access tokens carry `client_id` instead of `aud`; both are checked below.
         validation.validate_aud = false;
         let cache = (config.cache_capacity > 0).then(|| {
-            moka::sync::Cache::builder()
+            moka::sync::Cache::<Box<str>, Arc<VerifiedAccess>>::builder()
                 .max_capacity(config.cache_capacity)
+                .weigher(|token, _| token_weight(token))
                 .expire_after(UntilExp)
                 .build_with_hasher(token_hasher())
         });

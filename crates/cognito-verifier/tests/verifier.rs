@@ -1176,6 +1176,26 @@ async fn a_cached_token_keeps_what_was_derived_and_is_refused_at_once_when_revok
 }
 
 #[tokio::test]
+async fn a_cached_token_is_refused_once_its_signing_key_leaves_the_jwks() {
+    let server = JwksServer::start(jwks(&[(&KEY_1, "k1")])).await;
+    let verifier = caching(&server, Arc::default()).await;
+    let token = access_token();
+    let first = verifier.verify_access_shared(&token).await.unwrap();
+    assert!(Arc::ptr_eq(
+        &first,
+        &verifier.verify_access_shared(&token).await.unwrap()
+    ));
+
+    // The pool rotated its key away: the cached entry no longer answers.
+    server.set_jwks(jwks(&[(&KEY_2, "k2")]));
+    verifier.keys().refresh().await.unwrap();
+    assert_eq!(
+        verifier.verify_access_shared(&token).await.unwrap_err(),
+        TokenError::UnknownKid
+    );
+}
+
+#[tokio::test]
 async fn a_forgotten_token_is_verified_and_its_headers_built_afresh() {
     let server = JwksServer::start(jwks(&[(&KEY_1, "k1")])).await;
     let verifier = caching(&server, Arc::default()).await;
