@@ -18,7 +18,7 @@ export COGNITO_ENDPOINT="$endpoint"
 export COOKIE_SECURE=false
 export LISTEN_ADDR="${LISTEN_ADDR:-127.0.0.1:8080}"
 export LOG_FORMAT="${LOG_FORMAT:-pretty}"
-# No load balancer to drain from: Ctrl-C stops at once.
+# No load balancer to drain from: Ctrl-C skips the drain.
 export SHUTDOWN_DRAIN_SECONDS="${SHUTDOWN_DRAIN_SECONDS:-0}"
 # The emulator accepts any credentials; real deployments use the default provider chain.
 export AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local AWS_EC2_METADATA_DISABLED=true

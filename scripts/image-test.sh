@@ -245,7 +245,7 @@ base="http://127.0.0.1:$port"
 container="cognito-bff-image-test-$$"
 # Host networking reaches the emulator on loopback; the service listens on loopback too, so
 # plain-http cookies (COOKIE_SECURE=false) are allowed. SHUTDOWN_DRAIN_SECONDS=0: SIGTERM
-# closes the listener at once.
+# starts closing the listener at once.
 "${podman[@]}" run --detach --name "$container" --network host \
     --read-only --volume "$container-data:/data" \
     -e COGNITO_ENDPOINT="http://127.0.0.1:$proxy_port" \

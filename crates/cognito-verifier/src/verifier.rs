@@ -29,8 +29,8 @@ pub struct VerifierConfig {
     pub client_ids: Vec<String>,
     /// Clock skew allowed on `exp` and `nbf`.
     pub leeway: Duration,
-    /// How many verified tokens to remember, so a repeated token skips the RSA check.
-    /// 0 turns the cache off.
+    /// The bound of the verified-token cache, which lets a repeated token skip the RSA
+    /// check: a token counts once per started KiB of its length. 0 turns the cache off.
     pub cache_capacity: u64,
 }
 
@@ -275,7 +275,7 @@ impl VerifiedAccess {
 /// the OS once per thread), so hash values are unknown outside the process as well.
 ///
 /// Memory: each entry holds its token besides the claims and what was derived from them,
-/// about 2 KiB in all for a token of 1 KiB as Cognito issues them (about 21 MiB for the
+/// about 2.4 KiB in all for a token of 1 KiB as Cognito issues them (about 23 MiB for the
 /// default 10,000 entries). `cache_capacity` counts a token once per started KiB
 /// (`token_weight`), so larger tokens, which carry larger claims and headers, take a share of
 /// the bound in proportion; only tokens the pool signed get an entry at all.
