@@ -104,7 +104,14 @@ async fn a_request_whose_lease_ran_out_cannot_release_anothers_claim() {
     let Claim::Claimed(slow) = store.claim(&id.hash()).await.unwrap() else {
         panic!("first claim");
     };
-    // The slow request's lease runs out; another request claims the challenge.
+    // The slow request's lease runs out; another request claims the challenge. A lease is
+    // the millisecond it ends, and a real one ends only after its whole length has passed,
+    // so the next claim's always ends later: let the clock move past the first claim's
+    // millisecond, as it would, before the row is made claimable again.
+    let claimed_at = cognito_bff::clock::now_ms();
+    while cognito_bff::clock::now_ms() <= claimed_at {
+        tokio::task::yield_now().await;
+    }
     sqlx::query("UPDATE challenges SET leased_until = 1")
         .execute(&pool)
         .await
