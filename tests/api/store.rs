@@ -11,6 +11,21 @@ async fn store() -> (ChallengeStore, TestDatabase, sqlx::AnyPool) {
     crate::support::database::challenge_store().await
 }
 
+/// The lease on every challenge runs out. A lease is the millisecond it ends, and a real one
+/// ends only after its whole length has passed, so a later claim's always ends later: the
+/// clock first moves past the current millisecond, as it would have, so that no two claims
+/// in a test hold equal leases.
+async fn leases_run_out(pool: &sqlx::AnyPool) {
+    let claimed_by = cognito_bff::clock::now_ms();
+    while cognito_bff::clock::now_ms() <= claimed_by {
+        tokio::task::yield_now().await;
+    }
+    sqlx::query("UPDATE challenges SET leased_until = 0")
+        .execute(pool)
+        .await
+        .unwrap();
+}
+
 async fn insert(store: &ChallengeStore, ttl: Duration) -> ChallengeId {
     let id = ChallengeId::generate().unwrap();
     store
@@ -87,10 +102,7 @@ async fn a_lapsed_lease_lets_the_challenge_be_claimed_again() {
         Claim::Claimed(_)
     ));
     // The holder died mid-call: its lease runs out.
-    sqlx::query("UPDATE challenges SET leased_until = 1")
-        .execute(&pool)
-        .await
-        .unwrap();
+    leases_run_out(&pool).await;
     assert!(matches!(
         store.claim(&id.hash()).await.unwrap(),
         Claim::Claimed(_)
@@ -104,18 +116,8 @@ async fn a_request_whose_lease_ran_out_cannot_release_anothers_claim() {
     let Claim::Claimed(slow) = store.claim(&id.hash()).await.unwrap() else {
         panic!("first claim");
     };
-    // The slow request's lease runs out; another request claims the challenge. A lease is
-    // the millisecond it ends, and a real one ends only after its whole length has passed,
-    // so the next claim's always ends later: let the clock move past the first claim's
-    // millisecond, as it would, before the row is made claimable again.
-    let claimed_at = cognito_bff::clock::now_ms();
-    while cognito_bff::clock::now_ms() <= claimed_at {
-        tokio::task::yield_now().await;
-    }
-    sqlx::query("UPDATE challenges SET leased_until = 1")
-        .execute(&pool)
-        .await
-        .unwrap();
+    // The slow request's lease runs out; another request claims the challenge.
+    leases_run_out(&pool).await;
     let Claim::Claimed(_current) = store.claim(&id.hash()).await.unwrap() else {
         panic!("second claim");
     };
@@ -280,10 +282,7 @@ async fn a_challenge_is_not_replaced_under_a_lease_that_ran_out() {
         panic!("claimable");
     };
     // The slow request's lease runs out and another request claims the challenge.
-    sqlx::query("UPDATE challenges SET leased_until = 0")
-        .execute(&pool)
-        .await
-        .unwrap();
+    leases_run_out(&pool).await;
     let Claim::Claimed(_current) = store.claim(&old.hash()).await.unwrap() else {
         panic!("second claim");
     };
