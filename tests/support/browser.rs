@@ -6,6 +6,8 @@
 use std::collections::BTreeMap;
 use std::sync::Mutex;
 
+use cognito_bff::browser::{Found, StoredSession};
+use cognito_bff::challenge::ChallengeId;
 use reqwest::Method;
 use serde_json::Value;
 
@@ -60,6 +62,51 @@ impl<'a> Browser<'a> {
 
     pub fn session_cookie(&self) -> Option<String> {
         self.cookie(SESSION_COOKIE)
+    }
+
+    /// What the store holds for the session this browser's cookie names.
+    pub async fn stored(&self) -> Option<StoredSession> {
+        let cookie = self.session_cookie()?;
+        let id = ChallengeId::parse(&cookie).expect("a well-formed session cookie");
+        match self
+            .app
+            .state
+            .sessions
+            .store()
+            .find(&id.hash())
+            .await
+            .unwrap()
+        {
+            Found::Live(session) => Some(*session),
+            _ => None,
+        }
+    }
+
+    /// Moves the stored session's clock: as if `seconds` had passed for `column` (a
+    /// millisecond column, or `access_expires_at` and `auth_time` in seconds).
+    pub async fn age(&self, column: &str, seconds: i64) {
+        let cookie = self.session_cookie().unwrap();
+        let id_hash = ChallengeId::parse(&cookie).unwrap().hash();
+        let delta = if matches!(column, "access_expires_at" | "auth_time") {
+            seconds
+        } else {
+            seconds * 1000
+        };
+        sqlx::query(&format!(
+            "UPDATE browser_sessions SET {column} = {column} - $1 WHERE id_hash = $2"
+        ))
+        .bind(delta)
+        .bind(id_hash.as_str())
+        .execute(&self.app.db.pool().await)
+        .await
+        .unwrap();
+    }
+
+    /// Leaves the session's access token half a minute to live, so its next use refreshes it.
+    pub async fn about_to_expire(&self) {
+        let held = self.stored().await.unwrap();
+        let left = held.access_expires_at - cognito_bff::clock::now_seconds();
+        self.age("access_expires_at", left - 30).await;
     }
 
     pub async fn request(
