@@ -51,6 +51,8 @@ pub enum ApiError {
     Forbidden,
     #[error("no live session; sign in")]
     NoSession,
+    #[error("this change needs a recent sign-in; sign in again, then repeat it")]
+    RecentSignInRequired,
     #[error(
         "a request made with the session cookie that changes state must carry the header `X-CSRF: 1`"
     )]
@@ -173,6 +175,11 @@ impl ApiError {
             ),
             ApiError::Forbidden => (StatusCode::FORBIDDEN, "forbidden", "Forbidden"),
             ApiError::NoSession => (StatusCode::UNAUTHORIZED, "no_session", "Not signed in"),
+            ApiError::RecentSignInRequired => (
+                StatusCode::FORBIDDEN,
+                "recent_sign_in_required",
+                "Recent sign-in required",
+            ),
             ApiError::CsrfHeaderRequired => {
                 (StatusCode::FORBIDDEN, "csrf_header_required", "Forbidden")
             }
@@ -321,6 +328,7 @@ impl ApiError {
                 CognitoErrorKind::PasswordResetRequired => Some(NextStep::ResetPassword),
                 _ => None,
             },
+            ApiError::RecentSignInRequired => Some(NextStep::SignIn),
             _ => None,
         }
     }

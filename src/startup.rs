@@ -17,7 +17,7 @@ use cognito_verifier::{Verifier, VerifierConfig};
 use tokio::net::TcpListener;
 use tower_http::set_header::SetResponseHeaderLayer;
 
-use crate::browser::{BrowserSessions, SessionStore};
+use crate::browser::{BrowserSessions, SessionStore, SessionTimes, TokenDelivery};
 use crate::challenge::{ChallengeStore, SessionCipher};
 use crate::cognito::Cognito;
 use crate::config::{Config, SessionKey, SessionKeys};
@@ -119,8 +119,13 @@ impl Application {
             verifier.clone(),
             revocations.clone(),
             CookieSettings::session(config.http.cookie_secure, config.sessions.same_site_lax),
-            config.sessions.max_lifetime,
-            config.sessions.idle_timeout,
+            SessionTimes {
+                max_lifetime: config.sessions.max_lifetime,
+                idle_timeout: config.sessions.idle_timeout,
+                // A refresh under way ends within one Cognito call; with the call that changed
+                // the password before it, the request still ends within REQUEST_TIMEOUT_SECONDS.
+                renew_wait: config.cognito.timeout + Duration::from_secs(1),
+            },
         );
         let upstreams = Upstreams::new(config.api.upstreams.clone(), config.api.timeout)
             .map_err(StartupError::Upstreams)?;
@@ -169,6 +174,16 @@ impl Application {
                 "COOKIE_SECURE=false: the challenge and session cookies have no Secure flag or __Host- prefix, \
                  so anything that can serve plain http on this host or a sibling domain can plant \
                  one; for local development only"
+            );
+        }
+        if config.sessions.delivery == TokenDelivery::Auto
+            && !config.limits.trusted_proxies.is_empty()
+        {
+            tracing::warn!(
+                "TOKEN_DELIVERY=auto behind a proxy: a CDN or proxy that strips Origin and \
+                 Sec-Fetch-Site makes a browser's sign-in look like an app's, and its answer \
+                 carries tokens. The built-in pages always ask for a session; if no app needs \
+                 tokens in answers, set TOKEN_DELIVERY=session"
             );
         }
         let listener = bind(config.http.listen_addr).await?;

@@ -521,3 +521,30 @@ async fn forwarded_for_from_an_untrusted_peer_is_reported_once() {
     assert_eq!(warnings.len(), 1, "{warnings:#?}");
     assert!(warnings[0].contains("127.0.0.1"), "{}", warnings[0]);
 }
+
+/// Behind a proxy with TOKEN_DELIVERY=auto, the operator is told that a CDN which strips
+/// Origin and Sec-Fetch-Site would make browsers' sign-ins answer with tokens; with
+/// TOKEN_DELIVERY=session there is nothing to say.
+#[tokio::test(flavor = "multi_thread")]
+async fn auto_delivery_behind_a_proxy_is_warned_about_at_start() {
+    for (delivery, warnings_expected) in [("auto", 1), ("session", 0)] {
+        let Setup {
+            server,
+            client,
+            _dir,
+            ..
+        } = start(&[
+            ("RUST_LOG", "info"),
+            ("TRUSTED_PROXIES", "10.0.0.0/8"),
+            ("TOKEN_DELIVERY", delivery),
+        ])
+        .await;
+        drop(client);
+        let (lines, _) = stop(server).await;
+        let warnings = lines
+            .iter()
+            .filter(|line| line.contains("TOKEN_DELIVERY=auto") && line.contains("\"WARN\""))
+            .count();
+        assert_eq!(warnings, warnings_expected, "TOKEN_DELIVERY={delivery}");
+    }
+}

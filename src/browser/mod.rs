@@ -66,6 +66,33 @@ pub struct Started {
     pub view: SessionView,
 }
 
+/// How long sessions last, and how long a change of id may wait for a refresh under way.
+#[derive(Debug, Clone, Copy)]
+pub struct SessionTimes {
+    pub max_lifetime: Duration,
+    pub idle_timeout: Duration,
+    /// At most one Cognito refresh: the longest another request holds the session's lease.
+    pub renew_wait: Duration,
+}
+
+/// What became of the session a request was made with, after a change of what the user can
+/// do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SessionAfter {
+    /// The same session under a new id: the old cookie names nothing now.
+    Renewed,
+    /// The session is over (it could not be given a new id in time, or ended meanwhile);
+    /// the user signs in again.
+    Ended,
+}
+
+/// A session's new id, or its end: the `Set-Cookie` that says so, either way.
+pub struct Renewal {
+    pub after: SessionAfter,
+    pub set_cookie: HeaderValue,
+}
+
 #[derive(Clone)]
 pub struct BrowserSessions {
     store: SessionStore,
@@ -75,6 +102,7 @@ pub struct BrowserSessions {
     pub cookies: CookieSettings,
     max_lifetime: Duration,
     idle_timeout: Duration,
+    renew_wait: Duration,
 }
 
 impl BrowserSessions {
@@ -84,8 +112,7 @@ impl BrowserSessions {
         verifier: Arc<Verifier>,
         revocations: Arc<RevocationList>,
         cookies: CookieSettings,
-        max_lifetime: Duration,
-        idle_timeout: Duration,
+        times: SessionTimes,
     ) -> Self {
         BrowserSessions {
             store,
@@ -93,8 +120,9 @@ impl BrowserSessions {
             verifier,
             revocations,
             cookies,
-            max_lifetime,
-            idle_timeout,
+            max_lifetime: times.max_lifetime,
+            idle_timeout: times.idle_timeout,
+            renew_wait: times.renew_wait,
         }
     }
 
@@ -376,16 +404,57 @@ impl BrowserSessions {
 
     /// A new id for the session after a change of what the user can do (a new password, MFA
     /// turned on or off): the old cookie stops working, so one captured before the change is
-    /// worth nothing after it. Returns the `Set-Cookie` for the new id, or `None` when the
-    /// session changed meanwhile (it keeps its id; the change itself stands).
-    pub async fn rotate(&self, session: &LiveSession) -> Result<Option<HeaderValue>, ApiError> {
-        let id = SessionId::generate().map_err(ApiError::internal)?;
-        if !self.store.move_to(&session.stored, &id.hash()).await? {
-            tracing::info!("a browser session changed while its id was being renewed; kept");
-            return Ok(None);
+    /// worth nothing after it, whatever its holder did meanwhile.
+    ///
+    /// The row is moved under its lease, so a refresh on any replica (the thief's own, say)
+    /// can neither slip in between nor keep the old id: the move waits for one under way.
+    /// If the lease stays taken past `renew_wait`, or the row can't be moved, the session is
+    /// ended instead; it never keeps its old id.
+    pub async fn renew(&self, session: &LiveSession) -> Result<Renewal, ApiError> {
+        let id_hash = &session.stored.id_hash;
+        let deadline = tokio::time::Instant::now() + self.renew_wait;
+        loop {
+            if let Some(lease) = self.store.claim_lease(id_hash).await? {
+                // Read under the lease: the tokens as a refresh just left them, if one did.
+                let current = match self.store.find(id_hash).await? {
+                    Found::Live(current) => *current,
+                    Found::Gone => return Ok(self.ended()),
+                    Found::Unreadable => {
+                        self.store.release_refresh(id_hash, lease).await?;
+                        return Err(ApiError::ChallengeUnreadable);
+                    }
+                };
+                let id = SessionId::generate().map_err(ApiError::internal)?;
+                if self.store.move_to(&current, lease, &id.hash()).await? {
+                    let left = (current.expires_at - crate::clock::now_ms()) / 1000;
+                    return Ok(Renewal {
+                        after: SessionAfter::Renewed,
+                        set_cookie: self.cookies.set(&id, left.max(0)),
+                    });
+                }
+                // The lease ran out under a slow database and another request took the row.
+            } else if !matches!(self.store.find(id_hash).await?, Found::Live(_)) {
+                return Ok(self.ended());
+            }
+            if tokio::time::Instant::now() >= deadline {
+                break;
+            }
+            tokio::time::sleep(REFRESH_POLL).await;
         }
-        let left = (session.stored.expires_at - crate::clock::now_ms()) / 1000;
-        Ok(Some(self.cookies.set(&id, left.max(0))))
+        tracing::warn!("a browser session could not be given a new id in time; session ended");
+        let current = match self.store.find(id_hash).await? {
+            Found::Live(current) => *current,
+            _ => session.stored.clone(),
+        };
+        self.end(&current).await?;
+        Ok(self.ended())
+    }
+
+    fn ended(&self) -> Renewal {
+        Renewal {
+            after: SessionAfter::Ended,
+            set_cookie: self.cookies.clear(),
+        }
     }
 
     /// Refreshes now, whatever the token's age (`POST /token/refresh` with the cookie).
@@ -432,17 +501,20 @@ impl BrowserSessions {
         )
     }
 
-    /// Ends one session: the row goes, its refresh token is revoked at Cognito, and its access
-    /// tokens are refused at once on every replica.
+    /// Ends one session: the row goes, its access tokens are refused at once on every
+    /// replica, and its refresh token is revoked at Cognito.
     pub async fn end(&self, stored: &StoredSession) -> Result<(), ApiError> {
-        if !self.store.delete(&stored.id_hash).await? {
-            return Ok(());
+        if self.end_here(stored).await? {
+            self.revoke_at_cognito(&stored.tokens.refresh_token).await;
         }
-        let refresh_token = SecretString::from(stored.tokens.refresh_token.clone());
-        if let Err(e) = self.cognito.revoke_token(&refresh_token).await {
-            // The token was only ever in the deleted row, so nobody can use it; Cognito ends
-            // it when it expires.
-            tracing::info!(cognito.error = %e.kind, "a browser session's refresh token was not revoked at Cognito");
+        Ok(())
+    }
+
+    /// The part of ending a session that is this service's own: the row goes, and its sign-in
+    /// is refused on every replica. False when the session was already gone.
+    async fn end_here(&self, stored: &StoredSession) -> Result<bool, ApiError> {
+        if !self.store.delete(&stored.id_hash).await? {
+            return Ok(false);
         }
         let identity = self
             .verifier
@@ -464,7 +536,16 @@ impl BrowserSessions {
                 .await?;
         }
         self.verifier.forget(&stored.tokens.access_token);
-        Ok(())
+        Ok(true)
+    }
+
+    async fn revoke_at_cognito(&self, refresh_token: &str) {
+        let refresh_token = SecretString::from(refresh_token.to_owned());
+        if let Err(e) = self.cognito.revoke_token(&refresh_token).await {
+            // The token was only ever in the deleted row, so nobody can use it; Cognito ends
+            // it when it expires.
+            tracing::info!(cognito.error = %e.kind, "a browser session's refresh token was not revoked at Cognito");
+        }
     }
 
     /// Ends `session`, unless it holds `refresh_token` too (the same refresh token traded for
@@ -509,7 +590,9 @@ impl BrowserSessions {
         Ok(self.store.of_user_by_public_id(sub, public_id).await?)
     }
 
-    /// Ends every session of a user but `keep`.
+    /// Ends every session of a user but `keep`; returns how many. Each is over here, on every
+    /// replica, before this returns; Cognito is asked to revoke their refresh tokens after, in
+    /// the background, so a slow Cognito can't hold the answer past its time limit.
     pub async fn end_others(&self, sub: &str, keep: Option<&IdHash>) -> Result<usize, ApiError> {
         let others: Vec<StoredSession> = self
             .store
@@ -518,10 +601,22 @@ impl BrowserSessions {
             .into_iter()
             .filter(|s| Some(&s.id_hash) != keep)
             .collect();
-        for session in &others {
-            self.end(session).await?;
+        let mut ended = Vec::with_capacity(others.len());
+        for session in others {
+            if self.end_here(&session).await? {
+                ended.push(session.tokens.refresh_token);
+            }
         }
-        Ok(others.len())
+        let count = ended.len();
+        if !ended.is_empty() {
+            let sessions = self.clone();
+            tokio::spawn(async move {
+                for refresh_token in ended {
+                    sessions.revoke_at_cognito(&refresh_token).await;
+                }
+            });
+        }
+        Ok(count)
     }
 }
 

@@ -234,11 +234,26 @@ impl SessionStore {
         id_hash: &IdHash,
         version: i64,
     ) -> Result<Option<RefreshLease>, sqlx::Error> {
+        self.claim(id_hash, Some(version)).await
+    }
+
+    /// Claims the session's lease whatever its version, to change the row itself: while it is
+    /// held no refresh on any replica writes the tokens. `None` while another request holds it.
+    pub async fn claim_lease(&self, id_hash: &IdHash) -> Result<Option<RefreshLease>, sqlx::Error> {
+        self.claim(id_hash, None).await
+    }
+
+    async fn claim(
+        &self,
+        id_hash: &IdHash,
+        version: Option<i64>,
+    ) -> Result<Option<RefreshLease>, sqlx::Error> {
         let now = now_ms();
         let lease = RefreshLease(now.saturating_add(millis(self.refresh_lease)));
+        // `version = version` when any version will do.
         let done = sqlx::query(
             "UPDATE browser_sessions SET refresh_leased_until = $1 \
-             WHERE id_hash = $2 AND version = $3 AND refresh_leased_until <= $4",
+             WHERE id_hash = $2 AND version = COALESCE($3, version) AND refresh_leased_until <= $4",
         )
         .bind(lease.0)
         .bind(id_hash.as_str())
@@ -291,22 +306,24 @@ impl SessionStore {
         Ok(())
     }
 
-    /// Moves a session to a new id, its tokens sealed afresh for it, as it was at `version`.
-    /// False when the session changed meanwhile (a refresh) or is gone.
+    /// Moves a session to a new id, its tokens sealed afresh for it, under `lease` (so the
+    /// tokens read under it are still the stored ones), and gives the lease back. False when
+    /// the lease ran out and someone else claimed the row, or the session is gone.
     pub async fn move_to(
         &self,
         session: &StoredSession,
+        lease: RefreshLease,
         new_id_hash: &IdHash,
     ) -> Result<bool, sqlx::Error> {
         let sealed = self.seal(&session.tokens, new_id_hash)?;
         let done = sqlx::query(
-            "UPDATE browser_sessions SET id_hash = $1, tokens = $2 \
-             WHERE id_hash = $3 AND version = $4",
+            "UPDATE browser_sessions SET id_hash = $1, tokens = $2, refresh_leased_until = 0 \
+             WHERE id_hash = $3 AND refresh_leased_until = $4",
         )
         .bind(new_id_hash.as_str())
         .bind(sealed)
         .bind(session.id_hash.as_str())
-        .bind(session.version)
+        .bind(lease.0)
         .execute(&self.pool)
         .await?;
         Ok(done.rows_affected() == 1)

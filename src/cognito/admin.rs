@@ -130,8 +130,8 @@ impl Cognito {
         result
     }
 
-    /// The `sub` of the user Cognito knows as `username`.
-    async fn sub_of(&self, username: &str) -> Result<Option<String>, CognitoError> {
+    /// The `sub` of the user Cognito knows as `username` (or an alias of theirs).
+    pub async fn sub_of(&self, username: &str) -> Result<Option<String>, CognitoError> {
         let out = observe(
             "AdminGetUser",
             self.client

@@ -375,6 +375,29 @@ pub struct Settings {
     )]
     pub session_same_site: String,
 
+    /// Seconds since the user last proved who they are (the session's sign-in, or the access
+    /// token's auth_time) within which they may change what guards the account: set up or
+    /// remove TOTP; past it they must sign in again
+    #[arg(
+        long,
+        env = "RECENT_SIGN_IN_SECONDS",
+        global = true,
+        hide_env_values = true,
+        default_value = "300"
+    )]
+    pub recent_sign_in_seconds: String,
+
+    /// After a change of password (or a reset by code) or MFA turned off, end the user's other
+    /// browser sessions and refuse their tokens: true or false
+    #[arg(
+        long,
+        env = "END_OTHER_SESSIONS_ON_CHANGE",
+        global = true,
+        hide_env_values = true,
+        default_value = "true"
+    )]
+    pub end_other_sessions_on_change: String,
+
     /// Upstream APIs that browsers reach through /api/{name}/… with their session's access
     /// token attached: comma-separated name=url, e.g. orders=http://orders:8080 [default: none]
     #[arg(long, env = "API_UPSTREAMS", global = true, hide_env_values = true)]

@@ -125,6 +125,10 @@ pub struct SessionConfig {
     pub max_lifetime: Duration,
     /// `SameSite=Lax` instead of `Strict` on the session cookie.
     pub same_site_lax: bool,
+    /// How long ago the user may have signed in to change what guards the account.
+    pub recent_sign_in: Duration,
+    /// A change of password or MFA ends the user's other browser sessions.
+    pub end_others_on_change: bool,
 }
 
 /// The key that seals stored Cognito sessions and keys the refresh-token record, and the one

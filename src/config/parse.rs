@@ -52,6 +52,7 @@ pub const RANGES: &[Range] = &[
     range("COGNITO_MAX_ATTEMPTS", 1, 10),
     range("SESSION_IDLE_TIMEOUT", 60, 2_592_000),
     range("SESSION_MAX_LIFETIME", 300, 315_360_000),
+    range("RECENT_SIGN_IN_SECONDS", 30, 86_400),
     range("API_UPSTREAM_TIMEOUT_SECONDS", 1, 3_600),
 ];
 
@@ -538,6 +539,14 @@ impl Settings {
             idle_timeout,
             max_lifetime,
             same_site_lax: lax,
+            recent_sign_in: Duration::from_secs(number(
+                "RECENT_SIGN_IN_SECONDS",
+                &self.recent_sign_in_seconds,
+            )?),
+            end_others_on_change: bool_setting(
+                "END_OTHER_SESSIONS_ON_CHANGE",
+                &self.end_other_sessions_on_change,
+            )?,
         })
     }
 }

@@ -49,6 +49,15 @@ impl Caller {
     pub fn name(&self) -> &str {
         self.claims.username.as_deref().unwrap_or(&self.claims.sub)
     }
+
+    /// When the user last proved who they are (seconds): the browser session's sign-in, or the
+    /// access token's `auth_time`, which a refresh keeps.
+    pub fn signed_in_at(&self) -> Option<i64> {
+        match &self.session {
+            Some(session) => Some(session.stored.auth_time),
+            None => self.claims.auth_time,
+        }
+    }
 }
 
 impl<S> FromRequestParts<S> for Caller
@@ -114,6 +123,33 @@ where
         claims,
         session: None,
     })
+}
+
+/// A [`Caller`] who proved who they are within RECENT_SIGN_IN_SECONDS, for a change that
+/// could take the account over (a new authenticator, MFA turned off): a page's script or a
+/// stolen cookie can't make one with a session signed in long ago. A token without
+/// `auth_time` is never recent.
+pub struct RecentCaller(pub Caller);
+
+impl<S> FromRequestParts<S> for RecentCaller
+where
+    Arc<Verifier>: FromRef<S>,
+    Arc<Limits>: FromRef<S>,
+    Arc<Config>: FromRef<S>,
+    BrowserSessions: FromRef<S>,
+    S: Send + Sync,
+{
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let caller = Caller::from_request_parts(parts, state).await?;
+        let bound = Arc::<Config>::from_ref(state).sessions.recent_sign_in;
+        let oldest = crate::clock::now_seconds() - bound.as_secs() as i64;
+        match caller.signed_in_at() {
+            Some(at) if at >= oldest => Ok(RecentCaller(caller)),
+            _ => Err(ApiError::RecentSignInRequired),
+        }
+    }
 }
 
 /// A caller whose access token is valid and who is in ADMIN_GROUP. Checked before the body

@@ -6,17 +6,21 @@
 //! - [`ClientIp`]: the caller's address, not counted.
 //! - [`Caller`]: a verified access token (or a browser session's), counted against the
 //!   per-user limit.
+//! - [`RecentCaller`]: a [`Caller`] who signed in within RECENT_SIGN_IN_SECONDS.
 //! - [`PathId`]: a route's one path parameter.
+//! - [`SessionAsked`]: the request asks for a browser session (`X-Token-Delivery`).
 //! - [`Admin`]: a verified access token of a member of ADMIN_GROUP.
 //!
 //! They are generic over the router's state (`FromRef`), so none of them depends on it.
 
 mod bearer;
 mod client;
+mod delivery;
 mod json;
 mod path;
 
-pub use bearer::{Admin, Caller, verified_bearer};
+pub use bearer::{Admin, Caller, RecentCaller, verified_bearer};
 pub use client::{ClientIp, IpLimitedClient};
+pub use delivery::SessionAsked;
 pub use json::{ApiJson, BODY_LIMIT, OptionalJson, parse};
 pub use path::PathId;

@@ -60,6 +60,8 @@ pub struct Asker<'a> {
     pub client: &'a ClientAddr,
     /// A challenge cookie came with the request (a signed-in answer clears it).
     pub had_cookie: bool,
+    /// The request asked for a browser session (`X-Token-Delivery: session`).
+    pub session_asked: bool,
 }
 
 /// Headers a sign-in answer sets: cookies, and the `Challenge-Handle`.
@@ -89,7 +91,8 @@ impl Asker<'_> {
             } => {
                 let mut headers = vec![(SET_COOKIE, self.state.cookies.set(&id, max_age_seconds))];
                 // A browser keeps the id in its cookie jar only, out of reach of scripts.
-                if !from_browser(self.headers)
+                if !self.session_asked
+                    && !from_browser(self.headers)
                     && let Ok(handle) = HeaderValue::from_str(id.expose())
                 {
                     headers.push((CHALLENGE_HANDLE, handle));
@@ -117,7 +120,12 @@ impl Asker<'_> {
         if self.had_cookie {
             headers.push((SET_COOKIE, state.cookies.clear()));
         }
-        let signed_in = match state.config.sessions.delivery.for_request(self.headers) {
+        let delivery = if self.session_asked {
+            Delivery::Session
+        } else {
+            state.config.sessions.delivery.for_request(self.headers)
+        };
+        let signed_in = match delivery {
             Delivery::Body => SignedIn::Tokens(tokens),
             Delivery::Session => {
                 // A sign-in replaces the session the browser had: a new id, the old one ended.

@@ -1,6 +1,6 @@
 //! The browser session and the user's sessions: `GET /session`, `GET /sessions`,
-//! `DELETE /sessions/{id}` and `DELETE /sessions` (every other one); and a new session id
-//! after a change of what the user can do.
+//! `DELETE /sessions/{id}` and `DELETE /sessions` (every other one); and what a change of
+//! what the user can do does to their sessions.
 
 use axum::Json;
 use axum::extract::State;
@@ -8,9 +8,10 @@ use axum::http::header::SET_COOKIE;
 use axum::http::{HeaderMap, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
+use serde_json::{Map, Value, json};
 
 use super::answers::no_store;
-use crate::browser::SessionSummary;
+use crate::browser::{Renewal, SessionSummary};
 use crate::error::ApiError;
 use crate::extract::{Caller, PathId};
 use crate::state::AppState;
@@ -88,19 +89,78 @@ pub async fn end_others(
     Ok(Json(Ended { ended }))
 }
 
-/// After a change of what the user can do, a browser session gets a new id (no fixation):
-/// the answer sets the new cookie.
-pub async fn renewed(
-    state: &AppState,
-    caller: &Caller,
-    mut response: Response,
-) -> Result<Response, ApiError> {
-    if let Some(session) = &caller.session
-        && let Some(cookie) = state.sessions.rotate(session).await?
-    {
-        response
-            .headers_mut()
-            .insert(axum::http::header::SET_COOKIE, cookie);
+/// What a change of what the user can do (a password, MFA) did to their sessions.
+pub struct AfterChange {
+    /// How many other browser sessions ended; `None` where the change ends none (MFA turned
+    /// on).
+    signed_out_others: Option<usize>,
+    /// The browser session the request came with, when it came with one.
+    session: Option<Renewal>,
+}
+
+impl AfterChange {
+    /// The session the request came with gets a new id (or ends, never keeping the old one);
+    /// with `end_others` and END_OTHER_SESSIONS_ON_CHANGE, the user's other browser sessions
+    /// end first, and their tokens are refused on every replica.
+    pub async fn apply(
+        state: &AppState,
+        caller: &Caller,
+        end_others: bool,
+    ) -> Result<AfterChange, ApiError> {
+        let current = caller.session.as_ref();
+        let signed_out_others = if !end_others {
+            None
+        } else if state.config.sessions.end_others_on_change {
+            let keep = current.map(|s| &s.stored.id_hash);
+            Some(state.sessions.end_others(&caller.claims.sub, keep).await?)
+        } else {
+            Some(0)
+        };
+        let session = match current {
+            Some(session) => Some(state.sessions.renew(session).await?),
+            None => None,
+        };
+        Ok(AfterChange {
+            signed_out_others,
+            session,
+        })
     }
-    Ok(response)
+
+    /// The user has no session here (a reset by code): every browser session of `sub` ends.
+    pub async fn end_all(state: &AppState, sub: &str) -> Result<AfterChange, ApiError> {
+        let ended = if state.config.sessions.end_others_on_change {
+            state.sessions.end_others(sub, None).await?
+        } else {
+            0
+        };
+        Ok(AfterChange {
+            signed_out_others: Some(ended),
+            session: None,
+        })
+    }
+
+    /// Nothing could be ended: none of the user's sessions were found.
+    pub fn end_all_of_nobody() -> AfterChange {
+        AfterChange {
+            signed_out_others: Some(0),
+            session: None,
+        }
+    }
+
+    /// `body` (a JSON object) with what happened to the sessions, and the new cookie; never
+    /// cached.
+    pub fn answer(self, mut body: Map<String, Value>) -> Response {
+        if let Some(n) = self.signed_out_others {
+            body.insert("signed_out_others".into(), n.into());
+        }
+        let set_cookie = self.session.map(|renewal| {
+            body.insert("session".into(), json!(renewal.after));
+            renewal.set_cookie
+        });
+        let mut response = Json(body).into_response();
+        if let Some(cookie) = set_cookie {
+            response.headers_mut().insert(SET_COOKIE, cookie);
+        }
+        no_store(response)
+    }
 }

@@ -9,7 +9,7 @@ use serde_json::{Map, Value};
 
 use super::answers::{Asker, CHALLENGE_HANDLE, SignInBody, StepRefusal, with_headers};
 use crate::challenge::ChallengeId;
-use crate::extract::{ApiJson, IpLimitedClient};
+use crate::extract::{ApiJson, IpLimitedClient, SessionAsked};
 use crate::input::{check_origin, check_text};
 use crate::signin::StepError;
 use crate::state::AppState;
@@ -26,6 +26,7 @@ pub struct ChallengeRequest {
 pub async fn respond(
     State(state): State<AppState>,
     caller: IpLimitedClient,
+    SessionAsked(session_asked): SessionAsked,
     headers: HeaderMap,
     ApiJson(request): ApiJson<ChallengeRequest>,
 ) -> Result<Response, StepRefusal> {
@@ -52,6 +53,7 @@ pub async fn respond(
         headers: &headers,
         client: &caller.client,
         had_cookie,
+        session_asked,
     };
     Ok(asker.answer(outcome).await?)
 }
@@ -71,6 +73,7 @@ struct TotpSetupBody {
 pub async fn start_totp_setup(
     State(state): State<AppState>,
     caller: IpLimitedClient,
+    SessionAsked(session_asked): SessionAsked,
     headers: HeaderMap,
 ) -> Result<Response, StepRefusal> {
     check_origin(&headers, &state.config.http, caller.via_trusted_proxy)?;
@@ -85,6 +88,7 @@ pub async fn start_totp_setup(
         headers: &headers,
         client: &caller.client,
         had_cookie,
+        session_asked,
     };
     let (step, answer_headers) = asker.step(setup.outcome).await?;
     let totp = TotpSecret::new(

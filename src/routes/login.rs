@@ -8,7 +8,7 @@ use serde::Deserialize;
 
 use super::answers::Asker;
 use crate::error::ApiError;
-use crate::extract::{ApiJson, IpLimitedClient};
+use crate::extract::{ApiJson, IpLimitedClient, SessionAsked};
 use crate::input::{MAX_PASSWORD, Username, check_text};
 use crate::state::AppState;
 
@@ -21,6 +21,7 @@ pub struct LoginRequest {
 pub async fn login(
     State(state): State<AppState>,
     IpLimitedClient { client, .. }: IpLimitedClient,
+    SessionAsked(session_asked): SessionAsked,
     headers: HeaderMap,
     ApiJson(request): ApiJson<LoginRequest>,
 ) -> Result<Response, ApiError> {
@@ -56,6 +57,7 @@ pub async fn login(
         headers: &headers,
         client: &client,
         had_cookie,
+        session_asked,
     }
     .answer(outcome)
     .await

@@ -3,19 +3,23 @@
 
 use axum::Json;
 use axum::extract::State;
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use secrecy::{ExposeSecret, SecretString};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
+use serde_json::{Map, json};
 
 use super::answers::no_store;
-use super::browser::renewed;
+use super::browser::AfterChange;
 use crate::error::ApiError;
-use crate::extract::{ApiJson, Caller, IpLimitedClient};
+use crate::extract::{ApiJson, Caller, IpLimitedClient, RecentCaller};
 use crate::state::AppState;
 use crate::totp::{TotpSecret, check_totp_code};
 
-pub async fn setup(State(state): State<AppState>, caller: Caller) -> Result<Response, ApiError> {
+/// A new authenticator could take the account over: only after a recent sign-in.
+pub async fn setup(
+    State(state): State<AppState>,
+    RecentCaller(caller): RecentCaller,
+) -> Result<Response, ApiError> {
     let secret = state
         .cognito
         .associate_software_token(&caller.token)
@@ -31,10 +35,12 @@ pub struct VerifyRequest {
     code: SecretString,
 }
 
-#[derive(Serialize)]
-pub struct MfaStatus {
-    enabled: bool,
-    preferred: bool,
+/// `{"enabled": …, "preferred": …}`.
+fn status(enabled: bool) -> Map<String, serde_json::Value> {
+    let mut body = Map::new();
+    body.insert("enabled".into(), json!(enabled));
+    body.insert("preferred".into(), json!(enabled));
+    body
 }
 
 pub async fn verify(
@@ -57,18 +63,21 @@ pub async fn verify(
         .set_totp_mfa(&caller.token, true)
         .await
         .map_err(ApiError::token_refused)?;
-    let status = Json(MfaStatus {
-        enabled: true,
-        preferred: true,
-    });
-    renewed(&state, &caller, status.into_response()).await
+    let after = AfterChange::apply(&state, &caller, false).await?;
+    Ok(after.answer(status(true)))
 }
 
-pub async fn disable(State(state): State<AppState>, caller: Caller) -> Result<Response, ApiError> {
+/// Turning MFA off leaves a password alone between a thief and the account: only after a
+/// recent sign-in, and the user's other sessions end.
+pub async fn disable(
+    State(state): State<AppState>,
+    RecentCaller(caller): RecentCaller,
+) -> Result<Response, ApiError> {
     state
         .cognito
         .set_totp_mfa(&caller.token, false)
         .await
         .map_err(ApiError::token_refused)?;
-    renewed(&state, &caller, StatusCode::NO_CONTENT.into_response()).await
+    let after = AfterChange::apply(&state, &caller, true).await?;
+    Ok(after.answer(status(false)))
 }

@@ -19,7 +19,10 @@ mod verify;
 use std::sync::Arc;
 
 use axum::Router;
+use axum::http::HeaderValue;
+use axum::http::header::CACHE_CONTROL;
 use axum::routing::{any, delete, get, post};
+use tower_http::set_header::SetResponseHeaderLayer;
 
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -36,17 +39,9 @@ pub fn api() -> Router<AppState> {
         .route("/challenge/totp", post(challenge::start_totp_setup))
         .route("/password/forgot", post(password::forgot))
         .route("/password/reset", post(password::reset))
-        .route("/password/change", post(password::change))
-        .route("/mfa/totp/setup", post(mfa::setup))
-        .route("/mfa/totp/verify", post(mfa::verify))
-        .route("/mfa/totp", delete(mfa::disable))
-        .route("/admin/users", post(admin::create_user))
-        .route("/me", get(me::get).patch(me::update))
         .route("/token/refresh", post(session::refresh))
         .route("/logout", post(session::logout))
-        .route("/session", get(browser::current))
-        .route("/sessions", get(browser::list).delete(browser::end_others))
-        .route("/sessions/{id}", delete(browser::end))
+        .merge(signed_in())
         .route("/api/{name}", any(proxy::forward))
         .route("/api/{name}/", any(proxy::forward))
         .route("/api/{name}/{*path}", any(proxy::forward))
@@ -55,6 +50,25 @@ pub fn api() -> Router<AppState> {
         .route("/openapi.yaml", get(health::openapi))
         .fallback(|| async { ApiError::NotFound })
         .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })
+}
+
+/// The routes that answer about a signed-in user: whatever they answer is that user's alone,
+/// so no cache on the way (a CDN, a shared proxy) may keep it.
+fn signed_in() -> Router<AppState> {
+    Router::new()
+        .route("/password/change", post(password::change))
+        .route("/mfa/totp/setup", post(mfa::setup))
+        .route("/mfa/totp/verify", post(mfa::verify))
+        .route("/mfa/totp", delete(mfa::disable))
+        .route("/admin/users", post(admin::create_user))
+        .route("/me", get(me::get).patch(me::update))
+        .route("/session", get(browser::current))
+        .route("/sessions", get(browser::list).delete(browser::end_others))
+        .route("/sessions/{id}", delete(browser::end))
+        .route_layer(SetResponseHeaderLayer::overriding(
+            CACHE_CONTROL,
+            HeaderValue::from_static("no-store"),
+        ))
 }
 
 /// Forward-auth for gateways, on its lean path: any method, on `/verify` and any path below

@@ -4,11 +4,13 @@
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 
-use super::browser::renewed;
 use secrecy::{ExposeSecret, SecretString};
 use serde::{Deserialize, Serialize};
+use serde_json::{Map, json};
+
+use super::browser::AfterChange;
 
 use crate::cognito::{CodeDelivery, CognitoError, CognitoErrorKind};
 use crate::error::ApiError;
@@ -74,11 +76,6 @@ pub struct ResetRequest {
     new_password: SecretString,
 }
 
-#[derive(Serialize)]
-pub struct ResetResponse {
-    next_step: NextStep,
-}
-
 /// What a reset with a wrong or stale code says, for a known and an unknown user alike.
 const WRONG_CODE: &str = "The code is wrong or has expired; request a new one if needed.";
 
@@ -86,7 +83,7 @@ pub async fn reset(
     State(state): State<AppState>,
     IpLimitedClient { client, .. }: IpLimitedClient,
     ApiJson(request): ApiJson<ResetRequest>,
-) -> Result<Json<ResetResponse>, ApiError> {
+) -> Result<Response, ApiError> {
     let username = Username::parse(request.username)?;
     check_text("code", request.code.expose_secret(), MAX_CODE)?;
     check_text(
@@ -103,9 +100,20 @@ pub async fn reset(
     {
         Ok(()) => {
             attempt.give_back();
-            Ok(Json(ResetResponse {
-                next_step: NextStep::Done,
-            }))
+            // Whoever holds one of the user's sessions may be why the password was reset.
+            let after = match state.cognito.sub_of(username.as_str()).await {
+                Ok(Some(sub)) => AfterChange::end_all(&state, &sub).await?,
+                Ok(None) | Err(_) => {
+                    tracing::warn!(
+                        "the user whose password was reset can't be looked up; their browser \
+                         sessions live on (does the role allow cognito-idp:AdminGetUser?)"
+                    );
+                    AfterChange::end_all_of_nobody()
+                }
+            };
+            let mut body = Map::new();
+            body.insert("next_step".into(), json!(NextStep::Done));
+            Ok(after.answer(body))
         }
         // Cognito never judged the request (unreachable, slow, throttled).
         Err(e) if e.kind.is_transient() => {
@@ -181,7 +189,9 @@ pub async fn change(
     {
         Ok(()) => {
             attempt.give_back();
-            renewed(&state, &caller, StatusCode::NO_CONTENT.into_response()).await
+            // Cognito's ChangePassword revokes nothing: the sessions are ended here.
+            let after = AfterChange::apply(&state, &caller, true).await?;
+            Ok(after.answer(Map::new()))
         }
         // Cognito names a revoked or expired access token in its reason; anything else
         // refused is the previous password, which keeps its place in the budget.

@@ -16,7 +16,7 @@ use crate::browser::LiveSession;
 use crate::clock::now_seconds;
 use crate::cognito::{CognitoErrorKind, Tokens};
 use crate::error::ApiError;
-use crate::extract::{IpLimitedClient, OptionalJson};
+use crate::extract::{IpLimitedClient, OptionalJson, SessionAsked};
 use crate::input::{Username, check_csrf, check_text};
 use crate::revocation::{MAX_ACCESS_TOKEN_LIFETIME, MAX_REVOKED_SIGN_INS_PER_USER};
 use crate::signin::Amr;
@@ -36,6 +36,7 @@ pub struct RefreshRequest {
 pub async fn refresh(
     State(state): State<AppState>,
     caller: IpLimitedClient,
+    SessionAsked(session_asked): SessionAsked,
     method: Method,
     headers: HeaderMap,
     OptionalJson(request): OptionalJson<RefreshRequest>,
@@ -82,6 +83,7 @@ pub async fn refresh(
         headers: &headers,
         client: &caller.client,
         had_cookie: false,
+        session_asked,
     };
     let (body, answer_headers) = asker
         .signed_in(
@@ -212,7 +214,15 @@ pub async fn logout(
                 Ok(Some(session)) => {
                     logout_everywhere(&state, session.access_token()).await?;
                 }
-                Ok(None) | Err(ApiError::NoSession) => {}
+                // Nobody to sign out: saying "done" would tell the user every device is
+                // signed out when none was.
+                Ok(None) | Err(ApiError::NoSession) => {
+                    let mut refused = ApiError::NoSession.into_response();
+                    refused
+                        .headers_mut()
+                        .insert(SET_COOKIE, state.sessions.cookies.clear());
+                    return Ok(refused);
+                }
                 Err(e) => return Err(e),
             }
         } else {

@@ -17,6 +17,8 @@ pub enum NextStep {
     ContinueSignInWithMfaSelection,
     ContinueSignInWithTotpSetup,
     ConfirmSignInWithCustomChallenge,
+    /// Not a step of signing in but a reason to: the user must prove who they are again.
+    SignIn,
 }
 
 impl NextStep {
@@ -51,6 +53,7 @@ impl NextStep {
             NextStep::ContinueSignInWithMfaSelection => "CONTINUE_SIGN_IN_WITH_MFA_SELECTION",
             NextStep::ContinueSignInWithTotpSetup => "CONTINUE_SIGN_IN_WITH_TOTP_SETUP",
             NextStep::ConfirmSignInWithCustomChallenge => "CONFIRM_SIGN_IN_WITH_CUSTOM_CHALLENGE",
+            NextStep::SignIn => "SIGN_IN",
         }
     }
 }
@@ -73,6 +76,7 @@ mod tests {
             NextStep::ContinueSignInWithMfaSelection,
             NextStep::ContinueSignInWithTotpSetup,
             NextStep::ConfirmSignInWithCustomChallenge,
+            NextStep::SignIn,
         ] {
             assert_eq!(
                 serde_json::to_value(step).unwrap(),

@@ -686,7 +686,8 @@ async fn a_password_change_gives_the_session_a_new_id_and_the_old_cookie_stops_w
             json!({"previous_password": ADMIN_PASSWORD, "proposed_password": "Changed-Passw0rd!"}),
         )
         .await;
-    assert_eq!(changed.status, 204, "{changed:?}");
+    assert_eq!(changed.status, 200, "{changed:?}");
+    assert_eq!(changed.body["session"], "renewed");
     let after = browser.session_cookie().unwrap();
     assert_ne!(before, after, "a new id");
     // The same session, tokens and all, under the new id only.

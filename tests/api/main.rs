@@ -26,6 +26,7 @@ mod scripted_signin;
 mod session;
 mod signup;
 mod srp;
+mod stolen_cookie;
 mod store;
 mod tokens;
 mod ui;

@@ -283,7 +283,11 @@ async fn a_signed_in_user_sets_up_totp_signs_in_with_it_and_turns_it_off() {
     // Turned off, sign-in needs no code again.
     let token = done.access_token();
     let off = delete(&app, "/mfa/totp", Some(&token)).await;
-    assert_eq!(off.status, 204, "{off:?}");
+    assert_eq!(off.status, 200, "{off:?}");
+    assert_eq!(
+        off.body,
+        json!({"enabled": false, "preferred": false, "signed_out_others": 0})
+    );
     let preference = app.proxy.calls("SetUserMFAPreference").pop().unwrap();
     assert_eq!(preference["AccessToken"], token.as_str());
     assert_eq!(preference["SoftwareTokenMfaSettings"]["Enabled"], false);

@@ -95,7 +95,10 @@ async fn a_forgotten_password_is_reset_with_the_mailed_code_and_only_the_new_one
 
     let done = reset(&app, "ana", &code, NEW_PASSWORD).await;
     assert_eq!(done.status, 200, "{done:?}");
-    assert_eq!(done.body, json!({"next_step": "DONE"}));
+    assert_eq!(
+        done.body,
+        json!({"next_step": "DONE", "signed_out_others": 0})
+    );
 
     let login = app.login("ana", NEW_PASSWORD).await;
     assert_eq!(login.status, 200, "{login:?}");
@@ -278,8 +281,8 @@ async fn a_signed_in_user_changes_their_password() {
     assert_eq!(app.proxy.calls("ChangePassword").len(), 2);
 
     let changed = change(&app, &token, ANA_PASSWORD, NEW_PASSWORD).await;
-    assert_eq!(changed.status, 204, "{changed:?}");
-    assert_eq!(changed.body, Value::Null);
+    assert_eq!(changed.status, 200, "{changed:?}");
+    assert_eq!(changed.body, json!({"signed_out_others": 0}));
     let sent = app.proxy.calls("ChangePassword").pop().unwrap();
     assert_eq!(sent["AccessToken"], token);
     assert_eq!(sent["PreviousPassword"], ANA_PASSWORD);

@@ -123,6 +123,9 @@ pub struct AccessClaims {
     pub nbf: Option<i64>,
     #[serde(default)]
     pub iat: Option<i64>,
+    /// When the user last proved who they are (seconds); a refresh keeps it.
+    #[serde(default)]
+    pub auth_time: Option<i64>,
     #[serde(default)]
     pub jti: Option<String>,
     /// The id of the sign-in this token descends from; shared with its refresh token.
