@@ -176,6 +176,8 @@ fn cors(origins: &[String]) -> tower_http::cors::CorsLayer {
             request_id::HEADER,
             // Requests made with the session cookie that change state must carry it.
             HeaderName::from_static("x-csrf"),
+            // A page asking for a browser session rather than tokens.
+            HeaderName::from_static("x-token-delivery"),
         ])
         .expose_headers([
             request_id::HEADER,

@@ -125,6 +125,7 @@ impl Application {
                 // A refresh under way ends within one Cognito call; with the call that changed
                 // the password before it, the request still ends within REQUEST_TIMEOUT_SECONDS.
                 renew_wait: config.cognito.timeout + Duration::from_secs(1),
+                refresh_token_validity: config.tokens.refresh_token_validity,
             },
         );
         let upstreams = Upstreams::new(config.api.upstreams.clone(), config.api.timeout)

@@ -23,6 +23,7 @@ use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use cognito_verifier::{AccessClaims, Revocations, TokenError, Verifier};
 use secrecy::SecretString;
+use tracing::Instrument;
 
 use crate::challenge::{ChallengeId, IdHash};
 use crate::clock::now_seconds;
@@ -73,6 +74,9 @@ pub struct SessionTimes {
     pub idle_timeout: Duration,
     /// At most one Cognito refresh: the longest another request holds the session's lease.
     pub renew_wait: Duration,
+    /// How long a refresh token lives: an ended session's sign-in stays refused that long
+    /// unless Cognito confirms it revoked the token.
+    pub refresh_token_validity: Duration,
 }
 
 /// What became of the session a request was made with, after a change of what the user can
@@ -103,6 +107,7 @@ pub struct BrowserSessions {
     max_lifetime: Duration,
     idle_timeout: Duration,
     renew_wait: Duration,
+    refresh_token_validity: Duration,
 }
 
 impl BrowserSessions {
@@ -123,6 +128,7 @@ impl BrowserSessions {
             max_lifetime: times.max_lifetime,
             idle_timeout: times.idle_timeout,
             renew_wait: times.renew_wait,
+            refresh_token_validity: times.refresh_token_validity,
         }
     }
 
@@ -140,6 +146,8 @@ impl BrowserSessions {
         client_ip: &str,
         headers: &HeaderMap,
     ) -> Result<Started, ApiError> {
+        // Tokens traded from a refresh token the caller held: a refresh, not a sign-in.
+        let traded = refresh_token.is_some();
         let Some(refresh_token) = tokens.refresh_token.as_deref().or(refresh_token) else {
             // Cognito always returns one with a sign-in; without it the session would die with
             // its first access token.
@@ -164,10 +172,12 @@ impl BrowserSessions {
             id_token: tokens.id_token.clone(),
             refresh_token: refresh_token.to_owned(),
         };
-        let auth_time = id_claims
-            .as_ref()
-            .and_then(|c| c.auth_time)
-            .unwrap_or_else(now_seconds);
+        let auth_time = signed_in_at(
+            id_claims.as_ref().and_then(|c| c.auth_time),
+            claims.auth_time,
+            traded,
+            now_seconds(),
+        );
         let username = claims
             .username
             .clone()
@@ -410,19 +420,25 @@ impl BrowserSessions {
     /// can neither slip in between nor keep the old id: the move waits for one under way.
     /// If the lease stays taken past `renew_wait`, or the row can't be moved, the session is
     /// ended instead; it never keeps its old id.
-    pub async fn renew(&self, session: &LiveSession) -> Result<Renewal, ApiError> {
+    ///
+    /// `deadline` is when the request must have its answer: the wait ends before it, leaving
+    /// time to end the session, which takes the database alone.
+    pub async fn renew(
+        &self,
+        session: &LiveSession,
+        deadline: tokio::time::Instant,
+    ) -> Result<Renewal, ApiError> {
         let id_hash = &session.stored.id_hash;
-        let deadline = tokio::time::Instant::now() + self.renew_wait;
+        let deadline = deadline.min(tokio::time::Instant::now() + self.renew_wait);
         loop {
             if let Some(lease) = self.store.claim_lease(id_hash).await? {
                 // Read under the lease: the tokens as a refresh just left them, if one did.
                 let current = match self.store.find(id_hash).await? {
                     Found::Live(current) => *current,
                     Found::Gone => return Ok(self.ended()),
-                    Found::Unreadable => {
-                        self.store.release_refresh(id_hash, lease).await?;
-                        return Err(ApiError::ChallengeUnreadable);
-                    }
+                    // Sealed under a key this replica lacks (a key rotation under way): it
+                    // can't be moved, so it goes.
+                    Found::Unreadable => return self.drop_unreadable(id_hash).await,
                 };
                 let id = SessionId::generate().map_err(ApiError::internal)?;
                 if self.store.move_to(&current, lease, &id.hash()).await? {
@@ -433,8 +449,12 @@ impl BrowserSessions {
                     });
                 }
                 // The lease ran out under a slow database and another request took the row.
-            } else if !matches!(self.store.find(id_hash).await?, Found::Live(_)) {
-                return Ok(self.ended());
+            } else {
+                match self.store.find(id_hash).await? {
+                    Found::Live(_) => {}
+                    Found::Gone => return Ok(self.ended()),
+                    Found::Unreadable => return self.drop_unreadable(id_hash).await,
+                }
             }
             if tokio::time::Instant::now() >= deadline {
                 break;
@@ -446,7 +466,19 @@ impl BrowserSessions {
             Found::Live(current) => *current,
             _ => session.stored.clone(),
         };
-        self.end(&current).await?;
+        // The database's part now; Cognito's after the answer, so the request's time
+        // suffices.
+        if let Some(ended) = self.end_here(&current).await? {
+            self.revoke_in_background(vec![ended]);
+        }
+        Ok(self.ended())
+    }
+
+    async fn drop_unreadable(&self, id_hash: &IdHash) -> Result<Renewal, ApiError> {
+        tracing::warn!(
+            "a browser session sealed under another key was ended at a change of its id"
+        );
+        self.store.delete(id_hash).await?;
         Ok(self.ended())
     }
 
@@ -504,17 +536,18 @@ impl BrowserSessions {
     /// Ends one session: the row goes, its access tokens are refused at once on every
     /// replica, and its refresh token is revoked at Cognito.
     pub async fn end(&self, stored: &StoredSession) -> Result<(), ApiError> {
-        if self.end_here(stored).await? {
-            self.revoke_at_cognito(&stored.tokens.refresh_token).await;
+        if let Some(ended) = self.end_here(stored).await? {
+            self.revoke_at_cognito(ended).await;
         }
         Ok(())
     }
 
     /// The part of ending a session that is this service's own: the row goes, and its sign-in
-    /// is refused on every replica. False when the session was already gone.
-    async fn end_here(&self, stored: &StoredSession) -> Result<bool, ApiError> {
+    /// is refused on every replica for as long as its refresh token could mint tokens, until
+    /// Cognito confirms the token is revoked. `None` when the session was already gone.
+    async fn end_here(&self, stored: &StoredSession) -> Result<Option<Ended>, ApiError> {
         if !self.store.delete(&stored.id_hash).await? {
-            return Ok(false);
+            return Ok(None);
         }
         let identity = self
             .verifier
@@ -523,29 +556,70 @@ impl BrowserSessions {
             .ok();
         let sign_in = identity
             .as_ref()
-            .and_then(|c| c.origin_jti.as_deref().or(c.jti.as_deref()));
+            .and_then(|c| c.origin_jti.clone().or_else(|| c.jti.clone()));
         // The access token went no further than this service and the APIs it called for the
         // browser; refusing it here stops it at once at `/verify` and on every replica. Past
         // the bound on one user's entries, none is added: the token lives at most until its
         // `exp`, and a wider entry would end the user's other sessions too.
-        if let Some(id) = sign_in
-            && self.revocations.sessions_of(&stored.sub).await? < MAX_REVOKED_SIGN_INS_PER_USER
-        {
-            self.revocations
-                .revoke_session(&stored.sub, id, now_seconds() + MAX_ACCESS_TOKEN_LIFETIME)
-                .await?;
-        }
+        let sign_in = match sign_in {
+            Some(id)
+                if self.revocations.sessions_of(&stored.sub).await?
+                    < MAX_REVOKED_SIGN_INS_PER_USER =>
+            {
+                let until = now_seconds()
+                    + (self.refresh_token_validity.as_secs() as i64).max(MAX_ACCESS_TOKEN_LIFETIME);
+                self.revocations
+                    .revoke_session(&stored.sub, &id, until)
+                    .await?;
+                Some(id)
+            }
+            _ => None,
+        };
         self.verifier.forget(&stored.tokens.access_token);
-        Ok(true)
+        Ok(Some(Ended {
+            sub: stored.sub.clone(),
+            sign_in,
+            refresh_token: SecretString::from(stored.tokens.refresh_token.clone()),
+        }))
     }
 
-    async fn revoke_at_cognito(&self, refresh_token: &str) {
-        let refresh_token = SecretString::from(refresh_token.to_owned());
-        if let Err(e) = self.cognito.revoke_token(&refresh_token).await {
-            // The token was only ever in the deleted row, so nobody can use it; Cognito ends
-            // it when it expires.
-            tracing::info!(cognito.error = %e.kind, "a browser session's refresh token was not revoked at Cognito");
+    /// Cognito revokes the refresh token; then the sign-in's entry need only outlive the
+    /// access tokens already out.
+    async fn revoke_at_cognito(&self, ended: Ended) {
+        match self.cognito.revoke_token(&ended.refresh_token).await {
+            Ok(()) => {
+                if let Some(id) = &ended.sign_in
+                    && let Err(e) = self
+                        .revocations
+                        .revoke_session(&ended.sub, id, now_seconds() + MAX_ACCESS_TOKEN_LIFETIME)
+                        .await
+                {
+                    tracing::info!(error = %e, "a revoked sign-in's entry keeps its longer expiry");
+                }
+            }
+            // The token was only ever in the deleted row, and its sign-in stays refused here
+            // for as long as it could live.
+            Err(e) => {
+                tracing::warn!(cognito.error = %e.kind, "a browser session's refresh token was not revoked at Cognito");
+            }
         }
+    }
+
+    /// Asks Cognito to revoke ended sessions' refresh tokens after the answer has gone: each
+    /// is already refused here, so the answer need not wait for a slow Cognito.
+    fn revoke_in_background(&self, ended: Vec<Ended>) {
+        if ended.is_empty() {
+            return;
+        }
+        let sessions = self.clone();
+        tokio::spawn(
+            async move {
+                for ended in ended {
+                    sessions.revoke_at_cognito(ended).await;
+                }
+            }
+            .instrument(tracing::Span::current()),
+        );
     }
 
     /// Ends `session`, unless it holds `refresh_token` too (the same refresh token traded for
@@ -602,21 +676,32 @@ impl BrowserSessions {
             .filter(|s| Some(&s.id_hash) != keep)
             .collect();
         let mut ended = Vec::with_capacity(others.len());
-        for session in others {
-            if self.end_here(&session).await? {
-                ended.push(session.tokens.refresh_token);
-            }
+        for session in &others {
+            ended.extend(self.end_here(session).await?);
         }
         let count = ended.len();
-        if !ended.is_empty() {
-            let sessions = self.clone();
-            tokio::spawn(async move {
-                for refresh_token in ended {
-                    sessions.revoke_at_cognito(&refresh_token).await;
-                }
-            });
-        }
+        self.revoke_in_background(ended);
         Ok(count)
+    }
+}
+
+/// A session ended here, what Cognito is still to hear of it.
+struct Ended {
+    sub: String,
+    /// Its sign-in, when an entry was recorded for it.
+    sign_in: Option<String>,
+    refresh_token: SecretString,
+}
+
+/// When the user behind new tokens last proved who they are: as Cognito says, in the ID token
+/// or else the access token (a refresh keeps it). Said nowhere: `now` for a sign-in that just
+/// happened, but for tokens traded from a refresh token, whose holder proved nothing here,
+/// never, so no recent sign-in is assumed.
+fn signed_in_at(id_token: Option<i64>, access_token: Option<i64>, traded: bool, now: i64) -> i64 {
+    match id_token.or(access_token) {
+        Some(at) => at,
+        None if traded => 0,
+        None => now,
     }
 }
 
@@ -638,4 +723,18 @@ fn clean_user_agent(headers: &HeaderMap) -> String {
         .filter(|c| !c.is_control())
         .take(256)
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_traded_refresh_token_never_counts_as_a_recent_sign_in_unless_cognito_says_so() {
+        let now = 1_800_000_000;
+        assert_eq!(signed_in_at(Some(10), Some(20), true, now), 10);
+        assert_eq!(signed_in_at(None, Some(20), true, now), 20);
+        assert_eq!(signed_in_at(None, None, true, now), 0);
+        assert_eq!(signed_in_at(None, None, false, now), now);
+    }
 }

@@ -377,7 +377,7 @@ pub struct Settings {
 
     /// Seconds since the user last proved who they are (the session's sign-in, or the access
     /// token's auth_time) within which they may change what guards the account: set up or
-    /// remove TOTP; past it they must sign in again
+    /// remove TOTP, change the email or phone number; past it they must sign in again
     #[arg(
         long,
         env = "RECENT_SIGN_IN_SECONDS",

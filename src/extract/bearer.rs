@@ -2,6 +2,7 @@
 //! either for every route that takes a signed-in caller.
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use axum::extract::{FromRef, FromRequestParts};
 use axum::http::HeaderMap;
@@ -56,6 +57,15 @@ impl Caller {
         match &self.session {
             Some(session) => Some(session.stored.auth_time),
             None => self.claims.auth_time,
+        }
+    }
+
+    /// `RecentSignInRequired` unless the user proved who they are within `bound`.
+    pub fn require_recent_sign_in(&self, bound: Duration) -> Result<(), ApiError> {
+        let oldest = crate::clock::now_seconds() - bound.as_secs() as i64;
+        match self.signed_in_at() {
+            Some(at) if at >= oldest => Ok(()),
+            _ => Err(ApiError::RecentSignInRequired),
         }
     }
 }
@@ -143,12 +153,8 @@ where
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
         let caller = Caller::from_request_parts(parts, state).await?;
-        let bound = Arc::<Config>::from_ref(state).sessions.recent_sign_in;
-        let oldest = crate::clock::now_seconds() - bound.as_secs() as i64;
-        match caller.signed_in_at() {
-            Some(at) if at >= oldest => Ok(RecentCaller(caller)),
-            _ => Err(ApiError::RecentSignInRequired),
-        }
+        caller.require_recent_sign_in(Arc::<Config>::from_ref(state).sessions.recent_sign_in)?;
+        Ok(RecentCaller(caller))
     }
 }
 

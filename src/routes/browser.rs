@@ -9,6 +9,8 @@ use axum::http::{HeaderMap, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 use serde_json::{Map, Value, json};
+use std::time::Duration;
+use tokio::time::Instant;
 
 use super::answers::no_store;
 use crate::browser::{Renewal, SessionSummary};
@@ -89,10 +91,13 @@ pub async fn end_others(
     Ok(Json(Ended { ended }))
 }
 
+/// Time kept, before a request's limit, for what follows the change of a session's id.
+const ANSWER_MARGIN: Duration = Duration::from_secs(2);
+
 /// What a change of what the user can do (a password, MFA) did to their sessions.
 pub struct AfterChange {
     /// How many other browser sessions ended; `None` where the change ends none (MFA turned
-    /// on).
+    /// on), or where they could not be ended (then the answer leaves the count out).
     signed_out_others: Option<usize>,
     /// The browser session the request came with, when it came with one.
     session: Option<Renewal>,
@@ -102,10 +107,13 @@ impl AfterChange {
     /// The session the request came with gets a new id (or ends, never keeping the old one);
     /// with `end_others` and END_OTHER_SESSIONS_ON_CHANGE, the user's other browser sessions
     /// end first, and their tokens are refused on every replica.
+    ///
+    /// `started` is when the request began: the new id is settled within its time limit.
     pub async fn apply(
         state: &AppState,
         caller: &Caller,
         end_others: bool,
+        started: Instant,
     ) -> Result<AfterChange, ApiError> {
         let current = caller.session.as_ref();
         let signed_out_others = if !end_others {
@@ -116,8 +124,15 @@ impl AfterChange {
         } else {
             Some(0)
         };
+        // A margin for what the request still does after: one database write at most.
+        let deadline = started
+            + state
+                .config
+                .http
+                .request_timeout
+                .saturating_sub(ANSWER_MARGIN);
         let session = match current {
-            Some(session) => Some(state.sessions.renew(session).await?),
+            Some(session) => Some(state.sessions.renew(session, deadline).await?),
             None => None,
         };
         Ok(AfterChange {
@@ -126,23 +141,30 @@ impl AfterChange {
         })
     }
 
-    /// The user has no session here (a reset by code): every browser session of `sub` ends.
-    pub async fn end_all(state: &AppState, sub: &str) -> Result<AfterChange, ApiError> {
-        let ended = if state.config.sessions.end_others_on_change {
-            state.sessions.end_others(sub, None).await?
-        } else {
-            0
+    /// The user has no session here (a reset by code): every browser session of the user
+    /// Cognito knows as `username` ends. The change is made already, so what fails here is
+    /// logged and the count left out, rather than the change answered as failed.
+    pub async fn end_all(state: &AppState, username: &str) -> AfterChange {
+        if !state.config.sessions.end_others_on_change {
+            return AfterChange {
+                signed_out_others: Some(0),
+                session: None,
+            };
+        }
+        let ended = match state.cognito.sub_of(username).await {
+            Ok(Some(sub)) => state.sessions.end_others(&sub, None).await.map_err(|e| {
+                tracing::warn!(error = %e, "the browser sessions of a user whose password was reset were not ended");
+            }),
+            Ok(None) | Err(_) => {
+                tracing::warn!(
+                    "the user whose password was reset can't be looked up, so their browser \
+                     sessions live on (does the role allow cognito-idp:AdminGetUser?)"
+                );
+                Err(())
+            }
         };
-        Ok(AfterChange {
-            signed_out_others: Some(ended),
-            session: None,
-        })
-    }
-
-    /// Nothing could be ended: none of the user's sessions were found.
-    pub fn end_all_of_nobody() -> AfterChange {
         AfterChange {
-            signed_out_others: Some(0),
+            signed_out_others: ended.ok(),
             session: None,
         }
     }

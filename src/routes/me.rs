@@ -40,6 +40,9 @@ pub async fn get(State(state): State<AppState>, caller: Caller) -> Result<Json<M
     }))
 }
 
+/// Attributes that receive the codes of a password reset (and may be sign-in aliases).
+const RECOVERY_ATTRIBUTES: &[&str] = &["email", "phone_number"];
+
 #[derive(Deserialize)]
 pub struct UpdateRequest {
     attributes: Map<String, Value>,
@@ -61,6 +64,15 @@ pub async fn update(
             "attributes",
             "`attributes` must name at least one attribute",
         ));
+    }
+    // A new email or phone number is where codes to reset the password go next: a stolen
+    // session must not be able to point them elsewhere.
+    if request
+        .attributes
+        .keys()
+        .any(|name| RECOVERY_ATTRIBUTES.contains(&name.as_str()))
+    {
+        caller.require_recent_sign_in(state.config.sessions.recent_sign_in)?;
     }
     let attributes = attributes::to_cognito(&request.attributes)?;
     state

@@ -49,6 +49,7 @@ pub async fn verify(
     caller: Caller,
     ApiJson(request): ApiJson<VerifyRequest>,
 ) -> Result<Response, ApiError> {
+    let started = tokio::time::Instant::now();
     let code = request.code.expose_secret();
     check_totp_code("code", code)?;
     state
@@ -63,7 +64,7 @@ pub async fn verify(
         .set_totp_mfa(&caller.token, true)
         .await
         .map_err(ApiError::token_refused)?;
-    let after = AfterChange::apply(&state, &caller, false).await?;
+    let after = AfterChange::apply(&state, &caller, false, started).await?;
     Ok(after.answer(status(true)))
 }
 
@@ -73,11 +74,12 @@ pub async fn disable(
     State(state): State<AppState>,
     RecentCaller(caller): RecentCaller,
 ) -> Result<Response, ApiError> {
+    let started = tokio::time::Instant::now();
     state
         .cognito
         .set_totp_mfa(&caller.token, false)
         .await
         .map_err(ApiError::token_refused)?;
-    let after = AfterChange::apply(&state, &caller, true).await?;
+    let after = AfterChange::apply(&state, &caller, true, started).await?;
     Ok(after.answer(status(false)))
 }

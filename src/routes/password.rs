@@ -101,16 +101,7 @@ pub async fn reset(
         Ok(()) => {
             attempt.give_back();
             // Whoever holds one of the user's sessions may be why the password was reset.
-            let after = match state.cognito.sub_of(username.as_str()).await {
-                Ok(Some(sub)) => AfterChange::end_all(&state, &sub).await?,
-                Ok(None) | Err(_) => {
-                    tracing::warn!(
-                        "the user whose password was reset can't be looked up; their browser \
-                         sessions live on (does the role allow cognito-idp:AdminGetUser?)"
-                    );
-                    AfterChange::end_all_of_nobody()
-                }
-            };
+            let after = AfterChange::end_all(&state, username.as_str()).await;
             let mut body = Map::new();
             body.insert("next_step".into(), json!(NextStep::Done));
             Ok(after.answer(body))
@@ -190,7 +181,7 @@ pub async fn change(
         Ok(()) => {
             attempt.give_back();
             // Cognito's ChangePassword revokes nothing: the sessions are ended here.
-            let after = AfterChange::apply(&state, &caller, true).await?;
+            let after = AfterChange::apply(&state, &caller, true, started).await?;
             Ok(after.answer(Map::new()))
         }
         // Cognito names a revoked or expired access token in its reason; anything else

@@ -214,14 +214,25 @@ pub async fn logout(
                 Ok(Some(session)) => {
                     logout_everywhere(&state, session.access_token()).await?;
                 }
-                // Nobody to sign out: saying "done" would tell the user every device is
-                // signed out when none was.
                 Ok(None) | Err(ApiError::NoSession) => {
-                    let mut refused = ApiError::NoSession.into_response();
-                    refused
-                        .headers_mut()
-                        .insert(SET_COOKIE, state.sessions.cookies.clear());
-                    return Ok(refused);
+                    match state.sessions.stored(&headers).await {
+                        // A live row whose token can't be verified just now (the keys out of
+                        // reach, say): the user is signed out all the same.
+                        Ok(Some(session)) => {
+                            logout_everywhere_by_service(&state, &session.sub, &session.username)
+                                .await?;
+                        }
+                        // Nobody to sign out: saying "done" would tell the user every device is
+                        // signed out when none was.
+                        Ok(None) | Err(ApiError::NoSession) => {
+                            let mut refused = ApiError::NoSession.into_response();
+                            refused
+                                .headers_mut()
+                                .insert(SET_COOKIE, state.sessions.cookies.clear());
+                            return Ok(refused);
+                        }
+                        Err(e) => return Err(e),
+                    }
                 }
                 Err(e) => return Err(e),
             }
@@ -425,6 +436,39 @@ async fn logout_everywhere(state: &AppState, token: &str) -> Result<StatusCode, 
     }
     tracing::info!(sub = %claims.sub, "signed out everywhere");
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// Signs a user out everywhere without a usable access token: every token of theirs issued
+/// until now is refused here at once, their browser sessions go, and Cognito ends their
+/// refresh tokens at the service's own request (AdminUserGlobalSignOut).
+async fn logout_everywhere_by_service(
+    state: &AppState,
+    sub: &str,
+    username: &str,
+) -> Result<(), ApiError> {
+    let sign_out = state
+        .revocations
+        .revoke_user(sub, now_seconds() + MAX_ACCESS_TOKEN_LIFETIME)
+        .await?;
+    state.sessions.forget_user(sub).await?;
+    match state
+        .cognito
+        .admin_user_global_sign_out(sub, username)
+        .await
+    {
+        Ok(()) => {
+            if let Err(e) = state.revocations.confirm_sign_out(sub, sign_out).await {
+                tracing::warn!(error = %e, "cannot confirm the sign-out in the revocation list");
+            }
+        }
+        Err(e) => tracing::warn!(
+            cognito.error = %e.kind,
+            "AdminUserGlobalSignOut did not end the sessions at Cognito; tokens issued until \
+             now are refused here"
+        ),
+    }
+    tracing::info!(%sub, "signed out everywhere");
+    Ok(())
 }
 
 /// Signs a user out everywhere with the service's own credentials, then records it, for a

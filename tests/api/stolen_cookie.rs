@@ -86,6 +86,40 @@ async fn a_thief_refreshing_during_a_password_change_still_loses_the_session() {
 }
 
 #[tokio::test]
+async fn a_refresh_under_way_at_a_password_change_is_kept_and_the_old_cookie_still_dies() {
+    let app = app_with_mina(TestApp::builder()).await;
+    let victim = signed_in(&app).await;
+    let stolen = thief(&app, &victim);
+    let before = victim.stored().await.unwrap();
+
+    // The thief's refresh holds the session's lease, its call to Cognito held, while the
+    // victim changes the password: the change waits for it rather than lose what it stores.
+    let refresh_gate = Arc::new(tokio::sync::Semaphore::new(0));
+    app.proxy
+        .then("InitiateAuth", Reply::Gate(refresh_gate.clone()));
+    let refreshes = app.proxy.calls("InitiateAuth").len();
+    let (refreshed, changed) = tokio::join!(stolen.post("/token/refresh", json!({})), async {
+        app.proxy.wait_for("InitiateAuth", refreshes + 1).await;
+        let change = change_password(&victim);
+        let release = async {
+            app.proxy.wait_for_reply("ChangePassword", 1).await;
+            refresh_gate.add_permits(1);
+        };
+        tokio::join!(change, release).0
+    });
+    assert_eq!(refreshed.status, 200, "{refreshed:?}");
+    assert_eq!(changed.status, 200, "{changed:?}");
+    assert_eq!(changed.body["session"], "renewed");
+
+    // The renewed session holds the tokens the refresh stored, not the ones before it.
+    let after = victim.stored().await.unwrap();
+    assert_ne!(after.tokens.access_token, before.tokens.access_token);
+    assert_eq!(after.version, before.version + 1);
+    assert_eq!(victim.post("/token/refresh", json!({})).await.status, 200);
+    stolen.assert_signed_out().await;
+}
+
+#[tokio::test]
 async fn a_session_whose_id_cant_be_renewed_is_ended_rather_than_kept() {
     let app = app_with_mina(TestApp::builder()).await;
     let victim = signed_in(&app).await;
@@ -275,6 +309,33 @@ async fn a_session_signed_in_long_ago_must_sign_in_again_before_changing_factors
         )
         .await;
     assert_eq!(verified.status, 200, "{verified:?}");
+}
+
+#[tokio::test]
+async fn a_session_signed_in_long_ago_cant_move_where_reset_codes_go() {
+    let app = app_with_mina(TestApp::builder()).await;
+    let browser = signed_in(&app).await;
+    browser.age("auth_time", 360).await;
+    let patch = |attributes: Value| {
+        browser.request(
+            reqwest::Method::PATCH,
+            "/me",
+            Some(json!({"attributes": attributes})),
+            true,
+        )
+    };
+
+    for attributes in [
+        json!({"email": "thief@example.com"}),
+        json!({"phone_number": "+15555550100", "nickname": "x"}),
+    ] {
+        let refused = patch(attributes).await;
+        refused.assert_problem(403, "recent_sign_in_required");
+        assert_eq!(refused.body["next_step"], "SIGN_IN");
+    }
+    assert!(app.proxy.calls("UpdateUserAttributes").is_empty());
+    // The rest of the profile needs no fresh proof.
+    assert_eq!(patch(json!({"nickname": "mimi"})).await.status, 200);
 }
 
 #[tokio::test]

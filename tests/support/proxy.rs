@@ -57,7 +57,7 @@ struct Shared {
     replies: Vec<(String, HeaderMap)>,
 }
 
-/// Wakes waiters whenever a call arrives.
+/// Wakes waiters whenever a call arrives or the peer answers one.
 #[derive(Default)]
 struct Arrivals(tokio::sync::Notify);
 
@@ -153,6 +153,27 @@ impl Proxy {
             // Registered before the check, so an arrival in between is not missed.
             arrived.as_mut().enable();
             if self.calls(operation).len() >= count {
+                return;
+            }
+            arrived.await;
+        }
+    }
+
+    /// Waits until the peer has answered `count` forwarded calls of `operation`.
+    pub async fn wait_for_reply(&self, operation: &str, count: usize) {
+        loop {
+            let arrived = self.arrivals.0.notified();
+            let mut arrived = std::pin::pin!(arrived);
+            arrived.as_mut().enable();
+            let replied = self
+                .shared
+                .lock()
+                .unwrap()
+                .replies
+                .iter()
+                .filter(|(op, _)| op == operation)
+                .count();
+            if replied >= count {
                 return;
             }
             arrived.await;
@@ -316,6 +337,7 @@ async fn forward(
                 .unwrap()
                 .replies
                 .push((operation, upstream.headers().clone()));
+            state.arrivals.0.notify_waiters();
             let bytes = upstream.bytes().await.unwrap_or_default();
             (
                 status,
