@@ -220,6 +220,7 @@ impl Upstreams {
         {
             parts.headers.insert(header::LOCATION, value);
         }
+        kept_for_the_session(&mut parts.headers);
         // Whatever the upstream sends is shown on this service's origin: never as a page that
         // could run script here.
         parts.headers.insert(
@@ -249,6 +250,82 @@ fn target(upstream: &Upstream, path: &str, query: Option<&str>) -> Option<reqwes
         || url.path() == prefix
         || url.path().starts_with(&format!("{prefix}/"));
     (url.origin() == base.origin() && below && url.fragment().is_none()).then_some(url)
+}
+
+/// The upstream answered a request that carried this session's token, and may have let
+/// caches keep the answer; the browser's request carried only a cookie, which a shared cache
+/// that doesn't key on cookies would not tell apart from anyone else's. Unless the upstream
+/// said outright that the answer may be shared (`public`, `s-maxage`), it is `private`, and
+/// it varies by `Cookie` (unless it varies by everything: `*`).
+fn kept_for_the_session(headers: &mut HeaderMap) {
+    let given: Vec<HeaderValue> = headers
+        .get_all(header::CACHE_CONTROL)
+        .iter()
+        .cloned()
+        .collect();
+    let directives: Vec<&[u8]> = given
+        .iter()
+        .flat_map(|v| directives(v.as_bytes()))
+        .collect();
+    let named = |wanted: &str| {
+        directives
+            .iter()
+            .any(|d| directive_name(d).eq_ignore_ascii_case(wanted.as_bytes()))
+    };
+    // `private="field"` makes only those fields private: the answer is still shared.
+    let private = directives
+        .iter()
+        .any(|d| d.trim_ascii().eq_ignore_ascii_case(b"private"));
+    if !named("public") && !named("s-maxage") && !private {
+        let mut value = b"private".to_vec();
+        for part in given
+            .iter()
+            .filter(|v| !v.as_bytes().trim_ascii().is_empty())
+        {
+            value.extend_from_slice(b", ");
+            value.extend_from_slice(part.as_bytes().trim_ascii());
+        }
+        let value =
+            HeaderValue::from_bytes(&value).unwrap_or_else(|_| HeaderValue::from_static("private"));
+        headers.insert(header::CACHE_CONTROL, value);
+    }
+    let varies = headers
+        .get_all(header::VARY)
+        .iter()
+        .flat_map(|v| v.as_bytes().split(|b| *b == b','))
+        .map(<[u8]>::trim_ascii)
+        .any(|name| name == b"*" || name.eq_ignore_ascii_case(b"cookie"));
+    if !varies {
+        headers.append(header::VARY, HeaderValue::from_static("Cookie"));
+    }
+}
+
+/// The directives of a `Cache-Control` value: split on the commas outside quoted strings.
+fn directives(value: &[u8]) -> Vec<&[u8]> {
+    let mut found = Vec::new();
+    let (mut start, mut quoted, mut escaped) = (0, false, false);
+    for (i, &byte) in value.iter().enumerate() {
+        match byte {
+            _ if escaped => escaped = false,
+            b'\\' if quoted => escaped = true,
+            b'"' => quoted = !quoted,
+            b',' if !quoted => {
+                found.push(&value[start..i]);
+                start = i + 1;
+            }
+            _ => {}
+        }
+    }
+    found.push(&value[start..]);
+    found
+}
+
+fn directive_name(directive: &[u8]) -> &[u8] {
+    directive
+        .split(|b| *b == b'=')
+        .next()
+        .unwrap_or_default()
+        .trim_ascii()
 }
 
 /// The header names a `Connection` header lists: hop-by-hop for this one message.
@@ -344,6 +421,53 @@ mod tests {
             assert!(parse(bad).is_err(), "{bad}");
         }
         assert!(parse("").unwrap().is_empty());
+    }
+
+    fn kept(cache_control: &[&str], vary: &[&str]) -> (Vec<String>, Vec<String>) {
+        let mut headers = HeaderMap::new();
+        for value in cache_control {
+            headers.append(header::CACHE_CONTROL, HeaderValue::from_str(value).unwrap());
+        }
+        for value in vary {
+            headers.append(header::VARY, HeaderValue::from_str(value).unwrap());
+        }
+        kept_for_the_session(&mut headers);
+        let all = |name| {
+            headers
+                .get_all(name)
+                .iter()
+                .map(|v| v.to_str().unwrap().to_owned())
+                .collect()
+        };
+        (all(header::CACHE_CONTROL), all(header::VARY))
+    }
+
+    #[test]
+    fn an_answer_is_private_to_the_session_unless_the_upstream_said_it_may_be_shared() {
+        assert_eq!(
+            kept(&[], &[]),
+            (vec!["private".into()], vec!["Cookie".into()])
+        );
+        assert_eq!(
+            kept(&["max-age=600", "no-transform"], &["Accept"]).0,
+            ["private, max-age=600, no-transform"]
+        );
+        assert_eq!(
+            kept(&["no-cache=\"a, public, b\", max-age=5"], &[]).0,
+            ["private, no-cache=\"a, public, b\", max-age=5"],
+            "a quoted comma separates nothing"
+        );
+        assert_eq!(kept(&["PRIVATE"], &[]).0, ["PRIVATE"]);
+        for shared in [
+            "Public, max-age=60",
+            "s-maxage=60",
+            "max-age=5, s-maxage = 9",
+        ] {
+            assert_eq!(kept(&[shared], &[]).0, [shared]);
+        }
+        assert_eq!(kept(&[], &["Accept"]).1, ["Accept", "Cookie"]);
+        assert_eq!(kept(&[], &["accept, COOKIE"]).1, ["accept, COOKIE"]);
+        assert_eq!(kept(&[], &["*"]).1, ["*"]);
     }
 
     #[test]

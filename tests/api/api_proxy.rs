@@ -275,3 +275,65 @@ async fn a_slow_or_absent_upstream_is_a_clear_error_and_its_cookies_stay_out() {
         .await
         .assert_problem(405, "method_not_allowed");
 }
+
+/// What the browser gets when the upstream answers with these headers.
+async fn answered_with(browser: &Browser<'_>, headers: &[(&str, &str)]) -> Response {
+    let query = form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(headers)
+        .finish();
+    browser.get(&format!("/api/orders/answer?{query}")).await
+}
+
+/// Every value of a header, as one list.
+fn all(response: &Response, name: &str) -> String {
+    response
+        .headers
+        .get_all(name)
+        .iter()
+        .map(|v| v.to_str().unwrap())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+#[tokio::test]
+async fn an_answer_the_upstream_lets_caches_keep_is_kept_for_the_browser_that_asked_alone() {
+    // The upstream saw a token and may say max-age; the browser's request carried only a
+    // cookie, which a CDN that forwards cookies without keying on them would not tell apart.
+    let upstream = EchoUpstream::start().await;
+    let app = app_with(&upstream).await;
+    let browser = Browser::new(&app);
+    browser.login(ADMIN, ADMIN_PASSWORD).await;
+
+    for (given, sent_on) in [
+        (None, "private"),
+        (Some("max-age=600"), "private, max-age=600"),
+        (Some("no-cache, max-age=0"), "private, no-cache, max-age=0"),
+        (
+            Some("private=\"x-a\", max-age=60"),
+            "private, private=\"x-a\", max-age=60",
+        ),
+        (Some("private, max-age=60"), "private, max-age=60"),
+        // The upstream said outright that anyone may share it.
+        (Some("public, max-age=600"), "public, max-age=600"),
+        (Some("max-age=60, S-MaxAge=600"), "max-age=60, S-MaxAge=600"),
+    ] {
+        let headers: Vec<(&str, &str)> = given.map(|v| ("cache-control", v)).into_iter().collect();
+        let answer = answered_with(&browser, &headers).await;
+        assert_eq!(answer.status, 200, "{given:?}: {answer:?}");
+        assert_eq!(all(&answer, "cache-control"), sent_on, "{given:?}");
+        let vary = all(&answer, "vary").to_ascii_lowercase();
+        assert!(
+            vary.split(',').any(|v| v.trim() == "cookie"),
+            "{given:?}: {vary}"
+        );
+    }
+
+    let answer = answered_with(&browser, &[("vary", "Accept")]).await;
+    let vary = all(&answer, "vary").to_ascii_lowercase();
+    assert!(vary.contains("accept") && vary.contains("cookie"), "{vary}");
+    // `*` already says no cache may reuse it: left alone.
+    let answer = answered_with(&browser, &[("vary", "*")]).await;
+    let vary = all(&answer, "vary").to_ascii_lowercase();
+    assert!(vary.split(',').any(|v| v.trim() == "*"), "{vary}");
+    assert!(!vary.contains("cookie"), "{vary}");
+}

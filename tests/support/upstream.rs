@@ -68,6 +68,21 @@ async fn echo(
     match uri.path() {
         // Never answers: the service's timeout for this upstream must.
         "/slow" => std::future::pending().await,
+        // Answers with the headers the query names, e.g. `?cache-control=max-age%3D600`, so a
+        // test says what the upstream answers (under any prefix).
+        path if path.ends_with("/answer") => {
+            let mut answer = "answered".into_response();
+            for (name, value) in form_urlencoded::parse(uri.query().unwrap_or("").as_bytes()) {
+                answer.headers_mut().append(
+                    axum::http::HeaderName::from_bytes(name.as_bytes()).unwrap(),
+                    axum::http::HeaderValue::from_str(&value).unwrap(),
+                );
+            }
+            if answer.headers().contains_key("location") {
+                *answer.status_mut() = axum::http::StatusCode::FOUND;
+            }
+            answer
+        }
         "/sets-a-cookie" => (
             [
                 (
