@@ -128,8 +128,12 @@ impl Application {
                 refresh_token_validity: config.tokens.refresh_token_validity,
             },
         );
-        let upstreams = Upstreams::new(config.api.upstreams.clone(), config.api.timeout)
-            .map_err(StartupError::Upstreams)?;
+        let upstreams = Upstreams::new(
+            config.api.upstreams.clone(),
+            config.api.timeout,
+            config.api.public_origin.as_ref(),
+        )
+        .map_err(StartupError::Upstreams)?;
         let state = AppState {
             upstreams,
             sessions: sessions.clone(),

@@ -22,6 +22,9 @@ pub struct Upstream {
     pub base: String,
     /// The same, parsed once: every call's URL is checked against its origin and path.
     base_url: reqwest::Url,
+    /// Request headers the operator lets through to this upstream (API_FORWARD_HEADERS),
+    /// besides those every upstream gets.
+    forward_headers: Vec<HeaderName>,
 }
 
 /// Parses `name=url` pairs. Names are 1–32 of `a-z`, `0-9` and `-`; URLs are http(s) with a
@@ -60,37 +63,107 @@ pub fn parse(list: &str) -> Result<Vec<Upstream>, String> {
             name: name.to_owned(),
             base: parsed.as_str().trim_end_matches('/').to_owned(),
             base_url: parsed,
+            forward_headers: Vec::new(),
         });
     }
     Ok(upstreams)
 }
 
-/// Connection-level headers (RFC 9110 §7.6.1), never forwarded either way, plus those the
-/// proxy sets itself or that would let a caller steer what the upstream trusts.
-const NOT_FORWARDED: &[&str] = &[
-    "connection",
-    "keep-alive",
-    "proxy-connection",
-    "proxy-authenticate",
-    "proxy-authorization",
-    "te",
-    "trailer",
-    "transfer-encoding",
-    "upgrade",
-    "expect",
-    "host",
-    "content-length",
-    "authorization",
-    "cookie",
-    "forwarded",
-    "x-real-ip",
-    "x-original-url",
-    "x-rewrite-url",
-    "x-original-method",
-    "x-http-method-override",
-    "x-http-method",
-    "x-method-override",
+/// Adds API_FORWARD_HEADERS, comma-separated `upstream:header-name` items, to the upstreams
+/// they name. A header the service sets itself, or one an upstream (or a proxy before it) may
+/// take as the service's word on who is calling, from where or for what, is refused: a
+/// browser could send it.
+pub fn add_forward_headers(upstreams: &mut [Upstream], list: &str) -> Result<(), String> {
+    for item in list.split(',').map(str::trim).filter(|i| !i.is_empty()) {
+        let Some((name, header)) = item.split_once(':') else {
+            return Err(format!("{item:?} is not upstream:header-name"));
+        };
+        let upstream = upstreams
+            .iter_mut()
+            .find(|u| u.name == name.trim())
+            .ok_or_else(|| format!("{:?} is no upstream in API_UPSTREAMS", name.trim()))?;
+        let header = HeaderName::from_bytes(header.trim().as_bytes())
+            .map_err(|_| format!("{:?} is not a header name", header.trim()))?;
+        if carries_trust(&header) {
+            return Err(format!(
+                "{header} is set by the service or vouches for the caller: never passed on"
+            ));
+        }
+        if !upstream.forward_headers.contains(&header) {
+            upstream.forward_headers.push(header);
+        }
+    }
+    Ok(())
+}
+
+/// Request headers every upstream gets as the browser sent them: what it wants and in which
+/// form (content negotiation), on which condition or which part (conditional and range
+/// requests), who made the request (user agent, origin). `Cache-Control` and `Pragma` too:
+/// they only ask caches on the way to revalidate, and vouch for nothing.
+const PASSED: &[&str] = &[
+    "accept",
+    "accept-charset",
+    "accept-encoding",
+    "accept-language",
+    "if-match",
+    "if-none-match",
+    "if-modified-since",
+    "if-unmodified-since",
+    "if-range",
+    "range",
+    "user-agent",
+    "origin",
+    "cache-control",
+    "pragma",
 ];
+
+/// Headers an operator may not pass on: those the service sets (the token, the forwarding
+/// headers, the identity, the body's length, the request id), connection-level ones
+/// (RFC 9110 §7.6.1), and those some proxy or framework takes as a word on the caller, its
+/// address, or the URL or method it asked for.
+fn carries_trust(name: &HeaderName) -> bool {
+    const EXACT: &[&str] = &[
+        "authorization",
+        "cookie",
+        "host",
+        "forwarded",
+        "via",
+        "x-real-ip",
+        "x-request-id",
+        "content-length",
+        "connection",
+        "keep-alive",
+        "te",
+        "trailer",
+        "transfer-encoding",
+        "upgrade",
+        "expect",
+        "true-client-ip",
+        "client-ip",
+        "x-client-ip",
+        "x-cluster-client-ip",
+        "remote-user",
+        "x-user",
+        "x-host",
+        "x-url-scheme",
+        "x-rewrite-url",
+        "x-http-method",
+        "x-http-method-override",
+        "x-method-override",
+    ];
+    const PREFIXES: &[&str] = &[
+        "x-forwarded-",
+        "x-auth-",
+        "x-original-",
+        "x-remote-",
+        "x-envoy-",
+        "x-amzn-",
+        "cf-",
+        "proxy-",
+    ];
+    let name = name.as_str();
+    EXACT.contains(&name) || PREFIXES.iter().any(|prefix| name.starts_with(prefix))
+}
 
 /// Answer headers the browser never gets from an upstream: its cookie jar and its CORS
 /// decisions for this origin belong to the service, and a token stays out of its reach.
@@ -144,10 +217,17 @@ pub fn safe_path(path: &str) -> bool {
 pub struct Upstreams {
     client: reqwest::Client,
     list: Vec<Upstream>,
+    /// The scheme and `host[:port]` of PUBLIC_ORIGIN, for `X-Forwarded-Proto` and
+    /// `X-Forwarded-Host`: only what the operator said, never a `Host` a client sent.
+    public: Option<(&'static str, HeaderValue)>,
 }
 
 impl Upstreams {
-    pub fn new(list: Vec<Upstream>, timeout: Duration) -> Result<Self, reqwest::Error> {
+    pub fn new(
+        list: Vec<Upstream>,
+        timeout: Duration,
+        public_origin: Option<&reqwest::Url>,
+    ) -> Result<Self, reqwest::Error> {
         let client = reqwest::Client::builder()
             .timeout(timeout)
             .connect_timeout(timeout.min(Duration::from_secs(5)))
@@ -155,7 +235,23 @@ impl Upstreams {
             // token attached.
             .redirect(reqwest::redirect::Policy::none())
             .build()?;
-        Ok(Upstreams { client, list })
+        let public = public_origin.and_then(|origin| {
+            let scheme = if origin.scheme() == "https" {
+                "https"
+            } else {
+                "http"
+            };
+            let host = match origin.port() {
+                Some(port) => format!("{}:{port}", origin.host_str()?),
+                None => origin.host_str()?.to_owned(),
+            };
+            Some((scheme, HeaderValue::from_str(&host).ok()?))
+        });
+        Ok(Upstreams {
+            client,
+            list,
+            public,
+        })
     }
 
     pub fn find(&self, name: &str) -> Option<&Upstream> {
@@ -181,7 +277,7 @@ impl Upstreams {
             Some(Some(length)) => Some(length),
             None => None,
         };
-        let mut headers = request_headers(&forward)?;
+        let mut headers = self.request_headers(&forward)?;
         let mut request = self.client.request(forward.method, url);
         // No body announced and none on its way: none goes on (a GET stays a plain GET).
         if announced.is_some() || !axum::body::HttpBody::is_end_stream(&forward.body) {
@@ -341,46 +437,57 @@ fn connection_listed(headers: &HeaderMap) -> Vec<String> {
         .collect()
 }
 
-fn request_headers(forward: &Forward<'_>) -> Result<HeaderMap, ApiError> {
-    let mut headers = HeaderMap::new();
-    let listed = connection_listed(forward.headers);
-    for (name, value) in forward.headers {
-        let name_text = name.as_str();
-        if NOT_FORWARDED.contains(&name_text)
-            || name_text.starts_with("x-forwarded-")
-            || name_text.starts_with("x-auth-")
-            || name_text.starts_with("sec-")
-            || name_text == "x-csrf"
-            || listed.iter().any(|l| l == name_text)
-        {
-            continue;
+/// Whether a browser's request header goes on to this upstream: those every upstream gets,
+/// the body's own `Content-*` (but its length, which is set from what is known), the request
+/// id, and what the operator lists for this upstream.
+fn passed(upstream: &Upstream, name: &HeaderName) -> bool {
+    let text = name.as_str();
+    PASSED.contains(&text)
+        || (text.starts_with("content-") && *name != header::CONTENT_LENGTH)
+        || *name == crate::request_id::HEADER
+        || upstream.forward_headers.contains(name)
+}
+
+impl Upstreams {
+    /// What the upstream gets: the browser's headers it may have, then what the service
+    /// knows (the token, the identity, the client's address, the service's public origin).
+    fn request_headers(&self, forward: &Forward<'_>) -> Result<HeaderMap, ApiError> {
+        let mut headers = HeaderMap::new();
+        let listed = connection_listed(forward.headers);
+        for (name, value) in forward.headers {
+            if passed(forward.upstream, name) && !listed.iter().any(|l| l == name.as_str()) {
+                headers.append(name.clone(), value.clone());
+            }
         }
-        headers.append(name.clone(), value.clone());
+        for (name, value) in &forward.identity {
+            headers.insert(name.clone(), value.clone());
+        }
+        let bearer = HeaderValue::from_str(&format!("Bearer {}", forward.access_token))
+            .map_err(|_| ApiError::NoSession)?;
+        headers.insert(header::AUTHORIZATION, bearer);
+        if let Some(ip) = forward.client_ip
+            && let Ok(value) = HeaderValue::from_str(&ip.to_string())
+        {
+            headers.insert(HeaderName::from_static("x-forwarded-for"), value);
+        }
+        let proto = self
+            .public
+            .as_ref()
+            .map_or(forward.proto, |(scheme, _)| scheme);
+        headers.insert(
+            HeaderName::from_static("x-forwarded-proto"),
+            HeaderValue::from_static(proto),
+        );
+        if let Some((_, host)) = &self.public {
+            headers.insert(HeaderName::from_static("x-forwarded-host"), host.clone());
+        }
+        headers.insert(
+            HeaderName::from_static("x-forwarded-prefix"),
+            HeaderValue::from_str(&format!("/api/{}", forward.upstream.name))
+                .map_err(|e| ApiError::internal(std::io::Error::other(e.to_string())))?,
+        );
+        Ok(headers)
     }
-    for (name, value) in &forward.identity {
-        headers.insert(name.clone(), value.clone());
-    }
-    let bearer = HeaderValue::from_str(&format!("Bearer {}", forward.access_token))
-        .map_err(|_| ApiError::NoSession)?;
-    headers.insert(header::AUTHORIZATION, bearer);
-    if let Some(ip) = forward.client_ip
-        && let Ok(value) = HeaderValue::from_str(&ip.to_string())
-    {
-        headers.insert(HeaderName::from_static("x-forwarded-for"), value);
-    }
-    headers.insert(
-        HeaderName::from_static("x-forwarded-proto"),
-        HeaderValue::from_static(forward.proto),
-    );
-    if let Some(host) = forward.headers.get(header::HOST) {
-        headers.insert(HeaderName::from_static("x-forwarded-host"), host.clone());
-    }
-    headers.insert(
-        HeaderName::from_static("x-forwarded-prefix"),
-        HeaderValue::from_str(&format!("/api/{}", forward.upstream.name))
-            .map_err(|e| ApiError::internal(std::io::Error::other(e.to_string())))?,
-    );
-    Ok(headers)
 }
 
 fn upstream_error(name: &str, error: reqwest::Error) -> ApiError {
@@ -468,6 +575,59 @@ mod tests {
         assert_eq!(kept(&[], &["Accept"]).1, ["Accept", "Cookie"]);
         assert_eq!(kept(&[], &["accept, COOKIE"]).1, ["accept, COOKIE"]);
         assert_eq!(kept(&[], &["*"]).1, ["*"]);
+    }
+
+    #[test]
+    fn an_operator_lists_headers_for_an_upstream_but_none_that_vouch_for_the_caller() {
+        let mut list = parse("orders=http://orders,billing=http://billing").unwrap();
+        add_forward_headers(&mut list, " orders:X-Tenant, orders:x-tenant,billing:x-b ").unwrap();
+        assert_eq!(list[0].forward_headers, ["x-tenant"]);
+        assert_eq!(list[1].forward_headers, ["x-b"]);
+        let tenant = HeaderName::from_static("x-tenant");
+        assert!(passed(&list[0], &tenant) && !passed(&list[1], &tenant));
+        for always in [
+            "accept-language",
+            "if-none-match",
+            "content-type",
+            "x-request-id",
+        ] {
+            assert!(
+                passed(&list[1], &HeaderName::from_static(always)),
+                "{always}"
+            );
+        }
+        for never in [
+            "content-length",
+            "host",
+            "x-forwarded-host",
+            "true-client-ip",
+        ] {
+            assert!(
+                !passed(&list[0], &HeaderName::from_static(never)),
+                "{never}"
+            );
+        }
+        for (bad, says) in [
+            ("x-tenant", "is not upstream:header-name"),
+            ("shipping:x-tenant", "is no upstream"),
+            ("orders:x tenant", "is not a header name"),
+            ("orders:", "is not a header name"),
+            ("orders:Authorization", "vouches for the caller"),
+            ("orders:cookie", "vouches"),
+            ("orders:host", "vouches"),
+            ("orders:forwarded", "vouches"),
+            ("orders:X-Forwarded-Host", "vouches"),
+            ("orders:x-real-ip", "vouches"),
+            ("orders:x-auth-groups", "vouches"),
+            ("orders:transfer-encoding", "vouches"),
+            ("orders:proxy-authorization", "vouches"),
+            ("orders:cf-connecting-ip", "vouches"),
+            ("orders:x-original-uri", "vouches"),
+            ("orders:x-amzn-oidc-identity", "vouches"),
+        ] {
+            let error = add_forward_headers(&mut list, bad).unwrap_err();
+            assert!(error.contains(says), "{bad}: {error}");
+        }
     }
 
     #[test]

@@ -403,6 +403,24 @@ pub struct Settings {
     #[arg(long, env = "API_UPSTREAMS", global = true, hide_env_values = true)]
     pub api_upstreams: Option<String>,
 
+    /// Request headers one upstream API gets from the browser besides content negotiation,
+    /// conditions and Content-*: comma-separated upstream:header-name, e.g.
+    /// orders:x-tenant; never one the service sets or that vouches for the caller
+    /// [default: none]
+    #[arg(
+        long,
+        env = "API_FORWARD_HEADERS",
+        global = true,
+        hide_env_values = true
+    )]
+    pub api_forward_headers: Option<String>,
+
+    /// The origin browsers reach the service at, e.g. https://app.example.com: upstream APIs
+    /// get its host in X-Forwarded-Host and its scheme in X-Forwarded-Proto [default: none;
+    /// no X-Forwarded-Host is sent]
+    #[arg(long, env = "PUBLIC_ORIGIN", global = true, hide_env_values = true)]
+    pub public_origin: Option<String>,
+
     /// Seconds an upstream API may take to answer a call through /api/, its body included
     #[arg(
         long,

@@ -47,6 +47,9 @@ pub struct ApiConfig {
     pub upstreams: Vec<Upstream>,
     /// One call, body included.
     pub timeout: Duration,
+    /// Where browsers reach the service (PUBLIC_ORIGIN): the only source of the upstreams'
+    /// `X-Forwarded-Host`.
+    pub public_origin: Option<reqwest::Url>,
 }
 
 /// The user pool, its app client, and how the service talks to Cognito.

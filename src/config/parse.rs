@@ -127,6 +127,27 @@ fn number<T: TryFrom<u64>>(variable: &'static str, value: &str) -> Result<T, Con
     }
 }
 
+/// An origin: `scheme://host[:port]`, http(s), nothing after it.
+fn origin_url(variable: &'static str, origin: &str) -> Result<reqwest::Url, ConfigError> {
+    match reqwest::Url::parse(origin) {
+        Ok(url)
+            if matches!(url.scheme(), "http" | "https")
+                && url.host().is_some()
+                && url.username().is_empty()
+                && url.password().is_none()
+                && url.path() == "/"
+                && url.query().is_none()
+                && url.fragment().is_none() =>
+        {
+            Ok(url)
+        }
+        _ => Err(bad(
+            variable,
+            format!("{origin:?} is not an origin such as https://app.example.com"),
+        )),
+    }
+}
+
 fn http_url(variable: &'static str, value: String) -> Result<String, ConfigError> {
     match reqwest::Url::parse(&value) {
         Ok(url) if matches!(url.scheme(), "http" | "https") && url.host().is_some() => {
@@ -234,20 +255,7 @@ impl Settings {
         let allowed_origins = list(&self.allowed_origins)
             .map(|origin| {
                 let origin = origin.trim_end_matches('/').to_owned();
-                match reqwest::Url::parse(&origin) {
-                    Ok(url)
-                        if matches!(url.scheme(), "http" | "https")
-                            && url.host().is_some()
-                            && url.path() == "/"
-                            && url.query().is_none() =>
-                    {
-                        Ok(origin)
-                    }
-                    _ => Err(bad(
-                        "ALLOWED_ORIGINS",
-                        format!("{origin:?} is not an origin such as https://app.example.com"),
-                    )),
-                }
+                origin_url("ALLOWED_ORIGINS", &origin).map(|_| origin)
             })
             .collect::<Result<Vec<_>, _>>()?;
         let trusted_proxies = list(&self.trusted_proxies)
@@ -328,17 +336,7 @@ impl Settings {
         }
         Ok(Config {
             ui,
-            api: ApiConfig {
-                upstreams: match &self.api_upstreams {
-                    Some(list) => crate::upstreams::parse(list)
-                        .map_err(|problem| bad("API_UPSTREAMS", problem))?,
-                    None => Vec::new(),
-                },
-                timeout: Duration::from_secs(number(
-                    "API_UPSTREAM_TIMEOUT_SECONDS",
-                    &self.api_upstream_timeout_seconds,
-                )?),
-            },
+            api: self.api()?,
             sessions,
             cognito: CognitoConfig {
                 client_secret: optional(&self.cognito_client_secret).map(SecretString::from),
@@ -436,6 +434,29 @@ impl Settings {
 }
 
 impl Settings {
+    fn api(&self) -> Result<ApiConfig, ConfigError> {
+        let mut upstreams = match &self.api_upstreams {
+            Some(list) => {
+                crate::upstreams::parse(list).map_err(|problem| bad("API_UPSTREAMS", problem))?
+            }
+            None => Vec::new(),
+        };
+        if let Some(list) = &self.api_forward_headers {
+            crate::upstreams::add_forward_headers(&mut upstreams, list)
+                .map_err(|problem| bad("API_FORWARD_HEADERS", problem))?;
+        }
+        Ok(ApiConfig {
+            upstreams,
+            timeout: Duration::from_secs(number(
+                "API_UPSTREAM_TIMEOUT_SECONDS",
+                &self.api_upstream_timeout_seconds,
+            )?),
+            public_origin: optional(&self.public_origin)
+                .map(|origin| origin_url("PUBLIC_ORIGIN", origin.trim_end_matches('/')))
+                .transpose()?,
+        })
+    }
+
     fn ui(&self) -> Result<UiConfig, ConfigError> {
         let enabled = match self.ui.trim().to_ascii_lowercase().as_str() {
             "on" | "true" => true,
@@ -848,6 +869,57 @@ mod tests {
             let mut args = base.to_vec();
             args.extend([flag, value]);
             assert_eq!(settings(&args).config().unwrap_err().variable, variable);
+        }
+    }
+
+    #[test]
+    fn the_public_origin_and_forwarded_headers_are_checked() {
+        let config = settings(&BASE).config().unwrap();
+        assert!(config.api.public_origin.is_none());
+        let given = [
+            &BASE[..],
+            &[
+                "--public-origin",
+                "https://app.example.com:8443/",
+                "--api-upstreams",
+                "orders=http://orders",
+                "--api-forward-headers",
+                "orders:x-tenant",
+            ],
+        ]
+        .concat();
+        let config = settings(&given).config().unwrap();
+        assert_eq!(
+            config.api.public_origin.unwrap().as_str(),
+            "https://app.example.com:8443/"
+        );
+        for (flags, variable) in [
+            (&["--public-origin", "app.example.com"][..], "PUBLIC_ORIGIN"),
+            (
+                &["--public-origin", "https://app.example.com/app"],
+                "PUBLIC_ORIGIN",
+            ),
+            (
+                &["--public-origin", "ftp://app.example.com"],
+                "PUBLIC_ORIGIN",
+            ),
+            (
+                &["--api-forward-headers", "orders:x-tenant"],
+                "API_FORWARD_HEADERS",
+            ),
+            (
+                &[
+                    "--api-upstreams",
+                    "orders=http://orders",
+                    "--api-forward-headers",
+                    "orders:cookie",
+                ],
+                "API_FORWARD_HEADERS",
+            ),
+        ] {
+            let args = [&BASE[..], flags].concat();
+            let error = settings(&args).config().unwrap_err();
+            assert_eq!(error.variable, variable, "{flags:?}: {error}");
         }
     }
 

@@ -337,3 +337,124 @@ async fn an_answer_the_upstream_lets_caches_keep_is_kept_for_the_browser_that_as
     assert!(vary.split(',').any(|v| v.trim() == "*"), "{vary}");
     assert!(!vary.contains("cookie"), "{vary}");
 }
+
+/// Headers a client may send that an upstream, or a proxy before it, may take as the word of
+/// the service about who is calling, from where, or for what.
+const TRUST_HEADERS: &[(&str, &str)] = &[
+    ("true-client-ip", "203.0.113.66"),
+    ("cf-connecting-ip", "203.0.113.66"),
+    ("x-client-ip", "203.0.113.66"),
+    ("client-ip", "203.0.113.66"),
+    ("x-cluster-client-ip", "203.0.113.66"),
+    ("x-remote-user", "root"),
+    ("remote-user", "root"),
+    ("x-original-uri", "/admin"),
+    ("x-original-host", "admin.internal"),
+    ("x-host", "admin.internal"),
+    ("x-envoy-original-path", "/admin"),
+    ("x-amzn-oidc-identity", "root"),
+    ("x-forwarded-host", "admin.internal"),
+    ("x-forwarded-for", "203.0.113.66"),
+    ("forwarded", "for=203.0.113.66"),
+    ("x-real-ip", "203.0.113.66"),
+    ("x-http-method-override", "DELETE"),
+    ("x-tenant", "someone-else"),
+    ("x-anything", "else"),
+];
+
+#[tokio::test]
+async fn the_upstream_gets_content_negotiation_and_conditions_but_none_of_a_clients_trust_headers()
+{
+    let upstream = EchoUpstream::start().await;
+    let app = app_with(&upstream).await;
+    let browser = Browser::new(&app);
+    browser.login(ADMIN, ADMIN_PASSWORD).await;
+    let mut request = app
+        .http
+        .get(app.url("/api/orders/items"))
+        .header(
+            "cookie",
+            format!("{SESSION_COOKIE}={}", browser.session_cookie().unwrap()),
+        )
+        .header("sec-fetch-site", "same-origin")
+        // The Host a client names is no word on where the service is reached.
+        .header("host", "admin.internal");
+    for (name, value) in TRUST_HEADERS {
+        request = request.header(*name, *value);
+    }
+    let passed = [
+        ("accept", "application/json"),
+        ("accept-charset", "utf-8"),
+        ("accept-language", "fr-CH, fr;q=0.9"),
+        ("if-none-match", "\"v1\""),
+        ("if-modified-since", "Wed, 21 Oct 2015 07:28:00 GMT"),
+        ("range", "bytes=0-99"),
+        ("content-language", "fr"),
+        ("user-agent", "Mozilla/5.0 (test)"),
+        ("origin", "https://app.example.com"),
+        ("x-request-id", "req-7f3a"),
+        ("cache-control", "no-cache"),
+        ("pragma", "no-cache"),
+    ];
+    for (name, value) in passed {
+        request = request.header(name, value);
+    }
+    let answer = app.send(request).await;
+    assert_eq!(answer.status, 200, "{answer:?}");
+
+    let got = upstream.received().pop().unwrap();
+    let leaked: Vec<_> = TRUST_HEADERS
+        .iter()
+        .filter_map(|(name, _)| Some((*name, got.header(name)?)))
+        // Set by the service from what it knows: the peer, here.
+        .filter(|leak| *leak != ("x-forwarded-for", "127.0.0.1"))
+        .collect();
+    assert!(leaked.is_empty(), "the upstream got {leaked:?}");
+    let lost: Vec<_> = passed
+        .iter()
+        .filter(|(name, value)| got.header(name) != Some(value))
+        .collect();
+    assert!(lost.is_empty(), "the upstream did not get {lost:?}");
+    assert_eq!(got.header("x-forwarded-proto"), Some("https"));
+    assert_eq!(got.header("x-forwarded-prefix"), Some("/api/orders"));
+    assert_eq!(got.header("x-auth-username"), Some(ADMIN));
+}
+
+#[tokio::test]
+async fn an_operator_passes_a_header_to_the_one_upstream_that_needs_it_and_names_the_public_host() {
+    let upstream = EchoUpstream::start().await;
+    let app = TestApp::builder()
+        .set(
+            "API_UPSTREAMS",
+            format!("orders={},billing={}", upstream.url, upstream.url),
+        )
+        .set(
+            "API_FORWARD_HEADERS",
+            "orders:X-Tenant, orders:x-feature-flags",
+        )
+        .set("PUBLIC_ORIGIN", "https://app.example.com")
+        .start()
+        .await;
+    let browser = Browser::new(&app);
+    browser.login(ADMIN, ADMIN_PASSWORD).await;
+    let cookie = format!("{SESSION_COOKIE}={}", browser.session_cookie().unwrap());
+    for api in ["orders", "billing"] {
+        let answer = app
+            .send(
+                app.http
+                    .get(app.url(&format!("/api/{api}/items")))
+                    .header("cookie", &cookie)
+                    .header("x-tenant", "acme")
+                    .header("x-feature-flags", "beta")
+                    .header("host", "admin.internal"),
+            )
+            .await;
+        assert_eq!(answer.status, 200, "{api}: {answer:?}");
+        let got = upstream.received().pop().unwrap();
+        let listed = (api == "orders").then_some("acme");
+        assert_eq!(got.header("x-tenant"), listed, "{api}");
+        assert_eq!(got.header("x-feature-flags"), listed.map(|_| "beta"));
+        assert_eq!(got.header("x-forwarded-host"), Some("app.example.com"));
+        assert_eq!(got.header("x-forwarded-proto"), Some("https"));
+    }
+}

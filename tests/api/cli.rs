@@ -53,6 +53,8 @@ const VARIABLES: &[&str] = &[
     "SESSION_SAME_SITE",
     "API_UPSTREAMS",
     "API_UPSTREAM_TIMEOUT_SECONDS",
+    "API_FORWARD_HEADERS",
+    "PUBLIC_ORIGIN",
     "UI",
     "UI_RETURN_URLS",
     "UI_PRODUCT_NAME",
@@ -278,6 +280,22 @@ fn serve_with_an_invalid_metrics_addr_or_attribute_list_names_the_variable() {
     assert_config_error(
         &serve_with(&[("WRITABLE_ATTRIBUTES", "name,shoe_size")]),
         "WRITABLE_ATTRIBUTES",
+    );
+}
+
+#[test]
+fn serve_refuses_to_pass_a_header_that_vouches_for_the_caller_and_names_the_variable() {
+    let stderr = assert_config_error(
+        &serve_with(&[
+            ("API_UPSTREAMS", "orders=http://127.0.0.1:9"),
+            ("API_FORWARD_HEADERS", "orders:X-Forwarded-Host"),
+        ]),
+        "API_FORWARD_HEADERS",
+    );
+    assert!(stderr.contains("x-forwarded-host"), "{stderr}");
+    assert_config_error(
+        &serve_with(&[("PUBLIC_ORIGIN", "https://app.example.com/path")]),
+        "PUBLIC_ORIGIN",
     );
 }
 
