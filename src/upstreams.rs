@@ -165,8 +165,9 @@ fn carries_trust(name: &HeaderName) -> bool {
     EXACT.contains(&name) || PREFIXES.iter().any(|prefix| name.starts_with(prefix))
 }
 
-/// Answer headers the browser never gets from an upstream: its cookie jar and its CORS
-/// decisions for this origin belong to the service, and a token stays out of its reach.
+/// Answer headers the browser never gets from an upstream: its cookie jar (which
+/// `Clear-Site-Data` would wipe) and its CORS decisions for this origin belong to the
+/// service, and a token stays out of its reach.
 const NOT_RETURNED: &[&str] = &[
     "connection",
     "keep-alive",
@@ -177,6 +178,7 @@ const NOT_RETURNED: &[&str] = &[
     "transfer-encoding",
     "upgrade",
     "set-cookie",
+    "clear-site-data",
     "authorization",
 ];
 
@@ -278,7 +280,7 @@ impl Upstreams {
             None => None,
         };
         let mut headers = self.request_headers(&forward)?;
-        let mut request = self.client.request(forward.method, url);
+        let mut request = self.client.request(forward.method, url.clone());
         // No body announced and none on its way: none goes on (a GET stays a plain GET).
         if announced.is_some() || !axum::body::HttpBody::is_end_stream(&forward.body) {
             if let Some(length) = announced {
@@ -306,15 +308,10 @@ impl Upstreams {
             }
             parts.headers.append(name.clone(), value.clone());
         }
-        // A redirect within the upstream stays within its path here.
-        if let Some(location) = parts.headers.get(header::LOCATION).cloned()
-            && let Ok(location) = location.to_str()
-            && let Some(rest) = location.strip_prefix(&forward.upstream.base)
-            && (rest.is_empty() || rest.starts_with(['/', '?']))
-            && let Ok(value) =
-                HeaderValue::from_str(&format!("/api/{}{rest}", forward.upstream.name))
+        if let Some(location) = parts.headers.remove(header::LOCATION)
+            && let Some(location) = relocated(forward.upstream, &url, location)
         {
-            parts.headers.insert(header::LOCATION, value);
+            parts.headers.insert(header::LOCATION, location);
         }
         kept_for_the_session(&mut parts.headers);
         // Whatever the upstream sends is shown on this service's origin: never as a page that
@@ -346,6 +343,43 @@ fn target(upstream: &Upstream, path: &str, query: Option<&str>) -> Option<reqwes
         || url.path() == prefix
         || url.path().starts_with(&format!("{prefix}/"));
     (url.origin() == base.origin() && below && url.fragment().is_none()).then_some(url)
+}
+
+/// Where an upstream's redirect may send the browser. A `Location` is read as the browser
+/// would, against the URL that was answered: on the upstream's origin and below its path, it
+/// is rewritten below `/api/{name}`; anywhere else on the upstream's host it is dropped, since
+/// the browser would take a path of the upstream's for one of this service's own routes (or
+/// learn where the upstream lives outside the part made reachable); on another host it goes
+/// as it came. One that can't be read is dropped.
+fn relocated(
+    upstream: &Upstream,
+    answered: &reqwest::Url,
+    location: HeaderValue,
+) -> Option<HeaderValue> {
+    let url = answered.join(location.to_str().ok()?).ok()?;
+    let base = &upstream.base_url;
+    if url.host_str() != base.host_str() {
+        return Some(location);
+    }
+    let prefix = base.path().trim_end_matches('/');
+    let rest = match url.path().strip_prefix(prefix) {
+        Some(rest)
+            if url.origin() == base.origin() && (rest.is_empty() || rest.starts_with('/')) =>
+        {
+            rest
+        }
+        _ => return None,
+    };
+    let mut inside = format!("/api/{}{rest}", upstream.name);
+    if let Some(query) = url.query() {
+        inside.push('?');
+        inside.push_str(query);
+    }
+    if let Some(fragment) = url.fragment() {
+        inside.push('#');
+        inside.push_str(fragment);
+    }
+    HeaderValue::from_str(&inside).ok()
 }
 
 /// The upstream answered a request that carried this session's token, and may have let
@@ -627,6 +661,50 @@ mod tests {
         ] {
             let error = add_forward_headers(&mut list, bad).unwrap_err();
             assert!(error.contains(says), "{bad}: {error}");
+        }
+    }
+
+    #[test]
+    fn a_redirect_stays_below_the_upstreams_prefix_or_is_dropped() {
+        let upstream = &parse("billing=https://billing.internal/v1").unwrap()[0];
+        let answered = reqwest::Url::parse("https://billing.internal/v1/invoices/7").unwrap();
+        let relocate = |location: &str| {
+            relocated(
+                upstream,
+                &answered,
+                HeaderValue::from_str(location).unwrap(),
+            )
+            .map(|v| v.to_str().unwrap().to_owned())
+        };
+        for (location, sent_on) in [
+            (
+                "https://billing.internal/v1/invoices?page=2",
+                "/api/billing/invoices?page=2",
+            ),
+            ("https://BILLING.internal/v1", "/api/billing"),
+            ("/v1/a/b#c", "/api/billing/a/b#c"),
+            ("8", "/api/billing/invoices/8"),
+            ("?page=3", "/api/billing/invoices/7?page=3"),
+            (
+                "https://pay.example/checkout",
+                "https://pay.example/checkout",
+            ),
+            ("//pay.example/x", "//pay.example/x"),
+        ] {
+            assert_eq!(relocate(location).as_deref(), Some(sent_on), "{location}");
+        }
+        for location in [
+            "/logout",
+            "/v10",
+            "../../admin",
+            "/v1/%2e%2e/admin",
+            "https://billing.internal/admin",
+            "http://billing.internal/v1/x",
+            "https://billing.internal:8443/v1/x",
+            "//billing.internal/other",
+            "http://[::1",
+        ] {
+            assert_eq!(relocate(location), None, "{location}");
         }
     }
 

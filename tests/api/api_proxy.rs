@@ -458,3 +458,64 @@ async fn an_operator_passes_a_header_to_the_one_upstream_that_needs_it_and_names
         assert_eq!(got.header("x-forwarded-proto"), Some("https"));
     }
 }
+
+#[tokio::test]
+async fn an_upstream_can_neither_wipe_the_services_cookies_nor_send_the_browser_outside_its_prefix()
+{
+    let upstream = EchoUpstream::start().await;
+    let app = TestApp::builder()
+        .set("API_UPSTREAMS", format!("orders={}/v1", upstream.url))
+        .start()
+        .await;
+    let browser = Browser::new(&app);
+    browser.login(ADMIN, ADMIN_PASSWORD).await;
+
+    let wipe = answered_with(&browser, &[("clear-site-data", "\"cookies\", \"storage\"")]).await;
+    assert_eq!(wipe.status, 200, "{wipe:?}");
+    assert!(wipe.headers.get("clear-site-data").is_none(), "{wipe:?}");
+
+    let own = &upstream.url;
+    let host = own.trim_start_matches("http:");
+    let inside = [
+        (
+            format!("{own}/v1/items/2?page=3"),
+            "/api/orders/items/2?page=3",
+        ),
+        (format!("{own}/v1"), "/api/orders"),
+        ("/v1/items#top".to_owned(), "/api/orders/items#top"),
+        // Relative to the answered URL, /v1/answer.
+        ("items/2".to_owned(), "/api/orders/items/2"),
+        (
+            "https://elsewhere.example/x?y=1".to_owned(),
+            "https://elsewhere.example/x?y=1",
+        ),
+    ];
+    for (location, sent_on) in inside {
+        let answer = answered_with(&browser, &[("location", &location)]).await;
+        assert_eq!(answer.status, 302, "{location}: {answer:?}");
+        assert_eq!(
+            answer.headers.get("location").map(|v| v.to_str().unwrap()),
+            Some(sent_on),
+            "{location}"
+        );
+    }
+    // Each would send the browser to the service's own routes, or show where the upstream
+    // lives outside the part the operator made reachable.
+    let outside = [
+        "/logout".to_owned(),
+        "/v10/x".to_owned(),
+        "../../ui/".to_owned(),
+        format!("{own}/admin"),
+        format!("{host}/admin"),
+        format!("{own}/v1/../admin"),
+    ];
+    for location in outside {
+        let answer = answered_with(&browser, &[("location", &location)]).await;
+        assert_eq!(answer.status, 302, "{location}: {answer:?}");
+        assert!(
+            answer.headers.get("location").is_none(),
+            "{location}: {:?}",
+            answer.headers.get("location")
+        );
+    }
+}
