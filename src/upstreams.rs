@@ -203,15 +203,29 @@ pub struct Forward<'a> {
 
 /// A path the upstream may be sent: no `.` or `..` segment, encoded or not, and no
 /// backslash, `;` or encoded slash that some servers read as a separator, so a request can't
-/// climb out of the upstream's prefix.
+/// climb out of the upstream's prefix. Servers that decode twice, or fold compatibility
+/// characters (`．` is `.` in NFKC), read more of them: a path that still holds an encoded
+/// dot, slash or backslash once decoded is refused, and so is a segment that, decoded and
+/// normalised, is `.` or `..` or holds `/`, `\` or `;`.
 pub fn safe_path(path: &str) -> bool {
+    use unicode_normalization::UnicodeNormalization;
     let lower = path.to_ascii_lowercase();
     if path.contains(['\\', ';']) || lower.contains("%2f") || lower.contains("%5c") {
         return false;
     }
+    let decoded = percent_encoding::percent_decode_str(path)
+        .decode_utf8_lossy()
+        .to_ascii_lowercase();
+    if ["%2e", "%2f", "%5c"]
+        .iter()
+        .any(|encoded| decoded.contains(encoded))
+    {
+        return false;
+    }
     path.split('/').all(|segment| {
         let decoded = percent_encoding::percent_decode_str(segment).decode_utf8_lossy();
-        decoded != "." && decoded != ".."
+        let normal: String = decoded.nfkc().collect();
+        normal != "." && normal != ".." && !normal.contains(['/', '\\', ';'])
     })
 }
 
@@ -723,8 +737,34 @@ mod tests {
             "/..;/admin",
             "/a%2F..%2Fb",
             "/a%5cb",
+            // Decoded twice.
+            "/%252e%252e/admin",
+            "/%252E./admin",
+            "/a%252fb",
+            "/a%252F..%252Fb",
+            "/a%255cb",
+            "/x%25%32%65",
+            // Normalised: full-width and leader dots, full-width solidus and reverse solidus.
+            "/\u{ff0e}\u{ff0e}/admin",
+            "/%EF%BC%8E%EF%BC%8E/admin",
+            "/%ef%bc%8e",
+            "/%E2%80%A5",
+            "/a\u{ff0f}b",
+            "/a%EF%BC%8Fb",
+            "/a%EF%BC%BCb",
+            "/a%3Bb",
+            "/a%EF%BC%9Bb",
         ] {
             assert!(!safe_path(path), "{path}");
+        }
+        for path in [
+            "/caf%C3%A9",
+            "/%EF%BC%A1",
+            "/100%25",
+            "/%2525",
+            "/\u{ff0e}x",
+        ] {
+            assert!(safe_path(path), "{path}");
         }
     }
 

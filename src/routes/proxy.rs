@@ -53,7 +53,7 @@ pub async fn forward(
     if !safe_path(path) {
         return Err(ApiError::invalid_field(
             "path",
-            "the path must not hold `.` or `..` segments",
+            "the path must not hold `.` or `..` segments, separators or encoded ones",
         ));
     }
     state.sessions.touch(&session).await?;

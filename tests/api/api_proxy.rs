@@ -519,3 +519,41 @@ async fn an_upstream_can_neither_wipe_the_services_cookies_nor_send_the_browser_
         );
     }
 }
+
+#[tokio::test]
+async fn a_path_that_climbs_once_decoded_again_or_normalised_never_reaches_the_upstream() {
+    let upstream = EchoUpstream::start().await;
+    let app = app_with(&upstream).await;
+    let browser = Browser::new(&app);
+    browser.login(ADMIN, ADMIN_PASSWORD).await;
+    let cookie = format!("{SESSION_COOKIE}={}", browser.session_cookie().unwrap());
+    // What a server that decodes twice, or folds compatibility characters, reads as `..`,
+    // `/` or `\`.
+    for path in [
+        "/api/orders/%252e%252e/admin",
+        "/api/orders/%252E%252E/admin",
+        "/api/orders/a%252fb",
+        "/api/orders/a%255Cb",
+        // Full-width full stops (U+FF0E), solidus (U+FF0F) and reverse solidus (U+FF3C).
+        "/api/orders/%EF%BC%8E%EF%BC%8E/admin",
+        "/api/orders/%ef%bc%8e/admin",
+        "/api/orders/a%EF%BC%8F..%EF%BC%8Fadmin",
+        "/api/orders/a%EF%BC%BCb",
+        // The two dot leader (U+2025) is `..` once normalised.
+        "/api/orders/%E2%80%A5/admin",
+    ] {
+        let head = raw_get(&app, path, &cookie).await;
+        assert!(head.starts_with("HTTP/1.1 400"), "{path}: {head}");
+        assert!(head.contains("application/problem+json"), "{path}: {head}");
+    }
+    assert!(upstream.received().is_empty(), "{:?}", upstream.received());
+    // Other text is a path like any other.
+    for path in [
+        "/api/orders/caf%C3%A9",
+        "/api/orders/%EF%BC%A1",
+        "/api/orders/v1.2/..x",
+    ] {
+        let head = raw_get(&app, path, &cookie).await;
+        assert!(head.starts_with("HTTP/1.1 200"), "{path}: {head}");
+    }
+}
