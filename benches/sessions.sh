@@ -83,7 +83,7 @@ port=$(free_port)
 bff="http://127.0.0.1:$port"
 env COGNITO_ENDPOINT="$endpoint" COOKIE_SECURE=false LISTEN_ADDR="127.0.0.1:$port" \
     METRICS_ADDR= LOG_FORMAT=json RUST_LOG=warn DATABASE_URL="sqlite://$tmp/bff.db" \
-    API_UPSTREAMS="up=$upstream" TRUSTED_PROXIES=127.0.0.1/32 \
+    API_UPSTREAMS="up=$upstream" TRUSTED_PROXIES=127.0.0.1/32 VERIFY_SESSION_GATEWAYS=127.0.0.1/32 \
     AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local AWS_EC2_METADATA_DISABLED=true \
     "$bff_bin" serve > "$tmp/bff.log" 2>&1 &
 bff_pid=$!

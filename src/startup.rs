@@ -309,7 +309,6 @@ pub fn app(state: AppState) -> Router {
         verifier: state.verifier.clone(),
         sessions: state.sessions.clone(),
         http: state.config.http.clone(),
-        limits: state.limits.clone(),
     }));
     let http = state.config.http.clone();
     let routes = if state.config.ui.enabled {

@@ -155,6 +155,17 @@ pub struct Settings {
     #[arg(long, env = "TRUSTED_PROXIES", global = true, hide_env_values = true)]
     pub trusted_proxies: Option<String>,
 
+    /// Gateways (CIDRs, comma-separated) that /verify may hand a browser session's access
+    /// token to, matched by the address they connect from; TRUSTED_PROXIES grants nothing
+    /// here [default: none: a session cookie at /verify gets 403]
+    #[arg(
+        long,
+        env = "VERIFY_SESSION_GATEWAYS",
+        global = true,
+        hide_env_values = true
+    )]
+    pub verify_session_gateways: Option<String>,
+
     /// Requests per minute per client IP to /login, /challenge, /signup*, /token/refresh and
     /// /logout (0: off; counted per replica)
     #[arg(

@@ -109,6 +109,8 @@ pub struct HttpConfig {
     pub shutdown_timeout: Duration,
     pub allowed_origins: Vec<String>,
     pub cookie_secure: bool,
+    /// The peers `/verify` hands a session's token to (VERIFY_SESSION_GATEWAYS).
+    pub session_gateways: Vec<ipnet::IpNet>,
 }
 
 /// Pending sign-in challenges.

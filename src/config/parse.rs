@@ -127,6 +127,25 @@ fn number<T: TryFrom<u64>>(variable: &'static str, value: &str) -> Result<T, Con
     }
 }
 
+/// Comma-separated CIDRs, or bare addresses.
+fn networks(
+    variable: &'static str,
+    value: &Option<String>,
+) -> Result<Vec<ipnet::IpNet>, ConfigError> {
+    list(value)
+        .map(|cidr| {
+            cidr.parse::<ipnet::IpNet>()
+                .or_else(|_| cidr.parse::<std::net::IpAddr>().map(ipnet::IpNet::from))
+                .map_err(|_| {
+                    bad(
+                        variable,
+                        format!("{cidr:?} is not a CIDR such as 10.0.0.0/8"),
+                    )
+                })
+        })
+        .collect()
+}
+
 /// An origin: `scheme://host[:port]`, http(s), nothing after it.
 fn origin_url(variable: &'static str, origin: &str) -> Result<reqwest::Url, ConfigError> {
     match reqwest::Url::parse(origin) {
@@ -258,18 +277,8 @@ impl Settings {
                 origin_url("ALLOWED_ORIGINS", &origin).map(|_| origin)
             })
             .collect::<Result<Vec<_>, _>>()?;
-        let trusted_proxies = list(&self.trusted_proxies)
-            .map(|cidr| {
-                cidr.parse::<ipnet::IpNet>()
-                    .or_else(|_| cidr.parse::<std::net::IpAddr>().map(ipnet::IpNet::from))
-                    .map_err(|_| {
-                        bad(
-                            "TRUSTED_PROXIES",
-                            format!("{cidr:?} is not a CIDR such as 10.0.0.0/8"),
-                        )
-                    })
-            })
-            .collect::<Result<Vec<_>, _>>()?;
+        let trusted_proxies = networks("TRUSTED_PROXIES", &self.trusted_proxies)?;
+        let session_gateways = networks("VERIFY_SESSION_GATEWAYS", &self.verify_session_gateways)?;
         let cognito_timeout = Duration::from_secs(number(
             "COGNITO_TIMEOUT_SECONDS",
             &self.cognito_timeout_seconds,
@@ -420,6 +429,7 @@ impl Settings {
                 )?),
                 allowed_origins,
                 cookie_secure,
+                session_gateways,
             },
             challenges: ChallengeConfig {
                 ttl: Duration::from_secs(number(
@@ -856,6 +866,10 @@ mod tests {
             ["https://app.example.com", "http://localhost:3000"]
         );
         assert_eq!(config.limits.trusted_proxies.len(), 2);
+        assert!(config.http.session_gateways.is_empty(), "off unless set");
+        args.extend(["--verify-session-gateways", "10.1.0.0/16, ::1"]);
+        let config = settings(&args).config().unwrap();
+        assert_eq!(config.http.session_gateways.len(), 2);
 
         for (flag, value, variable) in [
             (
@@ -865,6 +879,11 @@ mod tests {
             ),
             ("--allowed-origins", "*", "ALLOWED_ORIGINS"),
             ("--trusted-proxies", "10.0.0.0/33", "TRUSTED_PROXIES"),
+            (
+                "--verify-session-gateways",
+                "gateway.internal",
+                "VERIFY_SESSION_GATEWAYS",
+            ),
         ] {
             let mut args = base.to_vec();
             args.extend([flag, value]);

@@ -25,14 +25,12 @@ use crate::browser::BrowserSessions;
 use crate::config::HttpConfig;
 use crate::error::ApiError;
 use crate::input::check_csrf;
-use crate::limits::Limits;
 
 /// What `/verify` needs, behind one pointer: the state is cloned for every request.
 pub struct VerifyState {
     pub verifier: Arc<Verifier>,
     pub sessions: BrowserSessions,
     pub http: HttpConfig,
-    pub limits: Arc<Limits>,
 }
 
 struct Counters {
@@ -129,11 +127,22 @@ async fn by_session(
     peer: IpAddr,
     headers: &HeaderMap,
 ) -> Result<HeaderMap, ApiError> {
-    // The answer carries a token: only for a gateway (a peer in TRUSTED_PROXIES), never for
-    // a page's own `fetch`, which always carries `Sec-Fetch-Mode` on a secure origin (a
-    // forbidden header; the shipped gateway configurations don't pass it on).
-    let from_gateway = state.limits.proxies().is_trusted(peer);
-    if !from_gateway || headers.contains_key("sec-fetch-mode") {
+    // The answer carries a token: only for a gateway the operator listed, by the address it
+    // connects from, and never for a browser's own request, which any `Sec-Fetch-*` header
+    // gives away (a page's `fetch` sends them on a secure origin; the shipped gateway
+    // configurations don't pass them on). TRUSTED_PROXIES grants nothing here: a load
+    // balancer trusted to name the client may be a CDN that strips some of those headers.
+    let peer = peer.to_canonical();
+    let gateway = state
+        .http
+        .session_gateways
+        .iter()
+        .any(|net| net.contains(&peer));
+    if !gateway
+        || headers
+            .keys()
+            .any(|name| name.as_str().starts_with("sec-fetch-"))
+    {
         return Err(ApiError::Forbidden);
     }
     let mut original = [method.clone()].into_iter().chain(
@@ -145,7 +154,8 @@ async fn by_session(
     let strictest = original
         .find(|m| !matches!(*m, Method::GET | Method::HEAD | Method::OPTIONS))
         .unwrap_or(Method::GET);
-    check_csrf(&strictest, headers, &state.http, from_gateway)?;
+    // A listed gateway's `X-Forwarded-Proto` is believed, as a trusted proxy's is.
+    check_csrf(&strictest, headers, &state.http, true)?;
     let session = state
         .sessions
         .authenticate(headers)

@@ -564,9 +564,9 @@ async fn a_user_keeps_at_most_fifty_sessions_and_the_oldest_ends() {
 
 #[tokio::test]
 async fn a_gateway_asking_verify_about_a_browser_gets_the_sessions_access_token() {
-    // The gateway is on this host: it is the trusted proxy.
+    // The gateway is on this host: it may be handed a session's token.
     let app = TestApp::builder()
-        .set("TRUSTED_PROXIES", "127.0.0.1/32")
+        .set("VERIFY_SESSION_GATEWAYS", "127.0.0.1/32")
         .start()
         .await;
     let browser = Browser::new(&app);
@@ -636,7 +636,7 @@ async fn a_gateway_asking_verify_about_a_browser_gets_the_sessions_access_token(
         .await
         .assert_problem(401, "no_session");
 
-    // A peer that is not a trusted proxy is no gateway: no token for it.
+    // A peer that is not a listed gateway gets no token.
     let direct = TestApp::start().await;
     let browser = Browser::new(&direct);
     browser.login(ADMIN, ADMIN_PASSWORD).await;
@@ -651,6 +651,76 @@ async fn a_gateway_asking_verify_about_a_browser_gets_the_sessions_access_token(
         .await;
     refused.assert_problem(403, "forbidden");
     assert!(refused.headers.get("authorization").is_none());
+}
+
+/// `/verify` asked about a browser's session cookie: the answer's status, and whether it
+/// held a token.
+async fn verify_with_cookie(app: &TestApp, cookie: &str, headers: &[(&str, &str)]) -> (u16, bool) {
+    let mut request = app.http.get(app.url("/verify")).header("cookie", cookie);
+    for (name, value) in headers {
+        request = request.header(*name, *value);
+    }
+    let answer = app.send(request).await;
+    if answer.status != 200 {
+        assert_eq!(answer.code(), "forbidden", "{answer:?}");
+    }
+    let token = answer
+        .headers
+        .get("authorization")
+        .is_some_and(|v| v.as_bytes().starts_with(b"Bearer eyJ"));
+    (answer.status, token)
+}
+
+#[tokio::test]
+async fn verify_hands_a_sessions_token_only_to_a_listed_gateway_never_to_a_trusted_proxy_or_a_page()
+{
+    // A load balancer is trusted to name the client, not to receive the session's token.
+    let app = TestApp::builder()
+        .set("TRUSTED_PROXIES", "127.0.0.1/32")
+        .start()
+        .await;
+    let browser = Browser::new(&app);
+    browser.login(ADMIN, ADMIN_PASSWORD).await;
+    let cookie = format!("{SESSION_COOKIE}={}", browser.session_cookie().unwrap());
+    assert_eq!(verify_with_cookie(&app, &cookie, &[]).await, (403, false));
+
+    // A gateway is matched by the address it connects from, never by one it names.
+    let app = TestApp::builder()
+        .set("TRUSTED_PROXIES", "127.0.0.1/32")
+        .set("VERIFY_SESSION_GATEWAYS", "10.0.0.0/8")
+        .start()
+        .await;
+    let browser = Browser::new(&app);
+    browser.login(ADMIN, ADMIN_PASSWORD).await;
+    let cookie = format!("{SESSION_COOKIE}={}", browser.session_cookie().unwrap());
+    let named = [("x-forwarded-for", "10.1.2.3")];
+    assert_eq!(
+        verify_with_cookie(&app, &cookie, &named).await,
+        (403, false)
+    );
+
+    let app = TestApp::builder()
+        .set("VERIFY_SESSION_GATEWAYS", "192.0.2.0/24, 127.0.0.1")
+        .start()
+        .await;
+    let browser = Browser::new(&app);
+    browser.login(ADMIN, ADMIN_PASSWORD).await;
+    let cookie = format!("{SESSION_COOKIE}={}", browser.session_cookie().unwrap());
+    assert_eq!(verify_with_cookie(&app, &cookie, &[]).await, (200, true));
+    // Any Sec-Fetch-* header is a browser's own request (a page's fetch, an old browser's, or
+    // one through a CDN that strips some of them): never a token for it.
+    for header in [
+        ("sec-fetch-site", "same-origin"),
+        ("sec-fetch-mode", "cors"),
+        ("sec-fetch-dest", "empty"),
+        ("sec-fetch-user", "?1"),
+    ] {
+        assert_eq!(
+            verify_with_cookie(&app, &cookie, &[header]).await,
+            (403, false),
+            "{header:?}"
+        );
+    }
 }
 
 #[tokio::test]

@@ -92,9 +92,9 @@ async fn gateway(dir: &std::path::Path, service: u16, api: u16) -> (Child, u16) 
 #[tokio::test]
 #[ignore = "needs nginx"]
 async fn nginx_auth_request_lets_tokens_and_browser_sessions_through_with_the_callers_identity() {
-    // nginx runs on this host: it is the trusted proxy that may ask for a session's token.
+    // nginx runs on this host: it is the gateway that may ask for a session's token.
     let app = TestApp::builder()
-        .set("TRUSTED_PROXIES", "127.0.0.1/32")
+        .set("VERIFY_SESSION_GATEWAYS", "127.0.0.1/32")
         .start()
         .await;
     let (api_port, seen) = api().await;
@@ -155,9 +155,15 @@ async fn nginx_auth_request_lets_tokens_and_browser_sessions_through_with_the_ca
         "{SESSION_COOKIE}={}; theme=dark",
         browser.session_cookie().unwrap()
     );
+    // As a browser sends it: the shipped configuration keeps its Sec-Fetch-* headers from
+    // /verify, which would refuse a token to a request that carries any.
     let read = reqwest::Client::new()
         .get(&url)
         .header("cookie", &cookie)
+        .header("sec-fetch-site", "same-origin")
+        .header("sec-fetch-mode", "cors")
+        .header("sec-fetch-dest", "empty")
+        .header("sec-fetch-user", "?1")
         .send()
         .await
         .unwrap();
