@@ -167,7 +167,8 @@ fn carries_trust(name: &HeaderName) -> bool {
 
 /// Answer headers the browser never gets from an upstream: its cookie jar (which
 /// `Clear-Site-Data` would wipe) and its CORS decisions for this origin belong to the
-/// service, and a token stays out of its reach.
+/// service, a token stays out of its reach, and `Refresh` would send it anywhere as a
+/// `Location` outside the prefix would.
 const NOT_RETURNED: &[&str] = &[
     "connection",
     "keep-alive",
@@ -179,6 +180,7 @@ const NOT_RETURNED: &[&str] = &[
     "upgrade",
     "set-cookie",
     "clear-site-data",
+    "refresh",
     "authorization",
 ];
 

@@ -473,6 +473,13 @@ async fn an_upstream_can_neither_wipe_the_services_cookies_nor_send_the_browser_
     let wipe = answered_with(&browser, &[("clear-site-data", "\"cookies\", \"storage\"")]).await;
     assert_eq!(wipe.status, 200, "{wipe:?}");
     assert!(wipe.headers.get("clear-site-data").is_none(), "{wipe:?}");
+    let away = answered_with(
+        &browser,
+        &[("refresh", "0; url=https://elsewhere.example/")],
+    )
+    .await;
+    assert_eq!(away.status, 200, "{away:?}");
+    assert!(away.headers.get("refresh").is_none(), "{away:?}");
 
     let own = &upstream.url;
     let host = own.trim_start_matches("http:");
