@@ -69,20 +69,10 @@ async fn an_invited_user_sets_a_password_and_totp_signs_out_and_back_in_with_the
     browser
         .wait_for_heading("Set up your authenticator app")
         .await;
-    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(15);
-    let secret = loop {
-        let key = browser.text(".totp-key").await;
-        if !key.is_empty() {
-            break key;
-        }
-        assert!(tokio::time::Instant::now() < deadline, "no key shown");
-        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-    };
+    let secret = browser.text_when_shown("#totp-setup .totp-key").await;
     let qr_width = browser
-        .client
-        .execute("return document.querySelector('.qr').naturalWidth", vec![])
-        .await
-        .unwrap();
+        .read("return document.querySelector('#totp-setup .qr').naturalWidth")
+        .await;
     assert!(
         qr_width.as_u64().unwrap_or(0) >= 200,
         "the QR code shows: {qr_width}"
@@ -215,37 +205,11 @@ async fn a_user_edits_the_profile_and_ends_a_session_on_another_device() {
     laptop.open(&page(&app, "/ui/account")).await;
     laptop.wait_for_text("#sessions", "(This device)").await;
     laptop.wait_for_text("#sessions", "Last active").await;
-    let entries = laptop
-        .client
-        .find_all(fantoccini::Locator::Css("#sessions li"))
-        .await
-        .unwrap();
-    assert_eq!(entries.len(), 2);
+    laptop.wait_for_count("#sessions li", 2).await;
     laptop.screenshots("account-sessions").await;
     laptop.full_page_screenshot("account-sessions").await;
-    laptop
-        .client
-        .find(fantoccini::Locator::Css("#sessions li button"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(15);
-    while laptop
-        .client
-        .find_all(fantoccini::Locator::Css("#sessions li"))
-        .await
-        .unwrap()
-        .len()
-        != 1
-    {
-        assert!(
-            tokio::time::Instant::now() < deadline,
-            "the list still shows two"
-        );
-        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-    }
+    laptop.click_at("#sessions li button").await;
+    laptop.wait_for_count("#sessions li", 1).await;
     phone.open(&page(&app, "/ui/account")).await;
     phone.wait_for_heading("Sign in").await;
 
@@ -327,19 +291,7 @@ async fn after_signing_in_the_user_goes_where_they_were_going_if_it_is_listed() 
         browser.type_into("Username", "yuna").await;
         browser.type_into("Password", "Yuna-Passw0rd!").await;
         browser.click("Sign in").await;
-        let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(15);
-        loop {
-            let url = browser.client.current_url().await.unwrap();
-            if url.as_str() == lands_on {
-                break;
-            }
-            assert!(
-                tokio::time::Instant::now() < deadline,
-                "{return_to}: at {url}"
-            );
-            // Polls where the browser is, as a person would look at the address bar.
-            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-        }
+        browser.wait_for_url(&lands_on).await;
         browser.close().await;
     }
 }
@@ -430,14 +382,11 @@ async fn a_user_with_sms_mfa_enters_the_texted_code_and_a_wrong_one_is_shown_at_
         .wait_for_text("#code-code-error", "That code isn't right. Try again.")
         .await;
     let invalid = browser
-        .client
-        .execute(
+        .read(
             "const field = document.getElementById('code-code');\
              return [field.getAttribute('aria-invalid'), document.activeElement === field];",
-            vec![],
         )
-        .await
-        .unwrap();
+        .await;
     assert_eq!(
         invalid,
         serde_json::json!(["true", true]),

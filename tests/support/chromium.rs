@@ -6,6 +6,8 @@ use std::path::PathBuf;
 use std::process::Stdio;
 use std::time::Duration;
 
+use fantoccini::elements::Element;
+use fantoccini::error::CmdError;
 use fantoccini::wd::{Capabilities, WebDriverCompatibleCommand};
 use fantoccini::{Client, ClientBuilder, Locator};
 use serde_json::{Value, json};
@@ -18,6 +20,8 @@ const CHROMIUM: &str = "/usr/bin/chromium";
 const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
 /// How long a page may take to show what a step leads to.
 const STEP_DEADLINE: Duration = Duration::from_secs(15);
+/// How soon a step looks at the page again.
+const LOOK_AGAIN: Duration = Duration::from_millis(50);
 
 /// Where screenshots go: under the build directory.
 pub fn screenshot_dir() -> PathBuf {
@@ -102,61 +106,177 @@ impl Chromium {
         self.client.goto(url).await.expect("navigates");
     }
 
-    /// The input labelled `label` (by its `<label for>`), as a person finds it.
-    pub async fn field(&self, label: &str) -> fantoccini::elements::Element {
-        let xpath = format!(
-            "//input[@id=//label[normalize-space(.)='{label}']/@for][not(ancestor::*[@hidden])]"
-        );
-        self.client
-            .wait()
-            .at_most(STEP_DEADLINE)
-            .for_element(Locator::XPath(&xpath))
-            .await
-            .unwrap_or_else(|e| panic!("no field labelled {label:?}: {e}"))
+    // Reading the page while it navigates (the pages' script sets `location.href` once an
+    // answer comes) fails in ways that say nothing of the page a step waits for: chromedriver's
+    // non-conforming "aborted by navigation", a stale element, a node of a document that went
+    // away, a script whose document was replaced. So every read here waits for a document that
+    // has finished loading (`document.readyState` is `complete`, so the script has run and
+    // enabled the buttons), and a read that fails for any reason is tried again, on whatever
+    // document is there by then, until the step's deadline; only then does the step fail, with
+    // the last reason. Reads change nothing, so trying again is safe. Typing clears the field
+    // first, so it too may be tried again; a click is tried again only when it can't have
+    // happened (the element was stale or couldn't be clicked), so nothing is sent twice, and
+    // one whose answer says the page navigated meanwhile was delivered: the next step looks
+    // at where it led.
+
+    /// Looks with `look` until it sees something, or the step's deadline passes: then the
+    /// last reason it gave (`Ok(None)`: not there yet).
+    async fn poll<T>(
+        &self,
+        mut look: impl AsyncFnMut() -> Result<Option<T>, String>,
+    ) -> Result<T, String> {
+        let deadline = tokio::time::Instant::now() + STEP_DEADLINE;
+        loop {
+            let reason = match look().await {
+                Ok(Some(seen)) => return Ok(seen),
+                Ok(None) => "not there".to_owned(),
+                Err(reason) => reason,
+            };
+            if tokio::time::Instant::now() >= deadline {
+                return Err(reason);
+            }
+            // Polls the page, as a person would look again.
+            tokio::time::sleep(LOOK_AGAIN).await;
+        }
     }
 
-    pub async fn type_into(&self, label: &str, text: &str) {
-        let field = self.field(label).await;
-        field.clear().await.unwrap();
-        field.send_keys(text).await.unwrap();
-    }
-
-    /// Clicks the visible button whose text is `text`.
-    pub async fn click(&self, text: &str) {
-        let xpath =
-            format!("//button[normalize-space(.)='{text}'][not(ancestor-or-self::*[@hidden])]");
-        let button = self
+    /// Whether the page has finished loading; not while a new document is on its way in.
+    async fn loaded(&self) -> Result<bool, String> {
+        let state = self
             .client
-            .wait()
-            .at_most(STEP_DEADLINE)
-            .for_element(Locator::XPath(&xpath))
+            .execute("return document.readyState", vec![])
             .await
-            .unwrap_or_else(|e| panic!("no button {text:?}: {e}"));
-        button.click().await.unwrap();
+            .map_err(|e| e.to_string())?;
+        Ok(state == "complete")
+    }
+
+    /// The element `locator` finds on a loaded page, if it is there now.
+    async fn look(&self, locator: Locator<'_>) -> Result<Option<Element>, String> {
+        if !self.loaded().await? {
+            return Ok(None);
+        }
+        match self.client.find(locator).await {
+            Ok(element) => Ok(Some(element)),
+            Err(e) if e.is_no_such_element() => Ok(None),
+            Err(e) => Err(e.to_string()),
+        }
+    }
+
+    /// Waits for the element `locator` finds on a loaded page.
+    async fn find(&self, locator: Locator<'_>) -> Result<Element, String> {
+        self.poll(async || self.look(locator).await).await
+    }
+
+    /// Does `act` on the element `locator` finds, again on a fresh find while the element
+    /// was stale or couldn't take it (so `act` never happened), until the step's deadline. An
+    /// answer that the page navigated while `act` ran means it happened.
+    async fn act(
+        &self,
+        what: &str,
+        locator: Locator<'_>,
+        act: impl AsyncFn(Element) -> Result<(), CmdError>,
+    ) {
+        let deadline = tokio::time::Instant::now() + STEP_DEADLINE;
+        loop {
+            let element = self
+                .find(locator)
+                .await
+                .unwrap_or_else(|e| panic!("no {what}: {e}"));
+            match act(element).await {
+                Ok(()) => return,
+                Err(e) if navigated(&e) => return,
+                Err(e)
+                    if (e.is_stale_element_reference()
+                        || e.is_element_not_interactable()
+                        || matches!(&e, CmdError::Standard(w)
+                            if w.error == fantoccini::error::ErrorStatus::ElementClickIntercepted))
+                        && tokio::time::Instant::now() < deadline =>
+                {
+                    tokio::time::sleep(LOOK_AGAIN).await;
+                }
+                Err(e) => panic!("{what}: {e}"),
+            }
+        }
+    }
+
+    /// The input labelled `label` (by its `<label for>`), as a person finds it.
+    fn field_xpath(label: &str) -> String {
+        format!(
+            "//input[@id=//label[normalize-space(.)='{label}']/@for][not(ancestor::*[@hidden])]"
+        )
+    }
+
+    /// Types `text` into the field labelled `label`, replacing what it held.
+    pub async fn type_into(&self, label: &str, text: &str) {
+        let xpath = Self::field_xpath(label);
+        let deadline = tokio::time::Instant::now() + STEP_DEADLINE;
+        loop {
+            let field = self
+                .find(Locator::XPath(&xpath))
+                .await
+                .unwrap_or_else(|e| panic!("no field labelled {label:?}: {e}"));
+            // Cleared first: typing again after a failure leaves only `text`.
+            let typed = match field.clear().await {
+                Ok(()) => field.send_keys(text).await,
+                Err(e) => Err(e),
+            };
+            match typed {
+                Ok(()) => return,
+                Err(_) if tokio::time::Instant::now() < deadline => {
+                    tokio::time::sleep(LOOK_AGAIN).await;
+                }
+                Err(e) => panic!("typing into {label:?}: {e}"),
+            }
+        }
+    }
+
+    /// What the field labelled `label` holds.
+    pub async fn value_of(&self, label: &str) -> String {
+        let xpath = Self::field_xpath(label);
+        self.poll(async || {
+            let Some(field) = self.look(Locator::XPath(&xpath)).await? else {
+                return Ok(None);
+            };
+            field.prop("value").await.map_err(|e| e.to_string())
+        })
+        .await
+        .unwrap_or_else(|e| panic!("no field labelled {label:?}: {e}"))
+    }
+
+    /// Clicks the visible, enabled button whose text is `text`.
+    pub async fn click(&self, text: &str) {
+        let xpath = format!(
+            "//button[normalize-space(.)='{text}'][not(@disabled)][not(ancestor-or-self::*[@hidden])]"
+        );
+        self.act(
+            &format!("button {text:?}"),
+            Locator::XPath(&xpath),
+            async |button| button.click().await,
+        )
+        .await;
+    }
+
+    /// Clicks the element `css` selects (one a person finds by where it is, not by its text).
+    pub async fn click_at(&self, css: &str) {
+        self.act(&format!("{css:?}"), Locator::Css(css), async |element| {
+            element.click().await
+        })
+        .await;
     }
 
     pub async fn click_link(&self, text: &str) {
-        self.client
-            .wait()
-            .at_most(STEP_DEADLINE)
-            .for_element(Locator::LinkText(text))
-            .await
-            .unwrap_or_else(|e| panic!("no link {text:?}: {e}"))
-            .click()
-            .await
-            .unwrap();
+        self.act(
+            &format!("link {text:?}"),
+            Locator::LinkText(text),
+            async |link| link.click().await,
+        )
+        .await;
     }
 
     /// Waits until the page's heading is `heading`, as the user reads it.
     pub async fn wait_for_heading(&self, heading: &str) {
         let xpath = format!("//h1[normalize-space(.)='{heading}']");
-        if let Err(e) = self
-            .client
-            .wait()
-            .at_most(STEP_DEADLINE)
-            .for_element(Locator::XPath(&xpath))
-            .await
-        {
+        if let Err(e) = self.find(Locator::XPath(&xpath)).await {
             let shown = self.text("h1").await;
             let status = self.text("#status").await;
             panic!("expected the page {heading:?}, shown {shown:?} ({status:?}): {e}");
@@ -165,26 +285,83 @@ impl Chromium {
 
     /// Waits until the element `css` shows `expected` (a part of its text).
     pub async fn wait_for_text(&self, css: &str, expected: &str) {
-        let deadline = tokio::time::Instant::now() + STEP_DEADLINE;
-        loop {
-            let shown = self.text(css).await;
-            if shown.contains(expected) {
-                return;
-            }
-            assert!(
-                tokio::time::Instant::now() < deadline,
-                "{css} shows {shown:?}, not {expected:?}"
-            );
-            // Polls what the page shows, as a person would look again.
-            tokio::time::sleep(Duration::from_millis(50)).await;
+        let seen = self
+            .poll(async || {
+                let shown = self.text(css).await;
+                if shown.contains(expected) {
+                    Ok(Some(()))
+                } else {
+                    Err(format!("shows {shown:?}"))
+                }
+            })
+            .await;
+        if let Err(shown) = seen {
+            panic!("{css} {shown}, not {expected:?}");
         }
     }
 
-    /// The text an element shows, or "" when there is none.
+    /// Waits until the element `css` shows some text, and gives it.
+    pub async fn text_when_shown(&self, css: &str) -> String {
+        self.poll(async || Ok(Some(self.text(css).await).filter(|shown| !shown.is_empty())))
+            .await
+            .unwrap_or_else(|e| panic!("{css} shows nothing: {e}"))
+    }
+
+    /// Waits until `css` selects `count` elements.
+    pub async fn wait_for_count(&self, css: &str, count: usize) {
+        let seen = self
+            .poll(async || {
+                if !self.loaded().await? {
+                    return Ok(None);
+                }
+                let found = self
+                    .client
+                    .find_all(Locator::Css(css))
+                    .await
+                    .map_err(|e| e.to_string())?;
+                Ok((found.len() == count).then_some(()))
+            })
+            .await;
+        if let Err(e) = seen {
+            panic!("{css}: not {count} of them ({e})");
+        }
+    }
+
+    /// The text an element shows, or "" when there is none (or none yet: the page is loading).
     pub async fn text(&self, css: &str) -> String {
-        match self.client.find(Locator::Css(css)).await {
-            Ok(element) => element.text().await.unwrap_or_default(),
-            Err(_) => String::new(),
+        match self.look(Locator::Css(css)).await {
+            Ok(Some(element)) => element.text().await.unwrap_or_default(),
+            _ => String::new(),
+        }
+    }
+
+    /// What `script` (which must change nothing) returns on a loaded page.
+    pub async fn read(&self, script: &str) -> Value {
+        self.poll(async || {
+            if !self.loaded().await? {
+                return Ok(None);
+            }
+            self.client
+                .execute(script, vec![])
+                .await
+                .map(Some)
+                .map_err(|e| e.to_string())
+        })
+        .await
+        .unwrap_or_else(|e| panic!("{script}: {e}"))
+    }
+
+    /// Waits until the browser is at `url`, as a person would look at the address bar.
+    pub async fn wait_for_url(&self, url: &str) {
+        let at = self
+            .poll(async || {
+                let now = self.client.current_url().await.map_err(|e| e.to_string())?;
+                Ok((now.as_str() == url).then_some(()))
+            })
+            .await;
+        if let Err(e) = at {
+            let now = self.client.current_url().await.map(|u| u.to_string());
+            panic!("not at {url}, at {now:?} ({e})");
         }
     }
 
@@ -235,16 +412,13 @@ impl Chromium {
     /// one answer of the service's API must have been read back.
     pub async fn assert_no_token_reachable(&self, tokens: &[String]) {
         let reachable = self
-            .client
-            .execute(
+            .read(
                 "const all = {cookie: document.cookie, local: {}, session: {}};\
                  for (let i = 0; i < localStorage.length; i++) { const k = localStorage.key(i); all.local[k] = localStorage.getItem(k); }\
                  for (let i = 0; i < sessionStorage.length; i++) { const k = sessionStorage.key(i); all.session[k] = sessionStorage.getItem(k); }\
                  return all;",
-                vec![],
             )
-            .await
-            .unwrap();
+            .await;
         let cookie = reachable["cookie"].as_str().unwrap_or_default();
         assert!(
             !cookie.contains("cognito-bff-session") && !cookie.contains("cognito-bff-challenge"),
@@ -326,6 +500,13 @@ impl Chromium {
     pub async fn close(self) {
         let _ = self.client.close().await;
     }
+}
+
+/// chromedriver's answer that the page navigated while a command ran ("aborted by navigation",
+/// "Inspected target navigated or closed").
+fn navigated(error: &CmdError) -> bool {
+    let said = error.to_string();
+    said.contains("by navigation") || said.contains("target navigated")
 }
 
 /// chromedriver's own commands: its logs, and the DevTools Protocol.
