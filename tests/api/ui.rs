@@ -1,11 +1,14 @@
 //! The built-in sign-in pages, used in headless Chromium as a person uses them: typing,
 //! clicking, reading the screen. In every story nothing a page script can reach holds a token.
 
+use std::sync::{Arc, Mutex};
+
 use crate::support::chromium::Chromium;
 use crate::support::mfa::totp_code;
 use crate::support::upstream::EchoUpstream;
 use crate::support::*;
 use aws_sdk_cognitoidentityprovider::types::UserPoolMfaType;
+use axum::http::HeaderMap;
 use cognito_bff::browser::Found;
 use cognito_bff::challenge::IdHash;
 
@@ -44,6 +47,75 @@ async fn app() -> TestApp {
 
 fn page(app: &TestApp, path: &str) -> String {
     format!("http://{}{path}", app.addr)
+}
+
+/// Signs in on the sign-in page, which must be open.
+async fn sign_in(browser: &Chromium, username: &str, password: &str) {
+    browser.wait_for_heading("Sign in").await;
+    browser.type_into("Username", username).await;
+    browser.type_into("Password", password).await;
+    browser.click("Sign in").await;
+}
+
+/// A CDN in front of the service that strips `Origin` and `Sec-Fetch-*` from every request, as
+/// some do, so the service can't tell the browser's requests from a script's. It keeps the
+/// headers of each request as it passes it on: as the service receives them.
+struct StrippingCdn {
+    url: String,
+    passed: Arc<Mutex<Vec<(String, HeaderMap)>>>,
+}
+
+impl StrippingCdn {
+    async fn start(app: &TestApp) -> StrippingCdn {
+        use hyper_util::client::legacy::Client;
+        use hyper_util::rt::TokioExecutor;
+
+        let service = app.addr;
+        let passed = Arc::new(Mutex::new(Vec::new()));
+        let kept = passed.clone();
+        let client = Client::builder(TokioExecutor::new()).build_http::<axum::body::Body>();
+        let cdn = axum::Router::new().fallback(move |mut request: axum::extract::Request| {
+            let client = client.clone();
+            let kept = kept.clone();
+            async move {
+                let headers = request.headers_mut();
+                for name in [
+                    "origin",
+                    "sec-fetch-site",
+                    "sec-fetch-mode",
+                    "sec-fetch-dest",
+                ] {
+                    headers.remove(name);
+                }
+                let path = request
+                    .uri()
+                    .path_and_query()
+                    .map(|p| p.to_string())
+                    .unwrap_or_default();
+                kept.lock()
+                    .unwrap()
+                    .push((request.uri().path().to_owned(), request.headers().clone()));
+                *request.uri_mut() = format!("http://{service}{path}").parse().unwrap();
+                let answer = client.request(request).await.expect("the service answers");
+                answer.map(axum::body::Body::new)
+            }
+        });
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        tokio::spawn(async move { axum::serve(listener, cdn).await.unwrap() });
+        StrippingCdn { url, passed }
+    }
+
+    /// The headers of every request for `path` the service received through the CDN.
+    fn passed(&self, path: &str) -> Vec<HeaderMap> {
+        self.passed
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|(p, _)| p == path)
+            .map(|(_, headers)| headers.clone())
+            .collect()
+    }
 }
 
 #[tokio::test]
@@ -401,6 +473,36 @@ async fn a_user_with_sms_mfa_enters_the_texted_code_and_a_wrong_one_is_shown_at_
     let answers = app.proxy.calls("RespondToAuthChallenge");
     assert_eq!(answers.len(), 2);
     assert_eq!(answers[1]["ChallengeResponses"]["SMS_MFA_CODE"], "123456");
+    browser
+        .assert_no_token_reachable(&held_tokens(&app).await)
+        .await;
+    browser.close().await;
+}
+
+#[tokio::test]
+async fn the_pages_get_a_session_where_a_cdn_strips_origin_and_fetch_metadata() {
+    let app = app().await;
+    app.user_pool.create_user("dami", "Dami-Passw0rd!").await;
+    let cdn = StrippingCdn::start(&app).await;
+    let browser = Chromium::start("en-US").await;
+    browser.open(&format!("{}/ui/sign-in", cdn.url)).await;
+    sign_in(&browser, "dami", "Dami-Passw0rd!").await;
+
+    // The account page opens only with a session.
+    browser.wait_for_heading("Your account").await;
+    browser.wait_for_text("#whoami", "dami").await;
+    let logins = cdn.passed("/login");
+    assert_eq!(logins.len(), 1);
+    let login = &logins[0];
+    assert_eq!(
+        login.get("x-token-delivery").map(|v| v.as_bytes()),
+        Some(&b"session"[..]),
+        "{login:?}"
+    );
+    assert!(
+        login.get("origin").is_none() && login.get("sec-fetch-site").is_none(),
+        "nothing tells the service a browser asked: {login:?}"
+    );
     browser
         .assert_no_token_reachable(&held_tokens(&app).await)
         .await;

@@ -1,6 +1,7 @@
 // The sign-in pages' one script. It sends each form to the service's JSON API with the
-// session cookie and the CSRF header, and goes where the answer's `next_step` says. It never
-// sees a token: the answers a browser gets hold none.
+// session cookie, the CSRF header and `X-Token-Delivery: session`, and goes where the answer's
+// `next_step` says. It never sees a token: the answers a browser gets hold none, even where a
+// CDN strips the `Origin` and `Sec-Fetch-Site` the service would know a browser by.
 
 const page = document.body.dataset.page;
 const messages = JSON.parse(document.getElementById('messages').textContent);
@@ -25,7 +26,8 @@ async function api(path, { method = 'POST', body } = {}) {
   const init = {
     method,
     credentials: 'same-origin',
-    headers: { 'x-csrf': '1' },
+    // A session, never tokens, whatever Origin and Sec-Fetch-Site a CDN lets through.
+    headers: { 'x-csrf': '1', 'x-token-delivery': 'session' },
   };
   if (body !== undefined) {
     init.headers['content-type'] = 'application/json';
