@@ -154,8 +154,18 @@ const EN: &[(&str, &str)] = &[
     ("msg.totp-disabled", "The authenticator app is off."),
     ("msg.code-sent", "We sent a code to {destination}."),
     ("msg.confirmed", "Your account is confirmed. Sign in."),
-    ("msg.reset-done", "Your password was reset. Sign in."),
+    ("msg.password-reset", "Your password was reset."),
     ("msg.sessions-ended", "Signed out on {count} other devices."),
+    (
+        "msg.signed-out-other",
+        "You were signed out on 1 other device.",
+    ),
+    (
+        "msg.signed-out-others",
+        "You were signed out on {count} other devices.",
+    ),
+    ("msg.sign-in-now", "Sign in."),
+    ("msg.sign-in-again", "Sign in again to continue."),
     ("msg.qr-alt", "QR code for your authenticator app"),
     (
         "msg.error.invalid_credentials",
@@ -267,11 +277,21 @@ const KO: &[(&str, &str)] = &[
     ("msg.totp-disabled", "인증 앱을 사용하지 않습니다."),
     ("msg.code-sent", "{destination}(으)로 코드를 보냈습니다."),
     ("msg.confirmed", "계정이 확인되었습니다. 로그인하세요."),
-    ("msg.reset-done", "비밀번호를 재설정했습니다. 로그인하세요."),
+    ("msg.password-reset", "비밀번호를 재설정했습니다."),
     (
         "msg.sessions-ended",
         "다른 기기 {count}대에서 로그아웃했습니다.",
     ),
+    (
+        "msg.signed-out-other",
+        "다른 기기 1대에서 로그아웃되었습니다.",
+    ),
+    (
+        "msg.signed-out-others",
+        "다른 기기 {count}대에서 로그아웃되었습니다.",
+    ),
+    ("msg.sign-in-now", "로그인하세요."),
+    ("msg.sign-in-again", "계속하려면 다시 로그인하세요."),
     ("msg.qr-alt", "인증 앱용 QR 코드"),
     (
         "msg.error.invalid_credentials",

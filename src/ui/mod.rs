@@ -259,6 +259,33 @@ mod tests {
         }
     }
 
+    /// A key the script names but no language has would show as nothing at all.
+    #[test]
+    fn every_message_the_script_names_exists() {
+        let spoken = Lang::En.messages_json();
+        let spoken: serde_json::Map<String, serde_json::Value> =
+            serde_json::from_str(&spoken).unwrap();
+        let mut named = 0;
+        for line in SCRIPT.lines().filter(|line| {
+            ["text(", "leaveNotice(", "changedThen("]
+                .iter()
+                .any(|call| line.contains(call))
+        }) {
+            // Single-quoted literals on the line; `signed-out` stands for the count's sentence.
+            for literal in line.split('\'').skip(1).step_by(2) {
+                if literal.trim().is_empty() || literal == "signed-out" {
+                    continue;
+                }
+                assert!(
+                    spoken.contains_key(literal),
+                    "no message {literal:?}: {line}"
+                );
+                named += 1;
+            }
+        }
+        assert!(named >= 10, "only {named} keys found");
+    }
+
     #[test]
     fn the_policy_allows_no_inline_code_and_no_framing() {
         let ui = UiConfig {

@@ -3,6 +3,7 @@
 
 use std::sync::{Arc, Mutex};
 
+use crate::support::browser::Browser;
 use crate::support::chromium::Chromium;
 use crate::support::mfa::totp_code;
 use crate::support::upstream::EchoUpstream;
@@ -216,6 +217,10 @@ async fn a_visitor_signs_up_confirms_with_the_code_and_signs_in() {
 async fn a_user_who_forgot_the_password_resets_it_with_the_mailed_code() {
     let app = app().await;
     app.user_pool.create_user("joon", "Old-Passw0rd!").await;
+    // Signed in elsewhere, perhaps by whoever learnt the old password.
+    let elsewhere = Browser::new(&app);
+    elsewhere.login("joon", "Old-Passw0rd!").await;
+    elsewhere.assert_signed_in().await;
     let browser = Chromium::start("en-US").await;
     browser.open(&page(&app, "/ui/sign-in")).await;
     browser.click_link("Forgot your password?").await;
@@ -237,8 +242,12 @@ async fn a_user_who_forgot_the_password_resets_it_with_the_mailed_code() {
 
     browser.wait_for_heading("Sign in").await;
     browser
-        .wait_for_text("#status", "Your password was reset")
+        .wait_for_text(
+            "#status",
+            "Your password was reset. You were signed out on 1 other device. Sign in.",
+        )
         .await;
+    elsewhere.assert_signed_out().await;
     browser.type_into("Password", "New-Passw0rd!").await;
     browser.click("Sign in").await;
     browser.wait_for_heading("Your account").await;
@@ -503,6 +512,77 @@ async fn the_pages_get_a_session_where_a_cdn_strips_origin_and_fetch_metadata() 
         login.get("origin").is_none() && login.get("sec-fetch-site").is_none(),
         "nothing tells the service a browser asked: {login:?}"
     );
+    browser
+        .assert_no_token_reachable(&held_tokens(&app).await)
+        .await;
+    browser.close().await;
+}
+
+#[tokio::test]
+async fn a_password_change_says_how_many_devices_it_signed_out_and_an_ended_session_signs_in_again()
+{
+    let app = TestApp::builder()
+        .set("COOKIE_SECURE", "false")
+        // How long a session's new id may wait for another replica's refresh.
+        .set("COGNITO_TIMEOUT_SECONDS", 2)
+        .start()
+        .await;
+    app.user_pool.create_user("hyun", "First-Passw0rd!").await;
+    let browser = Chromium::start("en-US").await;
+    browser.open(&page(&app, "/ui/sign-in")).await;
+    sign_in(&browser, "hyun", "First-Passw0rd!").await;
+    browser.wait_for_heading("Your account").await;
+    let tablet = Browser::new(&app);
+    let phone = Browser::new(&app);
+    for other in [&tablet, &phone] {
+        other.login("hyun", "First-Passw0rd!").await;
+        other.assert_signed_in().await;
+    }
+    browser.open(&page(&app, "/ui/account")).await;
+    browser.wait_for_count("#sessions li", 3).await;
+
+    browser
+        .type_into("Current password", "First-Passw0rd!")
+        .await;
+    browser.type_into("New password", "Second-Passw0rd!").await;
+    browser.click("Change password").await;
+    browser
+        .wait_for_text(
+            "#status",
+            "Your password was changed. You were signed out on 2 other devices.",
+        )
+        .await;
+    // The list is shown again: this device only.
+    browser.wait_for_count("#sessions li", 1).await;
+    browser.wait_for_text("#sessions", "(This device)").await;
+    tablet.assert_signed_out().await;
+    phone.assert_signed_out().await;
+    browser.screenshots("password-changed").await;
+
+    // Another replica holds the session's refresh for as long as anyone waits: the session
+    // can't get a new id, so it ends; the change itself stands.
+    sqlx::query("UPDATE browser_sessions SET refresh_leased_until = $1")
+        .bind(cognito_bff::clock::now_ms() + 3_600_000)
+        .execute(&app.db.pool().await)
+        .await
+        .unwrap();
+    browser
+        .type_into("Current password", "Second-Passw0rd!")
+        .await;
+    browser.type_into("New password", "Third-Passw0rd!").await;
+    browser.click("Change password").await;
+    browser.wait_for_heading("Sign in").await;
+    browser
+        .wait_for_text(
+            "#status",
+            "Your password was changed. Sign in again to continue.",
+        )
+        .await;
+    assert_eq!(browser.value_of("Username").await, "hyun");
+    browser.type_into("Password", "Third-Passw0rd!").await;
+    browser.click("Sign in").await;
+    browser.wait_for_heading("Your account").await;
+    browser.wait_for_text("#whoami", "hyun").await;
     browser
         .assert_no_token_reachable(&held_tokens(&app).await)
         .await;

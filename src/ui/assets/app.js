@@ -12,15 +12,30 @@ const memory = {
   get: (key) => sessionStorage.getItem(`cognito-bff.${key}`),
   set: (key, value) => sessionStorage.setItem(`cognito-bff.${key}`, value),
   remove: (key) => sessionStorage.removeItem(`cognito-bff.${key}`),
-  // Forgets the sign-in under way; where the user was going stays unless asked.
-  clear: (all = true) => Object.keys(sessionStorage)
+  // Forgets the sign-in under way, all but the keys named.
+  clear: (...keep) => Object.keys(sessionStorage)
     .filter((key) => key.startsWith('cognito-bff.'))
-    .filter((key) => all || key !== 'cognito-bff.return_to')
+    .filter((key) => !keep.includes(key.slice('cognito-bff.'.length)))
     .forEach((key) => sessionStorage.removeItem(key)),
 };
 
 const text = (key, values = {}) =>
   (messages[key] || '').replace(/\{(\w+)\}/g, (_, name) => values[name] ?? '');
+
+// How many other devices a change signed out, as a sentence; nothing for none.
+function signedOut(count) {
+  if (!(Number.isSafeInteger(count) && count > 0)) return '';
+  return text(count === 1 ? 'signed-out-other' : 'signed-out-others', { count });
+}
+
+const sentences = (...parts) => parts.filter(Boolean).join(' ');
+
+// A notice for the page the user is sent to: message keys, shown in order, and how many other
+// devices were signed out (a number, for `signed-out`).
+function leaveNotice(keys, count = 0) {
+  memory.set('notice', keys.join(' '));
+  if (Number.isSafeInteger(count) && count > 0) memory.set('count', String(count));
+}
 
 async function api(path, { method = 'POST', body } = {}) {
   const init = {
@@ -87,7 +102,7 @@ function showError(form, error) {
     status.focus();
   }
   if (code === 'challenge_expired' || code === 'no_session') {
-    memory.clear(false);
+    memory.clear('return_to');
     memory.set('notice', `error.${code}`);
     location.href = '/ui/sign-in';
   } else if (STEPS[error.problem?.next_step]) {
@@ -113,7 +128,8 @@ const STEPS = {
 function follow(answer) {
   if (answer.next_step === 'DONE') {
     const back = memory.get('return_to') || '/ui/account';
-    memory.clear();
+    // Kept on purpose: the username, to fill in when asked to sign in again.
+    memory.clear('username');
     location.href = back;
     return;
   }
@@ -160,7 +176,7 @@ const actions = {
   },
   confirm: async ({ username, code }) => {
     await api('/signup/confirm', { body: { username, code: code.trim() } });
-    memory.set('notice', 'confirmed');
+    leaveNotice(['confirmed']);
     location.href = '/ui/sign-in';
   },
   resend: async () => {
@@ -175,8 +191,8 @@ const actions = {
     location.href = '/ui/password/reset';
   },
   reset: async ({ username, code, new_password }) => {
-    await api('/password/reset', { body: { username, code: code.trim(), new_password } });
-    memory.set('notice', 'reset-done');
+    const done = await api('/password/reset', { body: { username, code: code.trim(), new_password } });
+    leaveNotice(['password-reset', 'signed-out', 'sign-in-now'], done?.signed_out_others);
     location.href = '/ui/sign-in';
   },
   profile: async ({ name, nickname }) => {
@@ -187,23 +203,23 @@ const actions = {
     show(text('saved'));
   },
   'change-password': async (fields, form) => {
-    await api('/password/change', { body: fields });
+    const changed = await api('/password/change', { body: fields });
     form.reset();
-    show(text('password-changed'));
+    await changedThen('password-changed', changed);
   },
   'totp-start': async () => {
     showSecret(document.getElementById('totp-account'), await api('/mfa/totp/setup'));
     document.querySelector('[data-action="totp-verify"]').hidden = false;
   },
   'totp-verify': async ({ code }, form) => {
-    await api('/mfa/totp/verify', { body: { code: code.trim() } });
+    const enabled = await api('/mfa/totp/verify', { body: { code: code.trim() } });
     form.hidden = true;
     document.getElementById('totp-account').hidden = true;
-    show(text('totp-enabled'));
+    await changedThen('totp-enabled', enabled);
   },
   'totp-off': async () => {
-    await api('/mfa/totp', { method: 'DELETE' });
-    show(text('totp-disabled'));
+    const disabled = await api('/mfa/totp', { method: 'DELETE' });
+    await changedThen('totp-disabled', disabled);
   },
   'end-others': async () => {
     const ended = await api('/sessions', { method: 'DELETE' });
@@ -216,6 +232,20 @@ const actions = {
     location.href = '/ui/sign-in';
   },
 };
+
+// A change of password or MFA made: said, with the other devices it signed out. The session
+// this page used either goes on under a new id (the list is shown again) or is over, and the
+// user signs in again, told that the change stands.
+async function changedThen(done, answer) {
+  if (answer?.session === 'ended') {
+    memory.clear('username');
+    leaveNotice([done, 'signed-out', 'sign-in-again'], answer.signed_out_others);
+    location.href = '/ui/sign-in';
+    return;
+  }
+  show(sentences(text(done), signedOut(answer?.signed_out_others)));
+  await listSessions();
+}
 
 for (const form of document.querySelectorAll('form[data-action]')) {
   const button = form.querySelector('button[type="submit"]');
@@ -274,8 +304,11 @@ async function listSessions() {
 async function open() {
   const notice = memory.get('notice');
   if (notice) {
-    show(text(notice), notice.startsWith('error.') ? 'error' : 'info');
+    const count = Number(memory.get('count'));
+    const said = notice.split(' ').map((key) => (key === 'signed-out' ? signedOut(count) : text(key)));
+    show(sentences(...said), notice.startsWith('error.') ? 'error' : 'info');
     memory.remove('notice');
+    memory.remove('count');
   }
   if (page === 'sign-in') {
     if (document.body.dataset.return) {
@@ -321,7 +354,11 @@ async function open() {
       showError(null, error);
     }
   }
-  document.querySelector('main input:not([type="hidden"])')?.focus();
+  // The first field, or, when the username is filled in already, the one after it.
+  const first = document.querySelector('main input:not([type="hidden"])');
+  const after = first?.name === 'username' && first.value
+    ? first.form?.querySelectorAll('input:not([type="hidden"])')[1] : null;
+  (after || first)?.focus();
 }
 
 open();
