@@ -166,6 +166,10 @@ const EN: &[(&str, &str)] = &[
     ),
     ("msg.sign-in-now", "Sign in."),
     ("msg.sign-in-again", "Sign in again to continue."),
+    (
+        "msg.recent-sign-in",
+        "For your security, sign in again to continue.",
+    ),
     ("msg.qr-alt", "QR code for your authenticator app"),
     (
         "msg.error.invalid_credentials",
@@ -292,6 +296,10 @@ const KO: &[(&str, &str)] = &[
     ),
     ("msg.sign-in-now", "로그인하세요."),
     ("msg.sign-in-again", "계속하려면 다시 로그인하세요."),
+    (
+        "msg.recent-sign-in",
+        "보안을 위해 계속하려면 다시 로그인하세요.",
+    ),
     ("msg.qr-alt", "인증 앱용 QR 코드"),
     (
         "msg.error.invalid_credentials",

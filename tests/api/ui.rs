@@ -58,6 +58,15 @@ async fn sign_in(browser: &Chromium, username: &str, password: &str) {
     browser.click("Sign in").await;
 }
 
+/// As if every browser session's sign-in had happened `seconds` earlier.
+async fn age_sign_ins(app: &TestApp, seconds: i64) {
+    sqlx::query("UPDATE browser_sessions SET auth_time = auth_time - $1")
+        .bind(seconds)
+        .execute(&app.db.pool().await)
+        .await
+        .unwrap();
+}
+
 /// A CDN in front of the service that strips `Origin` and `Sec-Fetch-*` from every request, as
 /// some do, so the service can't tell the browser's requests from a script's. It keeps the
 /// headers of each request as it passes it on: as the service receives them.
@@ -583,6 +592,91 @@ async fn a_password_change_says_how_many_devices_it_signed_out_and_an_ended_sess
     browser.click("Sign in").await;
     browser.wait_for_heading("Your account").await;
     browser.wait_for_text("#whoami", "hyun").await;
+    browser
+        .assert_no_token_reachable(&held_tokens(&app).await)
+        .await;
+    browser.close().await;
+}
+
+#[tokio::test]
+async fn a_change_that_needs_a_recent_sign_in_signs_in_again_and_carries_on() {
+    let app = app().await;
+    app.user_pool
+        .enable_totp_mfa(UserPoolMfaType::Optional)
+        .await;
+    app.user_pool.create_user("nari", "Nari-Passw0rd!").await;
+    let elsewhere = Browser::new(&app);
+    elsewhere.login("nari", "Nari-Passw0rd!").await;
+    elsewhere.assert_signed_in().await;
+    let browser = Chromium::start("en-US").await;
+    browser.open(&page(&app, "/ui/sign-in")).await;
+    sign_in(&browser, "nari", "Nari-Passw0rd!").await;
+    browser.wait_for_heading("Your account").await;
+    browser.wait_for_text("#whoami", "nari").await;
+
+    // Six minutes later, past RECENT_SIGN_IN_SECONDS.
+    age_sign_ins(&app, 360).await;
+    browser.click("Turn on authenticator app").await;
+    browser.wait_for_heading("Sign in").await;
+    browser
+        .wait_for_text("#status", "For your security, sign in again to continue.")
+        .await;
+    assert_eq!(browser.value_of("Username").await, "nari");
+    browser.screenshots("sign-in-again").await;
+    browser.type_into("Password", "Nari-Passw0rd!").await;
+    browser.click("Sign in").await;
+
+    // Back on the account page, the setup goes on without another click.
+    browser.wait_for_heading("Your account").await;
+    let secret = browser.text_when_shown("#totp-account .totp-key").await;
+    let qr_width = browser
+        .read("return document.querySelector('#totp-account .qr').naturalWidth")
+        .await;
+    assert!(
+        qr_width.as_u64().unwrap_or(0) >= 200,
+        "the QR code shows: {qr_width}"
+    );
+    assert_eq!(
+        app.proxy.calls("AssociateSoftwareToken").len(),
+        1,
+        "asked of Cognito once, after the sign-in"
+    );
+    browser.screenshots("totp-resumed").await;
+    browser.type_into("Code", &totp_code(&secret).await).await;
+    browser.click("Confirm").await;
+    browser
+        .wait_for_text("#status", "The authenticator app is on.")
+        .await;
+
+    // Turning it off, later again: signing in now takes the app's code too.
+    age_sign_ins(&app, 360).await;
+    browser.click("Turn off authenticator app").await;
+    browser.wait_for_heading("Sign in").await;
+    browser
+        .wait_for_text("#status", "For your security, sign in again to continue.")
+        .await;
+    browser.type_into("Password", "Nari-Passw0rd!").await;
+    browser.click("Sign in").await;
+    browser
+        .wait_for_heading("Enter your authenticator code")
+        .await;
+    browser.type_into("Code", &totp_code(&secret).await).await;
+    browser.click("Continue").await;
+    browser.wait_for_heading("Your account").await;
+    browser
+        .wait_for_text(
+            "#status",
+            "The authenticator app is off. You were signed out on 1 other device.",
+        )
+        .await;
+    browser.wait_for_count("#sessions li", 1).await;
+    elsewhere.assert_signed_out().await;
+    let preference = app.proxy.calls("SetUserMFAPreference");
+    assert_eq!(
+        preference.last().unwrap()["SoftwareTokenMfaSettings"]["Enabled"],
+        false,
+        "{preference:?}"
+    );
     browser
         .assert_no_token_reachable(&held_tokens(&app).await)
         .await;

@@ -124,12 +124,29 @@ const STEPS = {
   RESET_PASSWORD: '/ui/password/forgot',
 };
 
-// Where a sign-in step leads: the next page, or, once signed in, where the user was going.
+// What the account page finishes by itself after a sign-in it asked for: the changes that need
+// a recent sign-in, by the name of their form. Nothing else is ever run from memory.
+const RESUMABLE = ['totp-start', 'totp-off'];
+
+// A change that needs a recent sign-in: to the sign-in page with the username filled in, and,
+// once signed in, back to the account page to finish `action` (when it is resumable). Until
+// then it is `resume_after`; the sign-in makes it `resume`, which the account page runs once.
+function signInAgain(action) {
+  memory.clear('username');
+  if (RESUMABLE.includes(action)) memory.set('resume_after', action);
+  leaveNotice(['recent-sign-in']);
+  location.href = '/ui/sign-in';
+}
+
+// Where a sign-in step leads: the next page, or, once signed in, where the user was going (the
+// account page, when it sent the user to sign in again for a change it then finishes).
 function follow(answer) {
   if (answer.next_step === 'DONE') {
-    const back = memory.get('return_to') || '/ui/account';
+    const resume = memory.get('resume_after');
+    const back = resume ? '/ui/account' : memory.get('return_to') || '/ui/account';
     // Kept on purpose: the username, to fill in when asked to sign in again.
     memory.clear('username');
+    if (resume) memory.set('resume', resume);
     location.href = back;
     return;
   }
@@ -156,6 +173,8 @@ const answer = (responses) => api('/challenge', { body: { responses } });
 
 const actions = {
   'sign-in': async ({ username, password }) => {
+    // A change is finished only for the user who asked for it.
+    if (username !== memory.get('username')) memory.remove('resume_after');
     memory.set('username', username);
     follow(await api('/login', { body: { username, password } }));
   },
@@ -247,18 +266,29 @@ async function changedThen(done, answer) {
   await listSessions();
 }
 
+// The action the account page is finishing after a sign-in it asked for.
+let resuming = null;
+
 for (const form of document.querySelectorAll('form[data-action]')) {
   const button = form.querySelector('button[type="submit"]');
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
     if (button.getAttribute('aria-disabled') === 'true') return;
+    const action = form.dataset.action;
+    const resumed = resuming === action;
+    resuming = null;
     clearErrors(form);
     // Not `disabled`: a disabled button loses keyboard focus.
     button.setAttribute('aria-disabled', 'true');
     try {
-      await actions[form.dataset.action](values(form), form);
+      await actions[action](values(form), form);
     } catch (error) {
-      showError(form, error);
+      if (error.message === 'recent_sign_in_required' && !resumed) {
+        signInAgain(action);
+      } else {
+        // Refused even just after signing in again: said here, not looped.
+        showError(form, error.message === 'recent_sign_in_required' ? new Error('other') : error);
+      }
     } finally {
       button.removeAttribute('aria-disabled');
     }
@@ -341,6 +371,10 @@ async function open() {
     }
   }
   if (page === 'account') {
+    // A change to finish only just after signing in: one abandoned on the way is forgotten.
+    const resume = memory.get('resume');
+    memory.remove('resume');
+    memory.remove('resume_after');
     try {
       const session = await api('/session', { method: 'GET' });
       document.getElementById('whoami').textContent = session.user.attributes.email || session.user.username;
@@ -350,6 +384,12 @@ async function open() {
         if (typeof me.attributes[name] === 'string') input.value = me.attributes[name];
       }
       await listSessions();
+      // Back from signing in again: the change the user asked for, as if they asked again.
+      if (RESUMABLE.includes(resume)) {
+        resuming = resume;
+        document.querySelector(`form[data-action="${resume}"]`).requestSubmit();
+        return;
+      }
     } catch (error) {
       showError(null, error);
     }
