@@ -84,6 +84,12 @@ pub fn add_forward_headers(upstreams: &mut [Upstream], list: &str) -> Result<(),
             .ok_or_else(|| format!("{:?} is no upstream in API_UPSTREAMS", name.trim()))?;
         let header = HeaderName::from_bytes(header.trim().as_bytes())
             .map_err(|_| format!("{:?} is not a header name", header.trim()))?;
+        // CGI, WSGI and PHP read `x_auth_groups` as the same variable as `x-auth-groups`.
+        if header.as_str().contains('_') {
+            return Err(format!(
+                "{header}: a name with `_` is read by some servers as one with `-`; use `-`"
+            ));
+        }
         if carries_trust(&header) {
             return Err(format!(
                 "{header} is set by the service or vouches for the caller: never passed on"
@@ -160,13 +166,24 @@ fn carries_trust(name: &HeaderName) -> bool {
         "x-amzn-",
         "cf-",
         "proxy-",
+        "x-goog-authenticated-",
+        "x-ms-client-principal",
+        "x-consumer-",
+        "x-authenticated-",
+        "x-ssl-",
+        "ssl-client",
+        "x-client-cert",
+        "x-tls-",
+        "fastly-",
+        "x-appengine-",
     ];
     let name = name.as_str();
     EXACT.contains(&name) || PREFIXES.iter().any(|prefix| name.starts_with(prefix))
 }
 
 /// Answer headers the browser never gets from an upstream: its cookie jar (which
-/// `Clear-Site-Data` would wipe) and its CORS decisions for this origin belong to the
+/// `Clear-Site-Data` would wipe), its CORS decisions and every policy it keeps for the whole
+/// origin (reporting, HSTS, other services, client hints, service-worker scope) belong to the
 /// service, a token stays out of its reach, and `Refresh` would send it anywhere as a
 /// `Location` outside the prefix would.
 const NOT_RETURNED: &[&str] = &[
@@ -182,6 +199,23 @@ const NOT_RETURNED: &[&str] = &[
     "clear-site-data",
     "refresh",
     "authorization",
+    "nel",
+    "report-to",
+    "reporting-endpoints",
+    "strict-transport-security",
+    "alt-svc",
+    "accept-ch",
+    "critical-ch",
+    "service-worker-allowed",
+    "set-login",
+];
+
+/// Cache headers for a CDN alone, which CDNs obey before `Cache-Control`: passed on only with
+/// an answer the upstream said may be shared.
+const CDN_CACHE_HEADERS: &[&str] = &[
+    "cdn-cache-control",
+    "cloudflare-cdn-cache-control",
+    "surrogate-control",
 ];
 
 /// What the upstream gets of a browser's request.
@@ -205,30 +239,49 @@ pub struct Forward<'a> {
 
 /// A path the upstream may be sent: no `.` or `..` segment, encoded or not, and no
 /// backslash, `;` or encoded slash that some servers read as a separator, so a request can't
-/// climb out of the upstream's prefix. Servers that decode twice, or fold compatibility
-/// characters (`．` is `.` in NFKC), read more of them: a path that still holds an encoded
-/// dot, slash or backslash once decoded is refused, and so is a segment that, decoded and
-/// normalised, is `.` or `..` or holds `/`, `\` or `;`.
+/// climb out of the upstream's prefix. Servers that decode more than once, fold
+/// compatibility characters (`．` is `.` in NFKC), trim trailing dots and spaces (Windows),
+/// or read `%u002e` (IIS) see more of them; see [`safe_segment`].
 pub fn safe_path(path: &str) -> bool {
+    !path.contains(['\\', ';']) && path.split('/').all(safe_segment)
+}
+
+/// Each form a server might read a segment as (decoded up to three times, each also
+/// NFKC-normalised) must be an ordinary name: valid UTF-8, no control character, no `/`,
+/// `\` or `;`, no encoded dot, slash or backslash left after a decoding, no `%u` escape, and
+/// not made of dots and spaces alone.
+fn safe_segment(raw: &str) -> bool {
     use unicode_normalization::UnicodeNormalization;
-    let lower = path.to_ascii_lowercase();
-    if path.contains(['\\', ';']) || lower.contains("%2f") || lower.contains("%5c") {
+    let lower = raw.to_ascii_lowercase();
+    if ["%2f", "%5c", "%u"].iter().any(|e| lower.contains(e)) {
         return false;
     }
-    let decoded = percent_encoding::percent_decode_str(path)
-        .decode_utf8_lossy()
-        .to_ascii_lowercase();
-    if ["%2e", "%2f", "%5c"]
-        .iter()
-        .any(|encoded| decoded.contains(encoded))
-    {
-        return false;
-    }
-    path.split('/').all(|segment| {
-        let decoded = percent_encoding::percent_decode_str(segment).decode_utf8_lossy();
+    let mut form = raw.to_owned();
+    for _ in 0..3 {
+        let Ok(decoded) = percent_encoding::percent_decode_str(&form).decode_utf8() else {
+            return false;
+        };
+        let decoded = decoded.into_owned();
         let normal: String = decoded.nfkc().collect();
-        normal != "." && normal != ".." && !normal.contains(['/', '\\', ';'])
-    })
+        for text in [&decoded, &normal] {
+            let lower = text.to_ascii_lowercase();
+            if text
+                .chars()
+                .any(|c| c.is_control() || matches!(c, '/' | '\\' | ';'))
+                || ["%2e", "%2f", "%5c", "%u"]
+                    .iter()
+                    .any(|e| lower.contains(e))
+                || (text.contains('.') && text.chars().all(|c| c == '.' || c == ' '))
+            {
+                return false;
+            }
+        }
+        if decoded == form {
+            break;
+        }
+        form = decoded;
+    }
+    true
 }
 
 #[derive(Clone)]
@@ -270,6 +323,13 @@ impl Upstreams {
             list,
             public,
         })
+    }
+
+    /// PUBLIC_ORIGIN's `host[:port]`, if set.
+    fn public_host(&self) -> Option<&str> {
+        self.public
+            .as_ref()
+            .and_then(|(_, host)| host.to_str().ok())
     }
 
     pub fn find(&self, name: &str) -> Option<&Upstream> {
@@ -325,7 +385,7 @@ impl Upstreams {
             parts.headers.append(name.clone(), value.clone());
         }
         if let Some(location) = parts.headers.remove(header::LOCATION)
-            && let Some(location) = relocated(forward.upstream, &url, location)
+            && let Some(location) = relocated(forward.upstream, &url, self.public_host(), location)
         {
             parts.headers.insert(header::LOCATION, location);
         }
@@ -367,15 +427,32 @@ fn target(upstream: &Upstream, path: &str, query: Option<&str>) -> Option<reqwes
 /// the browser would take a path of the upstream's for one of this service's own routes (or
 /// learn where the upstream lives outside the part made reachable); on another host it goes
 /// as it came. One that can't be read is dropped.
+///
+/// A `Location` on the service's own public origin (an upstream that builds it from
+/// `X-Forwarded-Host`) stays only below `/api/{name}`; one to another host only if it is
+/// http(s).
 fn relocated(
     upstream: &Upstream,
     answered: &reqwest::Url,
+    public: Option<&str>,
     location: HeaderValue,
 ) -> Option<HeaderValue> {
     let url = answered.join(location.to_str().ok()?).ok()?;
     let base = &upstream.base_url;
-    if url.host_str() != base.host_str() {
-        return Some(location);
+    let host = |url: &reqwest::Url| url.host_str().map(|h| h.trim_end_matches('.').to_owned());
+    let authority = url.host_str().map(|h| match url.port() {
+        Some(port) => format!("{h}:{port}"),
+        None => h.to_owned(),
+    });
+    if public.is_some() && authority.as_deref() == public {
+        let own = format!("/api/{}", upstream.name);
+        let below = url.path() == own || url.path().starts_with(&format!("{own}/"));
+        return below
+            .then(|| with_query_and_fragment(url.path().to_owned(), &url))
+            .and_then(|inside| HeaderValue::from_str(&inside).ok());
+    }
+    if host(&url) != host(base) {
+        return matches!(url.scheme(), "http" | "https").then_some(location);
     }
     let prefix = base.path().trim_end_matches('/');
     let rest = match url.path().strip_prefix(prefix) {
@@ -386,16 +463,20 @@ fn relocated(
         }
         _ => return None,
     };
-    let mut inside = format!("/api/{}{rest}", upstream.name);
+    let inside = with_query_and_fragment(format!("/api/{}{rest}", upstream.name), &url);
+    HeaderValue::from_str(&inside).ok()
+}
+
+fn with_query_and_fragment(mut path: String, url: &reqwest::Url) -> String {
     if let Some(query) = url.query() {
-        inside.push('?');
-        inside.push_str(query);
+        path.push('?');
+        path.push_str(query);
     }
     if let Some(fragment) = url.fragment() {
-        inside.push('#');
-        inside.push_str(fragment);
+        path.push('#');
+        path.push_str(fragment);
     }
-    HeaderValue::from_str(&inside).ok()
+    path
 }
 
 /// The upstream answered a request that carried this session's token, and may have let
@@ -422,6 +503,11 @@ fn kept_for_the_session(headers: &mut HeaderMap) {
     let private = directives
         .iter()
         .any(|d| d.trim_ascii().eq_ignore_ascii_case(b"private"));
+    if !named("public") && !named("s-maxage") {
+        for name in CDN_CACHE_HEADERS {
+            headers.remove(*name);
+        }
+    }
     if !named("public") && !named("s-maxage") && !private {
         let mut value = b"private".to_vec();
         for part in given
@@ -512,8 +598,10 @@ impl Upstreams {
         for (name, value) in &forward.identity {
             headers.insert(name.clone(), value.clone());
         }
-        let bearer = HeaderValue::from_str(&format!("Bearer {}", forward.access_token))
+        let mut bearer = HeaderValue::from_str(&format!("Bearer {}", forward.access_token))
             .map_err(|_| ApiError::NoSession)?;
+        // Kept out of HTTP/2 header compression tables and of any header dump.
+        bearer.set_sensitive(true);
         headers.insert(header::AUTHORIZATION, bearer);
         if let Some(ip) = forward.client_ip
             && let Ok(value) = HeaderValue::from_str(&ip.to_string())
@@ -628,6 +716,29 @@ mod tests {
     }
 
     #[test]
+    fn cache_headers_for_a_cdn_alone_go_only_with_an_answer_that_may_be_shared() {
+        let cdn = |cache_control: &str| {
+            let mut headers = HeaderMap::new();
+            headers.insert(
+                header::CACHE_CONTROL,
+                HeaderValue::from_str(cache_control).unwrap(),
+            );
+            for name in CDN_CACHE_HEADERS {
+                headers.insert(*name, HeaderValue::from_static("max-age=60"));
+            }
+            kept_for_the_session(&mut headers);
+            CDN_CACHE_HEADERS
+                .iter()
+                .filter(|name| headers.contains_key(**name))
+                .count()
+        };
+        assert_eq!(cdn("max-age=60"), 0);
+        assert_eq!(cdn("private"), 0);
+        assert_eq!(cdn("public, max-age=60"), CDN_CACHE_HEADERS.len());
+        assert_eq!(cdn("s-maxage=60"), CDN_CACHE_HEADERS.len());
+    }
+
+    #[test]
     fn an_operator_lists_headers_for_an_upstream_but_none_that_vouch_for_the_caller() {
         let mut list = parse("orders=http://orders,billing=http://billing").unwrap();
         add_forward_headers(&mut list, " orders:X-Tenant, orders:x-tenant,billing:x-b ").unwrap();
@@ -674,6 +785,13 @@ mod tests {
             ("orders:cf-connecting-ip", "vouches"),
             ("orders:x-original-uri", "vouches"),
             ("orders:x-amzn-oidc-identity", "vouches"),
+            ("orders:x_auth_groups", "with `_`"),
+            ("orders:x_tenant", "with `_`"),
+            ("orders:x-goog-authenticated-user-email", "vouches"),
+            ("orders:x-ms-client-principal-name", "vouches"),
+            ("orders:x-consumer-id", "vouches"),
+            ("orders:x-ssl-client-verify", "vouches"),
+            ("orders:fastly-client-ip", "vouches"),
         ] {
             let error = add_forward_headers(&mut list, bad).unwrap_err();
             assert!(error.contains(says), "{bad}: {error}");
@@ -688,6 +806,7 @@ mod tests {
             relocated(
                 upstream,
                 &answered,
+                Some("app.example.com"),
                 HeaderValue::from_str(location).unwrap(),
             )
             .map(|v| v.to_str().unwrap().to_owned())
@@ -706,6 +825,10 @@ mod tests {
                 "https://pay.example/checkout",
             ),
             ("//pay.example/x", "//pay.example/x"),
+            (
+                "https://app.example.com/api/billing/x?y#z",
+                "/api/billing/x?y#z",
+            ),
         ] {
             assert_eq!(relocate(location).as_deref(), Some(sent_on), "{location}");
         }
@@ -718,7 +841,13 @@ mod tests {
             "http://billing.internal/v1/x",
             "https://billing.internal:8443/v1/x",
             "//billing.internal/other",
+            "https://billing.internal./admin",
             "http://[::1",
+            "https://app.example.com/login",
+            "//app.example.com/ui/",
+            "https://app.example.com/api/billingx",
+            "javascript:alert(1)",
+            "data:text/html,x",
         ] {
             assert_eq!(relocate(location), None, "{location}");
         }
@@ -756,6 +885,17 @@ mod tests {
             "/a%EF%BC%BCb",
             "/a%3Bb",
             "/a%EF%BC%9Bb",
+            // IIS's %u, overlong UTF-8, what Windows trims, a NUL, encoded three times, and
+            // full-width percent escapes that normalise into encoded dots.
+            "/%u002e%u002e/admin",
+            "/%U002E",
+            "/%c0%ae%c0%ae/admin",
+            "/..%00/admin",
+            "/..%09",
+            "/..%20/admin",
+            "/.../admin",
+            "/%25252e%25252e/admin",
+            "/\u{ff05}\u{ff12}\u{ff45}\u{ff05}\u{ff12}\u{ff45}/admin",
         ] {
             assert!(!safe_path(path), "{path}");
         }

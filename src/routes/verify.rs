@@ -163,8 +163,9 @@ async fn by_session(
         .ok_or(ApiError::NoSession)?;
     state.sessions.touch(&session).await?;
     let mut answer = identity(&session.claims)?;
-    let bearer = HeaderValue::from_str(&format!("Bearer {}", session.access_token()))
+    let mut bearer = HeaderValue::from_str(&format!("Bearer {}", session.access_token()))
         .map_err(|_| AuthRejection::InvalidToken)?;
+    bearer.set_sensitive(true);
     answer.insert(AUTHORIZATION, bearer);
     Ok(answer)
 }

@@ -473,13 +473,22 @@ async fn an_upstream_can_neither_wipe_the_services_cookies_nor_send_the_browser_
     let wipe = answered_with(&browser, &[("clear-site-data", "\"cookies\", \"storage\"")]).await;
     assert_eq!(wipe.status, 200, "{wipe:?}");
     assert!(wipe.headers.get("clear-site-data").is_none(), "{wipe:?}");
-    let away = answered_with(
-        &browser,
-        &[("refresh", "0; url=https://elsewhere.example/")],
-    )
-    .await;
-    assert_eq!(away.status, 200, "{away:?}");
-    assert!(away.headers.get("refresh").is_none(), "{away:?}");
+    // Nor send it elsewhere, nor set a policy for the service's whole origin.
+    for (name, value) in [
+        ("refresh", "0; url=https://elsewhere.example/"),
+        ("nel", r#"{"report_to":"g","max_age":31536000}"#),
+        (
+            "report-to",
+            r#"{"group":"g","max_age":31536000,"endpoints":[{"url":"https://collector.example/"}]}"#,
+        ),
+        ("service-worker-allowed", "/"),
+        ("strict-transport-security", "max-age=0"),
+        ("cdn-cache-control", "max-age=600"),
+    ] {
+        let answer = answered_with(&browser, &[(name, value)]).await;
+        assert_eq!(answer.status, 200, "{answer:?}");
+        assert!(answer.headers.get(name).is_none(), "{name}: {answer:?}");
+    }
 
     let own = &upstream.url;
     let host = own.trim_start_matches("http:");

@@ -164,6 +164,8 @@ async fn nginx_auth_request_lets_tokens_and_browser_sessions_through_with_the_ca
         .header("sec-fetch-mode", "cors")
         .header("sec-fetch-dest", "empty")
         .header("sec-fetch-user", "?1")
+        // One no browser sends yet: the configuration passes only what /verify reads.
+        .header("sec-fetch-storage-access", "active")
         .send()
         .await
         .unwrap();
