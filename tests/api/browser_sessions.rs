@@ -6,13 +6,6 @@ use crate::support::browser::{Browser, SESSION_COOKIE, assert_no_token};
 use crate::support::*;
 use serde_json::json;
 
-/// A bearer check as a gateway makes it.
-async fn verify(app: &TestApp, token: &str) -> u16 {
-    app.send(app.http.get(app.url("/verify")).bearer_auth(token))
-        .await
-        .status
-}
-
 #[tokio::test]
 async fn a_browser_signs_in_and_gets_a_session_cookie_never_a_token() {
     let app = TestApp::start().await;
@@ -238,7 +231,7 @@ async fn logout_ends_the_session_and_its_tokens_at_once() {
     browser.login(ADMIN, ADMIN_PASSWORD).await;
     let held = browser.stored().await.expect("a live session");
     let cookie = browser.session_cookie().unwrap();
-    assert_eq!(verify(&app, &held.tokens.access_token).await, 200);
+    assert_eq!(app.verify_status(&held.tokens.access_token).await, 200);
 
     let logout = browser.post("/logout", json!({})).await;
     assert_eq!(logout.status, 204, "{logout:?}");
@@ -247,7 +240,7 @@ async fn logout_ends_the_session_and_its_tokens_at_once() {
         app.proxy.calls("RevokeToken")[0]["Token"],
         held.tokens.refresh_token.as_str()
     );
-    assert_eq!(verify(&app, &held.tokens.access_token).await, 401);
+    assert_eq!(app.verify_status(&held.tokens.access_token).await, 401);
     assert_eq!(app.state.sessions.store().count().await.unwrap(), 0);
 
     // The old cookie names nothing, and a second logout is still a success.
@@ -307,7 +300,7 @@ async fn the_user_sees_their_sessions_and_ends_another_one() {
         .await;
     assert_eq!(ended.status, 204, "{ended:?}");
     phone.assert_signed_out().await;
-    assert_eq!(verify(&app, &phone_tokens.access_token).await, 401);
+    assert_eq!(app.verify_status(&phone_tokens.access_token).await, 401);
     laptop.assert_signed_in().await;
 
     // Someone else's id, or none at all, names nothing.
@@ -350,7 +343,11 @@ async fn logout_everywhere_from_a_browser_ends_every_session_and_token() {
     assert_eq!(app.proxy.calls("GlobalSignOut").len(), 1);
     here.assert_signed_out().await;
     there.assert_signed_out().await;
-    assert_eq!(verify(&app, &app_token).await, 401, "the app's token too");
+    assert_eq!(
+        app.verify_status(&app_token).await,
+        401,
+        "the app's token too"
+    );
 }
 
 #[tokio::test]
@@ -411,7 +408,7 @@ async fn an_access_token_about_to_expire_is_refreshed_by_the_service() {
     let after = browser.stored().await.unwrap();
     assert_ne!(after.tokens.access_token, before.tokens.access_token);
     assert_eq!(after.version, before.version + 1);
-    assert_eq!(verify(&app, &after.tokens.access_token).await, 200);
+    assert_eq!(app.verify_status(&after.tokens.access_token).await, 200);
 }
 
 #[tokio::test]

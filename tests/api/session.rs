@@ -17,12 +17,6 @@ async fn logout_by_access_token(app: &TestApp, token: &str) -> Response {
         .await
 }
 
-async fn verify(app: &TestApp, token: &str) -> u16 {
-    app.send(app.http.get(app.url("/verify")).bearer_auth(token))
-        .await
-        .status
-}
-
 #[tokio::test]
 async fn a_refresh_with_the_access_token_as_bearer_hashes_the_internal_username() {
     let app = TestApp::start().await;
@@ -136,7 +130,7 @@ async fn logging_out_this_device_revokes_the_refresh_token_and_kills_its_access_
     let login = app.login(ADMIN, ADMIN_PASSWORD).await;
     let other_device = app.login(ADMIN, ADMIN_PASSWORD).await;
     let access = login.access_token();
-    assert_eq!(verify(&app, &access).await, 200);
+    assert_eq!(app.verify_status(&access).await, 200);
 
     let logout = app
         .send(
@@ -156,12 +150,16 @@ async fn logging_out_this_device_revokes_the_refresh_token_and_kills_its_access_
         *app.user_pool.client_secret.as_ref().unwrap()
     );
 
-    assert_eq!(verify(&app, &access).await, 401, "refused before its exp");
+    assert_eq!(
+        app.verify_status(&access).await,
+        401,
+        "refused before its exp"
+    );
     app.send(app.http.get(app.url("/me")).bearer_auth(&access))
         .await
         .assert_problem(401, "invalid_token");
     assert_eq!(
-        verify(&app, &other_device.access_token()).await,
+        app.verify_status(&other_device.access_token()).await,
         200,
         "another device's sign-in is untouched"
     );
@@ -190,7 +188,7 @@ async fn the_local_revocation_holds_even_when_cognito_cannot_revoke() {
         )
         .await;
     logout.assert_problem(503, "cognito_unavailable");
-    assert_eq!(verify(&app, &access).await, 401);
+    assert_eq!(app.verify_status(&access).await, 401);
 }
 
 #[tokio::test]
@@ -211,7 +209,7 @@ async fn logging_out_everywhere_signs_out_every_device() {
     assert_eq!(app.proxy.calls("GlobalSignOut").len(), 1);
 
     for device in [&phone, &laptop] {
-        assert_eq!(verify(&app, &device.access_token()).await, 401);
+        assert_eq!(app.verify_status(&device.access_token()).await, 401);
         // Cognito itself refuses the refresh tokens now.
         app.send(
             app.http
@@ -242,7 +240,7 @@ async fn a_logout_on_one_replica_is_refused_on_the_other() {
     let login = a.login(ADMIN, ADMIN_PASSWORD).await;
     let access = login.access_token();
     assert_eq!(
-        verify(&b, &access).await,
+        b.verify_status(&access).await,
         200,
         "B has verified and cached it"
     );
@@ -250,14 +248,14 @@ async fn a_logout_on_one_replica_is_refused_on_the_other() {
     let mut b_changes = b.state.revocations.subscribe();
     let logout = logout_by_access_token(&a, &access).await;
     assert_eq!(logout.status, 204, "{logout:?}");
-    assert_eq!(verify(&a, &access).await, 401);
+    assert_eq!(a.verify_status(&access).await, 401);
 
     // B hears of it by notification on Postgres, by its poll on SQLite.
     tokio::time::timeout(std::time::Duration::from_secs(10), b_changes.changed())
         .await
         .expect("the revocation reaches the other replica")
         .unwrap();
-    assert_eq!(verify(&b, &access).await, 401);
+    assert_eq!(b.verify_status(&access).await, 401);
 }
 
 #[tokio::test]
@@ -284,7 +282,7 @@ async fn expired_revocations_are_purged_and_live_ones_kept() {
         .await
         .unwrap();
     assert_eq!(left, 1, "the live revocation stays");
-    assert_eq!(verify(&app, &login.access_token()).await, 401);
+    assert_eq!(app.verify_status(&login.access_token()).await, 401);
 }
 
 #[tokio::test]
@@ -302,7 +300,7 @@ async fn a_malformed_logout_revokes_nothing() {
         .await;
     bad.assert_problem(400, "invalid_request");
     assert_eq!(
-        verify(&app, &access).await,
+        app.verify_status(&access).await,
         200,
         "the session is still alive"
     );
@@ -340,9 +338,9 @@ async fn logging_out_with_the_refresh_token_alone_ends_its_access_tokens_at_once
     let b = a.replica().start().await;
     let login = a.login(ADMIN, ADMIN_PASSWORD).await;
     let access = login.access_token();
-    assert_eq!(verify(&a, &access).await, 200);
+    assert_eq!(a.verify_status(&access).await, 200);
     assert_eq!(
-        verify(&b, &access).await,
+        b.verify_status(&access).await,
         200,
         "B has verified and cached it"
     );
@@ -356,12 +354,12 @@ async fn logging_out_with_the_refresh_token_alone_ends_its_access_tokens_at_once
         a.proxy.calls("RevokeToken")[0]["Token"],
         refresh_token(&login)
     );
-    assert_eq!(verify(&a, &access).await, 401);
+    assert_eq!(a.verify_status(&access).await, 401);
     tokio::time::timeout(std::time::Duration::from_secs(10), b_changes.changed())
         .await
         .expect("the revocation reaches the other replica")
         .unwrap();
-    assert_eq!(verify(&b, &access).await, 401);
+    assert_eq!(b.verify_status(&access).await, 401);
 
     // Cognito confirmed the refresh token is dead, so the revocation need only outlive the
     // access tokens already out, and the record of the refresh token goes.
@@ -449,7 +447,7 @@ async fn a_confirmed_sign_out_everywhere_replaces_the_users_earlier_session_revo
     // Cognito confirmed, with a margin, so tokens minted until then are refused too.
     assert!(*not_before > supersedes_before / 1000, "{rows:?}");
     for device in [&phone, &laptop] {
-        assert_eq!(verify(&app, &device.access_token()).await, 401);
+        assert_eq!(app.verify_status(&device.access_token()).await, 401);
     }
 }
 
@@ -477,7 +475,7 @@ async fn logging_out_everywhere_succeeds_when_cognito_says_the_token_is_already_
         )
         .await;
     assert_eq!(logout.status, 204, "{logout:?}");
-    assert_eq!(verify(&app, &login.access_token()).await, 401);
+    assert_eq!(app.verify_status(&login.access_token()).await, 401);
 }
 
 /// The emulator refuses GlobalSignOut for every pool outside us-east-1 (it can't tell the
@@ -503,7 +501,7 @@ async fn signing_out_everywhere_on_a_pool_outside_us_east_1() {
     assert_eq!(admin.len(), 1);
     assert_eq!(admin[0]["Username"], ADMIN);
     for device in [&phone, &laptop] {
-        assert_eq!(verify(&app, &device.access_token()).await, 401);
+        assert_eq!(app.verify_status(&device.access_token()).await, 401);
         app.post(
             "/token/refresh",
             json!({"refresh_token": refresh_token(device), "username": ADMIN}),
@@ -527,7 +525,7 @@ async fn a_refresh_token_cognito_would_not_revoke_stays_refused_here() {
         .post("/logout", json!({"refresh_token": refresh_token(&login)}))
         .await;
     assert_eq!(logout.status, 204, "{logout:?}");
-    assert_eq!(verify(&app, &login.access_token()).await, 401);
+    assert_eq!(app.verify_status(&login.access_token()).await, 401);
     let db = app.db.pool().await;
     let (expires_at,): (i64,) =
         sqlx::query_as("SELECT expires_at FROM revocations WHERE id LIKE 'jti:%'")
@@ -573,6 +571,6 @@ async fn a_user_signing_in_and_out_in_a_loop_is_signed_out_everywhere_instead_of
         .unwrap();
     assert_eq!(rows, 1);
     for token in &tokens {
-        assert_eq!(verify(&app, token).await, 401);
+        assert_eq!(app.verify_status(token).await, 401);
     }
 }

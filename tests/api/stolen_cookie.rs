@@ -44,13 +44,6 @@ async fn change_password(browser: &Browser<'_>) -> Response {
         .await
 }
 
-/// A gateway's bearer check.
-async fn verify(app: &TestApp, token: &str) -> u16 {
-    app.send(app.http.get(app.url("/verify")).bearer_auth(token))
-        .await
-        .status
-}
-
 #[tokio::test]
 async fn a_thief_refreshing_during_a_password_change_still_loses_the_session() {
     let app = app_with_mina(TestApp::builder()).await;
@@ -138,7 +131,7 @@ async fn a_session_whose_id_cant_be_renewed_is_ended_rather_than_kept() {
     assert!(victim.session_cookie().is_none(), "the cookie is cleared");
     stolen.assert_signed_out().await;
     assert_eq!(app.state.sessions.store().count().await.unwrap(), 0);
-    assert_eq!(verify(&app, &held.tokens.access_token).await, 401);
+    assert_eq!(app.verify_status(&held.tokens.access_token).await, 401);
     assert_eq!(app.login("mina", NEW_PASSWORD).await.status, 200);
 }
 
@@ -151,7 +144,7 @@ async fn a_password_change_signs_out_every_other_session_on_every_replica() {
     phone.login("mina", PASSWORD).await;
     let phone_tokens = phone.stored().await.unwrap().tokens;
     let laptop_tokens = laptop.stored().await.unwrap().tokens;
-    assert_eq!(verify(&replica, &phone_tokens.access_token).await, 200);
+    assert_eq!(replica.verify_status(&phone_tokens.access_token).await, 200);
 
     let mut replica_hears = replica.state.revocations.subscribe();
     let changed = change_password(&laptop).await;
@@ -169,7 +162,7 @@ async fn a_password_change_signs_out_every_other_session_on_every_replica() {
         .await
         .expect("the revocation reaches the other replica")
         .unwrap();
-    assert_eq!(verify(&replica, &phone_tokens.access_token).await, 401);
+    assert_eq!(replica.verify_status(&phone_tokens.access_token).await, 401);
     // Cognito hears of it after the answer: wait for the call.
     app.proxy.wait_for("RevokeToken", 1).await;
     let revoked: Vec<Value> = app.proxy.calls("RevokeToken");
@@ -185,7 +178,7 @@ async fn a_password_change_signs_out_every_other_session_on_every_replica() {
         laptop.stored().await.unwrap().tokens.access_token,
         laptop_tokens.access_token
     );
-    assert_eq!(verify(&app, &laptop_tokens.access_token).await, 200);
+    assert_eq!(app.verify_status(&laptop_tokens.access_token).await, 200);
 }
 
 #[tokio::test]
@@ -205,7 +198,7 @@ async fn an_app_changing_the_password_signs_out_the_users_browsers() {
     assert_eq!(changed.body, json!({"signed_out_others": 1}));
     browser.assert_signed_out().await;
     assert_eq!(
-        verify(&app, &token).await,
+        app.verify_status(&token).await,
         200,
         "the app's own sign-in stays"
     );

@@ -458,6 +458,13 @@ impl TestApp {
         .await
     }
 
+    /// The status a gateway's bearer check of `token` gets at `/verify`.
+    pub async fn verify_status(&self, token: &str) -> u16 {
+        self.send(self.http.get(self.url("/verify")).bearer_auth(token))
+            .await
+            .status
+    }
+
     pub async fn get(&self, path: &str) -> Response {
         self.send(self.http.get(self.url(path))).await
     }
