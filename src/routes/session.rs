@@ -389,83 +389,72 @@ async fn logout_everywhere(state: &AppState, token: &str) -> Result<StatusCode, 
         .verify_access(token)
         .await
         .map_err(|_| AuthRejection::InvalidToken)?;
-    // Not counted against RATE_LIMIT_PER_USER: a thief looping calls on a stolen token must
-    // not keep its owner from signing everyone out. The per-IP limit still applies.
-    let sign_out = state
-        .revocations
-        .revoke_user(&claims.sub, now_seconds() + MAX_ACCESS_TOKEN_LIFETIME)
-        .await?;
-    state.verifier.forget(token);
-    // Before Cognito is asked: if it can't be reached, no browser session may refresh its
-    // way past the sign-out.
-    state.sessions.forget_user(&claims.sub).await?;
     let username = claims.username.as_deref().unwrap_or(&claims.sub);
-    let confirmed = match state.cognito.global_sign_out(token).await {
-        Ok(()) => true,
-        // Cognito no longer takes this token (its session was revoked, or the user signed
-        // out elsewhere). The service's own credentials can still end every session.
-        Err(e) if e.kind == CognitoErrorKind::NotAuthorized => {
-            match state
-                .cognito
-                .admin_user_global_sign_out(&claims.sub, username)
-                .await
-            {
-                Ok(()) => true,
-                Err(admin) => {
-                    // Every token of the user issued until now is refused here all the same,
-                    // so the sign-out holds; sessions started at Cognito since may live on.
-                    tracing::warn!(
-                        cognito.error = %e.kind,
-                        cognito.admin_error = %admin.kind,
-                        "neither GlobalSignOut nor AdminUserGlobalSignOut ended the sessions \
-                         at Cognito; tokens issued until now are refused here"
-                    );
-                    false
-                }
-            }
-        }
-        Err(e) => return Err(e.into()),
-    };
-    if confirmed
-        && let Err(e) = state
-            .revocations
-            .confirm_sign_out(&claims.sub, sign_out)
-            .await
-    {
-        tracing::warn!(error = %e, "cannot confirm the sign-out in the revocation list");
-    }
-    tracing::info!(sub = %claims.sub, "signed out everywhere");
+    sign_out_user(state, &claims.sub, username, Some(token)).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
-/// Signs a user out everywhere without a usable access token: every token of theirs issued
-/// until now is refused here at once, their browser sessions go, and Cognito ends their
-/// refresh tokens at the service's own request (AdminUserGlobalSignOut).
+/// Signs a user out everywhere without a usable access token (a browser session whose token
+/// can't be verified just now): as `logout_everywhere`, with the service's own credentials.
 async fn logout_everywhere_by_service(
     state: &AppState,
     sub: &str,
     username: &str,
 ) -> Result<(), ApiError> {
+    sign_out_user(state, sub, username, None).await
+}
+
+/// Ends every session of a user: every token of theirs issued until now is refused here at
+/// once, on every replica, even if Cognito is unreachable; their browser sessions go; then
+/// Cognito ends every refresh token, by GlobalSignOut with `token` or, without one or when
+/// Cognito no longer takes it, by AdminUserGlobalSignOut.
+async fn sign_out_user(
+    state: &AppState,
+    sub: &str,
+    username: &str,
+    token: Option<&str>,
+) -> Result<(), ApiError> {
+    // Not counted against RATE_LIMIT_PER_USER: a thief looping calls on a stolen token must
+    // not keep its owner from signing everyone out. The per-IP limit still applies.
     let sign_out = state
         .revocations
         .revoke_user(sub, now_seconds() + MAX_ACCESS_TOKEN_LIFETIME)
         .await?;
+    if let Some(token) = token {
+        state.verifier.forget(token);
+    }
+    // Before Cognito is asked: if it can't be reached, no browser session may refresh its
+    // way past the sign-out.
     state.sessions.forget_user(sub).await?;
-    match state
-        .cognito
-        .admin_user_global_sign_out(sub, username)
-        .await
-    {
-        Ok(()) => {
-            if let Err(e) = state.revocations.confirm_sign_out(sub, sign_out).await {
-                tracing::warn!(error = %e, "cannot confirm the sign-out in the revocation list");
+    let global = match token {
+        Some(token) => Some(state.cognito.global_sign_out(token).await),
+        None => None,
+    };
+    let confirmed = match global {
+        Some(Ok(())) => true,
+        Some(Err(e)) if e.kind != CognitoErrorKind::NotAuthorized => return Err(e.into()),
+        // No token, or Cognito no longer takes it (its session was revoked, or the user
+        // signed out elsewhere): the service's own credentials can still end every session.
+        _ => match state
+            .cognito
+            .admin_user_global_sign_out(sub, username)
+            .await
+        {
+            Ok(()) => true,
+            Err(admin) => {
+                // Every token of the user issued until now is refused here all the same, so
+                // the sign-out holds; sessions started at Cognito since may live on.
+                tracing::warn!(
+                    cognito.admin_error = %admin.kind,
+                    "Cognito did not end the sessions (neither GlobalSignOut nor \
+                     AdminUserGlobalSignOut); tokens issued until now are refused here"
+                );
+                false
             }
-        }
-        Err(e) => tracing::warn!(
-            cognito.error = %e.kind,
-            "AdminUserGlobalSignOut did not end the sessions at Cognito; tokens issued until \
-             now are refused here"
-        ),
+        },
+    };
+    if confirmed && let Err(e) = state.revocations.confirm_sign_out(sub, sign_out).await {
+        tracing::warn!(error = %e, "cannot confirm the sign-out in the revocation list");
     }
     tracing::info!(%sub, "signed out everywhere");
     Ok(())
