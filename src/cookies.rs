@@ -5,7 +5,7 @@
 use axum::http::{HeaderMap, HeaderValue, header};
 use cookie::{Cookie, SameSite};
 
-use crate::challenge::ChallengeId;
+use crate::vocab::OpaqueId;
 
 /// With `Secure`, the `__Host-` prefix makes browsers refuse a cookie unless it is host-only,
 /// secure and scoped to `/`, so no subdomain can plant or read it. Plain-http development
@@ -63,7 +63,7 @@ impl CookieSettings {
     }
 
     /// `Set-Cookie` for a new id, living `max_age_seconds`.
-    pub fn set(&self, id: &ChallengeId, max_age_seconds: i64) -> HeaderValue {
+    pub fn set(&self, id: &impl OpaqueId, max_age_seconds: i64) -> HeaderValue {
         header_value(&self.build(id.expose(), max_age_seconds))
     }
 
@@ -75,7 +75,7 @@ impl CookieSettings {
     /// The id from the request's cookies. A malformed value counts as none. Two
     /// cookies of this name mean one was planted (by a sibling domain, or over plain http):
     /// neither is picked.
-    pub fn read(&self, headers: &HeaderMap) -> Result<Option<ChallengeId>, DuplicateCookie> {
+    pub fn read<Id: OpaqueId>(&self, headers: &HeaderMap) -> Result<Option<Id>, DuplicateCookie> {
         // Read lossily: a planted cookie with a byte that isn't text must not hide ours.
         let lines: Vec<String> = headers
             .get_all(header::COOKIE)
@@ -89,7 +89,7 @@ impl CookieSettings {
             .filter(|c| c.name() == self.name());
         match (ours.next(), ours.next()) {
             (Some(_), Some(_)) => Err(DuplicateCookie),
-            (cookie, _) => Ok(cookie.and_then(|c| ChallengeId::parse(c.value()))),
+            (cookie, _) => Ok(cookie.and_then(|c| Id::parse(c.value()))),
         }
     }
 }
@@ -106,6 +106,7 @@ fn header_value(cookie: &Cookie<'_>) -> HeaderValue {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::vocab::{ChallengeId, SessionId};
 
     #[test]
     fn secure_cookie_has_every_attribute() {
@@ -127,7 +128,7 @@ mod tests {
 
     #[test]
     fn session_cookie_has_its_own_name_and_may_be_lax() {
-        let id = ChallengeId::generate().unwrap();
+        let id = SessionId::generate().unwrap();
         let strict = CookieSettings::session(true, false).set(&id, 60);
         let strict = strict.to_str().unwrap();
         assert!(strict.starts_with("__Host-cognito-bff-session="));
@@ -156,10 +157,17 @@ mod tests {
                 .unwrap(),
         );
         let secure = CookieSettings::challenge(true);
-        assert_eq!(secure.read(&headers).unwrap().unwrap().hash(), id.hash());
+        assert_eq!(
+            secure
+                .read::<ChallengeId>(&headers)
+                .unwrap()
+                .unwrap()
+                .hash(),
+            id.hash()
+        );
         assert!(
             CookieSettings::challenge(false)
-                .read(&headers)
+                .read::<ChallengeId>(&headers)
                 .unwrap()
                 .is_none()
         );
@@ -172,7 +180,9 @@ mod tests {
         line.extend_from_slice(format!("cognito-bff-challenge={}", id.expose()).as_bytes());
         let mut headers = HeaderMap::new();
         headers.insert(header::COOKIE, HeaderValue::from_bytes(&line).unwrap());
-        let read = CookieSettings::challenge(false).read(&headers).unwrap();
+        let read = CookieSettings::challenge(false)
+            .read::<ChallengeId>(&headers)
+            .unwrap();
         assert_eq!(read.unwrap().hash(), id.hash());
     }
 
@@ -196,7 +206,9 @@ mod tests {
                 .unwrap(),
         );
         assert_eq!(
-            CookieSettings::challenge(false).read(&headers).err(),
+            CookieSettings::challenge(false)
+                .read::<ChallengeId>(&headers)
+                .err(),
             Some(DuplicateCookie)
         );
     }

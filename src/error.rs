@@ -11,7 +11,7 @@ use cognito_verifier::AuthRejection;
 use cognito_verifier::problem::Problem;
 
 use crate::cognito::{CognitoError, CognitoErrorKind};
-use crate::signin::NextStep;
+use crate::vocab::NextStep;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {

@@ -5,6 +5,7 @@
 //! `docs/architecture.md` names each module's job and follows one request through them.
 
 pub mod attributes;
+pub mod boundary;
 pub mod browser;
 pub mod challenge;
 pub mod clock;
@@ -14,7 +15,7 @@ pub mod cookies;
 pub mod db;
 pub mod error;
 pub mod extract;
-pub mod floor;
+pub mod failure_floor;
 pub mod input;
 pub mod layers;
 pub mod limits;
@@ -30,3 +31,4 @@ pub mod telemetry;
 pub mod totp;
 pub mod ui;
 pub mod upstreams;
+pub mod vocab;

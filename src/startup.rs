@@ -17,18 +17,20 @@ use cognito_verifier::{Verifier, VerifierConfig};
 use tokio::net::TcpListener;
 use tower_http::set_header::SetResponseHeaderLayer;
 
-use crate::browser::{BrowserSessions, SessionStore, SessionTimes, TokenDelivery};
-use crate::challenge::{ChallengeStore, SessionCipher};
+use crate::browser::{BrowserSessions, SessionStore, SessionTimes};
+use crate::challenge::ChallengeStore;
 use crate::cognito::Cognito;
 use crate::config::{Config, SessionKey, SessionKeys};
 use crate::cookies::CookieSettings;
-use crate::floor::FailureFloor;
+use crate::failure_floor::FailureFloor;
 use crate::limits::Limits;
 use crate::revocation::{RefreshIndex, RevocationList};
 use crate::shutdown::{Draining, DrainingListener};
 use crate::signin::{SignIn, SignInSettings};
 use crate::state::AppState;
 use crate::upstreams::Upstreams;
+use crate::vocab::SessionCipher;
+use crate::vocab::TokenDelivery;
 use crate::{db, layers, prometheus, routes};
 
 #[derive(Debug, thiserror::Error)]

@@ -12,7 +12,7 @@ use crate::challenge::ChallengeStore;
 use crate::cognito::Cognito;
 use crate::config::Config;
 use crate::cookies::CookieSettings;
-use crate::floor::FailureFloor;
+use crate::failure_floor::FailureFloor;
 use crate::limits::Limits;
 use crate::revocation::{RefreshIndex, RevocationList};
 use crate::shutdown::Draining;

@@ -3,12 +3,10 @@
 //! tokens itself, once per session across every replica, and attaches the access token where
 //! one is needed.
 
-mod delivery;
 mod device;
 mod store;
 mod view;
 
-pub use delivery::{Delivery, TokenDelivery, from_browser};
 pub use device::device_label;
 pub use store::{
     Found, NewSession, RefreshLease, SessionStore, SessionTokens, StoredSession, TOUCH_EVERY,
@@ -25,17 +23,13 @@ use cognito_verifier::{AccessClaims, Revocations, TokenError, Verifier};
 use secrecy::SecretString;
 use tracing::Instrument;
 
-use crate::challenge::{ChallengeId, IdHash};
 use crate::clock::now_seconds;
 use crate::cognito::{Cognito, CognitoErrorKind, Tokens};
 use crate::cookies::CookieSettings;
 use crate::error::ApiError;
 use crate::revocation::{MAX_ACCESS_TOKEN_LIFETIME, MAX_REVOKED_SIGN_INS_PER_USER, RevocationList};
-use crate::signin::Amr;
-
-/// The cookie value: the same shape as a challenge id, 32 bytes from the OS's CSPRNG, stored
-/// only as its SHA-256.
-pub type SessionId = ChallengeId;
+use crate::vocab::Amr;
+use crate::vocab::{IdHash, OpaqueId, SessionId};
 
 /// An access token with less than this left is refreshed before it is used, so it does not
 /// expire on its way to an API.
@@ -230,12 +224,12 @@ impl BrowserSessions {
     /// A session cookie came with the request (well-formed or not). Checks that must come
     /// before the session is looked up, such as CSRF, key off this.
     pub fn has_cookie(&self, headers: &HeaderMap) -> bool {
-        !matches!(self.cookies.read(headers), Ok(None))
+        !matches!(self.cookies.read::<SessionId>(headers), Ok(None))
     }
 
     /// The session the cookie names, as stored, without refreshing anything.
     pub async fn stored(&self, headers: &HeaderMap) -> Result<Option<StoredSession>, ApiError> {
-        let id = match self.cookies.read(headers) {
+        let id = match self.cookies.read::<SessionId>(headers) {
             Ok(None) => return Ok(None),
             Ok(Some(id)) => id,
             // Two session cookies: one was planted. Neither is used.

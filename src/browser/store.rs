@@ -13,8 +13,8 @@ use serde::{Deserialize, Serialize};
 use sqlx::any::AnyRow;
 use sqlx::{AnyPool, Row};
 
-use crate::challenge::{IdHash, SessionCipher};
 use crate::clock::now_ms;
+use crate::vocab::{IdHash, SessionCipher};
 
 /// The Cognito tokens a session holds. Sealed at rest; never printed.
 #[derive(Clone, Serialize, Deserialize)]

@@ -1,10 +1,6 @@
-//! Server-side sign-in challenges: the opaque id and the shared store (the cookie is in
+//! Server-side sign-in challenges: the shared store (the id is in `vocab::id`, the cookie in
 //! `cookies`).
 
-pub mod cipher;
-pub mod id;
 pub mod store;
 
-pub use cipher::SessionCipher;
-pub use id::{ChallengeId, IdHash};
 pub use store::{Attempt, ChallengeStore, Claim, Lease, NewChallenge, Pending};

@@ -12,10 +12,9 @@ use std::time::Duration;
 use secrecy::SecretString;
 use sqlx::{AnyPool, Row};
 
-use super::cipher::SessionCipher;
-use super::id::IdHash;
 use crate::clock::now_ms;
-use crate::signin::Amr;
+use crate::vocab::Amr;
+use crate::vocab::{IdHash, SessionCipher};
 
 /// A pending challenge as stored.
 #[derive(Debug)]

@@ -11,12 +11,12 @@ use std::time::Duration;
 use secrecy::{ExposeSecret, SecretBox, SecretString};
 
 use crate::attributes::WritableAttributes;
-use crate::browser::TokenDelivery;
 use crate::db::Backend;
 use crate::limits::LimitSettings;
-use crate::signin::AuthFlow;
 use crate::ui::UiConfig;
 use crate::upstreams::Upstream;
+use crate::vocab::AuthFlow;
+use crate::vocab::TokenDelivery;
 
 pub use cli::{Cli, Command, Settings};
 pub use parse::{ConfigError, RANGES, Range};

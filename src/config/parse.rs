@@ -12,11 +12,11 @@ use super::{
     LogFormat, SessionConfig, SessionKey, SessionKeys, TokenConfig,
 };
 use crate::attributes::WritableAttributes;
-use crate::browser::TokenDelivery;
 use crate::db::Backend;
 use crate::limits::LimitSettings;
-use crate::signin::AuthFlow;
 use crate::ui::UiConfig;
+use crate::vocab::AuthFlow;
+use crate::vocab::TokenDelivery;
 
 /// The range of a numeric setting.
 #[derive(Debug, Clone, Copy)]

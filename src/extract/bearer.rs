@@ -9,10 +9,10 @@ use axum::http::HeaderMap;
 use axum::http::request::Parts;
 use cognito_verifier::{AccessClaims, AuthRejection, Verifier, bearer_token};
 
+use crate::boundary::csrf::check_csrf;
 use crate::browser::{BrowserSessions, LiveSession};
 use crate::config::Config;
 use crate::error::ApiError;
-use crate::input::check_csrf;
 use crate::limits::Limits;
 
 use super::client::resolve;

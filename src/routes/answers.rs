@@ -7,13 +7,16 @@ use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 
-use crate::browser::{Delivery, SessionView, from_browser};
+use crate::boundary::from_browser;
+use crate::browser::SessionView;
 use crate::cognito::Tokens;
 use crate::cookies::CookieSettings;
 use crate::error::ApiError;
 use crate::limits::ClientAddr;
-use crate::signin::{Amr, NextStep, Outcome, StepError};
+use crate::signin::{Outcome, StepError};
 use crate::state::AppState;
+use crate::vocab::{Amr, NextStep};
+use crate::vocab::{Delivery, OpaqueId};
 
 /// Names the pending challenge for a client without a cookie jar: returned to requests that
 /// are not from a browser, and accepted in place of the cookie.
@@ -123,7 +126,11 @@ impl Asker<'_> {
         let delivery = if self.session_asked {
             Delivery::Session
         } else {
-            state.config.sessions.delivery.for_request(self.headers)
+            state
+                .config
+                .sessions
+                .delivery
+                .for_request(from_browser(self.headers))
         };
         let signed_in = match delivery {
             Delivery::Body => SignedIn::Tokens(tokens),

@@ -8,12 +8,13 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use super::answers::{Asker, CHALLENGE_HANDLE, SignInBody, StepRefusal, with_headers};
-use crate::challenge::ChallengeId;
+use crate::boundary::csrf::check_origin;
 use crate::extract::{ApiJson, IpLimitedClient, SessionAsked};
-use crate::input::{check_origin, check_text};
+use crate::input::check_text;
 use crate::signin::StepError;
 use crate::state::AppState;
 use crate::totp::TotpSecret;
+use crate::vocab::{ChallengeId, OpaqueId};
 
 #[derive(Deserialize)]
 pub struct ChallengeRequest {

@@ -11,6 +11,7 @@ use crate::error::ApiError;
 use crate::extract::{ApiJson, IpLimitedClient, SessionAsked};
 use crate::input::{MAX_PASSWORD, Username, check_text};
 use crate::state::AppState;
+use crate::vocab::ChallengeId;
 
 #[derive(Deserialize)]
 pub struct LoginRequest {
@@ -51,7 +52,7 @@ pub async fn login(
     };
     attempt.give_back();
     // A new sign-in supersedes a challenge cookie left from an earlier one (or two).
-    let had_cookie = !matches!(state.cookies.read(&headers), Ok(None));
+    let had_cookie = !matches!(state.cookies.read::<ChallengeId>(&headers), Ok(None));
     Asker {
         state: &state,
         headers: &headers,

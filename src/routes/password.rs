@@ -16,8 +16,8 @@ use crate::cognito::{CodeDelivery, CognitoError, CognitoErrorKind};
 use crate::error::ApiError;
 use crate::extract::{ApiJson, Caller, IpLimitedClient};
 use crate::input::{MAX_CODE, MAX_PASSWORD, Username, check_text};
-use crate::signin::NextStep;
 use crate::state::AppState;
+use crate::vocab::NextStep;
 
 #[derive(Deserialize)]
 pub struct ForgotRequest {

@@ -7,9 +7,9 @@ use axum::extract::State;
 use axum::http::{HeaderMap, Method, Uri};
 use axum::response::Response;
 
+use crate::boundary::csrf::check_csrf;
 use crate::error::ApiError;
 use crate::extract::ClientIp;
-use crate::input::check_csrf;
 use crate::state::AppState;
 use crate::upstreams::{Forward, safe_path};
 

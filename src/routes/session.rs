@@ -12,15 +12,16 @@ use serde::Deserialize;
 use cognito_verifier::{AccessClaims, AuthRejection, TokenError, bearer_token};
 
 use super::answers::{Asker, SignInBody, SignedIn, no_store, with_headers};
+use crate::boundary::csrf::check_csrf;
 use crate::browser::LiveSession;
 use crate::clock::now_seconds;
 use crate::cognito::{CognitoErrorKind, Tokens};
 use crate::error::ApiError;
 use crate::extract::{IpLimitedClient, OptionalJson, SessionAsked};
-use crate::input::{Username, check_csrf, check_text};
+use crate::input::{Username, check_text};
 use crate::revocation::{MAX_ACCESS_TOKEN_LIFETIME, MAX_REVOKED_SIGN_INS_PER_USER};
-use crate::signin::Amr;
 use crate::state::AppState;
+use crate::vocab::Amr;
 
 /// Cognito refresh tokens are about 2 KiB.
 const MAX_REFRESH_TOKEN: usize = 8 * 1024;

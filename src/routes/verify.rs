@@ -21,10 +21,10 @@ use axum::response::{IntoResponse, Response};
 use cognito_verifier::{AccessClaims, AuthRejection, Verifier, bearer_token};
 use percent_encoding::{AsciiSet, CONTROLS, utf8_percent_encode};
 
+use crate::boundary::csrf::check_csrf;
 use crate::browser::BrowserSessions;
 use crate::config::HttpConfig;
 use crate::error::ApiError;
-use crate::input::check_csrf;
 
 /// What `/verify` needs, behind one pointer: the state is cloned for every request.
 pub struct VerifyState {

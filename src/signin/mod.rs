@@ -1,12 +1,7 @@
 //! The sign-in loop: password login, then as many challenges as Cognito asks for, with every
 //! Cognito `Session` kept on the server behind a single-use cookie.
 
-mod amr;
-mod next_step;
 mod params;
-
-pub use amr::Amr;
-pub use next_step::NextStep;
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -15,29 +10,19 @@ use std::time::Duration;
 use secrecy::SecretString;
 use serde_json::{Map, Value};
 
-use crate::challenge::{
-    Attempt, ChallengeId, ChallengeStore, Claim, IdHash, Lease, NewChallenge, Pending,
-};
+use crate::challenge::{Attempt, ChallengeStore, Claim, Lease, NewChallenge, Pending};
 use crate::cognito::{AuthStep, Challenge, Cognito, CognitoError, CognitoErrorKind, Tokens};
 use crate::error::ApiError;
-use crate::floor::FailureFloor;
+use crate::failure_floor::FailureFloor;
 use crate::limits::{ClientAddr, Limits, Reservation};
 use crate::prometheus::challenge_outcome;
 use crate::revocation::RefreshIndex;
+use crate::vocab::{Amr, AuthFlow, ChallengeId, IdHash, NextStep, OpaqueId};
 
 use params::{challenge_responses, public_parameters};
 
 /// How many wrong answers one challenge tolerates before it is dropped.
 pub const MAX_ATTEMPTS: i64 = 5;
-
-/// How a password sign-in starts (COGNITO_AUTH_FLOW).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum AuthFlow {
-    /// `USER_PASSWORD_AUTH`: the password goes to Cognito.
-    UserPassword,
-    /// `USER_SRP_AUTH`: the SRP exchange runs here, so only a proof of the password leaves.
-    UserSrp,
-}
 
 /// What a sign-in step gives the client.
 #[derive(Debug)]

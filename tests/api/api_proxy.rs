@@ -5,7 +5,7 @@ use crate::support::browser::{Browser, SESSION_COOKIE, assert_no_token};
 use crate::support::upstream::EchoUpstream;
 use crate::support::*;
 use cognito_bff::browser::Found;
-use cognito_bff::challenge::ChallengeId;
+use cognito_bff::vocab::{OpaqueId, SessionId};
 use serde_json::json;
 
 async fn app_with(upstream: &EchoUpstream) -> TestApp {
@@ -17,7 +17,7 @@ async fn app_with(upstream: &EchoUpstream) -> TestApp {
 
 /// The access token the session holds now.
 async fn session_token(app: &TestApp, browser: &Browser<'_>) -> String {
-    let id = ChallengeId::parse(&browser.session_cookie().unwrap()).unwrap();
+    let id = SessionId::parse(&browser.session_cookie().unwrap()).unwrap();
     match app.state.sessions.store().find(&id.hash()).await.unwrap() {
         Found::Live(session) => session.tokens.access_token.clone(),
         other => panic!("no live session: {other:?}"),

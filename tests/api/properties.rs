@@ -13,9 +13,9 @@ use std::time::{Duration, Instant};
 
 use axum::http::{HeaderMap, HeaderValue, header};
 use cognito_bff::attributes::{self, WritableAttributes};
-use cognito_bff::challenge::ChallengeId;
 use cognito_bff::cookies::CookieSettings;
 use cognito_bff::limits::{ClientAddr, NameKey, TrustedProxies, parse_hop};
+use cognito_bff::vocab::{ChallengeId, OpaqueId};
 use cognito_verifier::{Verifier, VerifierConfig};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestCaseResult, TestRunner};
@@ -241,7 +241,7 @@ fn cookie_headers_yield_at_most_one_challenge_id_of_its_own_shape() {
                 headers.append(header::COOKIE, value);
             }
         }
-        if let Ok(Some(id)) = CookieSettings::challenge(secure).read(&headers) {
+        if let Ok(Some(id)) = CookieSettings::challenge(secure).read::<ChallengeId>(&headers) {
             prop_assert_eq!(id.expose().len(), 43);
             prop_assert!(lines.iter().any(|l| l.contains(id.expose())));
         }

@@ -13,15 +13,15 @@ use aws_sdk_cognitoidentityprovider::config::retry::RetryConfig;
 use aws_sdk_cognitoidentityprovider::config::{BehaviorVersion, Credentials, Region};
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
-use cognito_bff::challenge::{ChallengeId, ChallengeStore};
+use cognito_bff::challenge::ChallengeStore;
 use cognito_bff::cognito::{Cognito, CognitoErrorKind};
 use cognito_bff::error::ApiError;
-use cognito_bff::floor::FailureFloor;
+use cognito_bff::failure_floor::FailureFloor;
 use cognito_bff::limits::{ClientAddr, LimitSettings, Limits};
 use cognito_bff::revocation::RefreshIndex;
-use cognito_bff::signin::{
-    AuthFlow, NextStep, Outcome, SignIn, SignInSettings, StepError, TotpSetup,
-};
+use cognito_bff::signin::{Outcome, SignIn, SignInSettings, StepError, TotpSetup};
+use cognito_bff::vocab::{AuthFlow, NextStep};
+use cognito_bff::vocab::{ChallengeId, OpaqueId};
 use hmac::{Hmac, Mac};
 use secrecy::SecretString;
 use serde_json::{Map, Value, json};

@@ -3,8 +3,9 @@
 use std::time::Duration;
 
 use crate::support::TestDatabase;
-use cognito_bff::challenge::{Attempt, ChallengeId, ChallengeStore, Claim, NewChallenge};
-use cognito_bff::signin::Amr;
+use cognito_bff::challenge::{Attempt, ChallengeStore, Claim, NewChallenge};
+use cognito_bff::vocab::Amr;
+use cognito_bff::vocab::{ChallengeId, OpaqueId};
 use secrecy::{ExposeSecret, SecretString};
 
 async fn store() -> (ChallengeStore, TestDatabase, sqlx::AnyPool) {

@@ -11,7 +11,7 @@ use crate::support::*;
 use aws_sdk_cognitoidentityprovider::types::UserPoolMfaType;
 use axum::http::HeaderMap;
 use cognito_bff::browser::Found;
-use cognito_bff::challenge::IdHash;
+use cognito_bff::vocab::IdHash;
 
 /// Every token the service holds for a browser session now.
 async fn held_tokens(app: &TestApp) -> Vec<String> {

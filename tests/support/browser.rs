@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use std::sync::Mutex;
 
 use cognito_bff::browser::{Found, StoredSession};
-use cognito_bff::challenge::ChallengeId;
+use cognito_bff::vocab::{OpaqueId, SessionId};
 use reqwest::Method;
 use serde_json::Value;
 
@@ -67,7 +67,7 @@ impl<'a> Browser<'a> {
     /// What the store holds for the session this browser's cookie names.
     pub async fn stored(&self) -> Option<StoredSession> {
         let cookie = self.session_cookie()?;
-        let id = ChallengeId::parse(&cookie).expect("a well-formed session cookie");
+        let id = SessionId::parse(&cookie).expect("a well-formed session cookie");
         match self
             .app
             .state
@@ -86,7 +86,7 @@ impl<'a> Browser<'a> {
     /// millisecond column, or `access_expires_at` and `auth_time` in seconds).
     pub async fn age(&self, column: &str, seconds: i64) {
         let cookie = self.session_cookie().unwrap();
-        let id_hash = ChallengeId::parse(&cookie).unwrap().hash();
+        let id_hash = SessionId::parse(&cookie).unwrap().hash();
         let delta = if matches!(column, "access_expires_at" | "auth_time") {
             seconds
         } else {

@@ -4,7 +4,8 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use cognito_bff::challenge::{ChallengeStore, SessionCipher};
+use cognito_bff::challenge::ChallengeStore;
+use cognito_bff::vocab::SessionCipher;
 use sqlx::Connection;
 
 pub struct TestDatabase {

@@ -1,0 +1,121 @@
+//! The opaque ids a client holds in a cookie, a pending challenge's and a browser session's,
+//! and the hash the server stores in their place. The two are different types, so one can't
+//! be taken for the other.
+
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use secrecy::{ExposeSecret, SecretString};
+use sha2::{Digest, Sha256};
+
+/// Hex SHA-256 of an opaque id: what the database holds and looks up by.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IdHash(String);
+
+impl IdHash {
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// A hash read back from the database, where only hashes are written.
+    pub fn from_stored(hex: String) -> Self {
+        IdHash(hex)
+    }
+}
+
+/// What both ids are: 32 bytes from the operating system's CSPRNG, base64url without padding
+/// (43 characters), never printed.
+pub trait OpaqueId: Sized {
+    fn generate() -> Result<Self, getrandom::Error>;
+    /// Accepts only the shape `generate` produces, so junk never reaches the database.
+    fn parse(value: &str) -> Option<Self>;
+    fn hash(&self) -> IdHash;
+    fn expose(&self) -> &str;
+}
+
+macro_rules! opaque_id {
+    ($(#[$doc:meta])* $name:ident) => {
+        $(#[$doc])*
+        pub struct $name(SecretString);
+
+        impl OpaqueId for $name {
+            fn generate() -> Result<Self, getrandom::Error> {
+                let mut bytes = [0u8; 32];
+                getrandom::fill(&mut bytes)?;
+                Ok($name(SecretString::from(URL_SAFE_NO_PAD.encode(bytes))))
+            }
+
+            fn parse(value: &str) -> Option<Self> {
+                let decoded = URL_SAFE_NO_PAD.decode(value).ok()?;
+                (decoded.len() == 32).then(|| $name(SecretString::from(value)))
+            }
+
+            fn hash(&self) -> IdHash {
+                hash(self.0.expose_secret())
+            }
+
+            fn expose(&self) -> &str {
+                self.0.expose_secret()
+            }
+        }
+
+        impl std::fmt::Debug for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(concat!(stringify!($name), "(redacted)"))
+            }
+        }
+    };
+}
+
+opaque_id!(
+    /// A pending sign-in challenge's id, in the challenge cookie or `Challenge-Handle`.
+    ChallengeId
+);
+
+opaque_id!(
+    /// A browser session's id, in the session cookie.
+    SessionId
+);
+
+fn hash(value: &str) -> IdHash {
+    let digest = Sha256::digest(value.as_bytes());
+    IdHash(digest.iter().map(|b| format!("{b:02x}")).collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn generated_ids_are_distinct_and_parse_back() {
+        let a = ChallengeId::generate().unwrap();
+        let b = ChallengeId::generate().unwrap();
+        assert_ne!(a.expose(), b.expose());
+        assert_eq!(a.expose().len(), 43);
+        let parsed = ChallengeId::parse(a.expose()).expect("own ids parse");
+        assert_eq!(parsed.hash(), a.hash());
+        let session = SessionId::parse(a.expose()).expect("the same shape");
+        assert_eq!(session.hash(), a.hash());
+    }
+
+    #[test]
+    fn rejects_other_shapes() {
+        assert!(ChallengeId::parse("").is_none());
+        assert!(SessionId::parse("not base64!").is_none());
+        assert!(ChallengeId::parse("c2hvcnQ").is_none());
+    }
+
+    #[test]
+    fn hash_is_sha256_hex() {
+        // The FIPS 180-2 test vector for SHA-256("abc").
+        assert_eq!(
+            hash("abc").as_str(),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        );
+    }
+
+    #[test]
+    fn ids_never_print() {
+        let id = SessionId::generate().unwrap();
+        assert_eq!(format!("{id:?}"), "SessionId(redacted)");
+    }
+}
