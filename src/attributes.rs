@@ -6,7 +6,18 @@
 
 use serde_json::{Map, Value};
 
-use crate::error::ApiError;
+use crate::input::InvalidInput;
+
+/// Attributes a client sent that can't go to Cognito.
+#[derive(Debug, thiserror::Error)]
+pub enum AttributeError {
+    #[error(transparent)]
+    Input(#[from] InvalidInput),
+    #[error("attribute `{attribute}`: {reason}")]
+    Invalid { attribute: String, reason: String },
+    #[error("attribute `{attribute}` can't be set here")]
+    NotWritable { attribute: String },
+}
 
 /// The standard attributes a user pool accepts (OpenID Connect's claims as Cognito names them).
 /// `sub` is missing on purpose: Cognito assigns it and refuses to have it set.
@@ -38,12 +49,15 @@ const MAX_VALUE: usize = 2048;
 const MAX_ATTRIBUTES: usize = 50;
 
 /// Converts a JSON object of typed attributes to Cognito's name/value strings.
-pub fn to_cognito(attributes: &Map<String, Value>) -> Result<Vec<(String, String)>, ApiError> {
+pub fn to_cognito(
+    attributes: &Map<String, Value>,
+) -> Result<Vec<(String, String)>, AttributeError> {
     if attributes.len() > MAX_ATTRIBUTES {
-        return Err(ApiError::invalid_field(
+        return Err(InvalidInput::new(
             "attributes",
             format!("at most {MAX_ATTRIBUTES} attributes are accepted"),
-        ));
+        )
+        .into());
     }
     attributes
         .iter()
@@ -51,14 +65,14 @@ pub fn to_cognito(attributes: &Map<String, Value>) -> Result<Vec<(String, String
         .collect()
 }
 
-fn invalid(name: &str, reason: impl Into<String>) -> ApiError {
-    ApiError::InvalidAttribute {
+fn invalid(name: &str, reason: impl Into<String>) -> AttributeError {
+    AttributeError::Invalid {
         attribute: name.to_owned(),
         reason: reason.into(),
     }
 }
 
-fn convert(name: &str, value: &Value) -> Result<String, ApiError> {
+fn convert(name: &str, value: &Value) -> Result<String, AttributeError> {
     let text = if let Some(custom) = name.strip_prefix("custom:") {
         if custom.is_empty() || custom.chars().count() > MAX_CUSTOM_NAME {
             return Err(invalid(
@@ -165,9 +179,9 @@ impl WritableAttributes {
     }
 
     /// Refuses the first attribute that is not writable, naming it.
-    pub fn check(&self, attributes: &[(String, String)]) -> Result<(), ApiError> {
+    pub fn check(&self, attributes: &[(String, String)]) -> Result<(), AttributeError> {
         match attributes.iter().find(|(name, _)| !self.0.contains(name)) {
-            Some((name, _)) => Err(ApiError::AttributeNotWritable {
+            Some((name, _)) => Err(AttributeError::NotWritable {
                 attribute: name.clone(),
             }),
             None => Ok(()),
@@ -234,13 +248,13 @@ mod tests {
     use super::*;
     use serde_json::json;
 
-    fn convert_all(value: Value) -> Result<Vec<(String, String)>, ApiError> {
+    fn convert_all(value: Value) -> Result<Vec<(String, String)>, AttributeError> {
         to_cognito(value.as_object().expect("object"))
     }
 
     fn rejected_attribute(value: Value) -> String {
         match convert_all(value) {
-            Err(ApiError::InvalidAttribute { attribute, .. }) => attribute,
+            Err(AttributeError::Invalid { attribute, .. }) => attribute,
             other => panic!("expected an invalid attribute, got {other:?}"),
         }
     }
@@ -343,7 +357,7 @@ mod tests {
     fn only_profile_attributes_are_writable_by_default() {
         let writable = WritableAttributes::default();
         let named = |attributes: Value| match writable.check(&convert_all(attributes).unwrap()) {
-            Err(ApiError::AttributeNotWritable { attribute }) => Some(attribute),
+            Err(AttributeError::NotWritable { attribute }) => Some(attribute),
             Ok(()) => None,
             Err(other) => panic!("{other:?}"),
         };

@@ -10,7 +10,12 @@ use axum::response::{IntoResponse, Response};
 use cognito_verifier::AuthRejection;
 use cognito_verifier::problem::Problem;
 
+use crate::attributes::AttributeError;
 use crate::cognito::{CognitoError, CognitoErrorKind};
+use crate::input::InvalidInput;
+use crate::limits::Limited;
+use crate::sessions::SessionError;
+use crate::signin::SignInError;
 use crate::vocab::NextStep;
 
 #[derive(Debug, thiserror::Error)]
@@ -396,6 +401,73 @@ impl From<sqlx::Error> for ApiError {
                 ApiError::DatabaseUnavailable
             }
             other => ApiError::internal(other),
+        }
+    }
+}
+
+impl From<InvalidInput> for ApiError {
+    fn from(err: InvalidInput) -> Self {
+        ApiError::InvalidRequest {
+            field: Some(err.field),
+            detail: err.detail,
+        }
+    }
+}
+
+impl From<AttributeError> for ApiError {
+    fn from(err: AttributeError) -> Self {
+        match err {
+            AttributeError::Input(input) => input.into(),
+            AttributeError::Invalid { attribute, reason } => {
+                ApiError::InvalidAttribute { attribute, reason }
+            }
+            AttributeError::NotWritable { attribute } => {
+                ApiError::AttributeNotWritable { attribute }
+            }
+        }
+    }
+}
+
+impl From<Limited> for ApiError {
+    fn from(Limited { retry_after }: Limited) -> Self {
+        ApiError::RateLimited { retry_after }
+    }
+}
+
+impl From<SignInError> for ApiError {
+    fn from(err: SignInError) -> Self {
+        match err {
+            SignInError::InvalidCredentials => ApiError::InvalidCredentials,
+            SignInError::DuplicateChallengeCookie => ApiError::DuplicateChallengeCookie,
+            SignInError::ChallengeExpired => ApiError::ChallengeExpired,
+            SignInError::ChallengeMismatch { pending, given } => {
+                ApiError::ChallengeMismatch { pending, given }
+            }
+            SignInError::ChallengeInProgress => ApiError::ChallengeInProgress,
+            SignInError::ChallengeUnreadable => ApiError::ChallengeUnreadable,
+            SignInError::UnsupportedChallenge { name } => ApiError::UnsupportedChallenge { name },
+            SignInError::Attribute(e) => e.into(),
+            SignInError::Limited(e) => e.into(),
+            SignInError::Cognito(e) => e.into(),
+            SignInError::Database(e) => e.into(),
+            SignInError::Random(e) => ApiError::internal(e),
+        }
+    }
+}
+
+impl From<SessionError> for ApiError {
+    fn from(err: SessionError) -> Self {
+        match err {
+            SessionError::NoSession => ApiError::NoSession,
+            SessionError::Busy => ApiError::SessionBusy,
+            SessionError::Unreadable => ApiError::ChallengeUnreadable,
+            SessionError::InvalidRefreshToken => ApiError::InvalidRefreshToken,
+            SessionError::TokenRefused(_) => AuthRejection::InvalidToken.into(),
+            SessionError::NewTokenRefused(code) => ApiError::internal(std::io::Error::other(code)),
+            SessionError::Cognito(e) => e.into(),
+            SessionError::Database(e) => e.into(),
+            SessionError::Random(e) => ApiError::internal(e),
+            SessionError::Internal(what) => ApiError::internal(std::io::Error::other(what)),
         }
     }
 }

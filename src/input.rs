@@ -1,23 +1,39 @@
 //! Checks on what clients send, made once: free-text fields and usernames.
 
-use crate::error::ApiError;
+/// A field a client sent that can't be used: which one, and why. The edge answers it as
+/// `invalid_request`, naming the field.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{detail}")]
+pub struct InvalidInput {
+    pub field: String,
+    pub detail: String,
+}
+
+impl InvalidInput {
+    pub fn new(field: impl Into<String>, detail: impl Into<String>) -> Self {
+        InvalidInput {
+            field: field.into(),
+            detail: detail.into(),
+        }
+    }
+}
 
 /// Checks a free-text field: present, not too long, no control characters.
-pub fn check_text(field: &'static str, value: &str, max_chars: usize) -> Result<(), ApiError> {
+pub fn check_text(field: &'static str, value: &str, max_chars: usize) -> Result<(), InvalidInput> {
     if value.is_empty() {
-        return Err(ApiError::invalid_field(
+        return Err(InvalidInput::new(
             field,
             format!("`{field}` must not be empty"),
         ));
     }
     if value.chars().count() > max_chars {
-        return Err(ApiError::invalid_field(
+        return Err(InvalidInput::new(
             field,
             format!("`{field}` must be at most {max_chars} characters"),
         ));
     }
     if value.chars().any(char::is_control) {
-        return Err(ApiError::invalid_field(
+        return Err(InvalidInput::new(
             field,
             format!("`{field}` must not contain control characters"),
         ));
@@ -35,7 +51,7 @@ pub const MAX_CODE: usize = 64;
 pub struct Username(String);
 
 impl Username {
-    pub fn parse(value: String) -> Result<Username, ApiError> {
+    pub fn parse(value: String) -> Result<Username, InvalidInput> {
         check_text("username", &value, MAX_USERNAME)?;
         Ok(Username(value))
     }

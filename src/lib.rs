@@ -6,7 +6,6 @@
 
 pub mod attributes;
 pub mod boundary;
-pub mod browser;
 pub mod challenge;
 pub mod clock;
 pub mod cognito;
@@ -23,6 +22,7 @@ pub mod prometheus;
 pub mod request_id;
 pub mod revocation;
 pub mod routes;
+pub mod sessions;
 pub mod shutdown;
 pub mod signin;
 pub mod startup;

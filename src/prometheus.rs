@@ -93,12 +93,6 @@ pub fn cognito_call_count(operation: &'static str, outcome: &'static str) {
     metrics::counter!("cognito_requests_total", &labels).increment(1);
 }
 
-/// What became of a challenge step: issued, answered, retry, exhausted, expired, in_progress,
-/// mismatch, unreadable, unsupported or unavailable.
-pub fn challenge_outcome(outcome: &'static str) {
-    metrics::counter!("challenge_outcomes_total", "outcome" => outcome).increment(1);
-}
-
 pub fn store_sizes(challenges: u64, revocations: usize) {
     metrics::gauge!("challenge_store_size").set(challenges as f64);
     metrics::gauge!("revocation_list_size").set(revocations as f64);

@@ -17,7 +17,7 @@ use cognito_verifier::{Verifier, VerifierConfig};
 use tokio::net::TcpListener;
 use tower_http::set_header::SetResponseHeaderLayer;
 
-use crate::browser::{BrowserSessions, SessionStore, SessionTimes};
+use crate::boundary::Boundary;
 use crate::challenge::ChallengeStore;
 use crate::cognito::Cognito;
 use crate::config::{Config, SessionKey, SessionKeys};
@@ -25,6 +25,7 @@ use crate::cookies::CookieSettings;
 use crate::failure_floor::FailureFloor;
 use crate::limits::Limits;
 use crate::revocation::{RefreshIndex, RevocationList};
+use crate::sessions::{BrowserSessions, SessionStore, SessionTimes};
 use crate::shutdown::{Draining, DrainingListener};
 use crate::signin::{SignIn, SignInSettings};
 use crate::state::AppState;
@@ -120,7 +121,6 @@ impl Application {
             cognito.clone(),
             verifier.clone(),
             revocations.clone(),
-            CookieSettings::session(config.http.cookie_secure, config.sessions.same_site_lax),
             SessionTimes {
                 max_lifetime: config.sessions.max_lifetime,
                 idle_timeout: config.sessions.idle_timeout,
@@ -136,32 +136,49 @@ impl Application {
             config.api.public_origin.as_ref(),
         )
         .map_err(StartupError::Upstreams)?;
+        let signin = SignIn::new(
+            cognito.clone(),
+            store.clone(),
+            SignInSettings {
+                ttl: config.challenges.ttl,
+                floor,
+                flow: config.cognito.auth_flow,
+                refresh_lifetime: tokens.refresh_token_validity,
+            },
+            limits.clone(),
+            refresh_tokens.clone(),
+        );
+        let shared_config = Arc::new(config.clone());
+        let boundary = Arc::new(Boundary {
+            config: shared_config.clone(),
+            sessions: sessions.clone(),
+            verifier: verifier.clone(),
+            cognito: cognito.clone(),
+            revocations: revocations.clone(),
+            refresh_tokens: refresh_tokens.clone(),
+            signin: signin.clone(),
+            floor,
+            session_cookies: CookieSettings::session(
+                config.http.cookie_secure,
+                config.sessions.same_site_lax,
+            ),
+            challenge_cookies: CookieSettings::challenge(config.http.cookie_secure),
+        });
         let state = AppState {
             upstreams,
             sessions: sessions.clone(),
-            signin: SignIn::new(
-                cognito.clone(),
-                store.clone(),
-                SignInSettings {
-                    ttl: config.challenges.ttl,
-                    floor,
-                    flow: config.cognito.auth_flow,
-                    refresh_lifetime: tokens.refresh_token_validity,
-                },
-                limits.clone(),
-                refresh_tokens.clone(),
-            ),
+            boundary,
+            signin,
             floor,
             limits,
             refresh_tokens: refresh_tokens.clone(),
             store: store.clone(),
-            cookies: CookieSettings::challenge(config.http.cookie_secure),
             cognito,
             verifier: verifier.clone(),
             revocations: revocations.clone(),
             db: pool,
             draining: Draining::default(),
-            config: Arc::new(config.clone()),
+            config: shared_config,
         };
         tokio::spawn(load_keys(verifier, tokens.jwks_refresh));
         tokio::spawn(metrics_upkeep());
@@ -307,11 +324,7 @@ async fn cognito_client(config: &Config) -> aws_sdk_cognitoidentityprovider::Cli
 
 /// The API routes with their layers, and `/verify` beside them on its lean path.
 pub fn app(state: AppState) -> Router {
-    let verify = routes::verify().with_state(Arc::new(routes::VerifyState {
-        verifier: state.verifier.clone(),
-        sessions: state.sessions.clone(),
-        http: state.config.http.clone(),
-    }));
+    let verify = routes::verify().with_state(state.boundary.clone());
     let http = state.config.http.clone();
     let routes = if state.config.ui.enabled {
         routes::api().merge(crate::ui::routes())

@@ -7,14 +7,14 @@ use axum::extract::FromRef;
 use cognito_verifier::Verifier;
 use sqlx::AnyPool;
 
-use crate::browser::BrowserSessions;
+use crate::boundary::Boundary;
 use crate::challenge::ChallengeStore;
 use crate::cognito::Cognito;
 use crate::config::Config;
-use crate::cookies::CookieSettings;
 use crate::failure_floor::FailureFloor;
 use crate::limits::Limits;
 use crate::revocation::{RefreshIndex, RevocationList};
+use crate::sessions::BrowserSessions;
 use crate::shutdown::Draining;
 use crate::signin::SignIn;
 use crate::upstreams::Upstreams;
@@ -25,6 +25,8 @@ pub struct AppState {
     pub cognito: Cognito,
     pub signin: SignIn,
     pub sessions: BrowserSessions,
+    /// The session boundary: every signed-in request is read there, every sign-in ends there.
+    pub boundary: Arc<Boundary>,
     pub upstreams: Upstreams,
     pub store: ChallengeStore,
     pub verifier: Arc<Verifier>,
@@ -32,7 +34,6 @@ pub struct AppState {
     pub refresh_tokens: Arc<RefreshIndex>,
     pub limits: Arc<Limits>,
     pub floor: FailureFloor,
-    pub cookies: CookieSettings,
     pub db: AnyPool,
     /// Set on the first shutdown signal; `/readyz` and every answer read it.
     pub draining: Draining,

@@ -6,7 +6,7 @@ use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use secrecy::{ExposeSecret, SecretString};
 use serde::Serialize;
 
-use crate::error::ApiError;
+use crate::input::InvalidInput;
 
 /// Everything but unreserved characters is escaped, so a colon or `@` in a label can't change
 /// how the URI splits.
@@ -53,11 +53,11 @@ fn otpauth_uri(secret: &SecretString, issuer: &str, account: &str) -> String {
 }
 
 /// Cognito's TOTP codes are six digits; anything else is refused before it costs an attempt.
-pub fn check_totp_code(field: &str, code: &str) -> Result<(), ApiError> {
+pub fn check_totp_code(field: &str, code: &str) -> Result<(), InvalidInput> {
     if code.len() == 6 && code.bytes().all(|b| b.is_ascii_digit()) {
         Ok(())
     } else {
-        Err(ApiError::invalid_field(
+        Err(InvalidInput::new(
             field,
             format!("`{field}` must be the 6 digits an authenticator app shows"),
         ))

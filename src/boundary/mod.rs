@@ -2,9 +2,51 @@
 //! sign-out happens. Everything that reads a bearer token, the session cookie or its CSRF
 //! rules, and everything that starts or ends a session for a client, goes through here.
 
+mod change;
 pub mod csrf;
+mod read;
+mod refresh;
+mod sign_in;
+mod sign_out;
+
+pub use change::AfterChange;
+pub use read::{Caller, Head, SessionCookie, Touch, verified_bearer};
+pub use refresh::RefreshRequest;
+pub use sign_in::{
+    AnswerHeaders, Asker, CHALLENGE_HANDLE, SignInBody, SignedIn, StepRefusal, no_store,
+    with_headers,
+};
+pub use sign_out::LogoutRequest;
+
+use std::sync::Arc;
 
 use axum::http::HeaderMap;
+use cognito_verifier::Verifier;
+
+use crate::cognito::Cognito;
+use crate::config::Config;
+use crate::cookies::CookieSettings;
+use crate::failure_floor::FailureFloor;
+use crate::revocation::{RefreshIndex, RevocationList};
+use crate::sessions::BrowserSessions;
+use crate::signin::SignIn;
+
+/// What the boundary works with, built once at start-up and shared by the API's routes and
+/// `/verify`.
+pub struct Boundary {
+    pub config: Arc<Config>,
+    pub sessions: BrowserSessions,
+    pub verifier: Arc<Verifier>,
+    pub cognito: Cognito,
+    pub revocations: Arc<RevocationList>,
+    pub refresh_tokens: Arc<RefreshIndex>,
+    pub signin: SignIn,
+    pub floor: FailureFloor,
+    /// The browser session's cookie.
+    pub session_cookies: CookieSettings,
+    /// The pending challenge's cookie.
+    pub challenge_cookies: CookieSettings,
+}
 
 /// The request came from a browser's fetch machinery.
 ///

@@ -19,7 +19,8 @@ mod delivery;
 mod json;
 mod path;
 
-pub use bearer::{Admin, Caller, RecentCaller, verified_bearer};
+pub use crate::boundary::Caller;
+pub use bearer::{Admin, RecentCaller};
 pub use client::{ClientIp, IpLimitedClient};
 pub use delivery::SessionAsked;
 pub use json::{ApiJson, BODY_LIMIT, OptionalJson, parse};

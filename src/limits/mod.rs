@@ -31,7 +31,12 @@ pub use budget::{Budget, Rate};
 pub use client::{ClientAddr, ClientKey, TrustedProxies, parse_hop};
 pub use username::NameKey;
 
-use crate::error::ApiError;
+/// A limit refused the request: how long until it may come again (whole seconds, rounded up).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("too many requests; try again in {retry_after} s")]
+pub struct Limited {
+    pub retry_after: u64,
+}
 use crate::input::Username;
 
 /// How many keys each budget keeps at most.
@@ -76,7 +81,7 @@ where
 
     /// Takes one from the part's share, then from the owner's budget unless `familiar`.
     /// Returns whether the owner's budget was charged.
-    fn take(&self, owner: O, part: P, familiar: bool) -> Result<bool, ApiError> {
+    fn take(&self, owner: O, part: P, familiar: bool) -> Result<bool, Limited> {
         // The part first: an address that has used its share is refused without touching
         // what is left for everyone else.
         if let Some(parts) = &self.parts {
@@ -138,8 +143,8 @@ pub struct Limits {
     proxies: TrustedProxies,
 }
 
-fn refused(wait: Duration) -> ApiError {
-    ApiError::RateLimited {
+fn refused(wait: Duration) -> Limited {
+    Limited {
         retry_after: wait.as_secs() + u64::from(wait.subsec_nanos() > 0),
     }
 }
@@ -174,7 +179,7 @@ impl Limits {
     }
 
     /// Counts one request from `client`.
-    pub fn check_ip(&self, client: &ClientAddr) -> Result<(), ApiError> {
+    pub fn check_ip(&self, client: &ClientAddr) -> Result<(), Limited> {
         match &self.per_ip {
             Some(budget) => budget.take(client.key()).map_err(refused),
             None => Ok(()),
@@ -183,7 +188,7 @@ impl Limits {
 
     /// Counts one request by a signed-in user (its token's `sub`) in one of its sign-ins
     /// (the token's `origin_jti`).
-    pub fn check_user(&self, sub: &str, sign_in: Option<&str>) -> Result<(), ApiError> {
+    pub fn check_user(&self, sub: &str, sign_in: Option<&str>) -> Result<(), Limited> {
         let sign_in = digest(sign_in.unwrap_or_default());
         self.per_user.take(digest(sub), sign_in, false).map(|_| ())
     }
@@ -206,7 +211,7 @@ impl Limits {
         &self,
         username: &Username,
         client: &ClientAddr,
-    ) -> Result<Reservation<'_>, ApiError> {
+    ) -> Result<Reservation<'_>, Limited> {
         let username = username.as_str();
         self.start(
             &self.failures,
@@ -223,7 +228,7 @@ impl Limits {
         user: &str,
         login_name: &str,
         client: &ClientAddr,
-    ) -> Result<Reservation<'_>, ApiError> {
+    ) -> Result<Reservation<'_>, Limited> {
         self.start(
             &self.mfa,
             NameKey::of(user),
@@ -238,7 +243,7 @@ impl Limits {
         &self,
         username: &Username,
         client: &ClientAddr,
-    ) -> Result<Reservation<'_>, ApiError> {
+    ) -> Result<Reservation<'_>, Limited> {
         let username = username.as_str();
         self.start(
             &self.messages,
@@ -254,7 +259,7 @@ impl Limits {
         name: NameKey,
         client: &ClientAddr,
         familiar_as: NameKey,
-    ) -> Result<Reservation<'a>, ApiError> {
+    ) -> Result<Reservation<'a>, Limited> {
         let client = client.key();
         let owner_charged = budget.take(name, client, self.is_familiar(familiar_as, client))?;
         Ok(Reservation {
@@ -298,7 +303,7 @@ mod tests {
         assert!(limits.check_ip(&caller).is_ok());
         assert!(limits.check_ip(&caller).is_ok());
         match limits.check_ip(&caller) {
-            Err(ApiError::RateLimited { retry_after }) => assert!((1..=60).contains(&retry_after)),
+            Err(Limited { retry_after }) => assert!((1..=60).contains(&retry_after)),
             other => panic!("expected a refusal, got {other:?}"),
         }
         assert!(limits.check_ip(&addr("203.0.113.10")).is_ok(), "per caller");

@@ -7,11 +7,11 @@ use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use super::answers::{Asker, CHALLENGE_HANDLE, SignInBody, StepRefusal, with_headers};
 use crate::boundary::csrf::check_origin;
+use crate::boundary::{Asker, CHALLENGE_HANDLE, SignInBody, StepRefusal, with_headers};
 use crate::extract::{ApiJson, IpLimitedClient, SessionAsked};
 use crate::input::check_text;
-use crate::signin::StepError;
+use crate::signin::{SignInError, StepError};
 use crate::state::AppState;
 use crate::totp::TotpSecret;
 use crate::vocab::{ChallengeId, OpaqueId};
@@ -48,9 +48,11 @@ pub async fn respond(
             &caller.client,
         )
         .await
-        .map_err(|refusal| StepRefusal::new(refusal, &state.cookies, had_cookie))?;
+        .map_err(|refusal| {
+            StepRefusal::new(refusal, &state.boundary.challenge_cookies, had_cookie)
+        })?;
     let asker = Asker {
-        state: &state,
+        boundary: &state.boundary,
         headers: &headers,
         client: &caller.client,
         had_cookie,
@@ -79,13 +81,11 @@ pub async fn start_totp_setup(
 ) -> Result<Response, StepRefusal> {
     check_origin(&headers, &state.config.http, caller.via_trusted_proxy)?;
     let (id, had_cookie) = challenge_cookie(&state, &headers)?;
-    let setup = state
-        .signin
-        .start_totp_setup(id)
-        .await
-        .map_err(|refusal| StepRefusal::new(refusal, &state.cookies, had_cookie))?;
+    let setup = state.signin.start_totp_setup(id).await.map_err(|refusal| {
+        StepRefusal::new(refusal, &state.boundary.challenge_cookies, had_cookie)
+    })?;
     let asker = Asker {
-        state: &state,
+        boundary: &state.boundary,
         headers: &headers,
         client: &caller.client,
         had_cookie,
@@ -109,7 +109,7 @@ fn challenge_cookie(
     state: &AppState,
     headers: &HeaderMap,
 ) -> Result<(Option<ChallengeId>, bool), StepRefusal> {
-    let cookie = state.cookies.read(headers);
+    let cookie = state.boundary.challenge_cookies.read(headers);
     // A page script can't read the handle (browsers never get it) and a page on another site
     // can't send the header without a preflight, so it needs no origin check of its own.
     if let Some(handle) = headers.get(CHALLENGE_HANDLE) {
@@ -121,9 +121,11 @@ fn challenge_cookie(
             let had_cookie = id.is_some();
             Ok((id, had_cookie))
         }
-        Err(duplicate) => Err(StepRefusal::new(
-            StepError::from(duplicate),
-            &state.cookies,
+        // Neither cookie is used, and the one this service set is cleared: signing in again
+        // starts clean.
+        Err(_duplicate) => Err(StepRefusal::new(
+            StepError::ended(SignInError::DuplicateChallengeCookie),
+            &state.boundary.challenge_cookies,
             true,
         )),
     }

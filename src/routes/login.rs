@@ -6,10 +6,11 @@ use axum::response::Response;
 use secrecy::{ExposeSecret, SecretString};
 use serde::Deserialize;
 
-use super::answers::Asker;
+use crate::boundary::Asker;
 use crate::error::ApiError;
 use crate::extract::{ApiJson, IpLimitedClient, SessionAsked};
 use crate::input::{MAX_PASSWORD, Username, check_text};
+use crate::signin::SignInError;
 use crate::state::AppState;
 use crate::vocab::ChallengeId;
 
@@ -40,21 +41,27 @@ pub async fn login(
             // confirmed) keeps its place in the budget, the same for every account. Only a
             // request Cognito never judged gives it back.
             let judged = match &e {
-                ApiError::InvalidCredentials => true,
-                ApiError::Cognito(cognito) => !cognito.kind.is_transient(),
+                SignInError::InvalidCredentials => true,
+                SignInError::Cognito(cognito) => !cognito.kind.is_transient(),
                 _ => false,
             };
             if !judged {
                 attempt.give_back();
             }
-            return Err(e);
+            return Err(e.into());
         }
     };
     attempt.give_back();
     // A new sign-in supersedes a challenge cookie left from an earlier one (or two).
-    let had_cookie = !matches!(state.cookies.read::<ChallengeId>(&headers), Ok(None));
+    let had_cookie = !matches!(
+        state
+            .boundary
+            .challenge_cookies
+            .read::<ChallengeId>(&headers),
+        Ok(None)
+    );
     Asker {
-        state: &state,
+        boundary: &state.boundary,
         headers: &headers,
         client: &client,
         had_cookie,

@@ -8,8 +8,7 @@ use secrecy::{ExposeSecret, SecretString};
 use serde::Deserialize;
 use serde_json::{Map, json};
 
-use super::answers::no_store;
-use super::browser::AfterChange;
+use crate::boundary::{AfterChange, no_store};
 use crate::error::ApiError;
 use crate::extract::{ApiJson, Caller, IpLimitedClient, RecentCaller};
 use crate::state::AppState;
@@ -64,8 +63,8 @@ pub async fn verify(
         .set_totp_mfa(&caller.token, true)
         .await
         .map_err(ApiError::token_refused)?;
-    let after = AfterChange::apply(&state, &caller, false, started).await?;
-    Ok(after.answer(status(true)))
+    let after = AfterChange::apply(&state.boundary, &caller, false, started).await?;
+    Ok(after.answer(&state.boundary, status(true)))
 }
 
 /// Turning MFA off leaves a password alone between a thief and the account: only after a
@@ -80,6 +79,6 @@ pub async fn disable(
         .set_totp_mfa(&caller.token, false)
         .await
         .map_err(ApiError::token_refused)?;
-    let after = AfterChange::apply(&state, &caller, true, started).await?;
-    Ok(after.answer(status(false)))
+    let after = AfterChange::apply(&state.boundary, &caller, true, started).await?;
+    Ok(after.answer(&state.boundary, status(false)))
 }

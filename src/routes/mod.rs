@@ -3,16 +3,16 @@
 //! that does the work, and maps the result.
 
 mod admin;
-mod answers;
-mod browser;
 mod challenge;
 mod health;
 mod login;
+mod logout;
 mod me;
 mod mfa;
 mod password;
 mod proxy;
-mod session;
+mod refresh;
+mod sessions;
 mod signup;
 mod verify;
 
@@ -24,9 +24,9 @@ use axum::http::header::CACHE_CONTROL;
 use axum::routing::{any, delete, get, post};
 use tower_http::set_header::SetResponseHeaderLayer;
 
+use crate::boundary::Boundary;
 use crate::error::ApiError;
 use crate::state::AppState;
-pub use verify::VerifyState;
 
 /// The API, behind the general layers (`layers::api`).
 pub fn api() -> Router<AppState> {
@@ -39,8 +39,8 @@ pub fn api() -> Router<AppState> {
         .route("/challenge/totp", post(challenge::start_totp_setup))
         .route("/password/forgot", post(password::forgot))
         .route("/password/reset", post(password::reset))
-        .route("/token/refresh", post(session::refresh))
-        .route("/logout", post(session::logout))
+        .route("/token/refresh", post(refresh::refresh))
+        .route("/logout", post(logout::logout))
         .merge(signed_in())
         .route("/api/{name}", any(proxy::forward))
         .route("/api/{name}/", any(proxy::forward))
@@ -62,9 +62,12 @@ fn signed_in() -> Router<AppState> {
         .route("/mfa/totp", delete(mfa::disable))
         .route("/admin/users", post(admin::create_user))
         .route("/me", get(me::get).patch(me::update))
-        .route("/session", get(browser::current))
-        .route("/sessions", get(browser::list).delete(browser::end_others))
-        .route("/sessions/{id}", delete(browser::end))
+        .route("/session", get(sessions::current))
+        .route(
+            "/sessions",
+            get(sessions::list).delete(sessions::end_others),
+        )
+        .route("/sessions/{id}", delete(sessions::end))
         .route_layer(SetResponseHeaderLayer::overriding(
             CACHE_CONTROL,
             HeaderValue::from_static("no-store"),
@@ -73,7 +76,7 @@ fn signed_in() -> Router<AppState> {
 
 /// Forward-auth for gateways, on its lean path: any method, on `/verify` and any path below
 /// it (gateways forward the original method and path).
-pub fn verify() -> Router<Arc<VerifyState>> {
+pub fn verify() -> Router<Arc<Boundary>> {
     Router::new()
         .route("/verify", any(verify::verify))
         .route("/verify/{*path}", any(verify::verify))

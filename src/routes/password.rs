@@ -10,7 +10,7 @@ use secrecy::{ExposeSecret, SecretString};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, json};
 
-use super::browser::AfterChange;
+use crate::boundary::AfterChange;
 
 use crate::cognito::{CodeDelivery, CognitoError, CognitoErrorKind};
 use crate::error::ApiError;
@@ -101,10 +101,10 @@ pub async fn reset(
         Ok(()) => {
             attempt.give_back();
             // Whoever holds one of the user's sessions may be why the password was reset.
-            let after = AfterChange::end_all(&state, username.as_str()).await;
+            let after = AfterChange::end_all(&state.boundary, username.as_str()).await;
             let mut body = Map::new();
             body.insert("next_step".into(), json!(NextStep::Done));
-            Ok(after.answer(body))
+            Ok(after.answer(&state.boundary, body))
         }
         // Cognito never judged the request (unreachable, slow, throttled).
         Err(e) if e.kind.is_transient() => {
@@ -181,8 +181,8 @@ pub async fn change(
         Ok(()) => {
             attempt.give_back();
             // Cognito's ChangePassword revokes nothing: the sessions are ended here.
-            let after = AfterChange::apply(&state, &caller, true, started).await?;
-            Ok(after.answer(Map::new()))
+            let after = AfterChange::apply(&state.boundary, &caller, true, started).await?;
+            Ok(after.answer(&state.boundary, Map::new()))
         }
         // Cognito names a revoked or expired access token in its reason; anything else
         // refused is the previous password, which keeps its place in the budget.

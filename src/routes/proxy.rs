@@ -7,7 +7,7 @@ use axum::extract::State;
 use axum::http::{HeaderMap, Method, Uri};
 use axum::response::Response;
 
-use crate::boundary::csrf::check_csrf;
+use crate::boundary::{Head, Touch};
 use crate::error::ApiError;
 use crate::extract::ClientIp;
 use crate::state::AppState;
@@ -37,18 +37,15 @@ pub async fn forward(
     if method == Method::TRACE || method == Method::CONNECT {
         return Err(ApiError::MethodNotAllowed);
     }
-    // Who is asking comes first, so a stranger learns nothing of the upstreams' names. The
-    // CSRF checks come before the session is looked up: a forged request must not even
-    // refresh it.
-    if !state.sessions.has_cookie(&headers) {
-        return Err(ApiError::NoSession);
-    }
-    check_csrf(&method, &headers, &state.config.http, via_trusted_proxy)?;
-    let session = state
-        .sessions
-        .authenticate(&headers)
-        .await?
-        .ok_or(ApiError::NoSession)?;
+    // Who is asking comes first, so a stranger learns nothing of the upstreams' names. Only
+    // the session cookie counts here; its idle timer restarts once the call is known to go.
+    let head = Head {
+        method: &method,
+        headers: &headers,
+        via_trusted_proxy,
+    };
+    let cookie = state.boundary.session_cookie(&headers);
+    let caller = state.boundary.session(head, cookie, Touch::No).await?;
     let upstream = state.upstreams.find(name).ok_or(ApiError::NotFound)?;
     if !safe_path(path) {
         return Err(ApiError::invalid_field(
@@ -56,7 +53,7 @@ pub async fn forward(
             "the path must not hold `.` or `..` segments, separators or encoded ones",
         ));
     }
-    state.sessions.touch(&session).await?;
+    state.boundary.touch(&caller).await?;
     let proto = if state.config.http.cookie_secure {
         "https"
     } else {
@@ -71,8 +68,8 @@ pub async fn forward(
             method,
             headers: &headers,
             body,
-            access_token: session.access_token(),
-            identity: identity_headers(&session.claims).ok_or(ApiError::NoSession)?,
+            access_token: &caller.token,
+            identity: identity_headers(&caller.claims).ok_or(ApiError::NoSession)?,
             client_ip: ip,
             proto,
         })

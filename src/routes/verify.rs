@@ -21,17 +21,8 @@ use axum::response::{IntoResponse, Response};
 use cognito_verifier::{AccessClaims, AuthRejection, Verifier, bearer_token};
 use percent_encoding::{AsciiSet, CONTROLS, utf8_percent_encode};
 
-use crate::boundary::csrf::check_csrf;
-use crate::browser::BrowserSessions;
-use crate::config::HttpConfig;
+use crate::boundary::{Boundary, Head, SessionCookie, Touch};
 use crate::error::ApiError;
-
-/// What `/verify` needs, behind one pointer: the state is cloned for every request.
-pub struct VerifyState {
-    pub verifier: Arc<Verifier>,
-    pub sessions: BrowserSessions,
-    pub http: HttpConfig,
-}
 
 struct Counters {
     allowed: metrics::Counter,
@@ -53,16 +44,22 @@ fn counters() -> &'static Counters {
 }
 
 /// Counted here by status, rather than by the general layers.
-pub async fn verify(State(state): State<Arc<VerifyState>>, request: Request) -> Response {
+pub async fn verify(State(state): State<Arc<Boundary>>, request: Request) -> Response {
     let headers = request.headers();
-    let response = if !headers.contains_key(AUTHORIZATION) && state.sessions.has_cookie(headers) {
+    // Read once; without a session cookie, or with a token, the bearer path answers.
+    let cookie = if headers.contains_key(AUTHORIZATION) {
+        SessionCookie::None
+    } else {
+        state.session_cookie(headers)
+    };
+    let response = if cookie.came() {
         let peer = request
             .extensions()
             .get::<ConnectInfo<SocketAddr>>()
             .map_or(IpAddr::from([0, 0, 0, 0]), |c| c.0.ip());
         // Boxed: the session's store lookup is a large future, and inline it would make the
         // bearer path's future as large, copied by every layer on every request.
-        match Box::pin(by_session(&state, request.method(), peer, headers)).await {
+        match Box::pin(by_session(&state, request.method(), peer, headers, cookie)).await {
             Ok(headers) => allowed(headers),
             Err(error) => error.into_response(),
         }
@@ -122,10 +119,11 @@ async fn by_bearer(verifier: &Verifier, headers: &HeaderMap) -> Result<HeaderMap
 /// `X-Forwarded-Method` (Traefik). The most unsafe of them counts, so a header a client adds
 /// can only make the check stricter.
 async fn by_session(
-    state: &VerifyState,
+    state: &Boundary,
     method: &Method,
     peer: IpAddr,
     headers: &HeaderMap,
+    cookie: SessionCookie,
 ) -> Result<HeaderMap, ApiError> {
     // The answer carries a token: only for a gateway the operator listed, by the address it
     // connects from, and never for a browser's own request, which any `Sec-Fetch-*` header
@@ -134,6 +132,7 @@ async fn by_session(
     // balancer trusted to name the client may be a CDN that strips some of those headers.
     let peer = peer.to_canonical();
     let gateway = state
+        .config
         .http
         .session_gateways
         .iter()
@@ -155,15 +154,14 @@ async fn by_session(
         .find(|m| !matches!(*m, Method::GET | Method::HEAD | Method::OPTIONS))
         .unwrap_or(Method::GET);
     // A listed gateway's `X-Forwarded-Proto` is believed, as a trusted proxy's is.
-    check_csrf(&strictest, headers, &state.http, true)?;
-    let session = state
-        .sessions
-        .authenticate(headers)
-        .await?
-        .ok_or(ApiError::NoSession)?;
-    state.sessions.touch(&session).await?;
-    let mut answer = identity(&session.claims)?;
-    let mut bearer = HeaderValue::from_str(&format!("Bearer {}", session.access_token()))
+    let head = Head {
+        method: &strictest,
+        headers,
+        via_trusted_proxy: true,
+    };
+    let caller = state.session(head, cookie, Touch::Yes).await?;
+    let mut answer = identity(&caller.claims)?;
+    let mut bearer = HeaderValue::from_str(&format!("Bearer {}", caller.token))
         .map_err(|_| AuthRejection::InvalidToken)?;
     bearer.set_sensitive(true);
     answer.insert(AUTHORIZATION, bearer);

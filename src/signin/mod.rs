@@ -1,7 +1,10 @@
 //! The sign-in loop: password login, then as many challenges as Cognito asks for, with every
 //! Cognito `Session` kept on the server behind a single-use cookie.
 
+mod error;
 mod params;
+
+pub use error::SignInError;
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -10,12 +13,11 @@ use std::time::Duration;
 use secrecy::SecretString;
 use serde_json::{Map, Value};
 
+use crate::attributes::AttributeError;
 use crate::challenge::{Attempt, ChallengeStore, Claim, Lease, NewChallenge, Pending};
 use crate::cognito::{AuthStep, Challenge, Cognito, CognitoError, CognitoErrorKind, Tokens};
-use crate::error::ApiError;
 use crate::failure_floor::FailureFloor;
 use crate::limits::{ClientAddr, Limits, Reservation};
-use crate::prometheus::challenge_outcome;
 use crate::revocation::RefreshIndex;
 use crate::vocab::{Amr, AuthFlow, ChallengeId, IdHash, NextStep, OpaqueId};
 
@@ -42,29 +44,28 @@ pub enum Outcome {
 /// then dead and may be cleared).
 #[derive(Debug)]
 pub struct StepError {
-    pub error: ApiError,
+    pub error: SignInError,
     pub ended: bool,
 }
 
 impl StepError {
-    fn ended(error: ApiError) -> Self {
+    pub fn ended(error: SignInError) -> Self {
         StepError { error, ended: true }
     }
 }
 
-impl From<crate::cookies::DuplicateCookie> for StepError {
-    /// Neither cookie is used, and the one this service set is cleared: signing in again
-    /// starts clean.
-    fn from(_: crate::cookies::DuplicateCookie) -> Self {
-        StepError::ended(ApiError::DuplicateChallengeCookie)
+impl<E: Into<SignInError>> From<E> for StepError {
+    fn from(error: E) -> Self {
+        let error = error.into();
+        let ended = matches!(error, SignInError::ChallengeExpired);
+        StepError { error, ended }
     }
 }
 
-impl From<ApiError> for StepError {
-    fn from(error: ApiError) -> Self {
-        let ended = matches!(error, ApiError::ChallengeExpired);
-        StepError { error, ended }
-    }
+/// What became of a challenge step: issued, answered, retry, exhausted, expired, in_progress,
+/// mismatch, unreadable, unsupported or unavailable.
+fn challenge_outcome(outcome: &'static str) {
+    metrics::counter!("challenge_outcomes_total", "outcome" => outcome).increment(1);
 }
 
 /// TOTP set-up begun inside a sign-in: the shared secret, the account name to label it with,
@@ -147,7 +148,7 @@ impl SignIn {
         username: &str,
         password: &SecretString,
         client: &ClientAddr,
-    ) -> Result<Outcome, ApiError> {
+    ) -> Result<Outcome, SignInError> {
         let started = tokio::time::Instant::now();
         let step = match self.flow {
             AuthFlow::UserPassword => {
@@ -175,7 +176,7 @@ impl SignIn {
                 ) =>
             {
                 self.floor.wait_out(started).await;
-                Err(ApiError::InvalidCredentials)
+                Err(SignInError::InvalidCredentials)
             }
             // These name the next step (and so show the account exists, as sign-up's 409
             // does anyway); they wait out the floor too, so timing adds nothing.
@@ -205,10 +206,7 @@ impl SignIn {
         let attempt = match self.admissible(&pending, &responses, client) {
             Ok(attempt) => attempt,
             Err(refused) => {
-                self.store
-                    .release(&id_hash, pending.lease)
-                    .await
-                    .map_err(ApiError::from)?;
+                self.store.release(&id_hash, pending.lease).await?;
                 return Err(refused.into());
             }
         };
@@ -239,8 +237,7 @@ impl SignIn {
                 // the session the code earned, not the spent one, and skip the code.
                 self.store
                     .record_totp_verified(&id_hash, pending.lease, &session)
-                    .await
-                    .map_err(ApiError::from)?;
+                    .await?;
                 self.cognito
                     .answer_challenge("MFA_SETUP", &pending.username, &session, responses)
                     .await
@@ -281,17 +278,19 @@ impl SignIn {
         pending: &Pending,
         responses: &HashMap<String, String>,
         client: &ClientAddr,
-    ) -> Result<Reservation<'_>, ApiError> {
+    ) -> Result<Reservation<'_>, SignInError> {
         if let Some(name) = responses.keys().find(|name| {
             name.starts_with("userAttributes.") && !pending.required_attributes.contains(name)
         }) {
-            return Err(ApiError::AttributeNotWritable {
+            return Err(AttributeError::NotWritable {
                 attribute: name.trim_start_matches("userAttributes.").to_owned(),
-            });
+            }
+            .into());
         }
         let login_name = pending.login_name.as_deref().unwrap_or(&pending.username);
-        self.limits
-            .mfa_attempt(&pending.username, login_name, client)
+        Ok(self
+            .limits
+            .mfa_attempt(&pending.username, login_name, client)?)
     }
 
     /// MFA_SETUP met during sign-in: asks Cognito for a TOTP secret under the challenge's
@@ -340,21 +339,21 @@ impl SignIn {
         &self,
         id: Option<ChallengeId>,
         expected_challenge: Option<&str>,
-    ) -> Result<(IdHash, Pending), ApiError> {
-        let id_hash = id.ok_or(ApiError::ChallengeExpired)?.hash();
+    ) -> Result<(IdHash, Pending), SignInError> {
+        let id_hash = id.ok_or(SignInError::ChallengeExpired)?.hash();
         let pending = match self.store.claim(&id_hash).await? {
             Claim::Claimed(pending) => pending,
             Claim::Busy => {
                 challenge_outcome("in_progress");
-                return Err(ApiError::ChallengeInProgress);
+                return Err(SignInError::ChallengeInProgress);
             }
             Claim::Gone => {
                 challenge_outcome("expired");
-                return Err(ApiError::ChallengeExpired);
+                return Err(SignInError::ChallengeExpired);
             }
             Claim::Unreadable => {
                 challenge_outcome("unreadable");
-                return Err(ApiError::ChallengeUnreadable);
+                return Err(SignInError::ChallengeUnreadable);
             }
         };
         if let Some(given) = expected_challenge
@@ -362,7 +361,7 @@ impl SignIn {
         {
             self.store.release(&id_hash, pending.lease).await?;
             challenge_outcome("mismatch");
-            return Err(ApiError::ChallengeMismatch {
+            return Err(SignInError::ChallengeMismatch {
                 pending: pending.challenge_name,
                 given: given.to_owned(),
             });
@@ -395,7 +394,7 @@ impl SignIn {
             Ok(ended) => StepError {
                 ended,
                 error: match error.kind {
-                    CognitoErrorKind::SessionExpired => ApiError::ChallengeExpired,
+                    CognitoErrorKind::SessionExpired => SignInError::ChallengeExpired,
                     _ => error.into(),
                 },
             },
@@ -410,7 +409,7 @@ impl SignIn {
         id_hash: &IdHash,
         lease: Lease,
         kind: &CognitoErrorKind,
-    ) -> Result<bool, ApiError> {
+    ) -> Result<bool, SignInError> {
         use CognitoErrorKind as K;
         Ok(match kind {
             // Cognito judged the answer wrong and lets the user try again.
@@ -459,7 +458,7 @@ impl SignIn {
         step: AuthStep,
         client: &ClientAddr,
         amr: Amr,
-    ) -> Result<Outcome, ApiError> {
+    ) -> Result<Outcome, SignInError> {
         match step {
             AuthStep::Tokens(tokens) => {
                 // Signed in from here: the address is familiar for that name from now on.
@@ -480,11 +479,11 @@ impl SignIn {
         challenge: Challenge,
         replacing: Option<(&IdHash, Lease)>,
         amr: &Amr,
-    ) -> Result<Outcome, ApiError> {
+    ) -> Result<Outcome, SignInError> {
         // A challenge the client couldn't act on is refused before anything is stored.
         let Some(next_step) = NextStep::for_challenge(&challenge.name) else {
             challenge_outcome("unsupported");
-            return Err(ApiError::UnsupportedChallenge {
+            return Err(SignInError::UnsupportedChallenge {
                 name: challenge.name,
             });
         };
@@ -495,7 +494,7 @@ impl SignIn {
             .find_map(|name| challenge.parameters.get(*name))
             .map(String::as_str)
             .unwrap_or(names.username);
-        let id = ChallengeId::generate().map_err(ApiError::internal)?;
+        let id = ChallengeId::generate()?;
         let new = NewChallenge {
             id_hash: &id.hash(),
             session: &challenge.session,
@@ -516,7 +515,7 @@ impl SignIn {
                 .store
                 .replace(old, lease, new)
                 .await?
-                .ok_or(ApiError::ChallengeInProgress)?,
+                .ok_or(SignInError::ChallengeInProgress)?,
         };
         challenge_outcome("issued");
         let remaining_ms = expires_at_ms - crate::clock::now_ms();

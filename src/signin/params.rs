@@ -7,7 +7,8 @@ use std::collections::HashMap;
 use serde_json::{Map, Value};
 
 use crate::attributes;
-use crate::error::ApiError;
+use crate::attributes::AttributeError;
+use crate::input::InvalidInput;
 use crate::totp::check_totp_code;
 
 /// Challenge parameters that only the server may see: SRP material and Cognito's internal name
@@ -54,7 +55,7 @@ pub fn public_parameters(parameters: &HashMap<String, String>) -> Map<String, Va
 /// (`userAttributes.*`) get the same typed conversion as sign-up; everything else must be text.
 pub fn challenge_responses(
     responses: &Map<String, Value>,
-) -> Result<HashMap<String, String>, ApiError> {
+) -> Result<HashMap<String, String>, AttributeError> {
     responses
         .iter()
         .map(|(name, value)| {
@@ -72,10 +73,11 @@ pub fn challenge_responses(
                         s.clone()
                     }
                     _ => {
-                        return Err(ApiError::invalid_field(
+                        return Err(InvalidInput::new(
                             format!("responses.{name}"),
                             format!("`responses.{name}` must be a string"),
-                        ));
+                        )
+                        .into());
                     }
                 }
             };
@@ -86,7 +88,7 @@ pub fn challenge_responses(
 
 /// Checks one answer before it can cost an attempt: TOTP codes are six digits, other codes
 /// and passwords have Cognito's lengths, and nothing may be empty or hold control characters.
-fn check_answer(name: &str, value: &str) -> Result<(), ApiError> {
+fn check_answer(name: &str, value: &str) -> Result<(), InvalidInput> {
     let field = format!("responses.{name}");
     if matches!(name, "TOTP_CODE" | "SOFTWARE_TOKEN_MFA_CODE") {
         return check_totp_code(&field, value);
@@ -106,7 +108,7 @@ fn check_answer(name: &str, value: &str) -> Result<(), ApiError> {
     } else {
         return Ok(());
     };
-    Err(ApiError::invalid_field(
+    Err(InvalidInput::new(
         field.clone(),
         format!("`{field}` {problem}"),
     ))
@@ -147,7 +149,7 @@ mod tests {
         let field_of = |responses: serde_json::Value| match challenge_responses(
             responses.as_object().unwrap(),
         ) {
-            Err(ApiError::InvalidRequest { field, .. }) => field,
+            Err(AttributeError::Input(InvalidInput { field, .. })) => Some(field),
             other => panic!("expected invalid request, got {other:?}"),
         };
         let long = "x".repeat(257);
@@ -191,8 +193,8 @@ mod tests {
 
         let bad = json!({"NEW_PASSWORD": 12345});
         match challenge_responses(bad.as_object().unwrap()) {
-            Err(ApiError::InvalidRequest { field, .. }) => {
-                assert_eq!(field.as_deref(), Some("responses.NEW_PASSWORD"))
+            Err(AttributeError::Input(InvalidInput { field, .. })) => {
+                assert_eq!(field, "responses.NEW_PASSWORD")
             }
             other => panic!("expected invalid request, got {other:?}"),
         }

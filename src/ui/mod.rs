@@ -103,9 +103,10 @@ pub fn routes() -> Router<AppState> {
 
 /// `/ui/`: the account page for a browser with a session, the sign-in page for one without.
 async fn start(State(state): State<AppState>, headers: HeaderMap) -> Redirect {
-    match state.sessions.stored(&headers).await {
-        Ok(Some(_)) => Redirect::to("/ui/account"),
-        _ => Redirect::to("/ui/sign-in"),
+    if state.boundary.has_session(&headers).await {
+        Redirect::to("/ui/account")
+    } else {
+        Redirect::to("/ui/sign-in")
     }
 }
 
@@ -117,7 +118,7 @@ async fn page(
 ) -> Result<Response, ApiError> {
     let path = uri.path().strip_prefix("/ui/").unwrap_or_default();
     let page = Page::from_path(path).ok_or(ApiError::NotFound)?;
-    if page == Page::Account && !matches!(state.sessions.stored(&headers).await, Ok(Some(_))) {
+    if page == Page::Account && !state.boundary.has_session(&headers).await {
         return Ok(Redirect::to("/ui/sign-in").into_response());
     }
     let params: Vec<(String, String)> = query

@@ -4,7 +4,7 @@
 use crate::support::browser::{Browser, SESSION_COOKIE, assert_no_token};
 use crate::support::upstream::EchoUpstream;
 use crate::support::*;
-use cognito_bff::browser::Found;
+use cognito_bff::sessions::Found;
 use cognito_bff::vocab::{OpaqueId, SessionId};
 use serde_json::json;
 

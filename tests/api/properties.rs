@@ -174,7 +174,7 @@ fn attributes_convert_to_checked_strings_or_are_refused_by_name() {
                         prop_assert!(value.bytes().all(|b| b.is_ascii_digit()));
                     }
                 }
-                if let Err(cognito_bff::error::ApiError::AttributeNotWritable { attribute }) =
+                if let Err(attributes::AttributeError::NotWritable { attribute }) =
                     writable.check(&converted)
                 {
                     prop_assert!(
@@ -182,10 +182,10 @@ fn attributes_convert_to_checked_strings_or_are_refused_by_name() {
                     );
                 }
             }
-            Err(cognito_bff::error::ApiError::InvalidAttribute { attribute, .. }) => {
+            Err(attributes::AttributeError::Invalid { attribute, .. }) => {
                 prop_assert!(map.contains_key(&attribute) || attribute == "attributes");
             }
-            Err(cognito_bff::error::ApiError::InvalidRequest { .. }) => {
+            Err(attributes::AttributeError::Input(_)) => {
                 prop_assert!(map.len() > 50);
             }
             Err(other) => prop_assert!(false, "unexpected {other:?}"),

@@ -13,15 +13,14 @@ use aws_sdk_cognitoidentityprovider::config::retry::RetryConfig;
 use aws_sdk_cognitoidentityprovider::config::{BehaviorVersion, Credentials, Region};
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
+use cognito_bff::attributes::AttributeError;
 use cognito_bff::challenge::ChallengeStore;
 use cognito_bff::cognito::{Cognito, CognitoErrorKind};
-use cognito_bff::error::ApiError;
 use cognito_bff::failure_floor::FailureFloor;
 use cognito_bff::limits::{ClientAddr, LimitSettings, Limits};
 use cognito_bff::revocation::RefreshIndex;
-use cognito_bff::signin::{Outcome, SignIn, SignInSettings, StepError, TotpSetup};
-use cognito_bff::vocab::{AuthFlow, NextStep};
-use cognito_bff::vocab::{ChallengeId, OpaqueId};
+use cognito_bff::signin::{Outcome, SignIn, SignInError, SignInSettings, StepError, TotpSetup};
+use cognito_bff::vocab::{AuthFlow, ChallengeId, NextStep, OpaqueId};
 use hmac::{Hmac, Mac};
 use secrecy::SecretString;
 use serde_json::{Map, Value, json};
@@ -184,7 +183,7 @@ fn client() -> ClientAddr {
 }
 
 impl Harness {
-    async fn login(&self) -> Result<Outcome, ApiError> {
+    async fn login(&self) -> Result<Outcome, SignInError> {
         self.signin
             .login(TYPED, &SecretString::from(PASSWORD), &client())
             .await
@@ -195,7 +194,7 @@ impl Harness {
         id: &str,
         challenge: Option<&str>,
         responses: Value,
-    ) -> Result<Outcome, ApiError> {
+    ) -> Result<Outcome, SignInError> {
         self.answer_step(id, challenge, responses)
             .await
             .map_err(|refusal| refusal.error)
@@ -255,7 +254,7 @@ struct Shown {
     max_age_seconds: i64,
 }
 
-fn challenge(outcome: Result<Outcome, ApiError>) -> Shown {
+fn challenge(outcome: Result<Outcome, SignInError>) -> Shown {
     match outcome {
         Ok(Outcome::Challenge {
             name,
@@ -274,7 +273,7 @@ fn challenge(outcome: Result<Outcome, ApiError>) -> Shown {
     }
 }
 
-fn access_token(outcome: Result<Outcome, ApiError>) -> String {
+fn access_token(outcome: Result<Outcome, SignInError>) -> String {
     match outcome {
         Ok(Outcome::Authenticated { tokens, .. }) => tokens.access_token,
         other => panic!("expected tokens, got {other:?}"),
@@ -282,7 +281,7 @@ fn access_token(outcome: Result<Outcome, ApiError>) -> String {
 }
 
 /// None of `secrets` shows in the outcome's `Debug` form.
-fn assert_redacted(outcome: &Result<Outcome, ApiError>, secrets: &[&str]) {
+fn assert_redacted(outcome: &Result<Outcome, SignInError>, secrets: &[&str]) {
     let shown = format!("{outcome:?}");
     for secret in secrets {
         assert!(!secret.is_empty());
@@ -462,7 +461,7 @@ async fn choosing_an_mfa_type_leads_to_its_code_under_a_new_challenge_and_sessio
         .answer(&select.id, None, json!({"ANSWER": "SMS_MFA"}))
         .await;
     assert!(
-        matches!(replay, Err(ApiError::ChallengeExpired)),
+        matches!(replay, Err(SignInError::ChallengeExpired)),
         "{replay:?}"
     );
     assert_eq!(
@@ -549,7 +548,7 @@ async fn custom_challenges_chain_with_a_fresh_id_and_session_each_round() {
     // The first round is over.
     let stale = h.answer(&first.id, None, json!({"ANSWER": "4"})).await;
     assert!(
-        matches!(stale, Err(ApiError::ChallengeExpired)),
+        matches!(stale, Err(SignInError::ChallengeExpired)),
         "{stale:?}"
     );
 
@@ -623,7 +622,7 @@ async fn a_challenge_this_service_cannot_carry_is_refused_and_not_stored() {
     );
     let outcome = h.login().await;
     match &outcome {
-        Err(ApiError::UnsupportedChallenge { name }) => assert_eq!(name, "DEVICE_SRP_AUTH"),
+        Err(SignInError::UnsupportedChallenge { name }) => assert_eq!(name, "DEVICE_SRP_AUTH"),
         other => panic!("expected an unsupported challenge, got {other:?}"),
     }
     assert_redacted(&outcome, &["session-device", PASSWORD]);
@@ -658,7 +657,7 @@ async fn a_wrong_email_code_leaves_the_challenge_to_try_again() {
         )
         .await;
     match &outcome {
-        Err(ApiError::Cognito(e)) => assert_eq!(e.kind, CognitoErrorKind::CodeMismatch),
+        Err(SignInError::Cognito(e)) => assert_eq!(e.kind, CognitoErrorKind::CodeMismatch),
         other => panic!("expected a code mismatch, got {other:?}"),
     }
     assert_redacted(&outcome, &["111111", "session-email-retry"]);
@@ -695,7 +694,7 @@ fn refused<T: std::fmt::Debug>(result: Result<T, StepError>) -> StepError {
 #[track_caller]
 fn assert_unavailable(refusal: &StepError, operation: &str) {
     match &refusal.error {
-        ApiError::Cognito(e) => {
+        SignInError::Cognito(e) => {
             assert_eq!(e.kind, CognitoErrorKind::Unavailable, "{refusal:?}");
             assert_eq!(e.operation, operation, "{refusal:?}");
         }
@@ -748,7 +747,7 @@ async fn a_refused_srp_proof_is_a_wrong_password() {
 
     let outcome = h.login().await;
     assert!(
-        matches!(outcome, Err(ApiError::InvalidCredentials)),
+        matches!(outcome, Err(SignInError::InvalidCredentials)),
         "{outcome:?}"
     );
 
@@ -897,7 +896,7 @@ async fn a_dead_session_at_totp_setup_ends_the_challenge() {
 
     let refusal = refused(h.totp_setup(&id).await);
     assert!(
-        matches!(refusal.error, ApiError::ChallengeExpired),
+        matches!(refusal.error, SignInError::ChallengeExpired),
         "{refusal:?}"
     );
     assert!(refusal.ended, "{refusal:?}");
@@ -906,7 +905,7 @@ async fn a_dead_session_at_totp_setup_ends_the_challenge() {
     // Nothing is left to retry: the id never reaches Cognito again.
     let again = refused(h.totp_setup(&id).await);
     assert!(
-        matches!(again.error, ApiError::ChallengeExpired),
+        matches!(again.error, SignInError::ChallengeExpired),
         "{again:?}"
     );
     assert_eq!(h.cognito.operations().len(), 2);
@@ -924,7 +923,7 @@ async fn starting_totp_setup_again_does_not_reset_the_wrong_answers() {
             .await,
     );
     match &wrong.error {
-        ApiError::Cognito(e) => assert_eq!(e.kind, CognitoErrorKind::CodeMismatch),
+        SignInError::Cognito(e) => assert_eq!(e.kind, CognitoErrorKind::CodeMismatch),
         other => panic!("expected a code mismatch, got {other:?}"),
     }
     assert!(!wrong.ended);
@@ -946,7 +945,7 @@ async fn starting_totp_setup_again_does_not_reset_the_wrong_answers() {
             .await,
     );
     assert!(
-        matches!(stale.error, ApiError::ChallengeExpired),
+        matches!(stale.error, SignInError::ChallengeExpired),
         "{stale:?}"
     );
     assert!(stale.ended);
@@ -1026,7 +1025,7 @@ async fn a_first_totp_code_followed_by_an_unsupported_challenge_ends_it() {
             .await,
     );
     match &refusal.error {
-        ApiError::UnsupportedChallenge { name } => assert_eq!(name, "DEVICE_SRP_AUTH"),
+        SignInError::UnsupportedChallenge { name } => assert_eq!(name, "DEVICE_SRP_AUTH"),
         other => panic!("expected an unsupported challenge, got {other:?}"),
     }
     assert!(refusal.ended, "{refusal:?}");
@@ -1038,7 +1037,7 @@ async fn a_first_totp_code_followed_by_an_unsupported_challenge_ends_it() {
             .await,
     );
     assert!(
-        matches!(again.error, ApiError::ChallengeExpired),
+        matches!(again.error, SignInError::ChallengeExpired),
         "{again:?}"
     );
     assert_eq!(
@@ -1060,8 +1059,8 @@ async fn a_totp_code_that_is_not_six_digits_costs_nothing() {
                 .await,
         );
         match &refusal.error {
-            ApiError::InvalidRequest { field, .. } => {
-                assert_eq!(field.as_deref(), Some("responses.TOTP_CODE"), "{code:?}")
+            SignInError::Attribute(AttributeError::Input(input)) => {
+                assert_eq!(input.field, "responses.TOTP_CODE", "{code:?}")
             }
             other => panic!("{code:?}: expected invalid_request, got {other:?}"),
         }

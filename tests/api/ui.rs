@@ -10,7 +10,7 @@ use crate::support::upstream::EchoUpstream;
 use crate::support::*;
 use aws_sdk_cognitoidentityprovider::types::UserPoolMfaType;
 use axum::http::HeaderMap;
-use cognito_bff::browser::Found;
+use cognito_bff::sessions::Found;
 use cognito_bff::vocab::IdHash;
 
 /// Every token the service holds for a browser session now.

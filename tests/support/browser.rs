@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 use std::sync::Mutex;
 
-use cognito_bff::browser::{Found, StoredSession};
+use cognito_bff::sessions::{Found, StoredSession};
 use cognito_bff::vocab::{OpaqueId, SessionId};
 use reqwest::Method;
 use serde_json::Value;

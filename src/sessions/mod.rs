@@ -4,8 +4,12 @@
 //! one is needed.
 
 mod device;
+mod end;
+mod error;
 mod store;
 mod view;
+
+pub use error::SessionError;
 
 pub use device::device_label;
 pub use store::{
@@ -16,18 +20,14 @@ pub use view::{SessionSummary, SessionView};
 use std::sync::Arc;
 use std::time::Duration;
 
-use axum::http::{HeaderMap, HeaderValue};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use cognito_verifier::{AccessClaims, Revocations, TokenError, Verifier};
 use secrecy::SecretString;
-use tracing::Instrument;
 
 use crate::clock::now_seconds;
 use crate::cognito::{Cognito, CognitoErrorKind, Tokens};
-use crate::cookies::CookieSettings;
-use crate::error::ApiError;
-use crate::revocation::{MAX_ACCESS_TOKEN_LIFETIME, MAX_REVOKED_SIGN_INS_PER_USER, RevocationList};
+use crate::revocation::RevocationList;
 use crate::vocab::Amr;
 use crate::vocab::{IdHash, OpaqueId, SessionId};
 
@@ -85,10 +85,19 @@ pub enum SessionAfter {
     Ended,
 }
 
-/// A session's new id, or its end: the `Set-Cookie` that says so, either way.
-pub struct Renewal {
-    pub after: SessionAfter,
-    pub set_cookie: HeaderValue,
+/// A session's new id, or its end.
+pub enum Renewal {
+    Renewed { id: SessionId, max_age_seconds: i64 },
+    Ended,
+}
+
+impl Renewal {
+    pub fn after(&self) -> SessionAfter {
+        match self {
+            Renewal::Renewed { .. } => SessionAfter::Renewed,
+            Renewal::Ended => SessionAfter::Ended,
+        }
+    }
 }
 
 #[derive(Clone)]
@@ -97,7 +106,6 @@ pub struct BrowserSessions {
     cognito: Cognito,
     verifier: Arc<Verifier>,
     revocations: Arc<RevocationList>,
-    pub cookies: CookieSettings,
     max_lifetime: Duration,
     idle_timeout: Duration,
     renew_wait: Duration,
@@ -110,7 +118,6 @@ impl BrowserSessions {
         cognito: Cognito,
         verifier: Arc<Verifier>,
         revocations: Arc<RevocationList>,
-        cookies: CookieSettings,
         times: SessionTimes,
     ) -> Self {
         BrowserSessions {
@@ -118,7 +125,6 @@ impl BrowserSessions {
             cognito,
             verifier,
             revocations,
-            cookies,
             max_lifetime: times.max_lifetime,
             idle_timeout: times.idle_timeout,
             renew_wait: times.renew_wait,
@@ -138,29 +144,29 @@ impl BrowserSessions {
         refresh_token: Option<&str>,
         amr: &Amr,
         client_ip: &str,
-        headers: &HeaderMap,
-    ) -> Result<Started, ApiError> {
+        user_agent: &[u8],
+    ) -> Result<Started, SessionError> {
         // Tokens traded from a refresh token the caller held: a refresh, not a sign-in.
         let traded = refresh_token.is_some();
         let Some(refresh_token) = tokens.refresh_token.as_deref().or(refresh_token) else {
             // Cognito always returns one with a sign-in; without it the session would die with
             // its first access token.
-            return Err(ApiError::internal(std::io::Error::other(
+            return Err(SessionError::Internal(
                 "Cognito returned no refresh token for a session",
-            )));
+            ));
         };
         let claims = match self.verifier.verify_access(&tokens.access_token).await {
             Ok(claims) => claims,
             // Its sign-in was ended here meanwhile: as good as a refused refresh token.
-            Err(TokenError::Revoked) => return Err(ApiError::InvalidRefreshToken),
-            Err(e) => return Err(ApiError::internal(std::io::Error::other(e.code()))),
+            Err(TokenError::Revoked) => return Err(SessionError::InvalidRefreshToken),
+            Err(e) => return Err(SessionError::NewTokenRefused(e.code())),
         };
         let id_claims = match &tokens.id_token {
             Some(id_token) => self.verifier.verify_id(id_token).await.ok(),
             None => None,
         };
-        let id = SessionId::generate().map_err(ApiError::internal)?;
-        let public_id = public_id().map_err(ApiError::internal)?;
+        let id = SessionId::generate()?;
+        let public_id = public_id()?;
         let stored_tokens = SessionTokens {
             access_token: tokens.access_token.clone(),
             id_token: tokens.id_token.clone(),
@@ -176,7 +182,7 @@ impl BrowserSessions {
             .username
             .clone()
             .unwrap_or_else(|| claims.sub.clone());
-        let user_agent = clean_user_agent(headers);
+        let user_agent = clean_user_agent(user_agent);
         self.store
             .insert(NewSession {
                 id_hash: &id.hash(),
@@ -221,34 +227,19 @@ impl BrowserSessions {
         })
     }
 
-    /// A session cookie came with the request (well-formed or not). Checks that must come
-    /// before the session is looked up, such as CSRF, key off this.
-    pub fn has_cookie(&self, headers: &HeaderMap) -> bool {
-        !matches!(self.cookies.read::<SessionId>(headers), Ok(None))
-    }
-
-    /// The session the cookie names, as stored, without refreshing anything.
-    pub async fn stored(&self, headers: &HeaderMap) -> Result<Option<StoredSession>, ApiError> {
-        let id = match self.cookies.read::<SessionId>(headers) {
-            Ok(None) => return Ok(None),
-            Ok(Some(id)) => id,
-            // Two session cookies: one was planted. Neither is used.
-            Err(_) => return Err(ApiError::NoSession),
-        };
+    /// The session `id` names, as stored, without refreshing anything.
+    pub async fn stored(&self, id: &SessionId) -> Result<StoredSession, SessionError> {
         match self.store.find(&id.hash()).await? {
-            Found::Live(stored) => Ok(Some(*stored)),
-            Found::Gone => Err(ApiError::NoSession),
-            Found::Unreadable => Err(ApiError::ChallengeUnreadable),
+            Found::Live(stored) => Ok(*stored),
+            Found::Gone => Err(SessionError::NoSession),
+            Found::Unreadable => Err(SessionError::Unreadable),
         }
     }
 
-    /// The live session the request's cookie names, with an access token good for at least
-    /// `REFRESH_MARGIN_SECONDS`: `Ok(None)` when no session cookie came; `NoSession` when it
-    /// names no live session.
-    pub async fn authenticate(&self, headers: &HeaderMap) -> Result<Option<LiveSession>, ApiError> {
-        let Some(stored) = self.stored(headers).await? else {
-            return Ok(None);
-        };
+    /// The live session `id` names, with an access token good for at least
+    /// `REFRESH_MARGIN_SECONDS`; `NoSession` when it names no live session.
+    pub async fn authenticate(&self, id: &SessionId) -> Result<LiveSession, SessionError> {
+        let stored = self.stored(id).await?;
         let id_hash = stored.id_hash.clone();
         let stored = self.fresh(stored).await?;
         let claims = match self
@@ -261,27 +252,27 @@ impl BrowserSessions {
             // replica): the session is over.
             Err(TokenError::Revoked) => {
                 self.store.delete(&id_hash).await?;
-                return Err(ApiError::NoSession);
+                return Err(SessionError::NoSession);
             }
             Err(e) => {
                 tracing::warn!(
                     error = e.code(),
                     "a browser session's access token is refused"
                 );
-                return Err(ApiError::NoSession);
+                return Err(SessionError::NoSession);
             }
         };
-        Ok(Some(LiveSession { stored, claims }))
+        Ok(LiveSession { stored, claims })
     }
 
     /// Restarts the session's idle timer.
-    pub async fn touch(&self, session: &LiveSession) -> Result<(), ApiError> {
+    pub async fn touch(&self, session: &LiveSession) -> Result<(), SessionError> {
         Ok(self.store.touch(&session.stored).await?)
     }
 
     /// The session with tokens good for a while yet: refreshed here if they are about to
     /// expire, or by whichever request on any replica claimed the refresh first.
-    async fn fresh(&self, mut stored: StoredSession) -> Result<StoredSession, ApiError> {
+    async fn fresh(&self, mut stored: StoredSession) -> Result<StoredSession, SessionError> {
         if stored.access_expires_at - now_seconds() > REFRESH_MARGIN_SECONDS {
             return Ok(stored);
         }
@@ -301,18 +292,18 @@ impl BrowserSessions {
             match self.store.find(&stored.id_hash).await? {
                 Found::Live(now) if now.version != stored.version => return Ok(*now),
                 Found::Live(now) => stored = *now,
-                Found::Gone => return Err(ApiError::NoSession),
-                Found::Unreadable => return Err(ApiError::ChallengeUnreadable),
+                Found::Gone => return Err(SessionError::NoSession),
+                Found::Unreadable => return Err(SessionError::Unreadable),
             }
             if tokio::time::Instant::now() >= deadline {
-                return Err(ApiError::SessionBusy);
+                return Err(SessionError::Busy);
             }
         }
     }
 
     /// A session whose tokens were signed out here (a logout everywhere that Cognito has not
     /// confirmed yet, say) must not refresh its way past that: it ends.
-    async fn refuse_if_signed_out(&self, stored: &StoredSession) -> Result<(), ApiError> {
+    async fn refuse_if_signed_out(&self, stored: &StoredSession) -> Result<(), SessionError> {
         let Ok(claims) = self
             .verifier
             .identify_access(&stored.tokens.access_token)
@@ -322,7 +313,7 @@ impl BrowserSessions {
         };
         if self.revocations.is_revoked(claims.identity()) {
             self.store.delete(&stored.id_hash).await?;
-            return Err(ApiError::NoSession);
+            return Err(SessionError::NoSession);
         }
         Ok(())
     }
@@ -332,7 +323,7 @@ impl BrowserSessions {
         &self,
         stored: StoredSession,
         lease: RefreshLease,
-    ) -> Result<StoredSession, ApiError> {
+    ) -> Result<StoredSession, SessionError> {
         let refresh_token = SecretString::from(stored.tokens.refresh_token.clone());
         let username = self
             .cognito
@@ -350,7 +341,7 @@ impl BrowserSessions {
             {
                 tracing::info!(cognito.error = %e.kind, "a browser session's refresh was refused; session ended");
                 self.store.delete(&stored.id_hash).await?;
-                return Err(ApiError::NoSession);
+                return Err(SessionError::NoSession);
             }
             Err(e) => {
                 self.store.release_refresh(&stored.id_hash, lease).await?;
@@ -367,7 +358,7 @@ impl BrowserSessions {
             // Signed out here (every token of the user issued until a moment): a refresh must
             // not bring the session back.
             self.store.delete(&stored.id_hash).await?;
-            return Err(ApiError::NoSession);
+            return Err(SessionError::NoSession);
         }
         let access_expires_at = now_seconds() + i64::from(tokens.expires_in);
         let refreshed = SessionTokens {
@@ -390,13 +381,13 @@ impl BrowserSessions {
             tracing::warn!("a browser session's refresh outlasted its lease");
             return match self.store.find(&stored.id_hash).await? {
                 Found::Live(now) => Ok(*now),
-                Found::Gone => Err(ApiError::NoSession),
-                Found::Unreadable => Err(ApiError::ChallengeUnreadable),
+                Found::Gone => Err(SessionError::NoSession),
+                Found::Unreadable => Err(SessionError::Unreadable),
             };
         }
         if let Err(e) = checked {
             tracing::warn!(error = e.code(), "a refreshed access token does not verify");
-            return Err(cognito_verifier::AuthRejection::InvalidToken.into());
+            return Err(SessionError::TokenRefused(e.code()));
         }
         Ok(StoredSession {
             tokens: refreshed,
@@ -421,7 +412,7 @@ impl BrowserSessions {
         &self,
         session: &LiveSession,
         deadline: tokio::time::Instant,
-    ) -> Result<Renewal, ApiError> {
+    ) -> Result<Renewal, SessionError> {
         let id_hash = &session.stored.id_hash;
         let deadline = deadline.min(tokio::time::Instant::now() + self.renew_wait);
         loop {
@@ -429,24 +420,24 @@ impl BrowserSessions {
                 // Read under the lease: the tokens as a refresh just left them, if one did.
                 let current = match self.store.find(id_hash).await? {
                     Found::Live(current) => *current,
-                    Found::Gone => return Ok(self.ended()),
+                    Found::Gone => return Ok(Renewal::Ended),
                     // Sealed under a key this replica lacks (a key rotation under way): it
                     // can't be moved, so it goes.
                     Found::Unreadable => return self.drop_unreadable(id_hash).await,
                 };
-                let id = SessionId::generate().map_err(ApiError::internal)?;
+                let id = SessionId::generate()?;
                 if self.store.move_to(&current, lease, &id.hash()).await? {
                     let left = (current.expires_at - crate::clock::now_ms()) / 1000;
-                    return Ok(Renewal {
-                        after: SessionAfter::Renewed,
-                        set_cookie: self.cookies.set(&id, left.max(0)),
+                    return Ok(Renewal::Renewed {
+                        id,
+                        max_age_seconds: left.max(0),
                     });
                 }
                 // The lease ran out under a slow database and another request took the row.
             } else {
                 match self.store.find(id_hash).await? {
                     Found::Live(_) => {}
-                    Found::Gone => return Ok(self.ended()),
+                    Found::Gone => return Ok(Renewal::Ended),
                     Found::Unreadable => return self.drop_unreadable(id_hash).await,
                 }
             }
@@ -465,26 +456,19 @@ impl BrowserSessions {
         if let Some(ended) = self.end_here(&current).await? {
             self.revoke_in_background(vec![ended]);
         }
-        Ok(self.ended())
+        Ok(Renewal::Ended)
     }
 
-    async fn drop_unreadable(&self, id_hash: &IdHash) -> Result<Renewal, ApiError> {
+    async fn drop_unreadable(&self, id_hash: &IdHash) -> Result<Renewal, SessionError> {
         tracing::warn!(
             "a browser session sealed under another key was ended at a change of its id"
         );
         self.store.delete(id_hash).await?;
-        Ok(self.ended())
-    }
-
-    fn ended(&self) -> Renewal {
-        Renewal {
-            after: SessionAfter::Ended,
-            set_cookie: self.cookies.clear(),
-        }
+        Ok(Renewal::Ended)
     }
 
     /// Refreshes now, whatever the token's age (`POST /token/refresh` with the cookie).
-    pub async fn refresh_now(&self, session: LiveSession) -> Result<LiveSession, ApiError> {
+    pub async fn refresh_now(&self, session: LiveSession) -> Result<LiveSession, SessionError> {
         let stored = session.stored;
         let stored = if let Some(lease) = self
             .store
@@ -504,7 +488,7 @@ impl BrowserSessions {
             .verifier
             .verify_access(&stored.tokens.access_token)
             .await
-            .map_err(|_| ApiError::NoSession)?;
+            .map_err(|_| SessionError::NoSession)?;
         Ok(LiveSession { stored, claims })
     }
 
@@ -526,165 +510,6 @@ impl BrowserSessions {
             self.idle_timeout,
         )
     }
-
-    /// Ends one session: the row goes, its access tokens are refused at once on every
-    /// replica, and its refresh token is revoked at Cognito.
-    pub async fn end(&self, stored: &StoredSession) -> Result<(), ApiError> {
-        if let Some(ended) = self.end_here(stored).await? {
-            self.revoke_at_cognito(ended).await;
-        }
-        Ok(())
-    }
-
-    /// The part of ending a session that is this service's own: the row goes, and its sign-in
-    /// is refused on every replica for as long as its refresh token could mint tokens, until
-    /// Cognito confirms the token is revoked. `None` when the session was already gone.
-    async fn end_here(&self, stored: &StoredSession) -> Result<Option<Ended>, ApiError> {
-        if !self.store.delete(&stored.id_hash).await? {
-            return Ok(None);
-        }
-        let identity = self
-            .verifier
-            .identify_access(&stored.tokens.access_token)
-            .await
-            .ok();
-        let sign_in = identity
-            .as_ref()
-            .and_then(|c| c.origin_jti.clone().or_else(|| c.jti.clone()));
-        // The access token went no further than this service and the APIs it called for the
-        // browser; refusing it here stops it at once at `/verify` and on every replica. Past
-        // the bound on one user's entries, none is added: the token lives at most until its
-        // `exp`, and a wider entry would end the user's other sessions too.
-        let sign_in = match sign_in {
-            Some(id)
-                if self.revocations.sessions_of(&stored.sub).await?
-                    < MAX_REVOKED_SIGN_INS_PER_USER =>
-            {
-                let until = now_seconds()
-                    + (self.refresh_token_validity.as_secs() as i64).max(MAX_ACCESS_TOKEN_LIFETIME);
-                self.revocations
-                    .revoke_session(&stored.sub, &id, until)
-                    .await?;
-                Some(id)
-            }
-            _ => None,
-        };
-        self.verifier.forget(&stored.tokens.access_token);
-        Ok(Some(Ended {
-            sub: stored.sub.clone(),
-            sign_in,
-            refresh_token: SecretString::from(stored.tokens.refresh_token.clone()),
-        }))
-    }
-
-    /// Cognito revokes the refresh token; then the sign-in's entry need only outlive the
-    /// access tokens already out.
-    async fn revoke_at_cognito(&self, ended: Ended) {
-        match self.cognito.revoke_token(&ended.refresh_token).await {
-            Ok(()) => {
-                if let Some(id) = &ended.sign_in
-                    && let Err(e) = self
-                        .revocations
-                        .revoke_session(&ended.sub, id, now_seconds() + MAX_ACCESS_TOKEN_LIFETIME)
-                        .await
-                {
-                    tracing::info!(error = %e, "a revoked sign-in's entry keeps its longer expiry");
-                }
-            }
-            // The token was only ever in the deleted row, and its sign-in stays refused here
-            // for as long as it could live.
-            Err(e) => {
-                tracing::warn!(cognito.error = %e.kind, "a browser session's refresh token was not revoked at Cognito");
-            }
-        }
-    }
-
-    /// Asks Cognito to revoke ended sessions' refresh tokens after the answer has gone: each
-    /// is already refused here, so the answer need not wait for a slow Cognito.
-    fn revoke_in_background(&self, ended: Vec<Ended>) {
-        if ended.is_empty() {
-            return;
-        }
-        let sessions = self.clone();
-        tokio::spawn(
-            async move {
-                for ended in ended {
-                    sessions.revoke_at_cognito(ended).await;
-                }
-            }
-            .instrument(tracing::Span::current()),
-        );
-    }
-
-    /// Ends `session`, unless it holds `refresh_token` too (the same refresh token traded for
-    /// a session twice): then its row just goes, and the sign-in they share lives on.
-    pub async fn end_unless_sharing(
-        &self,
-        session: &StoredSession,
-        refresh_token: &str,
-    ) -> Result<(), ApiError> {
-        if session.tokens.refresh_token == refresh_token {
-            self.store.delete(&session.id_hash).await?;
-            return Ok(());
-        }
-        self.end(session).await
-    }
-
-    /// Deletes every session of a user (after a sign-out everywhere, which already ended
-    /// their tokens).
-    pub async fn forget_user(&self, sub: &str) -> Result<u64, ApiError> {
-        Ok(self.store.delete_user(sub).await?)
-    }
-
-    /// A user's live sessions, `current` marked.
-    pub async fn list(
-        &self,
-        sub: &str,
-        current: Option<&IdHash>,
-    ) -> Result<Vec<SessionSummary>, ApiError> {
-        let sessions = self.store.of_user(sub).await?;
-        Ok(sessions
-            .iter()
-            .map(|s| SessionSummary::new(s, current == Some(&s.id_hash), self.idle_timeout))
-            .collect())
-    }
-
-    /// A user's session by its public id.
-    pub async fn find_public(
-        &self,
-        sub: &str,
-        public_id: &str,
-    ) -> Result<Option<StoredSession>, ApiError> {
-        Ok(self.store.of_user_by_public_id(sub, public_id).await?)
-    }
-
-    /// Ends every session of a user but `keep`; returns how many. Each is over here, on every
-    /// replica, before this returns; Cognito is asked to revoke their refresh tokens after, in
-    /// the background, so a slow Cognito can't hold the answer past its time limit.
-    pub async fn end_others(&self, sub: &str, keep: Option<&IdHash>) -> Result<usize, ApiError> {
-        let others: Vec<StoredSession> = self
-            .store
-            .of_user(sub)
-            .await?
-            .into_iter()
-            .filter(|s| Some(&s.id_hash) != keep)
-            .collect();
-        let mut ended = Vec::with_capacity(others.len());
-        for session in &others {
-            ended.extend(self.end_here(session).await?);
-        }
-        let count = ended.len();
-        self.revoke_in_background(ended);
-        Ok(count)
-    }
-}
-
-/// A session ended here, what Cognito is still to hear of it.
-struct Ended {
-    sub: String,
-    /// Its sign-in, when an entry was recorded for it.
-    sign_in: Option<String>,
-    refresh_token: SecretString,
 }
 
 /// When the user behind new tokens last proved who they are: as Cognito says, in the ID token
@@ -708,11 +533,8 @@ fn public_id() -> Result<String, getrandom::Error> {
 }
 
 /// The user agent as kept with a session: printable text, at most 256 characters.
-fn clean_user_agent(headers: &HeaderMap) -> String {
-    headers
-        .get(axum::http::header::USER_AGENT)
-        .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned())
-        .unwrap_or_default()
+fn clean_user_agent(user_agent: &[u8]) -> String {
+    String::from_utf8_lossy(user_agent)
         .chars()
         .filter(|c| !c.is_control())
         .take(256)

@@ -1,20 +1,22 @@
-//! The answers of the sign-in steps (`/login`, `/challenge`, `/token/refresh`): tokens or a
-//! browser session (TOKEN_DELIVERY), or the next challenge under a fresh cookie, never
-//! cached; and a refused step, which clears a cookie whose challenge it ended.
+//! The write half of the session boundary, for signing in: the answer of each sign-in step
+//! (`/login`, `/challenge`, `/token/refresh`). A step that signs the user in ends here, in one
+//! function: tokens in the body, or a browser session started under a new id with its cookie
+//! (TOKEN_DELIVERY). Otherwise the next challenge under a fresh cookie; never cached. A
+//! refused step clears a cookie whose challenge it ended.
 
-use axum::http::header::{CACHE_CONTROL, SET_COOKIE};
+use axum::http::header::{CACHE_CONTROL, SET_COOKIE, USER_AGENT};
 use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 
-use crate::boundary::from_browser;
-use crate::browser::SessionView;
+use super::{Boundary, SessionCookie, from_browser};
 use crate::cognito::Tokens;
 use crate::cookies::CookieSettings;
 use crate::error::ApiError;
+use crate::input::InvalidInput;
 use crate::limits::ClientAddr;
+use crate::sessions::SessionView;
 use crate::signin::{Outcome, StepError};
-use crate::state::AppState;
 use crate::vocab::{Amr, NextStep};
 use crate::vocab::{Delivery, OpaqueId};
 
@@ -58,7 +60,7 @@ impl SignInBody {
 
 /// Whom a sign-in step answers.
 pub struct Asker<'a> {
-    pub state: &'a AppState,
+    pub boundary: &'a Boundary,
     pub headers: &'a HeaderMap,
     pub client: &'a ClientAddr,
     /// A challenge cookie came with the request (a signed-in answer clears it).
@@ -92,7 +94,10 @@ impl Asker<'_> {
                 id,
                 max_age_seconds,
             } => {
-                let mut headers = vec![(SET_COOKIE, self.state.cookies.set(&id, max_age_seconds))];
+                let mut headers = vec![(
+                    SET_COOKIE,
+                    self.boundary.challenge_cookies.set(&id, max_age_seconds),
+                )];
                 // A browser keeps the id in its cookie jar only, out of reach of scripts.
                 if !self.session_asked
                     && !from_browser(self.headers)
@@ -118,15 +123,15 @@ impl Asker<'_> {
         refresh_token: Option<&str>,
         amr: &Amr,
     ) -> Result<(SignInBody, AnswerHeaders), ApiError> {
-        let state = self.state;
+        let boundary = self.boundary;
         let mut headers = Vec::new();
         if self.had_cookie {
-            headers.push((SET_COOKIE, state.cookies.clear()));
+            headers.push((SET_COOKIE, boundary.challenge_cookies.clear()));
         }
         let delivery = if self.session_asked {
             Delivery::Session
         } else {
-            state
+            boundary
                 .config
                 .sessions
                 .delivery
@@ -142,24 +147,28 @@ impl Asker<'_> {
                     .as_deref()
                     .or(refresh_token)
                     .unwrap_or_default();
-                if let Ok(Some(old)) = state.sessions.stored(self.headers).await
-                    && let Err(e) = state.sessions.end_unless_sharing(&old, kept).await
+                if let SessionCookie::One(old) = boundary.session_cookie(self.headers)
+                    && let Ok(old) = boundary.sessions.stored(&old).await
+                    && let Err(e) = boundary.sessions.end_unless_sharing(&old, kept).await
                 {
                     tracing::warn!(error = %e, "cannot end the session a sign-in replaces");
                 }
-                let started = state
+                let user_agent = self
+                    .headers
+                    .get(USER_AGENT)
+                    .map_or(&[][..], |v| v.as_bytes());
+                let started = boundary
                     .sessions
                     .start(
                         &tokens,
                         refresh_token,
                         amr,
                         &self.client.to_string(),
-                        self.headers,
+                        user_agent,
                     )
                     .await?;
-                let cookie = state
-                    .sessions
-                    .cookies
+                let cookie = boundary
+                    .session_cookies
                     .set(&started.id, started.max_age_seconds);
                 headers.push((SET_COOKIE, cookie));
                 SignedIn::Session(started.view)
@@ -198,8 +207,14 @@ impl StepRefusal {
     pub fn new(refusal: StepError, cookies: &CookieSettings, had_cookie: bool) -> Self {
         StepRefusal {
             clear: (refusal.ended && had_cookie).then_some(*cookies),
-            error: refusal.error,
+            error: refusal.error.into(),
         }
+    }
+}
+
+impl From<InvalidInput> for StepRefusal {
+    fn from(error: InvalidInput) -> Self {
+        ApiError::from(error).into()
     }
 }
 

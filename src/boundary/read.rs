@@ -1,0 +1,213 @@
+//! The read half of the session boundary: a request turned into its caller, by a bearer
+//! access token or by the session cookie with its CSRF rules. Every route that takes a
+//! signed-in caller reads it here, so the same failure is the same answer everywhere.
+
+use std::time::Duration;
+
+use axum::http::header::AUTHORIZATION;
+use axum::http::{HeaderMap, Method};
+use cognito_verifier::{AccessClaims, AuthRejection, Verifier, bearer_token};
+
+use super::Boundary;
+use super::csrf::check_csrf;
+use crate::error::ApiError;
+use crate::sessions::{LiveSession, StoredSession};
+use crate::vocab::SessionId;
+
+/// What the boundary reads of a request.
+#[derive(Clone, Copy)]
+pub struct Head<'a> {
+    /// The method the CSRF rules judge: the request's own, or (at `/verify`) the original
+    /// request's.
+    pub method: &'a Method,
+    pub headers: &'a HeaderMap,
+    /// The peer is trusted to say which scheme the browser used (`X-Forwarded-Proto`).
+    pub via_trusted_proxy: bool,
+}
+
+/// The session cookie as it came, read once.
+pub enum SessionCookie {
+    None,
+    One(SessionId),
+    /// Two of its name: one was planted. Neither is used.
+    Planted,
+}
+
+impl SessionCookie {
+    /// A session cookie came (well-formed, or two of them): the checks that come before a
+    /// session is looked up, such as CSRF, key off this.
+    pub fn came(&self) -> bool {
+        !matches!(self, SessionCookie::None)
+    }
+}
+
+/// Whether reading the session counts as activity, restarting its idle timer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Touch {
+    Yes,
+    /// Not now: the route decides (a poll of `GET /session`, a call still to be checked).
+    No,
+}
+
+/// A verified caller together with its raw access token, for calls made on its behalf.
+pub struct Caller {
+    pub claims: AccessClaims,
+    pub token: String,
+    /// The browser session the request was made with, if it came with the cookie.
+    pub session: Option<LiveSession>,
+}
+
+impl Caller {
+    fn of_session(session: LiveSession) -> Caller {
+        Caller {
+            claims: session.claims.clone(),
+            token: session.access_token().to_owned(),
+            session: Some(session),
+        }
+    }
+
+    /// The user's name as the token gives it (Cognito's internal username), or its `sub`.
+    pub fn name(&self) -> &str {
+        self.claims.username.as_deref().unwrap_or(&self.claims.sub)
+    }
+
+    /// The sign-in the access token belongs to: its `origin_jti`, or a lone token's `jti`.
+    pub fn sign_in(&self) -> Option<&str> {
+        self.claims
+            .origin_jti
+            .as_deref()
+            .or(self.claims.jti.as_deref())
+    }
+
+    /// When the user last proved who they are (seconds): the browser session's sign-in, or the
+    /// access token's `auth_time`, which a refresh keeps.
+    pub fn signed_in_at(&self) -> Option<i64> {
+        match &self.session {
+            Some(session) => Some(session.stored.auth_time),
+            None => self.claims.auth_time,
+        }
+    }
+
+    /// `RecentSignInRequired` unless the user proved who they are within `bound`.
+    pub fn require_recent_sign_in(&self, bound: Duration) -> Result<(), ApiError> {
+        let oldest = crate::clock::now_seconds() - bound.as_secs() as i64;
+        match self.signed_in_at() {
+            Some(at) if at >= oldest => Ok(()),
+            _ => Err(ApiError::RecentSignInRequired),
+        }
+    }
+}
+
+impl Boundary {
+    /// The session cookie of a request, read once.
+    pub fn session_cookie(&self, headers: &HeaderMap) -> SessionCookie {
+        match self.session_cookies.read::<SessionId>(headers) {
+            Ok(None) => SessionCookie::None,
+            Ok(Some(id)) => SessionCookie::One(id),
+            Err(_) => SessionCookie::Planted,
+        }
+    }
+
+    /// The caller: the bearer token when an `Authorization` header came, else the session
+    /// cookie's session (see [`Boundary::session`]). Neither: `missing_token`.
+    pub async fn caller(&self, head: Head<'_>, touch: Touch) -> Result<Caller, ApiError> {
+        if !head.headers.contains_key(AUTHORIZATION) {
+            let cookie = self.session_cookie(head.headers);
+            if cookie.came() {
+                return self.session(head, cookie, touch).await;
+            }
+        }
+        let (claims, token) = verified_bearer(head.headers, &self.verifier).await?;
+        Ok(Caller {
+            token: token.to_owned(),
+            claims,
+            session: None,
+        })
+    }
+
+    /// The live session `cookie` names, as a caller: the CSRF rules first (a forged request
+    /// must not even refresh the session), then the session, its access token refreshed if
+    /// it is about to expire, and its idle timer restarted unless `touch` says not now. No
+    /// cookie, or one naming no live session: `no_session`.
+    pub async fn session(
+        &self,
+        head: Head<'_>,
+        cookie: SessionCookie,
+        touch: Touch,
+    ) -> Result<Caller, ApiError> {
+        if !cookie.came() {
+            return Err(ApiError::NoSession);
+        }
+        check_csrf(
+            head.method,
+            head.headers,
+            &self.config.http,
+            head.via_trusted_proxy,
+        )?;
+        let SessionCookie::One(id) = cookie else {
+            return Err(ApiError::NoSession);
+        };
+        let session = self.sessions.authenticate(&id).await?;
+        if touch == Touch::Yes {
+            self.sessions.touch(&session).await?;
+        }
+        Ok(Caller::of_session(session))
+    }
+
+    /// The request's cookie names a stored session (for a page choosing where to send the
+    /// browser; nothing is refreshed or touched, and a page that acts reads the caller).
+    pub async fn has_session(&self, headers: &HeaderMap) -> bool {
+        match self.session_cookie(headers) {
+            SessionCookie::One(id) => self.sessions.stored(&id).await.is_ok(),
+            _ => false,
+        }
+    }
+
+    /// Restarts the idle timer of the caller's session, if it came with one.
+    pub async fn touch(&self, caller: &Caller) -> Result<(), ApiError> {
+        if let Some(session) = &caller.session {
+            self.sessions.touch(session).await?;
+        }
+        Ok(())
+    }
+
+    /// The session `cookie` names as it is stored, to end it: the CSRF rules first, then
+    /// nothing refreshed or touched. `None` when there is none to end.
+    pub async fn stored_session(
+        &self,
+        head: Head<'_>,
+        cookie: &SessionCookie,
+    ) -> Result<Option<StoredSession>, ApiError> {
+        if !cookie.came() {
+            return Ok(None);
+        }
+        check_csrf(
+            head.method,
+            head.headers,
+            &self.config.http,
+            head.via_trusted_proxy,
+        )?;
+        let SessionCookie::One(id) = cookie else {
+            return Ok(None);
+        };
+        match self.sessions.stored(id).await {
+            Ok(stored) => Ok(Some(stored)),
+            Err(crate::sessions::SessionError::NoSession) => Ok(None),
+            Err(e) => Err(e.into()),
+        }
+    }
+}
+
+/// The request's bearer access token and its verified claims: signature, expiry, issuer,
+/// client, `token_use`, and not signed out.
+pub async fn verified_bearer<'h>(
+    headers: &'h HeaderMap,
+    verifier: &Verifier,
+) -> Result<(AccessClaims, &'h str), AuthRejection> {
+    let token = bearer_token(headers).ok_or(AuthRejection::MissingToken)?;
+    let claims = verifier
+        .verify_access(token)
+        .await
+        .map_err(|_| AuthRejection::InvalidToken)?;
+    Ok((claims, token))
+}
