@@ -11,7 +11,7 @@
 //! as `jwks_fetches_total`, so that it records them wherever it is used.)
 
 use std::sync::OnceLock;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use axum::extract::{MatchedPath, Request};
 use axum::http::Method;
@@ -78,19 +78,6 @@ pub async fn track_requests(request: Request, next: Next) -> Response {
     metrics::histogram!("http_request_duration_seconds", &labels)
         .record(started.elapsed().as_secs_f64());
     response
-}
-
-/// Records one Cognito call: `outcome` is "ok" or a folded error kind.
-pub fn cognito_call(operation: &'static str, outcome: &'static str, took: Duration) {
-    let labels = [("operation", operation), ("outcome", outcome)];
-    metrics::counter!("cognito_requests_total", &labels).increment(1);
-    metrics::histogram!("cognito_request_duration_seconds", &labels).record(took.as_secs_f64());
-}
-
-/// Records one Cognito call without its latency.
-pub fn cognito_call_count(operation: &'static str, outcome: &'static str) {
-    let labels = [("operation", operation), ("outcome", outcome)];
-    metrics::counter!("cognito_requests_total", &labels).increment(1);
 }
 
 pub fn store_sizes(challenges: u64, revocations: usize) {

@@ -144,9 +144,13 @@ where
             "throttled" | "timeout" | "unavailable" => outcome,
             _ => "answered",
         };
-        crate::prometheus::cognito_call_count(operation, outcome);
+        let labels = [("operation", operation), ("outcome", outcome)];
+        metrics::counter!("cognito_requests_total", &labels).increment(1);
     } else {
-        crate::prometheus::cognito_call(operation, outcome, started.elapsed());
+        let labels = [("operation", operation), ("outcome", outcome)];
+        metrics::counter!("cognito_requests_total", &labels).increment(1);
+        metrics::histogram!("cognito_request_duration_seconds", &labels)
+            .record(started.elapsed().as_secs_f64());
     }
     result
 }

@@ -4,7 +4,7 @@
 
 use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand};
 
-use super::parse::RANGES;
+use super::ranges::RANGES;
 
 /// No `Debug`: the settings hold the client secret and the database URL as given.
 #[derive(Parser)]

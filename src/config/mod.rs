@@ -3,6 +3,10 @@
 
 pub mod cli;
 mod parse;
+mod ranges;
+pub mod ui;
+pub mod upstreams;
+mod values;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -13,13 +17,14 @@ use secrecy::{ExposeSecret, SecretBox, SecretString};
 use crate::attributes::WritableAttributes;
 use crate::db::Backend;
 use crate::limits::LimitSettings;
-use crate::ui::UiConfig;
-use crate::upstreams::Upstream;
 use crate::vocab::AuthFlow;
 use crate::vocab::TokenDelivery;
 
 pub use cli::{Cli, Command, Settings};
-pub use parse::{ConfigError, RANGES, Range};
+pub use ranges::{RANGES, Range};
+pub use ui::UiConfig;
+pub use upstreams::Upstream;
+pub use values::ConfigError;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum LogFormat {

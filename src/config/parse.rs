@@ -6,175 +6,21 @@ use std::time::Duration;
 
 use secrecy::SecretString;
 
+use super::UiConfig;
 use super::cli::Settings;
+use super::values::{
+    ConfigError, bad, bool_setting, encryption_key, http_url, list, networks, number, optional,
+    origin_url, pool_region, required, session_keys, totp_issuer,
+};
 use super::{
     ApiConfig, ChallengeConfig, CognitoConfig, Config, DatabaseConfig, HttpConfig, LimitsConfig,
-    LogFormat, SessionConfig, SessionKey, SessionKeys, TokenConfig,
+    LogFormat, SessionConfig, TokenConfig,
 };
 use crate::attributes::WritableAttributes;
 use crate::db::Backend;
 use crate::limits::LimitSettings;
-use crate::ui::UiConfig;
 use crate::vocab::AuthFlow;
 use crate::vocab::TokenDelivery;
-
-/// The range of a numeric setting.
-#[derive(Debug, Clone, Copy)]
-pub struct Range {
-    pub variable: &'static str,
-    pub min: u64,
-    pub max: u64,
-}
-
-const fn range(variable: &'static str, min: u64, max: u64) -> Range {
-    Range { variable, min, max }
-}
-
-/// Every numeric setting's range: the checks below use it, and `--help` shows it.
-pub const RANGES: &[Range] = &[
-    range("JWT_LEEWAY_SECONDS", 0, 300),
-    range("JWKS_REFRESH_SECONDS", 60, 86_400),
-    range("TOKEN_CACHE_CAPACITY", 0, 10_000_000),
-    range("REVOCATION_SYNC_SECONDS", 1, 3_600),
-    range("RATE_LIMIT_PER_IP", 0, 1_000_000),
-    range("RATE_LIMIT_PER_USERNAME", 0, 1_000_000),
-    range("RATE_LIMIT_MESSAGES_PER_USERNAME", 0, 1_000_000),
-    range("RATE_LIMIT_MFA_FAILURES_PER_USER", 0, 1_000_000),
-    range("RATE_LIMIT_PER_USER", 0, 1_000_000),
-    range("LOGIN_FAILURE_FLOOR_MS", 0, 10_000),
-    range("REQUEST_TIMEOUT_SECONDS", 1, 600),
-    range("SHUTDOWN_DRAIN_SECONDS", 0, 3_600),
-    range("SHUTDOWN_TIMEOUT", 0, 3_600),
-    range("REFRESH_TOKEN_VALIDITY_DAYS", 1, 3_650),
-    range("DATABASE_MAX_CONNECTIONS", 1, 1_000),
-    range("CHALLENGE_TTL_SECONDS", 30, 3_600),
-    range("COGNITO_TIMEOUT_SECONDS", 1, 120),
-    range("COGNITO_MAX_ATTEMPTS", 1, 10),
-    range("SESSION_IDLE_TIMEOUT", 60, 2_592_000),
-    range("SESSION_MAX_LIFETIME", 300, 315_360_000),
-    range("RECENT_SIGN_IN_SECONDS", 30, 86_400),
-    range("API_UPSTREAM_TIMEOUT_SECONDS", 1, 3_600),
-];
-
-/// A setting that stops start-up: the variable, and what is wrong with it.
-#[derive(Debug, thiserror::Error)]
-#[error("{variable}: {problem}")]
-pub struct ConfigError {
-    pub variable: &'static str,
-    pub problem: String,
-}
-
-fn bad(variable: &'static str, problem: impl Into<String>) -> ConfigError {
-    ConfigError {
-        variable,
-        problem: problem.into(),
-    }
-}
-
-fn required(variable: &'static str, value: &Option<String>) -> Result<String, ConfigError> {
-    match value.as_deref().map(str::trim) {
-        Some(v) if !v.is_empty() => Ok(v.to_owned()),
-        _ => Err(bad(variable, "is required but not set")),
-    }
-}
-
-fn optional(value: &Option<String>) -> Option<String> {
-    value
-        .as_deref()
-        .map(str::trim)
-        .filter(|v| !v.is_empty())
-        .map(str::to_owned)
-}
-
-/// The non-empty items of a comma-separated setting.
-fn list(value: &Option<String>) -> impl Iterator<Item = String> + '_ {
-    value
-        .iter()
-        .flat_map(|v| v.split(','))
-        .map(str::trim)
-        .filter(|item| !item.is_empty())
-        .map(str::to_owned)
-}
-
-fn bool_setting(variable: &'static str, value: &str) -> Result<bool, ConfigError> {
-    match value.trim().to_ascii_lowercase().as_str() {
-        "true" | "1" | "yes" => Ok(true),
-        "false" | "0" | "no" => Ok(false),
-        other => Err(bad(
-            variable,
-            format!("must be true or false, not {other:?}"),
-        )),
-    }
-}
-
-/// A numeric setting in the range `RANGES` gives it.
-fn number<T: TryFrom<u64>>(variable: &'static str, value: &str) -> Result<T, ConfigError> {
-    let range = RANGES
-        .iter()
-        .find(|r| r.variable == variable)
-        .unwrap_or_else(|| panic!("{variable} has no range in RANGES"));
-    match value.trim().parse::<u64>() {
-        Ok(n) if (range.min..=range.max).contains(&n) => {
-            T::try_from(n).map_err(|_| bad(variable, format!("must be at most {}", range.max)))
-        }
-        _ => Err(bad(
-            variable,
-            format!(
-                "must be a whole number from {} to {}, not {value:?}",
-                range.min, range.max
-            ),
-        )),
-    }
-}
-
-/// Comma-separated CIDRs, or bare addresses.
-fn networks(
-    variable: &'static str,
-    value: &Option<String>,
-) -> Result<Vec<ipnet::IpNet>, ConfigError> {
-    list(value)
-        .map(|cidr| {
-            cidr.parse::<ipnet::IpNet>()
-                .or_else(|_| cidr.parse::<std::net::IpAddr>().map(ipnet::IpNet::from))
-                .map_err(|_| {
-                    bad(
-                        variable,
-                        format!("{cidr:?} is not a CIDR such as 10.0.0.0/8"),
-                    )
-                })
-        })
-        .collect()
-}
-
-/// An origin: `scheme://host[:port]`, http(s), nothing after it.
-fn origin_url(variable: &'static str, origin: &str) -> Result<reqwest::Url, ConfigError> {
-    match reqwest::Url::parse(origin) {
-        Ok(url)
-            if matches!(url.scheme(), "http" | "https")
-                && url.host().is_some()
-                && url.username().is_empty()
-                && url.password().is_none()
-                && url.path() == "/"
-                && url.query().is_none()
-                && url.fragment().is_none() =>
-        {
-            Ok(url)
-        }
-        _ => Err(bad(
-            variable,
-            format!("{origin:?} is not an origin such as https://app.example.com"),
-        )),
-    }
-}
-
-fn http_url(variable: &'static str, value: String) -> Result<String, ConfigError> {
-    match reqwest::Url::parse(&value) {
-        Ok(url) if matches!(url.scheme(), "http" | "https") && url.host().is_some() => {
-            Ok(value.trim_end_matches('/').to_owned())
-        }
-        _ => Err(bad(variable, "must be an http(s) URL")),
-    }
-}
 
 impl Settings {
     pub fn log_format(&self) -> Result<LogFormat, ConfigError> {
@@ -447,12 +293,12 @@ impl Settings {
     fn api(&self) -> Result<ApiConfig, ConfigError> {
         let mut upstreams = match &self.api_upstreams {
             Some(list) => {
-                crate::upstreams::parse(list).map_err(|problem| bad("API_UPSTREAMS", problem))?
+                super::upstreams::parse(list).map_err(|problem| bad("API_UPSTREAMS", problem))?
             }
             None => Vec::new(),
         };
         if let Some(list) = &self.api_forward_headers {
-            crate::upstreams::add_forward_headers(&mut upstreams, list)
+            super::upstreams::add_forward_headers(&mut upstreams, list)
                 .map_err(|problem| bad("API_FORWARD_HEADERS", problem))?;
         }
         Ok(ApiConfig {
@@ -580,74 +426,6 @@ impl Settings {
             )?,
         })
     }
-}
-
-/// The issuer goes into otpauth URIs and authenticator apps' lists; a colon would split the
-/// URI's label.
-fn totp_issuer(value: &str) -> Result<String, ConfigError> {
-    let issuer = value.trim();
-    if issuer.is_empty() || issuer.chars().count() > 64 {
-        return Err(bad("TOTP_ISSUER", "must be 1 to 64 characters"));
-    }
-    if issuer.contains(':') || issuer.chars().any(char::is_control) {
-        return Err(bad(
-            "TOTP_ISSUER",
-            "must not contain a colon or control characters",
-        ));
-    }
-    Ok(issuer.to_owned())
-}
-
-/// A 32-byte key given as base64 (standard or URL-safe alphabet, padded or not).
-fn decode_key(text: &str) -> Option<[u8; 32]> {
-    use base64::Engine;
-    use base64::engine::general_purpose::{STANDARD, STANDARD_NO_PAD, URL_SAFE, URL_SAFE_NO_PAD};
-    let text = text.trim();
-    [STANDARD, STANDARD_NO_PAD, URL_SAFE, URL_SAFE_NO_PAD]
-        .iter()
-        .find_map(|engine| engine.decode(text).ok())
-        .and_then(|bytes| <[u8; 32]>::try_from(bytes).ok())
-}
-
-fn encryption_key(
-    variable: &'static str,
-    value: &Option<String>,
-) -> Result<Option<SessionKey>, ConfigError> {
-    match optional(value).map(|text| decode_key(&text)) {
-        None => Ok(None),
-        Some(Some(bytes)) => Ok(Some(SessionKey::new(bytes))),
-        // The value is a secret: never echoed.
-        Some(_) => Err(bad(
-            variable,
-            "must be 32 bytes in base64 (e.g. the output of `openssl rand -base64 32`)",
-        )),
-    }
-}
-
-/// The current key and the previous one, which needs a current one beside it.
-fn session_keys(
-    current: Option<SessionKey>,
-    previous: Option<SessionKey>,
-) -> Result<Option<SessionKeys>, ConfigError> {
-    match (current, previous) {
-        (Some(current), previous) => Ok(Some(SessionKeys { current, previous })),
-        (None, None) => Ok(None),
-        (None, Some(_)) => Err(bad(
-            "SESSION_ENCRYPTION_KEY_PREVIOUS",
-            "needs SESSION_ENCRYPTION_KEY to be set too",
-        )),
-    }
-}
-
-/// The region prefix of a pool id. Lengths are not checked: emulators issue longer ids.
-fn pool_region(pool_id: &str) -> Option<&str> {
-    let (region, id) = pool_id.split_once('_')?;
-    let region_ok = !region.is_empty()
-        && region
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
-    let id_ok = !id.is_empty() && id.bytes().all(|b| b.is_ascii_alphanumeric());
-    (region_ok && id_ok).then_some(region)
 }
 
 #[cfg(test)]

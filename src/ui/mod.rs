@@ -15,79 +15,27 @@ use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode, Uri};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 
+use crate::config::UiConfig;
 use crate::error::ApiError;
 use crate::state::AppState;
 
 const SCRIPT: &str = include_str!("assets/app.js");
 const STYLE: &str = include_str!("assets/style.css");
 
-/// The pages' settings.
-#[derive(Debug, Clone)]
-pub struct UiConfig {
-    pub enabled: bool,
-    /// Where a sign-in may send the user afterwards (`return_to`): absolute URLs, each
-    /// allowing itself and the paths below it on the same scheme, host and port.
-    pub return_urls: Vec<reqwest::Url>,
-    pub product_name: String,
-    /// `#rgb` or `#rrggbb`.
-    pub brand_color: String,
-    /// An https URL (or a path on this service).
-    pub logo_url: Option<String>,
-}
-
-impl Default for UiConfig {
-    fn default() -> Self {
-        UiConfig {
-            enabled: true,
-            return_urls: Vec::new(),
-            product_name: "cognito-bff".to_owned(),
-            brand_color: "#1f5fbf".to_owned(),
-            logo_url: None,
-        }
-    }
-}
-
-impl UiConfig {
-    /// `return_to` if it is one of UI_RETURN_URLS or below one; anything else is dropped, so
-    /// the pages never send a signed-in user to a place the operator didn't list.
-    pub fn allowed_return(&self, return_to: &str) -> Option<String> {
-        let url = reqwest::Url::parse(return_to).ok()?;
-        if !matches!(url.scheme(), "http" | "https")
-            || !url.username().is_empty()
-            || url.password().is_some()
-        {
-            return None;
-        }
-        self.return_urls
-            .iter()
-            .any(|allowed| {
-                allowed.scheme() == url.scheme()
-                    && allowed.host_str() == url.host_str()
-                    && allowed.port_or_known_default() == url.port_or_known_default()
-                    && (url.path() == allowed.path()
-                        || url
-                            .path()
-                            .starts_with(&format!("{}/", allowed.path().trim_end_matches('/'))))
-            })
-            // The URL as parsed, so the browser goes exactly where the check looked.
-            .then(|| url.to_string())
-    }
-
-    /// The Content-Security-Policy of every page: scripts, styles and requests only from
-    /// here, images from here, `data:` (the QR code) and the logo's origin, no framing.
-    fn content_security_policy(&self) -> String {
-        let logo = self
-            .logo_url
-            .as_deref()
-            .and_then(|url| reqwest::Url::parse(url).ok())
-            .map(|url| format!(" {}", url.origin().ascii_serialization()))
-            .unwrap_or_default();
-        format!(
-            "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:{logo}; \
-             connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; \
-             require-trusted-types-for 'script'"
-        )
-    }
+/// The Content-Security-Policy of every page: scripts, styles and requests only from
+/// here, images from here, `data:` (the QR code) and the logo's origin, no framing.
+fn content_security_policy(ui: &UiConfig) -> String {
+    let logo = ui
+        .logo_url
+        .as_deref()
+        .and_then(|url| reqwest::Url::parse(url).ok())
+        .map(|url| format!(" {}", url.origin().ascii_serialization()))
+        .unwrap_or_default();
+    format!(
+        "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:{logo}; \
+         connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; \
+         require-trusted-types-for 'script'"
+    )
 }
 
 /// The routes of the pages, their script, style and theme.
@@ -189,7 +137,7 @@ fn security_headers(ui: &UiConfig) -> Vec<(HeaderName, HeaderValue)> {
             HeaderValue::from_static("same-origin"),
         ),
     ];
-    if let Ok(csp) = HeaderValue::from_str(&ui.content_security_policy()) {
+    if let Ok(csp) = HeaderValue::from_str(&content_security_policy(ui)) {
         headers.push((HeaderName::from_static("content-security-policy"), csp));
     }
     headers
@@ -293,7 +241,7 @@ mod tests {
             logo_url: Some("https://cdn.example.com/logo.svg".into()),
             ..UiConfig::default()
         };
-        let csp = ui.content_security_policy();
+        let csp = content_security_policy(&ui);
         assert!(csp.contains("script-src 'self';"), "{csp}");
         assert!(!csp.contains("unsafe"), "{csp}");
         assert!(csp.contains("frame-ancestors 'none'"), "{csp}");

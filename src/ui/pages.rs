@@ -2,8 +2,8 @@
 //! text on a page is the product's name and logo from the settings, escaped. What the user
 //! typed or the service answered is put on the page by the script, as text.
 
-use super::UiConfig;
 use super::i18n::Lang;
+use crate::config::UiConfig;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Page {

@@ -1,0 +1,202 @@
+//! The shapes a setting's value may take (numbers in their range, lists, URLs, networks,
+//! keys), each checked into a typed value or a `ConfigError` naming the variable.
+
+use super::ranges::RANGES;
+use super::{SessionKey, SessionKeys};
+
+/// A setting that stops start-up: the variable, and what is wrong with it.
+#[derive(Debug, thiserror::Error)]
+#[error("{variable}: {problem}")]
+pub struct ConfigError {
+    pub variable: &'static str,
+    pub problem: String,
+}
+
+pub(super) fn bad(variable: &'static str, problem: impl Into<String>) -> ConfigError {
+    ConfigError {
+        variable,
+        problem: problem.into(),
+    }
+}
+
+pub(super) fn required(
+    variable: &'static str,
+    value: &Option<String>,
+) -> Result<String, ConfigError> {
+    match value.as_deref().map(str::trim) {
+        Some(v) if !v.is_empty() => Ok(v.to_owned()),
+        _ => Err(bad(variable, "is required but not set")),
+    }
+}
+
+pub(super) fn optional(value: &Option<String>) -> Option<String> {
+    value
+        .as_deref()
+        .map(str::trim)
+        .filter(|v| !v.is_empty())
+        .map(str::to_owned)
+}
+
+/// The non-empty items of a comma-separated setting.
+pub(super) fn list(value: &Option<String>) -> impl Iterator<Item = String> + '_ {
+    value
+        .iter()
+        .flat_map(|v| v.split(','))
+        .map(str::trim)
+        .filter(|item| !item.is_empty())
+        .map(str::to_owned)
+}
+
+pub(super) fn bool_setting(variable: &'static str, value: &str) -> Result<bool, ConfigError> {
+    match value.trim().to_ascii_lowercase().as_str() {
+        "true" | "1" | "yes" => Ok(true),
+        "false" | "0" | "no" => Ok(false),
+        other => Err(bad(
+            variable,
+            format!("must be true or false, not {other:?}"),
+        )),
+    }
+}
+
+/// A numeric setting in the range `RANGES` gives it.
+pub(super) fn number<T: TryFrom<u64>>(
+    variable: &'static str,
+    value: &str,
+) -> Result<T, ConfigError> {
+    let range = RANGES
+        .iter()
+        .find(|r| r.variable == variable)
+        .unwrap_or_else(|| panic!("{variable} has no range in RANGES"));
+    match value.trim().parse::<u64>() {
+        Ok(n) if (range.min..=range.max).contains(&n) => {
+            T::try_from(n).map_err(|_| bad(variable, format!("must be at most {}", range.max)))
+        }
+        _ => Err(bad(
+            variable,
+            format!(
+                "must be a whole number from {} to {}, not {value:?}",
+                range.min, range.max
+            ),
+        )),
+    }
+}
+
+/// Comma-separated CIDRs, or bare addresses.
+pub(super) fn networks(
+    variable: &'static str,
+    value: &Option<String>,
+) -> Result<Vec<ipnet::IpNet>, ConfigError> {
+    list(value)
+        .map(|cidr| {
+            cidr.parse::<ipnet::IpNet>()
+                .or_else(|_| cidr.parse::<std::net::IpAddr>().map(ipnet::IpNet::from))
+                .map_err(|_| {
+                    bad(
+                        variable,
+                        format!("{cidr:?} is not a CIDR such as 10.0.0.0/8"),
+                    )
+                })
+        })
+        .collect()
+}
+
+/// An origin: `scheme://host[:port]`, http(s), nothing after it.
+pub(super) fn origin_url(
+    variable: &'static str,
+    origin: &str,
+) -> Result<reqwest::Url, ConfigError> {
+    match reqwest::Url::parse(origin) {
+        Ok(url)
+            if matches!(url.scheme(), "http" | "https")
+                && url.host().is_some()
+                && url.username().is_empty()
+                && url.password().is_none()
+                && url.path() == "/"
+                && url.query().is_none()
+                && url.fragment().is_none() =>
+        {
+            Ok(url)
+        }
+        _ => Err(bad(
+            variable,
+            format!("{origin:?} is not an origin such as https://app.example.com"),
+        )),
+    }
+}
+
+pub(super) fn http_url(variable: &'static str, value: String) -> Result<String, ConfigError> {
+    match reqwest::Url::parse(&value) {
+        Ok(url) if matches!(url.scheme(), "http" | "https") && url.host().is_some() => {
+            Ok(value.trim_end_matches('/').to_owned())
+        }
+        _ => Err(bad(variable, "must be an http(s) URL")),
+    }
+}
+
+/// The issuer goes into otpauth URIs and authenticator apps' lists; a colon would split the
+/// URI's label.
+pub(super) fn totp_issuer(value: &str) -> Result<String, ConfigError> {
+    let issuer = value.trim();
+    if issuer.is_empty() || issuer.chars().count() > 64 {
+        return Err(bad("TOTP_ISSUER", "must be 1 to 64 characters"));
+    }
+    if issuer.contains(':') || issuer.chars().any(char::is_control) {
+        return Err(bad(
+            "TOTP_ISSUER",
+            "must not contain a colon or control characters",
+        ));
+    }
+    Ok(issuer.to_owned())
+}
+
+/// A 32-byte key given as base64 (standard or URL-safe alphabet, padded or not).
+pub(super) fn decode_key(text: &str) -> Option<[u8; 32]> {
+    use base64::Engine;
+    use base64::engine::general_purpose::{STANDARD, STANDARD_NO_PAD, URL_SAFE, URL_SAFE_NO_PAD};
+    let text = text.trim();
+    [STANDARD, STANDARD_NO_PAD, URL_SAFE, URL_SAFE_NO_PAD]
+        .iter()
+        .find_map(|engine| engine.decode(text).ok())
+        .and_then(|bytes| <[u8; 32]>::try_from(bytes).ok())
+}
+
+pub(super) fn encryption_key(
+    variable: &'static str,
+    value: &Option<String>,
+) -> Result<Option<SessionKey>, ConfigError> {
+    match optional(value).map(|text| decode_key(&text)) {
+        None => Ok(None),
+        Some(Some(bytes)) => Ok(Some(SessionKey::new(bytes))),
+        // The value is a secret: never echoed.
+        Some(_) => Err(bad(
+            variable,
+            "must be 32 bytes in base64 (e.g. the output of `openssl rand -base64 32`)",
+        )),
+    }
+}
+
+/// The current key and the previous one, which needs a current one beside it.
+pub(super) fn session_keys(
+    current: Option<SessionKey>,
+    previous: Option<SessionKey>,
+) -> Result<Option<SessionKeys>, ConfigError> {
+    match (current, previous) {
+        (Some(current), previous) => Ok(Some(SessionKeys { current, previous })),
+        (None, None) => Ok(None),
+        (None, Some(_)) => Err(bad(
+            "SESSION_ENCRYPTION_KEY_PREVIOUS",
+            "needs SESSION_ENCRYPTION_KEY to be set too",
+        )),
+    }
+}
+
+/// The region prefix of a pool id. Lengths are not checked: emulators issue longer ids.
+pub(super) fn pool_region(pool_id: &str) -> Option<&str> {
+    let (region, id) = pool_id.split_once('_')?;
+    let region_ok = !region.is_empty()
+        && region
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+    let id_ok = !id.is_empty() && id.bytes().all(|b| b.is_ascii_alphanumeric());
+    (region_ok && id_ok).then_some(region)
+}

@@ -1,0 +1,221 @@
+//! The token handler: `/api/{name}/…` forwarded to the upstream API named `name`
+//! (API_UPSTREAMS) with the browser session's access token attached, so the browser calls
+//! APIs without ever holding a token. Bodies stream both ways.
+
+mod headers;
+mod paths;
+
+pub use paths::safe_path;
+
+use std::net::IpAddr;
+use std::time::Duration;
+
+use axum::body::Body;
+use axum::http::header::{self, HeaderMap, HeaderName, HeaderValue};
+use axum::http::{Method, Response};
+
+use crate::config::Upstream;
+use crate::error::ApiError;
+use headers::{NOT_RETURNED, connection_listed, kept_for_the_session, passed};
+use paths::{relocated, target};
+
+/// Request bodies forwarded to an upstream are capped here; the upstream may cap lower.
+pub const MAX_BODY: usize = 10 * 1024 * 1024;
+
+/// What the upstream gets of a browser's request.
+pub struct Forward<'a> {
+    pub upstream: &'a Upstream,
+    /// The path after `/api/{name}`, as the browser sent it (still percent-encoded), and the
+    /// query.
+    pub path: &'a str,
+    pub query: Option<&'a str>,
+    pub method: Method,
+    pub headers: &'a HeaderMap,
+    pub body: Body,
+    pub access_token: &'a str,
+    /// The caller's identity, as `/verify` gives it to gateways: APIs behind a gateway read
+    /// the same headers either way.
+    pub identity: HeaderMap,
+    pub client_ip: Option<IpAddr>,
+    /// `https` or `http`: how the browser reached the service.
+    pub proto: &'static str,
+}
+
+#[derive(Clone)]
+pub struct Upstreams {
+    client: reqwest::Client,
+    list: Vec<Upstream>,
+    /// The scheme and `host[:port]` of PUBLIC_ORIGIN, for `X-Forwarded-Proto` and
+    /// `X-Forwarded-Host`: only what the operator said, never a `Host` a client sent.
+    public: Option<(&'static str, HeaderValue)>,
+}
+
+impl Upstreams {
+    pub fn new(
+        list: Vec<Upstream>,
+        timeout: Duration,
+        public_origin: Option<&reqwest::Url>,
+    ) -> Result<Self, reqwest::Error> {
+        let client = reqwest::Client::builder()
+            .timeout(timeout)
+            .connect_timeout(timeout.min(Duration::from_secs(5)))
+            // An upstream's redirect goes back to the browser, not followed here with the
+            // token attached.
+            .redirect(reqwest::redirect::Policy::none())
+            .build()?;
+        let public = public_origin.and_then(|origin| {
+            let scheme = if origin.scheme() == "https" {
+                "https"
+            } else {
+                "http"
+            };
+            let host = match origin.port() {
+                Some(port) => format!("{}:{port}", origin.host_str()?),
+                None => origin.host_str()?.to_owned(),
+            };
+            Some((scheme, HeaderValue::from_str(&host).ok()?))
+        });
+        Ok(Upstreams {
+            client,
+            list,
+            public,
+        })
+    }
+
+    /// PUBLIC_ORIGIN's `host[:port]`, if set.
+    fn public_host(&self) -> Option<&str> {
+        self.public
+            .as_ref()
+            .and_then(|(_, host)| host.to_str().ok())
+    }
+
+    pub fn find(&self, name: &str) -> Option<&Upstream> {
+        self.list.iter().find(|u| u.name == name)
+    }
+
+    /// Sends the request on and streams the answer back.
+    pub async fn forward(&self, forward: Forward<'_>) -> Result<Response<Body>, ApiError> {
+        let url = target(forward.upstream, forward.path, forward.query).ok_or_else(|| {
+            ApiError::invalid_field("path", "the path must stay below the upstream's own")
+        })?;
+        // A body announced as too large is refused before the upstream is called; one that
+        // only turns out too large is cut off at the limit.
+        let announced = forward
+            .headers
+            .get(header::CONTENT_LENGTH)
+            .map(|v| v.to_str().ok().and_then(|v| v.parse::<u64>().ok()));
+        let announced = match announced {
+            Some(None) => return Err(ApiError::invalid_field("content-length", "not a length")),
+            Some(Some(length)) if length > MAX_BODY as u64 => {
+                return Err(ApiError::PayloadTooLarge { limit: MAX_BODY });
+            }
+            Some(Some(length)) => Some(length),
+            None => None,
+        };
+        let mut headers = self.request_headers(&forward)?;
+        let mut request = self.client.request(forward.method, url.clone());
+        // No body announced and none on its way: none goes on (a GET stays a plain GET).
+        if announced.is_some() || !axum::body::HttpBody::is_end_stream(&forward.body) {
+            if let Some(length) = announced {
+                headers.insert(header::CONTENT_LENGTH, HeaderValue::from(length));
+            }
+            let body = http_body_util::Limited::new(forward.body, MAX_BODY);
+            let stream = http_body_util::BodyDataStream::new(body);
+            request = request.body(reqwest::Body::wrap_stream(stream));
+        }
+        let answer = request
+            .headers(headers)
+            .send()
+            .await
+            .map_err(|e| upstream_error(&forward.upstream.name, e))?;
+        let (mut parts, body) = axum::http::Response::<reqwest::Body>::from(answer).into_parts();
+        let upstream_headers = std::mem::take(&mut parts.headers);
+        let listed = connection_listed(&upstream_headers);
+        for (name, value) in &upstream_headers {
+            let name_text = name.as_str();
+            if NOT_RETURNED.contains(&name_text)
+                || name_text.starts_with("access-control-")
+                || listed.iter().any(|l| l.eq_ignore_ascii_case(name_text))
+            {
+                continue;
+            }
+            parts.headers.append(name.clone(), value.clone());
+        }
+        if let Some(location) = parts.headers.remove(header::LOCATION)
+            && let Some(location) = relocated(forward.upstream, &url, self.public_host(), location)
+        {
+            parts.headers.insert(header::LOCATION, location);
+        }
+        kept_for_the_session(&mut parts.headers);
+        // Whatever the upstream sends is shown on this service's origin: never as a page that
+        // could run script here.
+        parts.headers.insert(
+            HeaderName::from_static("content-security-policy"),
+            HeaderValue::from_static("sandbox; default-src 'none'; frame-ancestors 'none'"),
+        );
+        parts.headers.insert(
+            HeaderName::from_static("x-content-type-options"),
+            HeaderValue::from_static("nosniff"),
+        );
+        Ok(Response::from_parts(parts, Body::new(body)))
+    }
+}
+
+impl Upstreams {
+    /// What the upstream gets: the browser's headers it may have, then what the service
+    /// knows (the token, the identity, the client's address, the service's public origin).
+    fn request_headers(&self, forward: &Forward<'_>) -> Result<HeaderMap, ApiError> {
+        let mut headers = HeaderMap::new();
+        let listed = connection_listed(forward.headers);
+        for (name, value) in forward.headers {
+            if passed(forward.upstream, name) && !listed.iter().any(|l| l == name.as_str()) {
+                headers.append(name.clone(), value.clone());
+            }
+        }
+        for (name, value) in &forward.identity {
+            headers.insert(name.clone(), value.clone());
+        }
+        let mut bearer = HeaderValue::from_str(&format!("Bearer {}", forward.access_token))
+            .map_err(|_| ApiError::NoSession)?;
+        // Kept out of HTTP/2 header compression tables and of any header dump.
+        bearer.set_sensitive(true);
+        headers.insert(header::AUTHORIZATION, bearer);
+        if let Some(ip) = forward.client_ip
+            && let Ok(value) = HeaderValue::from_str(&ip.to_string())
+        {
+            headers.insert(HeaderName::from_static("x-forwarded-for"), value);
+        }
+        let proto = self
+            .public
+            .as_ref()
+            .map_or(forward.proto, |(scheme, _)| scheme);
+        headers.insert(
+            HeaderName::from_static("x-forwarded-proto"),
+            HeaderValue::from_static(proto),
+        );
+        if let Some((_, host)) = &self.public {
+            headers.insert(HeaderName::from_static("x-forwarded-host"), host.clone());
+        }
+        headers.insert(
+            HeaderName::from_static("x-forwarded-prefix"),
+            HeaderValue::from_str(&format!("/api/{}", forward.upstream.name))
+                .map_err(|e| ApiError::internal(std::io::Error::other(e.to_string())))?,
+        );
+        Ok(headers)
+    }
+}
+
+fn upstream_error(name: &str, error: reqwest::Error) -> ApiError {
+    let too_large = std::iter::successors(std::error::Error::source(&error), |e| e.source())
+        .any(|e| e.is::<http_body_util::LengthLimitError>());
+    if too_large {
+        return ApiError::PayloadTooLarge { limit: MAX_BODY };
+    }
+    if error.is_timeout() {
+        tracing::warn!(upstream = %name, "an upstream API did not answer in time");
+        return ApiError::UpstreamTimeout;
+    }
+    // The URL may carry a path the user typed; the error's text is not logged.
+    tracing::warn!(upstream = %name, connect = error.is_connect(), "an upstream API could not be reached");
+    ApiError::UpstreamUnavailable
+}
