@@ -8,11 +8,12 @@ use axum::http::header::AUTHORIZATION;
 use axum::http::{HeaderMap, Method};
 use cognito_verifier::{AccessClaims, AuthRejection, Verifier, bearer_token};
 
-use super::Boundary;
 use super::csrf::check_csrf;
+use super::{Boundary, CHALLENGE_HANDLE, StepRefusal};
 use crate::error::ApiError;
 use crate::sessions::{LiveSession, StoredSession};
-use crate::vocab::SessionId;
+use crate::signin::{SignInError, StepError};
+use crate::vocab::{ChallengeId, OpaqueId, SessionId};
 
 /// What the boundary reads of a request.
 #[derive(Clone, Copy)]
@@ -195,6 +196,47 @@ impl Boundary {
             Err(crate::sessions::SessionError::NoSession) => Ok(None),
             Err(e) => Err(e.into()),
         }
+    }
+}
+
+/// The pending challenge of a sign-in under way: by the `Challenge-Handle` a client without a
+/// cookie jar carries, or by the challenge cookie.
+impl Boundary {
+    /// The challenge the `Challenge-Handle` header or else the cookie names, and whether a cookie
+    /// came; two cookies of its name end the challenge and are refused.
+    pub fn pending_challenge(
+        &self,
+        headers: &HeaderMap,
+    ) -> Result<(Option<ChallengeId>, bool), StepRefusal> {
+        let cookie = self.challenge_cookies.read(headers);
+        // A page script can't read the handle (browsers never get it) and a page on another site
+        // can't send the header without a preflight, so it needs no origin check of its own.
+        if let Some(handle) = headers.get(CHALLENGE_HANDLE) {
+            let id = handle.to_str().ok().and_then(ChallengeId::parse);
+            return Ok((id, matches!(cookie, Ok(Some(_)))));
+        }
+        match cookie {
+            Ok(id) => {
+                let had_cookie = id.is_some();
+                Ok((id, had_cookie))
+            }
+            // Neither cookie is used, and the one this service set is cleared: signing in again
+            // starts clean.
+            Err(_duplicate) => Err(StepRefusal::new(
+                StepError::ended(SignInError::DuplicateChallengeCookie),
+                &self.challenge_cookies,
+                true,
+            )),
+        }
+    }
+
+    /// A challenge cookie came (one, or two of its name): a sign-in that ends
+    /// clears it.
+    pub fn challenge_cookie_came(&self, headers: &HeaderMap) -> bool {
+        !matches!(
+            self.challenge_cookies.read::<ChallengeId>(headers),
+            Ok(None)
+        )
     }
 }
 

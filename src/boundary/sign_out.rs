@@ -121,6 +121,13 @@ impl Boundary {
         })
     }
 
+    /// `DELETE /sessions`: ends every session of the caller but the one the request is made
+    /// with; returns how many.
+    pub async fn end_others(&self, caller: &Caller) -> Result<usize, ApiError> {
+        let keep = caller.session.as_ref().map(|s| &s.stored.id_hash);
+        Ok(self.sessions.end_others(&caller.claims.sub, keep).await?)
+    }
+
     /// `response`, with the session cookie cleared; never cached.
     fn cleared(&self, mut response: Response) -> Response {
         response

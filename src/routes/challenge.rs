@@ -8,13 +8,11 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use crate::boundary::csrf::check_origin;
-use crate::boundary::{Asker, CHALLENGE_HANDLE, SignInBody, StepRefusal, with_headers};
+use crate::boundary::{Asker, SignInBody, StepRefusal, with_headers};
 use crate::extract::{ApiJson, IpLimitedClient, SessionAsked};
 use crate::input::check_text;
-use crate::signin::{SignInError, StepError};
 use crate::state::AppState;
 use crate::totp::TotpSecret;
-use crate::vocab::{ChallengeId, OpaqueId};
 
 #[derive(Deserialize)]
 pub struct ChallengeRequest {
@@ -38,7 +36,7 @@ pub async fn respond(
     if let Some(name) = &request.challenge {
         check_text("challenge", name, 64)?;
     }
-    let (id, had_cookie) = challenge_cookie(&state, &headers)?;
+    let (id, had_cookie) = state.boundary.pending_challenge(&headers)?;
     let outcome = state
         .signin
         .respond(
@@ -80,7 +78,7 @@ pub async fn start_totp_setup(
     headers: HeaderMap,
 ) -> Result<Response, StepRefusal> {
     check_origin(&headers, &state.config.http, caller.via_trusted_proxy)?;
-    let (id, had_cookie) = challenge_cookie(&state, &headers)?;
+    let (id, had_cookie) = state.boundary.pending_challenge(&headers)?;
     let setup = state.signin.start_totp_setup(id).await.map_err(|refusal| {
         StepRefusal::new(refusal, &state.boundary.challenge_cookies, had_cookie)
     })?;
@@ -101,32 +99,4 @@ pub async fn start_totp_setup(
         axum::Json(TotpSetupBody { totp, step }).into_response(),
         answer_headers,
     ))
-}
-
-/// The challenge the `Challenge-Handle` header or else the cookie names, and whether a cookie
-/// came; two cookies of its name end the challenge and are refused.
-fn challenge_cookie(
-    state: &AppState,
-    headers: &HeaderMap,
-) -> Result<(Option<ChallengeId>, bool), StepRefusal> {
-    let cookie = state.boundary.challenge_cookies.read(headers);
-    // A page script can't read the handle (browsers never get it) and a page on another site
-    // can't send the header without a preflight, so it needs no origin check of its own.
-    if let Some(handle) = headers.get(CHALLENGE_HANDLE) {
-        let id = handle.to_str().ok().and_then(ChallengeId::parse);
-        return Ok((id, matches!(cookie, Ok(Some(_)))));
-    }
-    match cookie {
-        Ok(id) => {
-            let had_cookie = id.is_some();
-            Ok((id, had_cookie))
-        }
-        // Neither cookie is used, and the one this service set is cleared: signing in again
-        // starts clean.
-        Err(_duplicate) => Err(StepRefusal::new(
-            StepError::ended(SignInError::DuplicateChallengeCookie),
-            &state.boundary.challenge_cookies,
-            true,
-        )),
-    }
 }

@@ -12,7 +12,6 @@ use crate::extract::{ApiJson, IpLimitedClient, SessionAsked};
 use crate::input::{MAX_PASSWORD, Username, check_text};
 use crate::signin::SignInError;
 use crate::state::AppState;
-use crate::vocab::ChallengeId;
 
 #[derive(Deserialize)]
 pub struct LoginRequest {
@@ -53,13 +52,7 @@ pub async fn login(
     };
     attempt.give_back();
     // A new sign-in supersedes a challenge cookie left from an earlier one (or two).
-    let had_cookie = !matches!(
-        state
-            .boundary
-            .challenge_cookies
-            .read::<ChallengeId>(&headers),
-        Ok(None)
-    );
+    let had_cookie = state.boundary.challenge_cookie_came(&headers);
     Asker {
         boundary: &state.boundary,
         headers: &headers,

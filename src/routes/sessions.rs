@@ -69,7 +69,6 @@ pub async fn end_others(
     State(state): State<AppState>,
     caller: Caller,
 ) -> Result<Json<Ended>, ApiError> {
-    let keep = caller.session.as_ref().map(|s| &s.stored.id_hash);
-    let ended = state.sessions.end_others(&caller.claims.sub, keep).await?;
+    let ended = state.boundary.end_others(&caller).await?;
     Ok(Json(Ended { ended }))
 }
