@@ -55,35 +55,36 @@ impl Boundary {
             && request.refresh_token.is_none()
             && cookie.came()
         {
-            // The CSRF rules first, for either read below.
-            let stored = self.stored_session(head, &cookie).await?;
             if request.everywhere {
                 // Cognito's GlobalSignOut needs a live access token: the session's, refreshed
-                // if need be.
+                // if need be. The CSRF rules come first, in either read.
                 match self.session(head, cookie, Touch::No).await {
                     Ok(caller) => {
                         self.logout_everywhere(&caller.token).await?;
                     }
-                    Err(ApiError::NoSession) => match stored {
-                        // A live row whose token can't be verified just now (the keys out of
-                        // reach, say): the user is signed out all the same.
-                        Some(session) => {
-                            self.sign_out_user(&session.sub, &session.username, None)
-                                .await?;
+                    Err(ApiError::NoSession) => {
+                        let cookie = self.session_cookie(head.headers);
+                        match self.stored_session(head, &cookie).await? {
+                            // A live row whose token can't be verified just now (the keys out
+                            // of reach, say): the user is signed out all the same.
+                            Some(session) => {
+                                self.sign_out_user(&session.sub, &session.username, None)
+                                    .await?;
+                            }
+                            // Nobody to sign out: saying "done" would tell the user every
+                            // device is signed out when none was.
+                            None => {
+                                let mut refused = ApiError::NoSession.into_response();
+                                refused
+                                    .headers_mut()
+                                    .insert(SET_COOKIE, self.session_cookies.clear());
+                                return Ok(refused);
+                            }
                         }
-                        // Nobody to sign out: saying "done" would tell the user every device is
-                        // signed out when none was.
-                        None => {
-                            let mut refused = ApiError::NoSession.into_response();
-                            refused
-                                .headers_mut()
-                                .insert(SET_COOKIE, self.session_cookies.clear());
-                            return Ok(refused);
-                        }
-                    },
+                    }
                     Err(e) => return Err(e),
                 }
-            } else if let Some(session) = stored {
+            } else if let Some(session) = self.stored_session(head, &cookie).await? {
                 // Ended as it is stored: ending a session needs no fresh token.
                 self.sessions.end(&session).await?;
             }
