@@ -14,8 +14,8 @@ use crate::limits::Limits;
 
 use super::client::resolve;
 
-/// The caller as the boundary reads it: its session touched, if it came with one.
-async fn read<S>(parts: &Parts, state: &S) -> Result<Caller, ApiError>
+/// The caller as the boundary reads it.
+async fn read<S>(parts: &Parts, state: &S, touch: Touch) -> Result<Caller, ApiError>
 where
     Arc<Boundary>: FromRef<S>,
     Arc<Limits>: FromRef<S>,
@@ -26,9 +26,7 @@ where
         headers: &parts.headers,
         via_trusted_proxy,
     };
-    Arc::<Boundary>::from_ref(state)
-        .caller(head, Touch::Yes)
-        .await
+    Arc::<Boundary>::from_ref(state).caller(head, touch).await
 }
 
 /// A verified caller together with its raw access token, for Cognito calls made on its behalf.
@@ -47,8 +45,10 @@ where
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
-        let caller = read(parts, state).await?;
+        // The limit before the touch: a refused call is no activity.
+        let caller = read(parts, state, Touch::No).await?;
         Arc::<Limits>::from_ref(state).check_user(&caller.claims.sub, caller.sign_in())?;
+        Arc::<Boundary>::from_ref(state).touch(&caller).await?;
         Ok(caller)
     }
 }
@@ -88,7 +88,7 @@ where
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
-        let claims = read(parts, state).await?.claims;
+        let claims = read(parts, state, Touch::Yes).await?.claims;
         let admin_group = &Arc::<Boundary>::from_ref(state).config.cognito.admin_group;
         if !claims.groups.iter().any(|g| g == admin_group) {
             return Err(ApiError::Forbidden);
