@@ -6,10 +6,9 @@ mod support;
 
 use std::time::Duration;
 
-use reqwest::header::HeaderMap;
 use serde_json::{Value, json};
-use support::binary::{Binary, Running, free_port};
-use support::{ADMIN, ADMIN_PASSWORD, Moto, Proxy, UserPool};
+use support::binary::{Binary, Running};
+use support::{ADMIN, ADMIN_PASSWORD, Client, Moto, Proxy, UserPool, free_port};
 
 /// How long the server may take to log "listening". It has `binary::WAIT` to exit after
 /// SIGTERM.
@@ -26,68 +25,6 @@ const CHANGED_PASSWORD: &str = "Ch4nged-Signed-In-Passw0rd!";
 /// Eight digits rather than Cognito's six: the JSON timestamps carry six-digit fractions of a
 /// second, and a six-digit code would now and then turn up in one by chance.
 const CONFIRMATION_CODE: &str = "48213579";
-
-struct Response {
-    status: u16,
-    headers: HeaderMap,
-    body: Value,
-}
-
-impl Response {
-    /// The value of the challenge cookie the answer set.
-    fn challenge_cookie(&self) -> String {
-        let header = self
-            .headers
-            .get_all("set-cookie")
-            .iter()
-            .filter_map(|v| v.to_str().ok())
-            .find(|v| v.starts_with("cognito-bff-challenge="))
-            .expect("a challenge cookie was set");
-        let pair = header.split(';').next().unwrap();
-        pair.split_once('=').unwrap().1.to_owned()
-    }
-
-    fn token(&self, name: &str) -> String {
-        self.body["tokens"][name]
-            .as_str()
-            .unwrap_or_else(|| panic!("no {name} in {}", self.body))
-            .to_owned()
-    }
-}
-
-struct Client {
-    base: String,
-    http: reqwest::Client,
-}
-
-impl Client {
-    async fn post(&self, path: &str, headers: &[(&str, &str)], body: Value) -> Response {
-        let mut request = self.http.post(format!("{}{path}", self.base)).json(&body);
-        for (name, value) in headers {
-            request = request.header(*name, *value);
-        }
-        let response = request.send().await.expect("the service answers");
-        let status = response.status().as_u16();
-        let headers = response.headers().clone();
-        let bytes = response.bytes().await.unwrap();
-        let body = serde_json::from_slice(&bytes)
-            .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&bytes).into_owned()));
-        Response {
-            status,
-            headers,
-            body,
-        }
-    }
-
-    async fn login(&self, username: &str, password: &str) -> Response {
-        self.post(
-            "/login",
-            &[],
-            json!({"username": username, "password": password}),
-        )
-        .await
-    }
-}
 
 /// A fresh pool with an admin, a recording proxy in front of the shared moto, and the server
 /// started against them in an empty directory, logging at trace level as JSON.
@@ -131,13 +68,7 @@ async fn start(extra_env: &[(&str, &str)]) -> Setup {
         dir.path().join("cognito-bff.db").is_file(),
         "serve did not create its SQLite database in the empty directory"
     );
-    let client = Client {
-        base: format!("http://127.0.0.1:{port}"),
-        http: reqwest::Client::builder()
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .unwrap(),
-    };
+    let client = Client::new(format!("http://127.0.0.1:{port}"));
     Setup {
         proxy,
         client_secret,
@@ -215,16 +146,16 @@ async fn no_secret_reaches_the_logs_even_at_trace_level() {
         .and_then(|v| v.to_str().ok())
         .expect("the login answer carries x-request-id")
         .to_owned();
-    let admin_token = admin.token("access_token");
+    let admin_token = admin.access_token();
     for name in ["access_token", "id_token", "refresh_token"] {
         secrets.push(("admin token", admin.token(name)));
     }
 
     // The admin invites a user with a temporary password.
     let invited = client
-        .post(
+        .post_with_bearer(
             "/admin/users",
-            &[("authorization", &format!("Bearer {admin_token}"))],
+            &admin_token,
             json!({
                 "username": "invitee",
                 "attributes": {"email": "invitee@example.com"},
@@ -243,18 +174,14 @@ async fn no_secret_reaches_the_logs_even_at_trace_level() {
         challenged.body
     );
     assert_eq!(challenged.body["challenge"], "NEW_PASSWORD_REQUIRED");
-    let cookie = challenged.challenge_cookie();
-    assert!(!cookie.is_empty());
-    secrets.push(("challenge cookie", cookie.clone()));
-    let cookie_header = format!("cognito-bff-challenge={cookie}");
+    let cookie = challenged.cookie();
+    let (_, value) = cookie.split_once('=').expect("name=value");
+    assert!(!value.is_empty());
+    secrets.push(("challenge cookie", value.to_owned()));
 
     // A new password the policy refuses, then one it accepts.
     let refused = client
-        .post(
-            "/challenge",
-            &[("cookie", &cookie_header)],
-            json!({"responses": {"NEW_PASSWORD": WEAK_NEW_PASSWORD}}),
-        )
+        .answer_challenge(&cookie, json!({"NEW_PASSWORD": WEAK_NEW_PASSWORD}))
         .await;
     assert_eq!(
         (refused.status, refused.body["code"].as_str()),
@@ -263,11 +190,7 @@ async fn no_secret_reaches_the_logs_even_at_trace_level() {
         refused.body
     );
     let authenticated = client
-        .post(
-            "/challenge",
-            &[("cookie", &cookie_header)],
-            json!({"responses": {"NEW_PASSWORD": NEW_PASSWORD}}),
-        )
+        .answer_challenge(&cookie, json!({"NEW_PASSWORD": NEW_PASSWORD}))
         .await;
     assert_eq!(
         authenticated.status, 200,
@@ -283,7 +206,6 @@ async fn no_secret_reaches_the_logs_even_at_trace_level() {
     let signed_up = client
         .post(
             "/signup",
-            &[],
             json!({
                 "username": "selfserve",
                 "password": SIGNUP_PASSWORD,
@@ -295,7 +217,6 @@ async fn no_secret_reaches_the_logs_even_at_trace_level() {
     let confirmed = client
         .post(
             "/signup/confirm",
-            &[],
             json!({"username": "selfserve", "code": CONFIRMATION_CODE}),
         )
         .await;
@@ -310,9 +231,9 @@ async fn no_secret_reaches_the_logs_even_at_trace_level() {
         wrong.body
     );
     let forged = client
-        .post(
+        .post_with_bearer(
             "/admin/users",
-            &[("authorization", "Bearer not.a.token")],
+            "not.a.token",
             json!({"username": "nobody", "attributes": {"email": "nobody@example.com"}}),
         )
         .await;
@@ -320,7 +241,7 @@ async fn no_secret_reaches_the_logs_even_at_trace_level() {
 
     // A forgotten password, reset with the code Cognito sent, then changed while signed in.
     let forgot = client
-        .post("/password/forgot", &[], json!({"username": "selfserve"}))
+        .post("/password/forgot", json!({"username": "selfserve"}))
         .await;
     assert_eq!(forgot.status, 202, "forgot: {}", forgot.body);
     let reset_code = proxy
@@ -331,7 +252,6 @@ async fn no_secret_reaches_the_logs_even_at_trace_level() {
     let reset = client
         .post(
             "/password/reset",
-            &[],
             json!({"username": "selfserve", "code": reset_code, "new_password": RESET_PASSWORD}),
         )
         .await;
@@ -345,11 +265,11 @@ async fn no_secret_reaches_the_logs_even_at_trace_level() {
     for name in ["access_token", "id_token", "refresh_token"] {
         secrets.push(("self-served token", selfserve.token(name)));
     }
-    let bearer = format!("Bearer {}", selfserve.token("access_token"));
+    let selfserve_token = selfserve.access_token();
     let changed = client
-        .post(
+        .post_with_bearer(
             "/password/change",
-            &[("authorization", &bearer)],
+            &selfserve_token,
             json!({"previous_password": RESET_PASSWORD, "proposed_password": CHANGED_PASSWORD}),
         )
         .await;
@@ -359,7 +279,7 @@ async fn no_secret_reaches_the_logs_even_at_trace_level() {
 
     // An authenticator app set up and confirmed with its first code.
     let setup = client
-        .post("/mfa/totp/setup", &[("authorization", &bearer)], json!({}))
+        .post_with_bearer("/mfa/totp/setup", &selfserve_token, json!({}))
         .await;
     assert_eq!(setup.status, 200, "TOTP set-up: {}", setup.body);
     let totp_secret = setup.body["secret"]
@@ -368,11 +288,7 @@ async fn no_secret_reaches_the_logs_even_at_trace_level() {
         .to_owned();
     let code = support::mfa::totp_code(&totp_secret).await;
     let verified = client
-        .post(
-            "/mfa/totp/verify",
-            &[("authorization", &bearer)],
-            json!({"code": code}),
-        )
+        .post_with_bearer("/mfa/totp/verify", &selfserve_token, json!({"code": code}))
         .await;
     assert_eq!(verified.status, 200, "TOTP verify: {}", verified.body);
     secrets.push(("TOTP secret", totp_secret));
@@ -444,11 +360,11 @@ async fn sign_and_invite_with_signable_bodies(rust_log: &str) {
 
     let admin = client.login(ADMIN, ADMIN_PASSWORD).await;
     assert_eq!(admin.status, 200, "admin login: {}", admin.body);
-    let admin_token = admin.token("access_token");
+    let admin_token = admin.access_token();
     let invited = client
-        .post(
+        .post_with_bearer(
             "/admin/users",
-            &[("authorization", &format!("Bearer {admin_token}"))],
+            &admin_token,
             json!({
                 "username": "invitee",
                 "attributes": {"email": "invitee@example.com"},
@@ -504,10 +420,12 @@ async fn forwarded_for_from_an_untrusted_peer_is_reported_once() {
     } = start(&[("RUST_LOG", "info")]).await;
     for client_ip in ["203.0.113.5", "198.51.100.7", "203.0.113.5"] {
         let answer = client
-            .post(
-                "/login",
-                &[("x-forwarded-for", client_ip)],
-                json!({"username": "nobody", "password": "Wrong-Passw0rd!"}),
+            .send(
+                client
+                    .http
+                    .post(client.url("/login"))
+                    .header("x-forwarded-for", client_ip)
+                    .json(&json!({"username": "nobody", "password": "Wrong-Passw0rd!"})),
             )
             .await;
         assert_eq!(answer.status, 401, "{}", answer.body);

@@ -18,7 +18,7 @@ use std::time::Duration;
 
 use serde_json::{Value, json};
 // WAIT: how long any one awaited event (a log line, a process exit, nginx listening) may take.
-use support::binary::{Binary, Log, Running, WAIT, free_port};
+use support::binary::{Binary, Log, Running, WAIT};
 use support::*;
 use tokio::task::JoinSet;
 use tokio::time::Instant;
@@ -231,8 +231,7 @@ impl Drop for Nginx {
 /// Clients' way in: nginx's address. Cheap to clone for concurrent clients.
 #[derive(Clone)]
 struct Front {
-    base: String,
-    http: reqwest::Client,
+    client: Client,
 }
 
 struct Cluster {
@@ -273,31 +272,17 @@ fn request_id(label: &str) -> String {
 
 impl Front {
     async fn send(&self, call: Call<'_>) -> Response {
-        let mut request = self
-            .http
-            .post(format!("{}{}", self.base, call.path))
-            .header("x-request-id", &call.request_id)
-            .json(&call.body);
+        let client = &self.client;
+        let mut request = match &call.bearer {
+            Some(token) => client.with_bearer(reqwest::Method::POST, call.path, token),
+            None => client.http.post(client.url(call.path)),
+        }
+        .header("x-request-id", &call.request_id)
+        .json(&call.body);
         if let Some(cookie) = &call.cookie {
             request = request.header("cookie", cookie);
         }
-        if let Some(token) = &call.bearer {
-            request = request.bearer_auth(token);
-        }
-        let response = request
-            .send()
-            .await
-            .unwrap_or_else(|e| panic!("nginx answers {} ({}): {e}", call.path, call.request_id));
-        let status = response.status().as_u16();
-        let headers = response.headers().clone();
-        let bytes = response.bytes().await.unwrap_or_default();
-        let body = serde_json::from_slice(&bytes)
-            .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&bytes).into_owned()));
-        Response {
-            status,
-            headers,
-            body,
-        }
+        client.send(request).await
     }
 
     async fn login(&self, username: &str, password: &str, request_id: String) -> Response {
@@ -351,11 +336,7 @@ impl Cluster {
         let nginx = Nginx::start(&nginx, &upstreams).await;
         Cluster {
             front: Front {
-                base: nginx.base.clone(),
-                http: reqwest::Client::builder()
-                    .redirect(reqwest::redirect::Policy::none())
-                    .build()
-                    .unwrap(),
+                client: Client::new(nginx.base.clone()),
             },
             replicas,
             nginx,

@@ -9,12 +9,14 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use serde_json::{Value, json};
-use support::binary::{Binary, Running, free_port};
+use support::binary::{Binary, Running};
 use support::*;
 
 struct Server {
     process: Running,
-    base: String,
+    /// host:port it listens on.
+    addr: String,
+    client: Client,
 }
 
 async fn serve(
@@ -33,9 +35,11 @@ async fn serve(
         .env("LOGIN_FAILURE_FLOOR_MS", "0")
         .spawn();
     process.wait_for("listening", says("listening")).await;
+    let addr = format!("127.0.0.1:{port}");
     Server {
         process,
-        base: format!("http://127.0.0.1:{port}"),
+        client: Client::new(format!("http://{addr}")),
+        addr,
     }
 }
 
@@ -49,16 +53,15 @@ fn says(message: &str) -> impl Fn(&Value) -> bool + '_ {
 }
 
 /// The admin's sign-in, sent now and answered whenever the server gets to it.
-fn sign_in_in_background(
-    server: &Server,
-) -> tokio::task::JoinHandle<reqwest::Result<reqwest::Response>> {
-    let url = format!("{}/login", server.base);
+fn sign_in_in_background(server: &Server) -> tokio::task::JoinHandle<reqwest::Result<Response>> {
+    let client = server.client.clone();
     tokio::spawn(async move {
-        reqwest::Client::new()
-            .post(url)
-            .json(&json!({"username": ADMIN, "password": ADMIN_PASSWORD}))
-            .send()
-            .await
+        let login = client
+            .http
+            .post(client.url("/login"))
+            .json(&json!({"username": ADMIN, "password": ADMIN_PASSWORD}));
+        // Some are never answered: the process exits first.
+        client.try_send(login).await
     })
 }
 
@@ -103,30 +106,26 @@ fn logged(phases: &[String], prefix: &str) -> usize {
 }
 
 /// `/readyz` once it answers 200: the signing keys load just after the port opens.
-async fn ready(http: &reqwest::Client, server: &Server) -> reqwest::Response {
+async fn ready(server: &Server) -> Response {
     let deadline = tokio::time::Instant::now() + support::binary::WAIT;
     loop {
-        let answer = http
-            .get(format!("{}/readyz", server.base))
-            .send()
-            .await
-            .unwrap();
-        if answer.status() == 200 {
+        let answer = server.client.get("/readyz").await;
+        if answer.status == 200 {
             return answer;
         }
         assert!(
             tokio::time::Instant::now() < deadline,
             "not ready within {:?}: {}",
             support::binary::WAIT,
-            answer.text().await.unwrap_or_default()
+            answer.body
         );
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
 }
 
-fn connection(response: &reqwest::Response) -> Option<&str> {
+fn connection(response: &Response) -> Option<&str> {
     response
-        .headers()
+        .headers
         .get("connection")
         .and_then(|v| v.to_str().ok())
 }
@@ -136,8 +135,7 @@ async fn on_sigterm_readyz_says_draining_while_sign_ins_are_still_served() {
     let (pool, proxy, dir) = setup().await;
     // A drain far longer than the test: only the second signal can end it.
     let mut server = serve(&pool, &proxy, "3600", "20", dir.path()).await;
-    let http = reqwest::Client::new();
-    let ready = ready(&http, &server).await;
+    let ready = ready(&server).await;
     assert_eq!(connection(&ready), None, "keep-alive before the signal");
 
     server.process.sigterm().await;
@@ -147,33 +145,18 @@ async fn on_sigterm_readyz_says_draining_while_sign_ins_are_still_served() {
         .await;
 
     // Load balancers are told to stop sending; the replica still answers everything.
-    let ready = http
-        .get(format!("{}/readyz", server.base))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(ready.status(), 503);
+    let ready = server.client.get("/readyz").await;
+    assert_eq!(ready.status, 503);
     assert_eq!(connection(&ready), Some("close"));
-    let body: Value = ready.json().await.unwrap();
-    assert_eq!(body["status"], "draining");
-    assert_eq!(body["checks"]["database"], "ok");
+    assert_eq!(ready.body["status"], "draining");
+    assert_eq!(ready.body["checks"]["database"], "ok");
 
-    let login = http
-        .post(format!("{}/login", server.base))
-        .json(&json!({"username": ADMIN, "password": ADMIN_PASSWORD}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(login.status(), 200);
+    let login = server.client.login(ADMIN, ADMIN_PASSWORD).await;
+    assert_eq!(login.status, 200);
     assert_eq!(connection(&login), Some("close"), "no connection is reused");
-    let body: Value = login.json().await.unwrap();
-    assert_eq!(body["status"], "authenticated");
-    let health = http
-        .get(format!("{}/healthz", server.base))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(health.status(), 200, "the process is alive while it drains");
+    assert_eq!(login.body["status"], "authenticated");
+    let health = server.client.get("/healthz").await;
+    assert_eq!(health.status, 200, "the process is alive while it drains");
 
     // The second signal cuts the drain short; the listener closes; the process exits 0.
     server.process.sigterm().await;
@@ -208,10 +191,12 @@ async fn a_sign_in_in_flight_when_the_signal_arrives_completes_after_the_listene
         .await;
     // Closed means closed: a new connection is refused (its SYN may first go unanswered
     // for a second, while the filter still stands).
-    let addr = server.base.trim_start_matches("http://").to_owned();
-    let late = tokio::time::timeout(support::binary::WAIT, tokio::net::TcpStream::connect(&addr))
-        .await
-        .expect("a connection attempt after the close is answered");
+    let late = tokio::time::timeout(
+        support::binary::WAIT,
+        tokio::net::TcpStream::connect(&server.addr),
+    )
+    .await
+    .expect("a connection attempt after the close is answered");
     assert_eq!(
         late.map(|_| ()).map_err(|e| e.kind()),
         Err(std::io::ErrorKind::ConnectionRefused)
@@ -222,10 +207,9 @@ async fn a_sign_in_in_flight_when_the_signal_arrives_completes_after_the_listene
         .await
         .unwrap()
         .expect("the in-flight request is answered");
-    assert_eq!(response.status(), 200);
+    assert_eq!(response.status, 200);
     assert_eq!(connection(&response), Some("close"));
-    let body: Value = response.json().await.unwrap();
-    assert_eq!(body["status"], "authenticated");
+    assert_eq!(response.body["status"], "authenticated");
     let status = server.process.wait().await;
     assert_eq!(status.code(), Some(0));
     let phases = phases(&server);

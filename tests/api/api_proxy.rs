@@ -116,13 +116,7 @@ async fn without_a_live_session_the_proxy_answers_401_and_calls_nothing() {
 
     // An app's bearer token is no way in: apps call their APIs themselves.
     let token = app.admin_token().await;
-    let with_bearer = app
-        .send(
-            app.http
-                .get(app.url("/api/orders/items"))
-                .bearer_auth(&token),
-        )
-        .await;
+    let with_bearer = app.get_with_bearer("/api/orders/items", &token).await;
     with_bearer.assert_problem(401, "no_session");
 
     let browser = Browser::new(&app);

@@ -361,11 +361,10 @@ async fn a_user_cannot_vouch_for_an_address_or_grant_itself_custom_attributes() 
         assert_clear_problem(&signup, 400, "attribute_not_writable");
         assert_eq!(signup.body["attribute"], attribute, "{signup:?}");
         let patch = app
-            .send(
-                app.http
-                    .patch(app.url("/me"))
-                    .bearer_auth(&token)
-                    .json(&json!({"attributes": {"nickname": "boss", attribute: value}})),
+            .patch_with_bearer(
+                "/me",
+                &token,
+                json!({"attributes": {"nickname": "boss", attribute: value}}),
             )
             .await;
         assert_clear_problem(&patch, 400, "attribute_not_writable");
@@ -395,12 +394,7 @@ async fn an_operator_can_make_chosen_custom_attributes_writable() {
         .await;
     let token = app.admin_token().await;
     let patch = |attributes: Value| {
-        app.send(
-            app.http
-                .patch(app.url("/me"))
-                .bearer_auth(&token)
-                .json(&json!({ "attributes": attributes })),
-        )
+        app.patch_with_bearer("/me", &token, json!({ "attributes": attributes }))
     };
     let nickname = patch(json!({"nickname": "boss"})).await;
     assert_clear_problem(&nickname, 400, "attribute_not_writable");

@@ -619,9 +619,7 @@ async fn a_gateway_asking_verify_about_a_browser_gets_the_sessions_access_token(
 
     // A bearer's own token is handed back as it came.
     let app_token = app.admin_token().await;
-    let bearer = app
-        .send(app.http.get(app.url("/verify")).bearer_auth(&app_token))
-        .await;
+    let bearer = app.get_with_bearer("/verify", &app_token).await;
     assert_eq!(bearer.status, 200);
     assert_eq!(
         bearer.headers.get("authorization").unwrap(),

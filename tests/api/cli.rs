@@ -3,13 +3,14 @@
 //! can't leak in.
 
 use std::io::{BufRead, BufReader, Read};
-use std::net::TcpListener;
 use std::path::Path;
 use std::process::{Child, Command, Output, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use tempfile::TempDir;
+
+use crate::support::free_port;
 
 const BIN: &str = env!("CARGO_BIN_EXE_cognito-bff");
 
@@ -131,15 +132,6 @@ fn run_in(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
 
 fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
-}
-
-/// A port on which nothing listens (bound, then released).
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
 }
 
 /// The settings `serve` needs, with a Cognito endpoint where nothing listens so no test

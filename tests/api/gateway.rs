@@ -42,16 +42,12 @@ async fn api() -> (u16, Arc<Mutex<Vec<HeaderMap>>>) {
 
 /// The shipped server block, pointed at this test's service and API, inside a minimal
 /// nginx.conf of its own.
-async fn gateway(dir: &std::path::Path, service: u16, api: u16) -> (Child, u16) {
+async fn start_gateway(dir: &std::path::Path, service: u16, api: u16) -> (Child, u16) {
     let shipped = std::fs::read_to_string(
         std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("docker/gateways/nginx.conf"),
     )
     .unwrap();
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
+    let port = free_port();
     let server = shipped
         .replace("cognito-bff:8080", &format!("127.0.0.1:{service}"))
         .replace("api:8000", &format!("127.0.0.1:{api}"))
@@ -99,18 +95,13 @@ async fn nginx_auth_request_lets_tokens_and_browser_sessions_through_with_the_ca
         .await;
     let (api_port, seen) = api().await;
     let dir = tempfile::tempdir().unwrap();
-    let (_nginx, port) = gateway(dir.path(), app.addr.port(), api_port).await;
-    let url = format!("http://127.0.0.1:{port}/api/orders");
+    let (_nginx, port) = start_gateway(dir.path(), app.addr.port(), api_port).await;
+    let gateway = Client::new(format!("http://127.0.0.1:{port}"));
     let token = app.admin_token().await;
 
-    let allowed = reqwest::Client::new()
-        .get(&url)
-        .bearer_auth(&token)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(allowed.status(), 200);
-    assert_eq!(allowed.text().await.unwrap(), "hello from the api");
+    let allowed = gateway.get_with_bearer("/api/orders", &token).await;
+    assert_eq!(allowed.status, 200);
+    assert_eq!(allowed.body, "hello from the api");
     {
         let seen = seen.lock().unwrap();
         assert_eq!(seen.len(), 1);
@@ -128,17 +119,12 @@ async fn nginx_auth_request_lets_tokens_and_browser_sessions_through_with_the_ca
         (Some("garbage"), "Bearer error=\"invalid_token\""),
         (Some("a.b.c"), "Bearer error=\"invalid_token\""),
     ] {
-        let mut request = reqwest::Client::new().get(&url);
-        if let Some(token) = bad {
-            request = request.bearer_auth(token);
-        }
-        let refused = request.send().await.unwrap();
-        assert_eq!(refused.status(), 401, "{bad:?}");
-        let challenges: Vec<_> = refused
-            .headers()
-            .get_all("www-authenticate")
-            .iter()
-            .collect();
+        let refused = match bad {
+            Some(token) => gateway.get_with_bearer("/api/orders", token).await,
+            None => gateway.get("/api/orders").await,
+        };
+        assert_eq!(refused.status, 401, "{bad:?}");
+        let challenges: Vec<_> = refused.headers.get_all("www-authenticate").iter().collect();
         assert_eq!(challenges, [challenge], "{bad:?}");
     }
     assert_eq!(
@@ -157,19 +143,21 @@ async fn nginx_auth_request_lets_tokens_and_browser_sessions_through_with_the_ca
     );
     // As a browser sends it: the shipped configuration keeps its Sec-Fetch-* headers from
     // /verify, which would refuse a token to a request that carries any.
-    let read = reqwest::Client::new()
-        .get(&url)
-        .header("cookie", &cookie)
-        .header("sec-fetch-site", "same-origin")
-        .header("sec-fetch-mode", "cors")
-        .header("sec-fetch-dest", "empty")
-        .header("sec-fetch-user", "?1")
-        // One no browser sends yet: the configuration passes only what /verify reads.
-        .header("sec-fetch-storage-access", "active")
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(read.status(), 200);
+    let read = gateway
+        .send(
+            gateway
+                .http
+                .get(gateway.url("/api/orders"))
+                .header("cookie", &cookie)
+                .header("sec-fetch-site", "same-origin")
+                .header("sec-fetch-mode", "cors")
+                .header("sec-fetch-dest", "empty")
+                .header("sec-fetch-user", "?1")
+                // One no browser sends yet: the configuration passes only what /verify reads.
+                .header("sec-fetch-storage-access", "active"),
+        )
+        .await;
+    assert_eq!(read.status, 200);
     {
         let seen = seen.lock().unwrap();
         let got = seen.last().unwrap();
@@ -178,20 +166,24 @@ async fn nginx_auth_request_lets_tokens_and_browser_sessions_through_with_the_ca
         assert_eq!(got["x-auth-username"], ADMIN);
         assert!(got.get("cookie").is_none(), "cookies stay at the edge");
     }
-    let forged = reqwest::Client::new()
-        .post(&url)
-        .header("cookie", &cookie)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(forged.status(), 403, "no X-CSRF on a POST");
-    let posted = reqwest::Client::new()
-        .post(&url)
-        .header("cookie", &cookie)
-        .header("x-csrf", "1")
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(posted.status(), 200);
+    let forged = gateway
+        .send(
+            gateway
+                .http
+                .post(gateway.url("/api/orders"))
+                .header("cookie", &cookie),
+        )
+        .await;
+    assert_eq!(forged.status, 403, "no X-CSRF on a POST");
+    let posted = gateway
+        .send(
+            gateway
+                .http
+                .post(gateway.url("/api/orders"))
+                .header("cookie", &cookie)
+                .header("x-csrf", "1"),
+        )
+        .await;
+    assert_eq!(posted.status, 200);
     assert_eq!(seen.lock().unwrap().len(), 3);
 }

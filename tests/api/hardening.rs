@@ -3,6 +3,7 @@
 use std::time::{Duration, Instant};
 
 use crate::support::*;
+use reqwest::Method;
 use serde_json::{Value, json};
 
 #[tokio::test]
@@ -245,15 +246,10 @@ async fn one_token_cannot_loop_calls_to_cognito() {
     app.user_pool.create_user("ana", "Ana-Passw0rd!").await;
     let admin = app.admin_token().await;
     let ana = app.login("ana", "Ana-Passw0rd!").await.access_token();
-    let me = |token: &str| app.send(app.http.get(app.url("/me")).bearer_auth(token));
+    let me = |token: &str| app.send(app.with_bearer(Method::GET, "/me", token));
     assert_eq!(me(&admin).await.status, 200);
     let patch = app
-        .send(
-            app.http
-                .patch(app.url("/me"))
-                .bearer_auth(&admin)
-                .json(&json!({"attributes": {"name": "Root"}})),
-        )
+        .patch_with_bearer("/me", &admin, json!({"attributes": {"name": "Root"}}))
         .await;
     assert_eq!(patch.status, 200, "{patch:?}");
     me(&admin).await.assert_problem(429, "rate_limited");
@@ -269,12 +265,7 @@ async fn one_token_cannot_loop_calls_to_cognito() {
     assert_eq!(me(&ana).await.status, 200);
     // Signing out everywhere is never held up by the loop.
     let logout = app
-        .send(
-            app.http
-                .post(app.url("/logout"))
-                .bearer_auth(&admin)
-                .json(&json!({"everywhere": true})),
-        )
+        .post_with_bearer("/logout", &admin, json!({"everywhere": true}))
         .await;
     assert_eq!(logout.status, 204, "{logout:?}");
 }

@@ -154,11 +154,10 @@ async fn a_refresh_is_done_at_once() {
     let login = app.login(ADMIN, ADMIN_PASSWORD).await;
     assert_done(&login);
     let refreshed = app
-        .send(
-            app.http
-                .post(app.url("/token/refresh"))
-                .bearer_auth(login.access_token())
-                .json(&json!({"refresh_token": login.body["tokens"]["refresh_token"]})),
+        .post_with_bearer(
+            "/token/refresh",
+            &login.access_token(),
+            json!({"refresh_token": login.body["tokens"]["refresh_token"]}),
         )
         .await;
     assert_done(&refreshed);

@@ -2,6 +2,7 @@
 //! refused at once, on every replica.
 
 use crate::support::*;
+use reqwest::Method;
 use serde_json::json;
 
 fn refresh_token(login: &Response) -> String {
@@ -13,7 +14,7 @@ fn refresh_token(login: &Response) -> String {
 
 /// `POST /logout` with only the access token as bearer: this device's sign-in ends.
 async fn logout_by_access_token(app: &TestApp, token: &str) -> Response {
-    app.send(app.http.post(app.url("/logout")).bearer_auth(token))
+    app.send(app.with_bearer(Method::POST, "/logout", token))
         .await
 }
 
@@ -22,11 +23,10 @@ async fn a_refresh_with_the_access_token_as_bearer_hashes_the_internal_username(
     let app = TestApp::start().await;
     let login = app.login(ADMIN, ADMIN_PASSWORD).await;
     let refreshed = app
-        .send(
-            app.http
-                .post(app.url("/token/refresh"))
-                .bearer_auth(login.access_token())
-                .json(&json!({"refresh_token": refresh_token(&login)})),
+        .post_with_bearer(
+            "/token/refresh",
+            &login.access_token(),
+            json!({"refresh_token": refresh_token(&login)}),
         )
         .await;
     assert_eq!(refreshed.status, 200, "{refreshed:?}");
@@ -133,11 +133,10 @@ async fn logging_out_this_device_revokes_the_refresh_token_and_kills_its_access_
     assert_eq!(app.verify_status(&access).await, 200);
 
     let logout = app
-        .send(
-            app.http
-                .post(app.url("/logout"))
-                .bearer_auth(&access)
-                .json(&json!({"refresh_token": refresh_token(&login)})),
+        .post_with_bearer(
+            "/logout",
+            &access,
+            json!({"refresh_token": refresh_token(&login)}),
         )
         .await;
     assert_eq!(logout.status, 204, "{logout:?}");
@@ -155,7 +154,7 @@ async fn logging_out_this_device_revokes_the_refresh_token_and_kills_its_access_
         401,
         "refused before its exp"
     );
-    app.send(app.http.get(app.url("/me")).bearer_auth(&access))
+    app.get_with_bearer("/me", &access)
         .await
         .assert_problem(401, "invalid_token");
     assert_eq!(
@@ -180,11 +179,10 @@ async fn the_local_revocation_holds_even_when_cognito_cannot_revoke() {
     let access = login.access_token();
     app.proxy.fail("RevokeToken", Reply::SERVER_ERROR, 1);
     let logout = app
-        .send(
-            app.http
-                .post(app.url("/logout"))
-                .bearer_auth(&access)
-                .json(&json!({"refresh_token": refresh_token(&login)})),
+        .post_with_bearer(
+            "/logout",
+            &access,
+            json!({"refresh_token": refresh_token(&login)}),
         )
         .await;
     logout.assert_problem(503, "cognito_unavailable");
@@ -198,11 +196,10 @@ async fn logging_out_everywhere_signs_out_every_device() {
     let laptop = app.login(ADMIN, ADMIN_PASSWORD).await;
 
     let logout = app
-        .send(
-            app.http
-                .post(app.url("/logout"))
-                .bearer_auth(phone.access_token())
-                .json(&json!({"everywhere": true})),
+        .post_with_bearer(
+            "/logout",
+            &phone.access_token(),
+            json!({"everywhere": true}),
         )
         .await;
     assert_eq!(logout.status, 204, "{logout:?}");
@@ -291,11 +288,10 @@ async fn a_malformed_logout_revokes_nothing() {
     let login = app.login(ADMIN, ADMIN_PASSWORD).await;
     let access = login.access_token();
     let bad = app
-        .send(
-            app.http
-                .post(app.url("/logout"))
-                .bearer_auth(&access)
-                .json(&json!({"refresh_token": "x".repeat(9000)})),
+        .post_with_bearer(
+            "/logout",
+            &access,
+            json!({"refresh_token": "x".repeat(9000)}),
         )
         .await;
     bad.assert_problem(400, "invalid_request");
@@ -421,11 +417,10 @@ async fn a_confirmed_sign_out_everywhere_replaces_the_users_earlier_session_revo
     assert_eq!(app.state.revocations.len(), 1);
 
     let logout = app
-        .send(
-            app.http
-                .post(app.url("/logout"))
-                .bearer_auth(laptop.access_token())
-                .json(&json!({"everywhere": true})),
+        .post_with_bearer(
+            "/logout",
+            &laptop.access_token(),
+            json!({"everywhere": true}),
         )
         .await;
     assert_eq!(logout.status, 204, "{logout:?}");
@@ -467,11 +462,10 @@ async fn logging_out_everywhere_succeeds_when_cognito_says_the_token_is_already_
         1,
     );
     let logout = app
-        .send(
-            app.http
-                .post(app.url("/logout"))
-                .bearer_auth(login.access_token())
-                .json(&json!({"everywhere": true})),
+        .post_with_bearer(
+            "/logout",
+            &login.access_token(),
+            json!({"everywhere": true}),
         )
         .await;
     assert_eq!(logout.status, 204, "{logout:?}");
@@ -487,11 +481,10 @@ async fn signing_out_everywhere_on_a_pool_outside_us_east_1() {
     let phone = app.login(ADMIN, ADMIN_PASSWORD).await;
     let laptop = app.login(ADMIN, ADMIN_PASSWORD).await;
     let logout = app
-        .send(
-            app.http
-                .post(app.url("/logout"))
-                .bearer_auth(laptop.access_token())
-                .json(&json!({"everywhere": true})),
+        .post_with_bearer(
+            "/logout",
+            &laptop.access_token(),
+            json!({"everywhere": true}),
         )
         .await;
     assert_eq!(logout.status, 204, "{logout:?}");

@@ -137,13 +137,7 @@ async fn a_confirmed_user_signs_in_by_srp_and_the_password_never_reaches_cognito
     assert_eq!(login.headers.get("cache-control").unwrap(), "no-store");
 
     // The service's own verifier accepts the tokens, and so does Cognito.
-    let me = app
-        .send(
-            app.http
-                .get(app.url("/me"))
-                .bearer_auth(login.access_token()),
-        )
-        .await;
+    let me = app.get_with_bearer("/me", &login.access_token()).await;
     assert_eq!(me.status, 200, "{me:?}");
     assert_eq!(me.body["username"], "ana");
     assert_eq!(me.body["sub"], sub_of(&app.user_pool, "ana").await);
@@ -235,13 +229,7 @@ async fn srp_hashes_the_typed_name_first_and_the_internal_username_after() {
         secret_hash(&app.user_pool, &internal)
     );
 
-    let me = app
-        .send(
-            app.http
-                .get(app.url("/me"))
-                .bearer_auth(login.access_token()),
-        )
-        .await;
+    let me = app.get_with_bearer("/me", &login.access_token()).await;
     assert_eq!(me.status, 200, "{me:?}");
     assert_eq!(me.body["username"], internal);
     assert_eq!(me.body["attributes"]["email"], email);

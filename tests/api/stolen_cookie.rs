@@ -393,9 +393,7 @@ async fn the_services_own_answers_for_a_signed_in_user_are_never_cached() {
         .await;
     assert_eq!(off.headers.get("cache-control").unwrap(), "no-store");
     let token = app.login("mina", PASSWORD).await.access_token();
-    let me = app
-        .send(app.http.get(app.url("/me")).bearer_auth(&token))
-        .await;
+    let me = app.get_with_bearer("/me", &token).await;
     assert_eq!(me.headers.get("cache-control").unwrap(), "no-store");
 }
 

@@ -1,6 +1,7 @@
 //! Bearer tokens from the real peer at our own routes: `/verify` for gateways and `/me`.
 
 use crate::support::*;
+use reqwest::Method;
 use serde_json::json;
 
 fn header<'a>(answer: &'a Response, name: &str) -> &'a str {
@@ -16,9 +17,7 @@ async fn verify_answers_a_gateway_with_the_callers_identity() {
     let app = TestApp::start().await;
     let token = app.admin_token().await;
 
-    let answer = app
-        .send(app.http.get(app.url("/verify")).bearer_auth(&token))
-        .await;
+    let answer = app.get_with_bearer("/verify", &token).await;
     assert_eq!(answer.status, 200, "{answer:?}");
     let (_, attributes) = app.user_pool.admin_get_user(ADMIN).await;
     let sub = &attributes.iter().find(|(n, _)| n == "sub").unwrap().1;
@@ -30,11 +29,7 @@ async fn verify_answers_a_gateway_with_the_callers_identity() {
 
     // Gateways forward the original method and path.
     let forwarded = app
-        .send(
-            app.http
-                .post(app.url("/verify/orders/42?x=1"))
-                .bearer_auth(&token),
-        )
+        .send(app.with_bearer(Method::POST, "/verify/orders/42?x=1", &token))
         .await;
     assert_eq!(forwarded.status, 200, "{forwarded:?}");
     assert_eq!(header(&forwarded, "x-auth-username"), ADMIN);
@@ -60,9 +55,7 @@ async fn verify_refuses_without_a_valid_bearer_access_token_and_never_redirects(
     basic.assert_problem(401, "missing_token");
 
     for bad in [id_token, "garbage", "a.b.c"] {
-        let answer = app
-            .send(app.http.get(app.url("/verify")).bearer_auth(bad))
-            .await;
+        let answer = app.get_with_bearer("/verify", bad).await;
         answer.assert_problem(401, "invalid_token");
         assert_eq!(
             header(&answer, "www-authenticate"),
@@ -93,9 +86,7 @@ async fn me_returns_identity_and_typed_attributes() {
         .await;
     let jin = tokens.access_token();
 
-    let me = app
-        .send(app.http.get(app.url("/me")).bearer_auth(&jin))
-        .await;
+    let me = app.get_with_bearer("/me", &jin).await;
     assert_eq!(me.status, 200, "{me:?}");
     assert_eq!(me.body["username"], "jin");
     assert_eq!(me.body["client_id"], app.user_pool.client_id);
@@ -113,11 +104,10 @@ async fn me_updates_attributes_with_the_same_typing_as_sign_up() {
     let token = app.admin_token().await;
 
     let updated = app
-        .send(
-            app.http
-                .patch(app.url("/me"))
-                .bearer_auth(&token)
-                .json(&json!({"attributes": {"nickname": "boss", "updated_at": 1700000001}})),
+        .patch_with_bearer(
+            "/me",
+            &token,
+            json!({"attributes": {"nickname": "boss", "updated_at": 1700000001}}),
         )
         .await;
     assert_eq!(updated.status, 200, "{updated:?}");
@@ -128,18 +118,15 @@ async fn me_updates_attributes_with_the_same_typing_as_sign_up() {
             .contains(&json!({"Name": "updated_at", "Value": "1700000001"}))
     );
 
-    let me = app
-        .send(app.http.get(app.url("/me")).bearer_auth(&token))
-        .await;
+    let me = app.get_with_bearer("/me", &token).await;
     assert_eq!(me.body["attributes"]["nickname"], "boss");
     assert_eq!(me.body["attributes"]["updated_at"], json!(1700000001));
 
     let bad = app
-        .send(
-            app.http
-                .patch(app.url("/me"))
-                .bearer_auth(&token)
-                .json(&json!({"attributes": {"updated_at": "yesterday"}})),
+        .patch_with_bearer(
+            "/me",
+            &token,
+            json!({"attributes": {"updated_at": "yesterday"}}),
         )
         .await;
     bad.assert_problem(400, "invalid_attribute");
@@ -170,9 +157,7 @@ async fn group_names_reach_a_gateway_unambiguously() {
         app.user_pool.add_to_group(ADMIN, group).await;
     }
     let token = app.admin_token().await;
-    let answer = app
-        .send(app.http.get(app.url("/verify")).bearer_auth(&token))
-        .await;
+    let answer = app.get_with_bearer("/verify", &token).await;
     assert_eq!(answer.status, 200, "{answer:?}");
     let mut groups: Vec<&str> = header(&answer, "x-auth-groups").split(',').collect();
     groups.sort();

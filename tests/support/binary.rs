@@ -20,15 +20,6 @@ use super::UserPool;
 /// How long an awaited event (a log line, the exit after SIGTERM) may take unless told.
 pub const WAIT: Duration = Duration::from_secs(30);
 
-/// A free port: bound, then released for someone else to take.
-pub fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
 /// One line a process wrote to stdout.
 pub struct Line {
     /// Which process wrote it, when several share a log.

@@ -7,6 +7,7 @@ use aws_sdk_cognitoidentityprovider::types::{
     AuthFlowType, MessageActionType, SmsConfigurationType, SmsMfaConfigType, SmsMfaSettingsType,
     SoftwareTokenMfaConfigType, UserPoolMfaType,
 };
+use reqwest::Method;
 use serde_json::Value;
 
 use super::cognito::{UserPool, attr};
@@ -110,10 +111,10 @@ pub async fn start_totp_setup(app: &TestApp, cookie: Option<&str>) -> Response {
 
 /// `DELETE path`, with a bearer token if given.
 pub async fn delete(app: &TestApp, path: &str, token: Option<&str>) -> Response {
-    let mut request = app.http.delete(app.url(path));
-    if let Some(token) = token {
-        request = request.bearer_auth(token);
-    }
+    let request = match token {
+        Some(token) => app.with_bearer(Method::DELETE, path, token),
+        None => app.http.delete(app.url(path)),
+    };
     app.send(request).await
 }
 

@@ -5,6 +5,7 @@
 pub mod binary;
 pub mod browser;
 pub mod chromium;
+pub mod client;
 pub mod cognito;
 pub mod database;
 pub mod mfa;
@@ -19,9 +20,8 @@ use std::sync::Once;
 use clap::{Args, FromArgMatches};
 use cognito_bff::config::{Config, Settings};
 use cognito_bff::startup::Application;
-use reqwest::header::{HeaderMap, HeaderValue};
-use serde_json::Value;
 
+pub use client::{Client, Response};
 #[allow(unused_imports)]
 pub use cognito::UserPool;
 #[allow(unused_imports)]
@@ -190,10 +190,7 @@ impl AppBuilder {
         TestApp {
             addr,
             metrics_addr,
-            http: reqwest::Client::builder()
-                .redirect(reqwest::redirect::Policy::none())
-                .build()
-                .unwrap(),
+            client: Client::new(format!("http://{addr}")),
             user_pool: pool,
             proxy,
             db: self.db.unwrap_or(db),
@@ -241,12 +238,22 @@ pub struct TestApp {
     pub addr: SocketAddr,
     /// Where the service serves `/metrics`, apart from the API.
     pub metrics_addr: SocketAddr,
-    pub http: reqwest::Client,
+    /// How the tests call it.
+    pub client: Client,
     pub user_pool: UserPool,
     pub proxy: Proxy,
     pub db: TestDatabase,
     pub state: cognito_bff::state::AppState,
     builder: AppBuilder,
+}
+
+/// A test calls the app through its client: `app.login(..)`, `app.send(app.http.get(..))`.
+impl std::ops::Deref for TestApp {
+    type Target = Client;
+
+    fn deref(&self) -> &Client {
+        &self.client
+    }
 }
 
 /// The SDK's default credential chain reads the environment; the emulator accepts any keys.
@@ -325,150 +332,7 @@ pub fn secret_hash(pool: &UserPool, username: &str) -> String {
     base64::engine::general_purpose::STANDARD.encode(mac.finalize().into_bytes())
 }
 
-/// A response as a client sees it.
-#[derive(Debug)]
-pub struct Response {
-    pub status: u16,
-    pub headers: HeaderMap,
-    pub body: Value,
-}
-
-impl Response {
-    /// The problem's stable `code`.
-    pub fn code(&self) -> &str {
-        self.body["code"].as_str().unwrap_or("")
-    }
-
-    pub fn content_type(&self) -> &str {
-        self.headers
-            .get("content-type")
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or("")
-    }
-
-    /// The `Set-Cookie` header for the challenge cookie, if any.
-    pub fn set_cookie(&self) -> Option<String> {
-        self.headers
-            .get_all("set-cookie")
-            .iter()
-            .filter_map(|v| v.to_str().ok())
-            .find(|v| v.contains("cognito-bff-challenge="))
-            .map(str::to_owned)
-    }
-
-    /// `name=value` of the challenge cookie, ready to send back.
-    pub fn cookie(&self) -> String {
-        let header = self.set_cookie().expect("a challenge cookie was set");
-        header.split(';').next().unwrap().trim().to_owned()
-    }
-
-    /// Asserts the challenge cookie was set with the attributes it must always have (the
-    /// `__Host-` name, HttpOnly, Secure, SameSite=Strict, Path=/); returns its Max-Age.
-    #[track_caller]
-    pub fn challenge_cookie_max_age(&self) -> i64 {
-        let set_cookie = self.set_cookie().expect("a challenge cookie");
-        assert!(
-            set_cookie.starts_with("__Host-cognito-bff-challenge="),
-            "{set_cookie}"
-        );
-        for attribute in ["HttpOnly", "Secure", "SameSite=Strict", "Path=/"] {
-            assert!(
-                set_cookie.contains(attribute),
-                "{set_cookie} lacks {attribute}"
-            );
-        }
-        set_cookie
-            .split(';')
-            .find_map(|part| part.trim().strip_prefix("Max-Age="))
-            .unwrap_or_else(|| panic!("{set_cookie} lacks Max-Age"))
-            .parse()
-            .expect("Max-Age is a number")
-    }
-
-    pub fn access_token(&self) -> String {
-        self.body["tokens"]["access_token"]
-            .as_str()
-            .expect("an access token")
-            .to_owned()
-    }
-
-    /// Asserts this is a problem+json answer with `status` and `code`.
-    #[track_caller]
-    pub fn assert_problem(&self, status: u16, code: &str) {
-        assert_eq!(
-            (self.status, self.code()),
-            (status, code),
-            "unexpected answer: {self:?}"
-        );
-        assert_eq!(self.content_type(), "application/problem+json");
-        for member in ["type", "title", "status", "detail", "code"] {
-            assert!(
-                !self.body[member].is_null(),
-                "problem lacks `{member}`: {}",
-                self.body
-            );
-        }
-    }
-}
-
 impl TestApp {
-    pub fn url(&self, path: &str) -> String {
-        format!("http://{}{}", self.addr, path)
-    }
-
-    pub async fn send(&self, request: reqwest::RequestBuilder) -> Response {
-        let response = request.send().await.expect("the service answers");
-        let status = response.status().as_u16();
-        let headers = response.headers().clone();
-        let bytes = response.bytes().await.unwrap();
-        let body = if bytes.is_empty() {
-            Value::Null
-        } else {
-            serde_json::from_slice(&bytes)
-                .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&bytes).into_owned()))
-        };
-        Response {
-            status,
-            headers,
-            body,
-        }
-    }
-
-    pub async fn post(&self, path: &str, body: Value) -> Response {
-        self.send(self.http.post(self.url(path)).json(&body)).await
-    }
-
-    pub async fn post_with_cookie(&self, path: &str, cookie: &str, body: Value) -> Response {
-        self.send(
-            self.http
-                .post(self.url(path))
-                .header("cookie", HeaderValue::from_str(cookie).unwrap())
-                .json(&body),
-        )
-        .await
-    }
-
-    pub async fn post_with_bearer(&self, path: &str, token: &str, body: Value) -> Response {
-        self.send(
-            self.http
-                .post(self.url(path))
-                .bearer_auth(token)
-                .json(&body),
-        )
-        .await
-    }
-
-    /// The status a gateway's bearer check of `token` gets at `/verify`.
-    pub async fn verify_status(&self, token: &str) -> u16 {
-        self.send(self.http.get(self.url("/verify")).bearer_auth(token))
-            .await
-            .status
-    }
-
-    pub async fn get(&self, path: &str) -> Response {
-        self.send(self.http.get(self.url(path))).await
-    }
-
     /// What Prometheus scrapes from the metrics listener.
     pub async fn scrape(&self) -> String {
         let answer = self
@@ -480,28 +344,14 @@ impl TestApp {
         assert_eq!(answer.status, 200, "{answer:?}");
         answer.body.as_str().expect("text").to_owned()
     }
+}
 
-    pub async fn login(&self, username: &str, password: &str) -> Response {
-        self.post(
-            "/login",
-            serde_json::json!({"username": username, "password": password}),
-        )
-        .await
-    }
-
-    /// An access token for the bootstrapped admin.
-    pub async fn admin_token(&self) -> String {
-        let answer = self.login(ADMIN, ADMIN_PASSWORD).await;
-        assert_eq!(answer.status, 200, "admin login: {answer:?}");
-        answer.access_token()
-    }
-
-    pub async fn answer_challenge(&self, cookie: &str, responses: Value) -> Response {
-        self.post_with_cookie(
-            "/challenge",
-            cookie,
-            serde_json::json!({"responses": responses}),
-        )
-        .await
-    }
+/// A port on which nothing listens now (bound, then released): for a server to be told to
+/// take, or for a request to find closed.
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
 }
