@@ -4,19 +4,26 @@ Each follows the AWS API reference for the operation and botocore's service mode
 (cognito-idp 2016-04-18). Where the documentation leaves a behaviour open, the choice made
 is stated next to it; the README's "Testing" section lists them all.
 
-    RevokeToken             revokes a refresh token and the access tokens issued from it.
-    ResendConfirmationCode  sends an unconfirmed user's sign-up code again.
+    RevokeToken                revokes a refresh token and the access tokens issued from it.
+    ResendConfirmationCode     sends an unconfirmed user's sign-up code again.
+    GetTokensFromRefreshToken  new tokens from a refresh token, rotating it where the app
+                               client's RefreshTokenRotation says so; InitiateAuth's
+                               REFRESH_TOKEN_AUTH is refused on such a client.
 
 install() adds them; the launcher calls it before the server starts.
 """
 
 import base64
 import json
+import threading
+import time
 
 from moto.core.exceptions import JsonRESTError
 from moto.core.responses import ActionResult, EmptyResult
+from moto.moto_api._internal import mock_random as random
 from moto.cognitoidp.exceptions import (
     InvalidParameterException,
+    NotAuthorizedError,
     ResourceNotFoundError,
     UserNotFoundError,
 )
@@ -142,6 +149,98 @@ def _sign_up_delivery(backend, pool, user, username):
     return backend._get_code_delivery_details(recovery, user, username)
 
 
+class RefreshTokenReuseException(JsonRESTError):
+    def __init__(self, message):
+        super().__init__("RefreshTokenReuseException", message)
+
+
+# Refresh tokens rotated away: token -> (when, the token that replaced it). One lock for the
+# emulator's threads, so two refreshes with one token rotate it once.
+_ROTATED = {}
+_ROTATION_LOCK = threading.Lock()
+
+
+def _rotation(client):
+    """(enabled, grace seconds) of an app client's RefreshTokenRotation."""
+    config = client.extended_config.get("RefreshTokenRotation") or {}
+    grace = int(config.get("RetryGracePeriodSeconds") or 0)
+    return config.get("Feature") == "ENABLED", max(0, min(grace, 60))
+
+
+def get_tokens_from_refresh_token(self):
+    token = self._get_param("RefreshToken")
+    client_id = self._get_param("ClientId")
+    secret = self._get_param("ClientSecret")
+    if not token or not client_id:
+        raise InvalidParameterException("RefreshToken and ClientId are required.")
+    _, pool, client = _pool_of_client(client_id)
+    # The request carries the client secret itself, not a SECRET_HASH. Choice: a wrong or
+    # missing one is NotAuthorizedException, as a wrong SECRET_HASH is at InitiateAuth.
+    if client.generate_secret and secret != client.secret:
+        raise NotAuthorizedError("Client secret is not valid for this client.")
+    rotate, grace = _rotation(client)
+    with _ROTATION_LOCK:
+        rotated = _ROTATED.get(token)
+        if rotated is not None:
+            rotated_at, replacement = rotated
+            # Within the grace period the old token still works, for a client's retry.
+            # Choice: it answers new access and ID tokens with the same replacement refresh
+            # token it was first rotated to, so a retry can't fork the chain.
+            if time.time() - rotated_at > grace:
+                pool.refresh_tokens[token] = None
+                raise RefreshTokenReuseException("Refresh token has been rotated.")
+            token = replacement
+        issued = pool.refresh_tokens.get(token)
+        if issued is None:
+            raise NotAuthorizedError("Refresh Token has been revoked")
+        issued_to, username, origin_jti = issued
+        # Choice: a refresh token issued to another app client is NotAuthorizedException.
+        if issued_to != client_id or not username:
+            raise NotAuthorizedError("Invalid Refresh Token")
+        if pool._get_user(username) is None:
+            raise NotAuthorizedError("User does not exist.")
+        access_token, id_token, expires_in = pool.create_tokens_from_refresh_token(token)
+        result = {
+            "AccessToken": access_token,
+            "IdToken": id_token,
+            "ExpiresIn": expires_in,
+            "TokenType": "Bearer",
+        }
+        if rotate:
+            if rotated is not None:
+                result["RefreshToken"] = token
+            else:
+                # Choice: the new refresh token keeps the sign-in's origin_jti, as
+                # REFRESH_TOKEN_AUTH's tokens do, so revoking the newest token ends the
+                # access tokens of the whole chain.
+                replacement = str(random.uuid4())
+                pool.refresh_tokens[replacement] = (client_id, username, origin_jti)
+                _ROTATED[token] = (time.time(), replacement)
+                if grace == 0:
+                    pool.refresh_tokens[token] = None
+                result["RefreshToken"] = replacement
+    return ActionResult({"AuthenticationResult": result})
+
+
+_initiate_auth = CognitoIdpResponse.initiate_auth
+
+
+def initiate_auth(self):
+    """moto's own InitiateAuth, but REFRESH_TOKEN_AUTH is refused on an app client with
+    refresh-token rotation. Choice: NotAuthorizedException, the error InitiateAuth gives for
+    an auth flow the app client doesn't allow."""
+    if self._get_param("AuthFlow") in ("REFRESH_TOKEN_AUTH", "REFRESH_TOKEN"):
+        _, _, client = _pool_of_client(self._get_param("ClientId"))
+        if _rotation(client)[0]:
+            raise NotAuthorizedError(
+                "REFRESH_TOKEN_AUTH is not allowed with refresh token rotation; "
+                "use GetTokensFromRefreshToken."
+            )
+    return _initiate_auth(self)
+
+
 def install():
     CognitoIdpResponse.revoke_token = revoke_token
     CognitoIdpResponse.resend_confirmation_code = resend_confirmation_code
+    CognitoIdpResponse.get_tokens_from_refresh_token = get_tokens_from_refresh_token
+    CognitoIdpResponse.initiate_auth = initiate_auth

@@ -157,7 +157,6 @@ impl Application {
             revocations: revocations.clone(),
             refresh_tokens: refresh_tokens.clone(),
             signin: signin.clone(),
-            floor,
             session_cookies: CookieSettings::session(
                 config.http.cookie_secure,
                 config.sessions.same_site_lax,

@@ -26,7 +26,6 @@ use cognito_verifier::Verifier;
 use crate::cognito::Cognito;
 use crate::config::Config;
 use crate::cookies::CookieSettings;
-use crate::failure_floor::FailureFloor;
 use crate::revocation::{RefreshIndex, RevocationList};
 use crate::sessions::BrowserSessions;
 use crate::signin::SignIn;
@@ -41,7 +40,6 @@ pub struct Boundary {
     pub revocations: Arc<RevocationList>,
     pub refresh_tokens: Arc<RefreshIndex>,
     pub signin: SignIn,
-    pub floor: FailureFloor,
     /// The browser session's cookie.
     pub session_cookies: CookieSettings,
     /// The pending challenge's cookie.

@@ -2,17 +2,16 @@
 //! or the tokens a refresh token buys, answered as any sign-in is (TOKEN_DELIVERY).
 
 use axum::Json;
-use axum::http::HeaderMap;
 use axum::http::header::AUTHORIZATION;
 use axum::response::{IntoResponse, Response};
-use cognito_verifier::{AuthRejection, TokenError, bearer_token};
+use cognito_verifier::TokenError;
 use secrecy::{ExposeSecret, SecretString};
 use serde::Deserialize;
 
 use super::{Asker, Boundary, Caller, Head, SignInBody, SignedIn, Touch, no_store, with_headers};
 use crate::cognito::{CognitoErrorKind, Tokens};
 use crate::error::ApiError;
-use crate::input::{Username, check_text};
+use crate::input::check_text;
 use crate::limits::ClientAddr;
 use crate::vocab::Amr;
 
@@ -21,10 +20,9 @@ pub(super) const MAX_REFRESH_TOKEN: usize = 8 * 1024;
 
 #[derive(Deserialize, Default)]
 pub struct RefreshRequest {
-    /// Absent: the browser session the cookie names is refreshed.
+    /// Absent: the browser session the cookie names is refreshed. (A `username` field, which
+    /// a refresh once needed with a client secret, is ignored.)
     refresh_token: Option<SecretString>,
-    /// The user's username or alias; needed with a client secret when no access token is sent.
-    username: Option<String>,
 }
 
 impl Boundary {
@@ -37,7 +35,6 @@ impl Boundary {
         session_asked: bool,
         request: RefreshRequest,
     ) -> Result<Response, ApiError> {
-        let started = tokio::time::Instant::now();
         let Some(refresh_token) = request.refresh_token else {
             // No token in the body and none as bearer: the browser session the cookie names.
             if !head.headers.contains_key(AUTHORIZATION) {
@@ -57,19 +54,9 @@ impl Boundary {
             refresh_token.expose_secret(),
             MAX_REFRESH_TOKEN,
         )?;
-        // No per-username budget here: a refresh token can't be guessed, and counting by a name
-        // anyone can send would let them lock its owner out of refreshing.
-        let username = request.username.map(Username::parse).transpose()?;
-        let result = self
-            .refresh_tokens(head.headers, &refresh_token, username.as_ref())
-            .await;
-        match &result {
-            // An unknown user costs one Cognito call and a known one two: wait out the floor.
-            Err(ApiError::InvalidRefreshToken) => self.floor.wait_out(started).await,
-            // With refresh-token rotation, Cognito hands out a new one.
-            Ok(tokens) => self.signin.remember(tokens).await,
-            Err(_) => {}
-        }
+        // No per-username budget here: a refresh token can't be guessed, and nothing names a
+        // user, so nothing anyone sends can lock an owner out of refreshing.
+        let result = self.refresh_tokens(&refresh_token).await;
         // A browser that still holds a refresh token trades it for a session (with TOKEN_DELIVERY
         // auto or session); how the user signed in is not known here.
         let asker = Asker {
@@ -100,20 +87,12 @@ impl Boundary {
         ))
     }
 
-    async fn refresh_tokens(
-        &self,
-        headers: &HeaderMap,
-        refresh_token: &SecretString,
-        username: Option<&Username>,
-    ) -> Result<Tokens, ApiError> {
-        let internal_username = if self.cognito.has_secret() {
-            Some(self.internal_username(headers, username).await?)
-        } else {
-            None
-        };
+    /// New tokens for an app's refresh token. With rotation they carry a new refresh token,
+    /// recorded as the next link of the sent one's chain.
+    async fn refresh_tokens(&self, refresh_token: &SecretString) -> Result<Tokens, ApiError> {
         let tokens = self
             .cognito
-            .refresh(refresh_token, internal_username.as_deref())
+            .refresh(refresh_token)
             .await
             .map_err(|e| match e.kind {
                 CognitoErrorKind::NotAuthorized | CognitoErrorKind::UserNotFound => {
@@ -126,38 +105,21 @@ impl Boundary {
         if let Err(TokenError::Revoked) = self.verifier.verify_access(&tokens.access_token).await {
             return Err(ApiError::InvalidRefreshToken);
         }
-        Ok(tokens)
-    }
-
-    /// SECRET_HASH for a refresh must be computed over the internal username. An access token
-    /// (even an expired one) names it in its `username` claim; otherwise the given username or
-    /// alias is resolved through Cognito.
-    async fn internal_username(
-        &self,
-        headers: &HeaderMap,
-        username: Option<&Username>,
-    ) -> Result<String, ApiError> {
-        if let Some(token) = bearer_token(headers) {
-            let claims = self
-                .verifier
-                .identify_access(token)
+        if let Some(rotated) = &tokens.refresh_token
+            && let Err(e) = self
+                .refresh_tokens
+                .remember_rotated(
+                    rotated,
+                    &tokens.access_token,
+                    refresh_token.expose_secret(),
+                    self.config.tokens.refresh_token_validity,
+                )
                 .await
-                .map_err(|_| AuthRejection::InvalidToken)?;
-            return Ok(claims.username.unwrap_or(claims.sub));
+        {
+            // The tokens are the app's all the same; a logout by this token then relies on
+            // Cognito alone.
+            tracing::warn!(error = %e, "cannot record a rotated refresh token's sign-in");
         }
-        let Some(username) = username else {
-            return Err(ApiError::invalid_field(
-                "username",
-                "`username` (or the access token as a bearer) is required to refresh with this app client",
-            ));
-        };
-        self.cognito
-            .internal_username(username.as_str())
-            .await
-            .map_err(|e| match e.kind {
-                // The same answer as a bad refresh token: no account enumeration.
-                CognitoErrorKind::UserNotFound => ApiError::InvalidRefreshToken,
-                _ => e.into(),
-            })
+        Ok(tokens)
     }
 }

@@ -212,23 +212,28 @@ impl Boundary {
         let Some(refresh_token) = &request.refresh_token else {
             return Ok(StatusCode::NO_CONTENT);
         };
+        // Every sign-in of the token's rotation chain: the newest token ends them all.
         if let Some(origin) = &issued_to {
-            self.revocations
-                .revoke_session(&origin.sub, &origin.origin_jti, origin.expires_at)
-                .await?;
+            for sign_in in origin.sign_ins() {
+                self.revocations
+                    .revoke_session(&origin.sub, sign_in, origin.expires_at)
+                    .await?;
+            }
         }
         match self.cognito.revoke_token(refresh_token).await {
             // Cognito mints nothing more from that sign-in: its revocation need only outlive
             // the access tokens already out.
             Ok(()) => {
                 if let Some(origin) = issued_to {
-                    self.revocations
-                        .revoke_session(
-                            &origin.sub,
-                            &origin.origin_jti,
-                            now_seconds() + MAX_ACCESS_TOKEN_LIFETIME,
-                        )
-                        .await?;
+                    for sign_in in origin.sign_ins() {
+                        self.revocations
+                            .revoke_session(
+                                &origin.sub,
+                                sign_in,
+                                now_seconds() + MAX_ACCESS_TOKEN_LIFETIME,
+                            )
+                            .await?;
+                    }
                     self.refresh_tokens
                         .forget(refresh_token.expose_secret())
                         .await?;

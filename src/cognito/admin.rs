@@ -64,20 +64,6 @@ impl Cognito {
         })
     }
 
-    /// The internal username behind a username or alias (email, phone).
-    pub async fn internal_username(&self, username: &str) -> Result<String, CognitoError> {
-        let out = observe(
-            "AdminGetUser",
-            self.client
-                .admin_get_user()
-                .user_pool_id(&self.user_pool_id)
-                .username(username)
-                .send(),
-        )
-        .await?;
-        Ok(out.username().to_owned())
-    }
-
     /// Signs the user `sub` out on every device with the service's own credentials, for
     /// when the user's access token can't be used. `username` is Cognito's name for the
     /// user; it is checked to still belong to `sub` (a name can be given to a new account

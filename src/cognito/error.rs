@@ -81,7 +81,10 @@ impl CognitoErrorKind {
 
     fn from_code(code: &str) -> Self {
         match code {
-            "NotAuthorizedException" => CognitoErrorKind::NotAuthorized,
+            // A refresh token rotated away is as dead as a revoked one.
+            "NotAuthorizedException" | "RefreshTokenReuseException" => {
+                CognitoErrorKind::NotAuthorized
+            }
             "UserNotFoundException" => CognitoErrorKind::UserNotFound,
             "UserNotConfirmedException" => CognitoErrorKind::UserNotConfirmed,
             "PasswordResetRequiredException" => CognitoErrorKind::PasswordResetRequired,

@@ -146,41 +146,31 @@ impl Cognito {
         )
     }
 
-    /// New tokens for a refresh token (`REFRESH_TOKEN_AUTH`). With a client secret, Cognito
-    /// wants SECRET_HASH over the user's internal username (its `sub` in pools that sign in by
-    /// email or phone), not the alias typed at sign-in.
-    pub async fn refresh(
-        &self,
-        refresh_token: &SecretString,
-        internal_username: Option<&str>,
-    ) -> Result<Tokens, CognitoError> {
-        let mut parameters = HashMap::from([(
-            "REFRESH_TOKEN".to_owned(),
-            refresh_token.expose_secret().to_owned(),
-        )]);
-        if let Some(hash) = internal_username.and_then(|u| self.secret_hash_for(u)) {
-            parameters.insert("SECRET_HASH".into(), hash);
-        }
+    /// New tokens for a refresh token, by GetTokensFromRefreshToken, which works whether the
+    /// app client rotates refresh tokens or not (REFRESH_TOKEN_AUTH is refused where it
+    /// does). With rotation the answer carries the new refresh token, and the one sent stops
+    /// working after the client's grace period. A confidential client sends its secret
+    /// itself here, not a SECRET_HASH, so no username is needed.
+    pub async fn refresh(&self, refresh_token: &SecretString) -> Result<Tokens, CognitoError> {
+        const OPERATION: &str = "GetTokensFromRefreshToken";
         let out = observe(
-            "InitiateAuth",
+            OPERATION,
             self.client
-                .initiate_auth()
-                .auth_flow(AuthFlowType::RefreshTokenAuth)
+                .get_tokens_from_refresh_token()
                 .client_id(&self.client_id)
-                .set_auth_parameters(Some(parameters))
+                .refresh_token(refresh_token.expose_secret())
+                .set_client_secret(
+                    self.client_secret
+                        .as_ref()
+                        .map(|secret| secret.expose_secret().to_owned()),
+                )
                 .send(),
         )
         .await?;
-        match auth_step(
-            "InitiateAuth",
-            out.challenge_name,
-            out.session,
-            out.challenge_parameters,
-            out.authentication_result,
-        )? {
+        match auth_step(OPERATION, None, None, None, out.authentication_result)? {
             AuthStep::Tokens(tokens) => Ok(tokens),
             AuthStep::Challenge(_) => Err(CognitoError::new(
-                "InitiateAuth",
+                OPERATION,
                 CognitoErrorKind::Other("ChallengeOnRefresh".into()),
             )),
         }

@@ -27,9 +27,23 @@ pub struct RefreshOrigin {
     /// Cognito's internal username.
     pub username: String,
     pub origin_jti: String,
+    /// The sign-ins of the refresh tokens this one replaced by rotation, where Cognito gave
+    /// them another `origin_jti`.
+    pub earlier: Vec<String>,
     /// Seconds: when the refresh token stops working anyway.
     pub expires_at: i64,
 }
+
+impl RefreshOrigin {
+    /// Every sign-in whose access tokens this refresh token's logout refuses.
+    pub fn sign_ins(&self) -> impl Iterator<Item = &str> {
+        std::iter::once(self.origin_jti.as_str()).chain(self.earlier.iter().map(String::as_str))
+    }
+}
+
+/// How many earlier sign-ins a rotated token carries: a chain longer than this keeps its
+/// newest links (the oldest tokens are long expired).
+const MAX_EARLIER: usize = 16;
 
 pub struct RefreshIndex {
     pool: AnyPool,
@@ -86,21 +100,68 @@ impl RefreshIndex {
         let Some(issued) = payload(access_token) else {
             return Ok(());
         };
-        let Some(origin) = issued.origin_jti.or(issued.jti) else {
+        let Some(origin) = issued.origin_jti.clone().or(issued.jti.clone()) else {
             return Ok(());
         };
         let expires_at = now_seconds().saturating_add(lifetime.as_secs() as i64);
+        self.insert(refresh_token, &issued, &origin, &[], expires_at)
+            .await
+    }
+
+    /// Records a refresh token that rotation handed out in place of `previous`: it belongs to
+    /// the same chain, so it names the sign-ins of the tokens before it too, and it lives as
+    /// long as the first one would have (Cognito's rule for a rotated token). A `previous`
+    /// not issued here starts a chain of its own.
+    pub async fn remember_rotated(
+        &self,
+        refresh_token: &str,
+        access_token: &str,
+        previous: &str,
+        lifetime: Duration,
+    ) -> Result<(), sqlx::Error> {
+        let Some(before) = self.find(previous).await? else {
+            return self.remember(refresh_token, access_token, lifetime).await;
+        };
+        let Some(issued) = payload(access_token) else {
+            return Ok(());
+        };
+        let origin = issued
+            .origin_jti
+            .clone()
+            .or(issued.jti.clone())
+            .unwrap_or_else(|| before.origin_jti.clone());
+        let mut earlier: Vec<String> = before
+            .sign_ins()
+            .filter(|id| *id != origin)
+            .map(str::to_owned)
+            .collect();
+        earlier.dedup();
+        earlier.truncate(MAX_EARLIER);
+        self.insert(refresh_token, &issued, &origin, &earlier, before.expires_at)
+            .await
+    }
+
+    async fn insert(
+        &self,
+        refresh_token: &str,
+        issued: &Issued,
+        origin: &str,
+        earlier: &[String],
+        expires_at: i64,
+    ) -> Result<(), sqlx::Error> {
         sqlx::query(
-            "INSERT INTO refresh_tokens (token_hash, sub, username, origin_jti, expires_at) \
-             VALUES ($1, $2, $3, $4, $5) \
+            "INSERT INTO refresh_tokens \
+             (token_hash, sub, username, origin_jti, earlier_origins, expires_at) \
+             VALUES ($1, $2, $3, $4, $5, $6) \
              ON CONFLICT (token_hash) DO UPDATE SET sub = excluded.sub, \
              username = excluded.username, origin_jti = excluded.origin_jti, \
-             expires_at = excluded.expires_at",
+             earlier_origins = excluded.earlier_origins, expires_at = excluded.expires_at",
         )
         .bind(Self::hash(&self.keys[0], refresh_token))
         .bind(&issued.sub)
         .bind(issued.username.as_deref().unwrap_or(&issued.sub))
         .bind(origin)
+        .bind(earlier.join(" "))
         .bind(expires_at)
         .execute(&self.pool)
         .await?;
@@ -111,7 +172,7 @@ impl RefreshIndex {
     pub async fn find(&self, refresh_token: &str) -> Result<Option<RefreshOrigin>, sqlx::Error> {
         for key in &self.keys {
             let row = sqlx::query(
-                "SELECT sub, username, origin_jti, expires_at FROM refresh_tokens \
+                "SELECT sub, username, origin_jti, earlier_origins, expires_at FROM refresh_tokens \
                  WHERE token_hash = $1 AND expires_at > $2",
             )
             .bind(Self::hash(key, refresh_token))
@@ -123,6 +184,11 @@ impl RefreshIndex {
                     sub: row.try_get("sub")?,
                     username: row.try_get("username")?,
                     origin_jti: row.try_get("origin_jti")?,
+                    earlier: row
+                        .try_get::<String, _>("earlier_origins")?
+                        .split_whitespace()
+                        .map(str::to_owned)
+                        .collect(),
                     expires_at: row.try_get("expires_at")?,
                 }));
             }

@@ -325,14 +325,10 @@ impl BrowserSessions {
         lease: RefreshLease,
     ) -> Result<StoredSession, SessionError> {
         let refresh_token = SecretString::from(stored.tokens.refresh_token.clone());
-        let username = self
-            .cognito
-            .has_secret()
-            .then_some(stored.username.as_str());
-        let tokens = match self.cognito.refresh(&refresh_token, username).await {
+        let tokens = match self.cognito.refresh(&refresh_token).await {
             Ok(tokens) => tokens,
-            // Cognito refuses the refresh token (revoked, expired, user gone): the session
-            // is over.
+            // Cognito refuses the refresh token (revoked, expired, rotated away, user gone):
+            // the session is over.
             Err(e)
                 if matches!(
                     e.kind,

@@ -394,16 +394,11 @@ async fn an_access_token_about_to_expire_is_refreshed_by_the_service() {
     let me = browser.get("/me").await;
     assert_eq!(me.status, 200, "{me:?}");
     assert_no_token(&me);
-    let refreshes: Vec<_> = app
-        .proxy
-        .calls("InitiateAuth")
-        .into_iter()
-        .filter(|c| c["AuthFlow"] == "REFRESH_TOKEN_AUTH")
-        .collect();
+    let refreshes = app.proxy.calls("GetTokensFromRefreshToken");
     assert_eq!(refreshes.len(), 1);
     assert_eq!(
-        refreshes[0]["AuthParameters"]["SECRET_HASH"],
-        secret_hash(&app.user_pool, ADMIN)
+        refreshes[0]["ClientSecret"],
+        app.user_pool.client_secret.as_deref().unwrap()
     );
     let after = browser.stored().await.unwrap();
     assert_ne!(after.tokens.access_token, before.tokens.access_token);
@@ -431,13 +426,8 @@ async fn many_requests_at_once_on_two_replicas_refresh_a_session_once() {
     for answer in [a, b, c, d] {
         assert_eq!(answer.status, 200, "{answer:?}");
     }
-    let refreshes = app
-        .proxy
-        .calls("InitiateAuth")
-        .into_iter()
-        .chain(replica.proxy.calls("InitiateAuth"))
-        .filter(|c| c["AuthFlow"] == "REFRESH_TOKEN_AUTH")
-        .count();
+    let refreshes = app.proxy.calls("GetTokensFromRefreshToken").len()
+        + replica.proxy.calls("GetTokensFromRefreshToken").len();
     assert_eq!(
         refreshes, 1,
         "one refresh for the session across both replicas"
@@ -452,7 +442,7 @@ async fn a_refresh_cognito_refuses_ends_the_session() {
     browser.login(ADMIN, ADMIN_PASSWORD).await;
     browser.about_to_expire().await;
     app.proxy.fail(
-        "InitiateAuth",
+        "GetTokensFromRefreshToken",
         Reply::error(400, "NotAuthorizedException"),
         1,
     );

@@ -12,6 +12,7 @@ const NOT_IAM_AUTHORIZED: &[&str] = &[
     "ConfirmForgotPassword",
     "ConfirmSignUp",
     "ForgotPassword",
+    "GetTokensFromRefreshToken",
     "GetUser",
     "GlobalSignOut",
     "InitiateAuth",

@@ -88,11 +88,12 @@ async fn a_refresh_under_way_at_a_password_change_is_kept_and_the_old_cookie_sti
     // The thief's refresh holds the session's lease, its call to Cognito held, while the
     // victim changes the password: the change waits for it rather than lose what it stores.
     let refresh_gate = Arc::new(tokio::sync::Semaphore::new(0));
-    app.proxy
-        .then("InitiateAuth", Reply::Gate(refresh_gate.clone()));
-    let refreshes = app.proxy.calls("InitiateAuth").len();
+    app.proxy.then(
+        "GetTokensFromRefreshToken",
+        Reply::Gate(refresh_gate.clone()),
+    );
     let (refreshed, changed) = tokio::join!(stolen.post("/token/refresh", json!({})), async {
-        app.proxy.wait_for("InitiateAuth", refreshes + 1).await;
+        app.proxy.wait_for("GetTokensFromRefreshToken", 1).await;
         let change = change_password(&victim);
         let release = async {
             app.proxy.wait_for_reply("ChangePassword", 1).await;

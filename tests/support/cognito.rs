@@ -146,6 +146,26 @@ impl UserPool {
             .expect("update client");
     }
 
+    /// Turns on refresh-token rotation for the app client, with a grace period in which a
+    /// rotated-away token still works. The emulator merges the update into the client, as
+    /// above.
+    pub async fn rotate_refresh_tokens(&self, grace_seconds: i32) {
+        use aws_sdk_cognitoidentityprovider::types::{FeatureType, RefreshTokenRotationType};
+        let rotation = RefreshTokenRotationType::builder()
+            .feature(FeatureType::Enabled)
+            .retry_grace_period_seconds(grace_seconds)
+            .build()
+            .expect("a rotation setting");
+        self.idp
+            .update_user_pool_client()
+            .user_pool_id(&self.pool_id)
+            .client_id(&self.client_id)
+            .refresh_token_rotation(rotation)
+            .send()
+            .await
+            .expect("update client");
+    }
+
     /// Cognito's view of a user: status and attributes.
     pub async fn admin_get_user(&self, username: &str) -> (String, Vec<(String, String)>) {
         let user = self

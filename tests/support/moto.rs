@@ -12,7 +12,7 @@ pub struct Moto {
     process: Mutex<Option<(Child, ChildStdin)>>,
 }
 
-fn python() -> PathBuf {
+pub fn python() -> PathBuf {
     if let Ok(path) = std::env::var("MOTO_PYTHON") {
         return PathBuf::from(path);
     }
