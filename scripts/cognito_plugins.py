@@ -2,7 +2,7 @@
 
 Each follows the AWS API reference for the operation and botocore's service model
 (cognito-idp 2016-04-18). Where the documentation leaves a behaviour open, the choice made
-is stated next to it; the README's "Testing" section lists them all.
+is stated next to it; docs/testing.md lists them all.
 
     RevokeToken                revokes a refresh token and the access tokens issued from it.
     ResendConfirmationCode     sends an unconfirmed user's sign-up code again.
