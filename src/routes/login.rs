@@ -10,7 +10,6 @@ use crate::boundary::Asker;
 use crate::error::ApiError;
 use crate::extract::{ApiJson, IpLimitedClient, SessionAsked};
 use crate::input::{MAX_PASSWORD, Username, check_text};
-use crate::signin::SignInError;
 use crate::state::AppState;
 
 #[derive(Deserialize)]
@@ -28,29 +27,10 @@ pub async fn login(
 ) -> Result<Response, ApiError> {
     let username = Username::parse(request.username)?;
     check_text("password", request.password.expose_secret(), MAX_PASSWORD)?;
-    let attempt = state.limits.attempt(&username, &client)?;
-    let outcome = match state
+    let outcome = state
         .signin
-        .login(username.as_str(), &request.password, &client)
-        .await
-    {
-        Ok(outcome) => outcome,
-        Err(e) => {
-            // Whatever Cognito judged (a wrong password, no such account, an account not
-            // confirmed) keeps its place in the budget, the same for every account. Only a
-            // request Cognito never judged gives it back.
-            let judged = match &e {
-                SignInError::InvalidCredentials => true,
-                SignInError::Cognito(cognito) => !cognito.kind.is_transient(),
-                _ => false,
-            };
-            if !judged {
-                attempt.give_back();
-            }
-            return Err(e.into());
-        }
-    };
-    attempt.give_back();
+        .login(&username, &request.password, &client)
+        .await?;
     // A new sign-in supersedes a challenge cookie left from an earlier one (or two).
     let had_cookie = state.boundary.challenge_cookie_came(&headers);
     Asker {

@@ -17,6 +17,7 @@ use crate::attributes::AttributeError;
 use crate::challenge::{Attempt, ChallengeStore, Claim, Lease, NewChallenge, Pending};
 use crate::cognito::{AuthStep, Challenge, Cognito, CognitoError, CognitoErrorKind, Tokens};
 use crate::failure_floor::FailureFloor;
+use crate::input::Username;
 use crate::limits::{ClientAddr, Limits, Reservation};
 use crate::revocation::RefreshIndex;
 use crate::vocab::{Amr, AuthFlow, ChallengeId, IdHash, NextStep, OpaqueId};
@@ -142,8 +143,32 @@ impl SignIn {
         }
     }
 
-    /// Password sign-in by `client`.
+    /// Password sign-in by `client`, counted against the username's failure budget: whatever
+    /// Cognito judged (a wrong password, no such account, an account not confirmed) keeps its
+    /// place, the same for every account; only a request Cognito never judged gives it back.
     pub async fn login(
+        &self,
+        username: &Username,
+        password: &SecretString,
+        client: &ClientAddr,
+    ) -> Result<Outcome, SignInError> {
+        let attempt = self.limits.attempt(username, client)?;
+        let result = self.initiate(username.as_str(), password, client).await;
+        let judged = match &result {
+            Ok(_) => false,
+            Err(SignInError::InvalidCredentials) => true,
+            Err(SignInError::Cognito(cognito)) => !cognito.kind.is_transient(),
+            Err(_) => false,
+        };
+        if !judged {
+            attempt.give_back();
+        }
+        result
+    }
+
+    /// InitiateAuth by the configured flow; a refusal that could tell whether the account
+    /// exists takes at least the floor.
+    async fn initiate(
         &self,
         username: &str,
         password: &SecretString,

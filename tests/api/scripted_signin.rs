@@ -17,6 +17,7 @@ use cognito_bff::attributes::AttributeError;
 use cognito_bff::challenge::ChallengeStore;
 use cognito_bff::cognito::{Cognito, CognitoErrorKind};
 use cognito_bff::failure_floor::FailureFloor;
+use cognito_bff::input::Username;
 use cognito_bff::limits::{ClientAddr, LimitSettings, Limits};
 use cognito_bff::revocation::RefreshIndex;
 use cognito_bff::signin::{Outcome, SignIn, SignInError, SignInSettings, StepError, TotpSetup};
@@ -185,7 +186,11 @@ fn client() -> ClientAddr {
 impl Harness {
     async fn login(&self) -> Result<Outcome, SignInError> {
         self.signin
-            .login(TYPED, &SecretString::from(PASSWORD), &client())
+            .login(
+                &Username::parse(TYPED.to_owned()).unwrap(),
+                &SecretString::from(PASSWORD),
+                &client(),
+            )
             .await
     }
 
