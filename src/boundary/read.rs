@@ -136,23 +136,33 @@ impl Boundary {
         cookie: SessionCookie,
         touch: Touch,
     ) -> Result<Caller, ApiError> {
-        if !cookie.came() {
-            return Err(ApiError::NoSession);
-        }
-        check_csrf(
-            head.method,
-            head.headers,
-            &self.config.http,
-            head.via_trusted_proxy,
-        )?;
-        let SessionCookie::One(id) = cookie else {
-            return Err(ApiError::NoSession);
-        };
-        let session = self.sessions.authenticate(&id).await?;
+        let id = self.session_id(head, &cookie)?.ok_or(ApiError::NoSession)?;
+        let session = self.sessions.authenticate(id).await?;
         if touch == Touch::Yes {
             self.sessions.touch(&session).await?;
         }
         Ok(Caller::of_session(session))
+    }
+
+    /// The one id the session cookie names, once the CSRF rules pass: they are checked
+    /// whenever a session cookie came, even two of them, before anything is looked up.
+    fn session_id<'c>(
+        &self,
+        head: Head<'_>,
+        cookie: &'c SessionCookie,
+    ) -> Result<Option<&'c SessionId>, ApiError> {
+        if cookie.came() {
+            check_csrf(
+                head.method,
+                head.headers,
+                &self.config.http,
+                head.via_trusted_proxy,
+            )?;
+        }
+        Ok(match cookie {
+            SessionCookie::One(id) => Some(id),
+            SessionCookie::None | SessionCookie::Planted => None,
+        })
     }
 
     /// The request's cookie names a stored session (for a page choosing where to send the
@@ -179,16 +189,7 @@ impl Boundary {
         head: Head<'_>,
         cookie: &SessionCookie,
     ) -> Result<Option<StoredSession>, ApiError> {
-        if !cookie.came() {
-            return Ok(None);
-        }
-        check_csrf(
-            head.method,
-            head.headers,
-            &self.config.http,
-            head.via_trusted_proxy,
-        )?;
-        let SessionCookie::One(id) = cookie else {
+        let Some(id) = self.session_id(head, cookie)? else {
             return Ok(None);
         };
         match self.sessions.stored(id).await {

@@ -2,7 +2,7 @@
 //! service keeps the tokens, refreshes them itself and uses them for the browser. Native apps
 //! keep getting tokens.
 
-use crate::support::browser::{Browser, SESSION_COOKIE, assert_no_token};
+use crate::support::browser::{Browser, SESSION_COOKIE, assert_no_token, four_calls_at_once};
 use crate::support::*;
 use serde_json::json;
 
@@ -414,18 +414,9 @@ async fn many_requests_at_once_on_two_replicas_refresh_a_session_once() {
     browser.login(ADMIN, ADMIN_PASSWORD).await;
     let before = browser.stored().await.unwrap();
     browser.about_to_expire().await;
-    let on_replica = Browser::new(&replica);
-    on_replica.plant(SESSION_COOKIE, &browser.session_cookie().unwrap());
+    let on_replica = browser.on(&replica);
 
-    let (a, b, c, d) = tokio::join!(
-        browser.get("/me"),
-        on_replica.get("/me"),
-        browser.get("/me"),
-        on_replica.get("/me"),
-    );
-    for answer in [a, b, c, d] {
-        assert_eq!(answer.status, 200, "{answer:?}");
-    }
+    four_calls_at_once(&browser, &on_replica, "/me").await;
     let refreshes = app.proxy.calls("GetTokensFromRefreshToken").len()
         + replica.proxy.calls("GetTokensFromRefreshToken").len();
     assert_eq!(

@@ -2,7 +2,7 @@
 //! refresh, and refuses the one it replaced. Browser sessions keep the newest; apps get it in
 //! the answer; a logout with the newest ends the whole chain.
 
-use crate::support::browser::{Browser, SESSION_COOKIE};
+use crate::support::browser::{Browser, four_calls_at_once};
 use crate::support::*;
 use serde_json::json;
 
@@ -27,18 +27,9 @@ async fn a_browser_session_keeps_the_rotated_token_refreshing_once_across_two_re
     browser.login(ADMIN, ADMIN_PASSWORD).await;
     let before = browser.stored().await.unwrap();
     browser.about_to_expire().await;
-    let on_replica = Browser::new(&replica);
-    on_replica.plant(SESSION_COOKIE, &browser.session_cookie().unwrap());
+    let on_replica = browser.on(&replica);
 
-    let (a, b, c, d) = tokio::join!(
-        browser.get("/me"),
-        on_replica.get("/me"),
-        browser.get("/me"),
-        on_replica.get("/me"),
-    );
-    for answer in [a, b, c, d] {
-        assert_eq!(answer.status, 200, "{answer:?}");
-    }
+    four_calls_at_once(&browser, &on_replica, "/me").await;
     let spent = app.proxy.calls("GetTokensFromRefreshToken").len()
         + replica.proxy.calls("GetTokensFromRefreshToken").len();
     assert_eq!(

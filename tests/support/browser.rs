@@ -23,7 +23,31 @@ pub struct Browser<'a> {
     origin: String,
 }
 
+/// The same browser's requests spread over two replicas, four at once (a page loading), each
+/// answered 200.
+pub async fn four_calls_at_once(here: &Browser<'_>, there: &Browser<'_>, path: &str) {
+    let (a, b, c, d) = tokio::join!(
+        here.get(path),
+        there.get(path),
+        here.get(path),
+        there.get(path)
+    );
+    for answer in [a, b, c, d] {
+        assert_eq!(answer.status, 200, "{answer:?}");
+    }
+}
+
 impl<'a> Browser<'a> {
+    /// This browser as `replica` sees it: its session cookie, sent there.
+    pub fn on<'r>(&self, replica: &'r TestApp) -> Browser<'r> {
+        let there = Browser::new(replica);
+        there.plant(
+            SESSION_COOKIE,
+            &self.session_cookie().expect("a session cookie"),
+        );
+        there
+    }
+
     pub fn new(app: &'a TestApp) -> Self {
         Browser::with_agent(
             app,
