@@ -26,8 +26,8 @@ pub use error::{CognitoError, CognitoErrorKind};
 pub use secret_hash::secret_hash;
 pub use srp::SrpError;
 pub use types::{
-    AdminCreateUser, AuthStep, Challenge, CodeDelivery, CreatedUser, DeliveryMedium, SignUpResult,
-    Tokens,
+    AdminCreateUser, AuthStep, Challenge, CodeDelivery, CreatedUser, DeliveryMedium, EndUser,
+    SignUpResult, Tokens,
 };
 
 /// A user-pool app client: the SDK client plus the ids and secret every call needs.

@@ -3,7 +3,7 @@
 
 use secrecy::{ExposeSecret, SecretString};
 
-use super::{CodeDelivery, Cognito, CognitoError, observe};
+use super::{CodeDelivery, Cognito, CognitoError, EndUser, observe};
 
 impl Cognito {
     /// Sends a password-reset code. Cognito reports where it went, or (when the app client
@@ -11,6 +11,7 @@ impl Cognito {
     pub async fn forgot_password(
         &self,
         username: &str,
+        end_user: &EndUser,
     ) -> Result<Option<CodeDelivery>, CognitoError> {
         let out = observe(
             "ForgotPassword",
@@ -19,6 +20,7 @@ impl Cognito {
                 .client_id(&self.client_id)
                 .username(username)
                 .set_secret_hash(self.secret_hash_for(username))
+                .set_user_context_data(end_user.context_data())
                 .send(),
         )
         .await?;
@@ -30,6 +32,7 @@ impl Cognito {
         username: &str,
         code: &SecretString,
         new_password: &SecretString,
+        end_user: &EndUser,
     ) -> Result<(), CognitoError> {
         observe(
             "ConfirmForgotPassword",
@@ -40,6 +43,7 @@ impl Cognito {
                 .confirmation_code(code.expose_secret())
                 .password(new_password.expose_secret())
                 .set_secret_hash(self.secret_hash_for(username))
+                .set_user_context_data(end_user.context_data())
                 .send(),
         )
         .await?;

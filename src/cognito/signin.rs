@@ -10,8 +10,8 @@ use secrecy::{ExposeSecret, SecretString};
 
 use super::srp::{self, SrpError};
 use super::{
-    AuthStep, Challenge, Cognito, CognitoError, CognitoErrorKind, Tokens, blocking, no_field,
-    observe, session_refused, verified,
+    AuthStep, Challenge, Cognito, CognitoError, CognitoErrorKind, EndUser, Tokens, blocking,
+    no_field, observe, session_refused, verified,
 };
 
 impl Cognito {
@@ -20,6 +20,7 @@ impl Cognito {
         &self,
         username: &str,
         password: &SecretString,
+        end_user: &EndUser,
     ) -> Result<AuthStep, CognitoError> {
         let mut parameters = HashMap::from([
             ("USERNAME".to_owned(), username.to_owned()),
@@ -28,7 +29,7 @@ impl Cognito {
         if let Some(hash) = self.secret_hash_for(username) {
             parameters.insert("SECRET_HASH".into(), hash);
         }
-        self.initiate(AuthFlowType::UserPasswordAuth, parameters)
+        self.initiate(AuthFlowType::UserPasswordAuth, parameters, end_user)
             .await
     }
 
@@ -39,6 +40,7 @@ impl Cognito {
         &self,
         username: &str,
         password: &SecretString,
+        end_user: &EndUser,
     ) -> Result<AuthStep, CognitoError> {
         let invalid = |operation: &'static str| {
             move |e: SrpError| {
@@ -60,7 +62,10 @@ impl Cognito {
         if let Some(hash) = self.secret_hash_for(username) {
             parameters.insert("SECRET_HASH".into(), hash);
         }
-        let challenge = match self.initiate(AuthFlowType::UserSrpAuth, parameters).await? {
+        let challenge = match self
+            .initiate(AuthFlowType::UserSrpAuth, parameters, end_user)
+            .await?
+        {
             AuthStep::Challenge(c) if c.name == "PASSWORD_VERIFIER" => c,
             other => return Ok(other),
         };
@@ -105,7 +110,7 @@ impl Cognito {
         let internal = challenge.parameters.get("USERNAME").unwrap_or(&user_id);
         // A refused proof is a wrong password (NotAuthorized), not a dead session.
         let step = self
-            .answer_password_verifier(internal, &challenge.session, responses)
+            .answer_password_verifier(internal, &challenge.session, responses, end_user)
             .await?;
         Ok(match step {
             // Later answers must name the same user; a challenge that doesn't say who (as
@@ -126,6 +131,7 @@ impl Cognito {
         &self,
         flow: AuthFlowType,
         parameters: HashMap<String, String>,
+        end_user: &EndUser,
     ) -> Result<AuthStep, CognitoError> {
         let out = observe(
             "InitiateAuth",
@@ -134,6 +140,7 @@ impl Cognito {
                 .auth_flow(flow)
                 .client_id(&self.client_id)
                 .set_auth_parameters(Some(parameters))
+                .set_user_context_data(end_user.context_data())
                 .send(),
         )
         .await?;
@@ -185,8 +192,9 @@ impl Cognito {
         username: &str,
         session: &SecretString,
         responses: HashMap<String, String>,
+        end_user: &EndUser,
     ) -> Result<AuthStep, CognitoError> {
-        self.send_answer(challenge_name, username, session, responses)
+        self.send_answer(challenge_name, username, session, responses, end_user)
             .await
             .map_err(session_refused)
     }
@@ -198,8 +206,9 @@ impl Cognito {
         username: &str,
         session: &SecretString,
         responses: HashMap<String, String>,
+        end_user: &EndUser,
     ) -> Result<AuthStep, CognitoError> {
-        self.send_answer("PASSWORD_VERIFIER", username, session, responses)
+        self.send_answer("PASSWORD_VERIFIER", username, session, responses, end_user)
             .await
     }
 
@@ -210,6 +219,7 @@ impl Cognito {
         username: &str,
         session: &SecretString,
         mut responses: HashMap<String, String>,
+        end_user: &EndUser,
     ) -> Result<AuthStep, CognitoError> {
         // These come from the server, never from the client.
         responses.insert("USERNAME".into(), username.to_owned());
@@ -224,6 +234,7 @@ impl Cognito {
             .challenge_name(ChallengeNameType::from(challenge_name))
             .session(session.expose_secret())
             .set_challenge_responses(Some(responses))
+            .set_user_context_data(end_user.context_data())
             .send();
         let out = observe("RespondToAuthChallenge", call).await?;
         auth_step(

@@ -2,7 +2,9 @@
 
 use secrecy::{ExposeSecret, SecretString};
 
-use super::{CodeDelivery, Cognito, CognitoError, SignUpResult, observe, to_attribute_types};
+use super::{
+    CodeDelivery, Cognito, CognitoError, EndUser, SignUpResult, observe, to_attribute_types,
+};
 
 impl Cognito {
     pub async fn sign_up(
@@ -10,6 +12,7 @@ impl Cognito {
         username: &str,
         password: &SecretString,
         attributes: Vec<(String, String)>,
+        end_user: &EndUser,
     ) -> Result<SignUpResult, CognitoError> {
         let out = observe(
             "SignUp",
@@ -20,6 +23,7 @@ impl Cognito {
                 .password(password.expose_secret())
                 .set_user_attributes(Some(to_attribute_types(attributes)))
                 .set_secret_hash(self.secret_hash_for(username))
+                .set_user_context_data(end_user.context_data())
                 .send(),
         )
         .await?;
@@ -34,6 +38,7 @@ impl Cognito {
         &self,
         username: &str,
         code: &SecretString,
+        end_user: &EndUser,
     ) -> Result<(), CognitoError> {
         observe(
             "ConfirmSignUp",
@@ -43,6 +48,7 @@ impl Cognito {
                 .username(username)
                 .confirmation_code(code.expose_secret())
                 .set_secret_hash(self.secret_hash_for(username))
+                .set_user_context_data(end_user.context_data())
                 .send(),
         )
         .await?;
@@ -52,6 +58,7 @@ impl Cognito {
     pub async fn resend_confirmation_code(
         &self,
         username: &str,
+        end_user: &EndUser,
     ) -> Result<Option<CodeDelivery>, CognitoError> {
         let out = observe(
             "ResendConfirmationCode",
@@ -60,6 +67,7 @@ impl Cognito {
                 .client_id(&self.client_id)
                 .username(username)
                 .set_secret_hash(self.secret_hash_for(username))
+                .set_user_context_data(end_user.context_data())
                 .send(),
         )
         .await?;

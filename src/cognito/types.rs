@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 use std::fmt;
 
-use aws_sdk_cognitoidentityprovider::types::CodeDeliveryDetailsType;
+use aws_sdk_cognitoidentityprovider::types::{CodeDeliveryDetailsType, UserContextDataType};
 use secrecy::SecretString;
 use serde::Serialize;
 
@@ -82,4 +82,28 @@ pub struct Challenge {
 pub enum AuthStep {
     Tokens(Tokens),
     Challenge(Challenge),
+}
+
+/// What Cognito's threat protection learns of the person behind a call: the client's address
+/// (`UserContextData.IpAddress`) and what the browser's collector gathered
+/// (`UserContextData.EncodedData`). Cognito uses them only when the app client has
+/// `EnablePropagateAdditionalUserContextData`. No `Debug`: it is what a client sent.
+#[derive(Clone, Default)]
+pub struct EndUser {
+    pub ip_address: Option<String>,
+    pub encoded_data: Option<String>,
+}
+
+impl EndUser {
+    pub(super) fn context_data(&self) -> Option<UserContextDataType> {
+        if self.ip_address.is_none() && self.encoded_data.is_none() {
+            return None;
+        }
+        Some(
+            UserContextDataType::builder()
+                .set_ip_address(self.ip_address.clone())
+                .set_encoded_data(self.encoded_data.clone())
+                .build(),
+        )
+    }
 }

@@ -4,6 +4,7 @@
 //! - [`ApiJson`], [`OptionalJson`]: the body, as JSON.
 //! - [`IpLimitedClient`]: the caller's address, counted against the per-IP limit.
 //! - [`ClientIp`]: the caller's address, not counted.
+//! - [`UserContext`]: what Cognito's threat protection learns of the caller.
 //! - [`Caller`]: a verified access token (or a browser session's), counted against the
 //!   per-user limit.
 //! - [`RecentCaller`]: a [`Caller`] who signed in within RECENT_SIGN_IN_SECONDS.
@@ -15,6 +16,7 @@
 
 mod bearer;
 mod client;
+mod context;
 mod delivery;
 mod json;
 mod path;
@@ -22,6 +24,7 @@ mod path;
 pub use crate::boundary::Caller;
 pub use bearer::{Admin, RecentCaller};
 pub use client::{ClientIp, IpLimitedClient};
+pub use context::{USER_CONTEXT_DATA, UserContext};
 pub use delivery::SessionAsked;
 pub use json::{ApiJson, BODY_LIMIT, OptionalJson, parse};
 pub use path::PathId;

@@ -9,7 +9,7 @@ use serde_json::{Map, Value};
 
 use crate::boundary::csrf::check_origin;
 use crate::boundary::{Asker, SignInBody, StepRefusal, with_headers};
-use crate::extract::{ApiJson, IpLimitedClient, SessionAsked};
+use crate::extract::{ApiJson, IpLimitedClient, SessionAsked, UserContext};
 use crate::input::check_text;
 use crate::state::AppState;
 use crate::totp::TotpSecret;
@@ -25,6 +25,7 @@ pub struct ChallengeRequest {
 pub async fn respond(
     State(state): State<AppState>,
     caller: IpLimitedClient,
+    UserContext(end_user): UserContext,
     SessionAsked(session_asked): SessionAsked,
     headers: HeaderMap,
     ApiJson(request): ApiJson<ChallengeRequest>,
@@ -44,6 +45,7 @@ pub async fn respond(
             request.challenge.as_deref(),
             &request.responses,
             &caller.client,
+            &end_user,
         )
         .await
         .map_err(|refusal| {

@@ -8,7 +8,7 @@ use serde::Deserialize;
 
 use crate::boundary::Asker;
 use crate::error::ApiError;
-use crate::extract::{ApiJson, IpLimitedClient, SessionAsked};
+use crate::extract::{ApiJson, IpLimitedClient, SessionAsked, UserContext};
 use crate::input::{MAX_PASSWORD, Username, check_text};
 use crate::state::AppState;
 
@@ -21,6 +21,7 @@ pub struct LoginRequest {
 pub async fn login(
     State(state): State<AppState>,
     IpLimitedClient { client, .. }: IpLimitedClient,
+    UserContext(end_user): UserContext,
     SessionAsked(session_asked): SessionAsked,
     headers: HeaderMap,
     ApiJson(request): ApiJson<LoginRequest>,
@@ -29,7 +30,7 @@ pub async fn login(
     check_text("password", request.password.expose_secret(), MAX_PASSWORD)?;
     let outcome = state
         .signin
-        .login(&username, &request.password, &client)
+        .login(&username, &request.password, &client, &end_user)
         .await?;
     // A new sign-in supersedes a challenge cookie left from an earlier one (or two).
     let had_cookie = state.boundary.challenge_cookie_came(&headers);

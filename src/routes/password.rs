@@ -14,7 +14,7 @@ use crate::boundary::AfterChange;
 
 use crate::cognito::{CodeDelivery, CognitoError, CognitoErrorKind};
 use crate::error::ApiError;
-use crate::extract::{ApiJson, Caller, IpLimitedClient};
+use crate::extract::{ApiJson, Caller, IpLimitedClient, UserContext};
 use crate::input::{MAX_CODE, MAX_PASSWORD, Username, check_text};
 use crate::state::AppState;
 use crate::vocab::NextStep;
@@ -36,13 +36,18 @@ pub struct ForgotResponse {
 pub async fn forgot(
     State(state): State<AppState>,
     IpLimitedClient { client, .. }: IpLimitedClient,
+    UserContext(end_user): UserContext,
     ApiJson(request): ApiJson<ForgotRequest>,
 ) -> Result<(StatusCode, Json<ForgotResponse>), ApiError> {
     let username = Username::parse(request.username)?;
     // Kept whether or not the account exists, so the refusal tells nothing either.
     let _sent = state.limits.message(&username, &client)?;
     let started = tokio::time::Instant::now();
-    let delivery = match state.cognito.forgot_password(username.as_str()).await {
+    let delivery = match state
+        .cognito
+        .forgot_password(username.as_str(), &end_user)
+        .await
+    {
         Ok(delivery) => delivery,
         // Cognito never judged the request: say so, since retrying may help.
         Err(e) if e.kind.is_transient() => return Err(e.into()),
@@ -82,6 +87,7 @@ const WRONG_CODE: &str = "The code is wrong or has expired; request a new one if
 pub async fn reset(
     State(state): State<AppState>,
     IpLimitedClient { client, .. }: IpLimitedClient,
+    UserContext(end_user): UserContext,
     ApiJson(request): ApiJson<ResetRequest>,
 ) -> Result<Response, ApiError> {
     let username = Username::parse(request.username)?;
@@ -95,7 +101,12 @@ pub async fn reset(
     let started = tokio::time::Instant::now();
     match state
         .cognito
-        .confirm_forgot_password(username.as_str(), &request.code, &request.new_password)
+        .confirm_forgot_password(
+            username.as_str(),
+            &request.code,
+            &request.new_password,
+            &end_user,
+        )
         .await
     {
         Ok(()) => {

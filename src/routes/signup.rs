@@ -10,7 +10,7 @@ use serde_json::{Map, Value};
 use crate::attributes;
 use crate::cognito::CodeDelivery;
 use crate::error::ApiError;
-use crate::extract::{ApiJson, IpLimitedClient};
+use crate::extract::{ApiJson, IpLimitedClient, UserContext};
 use crate::input::{MAX_CODE, MAX_PASSWORD, Username, check_text};
 use crate::state::AppState;
 use crate::vocab::NextStep;
@@ -34,6 +34,7 @@ pub struct SignUpResponse {
 pub async fn sign_up(
     State(state): State<AppState>,
     IpLimitedClient { client, .. }: IpLimitedClient,
+    UserContext(end_user): UserContext,
     ApiJson(request): ApiJson<SignUpRequest>,
 ) -> Result<(StatusCode, Json<SignUpResponse>), ApiError> {
     let username = Username::parse(request.username)?;
@@ -48,7 +49,7 @@ pub async fn sign_up(
     let message = state.limits.message(&username, &client)?;
     let result = match state
         .cognito
-        .sign_up(username.as_str(), &request.password, attributes)
+        .sign_up(username.as_str(), &request.password, attributes, &end_user)
         .await
     {
         Ok(result) => result,
@@ -87,6 +88,7 @@ pub struct ConfirmResponse {
 pub async fn confirm(
     State(state): State<AppState>,
     IpLimitedClient { client, .. }: IpLimitedClient,
+    UserContext(end_user): UserContext,
     ApiJson(request): ApiJson<ConfirmRequest>,
 ) -> Result<Json<ConfirmResponse>, ApiError> {
     let username = Username::parse(request.username)?;
@@ -94,7 +96,7 @@ pub async fn confirm(
     let attempt = state.limits.attempt(&username, &client)?;
     if let Err(e) = state
         .cognito
-        .confirm_sign_up(username.as_str(), &request.code)
+        .confirm_sign_up(username.as_str(), &request.code, &end_user)
         .await
     {
         // A refused code keeps its place in the budget; Cognito not answering doesn't.
@@ -123,6 +125,7 @@ pub struct ResendResponse {
 pub async fn resend(
     State(state): State<AppState>,
     IpLimitedClient { client, .. }: IpLimitedClient,
+    UserContext(end_user): UserContext,
     ApiJson(request): ApiJson<ResendRequest>,
 ) -> Result<Json<ResendResponse>, ApiError> {
     let username = Username::parse(request.username)?;
@@ -131,7 +134,7 @@ pub async fn resend(
     let _sent = state.limits.message(&username, &client)?;
     let code_delivery = state
         .cognito
-        .resend_confirmation_code(username.as_str())
+        .resend_confirmation_code(username.as_str(), &end_user)
         .await?;
     Ok(Json(ResendResponse { code_delivery }))
 }

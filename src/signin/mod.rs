@@ -15,7 +15,9 @@ use serde_json::{Map, Value};
 
 use crate::attributes::AttributeError;
 use crate::challenge::{Attempt, ChallengeStore, Claim, Lease, NewChallenge, Pending};
-use crate::cognito::{AuthStep, Challenge, Cognito, CognitoError, CognitoErrorKind, Tokens};
+use crate::cognito::{
+    AuthStep, Challenge, Cognito, CognitoError, CognitoErrorKind, EndUser, Tokens,
+};
 use crate::failure_floor::FailureFloor;
 use crate::input::Username;
 use crate::limits::{ClientAddr, Limits, Reservation};
@@ -151,9 +153,12 @@ impl SignIn {
         username: &Username,
         password: &SecretString,
         client: &ClientAddr,
+        end_user: &EndUser,
     ) -> Result<Outcome, SignInError> {
         let attempt = self.limits.attempt(username, client)?;
-        let result = self.initiate(username.as_str(), password, client).await;
+        let result = self
+            .initiate(username.as_str(), password, client, end_user)
+            .await;
         let judged = match &result {
             Ok(_) => false,
             Err(SignInError::InvalidCredentials) => true,
@@ -173,15 +178,20 @@ impl SignIn {
         username: &str,
         password: &SecretString,
         client: &ClientAddr,
+        end_user: &EndUser,
     ) -> Result<Outcome, SignInError> {
         let started = tokio::time::Instant::now();
         let step = match self.flow {
             AuthFlow::UserPassword => {
                 self.cognito
-                    .initiate_password_auth(username, password)
+                    .initiate_password_auth(username, password, end_user)
                     .await
             }
-            AuthFlow::UserSrp => self.cognito.initiate_srp_auth(username, password).await,
+            AuthFlow::UserSrp => {
+                self.cognito
+                    .initiate_srp_auth(username, password, end_user)
+                    .await
+            }
         };
         match step {
             Ok(step) => {
@@ -225,6 +235,7 @@ impl SignIn {
         expected_challenge: Option<&str>,
         responses: &Map<String, Value>,
         client: &ClientAddr,
+        end_user: &EndUser,
     ) -> Result<Outcome, StepError> {
         let mut responses = challenge_responses(responses)?;
         let (id_hash, pending) = self.claim(id, expected_challenge).await?;
@@ -246,7 +257,13 @@ impl SignIn {
             // A retry after the code was accepted: Cognito has moved on to MFA_SETUP's answer.
             Some(_) if pending.totp_verified => {
                 self.cognito
-                    .answer_challenge("MFA_SETUP", &pending.username, &pending.session, responses)
+                    .answer_challenge(
+                        "MFA_SETUP",
+                        &pending.username,
+                        &pending.session,
+                        responses,
+                        end_user,
+                    )
                     .await
             }
             Some(code) => {
@@ -264,7 +281,13 @@ impl SignIn {
                     .record_totp_verified(&id_hash, pending.lease, &session)
                     .await?;
                 self.cognito
-                    .answer_challenge("MFA_SETUP", &pending.username, &session, responses)
+                    .answer_challenge(
+                        "MFA_SETUP",
+                        &pending.username,
+                        &session,
+                        responses,
+                        end_user,
+                    )
                     .await
             }
             None => {
@@ -274,6 +297,7 @@ impl SignIn {
                         &pending.username,
                         &pending.session,
                         responses,
+                        end_user,
                     )
                     .await
             }

@@ -32,3 +32,4 @@ mod stolen_cookie;
 mod store;
 mod tokens;
 mod ui;
+mod user_context;

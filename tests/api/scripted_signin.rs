@@ -15,7 +15,7 @@ use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use cognito_bff::attributes::AttributeError;
 use cognito_bff::challenge::ChallengeStore;
-use cognito_bff::cognito::{Cognito, CognitoErrorKind};
+use cognito_bff::cognito::{Cognito, CognitoErrorKind, EndUser};
 use cognito_bff::failure_floor::FailureFloor;
 use cognito_bff::input::Username;
 use cognito_bff::limits::{ClientAddr, LimitSettings, Limits};
@@ -190,6 +190,7 @@ impl Harness {
                 &Username::parse(TYPED.to_owned()).unwrap(),
                 &SecretString::from(PASSWORD),
                 &client(),
+                &EndUser::default(),
             )
             .await
     }
@@ -217,7 +218,13 @@ impl Harness {
             .expect("responses are an object")
             .clone();
         self.signin
-            .respond(ChallengeId::parse(id), challenge, &responses, &client())
+            .respond(
+                ChallengeId::parse(id),
+                challenge,
+                &responses,
+                &client(),
+                &EndUser::default(),
+            )
             .await
     }
 
