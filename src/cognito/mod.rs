@@ -27,7 +27,7 @@ pub use secret_hash::secret_hash;
 pub use srp::SrpError;
 pub use types::{
     AdminCreateUser, AuthStep, Challenge, CodeDelivery, CreatedUser, DeliveryMedium, EndUser,
-    SignUpResult, Tokens,
+    MetadataKeys, SignUpResult, Tokens,
 };
 
 /// A user-pool app client: the SDK client plus the ids and secret every call needs.

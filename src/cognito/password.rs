@@ -21,6 +21,7 @@ impl Cognito {
                 .username(username)
                 .set_secret_hash(self.secret_hash_for(username))
                 .set_user_context_data(end_user.context_data())
+                .set_client_metadata(end_user.metadata())
                 .send(),
         )
         .await?;
@@ -44,6 +45,7 @@ impl Cognito {
                 .password(new_password.expose_secret())
                 .set_secret_hash(self.secret_hash_for(username))
                 .set_user_context_data(end_user.context_data())
+                .set_client_metadata(end_user.metadata())
                 .send(),
         )
         .await?;

@@ -141,6 +141,7 @@ impl Cognito {
                 .client_id(&self.client_id)
                 .set_auth_parameters(Some(parameters))
                 .set_user_context_data(end_user.context_data())
+                .set_client_metadata(end_user.metadata())
                 .send(),
         )
         .await?;
@@ -235,6 +236,7 @@ impl Cognito {
             .session(session.expose_secret())
             .set_challenge_responses(Some(responses))
             .set_user_context_data(end_user.context_data())
+            .set_client_metadata(end_user.metadata())
             .send();
         let out = observe("RespondToAuthChallenge", call).await?;
         auth_step(

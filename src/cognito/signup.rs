@@ -24,6 +24,7 @@ impl Cognito {
                 .set_user_attributes(Some(to_attribute_types(attributes)))
                 .set_secret_hash(self.secret_hash_for(username))
                 .set_user_context_data(end_user.context_data())
+                .set_client_metadata(end_user.metadata())
                 .send(),
         )
         .await?;
@@ -49,6 +50,7 @@ impl Cognito {
                 .confirmation_code(code.expose_secret())
                 .set_secret_hash(self.secret_hash_for(username))
                 .set_user_context_data(end_user.context_data())
+                .set_client_metadata(end_user.metadata())
                 .send(),
         )
         .await?;
@@ -68,6 +70,7 @@ impl Cognito {
                 .username(username)
                 .set_secret_hash(self.secret_hash_for(username))
                 .set_user_context_data(end_user.context_data())
+                .set_client_metadata(end_user.metadata())
                 .send(),
         )
         .await?;

@@ -92,9 +92,26 @@ pub enum AuthStep {
 pub struct EndUser {
     pub ip_address: Option<String>,
     pub encoded_data: Option<String>,
+    /// `ClientMetadata` for the pool's Lambda triggers: only the keys CLIENT_METADATA_KEYS
+    /// lists.
+    pub client_metadata: HashMap<String, String>,
 }
 
 impl EndUser {
+    /// The same person, with what the client sent as `client_metadata`, kept as `keys` say.
+    pub fn with_metadata(
+        mut self,
+        sent: Option<&serde_json::Map<String, serde_json::Value>>,
+        keys: &MetadataKeys,
+    ) -> EndUser {
+        self.client_metadata = keys.keep(sent);
+        self
+    }
+
+    pub(super) fn metadata(&self) -> Option<HashMap<String, String>> {
+        (!self.client_metadata.is_empty()).then(|| self.client_metadata.clone())
+    }
+
     pub(super) fn context_data(&self) -> Option<UserContextDataType> {
         if self.ip_address.is_none() && self.encoded_data.is_none() {
             return None;
@@ -105,5 +122,96 @@ impl EndUser {
                 .set_encoded_data(self.encoded_data.clone())
                 .build(),
         )
+    }
+}
+
+/// CLIENT_METADATA_KEYS: the `client_metadata` keys a client may pass on to the pool's Lambda
+/// triggers. Everything else a client sends there is dropped, unread and unlogged: a trigger
+/// may trust what arrives, so only what the operator named arrives.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct MetadataKeys(Vec<String>);
+
+impl MetadataKeys {
+    /// Names are 1 to 64 of `A-Z`, `a-z`, `0-9`, `_`, `-`, `.` and `:`.
+    pub const MAX_KEY: usize = 64;
+    /// At most this many keys; each value at most [`MetadataKeys::MAX_VALUE`] characters.
+    pub const MAX_KEYS: usize = 16;
+    pub const MAX_VALUE: usize = 256;
+
+    /// A comma-separated list of key names.
+    pub fn parse(list: &str) -> Result<Self, String> {
+        let mut keys: Vec<String> = Vec::new();
+        for key in list.split(',').map(str::trim).filter(|k| !k.is_empty()) {
+            let valid = key.len() <= Self::MAX_KEY
+                && key
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.' | b':'));
+            if !valid {
+                return Err(format!(
+                    "{key:?} is not a key: 1 to {} of A-Z, a-z, 0-9, _, -, . and :",
+                    Self::MAX_KEY
+                ));
+            }
+            if !keys.iter().any(|k| k == key) {
+                keys.push(key.to_owned());
+            }
+        }
+        if keys.len() > Self::MAX_KEYS {
+            return Err(format!("at most {} keys", Self::MAX_KEYS));
+        }
+        Ok(MetadataKeys(keys))
+    }
+
+    /// The listed keys `sent` has, with text values of at most `MAX_VALUE` characters and no
+    /// control characters; the rest is dropped.
+    pub fn keep(
+        &self,
+        sent: Option<&serde_json::Map<String, serde_json::Value>>,
+    ) -> HashMap<String, String> {
+        let Some(sent) = sent else {
+            return HashMap::new();
+        };
+        self.0
+            .iter()
+            .filter_map(|key| {
+                let value = sent.get(key)?.as_str()?;
+                let fits = value.chars().count() <= Self::MAX_VALUE
+                    && !value.chars().any(char::is_control);
+                fits.then(|| (key.clone(), value.to_owned()))
+            })
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn only_listed_keys_with_short_text_values_pass() {
+        let keys = MetadataKeys::parse(" tenant, campaign.id ,tenant").unwrap();
+        let sent = json!({
+            "tenant": "acme",
+            "campaign.id": "x".repeat(257),
+            "role": "admin",
+        });
+        let kept = keys.keep(sent.as_object());
+        assert_eq!(
+            kept,
+            HashMap::from([("tenant".to_owned(), "acme".to_owned())])
+        );
+        let not_text = json!({"tenant": 7});
+        assert!(keys.keep(not_text.as_object()).is_empty());
+        assert!(MetadataKeys::default().keep(sent.as_object()).is_empty());
+    }
+
+    #[test]
+    fn key_names_are_checked() {
+        assert!(MetadataKeys::parse("a b").is_err());
+        assert!(MetadataKeys::parse(&"k".repeat(65)).is_err());
+        let many: Vec<String> = (0..17).map(|i| format!("k{i}")).collect();
+        assert!(MetadataKeys::parse(&many.join(",")).is_err());
+        assert_eq!(MetadataKeys::parse("").unwrap(), MetadataKeys::default());
     }
 }

@@ -554,6 +554,11 @@ pub struct Settings {
         default_value = "cognito-bff"
     )]
     pub totp_issuer: String,
+
+    /// The `client_metadata` keys clients may pass on to the pool's Lambda triggers, as
+    /// ClientMetadata (comma-separated, at most 16; values up to 256 characters). Empty: none
+    #[arg(long, env = "CLIENT_METADATA_KEYS", global = true)]
+    pub client_metadata_keys: Option<String>,
 }
 
 impl Cli {

@@ -15,6 +15,7 @@ use std::time::Duration;
 use secrecy::{ExposeSecret, SecretBox, SecretString};
 
 use crate::attributes::WritableAttributes;
+use crate::cognito::MetadataKeys;
 use crate::db::Backend;
 use crate::limits::LimitSettings;
 use crate::vocab::AuthFlow;
@@ -76,6 +77,8 @@ pub struct CognitoConfig {
     pub writable_attributes: WritableAttributes,
     /// The issuer authenticator apps show.
     pub totp_issuer: String,
+    /// The `client_metadata` keys passed on to Lambda triggers (CLIENT_METADATA_KEYS).
+    pub client_metadata_keys: MetadataKeys,
 }
 
 /// Which tokens are accepted, and how long revocations must last.

@@ -17,6 +17,7 @@ use super::{
     LogFormat, SessionConfig, TokenConfig,
 };
 use crate::attributes::WritableAttributes;
+use crate::cognito::MetadataKeys;
 use crate::db::Backend;
 use crate::limits::LimitSettings;
 use crate::vocab::AuthFlow;
@@ -216,6 +217,10 @@ impl Settings {
                         .map_err(|problem| bad("WRITABLE_ATTRIBUTES", problem))?,
                 },
                 totp_issuer: totp_issuer(&self.totp_issuer)?,
+                client_metadata_keys: MetadataKeys::parse(
+                    self.client_metadata_keys.as_deref().unwrap_or_default(),
+                )
+                .map_err(|problem| bad("CLIENT_METADATA_KEYS", problem))?,
                 user_pool_id,
                 client_id,
             },
@@ -718,6 +723,29 @@ mod tests {
             let error = settings(&args).config().unwrap_err();
             assert_eq!(error.variable, variable, "{flags:?}: {error}");
         }
+    }
+
+    #[test]
+    fn client_metadata_keys_are_checked_names() {
+        let with = |keys: &str| {
+            let mut args = BASE.to_vec();
+            args.extend(["--client-metadata-keys", keys]);
+            settings(&args).config()
+        };
+        let config = with("tenant, campaign").unwrap();
+        assert_eq!(
+            config.cognito.client_metadata_keys,
+            MetadataKeys::parse("tenant,campaign").unwrap()
+        );
+        assert_eq!(with("a b").unwrap_err().variable, "CLIENT_METADATA_KEYS");
+        assert_eq!(
+            settings(&BASE)
+                .config()
+                .unwrap()
+                .cognito
+                .client_metadata_keys,
+            MetadataKeys::default()
+        );
     }
 
     #[test]

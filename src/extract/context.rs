@@ -21,7 +21,8 @@ const MAX_ENCODED_DATA: usize = 8 * 1024;
 /// The caller as Cognito's threat protection should see it: the client's address as the
 /// limits derive it (a trusted proxy's `X-Forwarded-For`, else the peer), never a proxy's
 /// own; and `X-User-Context-Data`, checked as text and bounded. A header that fails the
-/// check is `400 invalid_request`, before anything reaches Cognito.
+/// check is `400 invalid_request`, before anything reaches Cognito. The handler adds the
+/// body's `client_metadata` (`EndUser::with_metadata`).
 pub struct UserContext(pub EndUser);
 
 impl<S> FromRequestParts<S> for UserContext
@@ -60,6 +61,7 @@ where
         Ok(UserContext(EndUser {
             ip_address,
             encoded_data,
+            ..EndUser::default()
         }))
     }
 }

@@ -20,6 +20,9 @@ pub struct ChallengeRequest {
     responses: Map<String, Value>,
     /// The challenge the client believes it is answering.
     challenge: Option<String>,
+    /// For the pool's Lambda triggers: only the keys CLIENT_METADATA_KEYS lists pass.
+    #[serde(default)]
+    client_metadata: Option<Map<String, Value>>,
 }
 
 pub async fn respond(
@@ -30,6 +33,10 @@ pub async fn respond(
     headers: HeaderMap,
     ApiJson(request): ApiJson<ChallengeRequest>,
 ) -> Result<Response, StepRefusal> {
+    let end_user = end_user.with_metadata(
+        request.client_metadata.as_ref(),
+        &state.config.cognito.client_metadata_keys,
+    );
     // The cookie is SameSite=Strict and the body must be JSON (a cross-site form can't send
     // that without a CORS preflight); an Origin header, when present, must be one we serve.
     check_origin(&headers, &state.config.http, caller.via_trusted_proxy)?;

@@ -5,6 +5,7 @@ use axum::http::HeaderMap;
 use axum::response::Response;
 use secrecy::{ExposeSecret, SecretString};
 use serde::Deserialize;
+use serde_json::{Map, Value};
 
 use crate::boundary::Asker;
 use crate::error::ApiError;
@@ -16,6 +17,9 @@ use crate::state::AppState;
 pub struct LoginRequest {
     username: String,
     password: SecretString,
+    /// For the pool's Lambda triggers: only the keys CLIENT_METADATA_KEYS lists pass.
+    #[serde(default)]
+    client_metadata: Option<Map<String, Value>>,
 }
 
 pub async fn login(
@@ -26,6 +30,10 @@ pub async fn login(
     headers: HeaderMap,
     ApiJson(request): ApiJson<LoginRequest>,
 ) -> Result<Response, ApiError> {
+    let end_user = end_user.with_metadata(
+        request.client_metadata.as_ref(),
+        &state.config.cognito.client_metadata_keys,
+    );
     let username = Username::parse(request.username)?;
     check_text("password", request.password.expose_secret(), MAX_PASSWORD)?;
     let outcome = state

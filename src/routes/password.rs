@@ -8,7 +8,7 @@ use axum::response::Response;
 
 use secrecy::{ExposeSecret, SecretString};
 use serde::{Deserialize, Serialize};
-use serde_json::{Map, json};
+use serde_json::{Map, Value, json};
 
 use crate::boundary::AfterChange;
 
@@ -22,6 +22,9 @@ use crate::vocab::NextStep;
 #[derive(Deserialize)]
 pub struct ForgotRequest {
     username: String,
+    /// For the pool's Lambda triggers: only the keys CLIENT_METADATA_KEYS lists pass.
+    #[serde(default)]
+    client_metadata: Option<Map<String, Value>>,
 }
 
 #[derive(Serialize)]
@@ -39,6 +42,10 @@ pub async fn forgot(
     UserContext(end_user): UserContext,
     ApiJson(request): ApiJson<ForgotRequest>,
 ) -> Result<(StatusCode, Json<ForgotResponse>), ApiError> {
+    let end_user = end_user.with_metadata(
+        request.client_metadata.as_ref(),
+        &state.config.cognito.client_metadata_keys,
+    );
     let username = Username::parse(request.username)?;
     // Kept whether or not the account exists, so the refusal tells nothing either.
     let _sent = state.limits.message(&username, &client)?;
@@ -79,6 +86,9 @@ pub struct ResetRequest {
     username: String,
     code: SecretString,
     new_password: SecretString,
+    /// For the pool's Lambda triggers: only the keys CLIENT_METADATA_KEYS lists pass.
+    #[serde(default)]
+    client_metadata: Option<Map<String, Value>>,
 }
 
 /// What a reset with a wrong or stale code says, for a known and an unknown user alike.
@@ -90,6 +100,10 @@ pub async fn reset(
     UserContext(end_user): UserContext,
     ApiJson(request): ApiJson<ResetRequest>,
 ) -> Result<Response, ApiError> {
+    let end_user = end_user.with_metadata(
+        request.client_metadata.as_ref(),
+        &state.config.cognito.client_metadata_keys,
+    );
     let username = Username::parse(request.username)?;
     check_text("code", request.code.expose_secret(), MAX_CODE)?;
     check_text(

@@ -21,6 +21,9 @@ pub struct SignUpRequest {
     password: SecretString,
     #[serde(default)]
     attributes: Map<String, Value>,
+    /// For the pool's Lambda triggers: only the keys CLIENT_METADATA_KEYS lists pass.
+    #[serde(default)]
+    client_metadata: Option<Map<String, Value>>,
 }
 
 #[derive(Serialize)]
@@ -37,6 +40,10 @@ pub async fn sign_up(
     UserContext(end_user): UserContext,
     ApiJson(request): ApiJson<SignUpRequest>,
 ) -> Result<(StatusCode, Json<SignUpResponse>), ApiError> {
+    let end_user = end_user.with_metadata(
+        request.client_metadata.as_ref(),
+        &state.config.cognito.client_metadata_keys,
+    );
     let username = Username::parse(request.username)?;
     check_text("password", request.password.expose_secret(), MAX_PASSWORD)?;
     let attributes = attributes::to_cognito(&request.attributes)?;
@@ -77,6 +84,9 @@ pub async fn sign_up(
 pub struct ConfirmRequest {
     username: String,
     code: SecretString,
+    /// For the pool's Lambda triggers: only the keys CLIENT_METADATA_KEYS lists pass.
+    #[serde(default)]
+    client_metadata: Option<Map<String, Value>>,
 }
 
 #[derive(Serialize)]
@@ -91,6 +101,10 @@ pub async fn confirm(
     UserContext(end_user): UserContext,
     ApiJson(request): ApiJson<ConfirmRequest>,
 ) -> Result<Json<ConfirmResponse>, ApiError> {
+    let end_user = end_user.with_metadata(
+        request.client_metadata.as_ref(),
+        &state.config.cognito.client_metadata_keys,
+    );
     let username = Username::parse(request.username)?;
     check_text("code", request.code.expose_secret(), MAX_CODE)?;
     let attempt = state.limits.attempt(&username, &client)?;
@@ -115,6 +129,9 @@ pub async fn confirm(
 #[derive(Deserialize)]
 pub struct ResendRequest {
     username: String,
+    /// For the pool's Lambda triggers: only the keys CLIENT_METADATA_KEYS lists pass.
+    #[serde(default)]
+    client_metadata: Option<Map<String, Value>>,
 }
 
 #[derive(Serialize)]
@@ -128,6 +145,10 @@ pub async fn resend(
     UserContext(end_user): UserContext,
     ApiJson(request): ApiJson<ResendRequest>,
 ) -> Result<Json<ResendResponse>, ApiError> {
+    let end_user = end_user.with_metadata(
+        request.client_metadata.as_ref(),
+        &state.config.cognito.client_metadata_keys,
+    );
     let username = Username::parse(request.username)?;
     // Kept whatever Cognito answers: giving it back only for unknown names would tell them
     // apart.

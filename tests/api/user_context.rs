@@ -158,3 +158,54 @@ async fn collector_data_that_is_not_its_shape_is_refused_before_cognito_hears_of
         json!({"IpAddress": "127.0.0.1"})
     );
 }
+
+#[tokio::test]
+async fn only_the_listed_client_metadata_reaches_the_lambda_triggers() {
+    let app = TestApp::builder()
+        .set("CLIENT_METADATA_KEYS", "tenant,campaign")
+        .start()
+        .await;
+    let sent = json!({
+        "tenant": "acme",
+        "campaign": "x".repeat(257),
+        "role": "admin",
+    });
+    let login = app
+        .post(
+            "/login",
+            json!({"username": ADMIN, "password": ADMIN_PASSWORD, "client_metadata": sent}),
+        )
+        .await;
+    assert_eq!(login.status, 200, "{login:?}");
+    let call = app.proxy.calls("InitiateAuth").pop().unwrap();
+    assert_eq!(call["ClientMetadata"], json!({"tenant": "acme"}));
+
+    let signed_up = app
+        .post(
+            "/signup",
+            json!({"username": "meta-user", "password": "Passw0rd!meta",
+                   "attributes": {"email": "meta@example.com"},
+                   "client_metadata": {"tenant": "acme"}}),
+        )
+        .await;
+    assert_eq!(signed_up.status, 201, "{signed_up:?}");
+    assert_eq!(
+        app.proxy.calls("SignUp").pop().unwrap()["ClientMetadata"],
+        json!({"tenant": "acme"})
+    );
+}
+
+#[tokio::test]
+async fn without_listed_keys_no_client_metadata_goes_to_cognito() {
+    let app = TestApp::start().await;
+    let login = app
+        .post(
+            "/login",
+            json!({"username": ADMIN, "password": ADMIN_PASSWORD,
+                   "client_metadata": {"tenant": "acme"}}),
+        )
+        .await;
+    assert_eq!(login.status, 200, "{login:?}");
+    let call = app.proxy.calls("InitiateAuth").pop().unwrap();
+    assert!(call.get("ClientMetadata").is_none(), "{call}");
+}
