@@ -119,11 +119,14 @@ impl RefreshIndex {
         previous: &str,
         lifetime: Duration,
     ) -> Result<(), sqlx::Error> {
-        let Some(before) = self.find(previous).await? else {
-            return self.remember(refresh_token, access_token, lifetime).await;
-        };
         let Some(issued) = payload(access_token) else {
             return Ok(());
+        };
+        // A chain belongs to one user: a record of someone else's (which Cognito would never
+        // rotate into this one) starts nothing.
+        let before = match self.find(previous).await? {
+            Some(before) if before.sub == issued.sub => before,
+            _ => return self.remember(refresh_token, access_token, lifetime).await,
         };
         let origin = issued
             .origin_jti

@@ -183,4 +183,11 @@ async fn a_rotated_token_names_every_sign_in_of_its_chain_and_the_first_ones_exp
         .unwrap();
     let alone = index.find("r9").await.unwrap().unwrap();
     assert_eq!(alone.sign_ins().collect::<Vec<_>>(), ["o9"]);
+    // And one rotated from another user's token takes none of that user's sign-ins.
+    index
+        .remember_rotated("r7", &access_token_of("v", "o7"), "r2", day)
+        .await
+        .unwrap();
+    let other = index.find("r7").await.unwrap().unwrap();
+    assert_eq!(other.sign_ins().collect::<Vec<_>>(), ["o7"]);
 }
