@@ -189,6 +189,9 @@ def get_tokens_from_refresh_token(self):
             if time.time() - rotated_at > grace:
                 pool.refresh_tokens[token] = None
                 raise RefreshTokenReuseException("Refresh token has been rotated.")
+            # Revoked (RevokeToken) within the grace period: as dead as any revoked token.
+            if pool.refresh_tokens.get(token) is None:
+                raise NotAuthorizedError("Refresh Token has been revoked")
             token = replacement
         issued = pool.refresh_tokens.get(token)
         if issued is None:

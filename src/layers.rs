@@ -178,6 +178,8 @@ fn cors(origins: &[String]) -> tower_http::cors::CorsLayer {
             HeaderName::from_static("x-csrf"),
             // A page asking for a browser session rather than tokens.
             HeaderName::from_static("x-token-delivery"),
+            // What Cognito's collector gathered in the page, for its threat protection.
+            crate::extract::USER_CONTEXT_DATA,
         ])
         .expose_headers([
             request_id::HEADER,

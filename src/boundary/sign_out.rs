@@ -183,8 +183,13 @@ impl Boundary {
             (None, Some(origin)) => Some((origin.sub.clone(), origin.username.clone())),
             _ => None,
         };
+        // A refresh token that rotation replaced: whoever holds its successor may not be the
+        // one signing out (a copy that was refreshed elsewhere), and Cognito's RevokeToken of
+        // the old token need not end the new one. Every session of the user ends instead.
+        let replaced = issued_to.as_ref().is_some_and(|origin| origin.replaced);
         if let Some((sub, username)) = &user
-            && self.revocations.sessions_of(sub).await? >= MAX_REVOKED_SIGN_INS_PER_USER
+            && (replaced
+                || self.revocations.sessions_of(sub).await? >= MAX_REVOKED_SIGN_INS_PER_USER)
             && self.sign_out_everywhere_by_admin(sub, username).await?
         {
             if let Some((_, token)) = &caller {
@@ -222,9 +227,9 @@ impl Boundary {
         }
         match self.cognito.revoke_token(refresh_token).await {
             // Cognito mints nothing more from that sign-in: its revocation need only outlive
-            // the access tokens already out.
+            // the access tokens already out. Not for a replaced token: its successor may live.
             Ok(()) => {
-                if let Some(origin) = issued_to {
+                if let Some(origin) = issued_to.filter(|origin| !origin.replaced) {
                     for sign_in in origin.sign_ins() {
                         self.revocations
                             .revoke_session(
@@ -319,9 +324,9 @@ impl Boundary {
     }
 
     /// Signs a user out everywhere with the service's own credentials, then records it, for a
-    /// logout that would otherwise add one revocation too many. Returns false when Cognito
-    /// refused (the role may lack `cognito-idp:AdminUserGlobalSignOut`); the logout then ends
-    /// just its own sign-in.
+    /// logout that would otherwise add one revocation too many, or one with a refresh token
+    /// that rotation replaced. Returns false when Cognito refused (the role may lack
+    /// `cognito-idp:AdminUserGlobalSignOut`); the logout then ends just its own sign-in.
     async fn sign_out_everywhere_by_admin(
         &self,
         sub: &str,

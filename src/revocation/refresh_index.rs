@@ -32,6 +32,9 @@ pub struct RefreshOrigin {
     pub earlier: Vec<String>,
     /// Seconds: when the refresh token stops working anyway.
     pub expires_at: i64,
+    /// Rotation replaced this token with another, whose holder may not be whoever sends this
+    /// one.
+    pub replaced: bool,
 }
 
 impl RefreshOrigin {
@@ -44,6 +47,11 @@ impl RefreshOrigin {
 /// How many earlier sign-ins a rotated token carries: a chain longer than this keeps its
 /// newest links (the oldest tokens are long expired).
 const MAX_EARLIER: usize = 16;
+
+/// How long a replaced token's record stays, so a logout with it is still known to be one:
+/// the longest grace period (60 s) and then as long as an access token lives. Past that the
+/// record goes, and the table keeps about one row per live chain however often it rotates.
+const REPLACED_KEPT_SECONDS: i64 = 60 + crate::revocation::MAX_ACCESS_TOKEN_LIFETIME;
 
 pub struct RefreshIndex {
     pool: AnyPool,
@@ -141,7 +149,21 @@ impl RefreshIndex {
         earlier.dedup();
         earlier.truncate(MAX_EARLIER);
         self.insert(refresh_token, &issued, &origin, &earlier, before.expires_at)
-            .await
+            .await?;
+        let now = now_seconds();
+        for key in &self.keys {
+            sqlx::query(
+                "UPDATE refresh_tokens SET replaced_at = $1, \
+                 expires_at = CASE WHEN expires_at > $2 THEN $2 ELSE expires_at END \
+                 WHERE token_hash = $3 AND replaced_at = 0",
+            )
+            .bind(now)
+            .bind(now + REPLACED_KEPT_SECONDS)
+            .bind(Self::hash(key, previous))
+            .execute(&self.pool)
+            .await?;
+        }
+        Ok(())
     }
 
     async fn insert(
@@ -158,7 +180,9 @@ impl RefreshIndex {
              VALUES ($1, $2, $3, $4, $5, $6) \
              ON CONFLICT (token_hash) DO UPDATE SET sub = excluded.sub, \
              username = excluded.username, origin_jti = excluded.origin_jti, \
-             earlier_origins = excluded.earlier_origins, expires_at = excluded.expires_at",
+             earlier_origins = excluded.earlier_origins, \
+             expires_at = CASE WHEN excluded.expires_at > refresh_tokens.expires_at \
+             THEN excluded.expires_at ELSE refresh_tokens.expires_at END",
         )
         .bind(Self::hash(&self.keys[0], refresh_token))
         .bind(&issued.sub)
@@ -175,7 +199,8 @@ impl RefreshIndex {
     pub async fn find(&self, refresh_token: &str) -> Result<Option<RefreshOrigin>, sqlx::Error> {
         for key in &self.keys {
             let row = sqlx::query(
-                "SELECT sub, username, origin_jti, earlier_origins, expires_at FROM refresh_tokens \
+                "SELECT sub, username, origin_jti, earlier_origins, expires_at, replaced_at \
+                 FROM refresh_tokens \
                  WHERE token_hash = $1 AND expires_at > $2",
             )
             .bind(Self::hash(key, refresh_token))
@@ -193,6 +218,7 @@ impl RefreshIndex {
                         .map(str::to_owned)
                         .collect(),
                     expires_at: row.try_get("expires_at")?,
+                    replaced: row.try_get::<i64, _>("replaced_at")? != 0,
                 }));
             }
         }

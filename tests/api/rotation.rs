@@ -191,3 +191,26 @@ async fn a_rotated_token_names_every_sign_in_of_its_chain_and_the_first_ones_exp
     let other = index.find("r7").await.unwrap().unwrap();
     assert_eq!(other.sign_ins().collect::<Vec<_>>(), ["o7"]);
 }
+
+#[tokio::test]
+async fn a_logout_with_a_token_rotation_replaced_signs_the_user_out_everywhere() {
+    let app = TestApp::start().await;
+    app.user_pool.rotate_refresh_tokens(0).await;
+    let login = app.login(ADMIN, ADMIN_PASSWORD).await;
+    let stale = refresh_token(&login);
+    // Someone holding a copy refreshed it: the copy's successor lives elsewhere.
+    let elsewhere = refresh(&app, &stale).await;
+    let successor = refresh_token(&elsewhere);
+
+    let logout = app.post("/logout", json!({"refresh_token": stale})).await;
+    assert_eq!(logout.status, 204, "{logout:?}");
+    assert_eq!(
+        app.proxy.calls("AdminUserGlobalSignOut").len(),
+        1,
+        "every session of the user ends"
+    );
+    assert_eq!(app.verify_status(&elsewhere.access_token()).await, 401);
+    refresh(&app, &successor)
+        .await
+        .assert_problem(401, "invalid_refresh_token");
+}
