@@ -156,7 +156,6 @@ impl Application {
             cognito: cognito.clone(),
             revocations: revocations.clone(),
             refresh_tokens: refresh_tokens.clone(),
-            signin: signin.clone(),
             session_cookies: CookieSettings::session(
                 config.http.cookie_secure,
                 config.sessions.same_site_lax,

@@ -28,7 +28,6 @@ use crate::config::Config;
 use crate::cookies::CookieSettings;
 use crate::revocation::{RefreshIndex, RevocationList};
 use crate::sessions::BrowserSessions;
-use crate::signin::SignIn;
 
 /// What the boundary works with, built once at start-up and shared by the API's routes and
 /// `/verify`.
@@ -39,7 +38,6 @@ pub struct Boundary {
     pub cognito: Cognito,
     pub revocations: Arc<RevocationList>,
     pub refresh_tokens: Arc<RefreshIndex>,
-    pub signin: SignIn,
     /// The browser session's cookie.
     pub session_cookies: CookieSettings,
     /// The pending challenge's cookie.

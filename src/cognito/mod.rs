@@ -70,11 +70,6 @@ impl Cognito {
             .as_ref()
             .map(|secret| secret_hash(secret, username, &self.client_id))
     }
-
-    /// Whether the app client has a secret, so calls need SECRET_HASH.
-    pub fn has_secret(&self) -> bool {
-        self.client_secret.is_some()
-    }
 }
 
 /// Cognito answers a dead session with NotAuthorized ("Invalid session") and some emulators
