@@ -5,7 +5,9 @@
 //! big-endian bytes with a leading zero byte where the top bit is set; x derived from the pool
 //! name, the user's SRP id and the password; the session key stretched with HKDF
 //! ("Caldera Derived Key", 16 bytes); and the proof an HMAC over the pool name, user id,
-//! SECRET_BLOCK and a timestamp. The unit tests check every step against vectors computed by
+//! SECRET_BLOCK and a timestamp. A remembered device proves itself the same way
+//! (`DEVICE_SRP_AUTH`), with its group key, key and secret in place of the pool, user and
+//! password, against the verifier this service gave ConfirmDevice. The unit tests check every step against vectors computed by
 //! an independent implementation (`tests/fixtures/srp/`).
 
 use base64::Engine;
@@ -111,7 +113,8 @@ pub struct PasswordClaim {
     pub timestamp: String,
 }
 
-/// The challenge parameters PASSWORD_VERIFIER brings.
+/// The challenge parameters PASSWORD_VERIFIER (or DEVICE_PASSWORD_VERIFIER) brings.
+#[derive(Clone, Copy)]
 pub struct VerifierChallenge<'a> {
     pub user_id_for_srp: &'a str,
     pub salt_hex: &'a str,
@@ -183,6 +186,32 @@ impl SrpClient {
         let pool_name = user_pool_id
             .split_once('_')
             .map_or(user_pool_id, |(_, name)| name);
+        self.claim(pool_name, password, challenge, now)
+    }
+
+    /// Answers DEVICE_PASSWORD_VERIFIER for a remembered device: the same proof, with the
+    /// device's group key in place of the pool's name, its key in place of the user's id and
+    /// its secret in place of the password.
+    pub fn device_claim(
+        &self,
+        device: &DeviceSecrets<'_>,
+        challenge: &VerifierChallenge<'_>,
+        now: time::OffsetDateTime,
+    ) -> Result<PasswordClaim, SrpError> {
+        let challenge = VerifierChallenge {
+            user_id_for_srp: device.device_key,
+            ..*challenge
+        };
+        self.claim(device.group_key, device.secret, &challenge, now)
+    }
+
+    fn claim(
+        &self,
+        pool_name: &str,
+        password: &str,
+        challenge: &VerifierChallenge<'_>,
+        now: time::OffsetDateTime,
+    ) -> Result<PasswordClaim, SrpError> {
         let key = self.session_key(
             pool_name,
             challenge.user_id_for_srp,
@@ -206,6 +235,53 @@ impl SrpClient {
             signature: STANDARD.encode(mac.finalize().into_bytes()),
             timestamp,
         })
+    }
+}
+
+/// What proves a remembered device: Cognito's key and group key for it, and the secret this
+/// service chose when it confirmed the device.
+#[derive(Clone, Copy)]
+pub struct DeviceSecrets<'a> {
+    pub device_key: &'a str,
+    pub group_key: &'a str,
+    pub secret: &'a str,
+}
+
+/// What ConfirmDevice takes for a new device (`DeviceSecretVerifierConfig`), and the secret it
+/// was made from, which only this service keeps.
+pub struct DeviceVerifier {
+    pub secret: String,
+    /// Base64 of the salt's bytes.
+    pub salt: String,
+    /// Base64 of g^x mod N.
+    pub password_verifier: String,
+}
+
+impl DeviceVerifier {
+    /// A random secret for the device, and the SRP verifier Cognito checks later device
+    /// sign-ins against: x from the salt and the hash of `group key || device key ":" secret`,
+    /// as for a password.
+    pub fn generate(group_key: &str, device_key: &str) -> Result<Self, SrpError> {
+        let mut secret = [0u8; 40];
+        let mut salt = [0u8; 16];
+        getrandom::fill(&mut secret).map_err(|_| SrpError::Random)?;
+        getrandom::fill(&mut salt).map_err(|_| SrpError::Random)?;
+        let secret = STANDARD.encode(secret);
+        // The salt in its canonical padded form, so Cognito's hex of it reads back the same.
+        let salt = padded(&BigUint::from_bytes_be(&salt).max(BigUint::from(1u32)));
+        Ok(Self::with(group_key, device_key, secret, &salt))
+    }
+
+    fn with(group_key: &str, device_key: &str, secret: String, salt: &[u8]) -> Self {
+        let group = group();
+        let identity = Sha256::digest(format!("{group_key}{device_key}:{secret}").as_bytes());
+        let x = hash_to_int(&[salt, &identity]);
+        let verifier = group.g.modpow(&x, &group.n);
+        DeviceVerifier {
+            secret,
+            salt: STANDARD.encode(salt),
+            password_verifier: STANDARD.encode(padded(&verifier)),
+        }
     }
 }
 
@@ -383,6 +459,52 @@ mod tests {
             answer(&vector.srp_b_hex, "zz", block),
             Some(SrpError::Malformed("SALT"))
         );
+    }
+
+    /// The server's side of a device sign-in, as Cognito computes it from the verifier alone:
+    /// a claim made with the device's secret must match it, and one with another secret not.
+    #[test]
+    fn a_device_claim_matches_the_verifier_it_was_confirmed_with() {
+        let group = group();
+        let verifier = DeviceVerifier::generate("-group", "us-east-1_device").unwrap();
+        let v = BigUint::from_bytes_be(&STANDARD.decode(&verifier.password_verifier).unwrap());
+        let salt = STANDARD.decode(&verifier.salt).unwrap();
+        let b = BigUint::from(0x1234_5678_9abc_def0u64) * BigUint::from(0xfeed_beefu32);
+        let big_b = (&group.k * &v + group.g.modpow(&b, &group.n)) % &group.n;
+        let block = STANDARD.encode(b"secret block");
+        let now = time::OffsetDateTime::UNIX_EPOCH;
+        let srp = SrpClient::generate().unwrap();
+        let claim = |secret: &str| {
+            srp.device_claim(
+                &DeviceSecrets {
+                    device_key: "us-east-1_device",
+                    group_key: "-group",
+                    secret,
+                },
+                &VerifierChallenge {
+                    user_id_for_srp: "ignored",
+                    salt_hex: &hex(&salt),
+                    srp_b_hex: &big_b.to_str_radix(16),
+                    secret_block: &block,
+                },
+                now,
+            )
+            .unwrap()
+        };
+        let u = hash_to_int(&[&padded(&srp.big_a), &padded(&big_b)]);
+        let s = (&srp.big_a * v.modpow(&u, &group.n)).modpow(&b, &group.n);
+        let mut key = [0u8; 16];
+        Hkdf::<Sha256>::new(Some(&padded(&u)), &padded(&s))
+            .expand(HKDF_INFO, &mut key)
+            .unwrap();
+        let mut mac = Hmac::<Sha256>::new_from_slice(&key).unwrap();
+        mac.update(b"-group");
+        mac.update(b"us-east-1_device");
+        mac.update(b"secret block");
+        mac.update(timestamp(now).as_bytes());
+        let expected = STANDARD.encode(mac.finalize().into_bytes());
+        assert_eq!(claim(&verifier.secret).signature, expected);
+        assert_ne!(claim("another secret").signature, expected);
     }
 
     /// The vectors' timestamps back to instants, through the same format.
