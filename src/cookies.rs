@@ -1,6 +1,7 @@
-//! The service's two cookies, the only things a browser holds: the pending challenge's, while
-//! a sign-in is under way, and the browser session's, once it is done. Both are opaque ids,
-//! HttpOnly, host-only and scoped to `/`.
+//! The service's cookies, the only things a browser holds: the pending challenge's, while a
+//! sign-in is under way; the browser session's, once it is done; and, where the user pool
+//! tracks devices, the device's, which outlives both. All are opaque ids, HttpOnly, host-only
+//! and scoped to `/`.
 
 use axum::http::{HeaderMap, HeaderValue, header};
 use cookie::{Cookie, SameSite};
@@ -14,6 +15,7 @@ use crate::vocab::OpaqueId;
 enum Kind {
     Challenge,
     Session,
+    Device,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -43,12 +45,23 @@ impl CookieSettings {
         }
     }
 
+    /// The device's cookie: `SameSite=Strict`, only ever needed by the sign-in calls.
+    pub fn device(secure: bool) -> Self {
+        CookieSettings {
+            secure,
+            kind: Kind::Device,
+            same_site: SameSite::Strict,
+        }
+    }
+
     pub fn name(&self) -> &'static str {
         match (self.kind, self.secure) {
             (Kind::Challenge, true) => "__Host-cognito-bff-challenge",
             (Kind::Challenge, false) => "cognito-bff-challenge",
             (Kind::Session, true) => "__Host-cognito-bff-session",
             (Kind::Session, false) => "cognito-bff-session",
+            (Kind::Device, true) => "__Host-cognito-bff-device",
+            (Kind::Device, false) => "cognito-bff-device",
         }
     }
 

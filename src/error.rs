@@ -439,7 +439,9 @@ impl From<SignInError> for ApiError {
         match err {
             SignInError::InvalidCredentials => ApiError::InvalidCredentials,
             SignInError::DuplicateChallengeCookie => ApiError::DuplicateChallengeCookie,
-            SignInError::ChallengeExpired => ApiError::ChallengeExpired,
+            SignInError::ChallengeExpired | SignInError::DeviceNotProven => {
+                ApiError::ChallengeExpired
+            }
             SignInError::ChallengeMismatch { pending, given } => {
                 ApiError::ChallengeMismatch { pending, given }
             }

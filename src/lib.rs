@@ -12,6 +12,7 @@ pub mod cognito;
 pub mod config;
 pub mod cookies;
 pub mod db;
+pub mod devices;
 pub mod error;
 pub mod extract;
 pub mod failure_floor;

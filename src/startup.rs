@@ -22,6 +22,7 @@ use crate::challenge::ChallengeStore;
 use crate::cognito::Cognito;
 use crate::config::{Config, SessionKey, SessionKeys};
 use crate::cookies::CookieSettings;
+use crate::devices::{DeviceStore, Devices};
 use crate::failure_floor::FailureFloor;
 use crate::limits::Limits;
 use crate::revocation::{RefreshIndex, RevocationList};
@@ -113,7 +114,7 @@ impl Application {
         let sessions = BrowserSessions::new(
             SessionStore::new(
                 pool.clone(),
-                cipher,
+                cipher.clone(),
                 config.sessions.idle_timeout,
                 // One refresh call, retries included.
                 config.cognito.timeout + Duration::from_secs(5),
@@ -136,6 +137,11 @@ impl Application {
             config.api.public_origin.as_ref(),
         )
         .map_err(StartupError::Upstreams)?;
+        let devices = Devices::new(
+            DeviceStore::new(pool.clone(), cipher.clone()),
+            cognito.clone(),
+            config.sessions.device_lifetime,
+        );
         let signin = SignIn::new(
             cognito.clone(),
             store.clone(),
@@ -147,6 +153,7 @@ impl Application {
             },
             limits.clone(),
             refresh_tokens.clone(),
+            devices.clone(),
         );
         let shared_config = Arc::new(config.clone());
         let boundary = Arc::new(Boundary {
@@ -161,6 +168,8 @@ impl Application {
                 config.sessions.same_site_lax,
             ),
             challenge_cookies: CookieSettings::challenge(config.http.cookie_secure),
+            devices: devices.clone(),
+            device_cookies: CookieSettings::device(config.http.cookie_secure),
         });
         let state = AppState {
             upstreams,
@@ -185,6 +194,7 @@ impl Application {
             sessions.store().clone(),
             revocations.clone(),
             refresh_tokens,
+            devices.store().clone(),
         ));
         tokio::spawn(revocations.follow(
             db::normalize_url(&config.database.url),
@@ -373,6 +383,7 @@ async fn purge_expired(
     sessions: SessionStore,
     revocations: Arc<RevocationList>,
     refresh_tokens: Arc<RefreshIndex>,
+    devices: DeviceStore,
 ) {
     let mut every = tokio::time::interval(PURGE_INTERVAL);
     loop {
@@ -389,6 +400,11 @@ async fn purge_expired(
             Ok(0) => {}
             Ok(n) => tracing::debug!(purged = n, "ended browser sessions purged"),
             Err(e) => tracing::warn!(error = %e, "purging ended browser sessions failed"),
+        }
+        match devices.purge_expired().await {
+            Ok(0) => {}
+            Ok(n) => tracing::debug!(purged = n, "expired devices purged"),
+            Err(e) => tracing::warn!(error = %e, "purging expired devices failed"),
         }
         match revocations.purge_expired().await {
             Ok(0) => {}

@@ -13,8 +13,8 @@ pub use change::AfterChange;
 pub use read::{Caller, Head, SessionCookie, Touch, verified_bearer};
 pub use refresh::RefreshRequest;
 pub use sign_in::{
-    AnswerHeaders, Asker, CHALLENGE_HANDLE, SignInBody, SignedIn, StepRefusal, no_store,
-    with_headers,
+    AnswerHeaders, Asker, CHALLENGE_HANDLE, DEVICE_HANDLE, SignInBody, SignedIn, StepRefusal,
+    no_store, with_headers,
 };
 pub use sign_out::LogoutRequest;
 
@@ -26,6 +26,7 @@ use cognito_verifier::Verifier;
 use crate::cognito::Cognito;
 use crate::config::Config;
 use crate::cookies::CookieSettings;
+use crate::devices::Devices;
 use crate::revocation::{RefreshIndex, RevocationList};
 use crate::sessions::BrowserSessions;
 
@@ -42,6 +43,10 @@ pub struct Boundary {
     pub session_cookies: CookieSettings,
     /// The pending challenge's cookie.
     pub challenge_cookies: CookieSettings,
+    /// Devices confirmed for users, where the pool tracks devices.
+    pub devices: Devices,
+    /// The device's cookie.
+    pub device_cookies: CookieSettings,
 }
 
 /// The request came from a browser's fetch machinery.

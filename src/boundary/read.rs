@@ -4,16 +4,17 @@
 
 use std::time::Duration;
 
-use axum::http::header::AUTHORIZATION;
-use axum::http::{HeaderMap, Method};
+use axum::http::header::{AUTHORIZATION, USER_AGENT};
+use axum::http::{HeaderMap, HeaderValue, Method};
 use cognito_verifier::{AccessClaims, AuthRejection, Verifier, bearer_token};
 
 use super::csrf::check_csrf;
-use super::{Boundary, CHALLENGE_HANDLE, StepRefusal};
+use super::{Boundary, CHALLENGE_HANDLE, DEVICE_HANDLE, StepRefusal, from_browser};
+use crate::devices::SignInDevice;
 use crate::error::ApiError;
-use crate::sessions::{LiveSession, StoredSession};
+use crate::sessions::{LiveSession, StoredSession, device_label};
 use crate::signin::{SignInError, StepError};
-use crate::vocab::{ChallengeId, OpaqueId, SessionId};
+use crate::vocab::{ChallengeId, DeviceId, OpaqueId, SessionId};
 
 /// What the boundary reads of a request.
 #[derive(Clone, Copy)]
@@ -233,6 +234,65 @@ impl Boundary {
 
     /// A challenge cookie came (one, or two of its name): a sign-in that ends
     /// clears it.
+    /// The device a sign-in comes from: the one `Device-Handle` or the device cookie names
+    /// (anything else reads as a new device), what to call a new one, and whether to remember
+    /// it.
+    pub async fn sign_in_device(&self, headers: &HeaderMap, remember: bool) -> SignInDevice {
+        let agent = headers
+            .get(USER_AGENT)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default();
+        // A browser by its browser and system; an app by the first word of its agent
+        // ("MyApp/2.1"), which is what its user would recognise.
+        let name = if from_browser(headers) {
+            device_label(agent)
+        } else {
+            agent
+                .split_whitespace()
+                .next()
+                .filter(|word| word.len() <= 64)
+                .unwrap_or("App")
+                .to_owned()
+        };
+        SignInDevice {
+            known: self.devices.find(self.device_id(headers).as_ref()).await,
+            remember,
+            name,
+        }
+    }
+
+    /// The id of the request's device: `Device-Handle`, else the device cookie. Two device
+    /// cookies (one planted) name none.
+    pub fn device_id(&self, headers: &HeaderMap) -> Option<DeviceId> {
+        if let Some(handle) = headers.get(DEVICE_HANDLE) {
+            return handle.to_str().ok().and_then(DeviceId::parse);
+        }
+        self.device_cookies.read(headers).ok().flatten()
+    }
+
+    /// Cognito's key for the device the caller's request comes from: the browser session's
+    /// own, or the one the request's handle or cookie names if it is the caller's.
+    pub async fn current_device_key(&self, caller: &Caller, headers: &HeaderMap) -> Option<String> {
+        if let Some(session) = &caller.session {
+            return session.stored.tokens.device_key.clone();
+        }
+        let device = self.devices.find(self.device_id(headers).as_ref()).await?;
+        let username = caller.claims.username.as_deref()?;
+        device.serves(username).then(|| device.key().to_owned())
+    }
+
+    /// After the user forgot device `key` at Cognito: if the request comes from it, it is
+    /// dropped here too, and the `Set-Cookie` that clears a browser's device cookie returned.
+    pub async fn drop_device(&self, headers: &HeaderMap, key: &str) -> Option<HeaderValue> {
+        let device = self.devices.find(self.device_id(headers).as_ref()).await?;
+        if device.key() != key {
+            return None;
+        }
+        self.devices.forget(&device).await;
+        matches!(self.device_cookies.read::<DeviceId>(headers), Ok(Some(_)))
+            .then(|| self.device_cookies.clear())
+    }
+
     pub fn challenge_cookie_came(&self, headers: &HeaderMap) -> bool {
         !matches!(
             self.challenge_cookies.read::<ChallengeId>(headers),

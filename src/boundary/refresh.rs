@@ -10,6 +10,7 @@ use serde::Deserialize;
 
 use super::{Asker, Boundary, Caller, Head, SignInBody, SignedIn, Touch, no_store, with_headers};
 use crate::cognito::{CognitoErrorKind, Tokens};
+use crate::devices::DeviceAfter;
 use crate::error::ApiError;
 use crate::input::check_text;
 use crate::limits::ClientAddr;
@@ -56,7 +57,16 @@ impl Boundary {
         )?;
         // No per-username budget here: a refresh token can't be guessed, and nothing names a
         // user, so nothing anyone sends can lock an owner out of refreshing.
-        let result = self.refresh_tokens(&refresh_token).await;
+        // Where the pool tracks devices, Cognito refreshes only for the device the sign-in was
+        // issued to: the one `Device-Handle` (or the device cookie) names.
+        let device = self
+            .devices
+            .find(self.device_id(head.headers).as_ref())
+            .await;
+        let device_key = device.as_ref().map(|d| d.key().to_owned());
+        let result = self
+            .refresh_tokens(&refresh_token, device_key.as_deref())
+            .await;
         // A browser that still holds a refresh token trades it for a session (with TOKEN_DELIVERY
         // auto or session); how the user signed in is not known here.
         let asker = Asker {
@@ -71,6 +81,7 @@ impl Boundary {
                 result?,
                 Some(refresh_token.expose_secret()),
                 &Amr::default(),
+                device_key.map(|key| DeviceAfter { key, new_id: None }),
             )
             .await?;
         Ok(with_headers(Json(body).into_response(), answer_headers))
@@ -89,10 +100,14 @@ impl Boundary {
 
     /// New tokens for an app's refresh token. With rotation they carry a new refresh token,
     /// recorded as the next link of the sent one's chain.
-    async fn refresh_tokens(&self, refresh_token: &SecretString) -> Result<Tokens, ApiError> {
+    async fn refresh_tokens(
+        &self,
+        refresh_token: &SecretString,
+        device_key: Option<&str>,
+    ) -> Result<Tokens, ApiError> {
         let tokens = self
             .cognito
-            .refresh(refresh_token)
+            .refresh(refresh_token, device_key)
             .await
             .map_err(|e| match e.kind {
                 CognitoErrorKind::NotAuthorized | CognitoErrorKind::UserNotFound => {

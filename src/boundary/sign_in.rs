@@ -12,6 +12,7 @@ use serde::Serialize;
 use super::{Boundary, SessionCookie, from_browser};
 use crate::cognito::Tokens;
 use crate::cookies::CookieSettings;
+use crate::devices::DeviceAfter;
 use crate::error::ApiError;
 use crate::input::InvalidInput;
 use crate::limits::ClientAddr;
@@ -24,6 +25,11 @@ use crate::vocab::{Delivery, OpaqueId};
 /// are not from a browser, and accepted in place of the cookie.
 pub const CHALLENGE_HANDLE: HeaderName = HeaderName::from_static("challenge-handle");
 
+/// Names the device an app signs in from, where the pool tracks devices: returned once as
+/// `device_handle` in the answer that confirmed the device, and sent back in this header on
+/// every later sign-in step and refresh.
+pub const DEVICE_HANDLE: HeaderName = HeaderName::from_static("device-handle");
+
 /// The body of a sign-in step: tokens or a session, or the challenge to answer next.
 /// `next_step` is what the client does next; `challenge` keeps Cognito's own name for it.
 #[derive(Serialize)]
@@ -33,6 +39,9 @@ pub enum SignInBody {
         next_step: NextStep,
         #[serde(flatten)]
         signed_in: SignedIn,
+        /// A device just confirmed for an app: the `Device-Handle` to send from now on.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        device_handle: Option<String>,
     },
     Challenge {
         next_step: NextStep,
@@ -54,6 +63,7 @@ impl SignInBody {
         SignInBody::Authenticated {
             next_step: NextStep::Done,
             signed_in,
+            device_handle: None,
         }
     }
 }
@@ -86,7 +96,11 @@ impl Asker<'_> {
     /// The body of a sign-in step and the headers that go with it.
     pub async fn step(&self, outcome: Outcome) -> Result<(SignInBody, AnswerHeaders), ApiError> {
         match outcome {
-            Outcome::Authenticated { tokens, amr } => self.signed_in(tokens, None, &amr).await,
+            Outcome::Authenticated {
+                tokens,
+                amr,
+                device,
+            } => self.signed_in(tokens, None, &amr, device).await,
             Outcome::Challenge {
                 name,
                 next_step,
@@ -116,12 +130,14 @@ impl Asker<'_> {
     }
 
     /// Signed in: tokens in the body, or a new browser session. `refresh_token` stands in
-    /// for one Cognito didn't return (a refresh).
+    /// for one Cognito didn't return (a refresh). A device just confirmed goes to the client
+    /// as the device cookie (a session) or `device_handle` (tokens).
     pub async fn signed_in(
         &self,
         tokens: Tokens,
         refresh_token: Option<&str>,
         amr: &Amr,
+        device: Option<DeviceAfter>,
     ) -> Result<(SignInBody, AnswerHeaders), ApiError> {
         let boundary = self.boundary;
         let mut headers = Vec::new();
@@ -137,8 +153,14 @@ impl Asker<'_> {
                 .delivery
                 .for_request(from_browser(self.headers))
         };
+        let device_key = device.as_ref().map(|d| d.key.as_str());
+        let new_device = device.as_ref().and_then(|d| d.new_id.as_ref());
+        let mut device_handle = None;
         let signed_in = match delivery {
-            Delivery::Body => SignedIn::Tokens(tokens),
+            Delivery::Body => {
+                device_handle = new_device.map(|id| id.expose().to_owned());
+                SignedIn::Tokens(tokens)
+            }
             Delivery::Session => {
                 // A sign-in replaces the session the browser had: a new id, the old one ended.
                 // A refresh token traded again keeps the sign-in the old session shares with it.
@@ -165,8 +187,13 @@ impl Asker<'_> {
                         amr,
                         &self.client.to_string(),
                         user_agent,
+                        device_key,
                     )
                     .await?;
+                if let Some(id) = new_device {
+                    let lifetime = boundary.devices.lifetime().as_secs() as i64;
+                    headers.push((SET_COOKIE, boundary.device_cookies.set(id, lifetime)));
+                }
                 let cookie = boundary
                     .session_cookies
                     .set(&started.id, started.max_age_seconds);
@@ -174,7 +201,12 @@ impl Asker<'_> {
                 SignedIn::Session(started.view)
             }
         };
-        Ok((SignInBody::signed_in(signed_in), headers))
+        let body = SignInBody::Authenticated {
+            next_step: NextStep::Done,
+            signed_in,
+            device_handle,
+        };
+        Ok((body, headers))
     }
 }
 

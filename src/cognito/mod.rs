@@ -4,6 +4,7 @@
 //! out of the routes.
 
 mod admin;
+mod devices;
 mod error;
 mod password;
 mod secret_hash;
@@ -22,12 +23,13 @@ use aws_sdk_cognitoidentityprovider::error::{ProvideErrorMetadata, SdkError};
 use aws_sdk_cognitoidentityprovider::types::{AttributeType, VerifySoftwareTokenResponseType};
 use secrecy::SecretString;
 
+pub use devices::DeviceRecord;
 pub use error::{CognitoError, CognitoErrorKind};
 pub use secret_hash::secret_hash;
 pub use srp::SrpError;
 pub use types::{
     AdminCreateUser, AuthStep, Challenge, CodeDelivery, CreatedUser, DeliveryMedium, EndUser,
-    MetadataKeys, SignUpResult, Tokens,
+    MetadataKeys, NewDevice, SignUpResult, Tokens,
 };
 
 /// A user-pool app client: the SDK client plus the ids and secret every call needs.

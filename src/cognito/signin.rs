@@ -10,8 +10,8 @@ use secrecy::{ExposeSecret, SecretString};
 
 use super::srp::{self, SrpError};
 use super::{
-    AuthStep, Challenge, Cognito, CognitoError, CognitoErrorKind, EndUser, Tokens, blocking,
-    no_field, observe, session_refused, verified,
+    AuthStep, Challenge, Cognito, CognitoError, CognitoErrorKind, EndUser, NewDevice, Tokens,
+    blocking, no_field, observe, session_refused, verified,
 };
 
 impl Cognito {
@@ -133,6 +133,10 @@ impl Cognito {
         parameters: HashMap<String, String>,
         end_user: &EndUser,
     ) -> Result<AuthStep, CognitoError> {
+        let mut parameters = parameters;
+        if let Some(device_key) = &end_user.device_key {
+            parameters.insert("DEVICE_KEY".into(), device_key.clone());
+        }
         let out = observe(
             "InitiateAuth",
             self.client
@@ -159,7 +163,13 @@ impl Cognito {
     /// does). With rotation the answer carries the new refresh token, and the one sent stops
     /// working after the client's grace period. A confidential client sends its secret
     /// itself here, not a SECRET_HASH, so no username is needed.
-    pub async fn refresh(&self, refresh_token: &SecretString) -> Result<Tokens, CognitoError> {
+    /// `device_key` names the device the sign-in was issued to, where the pool tracks devices:
+    /// Cognito refuses the refresh without it.
+    pub async fn refresh(
+        &self,
+        refresh_token: &SecretString,
+        device_key: Option<&str>,
+    ) -> Result<Tokens, CognitoError> {
         const OPERATION: &str = "GetTokensFromRefreshToken";
         let out = observe(
             OPERATION,
@@ -172,6 +182,7 @@ impl Cognito {
                         .as_ref()
                         .map(|secret| secret.expose_secret().to_owned()),
                 )
+                .set_device_key(device_key.map(str::to_owned))
                 .send(),
         )
         .await?;
@@ -214,7 +225,7 @@ impl Cognito {
     }
 
     /// RespondToAuthChallenge as it is, Cognito's refusals as it gave them.
-    async fn send_answer(
+    pub(super) async fn send_answer(
         &self,
         challenge_name: &str,
         username: &str,
@@ -227,6 +238,11 @@ impl Cognito {
         responses.remove("SECRET_HASH");
         if let Some(hash) = self.secret_hash_for(username) {
             responses.insert("SECRET_HASH".into(), hash);
+        }
+        if let Some(device_key) = &end_user.device_key {
+            responses
+                .entry("DEVICE_KEY".into())
+                .or_insert_with(|| device_key.clone());
         }
         let call = self
             .client
@@ -309,7 +325,14 @@ pub(super) fn auth_step(
         let access_token = result.access_token.ok_or_else(|| {
             CognitoError::new(operation, CognitoErrorKind::Other("NoAccessToken".into()))
         })?;
+        let new_device = result.new_device_metadata.and_then(|meta| {
+            Some(NewDevice {
+                key: meta.device_key?,
+                group_key: meta.device_group_key?,
+            })
+        });
         return Ok(AuthStep::Tokens(Tokens {
+            new_device,
             access_token,
             id_token: result.id_token,
             refresh_token: result.refresh_token,

@@ -54,6 +54,10 @@ pub struct CreatedUser {
 /// Tokens as Cognito issued them. `Debug` is redacted so they can't reach a log by accident.
 #[derive(Clone, Serialize)]
 pub struct Tokens {
+    /// The device Cognito tracks this sign-in on, to be confirmed (only where the pool
+    /// tracks devices, and only for a device it doesn't know yet). Never sent to a client.
+    #[serde(skip)]
+    pub new_device: Option<NewDevice>,
     pub access_token: String,
     pub id_token: Option<String>,
     pub refresh_token: Option<String>,
@@ -67,6 +71,13 @@ impl fmt::Debug for Tokens {
             .field("expires_in", &self.expires_in)
             .finish_non_exhaustive()
     }
+}
+
+/// A sign-in's `NewDeviceMetadata`.
+#[derive(Clone)]
+pub struct NewDevice {
+    pub key: String,
+    pub group_key: String,
 }
 
 /// A challenge Cognito wants answered before it issues tokens.
@@ -95,6 +106,9 @@ pub struct EndUser {
     /// `ClientMetadata` for the pool's Lambda triggers: only the keys CLIENT_METADATA_KEYS
     /// lists.
     pub client_metadata: HashMap<String, String>,
+    /// The device the person signs in from, where the pool tracks devices and this service
+    /// confirmed one for them: `DEVICE_KEY` on each sign-in call.
+    pub device_key: Option<String>,
 }
 
 impl EndUser {

@@ -355,6 +355,17 @@ pub struct Settings {
     )]
     pub token_delivery: String,
 
+    /// Days a device confirmed for a user (and the browser's device cookie) is kept, so a
+    /// remembered device survives sign-out
+    #[arg(
+        long,
+        env = "DEVICE_LIFETIME_DAYS",
+        global = true,
+        hide_env_values = true,
+        default_value = "365"
+    )]
+    pub device_lifetime_days: String,
+
     /// Seconds a browser session may go unused before it ends
     #[arg(
         long,

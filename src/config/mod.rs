@@ -142,6 +142,8 @@ pub struct SessionConfig {
     pub recent_sign_in: Duration,
     /// A change of password or MFA ends the user's other browser sessions.
     pub end_others_on_change: bool,
+    /// How long a confirmed device (and the browser's device cookie) is kept.
+    pub device_lifetime: Duration,
 }
 
 /// The key that seals stored Cognito sessions and keys the refresh-token record, and the one

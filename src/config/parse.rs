@@ -425,6 +425,9 @@ impl Settings {
                 "RECENT_SIGN_IN_SECONDS",
                 &self.recent_sign_in_seconds,
             )?),
+            device_lifetime: Duration::from_secs(
+                number::<u64>("DEVICE_LIFETIME_DAYS", &self.device_lifetime_days)? * 86_400,
+            ),
             end_others_on_change: bool_setting(
                 "END_OTHER_SESSIONS_ON_CHANGE",
                 &self.end_other_sessions_on_change,

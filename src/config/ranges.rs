@@ -35,5 +35,6 @@ pub const RANGES: &[Range] = &[
     range("SESSION_IDLE_TIMEOUT", 60, 2_592_000),
     range("SESSION_MAX_LIFETIME", 300, 315_360_000),
     range("RECENT_SIGN_IN_SECONDS", 30, 86_400),
+    range("DEVICE_LIFETIME_DAYS", 1, 3_650),
     range("API_UPSTREAM_TIMEOUT_SECONDS", 1, 3_600),
 ];

@@ -23,6 +23,9 @@ pub struct ChallengeRequest {
     /// For the pool's Lambda triggers: only the keys CLIENT_METADATA_KEYS lists pass.
     #[serde(default)]
     client_metadata: Option<Map<String, Value>>,
+    /// Remember this device once signed in, where the pool tracks devices.
+    #[serde(default)]
+    remember_device: bool,
 }
 
 pub async fn respond(
@@ -45,6 +48,10 @@ pub async fn respond(
         check_text("challenge", name, 64)?;
     }
     let (id, had_cookie) = state.boundary.pending_challenge(&headers)?;
+    let device = state
+        .boundary
+        .sign_in_device(&headers, request.remember_device)
+        .await;
     let outcome = state
         .signin
         .respond(
@@ -53,6 +60,7 @@ pub async fn respond(
             &request.responses,
             &caller.client,
             &end_user,
+            &device,
         )
         .await
         .map_err(|refusal| {

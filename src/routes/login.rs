@@ -20,6 +20,9 @@ pub struct LoginRequest {
     /// For the pool's Lambda triggers: only the keys CLIENT_METADATA_KEYS lists pass.
     #[serde(default)]
     client_metadata: Option<Map<String, Value>>,
+    /// Remember this device once signed in, where the pool tracks devices.
+    #[serde(default)]
+    remember_device: bool,
 }
 
 pub async fn login(
@@ -36,9 +39,13 @@ pub async fn login(
     );
     let username = Username::parse(request.username)?;
     check_text("password", request.password.expose_secret(), MAX_PASSWORD)?;
+    let device = state
+        .boundary
+        .sign_in_device(&headers, request.remember_device)
+        .await;
     let outcome = state
         .signin
-        .login(&username, &request.password, &client, &end_user)
+        .login(&username, &request.password, &client, &end_user, &device)
         .await?;
     // A new sign-in supersedes a challenge cookie left from an earlier one (or two).
     let had_cookie = state.boundary.challenge_cookie_came(&headers);

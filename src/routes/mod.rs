@@ -4,6 +4,7 @@
 
 mod admin;
 mod challenge;
+mod devices;
 mod health;
 mod login;
 mod logout;
@@ -62,6 +63,11 @@ fn signed_in() -> Router<AppState> {
         .route("/mfa/totp", delete(mfa::disable))
         .route("/admin/users", post(admin::create_user))
         .route("/me", get(me::get).patch(me::update))
+        .route("/me/devices", get(devices::list))
+        .route(
+            "/me/devices/{key}",
+            delete(devices::forget).patch(devices::update),
+        )
         .route("/session", get(sessions::current))
         .route(
             "/sessions",

@@ -145,6 +145,7 @@ impl BrowserSessions {
         amr: &Amr,
         client_ip: &str,
         user_agent: &[u8],
+        device_key: Option<&str>,
     ) -> Result<Started, SessionError> {
         // Tokens traded from a refresh token the caller held: a refresh, not a sign-in.
         let traded = refresh_token.is_some();
@@ -171,6 +172,7 @@ impl BrowserSessions {
             access_token: tokens.access_token.clone(),
             id_token: tokens.id_token.clone(),
             refresh_token: refresh_token.to_owned(),
+            device_key: device_key.map(str::to_owned),
         };
         let auth_time = signed_in_at(
             id_claims.as_ref().and_then(|c| c.auth_time),
@@ -325,7 +327,8 @@ impl BrowserSessions {
         lease: RefreshLease,
     ) -> Result<StoredSession, SessionError> {
         let refresh_token = SecretString::from(stored.tokens.refresh_token.clone());
-        let tokens = match self.cognito.refresh(&refresh_token).await {
+        let device_key = stored.tokens.device_key.as_deref();
+        let tokens = match self.cognito.refresh(&refresh_token, device_key).await {
             Ok(tokens) => tokens,
             // Cognito refuses the refresh token (revoked, expired, rotated away, user gone):
             // the session is over.
@@ -364,6 +367,7 @@ impl BrowserSessions {
             refresh_token: tokens
                 .refresh_token
                 .unwrap_or_else(|| stored.tokens.refresh_token.clone()),
+            device_key: stored.tokens.device_key.clone(),
         };
         // Kept whatever the check said (the keys may be rotating): with rotation, the old
         // refresh token is spent now.

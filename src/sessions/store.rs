@@ -22,6 +22,10 @@ pub struct SessionTokens {
     pub access_token: String,
     pub id_token: Option<String>,
     pub refresh_token: String,
+    /// The device the tokens were issued to, where the pool tracks devices: a refresh must
+    /// name it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub device_key: Option<String>,
 }
 
 impl std::fmt::Debug for SessionTokens {

@@ -19,6 +19,10 @@ pub enum SignInError {
     ChallengeInProgress,
     #[error("the pending challenge can't be read by this server right now; try again")]
     ChallengeUnreadable,
+    /// Cognito refused the proof of a remembered device: the device is dropped, and the
+    /// sign-in starts over as from a new one.
+    #[error("the remembered device could not be proven; sign in again")]
+    DeviceNotProven,
     #[error("Cognito asked for a challenge this service does not handle: {name}")]
     UnsupportedChallenge { name: String },
     #[error(transparent)]

@@ -18,6 +18,7 @@ use crate::challenge::{Attempt, ChallengeStore, Claim, Lease, NewChallenge, Pend
 use crate::cognito::{
     AuthStep, Challenge, Cognito, CognitoError, CognitoErrorKind, EndUser, Tokens,
 };
+use crate::devices::{DeviceAfter, Devices, SignInDevice};
 use crate::failure_floor::FailureFloor;
 use crate::input::Username;
 use crate::limits::{ClientAddr, Limits, Reservation};
@@ -32,8 +33,13 @@ pub const MAX_ATTEMPTS: i64 = 5;
 /// What a sign-in step gives the client.
 #[derive(Debug)]
 pub enum Outcome {
-    /// Signed in: the tokens, and how the user proved who they are.
-    Authenticated { tokens: Tokens, amr: Amr },
+    /// Signed in: the tokens, how the user proved who they are, and the device the tokens
+    /// are tracked on where the pool tracks devices.
+    Authenticated {
+        tokens: Tokens,
+        amr: Amr,
+        device: Option<DeviceAfter>,
+    },
     Challenge {
         name: String,
         next_step: NextStep,
@@ -90,6 +96,7 @@ pub struct SignIn {
     limits: Arc<Limits>,
     refresh_tokens: Arc<RefreshIndex>,
     refresh_lifetime: Duration,
+    devices: Devices,
 }
 
 /// Who a stored challenge belongs to: Cognito's name for the user and the name typed at login.
@@ -116,6 +123,7 @@ impl SignIn {
         settings: SignInSettings,
         limits: Arc<Limits>,
         refresh_tokens: Arc<RefreshIndex>,
+        devices: Devices,
     ) -> Self {
         SignIn {
             cognito,
@@ -126,6 +134,7 @@ impl SignIn {
             limits,
             refresh_tokens,
             refresh_lifetime: settings.refresh_lifetime,
+            devices,
         }
     }
 
@@ -154,11 +163,24 @@ impl SignIn {
         password: &SecretString,
         client: &ClientAddr,
         end_user: &EndUser,
+        device: &SignInDevice,
     ) -> Result<Outcome, SignInError> {
         let attempt = self.limits.attempt(username, client)?;
-        let result = self
-            .initiate(username.as_str(), password, client, end_user)
+        let mut result = self
+            .initiate(username.as_str(), password, client, end_user, device)
             .await;
+        // Cognito refused the remembered device's proof (it was dropped here): the same
+        // sign-in, as from a new device. Still one attempt.
+        if let Err(SignInError::DeviceNotProven) = result {
+            let fresh = SignInDevice {
+                known: None,
+                remember: device.remember,
+                name: device.name.clone(),
+            };
+            result = self
+                .initiate(username.as_str(), password, client, end_user, &fresh)
+                .await;
+        }
         let judged = match &result {
             Ok(_) => false,
             Err(SignInError::InvalidCredentials) => true,
@@ -179,8 +201,10 @@ impl SignIn {
         password: &SecretString,
         client: &ClientAddr,
         end_user: &EndUser,
+        device: &SignInDevice,
     ) -> Result<Outcome, SignInError> {
         let started = tokio::time::Instant::now();
+        let end_user = &from_device(end_user, device, username);
         let step = match self.flow {
             AuthFlow::UserPassword => {
                 self.cognito
@@ -199,7 +223,8 @@ impl SignIn {
                     username,
                     login_name: username,
                 };
-                self.outcome(names, step, client, Amr::password()).await
+                self.outcome(names, step, client, Amr::password(), end_user, device)
+                    .await
             }
             // The same answer whether the account is missing or the password wrong, so the
             // response can't be used to find out which accounts exist; and no sooner than the
@@ -236,9 +261,13 @@ impl SignIn {
         responses: &Map<String, Value>,
         client: &ClientAddr,
         end_user: &EndUser,
+        device: &SignInDevice,
     ) -> Result<Outcome, StepError> {
         let mut responses = challenge_responses(responses)?;
+        // The service names the device itself, never the client.
+        responses.remove("DEVICE_KEY");
         let (id_hash, pending) = self.claim(id, expected_challenge).await?;
+        let end_user = &from_device(end_user, device, names(&pending).login_name);
         let attempt = match self.admissible(&pending, &responses, client) {
             Ok(attempt) => attempt,
             Err(refused) => {
@@ -312,7 +341,7 @@ impl SignIn {
                 }
                 challenge_outcome("answered");
                 attempt.give_back();
-                self.outcome(names(&pending), step, client, amr)
+                self.outcome(names(&pending), step, client, amr, end_user, device)
                     .await
                     .map_err(StepError::ended)
             }
@@ -507,13 +536,63 @@ impl SignIn {
         step: AuthStep,
         client: &ClientAddr,
         amr: Amr,
+        end_user: &EndUser,
+        device: &SignInDevice,
     ) -> Result<Outcome, SignInError> {
+        let named = end_user
+            .device_key
+            .is_some()
+            .then(|| device.serving(names.login_name))
+            .flatten();
+        let step = match step {
+            // A remembered device: the service proves it, and what follows (tokens, or MFA
+            // where the pool doesn't let a remembered device skip it) goes on as usual.
+            AuthStep::Challenge(challenge) if challenge.name == "DEVICE_SRP_AUTH" => {
+                let Some(known) = named else {
+                    challenge_outcome("unsupported");
+                    return Err(SignInError::UnsupportedChallenge {
+                        name: challenge.name,
+                    });
+                };
+                let username = challenge
+                    .parameters
+                    .get("USERNAME")
+                    .map_or(names.username, String::as_str);
+                match self
+                    .cognito
+                    .answer_device_challenge(
+                        username,
+                        &challenge.session,
+                        known.secrets(),
+                        end_user,
+                    )
+                    .await
+                {
+                    Ok(step) => step,
+                    Err(e) if matches!(e.kind, CognitoErrorKind::NotAuthorized) => {
+                        tracing::warn!("Cognito refused a remembered device's proof; dropped");
+                        self.devices.forget(known).await;
+                        return Err(SignInError::DeviceNotProven);
+                    }
+                    Err(e) => return Err(e.into()),
+                }
+            }
+            step => step,
+        };
         match step {
             AuthStep::Tokens(tokens) => {
                 // Signed in from here: the address is familiar for that name from now on.
                 self.limits.signed_in(names.login_name, client);
                 self.remember(&tokens).await;
-                Ok(Outcome::Authenticated { tokens, amr })
+                let device = self
+                    .devices
+                    .settle(&tokens, device, named, names.username, names.login_name)
+                    .await;
+                Ok(Outcome::Authenticated {
+                    tokens,
+                    amr,
+                    device,
+                })
             }
             AuthStep::Challenge(challenge) => {
                 self.store_challenge(names, challenge, None, &amr).await
@@ -575,6 +654,15 @@ impl SignIn {
             id,
             max_age_seconds: remaining_ms.div_euclid(1000).max(0),
         })
+    }
+}
+
+/// The person's context, naming the known device when it is the one of whoever signs in as
+/// `name`.
+fn from_device(end_user: &EndUser, device: &SignInDevice, name: &str) -> EndUser {
+    EndUser {
+        device_key: device.serving(name).map(|d| d.key().to_owned()),
+        ..end_user.clone()
     }
 }
 

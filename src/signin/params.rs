@@ -19,6 +19,7 @@ const PRIVATE_PARAMETERS: &[&str] = &[
     "SALT",
     "USER_ID_FOR_SRP",
     "USERNAME",
+    "DEVICE_KEY",
 ];
 
 /// Parameters Cognito sends as JSON inside a string; the client gets them decoded.

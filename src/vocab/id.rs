@@ -76,6 +76,36 @@ opaque_id!(
     SessionId
 );
 
+opaque_id!(
+    /// A device this service confirmed for a user, in the device cookie or `Device-Handle`.
+    DeviceId
+);
+
+/// Cognito's key for one of a user's devices, as a path names it: `{region}_{id}`, 1 to 55
+/// characters (the API's pattern `[\w-]+_[0-9a-f-]+`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DeviceKey(String);
+
+impl DeviceKey {
+    pub fn parse(value: &str) -> Option<Self> {
+        let (region, id) = value.split_once('_')?;
+        let fits = value.len() <= 55
+            && !region.is_empty()
+            && !id.is_empty()
+            && region
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+            && id
+                .bytes()
+                .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b) || b == b'-');
+        fits.then(|| DeviceKey(value.to_owned()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
 fn hash(value: &str) -> IdHash {
     let digest = Sha256::digest(value.as_bytes());
     IdHash(digest.iter().map(|b| format!("{b:02x}")).collect())
@@ -102,6 +132,22 @@ mod tests {
         assert!(ChallengeId::parse("").is_none());
         assert!(SessionId::parse("not base64!").is_none());
         assert!(ChallengeId::parse("c2hvcnQ").is_none());
+    }
+
+    #[test]
+    fn device_keys_keep_cognitos_shape() {
+        assert!(DeviceKey::parse("us-east-1_0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0").is_some());
+        for bad in [
+            "",
+            "_abc",
+            "us-east-1_",
+            "us-east-1_XYZ",
+            "us east_1",
+            "a/b_1",
+        ] {
+            assert!(DeviceKey::parse(bad).is_none(), "{bad}");
+        }
+        assert!(DeviceKey::parse(&format!("r_{}", "a".repeat(54))).is_none());
     }
 
     #[test]

@@ -12,6 +12,7 @@ mod browser_sessions;
 mod challenge;
 mod cli;
 mod cognito_errors;
+mod devices;
 mod emulator;
 mod faults;
 mod gateway;

@@ -16,12 +16,13 @@ use base64::engine::general_purpose::STANDARD;
 use cognito_bff::attributes::AttributeError;
 use cognito_bff::challenge::ChallengeStore;
 use cognito_bff::cognito::{Cognito, CognitoErrorKind, EndUser};
+use cognito_bff::devices::{DeviceStore, Devices, SignInDevice};
 use cognito_bff::failure_floor::FailureFloor;
 use cognito_bff::input::Username;
 use cognito_bff::limits::{ClientAddr, LimitSettings, Limits};
 use cognito_bff::revocation::RefreshIndex;
 use cognito_bff::signin::{Outcome, SignIn, SignInError, SignInSettings, StepError, TotpSetup};
-use cognito_bff::vocab::{AuthFlow, ChallengeId, NextStep, OpaqueId};
+use cognito_bff::vocab::{AuthFlow, ChallengeId, NextStep, OpaqueId, SessionCipher};
 use hmac::{Hmac, Mac};
 use secrecy::SecretString;
 use serde_json::{Map, Value, json};
@@ -158,6 +159,11 @@ async fn harness_with(client_secret: Option<&str>, flow: AuthFlow) -> Harness {
         vec![],
     );
     let refresh_tokens = RefreshIndex::new(pool.clone(), &[9; 32], None);
+    let devices = Devices::new(
+        DeviceStore::new(pool.clone(), Arc::new(SessionCipher::new(&[7; 32], None))),
+        cognito.clone(),
+        Duration::from_secs(86_400),
+    );
     let signin = SignIn::new(
         cognito,
         store.clone(),
@@ -169,6 +175,7 @@ async fn harness_with(client_secret: Option<&str>, flow: AuthFlow) -> Harness {
         },
         Arc::new(limits),
         Arc::new(refresh_tokens),
+        devices,
     );
     Harness {
         cognito: cognito_double,
@@ -191,6 +198,7 @@ impl Harness {
                 &SecretString::from(PASSWORD),
                 &client(),
                 &EndUser::default(),
+                &SignInDevice::default(),
             )
             .await
     }
@@ -224,6 +232,7 @@ impl Harness {
                 &responses,
                 &client(),
                 &EndUser::default(),
+                &SignInDevice::default(),
             )
             .await
     }

@@ -14,6 +14,7 @@ use serde_json::Value;
 use super::{Response, TestApp};
 
 pub const SESSION_COOKIE: &str = "__Host-cognito-bff-session";
+pub const DEVICE_COOKIE: &str = "__Host-cognito-bff-device";
 
 pub struct Browser<'a> {
     app: &'a TestApp,
@@ -38,13 +39,11 @@ pub async fn four_calls_at_once(here: &Browser<'_>, there: &Browser<'_>, path: &
 }
 
 impl<'a> Browser<'a> {
-    /// This browser as `replica` sees it: its session cookie, sent there.
+    /// This browser as `replica` sees it: its cookies (the session's, and the device's if
+    /// any), sent there.
     pub fn on<'r>(&self, replica: &'r TestApp) -> Browser<'r> {
         let there = Browser::new(replica);
-        there.plant(
-            SESSION_COOKIE,
-            &self.session_cookie().expect("a session cookie"),
-        );
+        *there.jar.lock().unwrap() = self.jar.lock().unwrap().clone();
         there
     }
 
@@ -197,6 +196,10 @@ impl<'a> Browser<'a> {
     /// A `fetch` from the page's own code, which adds `X-CSRF: 1` as the docs say.
     pub async fn post(&self, path: &str, body: Value) -> Response {
         self.request(Method::POST, path, Some(body), true).await
+    }
+
+    pub async fn patch(&self, path: &str, body: Value) -> Response {
+        self.request(Method::PATCH, path, Some(body), true).await
     }
 
     pub async fn delete(&self, path: &str) -> Response {

@@ -166,6 +166,57 @@ impl UserPool {
             .expect("update client");
     }
 
+    /// Turns on device tracking for the pool. `skip_mfa`: a remembered device signs in
+    /// without MFA (ChallengeRequiredOnNewDevice); `on_prompt`: a device is remembered only
+    /// when the user asks (DeviceOnlyRememberedOnUserPrompt). UpdateUserPool resets what it
+    /// isn't given, so the pool's other settings are sent again.
+    pub async fn track_devices(&self, skip_mfa: bool, on_prompt: bool) {
+        use aws_sdk_cognitoidentityprovider::types::DeviceConfigurationType;
+        let described = self
+            .idp
+            .describe_user_pool()
+            .user_pool_id(&self.pool_id)
+            .send()
+            .await
+            .expect("describe pool");
+        let pool = described.user_pool().expect("a pool");
+        self.idp
+            .update_user_pool()
+            .user_pool_id(&self.pool_id)
+            .set_auto_verified_attributes(pool.auto_verified_attributes.clone())
+            .device_configuration(
+                DeviceConfigurationType::builder()
+                    .challenge_required_on_new_device(skip_mfa)
+                    .device_only_remembered_on_user_prompt(on_prompt)
+                    .build(),
+            )
+            .send()
+            .await
+            .expect("update pool");
+    }
+
+    /// The user's devices as Cognito lists them: key and remembered status.
+    pub async fn devices_of(&self, username: &str) -> Vec<(String, bool)> {
+        let listed = self
+            .idp
+            .admin_list_devices()
+            .user_pool_id(&self.pool_id)
+            .username(username)
+            .send()
+            .await
+            .expect("list devices");
+        listed
+            .devices()
+            .iter()
+            .map(|device| {
+                let remembered = device.device_attributes().iter().any(|a| {
+                    a.name() == "dev:device_remembered_status" && a.value() == Some("remembered")
+                });
+                (device.device_key().unwrap().to_owned(), remembered)
+            })
+            .collect()
+    }
+
     /// Cognito's view of a user: status and attributes.
     pub async fn admin_get_user(&self, username: &str) -> (String, Vec<(String, String)>) {
         let user = self

@@ -45,6 +45,25 @@ pub async fn totp_code(secret: &str) -> String {
     }
 }
 
+/// A user with TOTP turned on (the pool must allow it); returns the TOTP secret.
+pub async fn user_with_totp(app: &TestApp, username: &str, password: &str) -> String {
+    app.user_pool.create_user(username, password).await;
+    let token = app.login(username, password).await.access_token();
+    let setup = app
+        .post_with_bearer("/mfa/totp/setup", &token, serde_json::json!({}))
+        .await;
+    let secret = secret_of(&setup);
+    let verified = app
+        .post_with_bearer(
+            "/mfa/totp/verify",
+            &token,
+            serde_json::json!({"code": totp_code(&secret).await}),
+        )
+        .await;
+    assert_eq!(verified.status, 200, "{verified:?}");
+    secret
+}
+
 /// A code that is not the current one for `secret`.
 pub async fn wrong_totp_code(secret: &str) -> String {
     let right: u32 = totp_code(secret).await.parse().unwrap();
