@@ -173,8 +173,9 @@ fn body(page: Page, lang: Lang) -> String {
         Page::Totp => form(
             "totp",
             &format!(
-                "{}{}",
+                "{}{}{}",
                 code_field(lang, "totp", "code"),
+                remember_device(lang, "totp"),
                 button(lang, "button.continue")
             ),
         ),
@@ -183,8 +184,9 @@ fn body(page: Page, lang: Lang) -> String {
             form(
                 "code",
                 &format!(
-                    "{}{}",
+                    "{}{}{}",
                     code_field(lang, "code", "code"),
+                    remember_device(lang, "code"),
                     button(lang, "button.continue")
                 )
             )
@@ -276,6 +278,15 @@ fn body(page: Page, lang: Lang) -> String {
     }
 }
 
+/// "Remember this device", on the pages that ask for an MFA code: a remembered device may
+/// skip the code next time, where the pool tracks devices.
+fn remember_device(lang: Lang, form: &str) -> String {
+    format!(
+        r#"<label class="choice" for="{form}-remember_device"><input id="{form}-remember_device" type="checkbox" name="remember_device" value="true"> {}</label>"#,
+        lang.text("label.remember-device")
+    )
+}
+
 fn radio(lang: Lang, value: &str, label: &str) -> String {
     format!(
         r#"<label class="choice"><input type="radio" name="mfa" value="{value}" required> {}</label>"#,
@@ -357,8 +368,13 @@ fn account(lang: Lang) -> String {
         r#"<ul class="sessions" id="sessions"></ul>{}"#,
         form("end-others", &secondary(lang, "button.end-others"))
     );
+    // Shown once the list has a device: a pool that doesn't track devices has none.
+    let devices = format!(
+        r#"<section id="devices-section" hidden><h2>{}</h2><ul class="sessions" id="devices"></ul></section>"#,
+        lang.text("heading.devices")
+    );
     format!(
-        r#"<p class="whoami">{signed_in_as} <strong id="whoami"></strong></p>{profile}{password}{mfa}{sessions}{sign_out}"#,
+        r#"<p class="whoami">{signed_in_as} <strong id="whoami"></strong></p>{profile}{password}{mfa}{sessions}{devices}{sign_out}"#,
         signed_in_as = lang.text("msg.signed-in-as"),
         profile = section("heading.profile", profile),
         password = section("heading.password", password),

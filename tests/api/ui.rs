@@ -5,7 +5,7 @@ use std::sync::{Arc, Mutex};
 
 use crate::support::browser::Browser;
 use crate::support::chromium::Chromium;
-use crate::support::mfa::totp_code;
+use crate::support::mfa::{totp_code, user_with_totp};
 use crate::support::upstream::EchoUpstream;
 use crate::support::*;
 use aws_sdk_cognitoidentityprovider::types::UserPoolMfaType;
@@ -185,6 +185,58 @@ async fn an_invited_user_sets_a_password_and_totp_signs_out_and_back_in_with_the
     browser.wait_for_text("#whoami", "hana").await;
     browser
         .assert_no_token_reachable(&held_tokens(&app).await)
+        .await;
+    browser.close().await;
+}
+
+#[tokio::test]
+async fn a_remembered_device_skips_the_code_until_the_user_forgets_it() {
+    let app = app().await;
+    app.user_pool
+        .enable_totp_mfa(UserPoolMfaType::Optional)
+        .await;
+    app.user_pool.track_devices(true, true).await;
+    let secret = user_with_totp(&app, "mina", "Mina-Passw0rd!").await;
+    let browser = Chromium::start("en-US").await;
+
+    browser.open(&page(&app, "/ui/sign-in")).await;
+    sign_in(&browser, "mina", "Mina-Passw0rd!").await;
+    browser
+        .wait_for_heading("Enter your authenticator code")
+        .await;
+    browser.type_into("Code", &totp_code(&secret).await).await;
+    browser.click_at("#totp-remember_device").await;
+    browser.screenshots("totp-remember-device").await;
+    browser.click("Continue").await;
+    browser.wait_for_heading("Your account").await;
+    browser
+        .wait_for_text("#devices", "Chrome on Linux (This device)")
+        .await;
+    browser.wait_for_text("#devices", "Remembered").await;
+    browser.full_page_screenshot("account-devices").await;
+    browser
+        .assert_no_token_reachable(&held_tokens(&app).await)
+        .await;
+
+    // Signed out and back in: the device is remembered, so no code is asked.
+    browser.click("Sign out").await;
+    sign_in(&browser, "mina", "Mina-Passw0rd!").await;
+    browser.wait_for_heading("Your account").await;
+    browser.wait_for_text("#whoami", "mina").await;
+
+    // Forgotten (this device, not the one the set-up's sign-in made): the next sign-in asks
+    // for the code again.
+    browser.wait_for_count("#devices li", 2).await;
+    browser
+        .click_at(r#"button[aria-label="Forget: Chrome on Linux"]"#)
+        .await;
+    browser
+        .wait_for_text("#status", "The device was forgotten.")
+        .await;
+    browser.click("Sign out").await;
+    sign_in(&browser, "mina", "Mina-Passw0rd!").await;
+    browser
+        .wait_for_heading("Enter your authenticator code")
         .await;
     browser.close().await;
 }

@@ -417,7 +417,9 @@ impl Chromium {
             .await;
         let cookie = reachable["cookie"].as_str().unwrap_or_default();
         assert!(
-            !cookie.contains("cognito-bff-session") && !cookie.contains("cognito-bff-challenge"),
+            !cookie.contains("cognito-bff-session")
+                && !cookie.contains("cognito-bff-challenge")
+                && !cookie.contains("cognito-bff-device"),
             "document.cookie shows {cookie:?}"
         );
         let storage = reachable.to_string();

@@ -169,7 +169,10 @@ function showSecret(box, setup) {
   box.hidden = false;
 }
 
-const answer = (responses) => api('/challenge', { body: { responses } });
+const answer = (responses, extra = {}) => api('/challenge', { body: { responses, ...extra } });
+
+// The "remember this device" box of a code page.
+const remembering = (fields) => ({ remember_device: fields.remember_device === 'true' });
 
 const actions = {
   'sign-in': async ({ username, password }) => {
@@ -179,11 +182,14 @@ const actions = {
     follow(await api('/login', { body: { username, password } }));
   },
   'new-password': async ({ password }) => follow(await answer({ NEW_PASSWORD: password })),
-  totp: async ({ code }) => follow(await answer({ SOFTWARE_TOKEN_MFA_CODE: code.trim() })),
-  code: async ({ code }) => {
+  totp: async (fields) => follow(
+    await answer({ SOFTWARE_TOKEN_MFA_CODE: fields.code.trim() }, remembering(fields)),
+  ),
+  code: async (fields) => {
+    const code = fields.code;
     const name = memory.get('challenge') === 'EMAIL_OTP' ? 'EMAIL_OTP_CODE'
       : memory.get('challenge') === 'SMS_OTP' ? 'SMS_OTP_CODE' : 'SMS_MFA_CODE';
-    follow(await answer({ [name]: code.trim() }));
+    follow(await answer({ [name]: code.trim() }, remembering(fields)));
   },
   'select-mfa': async ({ mfa }) => follow(await answer({ ANSWER: mfa })),
   'totp-setup': async ({ code }) => follow(await answer({ TOTP_CODE: code.trim() })),
@@ -330,6 +336,44 @@ async function listSessions() {
   }));
 }
 
+// The user's devices, where the pool tracks them; the section stays hidden when there are none.
+async function listDevices() {
+  const list = document.getElementById('devices');
+  const { devices } = await api('/me/devices', { method: 'GET' });
+  document.getElementById('devices-section').hidden = devices.length === 0;
+  const when = (seconds) => new Date(seconds * 1000).toLocaleString(document.documentElement.lang);
+  list.replaceChildren(...devices.map((device) => {
+    const item = document.createElement('li');
+    item.dataset.device = device.key;
+    const name = document.createElement('span');
+    name.className = 'device';
+    const label = device.name || device.key;
+    name.textContent = device.current ? `${label} (${text('this-device')})` : label;
+    const seen = document.createElement('span');
+    seen.className = 'seen';
+    seen.textContent = sentences(
+      device.remembered ? text('remembered') : '',
+      device.last_used_at ? `${text('last-used')}: ${when(device.last_used_at)}` : '',
+    );
+    const forget = document.createElement('button');
+    forget.type = 'button';
+    forget.className = 'secondary';
+    forget.textContent = text('forget-device');
+    forget.setAttribute('aria-label', `${forget.textContent}: ${label}`);
+    forget.addEventListener('click', async () => {
+      try {
+        await api(`/me/devices/${encodeURIComponent(device.key)}`, { method: 'DELETE' });
+        show(text('device-forgotten'));
+        await listDevices();
+      } catch (error) {
+        showError(null, error);
+      }
+    });
+    item.append(name, seen, forget);
+    return item;
+  }));
+}
+
 // What each page shows when it opens.
 async function open() {
   const notice = memory.get('notice');
@@ -384,6 +428,7 @@ async function open() {
         if (typeof me.attributes[name] === 'string') input.value = me.attributes[name];
       }
       await listSessions();
+      await listDevices();
       // Back from signing in again: the change the user asked for, as if they asked again.
       if (RESUMABLE.includes(resume)) {
         resuming = resume;
