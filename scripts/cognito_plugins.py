@@ -17,7 +17,9 @@ CreateUserPool and UpdateUserPool and returns it from DescribeUserPool):
     InitiateAuth, AdminInitiateAuth, RespondToAuthChallenge, AdminRespondToAuthChallenge
                                a sign-in that ends in tokens without naming a confirmed device
                                of the user (DEVICE_KEY) answers NewDeviceMetadata for a new
-                               one; the refresh token is tied to the device. After the
+                               one; the refresh token is tied to the device. One that names,
+                               once the password is verified, a device the user doesn't have
+                               is ResourceNotFoundException "Device does not exist." After the
                                password, a remembered device is asked to prove itself:
                                DEVICE_SRP_AUTH, then DEVICE_PASSWORD_VERIFIER, checked
                                against the verifier ConfirmDevice was given (real SRP).
@@ -297,6 +299,7 @@ def initiate_auth(self):
         named=parameters.get("DEVICE_KEY"),
         login=parameters.get("USERNAME"),
         password_verified=flow == "USER_PASSWORD_AUTH",
+        after_password=flow == "USER_PASSWORD_AUTH",
         ip=_context_ip(self),
     )
     return ActionResult(answer)
@@ -321,6 +324,7 @@ def admin_initiate_auth(self):
         named=parameters.get("DEVICE_KEY"),
         login=parameters.get("USERNAME"),
         password_verified=True,
+        after_password=True,
         ip=_context_ip(self),
     )
     return ActionResult(answer)
@@ -544,9 +548,10 @@ def _device_for_refresh(pool, issued, device_key):
 
 def _bind_tokens(pool, answer, named, ip):
     """A sign-in ended in tokens: tie the refresh token to the device it named, when that is
-    a confirmed device of the user, or else to a new device, answered as NewDeviceMetadata."""
-    # Choice: a DEVICE_KEY that is unknown, forgotten, unconfirmed or another user's is
-    # ignored, as if none had been given.
+    a confirmed device of the user, or else to a new device, answered as NewDeviceMetadata.
+    (A DEVICE_KEY the user doesn't have was refused before this, in _after_step.)"""
+    # Choice: a DEVICE_KEY of an unconfirmed device of the user is ignored, as if none had
+    # been given: the sign-in makes a new device.
     result = answer.get("AuthenticationResult") or {}
     token = result.get("RefreshToken")
     issued = pool.refresh_tokens.get(token) if token else None
@@ -666,12 +671,30 @@ def _take(session, stage, client_id):
     return entry
 
 
-def _after_step(pool, client, answer, named, login, password_verified, ip):
-    """Device tracking on one step of a sign-in, given moto's answer to it."""
+def _after_step(pool, client, answer, named, login, password_verified, after_password, ip):
+    """Device tracking on one step of a sign-in, given moto's answer to it.
+    `password_verified`: this step verified the password; `after_password`: this step or an
+    earlier one of the sign-in did."""
+    # Choice: on a pool that doesn't track devices, DEVICE_KEY is ignored.
     if not _tracks_devices(pool):
         return answer
-    if password_verified and login:
-        user = pool._get_user(login)
+    user = pool._get_user(login) if login else None
+    if after_password and named and answer and user is not None:
+        with _LOCK:
+            known = named in _devices_of(user)
+        # As Cognito refuses a sign-in naming a device it no longer has (forgotten, or the
+        # user deleted and made again); AWS's client SDKs then sign in again without it.
+        # Choice: refused once the password is verified, so it tells nothing to someone
+        # without it: at USER_PASSWORD_AUTH's and AdminInitiateAuth's answer, at
+        # PASSWORD_VERIFIER's or any later challenge's, after that step's own checks (a new
+        # password given at NEW_PASSWORD_REQUIRED is kept). An unknown key and another
+        # user's device are refused alike; what moto answered (tokens, or its session) is
+        # withdrawn.
+        # Choice: an unconfirmed device of the user is not refused (see _bind_tokens).
+        if not known:
+            _withdraw(pool, answer)
+            raise ResourceNotFoundError("Device does not exist.")
+    if password_verified and user is not None:
         with _LOCK:
             device = _remembered_device(user, named)
         # Choice: the device is asked to prove itself in place of tokens or an MFA
@@ -686,14 +709,23 @@ def _after_step(pool, client, answer, named, login, password_verified, ip):
     return answer
 
 
+def _withdraw(pool, answer):
+    """moto's answer to a step that is refused after all: its tokens, or its session, go."""
+    result = answer.get("AuthenticationResult")
+    if result:
+        pool.refresh_tokens.pop(result.get("RefreshToken"), None)
+        pool.access_tokens.pop(result.get("AccessToken"), None)
+        pool.id_tokens.pop(result.get("IdToken"), None)
+    elif answer.get("Session"):
+        with _LOCK:
+            pool.backend.sessions.pop(answer["Session"], None)
+
+
 def _ask_device(pool, client, answer, user, login, device):
     kept = None
     if "AuthenticationResult" in answer:
         # The tokens moto issued are withdrawn; the device's proof brings new ones.
-        result = answer["AuthenticationResult"]
-        pool.refresh_tokens.pop(result.get("RefreshToken"), None)
-        pool.access_tokens.pop(result.get("AccessToken"), None)
-        pool.id_tokens.pop(result.get("IdToken"), None)
+        _withdraw(pool, answer)
     else:
         # Choice: moto's session for its challenge moves where only this sign-in can reach
         # it, so the device's proof can't be stepped around with the session moto answered.
@@ -858,6 +890,9 @@ def _respond(self, moto_handler):
         named=named,
         login=login,
         password_verified=name == "PASSWORD_VERIFIER",
+        # Choice: every challenge moto answers comes after the password (PASSWORD_VERIFIER
+        # verifies it; NEW_PASSWORD_REQUIRED, the MFA challenges and MFA_SETUP follow it).
+        after_password=True,
         ip=ip,
     )
     return ActionResult(answer)

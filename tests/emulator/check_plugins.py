@@ -512,12 +512,38 @@ def check_devices(idp, endpoint):
         "NotAuthorizedException",
     )
     idp.get_device(AccessToken=ben_tokens["AccessToken"], DeviceKey=ben_device["DeviceKey"])
-    # Ben's device is not Ana's: naming it makes a new device for her.
-    answer = ana.mfa(ana.sign_in(ben_device["DeviceKey"]))["AuthenticationResult"]
-    assert answer["NewDeviceMetadata"]["DeviceKey"] != ben_device["DeviceKey"], answer
+    # Ben's device is not Ana's: naming it is refused once her password is verified, at
+    # the sign-in's first answer or at a later challenge's; with a wrong password it tells
+    # nothing.
+    expect_error(lambda: ana.sign_in(ben_device["DeviceKey"]), "ResourceNotFoundException")
+    expect_error(
+        lambda: idp.initiate_auth(
+            ClientId=pool.client_id,
+            AuthFlow="USER_PASSWORD_AUTH",
+            AuthParameters={
+                "USERNAME": ana.name,
+                "PASSWORD": "wrong-Passw0rd",
+                "SECRET_HASH": pool.secret_hash(ana.name),
+                "DEVICE_KEY": ben_device["DeviceKey"],
+            },
+        ),
+        "NotAuthorizedException",
+    )
+    asked = ana.sign_in()
+    expect_error(
+        lambda: ana.respond(
+            asked,
+            "SOFTWARE_TOKEN_MFA",
+            {
+                "SOFTWARE_TOKEN_MFA_CODE": totp(ana.totp_secret),
+                "DEVICE_KEY": ben_device["DeviceKey"],
+            },
+        ),
+        "ResourceNotFoundException",
+    )
 
     # Forgotten: the device is gone, its refresh tokens are refused, and signing in with
-    # its key asks for MFA again and makes a new device.
+    # its key is refused; signing in again without it asks for MFA and makes a new device.
     idp.forget_device(AccessToken=tokens["AccessToken"], DeviceKey=laptop["DeviceKey"])
     expect_error(
         lambda: idp.get_device(AccessToken=tokens["AccessToken"], DeviceKey=laptop["DeviceKey"]),
@@ -532,7 +558,46 @@ def check_devices(idp, endpoint):
         ),
         "NotAuthorizedException",
     )
-    answer = ana.sign_in(laptop["DeviceKey"])
+    expect_error(lambda: ana.sign_in(laptop["DeviceKey"]), "ResourceNotFoundException")
+    expect_error(
+        lambda: idp.admin_initiate_auth(
+            UserPoolId=pool.id,
+            ClientId=pool.client_id,
+            AuthFlow="ADMIN_USER_PASSWORD_AUTH",
+            AuthParameters={
+                "USERNAME": ana.name,
+                "PASSWORD": "Passw0rd!x",
+                "SECRET_HASH": pool.secret_hash(ana.name),
+                "DEVICE_KEY": laptop["DeviceKey"],
+            },
+        ),
+        "ResourceNotFoundException",
+    )
+    # USER_SRP_AUTH: InitiateAuth answers as ever; PASSWORD_VERIFIER's answer is refused.
+    started = idp.initiate_auth(
+        ClientId=pool.client_id,
+        AuthFlow="USER_SRP_AUTH",
+        AuthParameters={
+            "USERNAME": ana.name,
+            "SRP_A": format(pow(G, 12345, N), "x"),
+            "SECRET_HASH": pool.secret_hash(ana.name),
+            "DEVICE_KEY": laptop["DeviceKey"],
+        },
+    )
+    assert started["ChallengeName"] == "PASSWORD_VERIFIER", started
+    expect_error(
+        lambda: ana.respond(
+            started,
+            "PASSWORD_VERIFIER",
+            {
+                "PASSWORD_CLAIM_SECRET_BLOCK": started["ChallengeParameters"]["SECRET_BLOCK"],
+                "PASSWORD_CLAIM_SIGNATURE": b64(b"unchecked"),
+                "TIMESTAMP": cognito_timestamp(),
+            },
+        ),
+        "ResourceNotFoundException",
+    )
+    answer = ana.sign_in()
     assert answer["ChallengeName"] == "SOFTWARE_TOKEN_MFA", answer
     fresh = ana.mfa(answer)["AuthenticationResult"]["NewDeviceMetadata"]
     assert fresh["DeviceKey"] != laptop["DeviceKey"], fresh
@@ -566,10 +631,11 @@ def check_devices(idp, endpoint):
         ConfirmationCode="123456",
         UserContextData=recorded_context,
     )
-    assert "NewDeviceMetadata" in dee.sign_in(UserContextData=recorded_context)[
-        "AuthenticationResult"
-    ]
-    dee.sign_in()
+    unconfirmed = dee.sign_in(UserContextData=recorded_context)["AuthenticationResult"]
+    unconfirmed = unconfirmed["NewDeviceMetadata"]["DeviceKey"]
+    # A device of hers never confirmed is ignored: the sign-in makes another.
+    again = dee.sign_in(unconfirmed)["AuthenticationResult"]["NewDeviceMetadata"]
+    assert again["DeviceKey"] != unconfirmed, again
     with urllib.request.urlopen(f"{endpoint}/emulator/user-context") as answer:
         assert answer.headers["Content-Type"] == "application/json", answer.headers
         recorded = json.load(answer)
