@@ -282,7 +282,7 @@ fn body(page: Page, lang: Lang) -> String {
 /// skip the code next time, where the pool tracks devices.
 fn remember_device(lang: Lang, form: &str) -> String {
     format!(
-        r#"<label class="choice" for="{form}-remember_device"><input id="{form}-remember_device" type="checkbox" name="remember_device" value="true"> {}</label>"#,
+        r#"<label class="choice"><input id="{form}-remember_device" type="checkbox" name="remember_device" value="true"> {}</label>"#,
         lang.text("label.remember-device")
     )
 }
@@ -452,7 +452,8 @@ mod tests {
                         .split("id=\"")
                         .nth(1)
                         .and_then(|rest| rest.split('"').next());
-                    if input.contains("type=\"radio\"") {
+                    // Choices are wrapped in their label, and can't be typed wrong.
+                    if input.contains("type=\"radio\"") || input.contains("type=\"checkbox\"") {
                         continue;
                     }
                     let id = id.expect("an input with an id");

@@ -428,7 +428,8 @@ async function open() {
         if (typeof me.attributes[name] === 'string') input.value = me.attributes[name];
       }
       await listSessions();
-      await listDevices();
+      // A list that can't be had now leaves the section hidden, and the page works on.
+      await listDevices().catch(() => {});
       // Back from signing in again: the change the user asked for, as if they asked again.
       if (RESUMABLE.includes(resume)) {
         resuming = resume;
