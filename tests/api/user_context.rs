@@ -2,6 +2,7 @@
 //! client's address as the limits derive it, never the service's own, and what the browser's
 //! collector gathered, from `X-User-Context-Data`.
 
+use crate::support::moto::Moto;
 use crate::support::*;
 use serde_json::{Value, json};
 
@@ -62,6 +63,24 @@ async fn through_a_trusted_proxy_cognito_sees_the_client_it_names_at_every_step(
     .await;
     assert_eq!(login.status, 200, "{login:?}");
     assert_eq!(context_sent(&app, "InitiateAuth"), seen);
+    // And as the emulator received it, for this app client.
+    let received: Vec<Value> = app
+        .http
+        .get(format!("{}/emulator/user-context", Moto::shared().endpoint))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(
+        received
+            .iter()
+            .any(|call| call["operation"] == "InitiateAuth"
+                && call["ClientId"] == app.user_pool.client_id.as_str()
+                && call["UserContextData"] == seen),
+        "{received:?}"
+    );
 
     let name = "context-user";
     let signed_up = post_as(
