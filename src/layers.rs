@@ -140,6 +140,7 @@ pub fn api(router: Router, http: &HttpConfig) -> Router {
             COOKIE,
             SET_COOKIE,
             HeaderName::from_static("challenge-handle"),
+            HeaderName::from_static("device-handle"),
         ]))
         .layer(cors(&http.allowed_origins))
 }

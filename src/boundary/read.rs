@@ -232,8 +232,6 @@ impl Boundary {
         }
     }
 
-    /// A challenge cookie came (one, or two of its name): a sign-in that ends
-    /// clears it.
     /// The device a sign-in comes from: the one `Device-Handle` or the device cookie names
     /// (anything else reads as a new device), what to call a new one, and whether to remember
     /// it.
@@ -293,6 +291,8 @@ impl Boundary {
             .then(|| self.device_cookies.clear())
     }
 
+    /// A challenge cookie came (one, or two of its name): a sign-in that ends
+    /// clears it.
     pub fn challenge_cookie_came(&self, headers: &HeaderMap) -> bool {
         !matches!(
             self.challenge_cookies.read::<ChallengeId>(headers),

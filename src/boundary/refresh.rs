@@ -81,7 +81,11 @@ impl Boundary {
                 result?,
                 Some(refresh_token.expose_secret()),
                 &Amr::default(),
-                device_key.map(|key| DeviceAfter { key, new_id: None }),
+                device_key.map(|key| DeviceAfter {
+                    key,
+                    id: None,
+                    new: false,
+                }),
             )
             .await?;
         Ok(with_headers(Json(body).into_response(), answer_headers))

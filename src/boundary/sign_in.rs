@@ -130,8 +130,10 @@ impl Asker<'_> {
     }
 
     /// Signed in: tokens in the body, or a new browser session. `refresh_token` stands in
-    /// for one Cognito didn't return (a refresh). A device just confirmed goes to the client
-    /// as the device cookie (a session) or `device_handle` (tokens).
+    /// for one Cognito didn't return (a refresh). The device goes to a browser (or any client
+    /// that takes a session) as the device cookie, set again at each sign-in as its lifetime
+    /// starts again; an app that gets tokens learns a new device's `device_handle` once. A
+    /// browser never gets the handle in a body, whatever TOKEN_DELIVERY says.
     pub async fn signed_in(
         &self,
         tokens: Tokens,
@@ -154,13 +156,21 @@ impl Asker<'_> {
                 .for_request(from_browser(self.headers))
         };
         let device_key = device.as_ref().map(|d| d.key.as_str());
-        let new_device = device.as_ref().and_then(|d| d.new_id.as_ref());
         let mut device_handle = None;
-        let signed_in = match delivery {
-            Delivery::Body => {
-                device_handle = new_device.map(|id| id.expose().to_owned());
-                SignedIn::Tokens(tokens)
+        if let Some(DeviceAfter {
+            id: Some(id), new, ..
+        }) = &device
+        {
+            let by_cookie = from_browser(self.headers) || matches!(delivery, Delivery::Session);
+            if by_cookie {
+                let lifetime = boundary.devices.lifetime().as_secs() as i64;
+                headers.push((SET_COOKIE, boundary.device_cookies.set(id, lifetime)));
+            } else if *new {
+                device_handle = Some(id.expose().to_owned());
             }
+        }
+        let signed_in = match delivery {
+            Delivery::Body => SignedIn::Tokens(tokens),
             Delivery::Session => {
                 // A sign-in replaces the session the browser had: a new id, the old one ended.
                 // A refresh token traded again keeps the sign-in the old session shares with it.
@@ -190,10 +200,6 @@ impl Asker<'_> {
                         device_key,
                     )
                     .await?;
-                if let Some(id) = new_device {
-                    let lifetime = boundary.devices.lifetime().as_secs() as i64;
-                    headers.push((SET_COOKIE, boundary.device_cookies.set(id, lifetime)));
-                }
                 let cookie = boundary
                     .session_cookies
                     .set(&started.id, started.max_age_seconds);

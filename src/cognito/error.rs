@@ -53,6 +53,12 @@ impl CognitoErrorKind {
         )
     }
 
+    /// Cognito has no such thing as the request names: for a sign-in that named a device,
+    /// the device is gone (forgotten, or its user recreated).
+    pub fn is_not_found(&self) -> bool {
+        matches!(self, CognitoErrorKind::Other(code) if code == "ResourceNotFoundException")
+    }
+
     /// The outcome as a metric label, from a fixed set. Every answer Cognito gives about a
     /// request it judged (a missing user, a wrong password or code, an unconfirmed account, a
     /// taken name, a lockout) is one `refused`, so a scrape can't tell which accounts exist.

@@ -185,7 +185,15 @@ impl Cognito {
                 .set_device_key(device_key.map(str::to_owned))
                 .send(),
         )
-        .await?;
+        .await
+        .map_err(|mut e| {
+            // A device that is gone makes the refresh token it was issued to as dead as a
+            // revoked one.
+            if e.kind.is_not_found() {
+                e.kind = CognitoErrorKind::NotAuthorized;
+            }
+            e
+        })?;
         match auth_step(OPERATION, None, None, None, out.authentication_result)? {
             AuthStep::Tokens(tokens) => Ok(tokens),
             AuthStep::Challenge(_) => Err(CognitoError::new(

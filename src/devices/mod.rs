@@ -23,6 +23,7 @@ use store::DeviceSecretsStored;
 /// A device this service confirmed, as found from the id its holder presented.
 #[derive(Debug)]
 pub struct KnownDevice {
+    id: DeviceId,
     id_hash: IdHash,
     stored: DeviceSecretsStored,
 }
@@ -71,12 +72,22 @@ impl SignInDevice {
     }
 }
 
-/// The device a finished sign-in is tracked on: its key, and the id of a device just
-/// confirmed, for the client to present next time.
+/// The device a finished sign-in is tracked on: its key (a refresh must name it), and the id
+/// the client presents for it, if the service keeps the device.
 #[derive(Debug)]
 pub struct DeviceAfter {
     pub key: String,
-    pub new_id: Option<DeviceId>,
+    /// The id of the device kept here: the one the client sent, whose lifetime starts again,
+    /// or a new one to hand out.
+    pub id: Option<DeviceId>,
+    /// Confirmed by this sign-in: an app learns its handle now.
+    pub new: bool,
+}
+
+/// What became of a device at sign-in: confirmed, confirm_failed, proved, proof_refused, or
+/// gone (Cognito no longer has the device named).
+pub fn device_outcome(outcome: &'static str) {
+    metrics::counter!("device_outcomes_total", "outcome" => outcome).increment(1);
 }
 
 /// Device names are shown to the user; Cognito takes up to 1024 characters.
@@ -106,9 +117,15 @@ impl Devices {
     /// The device `id` names. Anything that goes wrong reads as no device: a sign-in never
     /// fails for it.
     pub async fn find(&self, id: Option<&DeviceId>) -> Option<KnownDevice> {
-        let id_hash = id?.hash();
+        let id = id?;
+        let id_hash = id.hash();
         match self.store.find(&id_hash).await {
-            Ok(stored) => stored.map(|stored| KnownDevice { id_hash, stored }),
+            Ok(Some(stored)) => Some(KnownDevice {
+                id: DeviceId::parse(id.expose())?,
+                id_hash,
+                stored,
+            }),
+            Ok(None) => None,
             Err(e) => {
                 tracing::warn!(error = %e, "cannot read a device; signing in as from a new one");
                 None
@@ -119,7 +136,8 @@ impl Devices {
     /// After a sign-in on a pool that tracks devices: confirms the new device Cognito issued
     /// the tokens to (and remembers it if asked), or notes the use of the known one the
     /// sign-in named. `username` is Cognito's name for the user, `login_name` the one typed.
-    /// A failure leaves the sign-in standing, without a device.
+    /// A failure leaves the sign-in standing: the tokens are still the device's, so a refresh
+    /// names it, but nothing is kept to prove it later.
     pub async fn settle(
         &self,
         tokens: &Tokens,
@@ -134,6 +152,11 @@ impl Devices {
                 self.forget(stale).await;
             }
             let name: String = device.name.chars().take(MAX_NAME).collect();
+            let unkept = Some(DeviceAfter {
+                key: new.key.clone(),
+                id: None,
+                new: true,
+            });
             let secret = match self
                 .cognito
                 .confirm_device(&tokens.access_token, &new.key, &new.group_key, &name)
@@ -141,8 +164,9 @@ impl Devices {
             {
                 Ok(secret) => secret,
                 Err(e) => {
-                    tracing::warn!(cognito.error = %e.kind, "cannot confirm a new device; signed in without one");
-                    return None;
+                    device_outcome("confirm_failed");
+                    tracing::warn!(cognito.error = %e.kind, "cannot confirm a new device; signed in without keeping it");
+                    return unkept;
                 }
             };
             let stored = DeviceSecretsStored {
@@ -156,29 +180,37 @@ impl Devices {
                 Ok(id) => id,
                 Err(e) => {
                     tracing::warn!(error = %e, "no randomness for a device id");
-                    return None;
+                    return unkept;
                 }
             };
             if let Err(e) = self.store.insert(&id.hash(), &stored, self.lifetime).await {
+                device_outcome("confirm_failed");
                 tracing::warn!(error = %e, "cannot keep a confirmed device");
-                return None;
+                return unkept;
             }
+            device_outcome("confirmed");
             self.remember_if_asked(tokens, device, &new.key).await;
             return Some(DeviceAfter {
                 key: new.key.clone(),
-                new_id: Some(id),
+                id: Some(id),
+                new: true,
             });
         }
         let named = named?;
         let mut stored = named.stored.clone();
         stored.login_name = login_name.to_owned();
-        if let Err(e) = self.store.used(&named.id_hash, &stored).await {
+        if let Err(e) = self
+            .store
+            .used(&named.id_hash, &stored, self.lifetime)
+            .await
+        {
             tracing::warn!(error = %e, "cannot note a device's use");
         }
         self.remember_if_asked(tokens, device, named.key()).await;
         Some(DeviceAfter {
             key: named.key().to_owned(),
-            new_id: None,
+            id: DeviceId::parse(named.id.expose()),
+            new: false,
         })
     }
 

@@ -98,19 +98,25 @@ impl DeviceStore {
         Ok(opened)
     }
 
-    /// Notes a sign-in from the device, under the name typed at it.
+    /// Notes a sign-in from the device, under the name typed at it: its lifetime starts again.
     pub async fn used(
         &self,
         id_hash: &IdHash,
         device: &DeviceSecretsStored,
+        lifetime: Duration,
     ) -> Result<(), sqlx::Error> {
         let sealed = self.seal(device, id_hash)?;
-        sqlx::query("UPDATE devices SET sealed = $1, last_used_at = $2 WHERE id_hash = $3")
-            .bind(sealed)
-            .bind(now_ms())
-            .bind(id_hash.as_str())
-            .execute(&self.pool)
-            .await?;
+        let now = now_ms();
+        sqlx::query(
+            "UPDATE devices SET sealed = $1, last_used_at = $2, expires_at = $3 \
+             WHERE id_hash = $4",
+        )
+        .bind(sealed)
+        .bind(now)
+        .bind(now.saturating_add(millis(lifetime)))
+        .bind(id_hash.as_str())
+        .execute(&self.pool)
+        .await?;
         Ok(())
     }
 

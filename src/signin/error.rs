@@ -19,8 +19,8 @@ pub enum SignInError {
     ChallengeInProgress,
     #[error("the pending challenge can't be read by this server right now; try again")]
     ChallengeUnreadable,
-    /// Cognito refused the proof of a remembered device: the device is dropped, and the
-    /// sign-in starts over as from a new one.
+    /// Cognito refused the device a sign-in named (its proof, or the device is gone): the
+    /// device is dropped, and the sign-in starts over as from a new one.
     #[error("the remembered device could not be proven; sign in again")]
     DeviceNotProven,
     #[error("Cognito asked for a challenge this service does not handle: {name}")]

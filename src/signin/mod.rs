@@ -18,7 +18,7 @@ use crate::challenge::{Attempt, ChallengeStore, Claim, Lease, NewChallenge, Pend
 use crate::cognito::{
     AuthStep, Challenge, Cognito, CognitoError, CognitoErrorKind, EndUser, Tokens,
 };
-use crate::devices::{DeviceAfter, Devices, SignInDevice};
+use crate::devices::{DeviceAfter, Devices, SignInDevice, device_outcome};
 use crate::failure_floor::FailureFloor;
 use crate::input::Username;
 use crate::limits::{ClientAddr, Limits, Reservation};
@@ -225,6 +225,15 @@ impl SignIn {
                 };
                 self.outcome(names, step, client, Amr::password(), end_user, device)
                     .await
+            }
+            // Cognito doesn't have the device named (forgotten elsewhere, or its user
+            // recreated): dropped here, and the caller signs in again as from a new device.
+            Err(e) if end_user.device_key.is_some() && e.kind.is_not_found() => {
+                if let Some(gone) = device.serving(username) {
+                    self.devices.forget(gone).await;
+                }
+                device_outcome("gone");
+                Err(SignInError::DeviceNotProven)
             }
             // The same answer whether the account is missing or the password wrong, so the
             // response can't be used to find out which accounts exist; and no sooner than the
@@ -568,8 +577,15 @@ impl SignIn {
                     )
                     .await
                 {
-                    Ok(step) => step,
-                    Err(e) if matches!(e.kind, CognitoErrorKind::NotAuthorized) => {
+                    Ok(step) => {
+                        device_outcome("proved");
+                        step
+                    }
+                    Err(e)
+                        if matches!(e.kind, CognitoErrorKind::NotAuthorized)
+                            || e.kind.is_not_found() =>
+                    {
+                        device_outcome("proof_refused");
                         tracing::warn!("Cognito refused a remembered device's proof; dropped");
                         self.devices.forget(known).await;
                         return Err(SignInError::DeviceNotProven);

@@ -156,11 +156,21 @@ async fn a_remembered_device_skips_totp_on_either_replica_until_it_is_forgotten(
     let there = browser.on(&replica);
     let again = there.login("ana", PASSWORD).await;
     assert_eq!(again.body["status"], "authenticated", "{again:?}");
+    // The same device, its cookie's lifetime started again.
+    assert!(device_cookie_line(&again).starts_with(&format!(
+        "{DEVICE_COOKIE}={};",
+        browser.cookie(DEVICE_COOKIE).unwrap()
+    )));
     assert_eq!(
         names(&replica.proxy.calls("RespondToAuthChallenge")),
         ["DEVICE_SRP_AUTH", "DEVICE_PASSWORD_VERIFIER"]
     );
     assert!(replica.proxy.calls("ConfirmDevice").is_empty());
+    let scraped = replica.scrape().await;
+    assert!(
+        scraped.contains(r#"device_outcomes_total{outcome="proved"}"#),
+        "{scraped}"
+    );
 
     // The session refreshes naming the device.
     there.about_to_expire().await;
@@ -252,7 +262,8 @@ async fn a_forged_stale_or_foreign_device_is_ignored_and_a_new_one_confirmed() {
     );
 
     // Stale: ben's device forgotten elsewhere (by an app with his token). The cookie still
-    // names it; Cognito doesn't take it, and a new device replaces it.
+    // names it; Cognito refuses the device (not the sign-in), the service drops it and signs
+    // in once more without it, and a new device replaces it.
     let stale_cookie = browser.cookie(DEVICE_COOKIE).unwrap();
     let ben_key = app.user_pool.devices_of("ben").await[0].0.clone();
     let token = app.login("ben", PASSWORD).await.access_token();
@@ -267,10 +278,38 @@ async fn a_forged_stale_or_foreign_device_is_ignored_and_a_new_one_confirmed() {
     browser.post("/logout", json!({})).await;
     let fresh = browser.login("ben", PASSWORD).await;
     assert_eq!(fresh.body["status"], "authenticated", "{fresh:?}");
+    let tried: Vec<_> = app
+        .proxy
+        .calls("InitiateAuth")
+        .iter()
+        .rev()
+        .take(2)
+        .map(|call| call["AuthParameters"].get("DEVICE_KEY").cloned())
+        .collect();
+    assert_eq!(
+        tried,
+        [None, Some(json!(ben_key))],
+        "the retry names no device"
+    );
     assert_ne!(browser.cookie(DEVICE_COOKIE).unwrap(), stale_cookie);
     let ben_devices = app.user_pool.devices_of("ben").await;
     assert!(
         ben_devices.iter().all(|(key, _)| *key != ben_key),
         "{ben_devices:?}"
     );
+}
+
+#[tokio::test]
+async fn a_browser_never_gets_the_device_handle_even_where_it_gets_tokens() {
+    let app = TestApp::builder()
+        .set("TOKEN_DELIVERY", "body")
+        .set("UI", "off")
+        .start()
+        .await;
+    app.user_pool.track_devices(true, true).await;
+    app.user_pool.create_user("ana", PASSWORD).await;
+    let answer = Browser::new(&app).login("ana", PASSWORD).await;
+    assert!(answer.body["tokens"].is_object(), "{answer:?}");
+    assert!(answer.body.get("device_handle").is_none(), "{answer:?}");
+    assert!(device_cookie_line(&answer).contains("HttpOnly"));
 }
