@@ -169,8 +169,8 @@ impl SignIn {
         let mut result = self
             .initiate(username.as_str(), password, client, end_user, device)
             .await;
-        // Cognito refused the remembered device's proof (it was dropped here): the same
-        // sign-in, as from a new device. Still one attempt.
+        // Cognito refused the device named (its proof, or the device is gone; it was dropped
+        // here): the same sign-in, as from a new device. Still one attempt.
         if let Err(SignInError::DeviceNotProven) = result {
             let fresh = SignInDevice {
                 known: None,
