@@ -29,7 +29,7 @@ pub use secret_hash::secret_hash;
 pub use srp::SrpError;
 pub use types::{
     AdminCreateUser, AuthStep, Challenge, CodeDelivery, CreatedUser, DeliveryMedium, EndUser,
-    MetadataKeys, NewDevice, SignUpResult, Tokens,
+    MetadataKeys, MfaMethod, MfaSettings, NewDevice, SignUpResult, Tokens, UserView,
 };
 
 /// A user-pool app client: the SDK client plus the ids and secret every call needs.

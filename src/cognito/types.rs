@@ -51,6 +51,42 @@ pub struct CreatedUser {
     pub status: Option<String>,
 }
 
+/// A second factor, named as Amplify's `fetchMFAPreference` names them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "UPPERCASE")]
+pub enum MfaMethod {
+    Totp,
+    Sms,
+    Email,
+}
+
+impl MfaMethod {
+    /// Cognito's name for it (`SOFTWARE_TOKEN_MFA`, `SMS_MFA`, `EMAIL_OTP`); `None` for any
+    /// other.
+    pub fn from_cognito(name: &str) -> Option<Self> {
+        match name {
+            "SOFTWARE_TOKEN_MFA" => Some(MfaMethod::Totp),
+            "SMS_MFA" => Some(MfaMethod::Sms),
+            "EMAIL_OTP" => Some(MfaMethod::Email),
+            _ => None,
+        }
+    }
+}
+
+/// The second factors a user has turned on, and the one Cognito asks for first.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct MfaSettings {
+    pub enabled: Vec<MfaMethod>,
+    pub preferred: Option<MfaMethod>,
+}
+
+/// The signed-in user as GetUser tells it.
+#[derive(Debug, Clone)]
+pub struct UserView {
+    pub attributes: Vec<(String, String)>,
+    pub mfa: MfaSettings,
+}
+
 /// Tokens as Cognito issued them. `Debug` is redacted so they can't reach a log by accident.
 #[derive(Clone, Serialize)]
 pub struct Tokens {

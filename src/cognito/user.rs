@@ -4,29 +4,41 @@
 use aws_sdk_cognitoidentityprovider::types::SoftwareTokenMfaSettingsType;
 use secrecy::{ExposeSecret, SecretString};
 
-use super::{CodeDelivery, Cognito, CognitoError, no_field, observe, to_attribute_types, verified};
+use super::{
+    CodeDelivery, Cognito, CognitoError, MfaMethod, MfaSettings, UserView, no_field, observe,
+    to_attribute_types, verified,
+};
 
 impl Cognito {
-    /// The signed-in user's attributes, by access token.
-    pub async fn get_user(
-        &self,
-        access_token: &str,
-    ) -> Result<Vec<(String, String)>, CognitoError> {
+    /// The signed-in user's attributes and MFA settings, by access token.
+    pub async fn get_user(&self, access_token: &str) -> Result<UserView, CognitoError> {
         let out = observe(
             "GetUser",
             self.client.get_user().access_token(access_token).send(),
         )
         .await?;
-        Ok(out
-            .user_attributes()
-            .iter()
-            .map(|a| {
-                (
-                    a.name().to_owned(),
-                    a.value().unwrap_or_default().to_owned(),
-                )
-            })
-            .collect())
+        Ok(UserView {
+            attributes: out
+                .user_attributes()
+                .iter()
+                .map(|a| {
+                    (
+                        a.name().to_owned(),
+                        a.value().unwrap_or_default().to_owned(),
+                    )
+                })
+                .collect(),
+            mfa: MfaSettings {
+                enabled: out
+                    .user_mfa_setting_list()
+                    .iter()
+                    .filter_map(|name| MfaMethod::from_cognito(name))
+                    .collect(),
+                preferred: out
+                    .preferred_mfa_setting()
+                    .and_then(MfaMethod::from_cognito),
+            },
+        })
     }
 
     /// Changes the signed-in user's attributes; returns where verification codes went (a

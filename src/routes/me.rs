@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use crate::attributes;
-use crate::cognito::CodeDelivery;
+use crate::cognito::{CodeDelivery, MfaSettings};
 use crate::error::ApiError;
 use crate::extract::{ApiJson, Caller};
 use crate::state::AppState;
@@ -19,10 +19,12 @@ pub struct Me {
     scope: Option<String>,
     client_id: String,
     attributes: Map<String, Value>,
+    /// The second factors turned on, and the preferred one.
+    mfa: MfaSettings,
 }
 
 pub async fn get(State(state): State<AppState>, caller: Caller) -> Result<Json<Me>, ApiError> {
-    let attributes = state
+    let user = state
         .cognito
         .get_user(&caller.token)
         .await
@@ -30,8 +32,11 @@ pub async fn get(State(state): State<AppState>, caller: Caller) -> Result<Json<M
     let claims = caller.claims;
     Ok(Json(Me {
         attributes: attributes::from_cognito(
-            attributes.iter().map(|(n, v)| (n.as_str(), v.as_str())),
+            user.attributes
+                .iter()
+                .map(|(n, v)| (n.as_str(), v.as_str())),
         ),
+        mfa: user.mfa,
         sub: claims.sub,
         username: claims.username,
         groups: claims.groups,

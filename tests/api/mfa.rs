@@ -251,6 +251,14 @@ async fn a_signed_in_user_sets_up_totp_signs_in_with_it_and_turns_it_off() {
         assert_eq!(call["AccessToken"], token.as_str());
     }
 
+    // `/me` tells it, as Amplify's fetchMFAPreference does.
+    let me = app.get_with_bearer("/me", &token).await;
+    assert_eq!(
+        me.body["mfa"],
+        json!({"enabled": ["TOTP"], "preferred": "TOTP"}),
+        "{me:?}"
+    );
+
     // The next sign-in asks for a code.
     let challenged = app.login("ana", PASSWORD).await;
     assert_challenge(&challenged, "SOFTWARE_TOKEN_MFA", TOTP_CODE_STEP);
@@ -294,6 +302,8 @@ async fn a_signed_in_user_sets_up_totp_signs_in_with_it_and_turns_it_off() {
     let again = app.login("ana", PASSWORD).await;
     assert_eq!(again.body["status"], "authenticated", "{again:?}");
     assert_eq!(again.body["next_step"], "DONE");
+    let me = app.get_with_bearer("/me", &again.access_token()).await;
+    assert_eq!(me.body["mfa"], json!({"enabled": [], "preferred": null}));
 }
 
 #[tokio::test]

@@ -58,6 +58,21 @@ async fn sign_in(browser: &Chromium, username: &str, password: &str) {
     browser.click("Sign in").await;
 }
 
+/// The account page offers only what can be done with the authenticator app: turn it on when
+/// it is off, turn it off when it is on.
+async fn assert_totp_shown(browser: &Chromium, on: bool) {
+    let shown = |action: &str| {
+        format!("return !document.querySelector('[data-action=\"{action}\"]').hidden")
+    };
+    // The page sets it once /me has answered.
+    browser
+        .wait_for_value(&shown("totp-start"), serde_json::json!(!on))
+        .await;
+    browser
+        .wait_for_value(&shown("totp-off"), serde_json::json!(on))
+        .await;
+}
+
 /// As if every browser session's sign-in had happened `seconds` earlier.
 async fn age_sign_ins(app: &TestApp, seconds: i64) {
     sqlx::query("UPDATE browser_sessions SET auth_time = auth_time - $1")
@@ -665,6 +680,8 @@ async fn a_change_that_needs_a_recent_sign_in_signs_in_again_and_carries_on() {
     sign_in(&browser, "nari", "Nari-Passw0rd!").await;
     browser.wait_for_heading("Your account").await;
     browser.wait_for_text("#whoami", "nari").await;
+    // The page shows the authenticator app's real state: off, so only "turn on".
+    assert_totp_shown(&browser, false).await;
 
     // Six minutes later, past RECENT_SIGN_IN_SECONDS.
     age_sign_ins(&app, 360).await;
@@ -699,6 +716,10 @@ async fn a_change_that_needs_a_recent_sign_in_signs_in_again_and_carries_on() {
     browser
         .wait_for_text("#status", "The authenticator app is on.")
         .await;
+    assert_totp_shown(&browser, true).await;
+    browser.open(&page(&app, "/ui/account")).await;
+    browser.wait_for_text("#whoami", "nari").await;
+    assert_totp_shown(&browser, true).await;
 
     // Turning it off, later again: signing in now takes the app's code too.
     age_sign_ins(&app, 360).await;
@@ -729,6 +750,7 @@ async fn a_change_that_needs_a_recent_sign_in_signs_in_again_and_carries_on() {
         false,
         "{preference:?}"
     );
+    assert_totp_shown(&browser, false).await;
     browser
         .assert_no_token_reachable(&held_tokens(&app).await)
         .await;

@@ -296,6 +296,23 @@ impl Chromium {
         }
     }
 
+    /// Waits until `script` (a function body that returns a value) gives `expected`.
+    pub async fn wait_for_value(&self, script: &str, expected: Value) {
+        let seen = self
+            .poll(async || {
+                let got = self.read(script).await;
+                if got == expected {
+                    Ok(Some(()))
+                } else {
+                    Err(format!("gives {got}"))
+                }
+            })
+            .await;
+        if let Err(got) = seen {
+            panic!("{script} {got}, not {expected}");
+        }
+    }
+
     /// Waits until the element `css` shows some text, and gives it.
     pub async fn text_when_shown(&self, css: &str) -> String {
         self.poll(async || Ok(Some(self.text(css).await).filter(|shown| !shown.is_empty())))

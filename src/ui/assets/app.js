@@ -240,10 +240,12 @@ const actions = {
     const enabled = await api('/mfa/totp/verify', { body: { code: code.trim() } });
     form.hidden = true;
     document.getElementById('totp-account').hidden = true;
+    showTotp(true);
     await changedThen('totp-enabled', enabled);
   },
   'totp-off': async () => {
     const disabled = await api('/mfa/totp', { method: 'DELETE' });
+    showTotp(false);
     await changedThen('totp-disabled', disabled);
   },
   'end-others': async () => {
@@ -257,6 +259,12 @@ const actions = {
     location.href = '/ui/sign-in';
   },
 };
+
+// The authenticator app as it is: the button that turns it on, or the one that turns it off.
+function showTotp(on) {
+  document.querySelector('[data-action="totp-start"]').hidden = on;
+  document.querySelector('[data-action="totp-off"]').hidden = !on;
+}
 
 // A change of password or MFA made: said, with the other devices it signed out. The session
 // this page used either goes on under a new id (the list is shown again) or is over, and the
@@ -423,6 +431,7 @@ async function open() {
       const session = await api('/session', { method: 'GET' });
       document.getElementById('whoami').textContent = session.user.attributes.email || session.user.username;
       const me = await api('/me', { method: 'GET' });
+      if (Array.isArray(me.mfa?.enabled)) showTotp(me.mfa.enabled.includes('TOTP'));
       for (const name of ['name', 'nickname']) {
         const input = document.querySelector(`[data-action="profile"] [name="${name}"]`);
         if (typeof me.attributes[name] === 'string') input.value = me.attributes[name];
