@@ -38,6 +38,10 @@ ResendConfirmationCode, ForgotPassword and ConfirmForgotPassword record theirs (
 [{"operation": "InitiateAuth", "ClientId": "...",
   "UserContextData": {"IpAddress": "...", "EncodedData": "..."} or null}, ...].
 
+Choice-based sign-in (USER_AUTH, one-time codes, passwordless sign-up, email MFA, passkeys
+and GetUserAuthFactors) is in cognito_passwordless.py, which the functions here call where
+a sign-in step passes through them, and whose install() runs with this one's.
+
 install() adds them; the launcher calls it before the server starts.
 """
 
@@ -66,6 +70,8 @@ from moto.cognitoidp.exceptions import (
 from moto.cognitoidp.models import UserStatus, cognitoidp_backends
 from moto.cognitoidp.responses import CognitoIdpResponse
 from moto.cognitoidp.utils import check_secret_hash
+
+import cognito_passwordless as passwordless
 
 
 class UnauthorizedException(JsonRESTError):
@@ -288,10 +294,18 @@ def initiate_auth(self):
                 "use GetTokensFromRefreshToken."
             )
         return _refresh_with_device(self, _initiate_auth, client_id, parameters)
+    if flow == "USER_AUTH":
+        return passwordless.user_auth(self, admin=False)
+    if flow in ("USER_PASSWORD_AUTH", "USER_SRP_AUTH"):
+        passwordless.refuse_without_password(_pool_or_none(client_id), parameters.get("USERNAME"))
     answer = _initiate_auth(self).result
     if not isinstance(answer, dict):
         return ActionResult(answer)
     _, pool, client = _pool_of_client(client_id)
+    if flow == "USER_PASSWORD_AUTH":
+        answer = passwordless.email_mfa(
+            pool, client, answer, parameters.get("USERNAME"), parameters.get("DEVICE_KEY")
+        )
     answer = _after_step(
         pool,
         client,
@@ -313,10 +327,17 @@ def admin_initiate_auth(self):
     parameters = self._get_param("AuthParameters") or {}
     if flow in _REFRESH_FLOWS:
         return _refresh_with_device(self, _admin_initiate_auth, client_id, parameters)
+    if flow == "USER_AUTH":
+        return passwordless.user_auth(self, admin=True)
+    if flow in ("ADMIN_USER_PASSWORD_AUTH", "ADMIN_NO_SRP_AUTH"):
+        passwordless.refuse_without_password(_pool_or_none(client_id), parameters.get("USERNAME"))
     answer = _admin_initiate_auth(self).result
     if not isinstance(answer, dict):
         return ActionResult(answer)
     _, pool, client = _pool_of_client(client_id)
+    answer = passwordless.email_mfa(
+        pool, client, answer, parameters.get("USERNAME"), parameters.get("DEVICE_KEY")
+    )
     answer = _after_step(
         pool,
         client,
@@ -328,6 +349,13 @@ def admin_initiate_auth(self):
         ip=_context_ip(self),
     )
     return ActionResult(answer)
+
+
+def _pool_or_none(client_id):
+    try:
+        return _pool_of_client(client_id)[1]
+    except ResourceNotFoundError:
+        return None
 
 
 def _refresh_with_device(self, moto_handler, client_id, parameters):
@@ -653,6 +681,7 @@ def _discard(entry):
     """A device sign-in that ends without the kept answer: moto's kept session goes too."""
     if entry is not None and entry.kept is not None:
         entry.pool.backend.sessions.pop(entry.kept["Session"], None)
+        passwordless.drop(entry.kept["Session"])
 
 
 def _take(session, stage, client_id):
@@ -698,10 +727,11 @@ def _after_step(pool, client, answer, named, login, password_verified, after_pas
         with _LOCK:
             device = _remembered_device(user, named)
         # Choice: the device is asked to prove itself in place of tokens or an MFA
-        # challenge; NEW_PASSWORD_REQUIRED and MFA_SETUP are answered as moto answers them.
+        # challenge (email MFA's EMAIL_OTP too); NEW_PASSWORD_REQUIRED and MFA_SETUP are
+        # answered as moto answers them.
         ends = "AuthenticationResult" in answer
         if device is not None and (
-            ends or answer.get("ChallengeName") in ("SOFTWARE_TOKEN_MFA", "SMS_MFA")
+            ends or answer.get("ChallengeName") in ("SOFTWARE_TOKEN_MFA", "SMS_MFA", "EMAIL_OTP")
         ):
             return _ask_device(pool, client, answer, user, login, device)
     _bind_tokens(pool, answer, named, ip)
@@ -719,6 +749,7 @@ def _withdraw(pool, answer):
     elif answer.get("Session"):
         with _LOCK:
             pool.backend.sessions.pop(answer["Session"], None)
+        passwordless.drop(answer["Session"])
 
 
 def _ask_device(pool, client, answer, user, login, device):
@@ -735,6 +766,8 @@ def _ask_device(pool, client, answer, user, login, device):
             moved = sessions.pop(answer.get("Session"), None)
             if moved is not None:
                 sessions[hidden] = moved
+        # Email MFA's session is the emulator's own, not moto's.
+        passwordless.rekey(answer.get("Session"), hidden)
         kept = dict(answer, Session=hidden)
     entry = _DeviceSignIn(pool, client, user, login, device, kept)
     return {
@@ -873,6 +906,10 @@ def _respond(self, moto_handler):
         return ActionResult(_device_srp_auth(client_id, session, responses))
     if name == "DEVICE_PASSWORD_VERIFIER":
         return ActionResult(_device_password_verifier(client_id, session, responses, ip))
+    if name in passwordless.CHALLENGES:
+        return ActionResult(passwordless.respond(name, client_id, session, responses, ip))
+    if name == "MFA_SETUP" and responses.get("EMAIL"):
+        return ActionResult(passwordless.mfa_setup_email(client_id, session, responses))
     # moto takes PASSWORD_VERIFIER's session from the claim's secret block.
     moto_session = session
     if name == "PASSWORD_VERIFIER":
@@ -883,6 +920,9 @@ def _respond(self, moto_handler):
     if not isinstance(answer, dict):
         return ActionResult(answer)
     _, pool, client = _pool_of_client(client_id)
+    if name in ("PASSWORD_VERIFIER", "NEW_PASSWORD_REQUIRED"):
+        answer = passwordless.email_mfa(pool, client, answer, login, named)
+    answer = passwordless.offer_email_setup(pool, answer)
     answer = _after_step(
         pool,
         client,
@@ -1119,7 +1159,9 @@ _dispatch = DomainDispatcherApplication.__call__
 
 
 def _dispatch_with_routes(self, environ, start_response):
-    """moto's dispatch, but for the emulator's own route, which no AWS call uses."""
+    """moto's dispatch, but for the emulator's own routes, which no AWS call uses."""
+    if environ.get("PATH_INFO") == passwordless.CODES_ROUTE:
+        return passwordless.codes_route(environ, start_response)
     if environ.get("PATH_INFO") != USER_CONTEXT_ROUTE:
         return _dispatch(self, environ, start_response)
     # Choice: GET (or HEAD) only; anything else is 405.
@@ -1139,8 +1181,6 @@ def _dispatch_with_routes(self, environ, start_response):
     return [body] if environ.get("REQUEST_METHOD") == "GET" else [b""]
 
 
-_sign_up = CognitoIdpResponse.sign_up
-_confirm_sign_up = CognitoIdpResponse.confirm_sign_up
 _forgot_password = CognitoIdpResponse.forgot_password
 _confirm_forgot_password = CognitoIdpResponse.confirm_forgot_password
 
@@ -1166,10 +1206,10 @@ def install():
     response.admin_list_devices = admin_list_devices
     response.admin_update_device_status = admin_update_device_status
     response.admin_forget_device = admin_forget_device
-    response.sign_up = _recording("SignUp", _sign_up)
-    response.confirm_sign_up = _recording("ConfirmSignUp", _confirm_sign_up)
     response.forgot_password = _recording("ForgotPassword", _forgot_password)
     response.confirm_forgot_password = _recording(
         "ConfirmForgotPassword", _confirm_forgot_password
     )
+    # SignUp and ConfirmSignUp (recorded there too), USER_AUTH, email MFA and passkeys.
+    passwordless.install(response)
     DomainDispatcherApplication.__call__ = _dispatch_with_routes

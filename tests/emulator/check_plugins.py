@@ -4,7 +4,10 @@ parses what comes back by that model). Run by tests/api/emulator.rs against a ru
 emulator: check_plugins.py ENDPOINT. Exits non-zero, naming the check, when one fails.
 
 The device checks answer the emulator's device SRP with a client side written here from
-the protocol (Cognito's, as AWS Amplify's client does it), not from the emulator's code."""
+the protocol (Cognito's, as AWS Amplify's client does it), not from the emulator's code. The
+passkey checks register and sign in with a software authenticator written here from the
+WebAuthn specification (an EC P-256 key from `cryptography`, CBOR by hand), and read the
+one-time codes the emulator "sent" from its GET /emulator/codes."""
 
 import base64
 import hashlib
@@ -13,6 +16,8 @@ import json
 import os
 import sys
 import time
+import urllib.error
+import urllib.parse
 import urllib.request
 
 import boto3
@@ -647,10 +652,692 @@ def check_devices(idp, endpoint):
     assert with_context == ["SignUp", "ConfirmSignUp", "InitiateAuth"], with_context
 
 
+# Choice-based sign-in -------------------------------------------------------------------------
+
+# The passkeys below are made here with a software key: a CBOR encoder, an EC P-256 key from
+# `cryptography`, and the WebAuthn byte layouts (authenticator data, attestation object,
+# client data), written from the WebAuthn specification, not from the emulator's code.
+
+def cbor(value):
+    """CBOR (RFC 8949) of ints, byte and text strings, and maps: what WebAuthn needs."""
+    def head(major, number):
+        if number < 24:
+            return bytes([major << 5 | number])
+        for size, info in ((1, 24), (2, 25), (4, 26), (8, 27)):
+            if number < 1 << (8 * size):
+                return bytes([major << 5 | info]) + number.to_bytes(size, "big")
+        raise ValueError(number)
+
+    if isinstance(value, int):
+        return head(0, value) if value >= 0 else head(1, -1 - value)
+    if isinstance(value, bytes):
+        return head(2, len(value)) + value
+    if isinstance(value, str):
+        return head(3, len(value.encode())) + value.encode()
+    if isinstance(value, dict):
+        return head(5, len(value)) + b"".join(cbor(k) + cbor(v) for k, v in value.items())
+    raise TypeError(value)
+
+
+def b64url(data):
+    return base64.urlsafe_b64encode(data).decode().rstrip("=")
+
+
+def unb64url(text):
+    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+
+
+class SoftwarePasskey:
+    """A discoverable ES256 credential on a software authenticator that verifies its user."""
+
+    ORIGIN = "http://localhost:8443"
+
+    def __init__(self):
+        from cryptography.hazmat.primitives.asymmetric import ec
+
+        self.ec = ec
+        self.key = ec.generate_private_key(ec.SECP256R1())
+        self.id = os.urandom(32)
+        self.count = 0
+        self.user_handle = None
+
+    def sign(self, data):
+        from cryptography.hazmat.primitives import hashes
+
+        return self.key.sign(data, self.ec.ECDSA(hashes.SHA256()))
+
+    def register(self, options, origin=ORIGIN, rp_id=None, fmt="packed", verified=True):
+        """RegistrationResponseJSON for CredentialCreationOptions: packed self attestation
+        (signed by the credential's own key), or none."""
+        numbers = self.key.public_key().public_numbers()
+        cose_key = cbor({1: 2, 3: -7, -1: 1, -2: numbers.x.to_bytes(32, "big"),
+                         -3: numbers.y.to_bytes(32, "big")})
+        client_data = json.dumps({
+            "type": "webauthn.create", "challenge": options["challenge"],
+            "origin": origin, "crossOrigin": False,
+        }).encode()
+        rp_hash = hashlib.sha256((rp_id or options["rp"]["id"]).encode()).digest()
+        # Flags: user present, user verified (unless told otherwise), attested credential
+        # data.
+        flags = 0x45 if verified else 0x41
+        auth_data = (rp_hash + bytes([flags]) + self.count.to_bytes(4, "big") + bytes(16)
+                     + len(self.id).to_bytes(2, "big") + self.id + cose_key)
+        statement = {}
+        if fmt == "packed":
+            statement = {"alg": -7,
+                         "sig": self.sign(auth_data + hashlib.sha256(client_data).digest())}
+        self.user_handle = options["user"]["id"]
+        return {
+            "id": b64url(self.id),
+            "rawId": b64url(self.id),
+            "type": "public-key",
+            "response": {
+                "clientDataJSON": b64url(client_data),
+                "attestationObject": b64url(
+                    cbor({"fmt": fmt, "attStmt": statement, "authData": auth_data})
+                ),
+                "transports": ["internal"],
+            },
+            "authenticatorAttachment": "platform",
+            "clientExtensionResults": {},
+        }
+
+    def assertion(self, options, origin=ORIGIN, count=None, verified=True):
+        """AuthenticationResponseJSON, as JSON text, for CREDENTIAL_REQUEST_OPTIONS."""
+        self.count = self.count + 1 if count is None else count
+        client_data = json.dumps({
+            "type": "webauthn.get", "challenge": options["challenge"],
+            "origin": origin, "crossOrigin": False,
+        }).encode()
+        rp_hash = hashlib.sha256(options["rpId"].encode()).digest()
+        auth_data = rp_hash + bytes([0x05 if verified else 0x01]) + self.count.to_bytes(4, "big")
+        return json.dumps({
+            "id": b64url(self.id),
+            "rawId": b64url(self.id),
+            "type": "public-key",
+            "response": {
+                "clientDataJSON": b64url(client_data),
+                "authenticatorData": b64url(auth_data),
+                "signature": b64url(self.sign(auth_data + hashlib.sha256(client_data).digest())),
+                "userHandle": self.user_handle,
+            },
+            "authenticatorAttachment": "platform",
+            "clientExtensionResults": {},
+        })
+
+
+def codes(endpoint, username, purpose=None, pool=None):
+    """What GET /emulator/codes answers; other tests share the emulator, so the checks name
+    their pool."""
+    query = f"username={urllib.parse.quote(username)}"
+    if purpose:
+        query += f"&purpose={purpose}"
+    if pool:
+        query += f"&userPoolId={pool.id}"
+    with urllib.request.urlopen(f"{endpoint}/emulator/codes?{query}") as answer:
+        assert answer.headers["Content-Type"] == "application/json", answer.headers
+        return json.load(answer)
+
+
+def code_for(endpoint, pool, username, purpose):
+    found = codes(endpoint, username, purpose, pool)
+    assert len(found) == 1, found
+    return found[0]["code"]
+
+
+def http_status(url, method="GET"):
+    try:
+        with urllib.request.urlopen(urllib.request.Request(url, method=method)) as answer:
+            return answer.status
+    except urllib.error.HTTPError as error:
+        return error.code
+
+
+class ChoicePool:
+    """A pool for choice-based sign-in, with an app client (secret) that allows USER_AUTH."""
+
+    def __init__(self, idp, factors, mfa=None, **pool_settings):
+        self.idp = idp
+        self.id = idp.create_user_pool(
+            PoolName=f"choice-{time.time_ns()}",
+            AutoVerifiedAttributes=["email"],
+            Policies={"SignInPolicy": {"AllowedFirstAuthFactors": factors}},
+            **pool_settings,
+        )["UserPool"]["Id"]
+        if mfa is not None:
+            idp.set_user_pool_mfa_config(UserPoolId=self.id, **mfa)
+        app = idp.create_user_pool_client(
+            UserPoolId=self.id,
+            ClientName="choice",
+            GenerateSecret=True,
+            ExplicitAuthFlows=["ALLOW_USER_AUTH", "ALLOW_USER_PASSWORD_AUTH",
+                               "ALLOW_REFRESH_TOKEN_AUTH"],
+            PreventUserExistenceErrors="ENABLED",
+        )["UserPoolClient"]
+        self.client_id, self.secret = app["ClientId"], app["ClientSecret"]
+
+    def secret_hash(self, username):
+        return b64(hmac.new(self.secret.encode(), (username + self.client_id).encode(),
+                            hashlib.sha256).digest())
+
+    def user(self, username, password="Passw0rd!x", phone=None):
+        attributes = [{"Name": "email", "Value": f"{username}@example.com"},
+                      {"Name": "email_verified", "Value": "true"}]
+        if phone:
+            attributes += [{"Name": "phone_number", "Value": phone},
+                           {"Name": "phone_number_verified", "Value": "true"}]
+        self.idp.admin_create_user(UserPoolId=self.id, Username=username,
+                                   UserAttributes=attributes, MessageAction="SUPPRESS")
+        if password:
+            self.idp.admin_set_user_password(UserPoolId=self.id, Username=username,
+                                             Password=password, Permanent=True)
+        return username
+
+    def start(self, username, **parameters):
+        extra = {}
+        if "Session" in parameters:
+            extra["Session"] = parameters.pop("Session")
+        return self.idp.initiate_auth(
+            ClientId=self.client_id,
+            AuthFlow="USER_AUTH",
+            AuthParameters=dict(parameters, USERNAME=username,
+                                SECRET_HASH=self.secret_hash(username)),
+            **extra,
+        )
+
+    def answer(self, asked, name, username, **responses):
+        assert asked.get("ChallengeName") == name, asked
+        return self.idp.respond_to_auth_challenge(
+            ClientId=self.client_id,
+            ChallengeName=name,
+            Session=asked["Session"],
+            ChallengeResponses=dict(responses, USERNAME=username,
+                                    SECRET_HASH=self.secret_hash(username)),
+        )
+
+    def password_sign_in(self, username, password="Passw0rd!x", **extra):
+        return self.idp.initiate_auth(
+            ClientId=self.client_id,
+            AuthFlow="USER_PASSWORD_AUTH",
+            AuthParameters={"USERNAME": username, "PASSWORD": password,
+                            "SECRET_HASH": self.secret_hash(username), **extra},
+        )
+
+
+def tokens_of(answer):
+    result = answer["AuthenticationResult"]
+    assert result["AccessToken"] and result["RefreshToken"] and result["IdToken"], answer
+    return result
+
+
+def check_user_auth(idp, endpoint):
+    # The pool's sign-in policy and MFA settings, as set and as answered.
+    plain = idp.create_user_pool(PoolName=f"plain-{time.time_ns()}")["UserPool"]
+    assert plain["Policies"]["SignInPolicy"] == {"AllowedFirstAuthFactors": ["PASSWORD"]}
+    expect_error(
+        lambda: idp.create_user_pool(
+            PoolName="bad",
+            Policies={"SignInPolicy": {"AllowedFirstAuthFactors": ["SOFTWARE_TOKEN"]}},
+        ),
+        "InvalidParameterException",
+    )
+    factors = ["PASSWORD", "EMAIL_OTP", "SMS_OTP", "WEB_AUTHN"]
+    mfa = {
+        "MfaConfiguration": "OPTIONAL",
+        "SoftwareTokenMfaConfiguration": {"Enabled": True},
+        "EmailMfaConfiguration": {"Message": "Your code is {####}", "Subject": "Sign-in code"},
+        "WebAuthnConfiguration": {"RelyingPartyId": "localhost", "UserVerification": "preferred"},
+    }
+    pool = ChoicePool(idp, factors, mfa)
+    described = idp.describe_user_pool(UserPoolId=pool.id)["UserPool"]
+    assert described["Policies"]["SignInPolicy"] == {"AllowedFirstAuthFactors": factors}
+    configured = idp.get_user_pool_mfa_config(UserPoolId=pool.id)
+    assert configured["EmailMfaConfiguration"] == mfa["EmailMfaConfiguration"], configured
+    assert configured["WebAuthnConfiguration"] == {
+        "RelyingPartyId": "localhost", "UserVerification": "preferred",
+        "FactorConfiguration": "SINGLE_FACTOR",
+    }, configured
+    # UpdateUserPool keeps the policy it is given.
+    idp.update_user_pool(UserPoolId=pool.id, AutoVerifiedAttributes=["email"],
+                         Policies={"SignInPolicy": {"AllowedFirstAuthFactors": factors}})
+    described = idp.describe_user_pool(UserPoolId=pool.id)["UserPool"]
+    assert described["Policies"]["SignInPolicy"] == {"AllowedFirstAuthFactors": factors}
+
+    eve = pool.user("eve", phone="+15555550123")
+    # A client without ALLOW_USER_AUTH is refused.
+    other = idp.create_user_pool_client(UserPoolId=pool.id, ClientName="no-user-auth",
+                                        ExplicitAuthFlows=["ALLOW_USER_PASSWORD_AUTH"])
+    other_id = other["UserPoolClient"]["ClientId"]
+    expect_error(
+        lambda: idp.initiate_auth(ClientId=other_id, AuthFlow="USER_AUTH",
+                                  AuthParameters={"USERNAME": eve}),
+        "InvalidParameterException",
+    )
+    expect_error(
+        lambda: idp.initiate_auth(ClientId=pool.client_id, AuthFlow="USER_AUTH",
+                                  AuthParameters={"USERNAME": eve, "SECRET_HASH": "wrong"}),
+        "NotAuthorizedException",
+    )
+
+    # No preference: SELECT_CHALLENGE with what the pool allows and Eve has.
+    asked = pool.start(eve)
+    assert asked["ChallengeName"] == "SELECT_CHALLENGE", asked
+    assert asked["AvailableChallenges"] == ["PASSWORD", "PASSWORD_SRP", "EMAIL_OTP", "SMS_OTP"]
+    assert asked.get("ChallengeParameters", {}) == {}, asked
+    expect_error(lambda: pool.answer(asked, "SELECT_CHALLENGE", eve, ANSWER="WEB_AUTHN"),
+                 "InvalidParameterException")
+    tokens_of(pool.answer(pool.start(eve), "SELECT_CHALLENGE", eve, ANSWER="PASSWORD",
+                          PASSWORD="Passw0rd!x"))
+    expect_error(
+        lambda: pool.answer(pool.start(eve), "SELECT_CHALLENGE", eve, ANSWER="PASSWORD",
+                            PASSWORD="wrong-Passw0rd"),
+        "NotAuthorizedException",
+    )
+    # A preference with what it needs goes straight to it.
+    tokens_of(pool.start(eve, PREFERRED_CHALLENGE="PASSWORD", PASSWORD="Passw0rd!x"))
+    assert pool.start(eve, PREFERRED_CHALLENGE="PASSWORD")["ChallengeName"] == "SELECT_CHALLENGE"
+    verifier = pool.start(eve, PREFERRED_CHALLENGE="PASSWORD_SRP",
+                          SRP_A=format(pow(G, 12345, N), "x"))
+    assert verifier["ChallengeName"] == "PASSWORD_VERIFIER", verifier
+    tokens_of(pool.answer(
+        verifier, "PASSWORD_VERIFIER", eve,
+        PASSWORD_CLAIM_SECRET_BLOCK=verifier["ChallengeParameters"]["SECRET_BLOCK"],
+        PASSWORD_CLAIM_SIGNATURE=b64(b"unchecked"), TIMESTAMP=cognito_timestamp(),
+    ))
+
+    # EMAIL_OTP: a code "sent" and read back; a wrong one is CodeMismatchException and the
+    # session stays for another try.
+    asked = pool.start(eve, PREFERRED_CHALLENGE="EMAIL_OTP")
+    assert asked["ChallengeName"] == "EMAIL_OTP", asked
+    assert asked["ChallengeParameters"] == {
+        "CODE_DELIVERY_DELIVERY_MEDIUM": "EMAIL", "CODE_DELIVERY_DESTINATION": "e***@e***",
+    }, asked
+    sent = codes(endpoint, eve, "EMAIL_OTP", pool)
+    assert len(sent) == 1 and set(sent[0]) == {
+        "userPoolId", "username", "purpose", "code", "deliveryMedium", "address", "sentAt",
+    }, sent
+    assert sent[0]["address"] == "eve@example.com" and sent[0]["deliveryMedium"] == "EMAIL"
+    code = sent[0]["code"]
+    assert len(code) == 8 and code.isdigit(), code
+    wrong = "0" * 8 if code != "0" * 8 else "1" * 8
+    expect_error(lambda: pool.answer(asked, "EMAIL_OTP", eve, EMAIL_OTP_CODE=wrong),
+                 "CodeMismatchException")
+    tokens_of(pool.answer(asked, "EMAIL_OTP", eve, EMAIL_OTP_CODE=code))
+    expect_error(lambda: pool.answer(asked, "EMAIL_OTP", eve, EMAIL_OTP_CODE=code),
+                 "NotAuthorizedException")
+    # Three wrong codes end the sign-in.
+    asked = pool.start(eve, PREFERRED_CHALLENGE="EMAIL_OTP")
+    code = code_for(endpoint, pool, "eve@example.com", "EMAIL_OTP")
+    wrong = "0" * 8 if code != "0" * 8 else "1" * 8
+    for _ in range(3):
+        expect_error(lambda: pool.answer(asked, "EMAIL_OTP", eve, EMAIL_OTP_CODE=wrong),
+                     "CodeMismatchException")
+    expect_error(lambda: pool.answer(asked, "EMAIL_OTP", eve, EMAIL_OTP_CODE=code),
+                 "NotAuthorizedException")
+    # SMS_OTP, chosen at SELECT_CHALLENGE.
+    asked = pool.answer(pool.start(eve), "SELECT_CHALLENGE", eve, ANSWER="SMS_OTP")
+    assert asked["ChallengeParameters"] == {
+        "CODE_DELIVERY_DELIVERY_MEDIUM": "SMS", "CODE_DELIVERY_DESTINATION": "+*******0123",
+    }, asked
+    tokens_of(pool.answer(asked, "SMS_OTP", eve,
+                          SMS_OTP_CODE=code_for(endpoint, pool, eve, "SMS_OTP")))
+    # AdminInitiateAuth takes USER_AUTH too.
+    admin = idp.admin_initiate_auth(
+        UserPoolId=pool.id, ClientId=pool.client_id, AuthFlow="USER_AUTH",
+        AuthParameters={"USERNAME": eve, "SECRET_HASH": pool.secret_hash(eve)},
+    )
+    assert admin["AvailableChallenges"][0] == "PASSWORD", admin
+
+    # A user who doesn't exist, on a client that prevents user-existence errors, is asked
+    # as anyone with a password would be; the answer is refused.
+    asked = pool.start("nobody")
+    assert asked["AvailableChallenges"] == ["PASSWORD", "PASSWORD_SRP"], asked
+    expect_error(lambda: pool.answer(asked, "SELECT_CHALLENGE", "nobody", ANSWER="PASSWORD",
+                                     PASSWORD="Passw0rd!x"),
+                 "NotAuthorizedException")
+
+    tokens = tokens_of(pool.start(eve, PREFERRED_CHALLENGE="PASSWORD", PASSWORD="Passw0rd!x"))
+    factors_of_eve = idp.get_user_auth_factors(AccessToken=tokens["AccessToken"])
+    assert factors_of_eve["Username"] == eve, factors_of_eve
+    assert factors_of_eve["ConfiguredUserAuthFactors"] == ["PASSWORD", "EMAIL_OTP", "SMS_OTP"]
+    assert factors_of_eve.get("UserMFASettingList", []) == [], factors_of_eve
+    return pool, eve, tokens
+
+
+def check_passkeys(idp, pool, eve, tokens):
+    access = tokens["AccessToken"]
+    started = idp.start_web_authn_registration(AccessToken=access)["CredentialCreationOptions"]
+    sub = next(a["Value"] for a in idp.get_user(AccessToken=access)["UserAttributes"]
+               if a["Name"] == "sub")
+    assert started["rp"] == {"id": "localhost", "name": "localhost"}, started
+    assert started["user"] == {"id": b64url(sub.encode()), "name": eve, "displayName": eve}
+    assert started["authenticatorSelection"]["residentKey"] == "required", started
+    assert {p["alg"] for p in started["pubKeyCredParams"]} == {-7, -257}, started
+    assert started["excludeCredentials"] == [] and unb64url(started["challenge"]), started
+    laptop = SoftwarePasskey()
+    assert idp.complete_web_authn_registration(
+        AccessToken=access, Credential=laptop.register(started)
+    )["ResponseMetadata"]["HTTPStatusCode"] == 200
+    listed = idp.list_web_authn_credentials(AccessToken=access)["Credentials"]
+    assert len(listed) == 1, listed
+    assert listed[0]["CredentialId"] == b64url(laptop.id), listed
+    assert listed[0]["RelyingPartyId"] == "localhost", listed
+    assert listed[0]["AuthenticatorAttachment"] == "platform", listed
+    assert listed[0]["AuthenticatorTransports"] == ["internal"], listed
+    assert listed[0]["FriendlyCredentialName"] and listed[0]["CreatedAt"], listed
+
+    # What a registration is refused for.
+    expect_error(lambda: idp.complete_web_authn_registration(
+        AccessToken=access, Credential=SoftwarePasskey().register(started)),
+        "WebAuthnChallengeNotFoundException")
+    for change, error in (
+        ({"origin": "http://evil.example:8443"}, "WebAuthnOriginNotAllowedException"),
+        ({"origin": "http://localhost.evil.example"}, "WebAuthnOriginNotAllowedException"),
+        ({"rp_id": "example.com"}, "WebAuthnRelyingPartyMismatchException"),
+    ):
+        options = idp.start_web_authn_registration(AccessToken=access)
+        credential = SoftwarePasskey().register(options["CredentialCreationOptions"], **change)
+        expect_error(lambda: idp.complete_web_authn_registration(
+            AccessToken=access, Credential=credential), error)
+    options = idp.start_web_authn_registration(AccessToken=access)
+    other = idp.create_user_pool_client(UserPoolId=pool.id, ClientName="other")
+    elsewhere = idp.admin_initiate_auth(
+        UserPoolId=pool.id, ClientId=other["UserPoolClient"]["ClientId"],
+        AuthFlow="ADMIN_USER_PASSWORD_AUTH",
+        AuthParameters={"USERNAME": eve, "PASSWORD": "Passw0rd!x"},
+    )["AuthenticationResult"]["AccessToken"]
+    expect_error(lambda: idp.complete_web_authn_registration(
+        AccessToken=elsewhere,
+        Credential=SoftwarePasskey().register(options["CredentialCreationOptions"])),
+        "WebAuthnClientMismatchException")
+    # A second passkey, "none" attestation; the first is excluded from its options.
+    phone = SoftwarePasskey()
+    options = idp.start_web_authn_registration(AccessToken=access)["CredentialCreationOptions"]
+    assert options["excludeCredentials"] == [
+        {"id": b64url(laptop.id), "type": "public-key"}], options
+    idp.complete_web_authn_registration(AccessToken=access,
+                                        Credential=phone.register(options, fmt="none"))
+    first = idp.list_web_authn_credentials(AccessToken=access, MaxResults=1)
+    second = idp.list_web_authn_credentials(AccessToken=access, MaxResults=1,
+                                            NextToken=first["NextToken"])
+    assert [c["CredentialId"] for c in first["Credentials"] + second["Credentials"]] == [
+        b64url(laptop.id), b64url(phone.id)], (first, second)
+    assert "NextToken" not in second, second
+
+    # WEB_AUTHN as first factor: the options as JSON text, the assertion verified.
+    asked = pool.start(eve)
+    assert asked["AvailableChallenges"][-1] == "WEB_AUTHN", asked
+    asked = pool.start(eve, PREFERRED_CHALLENGE="WEB_AUTHN")
+    assert asked["ChallengeName"] == "WEB_AUTHN", asked
+    request = json.loads(asked["ChallengeParameters"]["CREDENTIAL_REQUEST_OPTIONS"])
+    assert request["rpId"] == "localhost" and request["userVerification"] == "preferred"
+    assert {c["id"] for c in request["allowCredentials"]} == {b64url(laptop.id),
+                                                               b64url(phone.id)}, request
+    tokens_of(pool.answer(asked, "WEB_AUTHN", eve, CREDENTIAL=laptop.assertion(request)))
+    # Refused: a sign count that didn't grow, another origin, another challenge, a replay.
+    for make in (
+        lambda request: laptop.assertion(request, count=laptop.count),
+        lambda request: laptop.assertion(request, origin="https://evil.example"),
+        lambda request: laptop.assertion(dict(request, challenge=b64url(os.urandom(32)))),
+    ):
+        asked = pool.answer(pool.start(eve), "SELECT_CHALLENGE", eve, ANSWER="WEB_AUTHN")
+        request = json.loads(asked["ChallengeParameters"]["CREDENTIAL_REQUEST_OPTIONS"])
+        credential = make(request)
+        expect_error(lambda: pool.answer(asked, "WEB_AUTHN", eve, CREDENTIAL=credential),
+                     "NotAuthorizedException")
+    asked = pool.start(eve, PREFERRED_CHALLENGE="WEB_AUTHN")
+    request = json.loads(asked["ChallengeParameters"]["CREDENTIAL_REQUEST_OPTIONS"])
+    tokens_of(pool.answer(asked, "WEB_AUTHN", eve, CREDENTIAL=phone.assertion(request)))
+    factors_of_eve = idp.get_user_auth_factors(AccessToken=access)["ConfiguredUserAuthFactors"]
+    assert factors_of_eve == ["PASSWORD", "EMAIL_OTP", "SMS_OTP", "WEB_AUTHN"], factors_of_eve
+
+    idp.delete_web_authn_credential(AccessToken=access, CredentialId=b64url(laptop.id))
+    expect_error(lambda: idp.delete_web_authn_credential(
+        AccessToken=access, CredentialId=b64url(laptop.id)), "ResourceNotFoundException")
+    listed = idp.list_web_authn_credentials(AccessToken=access)["Credentials"]
+    assert [c["CredentialId"] for c in listed] == [b64url(phone.id)], listed
+    # A pool without WEB_AUTHN among its first factors doesn't register passkeys.
+    password_only = ChoicePool(idp, ["PASSWORD"])
+    password_only.user("hal")
+    hal = tokens_of(password_only.password_sign_in("hal"))
+    expect_error(lambda: idp.start_web_authn_registration(AccessToken=hal["AccessToken"]),
+                 "WebAuthnNotEnabledException")
+    # Where the pool requires user verification, a passkey must verify its user.
+    strict = ChoicePool(idp, ["PASSWORD", "WEB_AUTHN"], {
+        "MfaConfiguration": "OFF",
+        "WebAuthnConfiguration": {"RelyingPartyId": "localhost", "UserVerification": "required"},
+    })
+    strict.user("uma")
+    uma = tokens_of(strict.password_sign_in("uma"))["AccessToken"]
+    options = idp.start_web_authn_registration(AccessToken=uma)["CredentialCreationOptions"]
+    assert options["authenticatorSelection"]["userVerification"] == "required", options
+    credential = SoftwarePasskey().register(options, verified=False)
+    expect_error(lambda: idp.complete_web_authn_registration(AccessToken=uma,
+                                                             Credential=credential),
+                 "InvalidParameterException")
+    key = SoftwarePasskey()
+    options = idp.start_web_authn_registration(AccessToken=uma)["CredentialCreationOptions"]
+    idp.complete_web_authn_registration(AccessToken=uma, Credential=key.register(options))
+    asked = strict.start("uma", PREFERRED_CHALLENGE="WEB_AUTHN")
+    request = json.loads(asked["ChallengeParameters"]["CREDENTIAL_REQUEST_OPTIONS"])
+    assert request["userVerification"] == "required", request
+    credential = key.assertion(request, verified=False)
+    expect_error(lambda: strict.answer(asked, "WEB_AUTHN", "uma", CREDENTIAL=credential),
+                 "NotAuthorizedException")
+    asked = strict.start("uma", PREFERRED_CHALLENGE="WEB_AUTHN")
+    request = json.loads(asked["ChallengeParameters"]["CREDENTIAL_REQUEST_OPTIONS"])
+    tokens_of(strict.answer(asked, "WEB_AUTHN", "uma", CREDENTIAL=key.assertion(request)))
+    no_domain = ChoicePool(idp, ["PASSWORD", "WEB_AUTHN"])
+    no_domain.user("ida")
+    ida = tokens_of(no_domain.password_sign_in("ida"))
+    expect_error(lambda: idp.start_web_authn_registration(AccessToken=ida["AccessToken"]),
+                 "WebAuthnConfigurationMissingException")
+
+
+def check_passwordless_sign_up(idp, endpoint, pool):
+    # No password: the user signs up, confirms, and is signed in with ConfirmSignUp's
+    # session, without being asked again.
+    signed_up = idp.sign_up(
+        ClientId=pool.client_id, SecretHash=pool.secret_hash("fay"), Username="fay",
+        UserAttributes=[{"Name": "email", "Value": "fay@example.com"}],
+    )
+    assert signed_up["UserConfirmed"] is False and signed_up["Session"], signed_up
+    confirmed = idp.confirm_sign_up(
+        ClientId=pool.client_id, SecretHash=pool.secret_hash("fay"), Username="fay",
+        ConfirmationCode="123456", Session=signed_up["Session"],
+    )
+    tokens = tokens_of(pool.start("fay", Session=confirmed["Session"]))
+    expect_error(lambda: pool.start("fay", Session=confirmed["Session"]),
+                 "NotAuthorizedException")
+    # Fay has no password: EMAIL_OTP only (the confirmation verified her address).
+    asked = pool.start("fay")
+    assert asked["AvailableChallenges"] == ["EMAIL_OTP"], asked
+    expect_error(lambda: pool.password_sign_in("fay", password="x"), "NotAuthorizedException")
+    expect_error(
+        lambda: idp.initiate_auth(ClientId=pool.client_id, AuthFlow="USER_PASSWORD_AUTH",
+                                  AuthParameters={"USERNAME": "fay",
+                                                  "SECRET_HASH": pool.secret_hash("fay")}),
+        "NotAuthorizedException",
+    )
+    factors = idp.get_user_auth_factors(AccessToken=tokens["AccessToken"])
+    assert factors["ConfiguredUserAuthFactors"] == ["EMAIL_OTP"], factors
+    # With a password, as Amplify does it: ConfirmSignUp without SignUp's session.
+    idp.sign_up(ClientId=pool.client_id, SecretHash=pool.secret_hash("gil"), Username="gil",
+                Password="Passw0rd!x",
+                UserAttributes=[{"Name": "email", "Value": "gil@example.com"}])
+    confirmed = idp.confirm_sign_up(ClientId=pool.client_id, SecretHash=pool.secret_hash("gil"),
+                                    Username="gil", ConfirmationCode="123456")
+    tokens_of(pool.start("gil", Session=confirmed["Session"]))
+    # Confirming again gives no session; someone else's session is refused.
+    again = idp.confirm_sign_up(ClientId=pool.client_id, SecretHash=pool.secret_hash("gil"),
+                                Username="gil", ConfirmationCode="123456")
+    assert "Session" not in again, again
+    signed_up = idp.sign_up(ClientId=pool.client_id, SecretHash=pool.secret_hash("hana"),
+                            Username="hana",
+                            UserAttributes=[{"Name": "email", "Value": "hana@example.com"}])
+    expect_error(lambda: idp.confirm_sign_up(
+        ClientId=pool.client_id, SecretHash=pool.secret_hash("ivo"), Username="ivo",
+        ConfirmationCode="123456", Session=signed_up["Session"]), "NotAuthorizedException")
+    # A pool that signs in with passwords only wants one.
+    password_only = ChoicePool(idp, ["PASSWORD"])
+    expect_error(lambda: idp.sign_up(
+        ClientId=password_only.client_id, SecretHash=password_only.secret_hash("jo"),
+        Username="jo", UserAttributes=[{"Name": "email", "Value": "jo@example.com"}]),
+        "InvalidParameterException")
+
+
+def check_email_mfa(idp, endpoint, pool):
+    kim = pool.user("kim")
+    access = tokens_of(pool.password_sign_in(kim))["AccessToken"]
+    idp.set_user_mfa_preference(AccessToken=access,
+                                EmailMfaSettings={"Enabled": True, "PreferredMfa": True})
+    user = idp.get_user(AccessToken=access)
+    assert user["UserMFASettingList"] == ["EMAIL_OTP"], user
+    assert user["PreferredMfaSetting"] == "EMAIL_OTP", user
+    factors = idp.get_user_auth_factors(AccessToken=access)
+    assert factors["PreferredMfaSetting"] == "EMAIL_OTP", factors
+    assert factors["UserMFASettingList"] == ["EMAIL_OTP"], factors
+    # After the password: EMAIL_OTP, a 6-digit code.
+    asked = pool.password_sign_in(kim)
+    assert asked["ChallengeName"] == "EMAIL_OTP", asked
+    assert asked["ChallengeParameters"]["CODE_DELIVERY_DESTINATION"] == "k***@e***", asked
+    code = code_for(endpoint, pool, kim, "EMAIL_MFA")
+    assert len(code) == 6, code
+    tokens_of(pool.answer(asked, "EMAIL_OTP", kim, EMAIL_OTP_CODE=code))
+    asked = pool.start(kim, PREFERRED_CHALLENGE="PASSWORD", PASSWORD="Passw0rd!x")
+    assert asked["ChallengeName"] == "EMAIL_OTP", asked
+    tokens_of(pool.answer(asked, "EMAIL_OTP", kim,
+                          EMAIL_OTP_CODE=code_for(endpoint, pool, kim, "EMAIL_MFA")))
+    # No MFA after a passwordless first factor.
+    asked = pool.start(kim, PREFERRED_CHALLENGE="EMAIL_OTP")
+    tokens_of(pool.answer(asked, "EMAIL_OTP", kim,
+                          EMAIL_OTP_CODE=code_for(endpoint, pool, kim, "EMAIL_OTP")))
+    idp.admin_set_user_mfa_preference(UserPoolId=pool.id, Username=kim,
+                                      EmailMfaSettings={"Enabled": False})
+    tokens_of(pool.password_sign_in(kim))
+    assert idp.admin_get_user(UserPoolId=pool.id, Username=kim)["UserMFASettingList"] == []
+    password_only = ChoicePool(idp, ["PASSWORD"])
+    password_only.user("lev")
+    lev = tokens_of(password_only.password_sign_in("lev"))["AccessToken"]
+    expect_error(lambda: idp.set_user_mfa_preference(
+        AccessToken=lev, EmailMfaSettings={"Enabled": True}), "InvalidParameterException")
+
+    # MFA_SETUP on a pool that requires MFA offers EMAIL_OTP; set up with an address.
+    strict = ChoicePool(idp, ["PASSWORD", "EMAIL_OTP"], {
+        "MfaConfiguration": "ON",
+        "SoftwareTokenMfaConfiguration": {"Enabled": True},
+        "EmailMfaConfiguration": {"Subject": "Sign-in code"},
+    })
+    idp.admin_create_user(UserPoolId=strict.id, Username="max", TemporaryPassword="Temp0rary!x",
+                          MessageAction="SUPPRESS")
+    asked = strict.password_sign_in("max", password="Temp0rary!x")
+    asked = strict.answer(asked, "NEW_PASSWORD_REQUIRED", "max", NEW_PASSWORD="Passw0rd!x")
+    assert asked["ChallengeName"] == "MFA_SETUP", asked
+    assert "EMAIL_OTP" in asked["ChallengeParameters"]["MFAS_CAN_SETUP"], asked
+    asked = strict.answer(asked, "MFA_SETUP", "max", EMAIL="max@example.com")
+    assert asked["ChallengeName"] == "EMAIL_OTP", asked
+    code = code_for(endpoint, strict, "max@example.com", "EMAIL_MFA")
+    tokens_of(strict.answer(asked, "EMAIL_OTP", "max", EMAIL_OTP_CODE=code))
+    asked = strict.password_sign_in("max")
+    assert asked["ChallengeName"] == "EMAIL_OTP", asked
+    # By SRP too (where moto would ask for MFA set-up again).
+    started = idp.initiate_auth(
+        ClientId=strict.client_id, AuthFlow="USER_SRP_AUTH",
+        AuthParameters={"USERNAME": "max", "SRP_A": format(pow(G, 12345, N), "x"),
+                        "SECRET_HASH": strict.secret_hash("max")},
+    )
+    asked = strict.answer(
+        started, "PASSWORD_VERIFIER", "max",
+        PASSWORD_CLAIM_SECRET_BLOCK=started["ChallengeParameters"]["SECRET_BLOCK"],
+        PASSWORD_CLAIM_SIGNATURE=b64(b"unchecked"), TIMESTAMP=cognito_timestamp(),
+    )
+    assert asked["ChallengeName"] == "EMAIL_OTP", asked
+    code = code_for(endpoint, strict, "max@example.com", "EMAIL_MFA")
+    tokens_of(strict.answer(asked, "EMAIL_OTP", "max", EMAIL_OTP_CODE=code))
+    # On a pool that requires MFA, a one-time code is no first factor.
+    asked = strict.start("max")
+    assert asked["AvailableChallenges"] == ["PASSWORD", "PASSWORD_SRP"], asked
+
+
+def check_devices_with_user_auth(idp, endpoint):
+    # Device tracking: a passwordless sign-in gets NewDeviceMetadata; a remembered device
+    # proves itself in place of email MFA.
+    pool = ChoicePool(
+        idp, ["PASSWORD", "EMAIL_OTP"],
+        {"MfaConfiguration": "OPTIONAL", "EmailMfaConfiguration": {"Subject": "Code"}},
+        DeviceConfiguration={"ChallengeRequiredOnNewDevice": True,
+                             "DeviceOnlyRememberedOnUserPrompt": False},
+    )
+    nia = pool.user("nia")
+    asked = pool.start(nia, PREFERRED_CHALLENGE="EMAIL_OTP")
+    tokens = tokens_of(pool.answer(asked, "EMAIL_OTP", nia,
+                                   EMAIL_OTP_CODE=code_for(endpoint, pool, nia, "EMAIL_OTP")))
+    metadata = tokens["NewDeviceMetadata"]
+    secret, verifier = device_verifier(metadata)
+    idp.confirm_device(AccessToken=tokens["AccessToken"], DeviceKey=metadata["DeviceKey"],
+                       DeviceSecretVerifierConfig=verifier, DeviceName="nia's laptop")
+    device = dict(metadata, secret=secret)
+    idp.set_user_mfa_preference(AccessToken=tokens["AccessToken"],
+                                EmailMfaSettings={"Enabled": True, "PreferredMfa": True})
+    # Without the device: email MFA, then a new device.
+    asked = pool.password_sign_in(nia)
+    assert asked["ChallengeName"] == "EMAIL_OTP", asked
+    done = tokens_of(pool.answer(asked, "EMAIL_OTP", nia,
+                                 EMAIL_OTP_CODE=code_for(endpoint, pool, nia, "EMAIL_MFA")))
+    assert done["NewDeviceMetadata"]["DeviceKey"] != device["DeviceKey"], done
+    # With it: the device's proof, no email code.
+    asked = pool.password_sign_in(nia, DEVICE_KEY=device["DeviceKey"])
+    assert asked["ChallengeName"] == "DEVICE_SRP_AUTH", asked
+    user = User(pool, nia)
+    done = tokens_of(user.device_srp(asked, device))
+    assert "NewDeviceMetadata" not in done, done
+    # A passwordless sign-in naming the device ties the tokens to it.
+    asked = pool.start(nia, PREFERRED_CHALLENGE="EMAIL_OTP", DEVICE_KEY=device["DeviceKey"])
+    done = tokens_of(pool.answer(asked, "EMAIL_OTP", nia,
+                                 EMAIL_OTP_CODE=code_for(endpoint, pool, nia, "EMAIL_OTP")))
+    assert "NewDeviceMetadata" not in done, done
+    idp.get_tokens_from_refresh_token(RefreshToken=done["RefreshToken"], ClientId=pool.client_id,
+                                      ClientSecret=pool.secret, DeviceKey=device["DeviceKey"])
+
+    # Where a remembered device doesn't replace MFA: its proof, then the email code.
+    loose = ChoicePool(
+        idp, ["PASSWORD"],
+        {"MfaConfiguration": "OPTIONAL", "EmailMfaConfiguration": {"Subject": "Code"}},
+        DeviceConfiguration={"ChallengeRequiredOnNewDevice": False,
+                             "DeviceOnlyRememberedOnUserPrompt": False},
+    )
+    oli = loose.user("oli")
+    tokens = tokens_of(loose.password_sign_in(oli))
+    metadata = tokens["NewDeviceMetadata"]
+    secret, verifier = device_verifier(metadata)
+    idp.confirm_device(AccessToken=tokens["AccessToken"], DeviceKey=metadata["DeviceKey"],
+                       DeviceSecretVerifierConfig=verifier)
+    idp.set_user_mfa_preference(AccessToken=tokens["AccessToken"],
+                                EmailMfaSettings={"Enabled": True, "PreferredMfa": True})
+    asked = loose.password_sign_in(oli, DEVICE_KEY=metadata["DeviceKey"])
+    proven = User(loose, oli).device_srp(asked, dict(metadata, secret=secret))
+    assert proven["ChallengeName"] == "EMAIL_OTP", proven
+    done = tokens_of(loose.answer(proven, "EMAIL_OTP", oli,
+                                  EMAIL_OTP_CODE=code_for(endpoint, loose, oli, "EMAIL_MFA")))
+    assert "NewDeviceMetadata" not in done, done
+
+
+def check_codes_route(endpoint):
+    assert http_status(f"{endpoint}/emulator/codes") == 400
+    assert http_status(f"{endpoint}/emulator/codes?username=x", method="POST") == 405
+    assert codes(endpoint, "no-such-user") == []
+
+
 def main(endpoint):
     idp = client(endpoint)
     check_refresh_and_revocation(idp)
     check_devices(idp, endpoint)
+    pool, eve, tokens = check_user_auth(idp, endpoint)
+    check_passkeys(idp, pool, eve, tokens)
+    check_passwordless_sign_up(idp, endpoint, pool)
+    check_email_mfa(idp, endpoint, pool)
+    check_devices_with_user_auth(idp, endpoint)
+    check_codes_route(endpoint)
     print("ok")
 
 
