@@ -448,6 +448,7 @@ impl From<SignInError> for ApiError {
             SignInError::ChallengeInProgress => ApiError::ChallengeInProgress,
             SignInError::ChallengeUnreadable => ApiError::ChallengeUnreadable,
             SignInError::UnsupportedChallenge { name } => ApiError::UnsupportedChallenge { name },
+            SignInError::Input(e) => e.into(),
             SignInError::Attribute(e) => e.into(),
             SignInError::Limited(e) => e.into(),
             SignInError::Cognito(e) => e.into(),

@@ -47,8 +47,18 @@ pub enum SignInBody {
         next_step: NextStep,
         challenge: String,
         parameters: serde_json::Map<String, serde_json::Value>,
+        /// SELECT_CHALLENGE: the first factors the user may pick.
+        #[serde(skip_serializing_if = "Vec::is_empty")]
+        available_challenges: Vec<String>,
+        /// A code or passkey step of choice-based sign-in: how to pick another factor.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        switch_factor: Option<&'static str>,
     },
 }
+
+/// Cognito keeps a sign-in to the factor picked; another means a new one.
+const SWITCH_FACTOR: &str =
+    "To use another way of signing in, start again: POST /login with another preferred_challenge.";
 
 /// What a client holds once signed in: the tokens, or (a browser) only a session, described.
 #[derive(Serialize)]
@@ -105,6 +115,8 @@ impl Asker<'_> {
                 name,
                 next_step,
                 parameters,
+                available,
+                first_factor,
                 id,
                 max_age_seconds,
             } => {
@@ -123,6 +135,8 @@ impl Asker<'_> {
                     next_step,
                     challenge: name,
                     parameters,
+                    available_challenges: available,
+                    switch_factor: first_factor.then_some(SWITCH_FACTOR),
                 };
                 Ok((body, headers))
             }

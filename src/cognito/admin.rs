@@ -180,4 +180,57 @@ impl Cognito {
             .and_then(|c| c.prevent_user_existence_errors())
             == Some(&PreventUserExistenceErrorTypes::Enabled))
     }
+
+    /// The first factors the pool lets choice-based sign-in offer (its SignInPolicy's
+    /// AllowedFirstAuthFactors, by Cognito's names), read at most every few minutes. When it
+    /// can't be read the answer is the password alone, Cognito's own default.
+    pub async fn first_factors(&self) -> Vec<String> {
+        if let Some((read_at, factors)) =
+            &*self.first_factors.lock().unwrap_or_else(|e| e.into_inner())
+            && read_at.elapsed() < CLIENT_SETTINGS_TTL
+        {
+            return factors.clone();
+        }
+        let factors = match self.allowed_first_factors().await {
+            Ok(factors) => factors,
+            Err(e) => {
+                tracing::warn!(
+                    cognito.error = %e.kind,
+                    "cannot read the pool's first factors; offering the password only"
+                );
+                vec!["PASSWORD".to_owned()]
+            }
+        };
+        *self.first_factors.lock().unwrap_or_else(|e| e.into_inner()) =
+            Some((Instant::now(), factors.clone()));
+        factors
+    }
+
+    async fn allowed_first_factors(&self) -> Result<Vec<String>, CognitoError> {
+        let out = observe(
+            "DescribeUserPool",
+            self.client
+                .describe_user_pool()
+                .user_pool_id(&self.user_pool_id)
+                .send(),
+        )
+        .await?;
+        let factors: Vec<String> = out
+            .user_pool()
+            .and_then(|pool| pool.policies())
+            .and_then(|policies| policies.sign_in_policy())
+            .map(|policy| {
+                policy
+                    .allowed_first_auth_factors()
+                    .iter()
+                    .map(|f| f.as_str().to_owned())
+                    .collect()
+            })
+            .unwrap_or_default();
+        Ok(if factors.is_empty() {
+            vec!["PASSWORD".to_owned()]
+        } else {
+            factors
+        })
+    }
 }

@@ -26,6 +26,7 @@ use secrecy::SecretString;
 pub use devices::DeviceRecord;
 pub use error::{CognitoError, CognitoErrorKind};
 pub use secret_hash::secret_hash;
+pub use signin::UserAuthStart;
 pub use srp::SrpError;
 pub use types::{
     AdminCreateUser, AuthStep, Challenge, CodeDelivery, CreatedUser, DeliveryMedium, EndUser,
@@ -44,9 +45,15 @@ pub struct Cognito {
     /// When AdminUserGlobalSignOut was last refused for good (a missing permission, say):
     /// it is not asked again for a while, so each logout doesn't pay for a refusal.
     admin_sign_out_refused: Arc<Mutex<Option<Instant>>>,
+    /// The pool's first factors for choice-based sign-in, as last read, and when.
+    first_factors: Arc<Mutex<Option<FirstFactorsRead>>>,
 }
 
-/// How long the app client's PreventUserExistenceErrors setting is trusted before it is read
+/// The pool's first factors, by Cognito's names, and when they were read.
+type FirstFactorsRead = (Instant, Vec<String>);
+
+/// How long the app client's PreventUserExistenceErrors setting (and the pool's first factors)
+/// is trusted before it is read
 /// again.
 const CLIENT_SETTINGS_TTL: Duration = Duration::from_secs(300);
 
@@ -64,6 +71,7 @@ impl Cognito {
             client_secret,
             hides_users: Arc::default(),
             admin_sign_out_refused: Arc::default(),
+            first_factors: Arc::default(),
         }
     }
 

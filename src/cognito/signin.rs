@@ -29,7 +29,7 @@ impl Cognito {
         if let Some(hash) = self.secret_hash_for(username) {
             parameters.insert("SECRET_HASH".into(), hash);
         }
-        self.initiate(AuthFlowType::UserPasswordAuth, parameters, end_user)
+        self.initiate(AuthFlowType::UserPasswordAuth, parameters, None, end_user)
             .await
     }
 
@@ -42,19 +42,7 @@ impl Cognito {
         password: &SecretString,
         end_user: &EndUser,
     ) -> Result<AuthStep, CognitoError> {
-        let invalid = |operation: &'static str| {
-            move |e: SrpError| {
-                tracing::warn!(error = %e, "cannot take part in SRP");
-                CognitoError::new(
-                    operation,
-                    CognitoErrorKind::Other("InvalidSrpChallenge".into()),
-                )
-            }
-        };
-        // The big-number work (three 3072-bit exponentiations) runs off the async workers.
-        let srp = blocking(srp::SrpClient::generate)
-            .await
-            .map_err(invalid("InitiateAuth"))?;
+        let srp = new_srp("InitiateAuth").await?;
         let mut parameters = HashMap::from([
             ("USERNAME".to_owned(), username.to_owned()),
             ("SRP_A".to_owned(), srp.public_hex()),
@@ -62,10 +50,93 @@ impl Cognito {
         if let Some(hash) = self.secret_hash_for(username) {
             parameters.insert("SECRET_HASH".into(), hash);
         }
-        let challenge = match self
-            .initiate(AuthFlowType::UserSrpAuth, parameters, end_user)
-            .await?
-        {
+        let step = self
+            .initiate(AuthFlowType::UserSrpAuth, parameters, None, end_user)
+            .await?;
+        self.prove_password(srp, password, step, end_user).await
+    }
+
+    /// Choice-based sign-in (`USER_AUTH`): straight to the factor named, or SELECT_CHALLENGE
+    /// with the factors the user may pick. PASSWORD_SRP runs SRP here, as `USER_SRP_AUTH` does.
+    pub async fn initiate_user_auth(
+        &self,
+        username: &str,
+        start: UserAuthStart<'_>,
+        end_user: &EndUser,
+    ) -> Result<AuthStep, CognitoError> {
+        let mut parameters = HashMap::from([("USERNAME".to_owned(), username.to_owned())]);
+        if let Some(hash) = self.secret_hash_for(username) {
+            parameters.insert("SECRET_HASH".into(), hash);
+        }
+        let mut session = None;
+        let mut srp = None;
+        let mut preferred = |name: &str| {
+            parameters.insert("PREFERRED_CHALLENGE".into(), name.to_owned());
+        };
+        match start {
+            UserAuthStart::Password(password) => {
+                preferred("PASSWORD");
+                parameters.insert("PASSWORD".into(), password.expose_secret().to_owned());
+            }
+            UserAuthStart::PasswordSrp(password) => {
+                preferred("PASSWORD_SRP");
+                let client = new_srp("InitiateAuth").await?;
+                parameters.insert("SRP_A".into(), client.public_hex());
+                srp = Some((client, password));
+            }
+            UserAuthStart::Preferred(name) => preferred(name),
+            UserAuthStart::Choose => {}
+            UserAuthStart::AfterSignUp(confirmed) => session = Some(confirmed),
+        }
+        let step = self
+            .initiate(AuthFlowType::UserAuth, parameters, session, end_user)
+            .await?;
+        match srp {
+            Some((client, password)) => self.prove_password(client, password, step, end_user).await,
+            None => Ok(step),
+        }
+    }
+
+    /// SELECT_CHALLENGE answered with the password (PASSWORD), or with SRP run here
+    /// (PASSWORD_SRP). Cognito's refusals as it gave them: NotAuthorized is a wrong password.
+    pub async fn answer_with_password(
+        &self,
+        username: &str,
+        session: &SecretString,
+        password: &SecretString,
+        srp: bool,
+        end_user: &EndUser,
+    ) -> Result<AuthStep, CognitoError> {
+        if !srp {
+            let responses = HashMap::from([
+                ("ANSWER".to_owned(), "PASSWORD".to_owned()),
+                ("PASSWORD".to_owned(), password.expose_secret().to_owned()),
+            ]);
+            return self
+                .send_answer("SELECT_CHALLENGE", username, session, responses, end_user)
+                .await;
+        }
+        let client = new_srp("RespondToAuthChallenge").await?;
+        let responses = HashMap::from([
+            ("ANSWER".to_owned(), "PASSWORD_SRP".to_owned()),
+            ("SRP_A".to_owned(), client.public_hex()),
+        ]);
+        let step = self
+            .send_answer("SELECT_CHALLENGE", username, session, responses, end_user)
+            .await?;
+        self.prove_password(client, password, step, end_user).await
+    }
+
+    /// Answers PASSWORD_VERIFIER, where that is the step, with the SRP proof of `password`;
+    /// any other step is returned as it is.
+    async fn prove_password(
+        &self,
+        srp: srp::SrpClient,
+        password: &SecretString,
+        step: AuthStep,
+        end_user: &EndUser,
+    ) -> Result<AuthStep, CognitoError> {
+        let challenge = match step {
             AuthStep::Challenge(c) if c.name == "PASSWORD_VERIFIER" => c,
             other => return Ok(other),
         };
@@ -75,7 +146,7 @@ impl Cognito {
                 .get(name)
                 .cloned()
                 .ok_or(SrpError::Missing(name))
-                .map_err(invalid("RespondToAuthChallenge"))
+                .map_err(srp_failed("RespondToAuthChallenge"))
         };
         let user_id = parameter("USER_ID_FOR_SRP")?;
         let (salt, srp_b, secret_block) = (
@@ -99,7 +170,7 @@ impl Cognito {
             )
         })
         .await
-        .map_err(invalid("RespondToAuthChallenge"))?;
+        .map_err(srp_failed("RespondToAuthChallenge"))?;
         let responses = HashMap::from([
             ("PASSWORD_CLAIM_SECRET_BLOCK".to_owned(), claim.secret_block),
             ("PASSWORD_CLAIM_SIGNATURE".to_owned(), claim.signature),
@@ -131,6 +202,7 @@ impl Cognito {
         &self,
         flow: AuthFlowType,
         parameters: HashMap<String, String>,
+        session: Option<&SecretString>,
         end_user: &EndUser,
     ) -> Result<AuthStep, CognitoError> {
         let mut parameters = parameters;
@@ -144,6 +216,7 @@ impl Cognito {
                 .auth_flow(flow)
                 .client_id(&self.client_id)
                 .set_auth_parameters(Some(parameters))
+                .set_session(session.map(|s| s.expose_secret().to_owned()))
                 .set_user_context_data(end_user.context_data())
                 .set_client_metadata(end_user.metadata())
                 .send(),
@@ -156,6 +229,7 @@ impl Cognito {
             out.challenge_parameters,
             out.authentication_result,
         )
+        .map(|step| with_available(step, out.available_challenges))
     }
 
     /// New tokens for a refresh token, by GetTokensFromRefreshToken, which works whether the
@@ -270,6 +344,7 @@ impl Cognito {
             out.challenge_parameters,
             out.authentication_result,
         )
+        .map(|step| with_available(step, out.available_challenges))
     }
 
     /// Starts TOTP set-up inside a sign-in (MFA_SETUP). Returns the shared secret and the
@@ -322,6 +397,57 @@ impl Cognito {
     }
 }
 
+/// How a choice-based sign-in (`USER_AUTH`) starts.
+#[derive(Clone, Copy)]
+pub enum UserAuthStart<'a> {
+    /// PASSWORD, the password sent with it.
+    Password(&'a SecretString),
+    /// PASSWORD_SRP: SRP runs here.
+    PasswordSrp(&'a SecretString),
+    /// A passwordless factor by Cognito's name: EMAIL_OTP, SMS_OTP or WEB_AUTHN.
+    Preferred(&'static str),
+    /// No preference: SELECT_CHALLENGE, with what the user may pick.
+    Choose,
+    /// The Session ConfirmSignUp answered, which signs the user in.
+    AfterSignUp(&'a SecretString),
+}
+
+/// A fresh SRP client; the big-number work (three 3072-bit exponentiations) runs off the async
+/// workers.
+async fn new_srp(operation: &'static str) -> Result<srp::SrpClient, CognitoError> {
+    blocking(srp::SrpClient::generate)
+        .await
+        .map_err(srp_failed(operation))
+}
+
+fn srp_failed(operation: &'static str) -> impl Fn(SrpError) -> CognitoError {
+    move |e: SrpError| {
+        tracing::warn!(error = %e, "cannot take part in SRP");
+        CognitoError::new(
+            operation,
+            CognitoErrorKind::Other("InvalidSrpChallenge".into()),
+        )
+    }
+}
+
+/// Adds SELECT_CHALLENGE's factors (a member of the answer, not a parameter) to its step.
+fn with_available(
+    step: AuthStep,
+    available: Option<Vec<aws_sdk_cognitoidentityprovider::types::ChallengeNameType>>,
+) -> AuthStep {
+    match step {
+        AuthStep::Challenge(mut challenge) => {
+            challenge.available = available
+                .unwrap_or_default()
+                .iter()
+                .map(|name| name.as_str().to_owned())
+                .collect();
+            AuthStep::Challenge(challenge)
+        }
+        tokens => tokens,
+    }
+}
+
 pub(super) fn auth_step(
     operation: &'static str,
     challenge_name: Option<ChallengeNameType>,
@@ -353,6 +479,7 @@ pub(super) fn auth_step(
             name: name.as_str().to_owned(),
             session: SecretString::from(session),
             parameters: parameters.unwrap_or_default(),
+            available: Vec::new(),
         })),
         _ => Err(CognitoError::new(
             operation,

@@ -7,10 +7,11 @@ use super::{
 };
 
 impl Cognito {
+    /// SignUp; without a password where the pool lets users sign in by a code.
     pub async fn sign_up(
         &self,
         username: &str,
-        password: &SecretString,
+        password: Option<&SecretString>,
         attributes: Vec<(String, String)>,
         end_user: &EndUser,
     ) -> Result<SignUpResult, CognitoError> {
@@ -20,7 +21,7 @@ impl Cognito {
                 .sign_up()
                 .client_id(&self.client_id)
                 .username(username)
-                .password(password.expose_secret())
+                .set_password(password.map(|p| p.expose_secret().to_owned()))
                 .set_user_attributes(Some(to_attribute_types(attributes)))
                 .set_secret_hash(self.secret_hash_for(username))
                 .set_user_context_data(end_user.context_data())
@@ -40,8 +41,8 @@ impl Cognito {
         username: &str,
         code: &SecretString,
         end_user: &EndUser,
-    ) -> Result<(), CognitoError> {
-        observe(
+    ) -> Result<Option<SecretString>, CognitoError> {
+        let out = observe(
             "ConfirmSignUp",
             self.client
                 .confirm_sign_up()
@@ -54,7 +55,9 @@ impl Cognito {
                 .send(),
         )
         .await?;
-        Ok(())
+        // Where the app client allows choice-based sign-in, Cognito answers a Session that
+        // signs the user in once (USER_AUTH with it), without asking again.
+        Ok(out.session.map(SecretString::from))
     }
 
     pub async fn resend_confirmation_code(

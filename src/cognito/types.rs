@@ -122,6 +122,8 @@ pub struct Challenge {
     pub name: String,
     pub session: SecretString,
     pub parameters: HashMap<String, String>,
+    /// SELECT_CHALLENGE only: the first factors the user may pick.
+    pub available: Vec<String>,
 }
 
 /// The outcome of a sign-in step.

@@ -203,10 +203,13 @@ impl Settings {
                 auth_flow: match self.cognito_auth_flow.trim() {
                     "USER_PASSWORD_AUTH" => AuthFlow::UserPassword,
                     "USER_SRP_AUTH" => AuthFlow::UserSrp,
+                    "USER_AUTH" => AuthFlow::UserAuth,
                     other => {
                         return Err(bad(
                             "COGNITO_AUTH_FLOW",
-                            format!("must be USER_PASSWORD_AUTH or USER_SRP_AUTH, not {other:?}"),
+                            format!(
+                                "must be USER_PASSWORD_AUTH, USER_SRP_AUTH or USER_AUTH, not {other:?}"
+                            ),
                         ));
                     }
                 },
@@ -578,6 +581,11 @@ mod tests {
         assert_eq!(
             settings(&srp).config().unwrap().cognito.auth_flow,
             AuthFlow::UserSrp
+        );
+        let choice = [&base[..], &["--cognito-auth-flow", "USER_AUTH"]].concat();
+        assert_eq!(
+            settings(&choice).config().unwrap().cognito.auth_flow,
+            AuthFlow::UserAuth
         );
 
         let wrong = [&base[..], &["--cognito-auth-flow", "ADMIN_NO_SRP_AUTH"]].concat();

@@ -35,6 +35,7 @@ pub fn api() -> Router<AppState> {
         .route("/signup", post(signup::sign_up))
         .route("/signup/confirm", post(signup::confirm))
         .route("/signup/resend", post(signup::resend))
+        .route("/signup/auto-sign-in", post(signup::auto_sign_in))
         .route("/login", post(login::login))
         .route("/challenge", post(challenge::respond))
         .route("/challenge/totp", post(challenge::start_totp_setup))

@@ -2,6 +2,7 @@
 
 use crate::attributes::AttributeError;
 use crate::cognito::CognitoError;
+use crate::input::InvalidInput;
 use crate::limits::Limited;
 
 #[derive(Debug, thiserror::Error)]
@@ -25,6 +26,8 @@ pub enum SignInError {
     DeviceNotProven,
     #[error("Cognito asked for a challenge this service does not handle: {name}")]
     UnsupportedChallenge { name: String },
+    #[error(transparent)]
+    Input(#[from] InvalidInput),
     #[error(transparent)]
     Attribute(#[from] AttributeError),
     #[error(transparent)]

@@ -1,10 +1,14 @@
 //! The sign-in loop: password login, then as many challenges as Cognito asks for, with every
 //! Cognito `Session` kept on the server behind a single-use cookie.
 
+mod choice;
 mod error;
 mod params;
+mod start;
 
+pub use choice::AUTO_SIGN_IN;
 pub use error::SignInError;
+pub use start::Start;
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -23,7 +27,7 @@ use crate::failure_floor::FailureFloor;
 use crate::input::Username;
 use crate::limits::{ClientAddr, Limits, Reservation};
 use crate::revocation::RefreshIndex;
-use crate::vocab::{Amr, AuthFlow, ChallengeId, IdHash, NextStep, OpaqueId};
+use crate::vocab::{Amr, AuthFlow, ChallengeId, FirstFactor, IdHash, NextStep, OpaqueId};
 
 use params::{challenge_responses, public_parameters};
 
@@ -44,6 +48,10 @@ pub enum Outcome {
         name: String,
         next_step: NextStep,
         parameters: Map<String, Value>,
+        /// SELECT_CHALLENGE: the first factors the user may pick.
+        available: Vec<String>,
+        /// A first factor was picked (a code or a passkey): another means starting over.
+        first_factor: bool,
         id: ChallengeId,
         max_age_seconds: i64,
     },
@@ -138,6 +146,29 @@ impl SignIn {
         }
     }
 
+    /// How a sign-in starts.
+    pub fn flow(&self) -> AuthFlow {
+        self.flow
+    }
+
+    /// The first factors a user may pick: the pool's, under choice-based sign-in (the
+    /// password once, however it is proved); the password alone otherwise.
+    pub async fn first_factors(&self) -> Vec<FirstFactor> {
+        if self.flow != AuthFlow::UserAuth {
+            return vec![FirstFactor::Password];
+        }
+        let mut factors: Vec<FirstFactor> = self
+            .cognito
+            .first_factors()
+            .await
+            .iter()
+            .filter_map(|name| FirstFactor::parse(name))
+            .filter(|f| *f != FirstFactor::PasswordSrp)
+            .collect();
+        factors.dedup();
+        factors
+    }
+
     /// Notes which sign-in a refresh token belongs to, so a logout that sends only the
     /// refresh token can refuse its access tokens here. The tokens are the user's even if
     /// this fails; such a logout then relies on Cognito alone.
@@ -154,20 +185,32 @@ impl SignIn {
         }
     }
 
-    /// Password sign-in by `client`, counted against the username's failure budget: whatever
-    /// Cognito judged (a wrong password, no such account, an account not confirmed) keeps its
-    /// place, the same for every account; only a request Cognito never judged gives it back.
+    /// A sign-in by `client`, started as `start` says, counted against the username's
+    /// failure budget: whatever Cognito judged (a wrong password, no such account, an account
+    /// not confirmed) keeps its place, the same for every account; only a request Cognito
+    /// never judged gives it back. A start that mails or texts a code also spends the
+    /// username's message budget, kept unless Cognito never answered.
     pub async fn login(
         &self,
         username: &Username,
-        password: &SecretString,
+        start: &Start<'_>,
         client: &ClientAddr,
         end_user: &EndUser,
         device: &SignInDevice,
     ) -> Result<Outcome, SignInError> {
         let attempt = self.limits.attempt(username, client)?;
+        let message = match start.sends_code() {
+            true => match self.limits.message(username, client) {
+                Ok(message) => Some(message),
+                Err(limited) => {
+                    attempt.give_back();
+                    return Err(limited.into());
+                }
+            },
+            false => None,
+        };
         let mut result = self
-            .initiate(username.as_str(), password, client, end_user, device)
+            .initiate(username.as_str(), start, client, end_user, device)
             .await;
         // Cognito refused the device named (its proof, or the device is gone; it was dropped
         // here): the same sign-in, as from a new device. Still one attempt.
@@ -178,7 +221,7 @@ impl SignIn {
                 name: device.name.clone(),
             };
             result = self
-                .initiate(username.as_str(), password, client, end_user, &fresh)
+                .initiate(username.as_str(), start, client, end_user, &fresh)
                 .await;
         }
         let judged = match &result {
@@ -190,6 +233,11 @@ impl SignIn {
         if !judged {
             attempt.give_back();
         }
+        if let (Some(message), Err(SignInError::Cognito(e))) = (message, &result)
+            && e.kind.is_transient()
+        {
+            message.give_back();
+        }
         result
     }
 
@@ -198,22 +246,27 @@ impl SignIn {
     async fn initiate(
         &self,
         username: &str,
-        password: &SecretString,
+        start: &Start<'_>,
         client: &ClientAddr,
         end_user: &EndUser,
         device: &SignInDevice,
     ) -> Result<Outcome, SignInError> {
         let started = tokio::time::Instant::now();
         let end_user = &from_device(end_user, device, username);
-        let step = match self.flow {
-            AuthFlow::UserPassword => {
+        let step = match start {
+            Start::Password(password) => {
                 self.cognito
                     .initiate_password_auth(username, password, end_user)
                     .await
             }
-            AuthFlow::UserSrp => {
+            Start::Srp(password) => {
                 self.cognito
                     .initiate_srp_auth(username, password, end_user)
+                    .await
+            }
+            Start::Choice(choice) => {
+                self.cognito
+                    .initiate_user_auth(username, *choice, end_user)
                     .await
             }
         };
@@ -223,7 +276,7 @@ impl SignIn {
                     username,
                     login_name: username,
                 };
-                self.outcome(names, step, client, Amr::password(), end_user, device)
+                self.outcome(names, step, client, start.amr(), end_user, device)
                     .await
             }
             // Cognito doesn't have the device named (forgotten elsewhere, or its user
@@ -277,6 +330,22 @@ impl SignIn {
         responses.remove("DEVICE_KEY");
         let (id_hash, pending) = self.claim(id, expected_challenge).await?;
         let end_user = &from_device(end_user, device, names(&pending).login_name);
+        match pending.challenge_name.as_str() {
+            "SELECT_CHALLENGE" => {
+                let chosen = choice::Chosen {
+                    id_hash,
+                    pending,
+                    responses,
+                };
+                return self.choose(chosen, client, end_user, device).await;
+            }
+            choice::AUTO_SIGN_IN => {
+                return self
+                    .auto_sign_in(id_hash, pending, client, end_user, device)
+                    .await;
+            }
+            _ => {}
+        }
         let attempt = match self.admissible(&pending, &responses, client) {
             Ok(attempt) => attempt,
             Err(refused) => {
@@ -396,6 +465,7 @@ impl SignIn {
             name: pending.challenge_name.clone(),
             session,
             parameters: HashMap::new(),
+            available: Vec::new(),
         };
         let outcome = self
             .store_challenge(
@@ -403,6 +473,7 @@ impl SignIn {
                 next,
                 Some((&id_hash, pending.lease)),
                 &pending.amr,
+                None,
             )
             .await;
         let outcome = match outcome {
@@ -611,26 +682,32 @@ impl SignIn {
                 })
             }
             AuthStep::Challenge(challenge) => {
-                self.store_challenge(names, challenge, None, &amr).await
+                self.store_challenge(names, challenge, None, &amr, None)
+                    .await
             }
         }
     }
 
     /// Stores the next challenge under a new id: a new row, or in place of the claimed one.
+    /// `step` names the next step where the challenge's name doesn't say it.
     async fn store_challenge(
         &self,
         names: Names<'_>,
         challenge: Challenge,
         replacing: Option<(&IdHash, Lease)>,
         amr: &Amr,
+        step: Option<NextStep>,
     ) -> Result<Outcome, SignInError> {
         // A challenge the client couldn't act on is refused before anything is stored.
-        let Some(next_step) = NextStep::for_challenge(&challenge.name) else {
+        let Some(next_step) =
+            step.or_else(|| NextStep::for_challenge(&challenge.name, &challenge.parameters))
+        else {
             challenge_outcome("unsupported");
             return Err(SignInError::UnsupportedChallenge {
                 name: challenge.name,
             });
         };
+        let parameters = public_parameters(&challenge.parameters)?;
         // Later answers must name the user as Cognito knows it, not the alias typed at login:
         // most challenges say so in USER_ID_FOR_SRP, custom ones in USERNAME.
         let username = ["USER_ID_FOR_SRP", "USERNAME"]
@@ -663,9 +740,18 @@ impl SignIn {
         };
         challenge_outcome("issued");
         let remaining_ms = expires_at_ms - crate::clock::now_ms();
+        // A code or a passkey picked as the first factor: Cognito won't switch inside this
+        // sign-in.
+        let first_factor = amr.is_empty()
+            && matches!(
+                challenge.name.as_str(),
+                "EMAIL_OTP" | "SMS_OTP" | "WEB_AUTHN"
+            );
         Ok(Outcome::Challenge {
-            parameters: public_parameters(&challenge.parameters),
+            parameters,
             next_step,
+            available: challenge.available,
+            first_factor,
             name: challenge.name,
             id,
             max_age_seconds: remaining_ms.div_euclid(1000).max(0),

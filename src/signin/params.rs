@@ -6,10 +6,16 @@ use std::collections::HashMap;
 
 use serde_json::{Map, Value};
 
+use super::SignInError;
 use crate::attributes;
 use crate::attributes::AttributeError;
+use crate::cognito::{CognitoError, CognitoErrorKind};
 use crate::input::InvalidInput;
 use crate::totp::check_totp_code;
+
+/// The most a passkey's JSON may take, either way: WebAuthn's options and credentials are a
+/// few kilobytes at most, attestation certificates included.
+const MAX_WEBAUTHN_JSON: usize = 12 * 1024;
 
 /// Challenge parameters that only the server may see: SRP material and Cognito's internal name
 /// for the user.
@@ -23,12 +29,23 @@ const PRIVATE_PARAMETERS: &[&str] = &[
 ];
 
 /// Parameters Cognito sends as JSON inside a string; the client gets them decoded.
-const JSON_PARAMETERS: &[&str] = &["requiredAttributes", "MFAS_CAN_SETUP", "MFAS_CAN_CHOOSE"];
+const JSON_PARAMETERS: &[&str] = &[
+    "requiredAttributes",
+    "MFAS_CAN_SETUP",
+    "MFAS_CAN_CHOOSE",
+    "CREDENTIAL_REQUEST_OPTIONS",
+];
 
 /// The challenge parameters a client may see. Cognito encodes some as JSON text; those are
-/// decoded, and the user's current attributes come back typed.
-pub fn public_parameters(parameters: &HashMap<String, String>) -> Map<String, Value> {
-    parameters
+/// decoded, and the user's current attributes come back typed. A passkey's request options
+/// that aren't what a browser can take make the step unusable.
+pub fn public_parameters(
+    parameters: &HashMap<String, String>,
+) -> Result<Map<String, Value>, SignInError> {
+    if let Some(options) = parameters.get("CREDENTIAL_REQUEST_OPTIONS") {
+        check_request_options(options)?;
+    }
+    Ok(parameters
         .iter()
         .filter(|(name, _)| !PRIVATE_PARAMETERS.contains(&name.as_str()))
         .map(|(name, value)| {
@@ -49,7 +66,63 @@ pub fn public_parameters(parameters: &HashMap<String, String>) -> Map<String, Va
             };
             (name.clone(), decoded)
         })
-        .collect()
+        .collect())
+}
+
+/// A WEB_AUTHN challenge's options: a JSON object of bounded size with a `challenge`.
+fn check_request_options(options: &str) -> Result<(), CognitoError> {
+    let usable = options.len() <= MAX_WEBAUTHN_JSON
+        && serde_json::from_str::<Map<String, Value>>(options)
+            .is_ok_and(|o| o.get("challenge").is_some_and(Value::is_string));
+    if usable {
+        return Ok(());
+    }
+    Err(CognitoError::new(
+        "RespondToAuthChallenge",
+        CognitoErrorKind::Other("MalformedCredentialRequestOptions".into()),
+    ))
+}
+
+/// A passkey's answer (`CREDENTIAL`): the browser's credential as JSON, an object or its
+/// text, shaped as WebAuthn's AuthenticationResponseJSON and of bounded size, sent on as
+/// text.
+fn credential(value: &Value) -> Result<String, InvalidInput> {
+    const FIELD: &str = "responses.CREDENTIAL";
+    let bad = |detail: &str| InvalidInput::new(FIELD, format!("`{FIELD}` {detail}"));
+    let parsed;
+    let object = match value {
+        Value::Object(object) => object,
+        Value::String(text) if text.len() <= MAX_WEBAUTHN_JSON => {
+            parsed = serde_json::from_str::<Map<String, Value>>(text)
+                .map_err(|_| bad("must be the credential's JSON object"))?;
+            &parsed
+        }
+        Value::String(_) => return Err(bad("is too long")),
+        _ => return Err(bad("must be the credential's JSON object")),
+    };
+    let text = |map: &Map<String, Value>, name: &str| {
+        map.get(name)
+            .and_then(Value::as_str)
+            .is_some_and(|s| !s.is_empty() && s.len() <= MAX_WEBAUTHN_JSON)
+    };
+    let response = object.get("response").and_then(Value::as_object);
+    let shaped = text(object, "id")
+        && text(object, "rawId")
+        && object.get("type").and_then(Value::as_str) == Some("public-key")
+        && response.is_some_and(|r| {
+            text(r, "clientDataJSON") && text(r, "authenticatorData") && text(r, "signature")
+        });
+    if !shaped {
+        return Err(bad(
+            "must be a passkey's answer: `id`, `rawId`, `type` \"public-key\" and `response` \
+             with `clientDataJSON`, `authenticatorData` and `signature`",
+        ));
+    }
+    let text = serde_json::to_string(object).map_err(|_| bad("cannot be read"))?;
+    if text.len() > MAX_WEBAUTHN_JSON {
+        return Err(bad("is too long"));
+    }
+    Ok(text)
 }
 
 /// Turns the client's JSON answers into Cognito's string map. Attributes a challenge asks for
@@ -67,6 +140,8 @@ pub fn challenge_responses(
                     .pop()
                     .map(|(_, v)| v)
                     .unwrap_or_default()
+            } else if name == "CREDENTIAL" {
+                credential(value)?
             } else {
                 match value {
                     Value::String(s) => {
@@ -135,7 +210,7 @@ mod tests {
                 r#"{"email":"a@example.com","email_verified":"true"}"#.to_owned(),
             ),
         ]);
-        let public = Value::Object(public_parameters(&parameters));
+        let public = Value::Object(public_parameters(&parameters).unwrap());
         assert_eq!(
             public,
             json!({
@@ -198,6 +273,66 @@ mod tests {
                 assert_eq!(field, "responses.NEW_PASSWORD")
             }
             other => panic!("expected invalid request, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_passkey_answer_is_the_credential_object_sent_on_as_text() {
+        let credential = json!({
+            "id": "AAEC", "rawId": "AAEC", "type": "public-key",
+            "response": {"clientDataJSON": "e30", "authenticatorData": "AA", "signature": "MEQ"},
+            "clientExtensionResults": {}
+        });
+        for given in [credential.clone(), Value::from(credential.to_string())] {
+            let converted =
+                challenge_responses(json!({ "CREDENTIAL": given }).as_object().unwrap()).unwrap();
+            let sent: Value = serde_json::from_str(&converted["CREDENTIAL"]).unwrap();
+            assert_eq!(sent, credential);
+        }
+        let mut wrong_type = credential.clone();
+        wrong_type["type"] = "password".into();
+        let mut no_signature = credential.clone();
+        no_signature["response"]
+            .as_object_mut()
+            .unwrap()
+            .remove("signature");
+        let mut huge = credential.clone();
+        huge["clientExtensionResults"] = json!({"x": "y".repeat(MAX_WEBAUTHN_JSON)});
+        for bad in [
+            wrong_type,
+            no_signature,
+            huge,
+            json!("{not json"),
+            json!(["a"]),
+            json!(7),
+        ] {
+            match challenge_responses(json!({ "CREDENTIAL": bad }).as_object().unwrap()) {
+                Err(AttributeError::Input(InvalidInput { field, .. })) => {
+                    assert_eq!(field, "responses.CREDENTIAL")
+                }
+                other => panic!("expected invalid request, got {other:?}"),
+            }
+        }
+    }
+
+    #[test]
+    fn passkey_options_reach_the_client_as_an_object_or_not_at_all() {
+        let options =
+            |text: String| HashMap::from([("CREDENTIAL_REQUEST_OPTIONS".to_owned(), text)]);
+        let fine = public_parameters(&options(
+            r#"{"challenge":"abc","rpId":"localhost","allowCredentials":[]}"#.into(),
+        ))
+        .unwrap();
+        assert_eq!(fine["CREDENTIAL_REQUEST_OPTIONS"]["rpId"], "localhost");
+        for bad in [
+            "not json".to_owned(),
+            r#"{"rpId":"localhost"}"#.to_owned(),
+            format!(r#"{{"challenge":"{}"}}"#, "a".repeat(MAX_WEBAUTHN_JSON)),
+        ] {
+            assert!(matches!(
+                public_parameters(&options(bad)),
+                Err(SignInError::Cognito(_))
+            ));
         }
     }
 }

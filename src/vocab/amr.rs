@@ -6,7 +6,7 @@
 pub struct Amr(Vec<&'static str>);
 
 /// Every name this service writes, so a stored value reads back only as these.
-const KNOWN: &[&str] = &["pwd", "otp", "sms", "mfa"];
+const KNOWN: &[&str] = &["pwd", "otp", "sms", "hwk", "mfa"];
 
 impl Amr {
     /// A sign-in that began with the password.
@@ -28,6 +28,11 @@ impl Amr {
         amr
     }
 
+    /// Nothing proved yet: a choice-based sign-in before its first factor.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
     pub fn to_column(&self) -> String {
         self.0.join(" ")
     }
@@ -35,8 +40,13 @@ impl Amr {
     /// Adds what answering `challenge` proved, once Cognito has accepted the answer.
     pub fn answered(&mut self, challenge: &str, with_totp_code: bool) {
         let method = match challenge {
-            "SOFTWARE_TOKEN_MFA" | "EMAIL_OTP" => Some("otp"),
+            // A sign-up's confirmation code, which signs the user in after it (AUTO_SIGN_IN),
+            // is a one-time code too.
+            "SOFTWARE_TOKEN_MFA" | "EMAIL_OTP" | "AUTO_SIGN_IN" => Some("otp"),
             "SMS_MFA" | "SMS_OTP" => Some("sms"),
+            "PASSWORD" | "PASSWORD_SRP" => Some("pwd"),
+            // A passkey: a key held by an authenticator.
+            "WEB_AUTHN" => Some("hwk"),
             "MFA_SETUP" if with_totp_code => Some("otp"),
             _ => None,
         };

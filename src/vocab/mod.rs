@@ -9,7 +9,7 @@ pub mod next_step;
 pub mod seal;
 
 pub use amr::Amr;
-pub use auth_flow::AuthFlow;
+pub use auth_flow::{AuthFlow, FirstFactor};
 pub use delivery::{Delivery, TokenDelivery};
 pub use id::{ChallengeId, DeviceId, DeviceKey, IdHash, OpaqueId, SessionId};
 pub use next_step::NextStep;

@@ -1,6 +1,8 @@
 //! What the client does next, named as Amplify names its sign-in and sign-up steps, so a
 //! frontend switches on one value whichever flow it is in.
 
+use std::collections::HashMap;
+
 use serde::Serialize;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -17,21 +19,53 @@ pub enum NextStep {
     ContinueSignInWithMfaSelection,
     ContinueSignInWithTotpSetup,
     ConfirmSignInWithCustomChallenge,
+    /// Choice-based sign-in: pick one of `available_challenges`.
+    ContinueSignInWithFirstFactorSelection,
+    /// The password was picked as first factor: send it.
+    ConfirmSignInWithPassword,
+    /// A passkey: run the browser's ceremony with the options given, send its credential.
+    ConfirmSignInWithPasskey,
+    /// MFA set-up where the pool offers email only: send the address.
+    ContinueSignInWithEmailSetup,
+    /// MFA set-up where the pool offers TOTP and email: begin either.
+    ContinueSignInWithMfaSetupSelection,
+    /// Signed up and confirmed: finish the sign-in the confirmation began.
+    CompleteAutoSignIn,
     /// Not a step of signing in but a reason to: the user must prove who they are again.
     SignIn,
 }
 
 impl NextStep {
-    /// The step for each challenge this service can carry; `None` for any other.
-    pub fn for_challenge(challenge_name: &str) -> Option<NextStep> {
+    /// The step for each challenge this service can carry, given its parameters; `None` for
+    /// any other.
+    pub fn for_challenge(
+        challenge_name: &str,
+        parameters: &HashMap<String, String>,
+    ) -> Option<NextStep> {
         Some(match challenge_name {
             "NEW_PASSWORD_REQUIRED" => NextStep::ConfirmSignInWithNewPasswordRequired,
             "SOFTWARE_TOKEN_MFA" => NextStep::ConfirmSignInWithTotpCode,
             "SMS_MFA" | "SMS_OTP" => NextStep::ConfirmSignInWithSmsCode,
             "EMAIL_OTP" => NextStep::ConfirmSignInWithEmailCode,
             "SELECT_MFA_TYPE" => NextStep::ContinueSignInWithMfaSelection,
-            // TOTP is the set-up this service carries.
-            "MFA_SETUP" => NextStep::ContinueSignInWithTotpSetup,
+            "SELECT_CHALLENGE" => NextStep::ContinueSignInWithFirstFactorSelection,
+            "WEB_AUTHN" => NextStep::ConfirmSignInWithPasskey,
+            // What may be set up is a list in one parameter (JSON text in Cognito, a looser
+            // form elsewhere): the names are read, not the syntax.
+            "MFA_SETUP" => {
+                let can = parameters
+                    .get("MFAS_CAN_SETUP")
+                    .map(String::as_str)
+                    .unwrap_or_default();
+                match (
+                    can.contains("SOFTWARE_TOKEN_MFA"),
+                    can.contains("EMAIL_OTP"),
+                ) {
+                    (true, true) => NextStep::ContinueSignInWithMfaSetupSelection,
+                    (false, true) => NextStep::ContinueSignInWithEmailSetup,
+                    _ => NextStep::ContinueSignInWithTotpSetup,
+                }
+            }
             "CUSTOM_CHALLENGE" => NextStep::ConfirmSignInWithCustomChallenge,
             _ => return None,
         })
@@ -53,6 +87,16 @@ impl NextStep {
             NextStep::ContinueSignInWithMfaSelection => "CONTINUE_SIGN_IN_WITH_MFA_SELECTION",
             NextStep::ContinueSignInWithTotpSetup => "CONTINUE_SIGN_IN_WITH_TOTP_SETUP",
             NextStep::ConfirmSignInWithCustomChallenge => "CONFIRM_SIGN_IN_WITH_CUSTOM_CHALLENGE",
+            NextStep::ContinueSignInWithFirstFactorSelection => {
+                "CONTINUE_SIGN_IN_WITH_FIRST_FACTOR_SELECTION"
+            }
+            NextStep::ConfirmSignInWithPassword => "CONFIRM_SIGN_IN_WITH_PASSWORD",
+            NextStep::ConfirmSignInWithPasskey => "CONFIRM_SIGN_IN_WITH_PASSKEY",
+            NextStep::ContinueSignInWithEmailSetup => "CONTINUE_SIGN_IN_WITH_EMAIL_SETUP",
+            NextStep::ContinueSignInWithMfaSetupSelection => {
+                "CONTINUE_SIGN_IN_WITH_MFA_SETUP_SELECTION"
+            }
+            NextStep::CompleteAutoSignIn => "COMPLETE_AUTO_SIGN_IN",
             NextStep::SignIn => "SIGN_IN",
         }
     }
@@ -76,6 +120,12 @@ mod tests {
             NextStep::ContinueSignInWithMfaSelection,
             NextStep::ContinueSignInWithTotpSetup,
             NextStep::ConfirmSignInWithCustomChallenge,
+            NextStep::ContinueSignInWithFirstFactorSelection,
+            NextStep::ConfirmSignInWithPassword,
+            NextStep::ConfirmSignInWithPasskey,
+            NextStep::ContinueSignInWithEmailSetup,
+            NextStep::ContinueSignInWithMfaSetupSelection,
+            NextStep::CompleteAutoSignIn,
             NextStep::SignIn,
         ] {
             assert_eq!(
@@ -83,10 +133,35 @@ mod tests {
                 serde_json::Value::from(step.as_str())
             );
         }
+        let none = HashMap::new();
         assert_eq!(
-            NextStep::for_challenge("SMS_OTP"),
+            NextStep::for_challenge("SMS_OTP", &none),
             Some(NextStep::ConfirmSignInWithSmsCode)
         );
-        assert_eq!(NextStep::for_challenge("DEVICE_SRP_AUTH"), None);
+        assert_eq!(NextStep::for_challenge("DEVICE_SRP_AUTH", &none), None);
+    }
+
+    #[test]
+    fn mfa_setup_names_what_the_pool_offers() {
+        let setup = |can: &str| {
+            let parameters = HashMap::from([("MFAS_CAN_SETUP".to_owned(), can.to_owned())]);
+            NextStep::for_challenge("MFA_SETUP", &parameters)
+        };
+        assert_eq!(
+            setup(r#"["SOFTWARE_TOKEN_MFA","EMAIL_OTP"]"#),
+            Some(NextStep::ContinueSignInWithMfaSetupSelection)
+        );
+        assert_eq!(
+            setup(r#"["EMAIL_OTP"]"#),
+            Some(NextStep::ContinueSignInWithEmailSetup)
+        );
+        assert_eq!(
+            setup("[u'SOFTWARE_TOKEN_MFA']"),
+            Some(NextStep::ContinueSignInWithTotpSetup)
+        );
+        assert_eq!(
+            NextStep::for_challenge("MFA_SETUP", &HashMap::new()),
+            Some(NextStep::ContinueSignInWithTotpSetup)
+        );
     }
 }

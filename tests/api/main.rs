@@ -22,6 +22,7 @@ mod invite_flow;
 mod layout;
 mod mfa;
 mod next_steps;
+mod passwordless;
 mod passwords;
 mod properties;
 mod rotation;

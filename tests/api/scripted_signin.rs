@@ -21,7 +21,9 @@ use cognito_bff::failure_floor::FailureFloor;
 use cognito_bff::input::Username;
 use cognito_bff::limits::{ClientAddr, LimitSettings, Limits};
 use cognito_bff::revocation::RefreshIndex;
-use cognito_bff::signin::{Outcome, SignIn, SignInError, SignInSettings, StepError, TotpSetup};
+use cognito_bff::signin::{
+    Outcome, SignIn, SignInError, SignInSettings, Start, StepError, TotpSetup,
+};
 use cognito_bff::vocab::{AuthFlow, ChallengeId, NextStep, OpaqueId, SessionCipher};
 use hmac::{Hmac, Mac};
 use secrecy::SecretString;
@@ -192,10 +194,11 @@ fn client() -> ClientAddr {
 
 impl Harness {
     async fn login(&self) -> Result<Outcome, SignInError> {
+        let password = SecretString::from(PASSWORD);
         self.signin
             .login(
                 &Username::parse(TYPED.to_owned()).unwrap(),
-                &SecretString::from(PASSWORD),
+                &Start::parse(self.signin.flow(), Some(&password), None).unwrap(),
                 &client(),
                 &EndUser::default(),
                 &SignInDevice::default(),
@@ -283,6 +286,7 @@ fn challenge(outcome: Result<Outcome, SignInError>) -> Shown {
             parameters,
             id,
             max_age_seconds,
+            ..
         }) => Shown {
             name,
             next_step,
