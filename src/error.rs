@@ -284,6 +284,12 @@ impl ApiError {
                     "challenge_expired",
                     "Challenge expired",
                 ),
+                K::EmailMfaUnavailable => (
+                    StatusCode::CONFLICT,
+                    "email_mfa_unavailable",
+                    "Email MFA unavailable",
+                ),
+                K::NoEmailAddress => (StatusCode::CONFLICT, "email_required", "Email required"),
                 K::Timeout => (
                     StatusCode::GATEWAY_TIMEOUT,
                     "cognito_timeout",

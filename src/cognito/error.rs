@@ -24,6 +24,11 @@ pub enum CognitoErrorKind {
     TooManyFailedAttempts,
     /// The challenge session is unknown to Cognito (expired or already used).
     SessionExpired,
+    /// Email MFA can't be turned on: the user pool offers none (no email MFA configuration,
+    /// or a feature plan without it).
+    EmailMfaUnavailable,
+    /// Email MFA can't be turned on: the user has no email address to send codes to.
+    NoEmailAddress,
     /// No answer in time.
     Timeout,
     /// Cognito could not be reached, or answered with a server fault.
@@ -81,7 +86,9 @@ impl CognitoErrorKind {
             | K::ExpiredCode
             | K::LimitExceeded
             | K::TooManyFailedAttempts
-            | K::SessionExpired => "refused",
+            | K::SessionExpired
+            | K::EmailMfaUnavailable
+            | K::NoEmailAddress => "refused",
         }
     }
 
@@ -212,6 +219,12 @@ impl CognitoError {
             K::TooManyRequests => "Too many requests; try again later.".into(),
             K::SessionExpired => {
                 "The sign-in challenge has expired or was already answered; sign in again.".into()
+            }
+            K::EmailMfaUnavailable => "The user pool does not offer email MFA: it needs an \
+                                       email MFA configuration, with MFA optional or on."
+                .into(),
+            K::NoEmailAddress => {
+                "The account has no email address to send codes to; add one first.".into()
             }
             K::Timeout => "Cognito did not answer in time.".into(),
             K::Unavailable => "Cognito is unavailable; try again later.".into(),

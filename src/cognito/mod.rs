@@ -30,7 +30,7 @@ pub use signin::UserAuthStart;
 pub use srp::SrpError;
 pub use types::{
     AdminCreateUser, AuthStep, Challenge, CodeDelivery, CreatedUser, DeliveryMedium, EndUser,
-    MetadataKeys, MfaMethod, MfaSettings, NewDevice, SignUpResult, Tokens, UserView,
+    MetadataKeys, MfaMethod, MfaSettings, NewDevice, SignInFactor, SignUpResult, Tokens, UserView,
 };
 
 /// A user-pool app client: the SDK client plus the ids and secret every call needs.

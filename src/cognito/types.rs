@@ -80,6 +80,32 @@ pub struct MfaSettings {
     pub preferred: Option<MfaMethod>,
 }
 
+/// A way the user can sign in, as GetUserAuthFactors lists it (`ConfiguredUserAuthFactors`),
+/// in Cognito's names. TOTP (`SOFTWARE_TOKEN`) is a second factor only, told by
+/// [`MfaSettings`], so it is not one of these.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum SignInFactor {
+    Password,
+    EmailOtp,
+    SmsOtp,
+    WebAuthn,
+}
+
+impl SignInFactor {
+    /// Cognito's name for it (`PASSWORD`, `EMAIL_OTP`, `SMS_OTP`, `WEB_AUTHN`); `None` for any
+    /// other.
+    pub fn from_cognito(name: &str) -> Option<Self> {
+        match name {
+            "PASSWORD" => Some(SignInFactor::Password),
+            "EMAIL_OTP" => Some(SignInFactor::EmailOtp),
+            "SMS_OTP" => Some(SignInFactor::SmsOtp),
+            "WEB_AUTHN" => Some(SignInFactor::WebAuthn),
+            _ => None,
+        }
+    }
+}
+
 /// The signed-in user as GetUser tells it.
 #[derive(Debug, Clone)]
 pub struct UserView {

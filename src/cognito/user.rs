@@ -1,12 +1,12 @@
-//! Calls the user makes with its own access token (attributes, TOTP, sign-out everywhere),
-//! and revoking its refresh token.
+//! Calls the user makes with its own access token (attributes, sign-in factors, TOTP and
+//! email MFA, sign-out everywhere), and revoking its refresh token.
 
-use aws_sdk_cognitoidentityprovider::types::SoftwareTokenMfaSettingsType;
+use aws_sdk_cognitoidentityprovider::types::{EmailMfaSettingsType, SoftwareTokenMfaSettingsType};
 use secrecy::{ExposeSecret, SecretString};
 
 use super::{
-    CodeDelivery, Cognito, CognitoError, MfaMethod, MfaSettings, UserView, no_field, observe,
-    to_attribute_types, verified,
+    CodeDelivery, Cognito, CognitoError, CognitoErrorKind, MfaMethod, MfaSettings, SignInFactor,
+    UserView, no_field, observe, to_attribute_types, verified,
 };
 
 impl Cognito {
@@ -39,6 +39,34 @@ impl Cognito {
                     .and_then(MfaMethod::from_cognito),
             },
         })
+    }
+
+    /// The ways the signed-in user can sign in (GetUserAuthFactors'
+    /// `ConfiguredUserAuthFactors`), in Cognito's order, each once; TOTP and names this
+    /// service doesn't know are left out.
+    pub async fn get_user_auth_factors(
+        &self,
+        access_token: &str,
+    ) -> Result<Vec<SignInFactor>, CognitoError> {
+        let out = observe(
+            "GetUserAuthFactors",
+            self.client
+                .get_user_auth_factors()
+                .access_token(access_token)
+                .send(),
+        )
+        .await?;
+        let mut factors = Vec::new();
+        for factor in out
+            .configured_user_auth_factors()
+            .iter()
+            .filter_map(|f| SignInFactor::from_cognito(f.as_str()))
+        {
+            if !factors.contains(&factor) {
+                factors.push(factor);
+            }
+        }
+        Ok(factors)
     }
 
     /// Changes the signed-in user's attributes; returns where verification codes went (a
@@ -120,6 +148,62 @@ impl Cognito {
         )
         .await?;
         Ok(())
+    }
+
+    /// Turns email MFA on, preferred or not, or off. Cognito refuses to turn it on for two
+    /// reasons a user must be told apart, with one error (InvalidParameterException, or a
+    /// feature the pool's plan lacks): the user has no email address, or the pool offers no
+    /// email MFA. GetUser then says which; if it can't, Cognito's own error stands.
+    pub async fn set_email_mfa(
+        &self,
+        access_token: &str,
+        enabled: bool,
+        preferred: bool,
+    ) -> Result<(), CognitoError> {
+        let settings = EmailMfaSettingsType::builder()
+            .enabled(enabled)
+            .preferred_mfa(enabled && preferred)
+            .build();
+        let refused = match observe(
+            "SetUserMFAPreference",
+            self.client
+                .set_user_mfa_preference()
+                .access_token(access_token)
+                .email_mfa_settings(settings)
+                .send(),
+        )
+        .await
+        {
+            Ok(_) => return Ok(()),
+            Err(e) => e,
+        };
+        let cannot_turn_on = enabled
+            && match &refused.kind {
+                CognitoErrorKind::InvalidParameter => true,
+                CognitoErrorKind::Other(code) => matches!(
+                    code.as_str(),
+                    "OperationNotEnabledException" | "FeatureUnavailableInTierException"
+                ),
+                _ => false,
+            };
+        if !cannot_turn_on {
+            return Err(refused);
+        }
+        let Ok(user) = self.get_user(access_token).await else {
+            return Err(refused);
+        };
+        let has_email = user
+            .attributes
+            .iter()
+            .any(|(name, value)| name == "email" && !value.is_empty());
+        Err(CognitoError {
+            kind: if has_email {
+                CognitoErrorKind::EmailMfaUnavailable
+            } else {
+                CognitoErrorKind::NoEmailAddress
+            },
+            ..refused
+        })
     }
 
     /// Signs the user out on every device: all refresh tokens stop working.

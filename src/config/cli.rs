@@ -400,7 +400,8 @@ pub struct Settings {
 
     /// Seconds since the user last proved who they are (the session's sign-in, or the access
     /// token's auth_time) within which they may change what guards the account: set up or
-    /// remove TOTP, change the email or phone number; past it they must sign in again
+    /// remove TOTP, turn email MFA on or off, change the email or phone number; past it they
+    /// must sign in again
     #[arg(
         long,
         env = "RECENT_SIGN_IN_SECONDS",

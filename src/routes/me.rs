@@ -1,4 +1,5 @@
-//! `/me`: the signed-in user's identity and attributes, typed both ways.
+//! `/me`: the signed-in user's identity and attributes, typed both ways, with how they can
+//! sign in.
 
 use axum::Json;
 use axum::extract::State;
@@ -6,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use crate::attributes;
-use crate::cognito::{CodeDelivery, MfaSettings};
+use crate::cognito::{CodeDelivery, MfaSettings, SignInFactor};
 use crate::error::ApiError;
 use crate::extract::{ApiJson, Caller};
 use crate::state::AppState;
@@ -21,14 +22,29 @@ pub struct Me {
     attributes: Map<String, Value>,
     /// The second factors turned on, and the preferred one.
     mfa: MfaSettings,
+    /// The ways the user can sign in, as GetUserAuthFactors lists them; `null` when Cognito
+    /// could not be asked this time.
+    sign_in_factors: Option<Vec<SignInFactor>>,
 }
 
+/// The profile comes from GetUser and the sign-in factors from GetUserAuthFactors, asked at
+/// once. GetUser failing fails the request; GetUserAuthFactors failing alone leaves
+/// `sign_in_factors` null, so a page can still show the profile and the MFA settings.
 pub async fn get(State(state): State<AppState>, caller: Caller) -> Result<Json<Me>, ApiError> {
-    let user = state
-        .cognito
-        .get_user(&caller.token)
-        .await
-        .map_err(ApiError::token_refused)?;
+    let (user, factors) = tokio::join!(
+        state.cognito.get_user(&caller.token),
+        state.cognito.get_user_auth_factors(&caller.token),
+    );
+    let user = user.map_err(ApiError::token_refused)?;
+    let sign_in_factors = factors
+        .inspect_err(|e| {
+            tracing::warn!(
+                cognito.operation = e.operation,
+                cognito.error = %e.kind,
+                "the user's sign-in factors are left out of /me"
+            );
+        })
+        .ok();
     let claims = caller.claims;
     Ok(Json(Me {
         attributes: attributes::from_cognito(
@@ -37,6 +53,7 @@ pub async fn get(State(state): State<AppState>, caller: Caller) -> Result<Json<M
                 .map(|(n, v)| (n.as_str(), v.as_str())),
         ),
         mfa: user.mfa,
+        sign_in_factors,
         sub: claims.sub,
         username: claims.username,
         groups: claims.groups,

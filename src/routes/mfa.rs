@@ -1,5 +1,6 @@
-//! TOTP for a signed-in user: set up an authenticator app, confirm it with a first code (it
-//! then becomes the preferred MFA), or turn it off.
+//! MFA for a signed-in user. TOTP: set up an authenticator app, confirm it with a first code
+//! (it then becomes the preferred MFA), or turn it off. Email: turn it on (preferred unless
+//! asked otherwise) or off; the codes go to the account's email address.
 
 use axum::Json;
 use axum::extract::State;
@@ -10,7 +11,7 @@ use serde_json::{Map, json};
 
 use crate::boundary::{AfterChange, no_store};
 use crate::error::ApiError;
-use crate::extract::{ApiJson, Caller, IpLimitedClient, RecentCaller};
+use crate::extract::{ApiJson, Caller, IpLimitedClient, OptionalJson, RecentCaller};
 use crate::state::AppState;
 use crate::totp::{TotpSecret, check_totp_code};
 
@@ -36,9 +37,13 @@ pub struct VerifyRequest {
 
 /// `{"enabled": …, "preferred": …}`.
 fn status(enabled: bool) -> Map<String, serde_json::Value> {
+    preference(enabled, enabled)
+}
+
+fn preference(enabled: bool, preferred: bool) -> Map<String, serde_json::Value> {
     let mut body = Map::new();
     body.insert("enabled".into(), json!(enabled));
-    body.insert("preferred".into(), json!(enabled));
+    body.insert("preferred".into(), json!(preferred));
     body
 }
 
@@ -77,6 +82,45 @@ pub async fn disable(
     state
         .cognito
         .set_totp_mfa(&caller.token, false)
+        .await
+        .map_err(ApiError::token_refused)?;
+    let after = AfterChange::apply(&state.boundary, &caller, true, started).await?;
+    Ok(after.answer(&state.boundary, status(false)))
+}
+
+#[derive(Deserialize, Default)]
+pub struct EmailRequest {
+    /// Whether Cognito asks for email first when the user has other MFA too; yes unless said.
+    preferred: Option<bool>,
+}
+
+/// Codes sent to the account's address become a second factor. As with a new authenticator,
+/// only after a recent sign-in: whoever turns it on decides what every later sign-in needs.
+pub async fn enable_email(
+    State(state): State<AppState>,
+    RecentCaller(caller): RecentCaller,
+    OptionalJson(request): OptionalJson<EmailRequest>,
+) -> Result<Response, ApiError> {
+    let started = tokio::time::Instant::now();
+    let preferred = request.preferred.unwrap_or(true);
+    state
+        .cognito
+        .set_email_mfa(&caller.token, true, preferred)
+        .await
+        .map_err(ApiError::token_refused)?;
+    let after = AfterChange::apply(&state.boundary, &caller, false, started).await?;
+    Ok(after.answer(&state.boundary, preference(true, preferred)))
+}
+
+/// As `DELETE /mfa/totp`: only after a recent sign-in, and the user's other sessions end.
+pub async fn disable_email(
+    State(state): State<AppState>,
+    RecentCaller(caller): RecentCaller,
+) -> Result<Response, ApiError> {
+    let started = tokio::time::Instant::now();
+    state
+        .cognito
+        .set_email_mfa(&caller.token, false, false)
         .await
         .map_err(ApiError::token_refused)?;
     let after = AfterChange::apply(&state.boundary, &caller, true, started).await?;

@@ -62,6 +62,10 @@ fn signed_in() -> Router<AppState> {
         .route("/mfa/totp/setup", post(mfa::setup))
         .route("/mfa/totp/verify", post(mfa::verify))
         .route("/mfa/totp", delete(mfa::disable))
+        .route(
+            "/mfa/email",
+            post(mfa::enable_email).delete(mfa::disable_email),
+        )
         .route("/admin/users", post(admin::create_user))
         .route("/me", get(me::get).patch(me::update))
         .route("/me/devices", get(devices::list))

@@ -16,6 +16,7 @@ const NOT_IAM_AUTHORIZED: &[&str] = &[
     "ForgotPassword",
     "GetTokensFromRefreshToken",
     "GetUser",
+    "GetUserAuthFactors",
     "GlobalSignOut",
     "InitiateAuth",
     "ListDevices",
