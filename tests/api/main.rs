@@ -13,6 +13,7 @@ mod challenge;
 mod cli;
 mod cognito_errors;
 mod devices;
+mod email_mfa;
 mod emulator;
 mod faults;
 mod gateway;

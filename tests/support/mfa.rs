@@ -1,11 +1,12 @@
-//! MFA for the tests: pool MFA settings, users with SMS MFA, and TOTP codes computed from the
-//! secret the service hands out, as an authenticator app would.
+//! MFA for the tests: pool MFA settings, users with SMS MFA, TOTP codes computed from the
+//! secret the service hands out, as an authenticator app would, and the codes the emulator
+//! "mailed", as the user reads them.
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use aws_sdk_cognitoidentityprovider::types::{
-    AuthFlowType, MessageActionType, SmsConfigurationType, SmsMfaConfigType, SmsMfaSettingsType,
-    SoftwareTokenMfaConfigType, UserPoolMfaType,
+    AuthFlowType, EmailMfaConfigType, MessageActionType, SmsConfigurationType, SmsMfaConfigType,
+    SmsMfaSettingsType, SoftwareTokenMfaConfigType, UserPoolMfaType,
 };
 use reqwest::Method;
 use serde_json::Value;
@@ -153,7 +154,68 @@ pub fn all_calls(app: &TestApp) -> Vec<(String, Value)> {
         .collect()
 }
 
+/// The newest code the emulator sent `username` for `purpose` (`EMAIL_MFA` for email MFA and
+/// its set-up, `EMAIL_OTP` or `SMS_OTP` for a first factor): what the user reads in the
+/// message. The emulator sends nothing; it keeps the code for `GET /emulator/codes`.
+pub async fn sent_code(app: &TestApp, username: &str, purpose: &str) -> String {
+    let answer = app
+        .http
+        .get(format!("{}/emulator/codes", app.builder.emulator))
+        .query(&[
+            ("username", username),
+            ("userPoolId", app.user_pool.pool_id.as_str()),
+            ("purpose", purpose),
+        ])
+        .send()
+        .await
+        .expect("the emulator answers");
+    assert_eq!(answer.status(), 200);
+    let codes: Vec<Value> = answer.json().await.expect("a JSON list");
+    let newest = codes
+        .last()
+        .unwrap_or_else(|| panic!("no {purpose} code was sent to {username}"));
+    assert_eq!(newest["purpose"], purpose, "{codes:?}");
+    newest["code"].as_str().expect("a code").to_owned()
+}
+
+/// A code of the same length as `code` that is not it.
+pub fn other_code(code: &str) -> String {
+    code.chars()
+        .map(|c| if c == '0' { '1' } else { '0' })
+        .collect()
+}
+
 impl UserPool {
+    /// Lets the pool send MFA codes by email (an EmailMfaConfiguration), MFA `mode`: `On`
+    /// (every user must have MFA) or `Optional`. The pool's other MFA configurations are
+    /// cleared, as SetUserPoolMfaConfig does with those it isn't given.
+    pub async fn enable_email_mfa(&self, mode: UserPoolMfaType) {
+        self.set_mfa_config(mode, false).await;
+    }
+
+    /// Email and TOTP MFA both: where the emulator asks MFA_SETUP (it needs TOTP or SMS
+    /// configured for that), email is offered beside TOTP.
+    pub async fn enable_totp_and_email_mfa(&self, mode: UserPoolMfaType) {
+        self.set_mfa_config(mode, true).await;
+    }
+
+    async fn set_mfa_config(&self, mode: UserPoolMfaType, totp: bool) {
+        let email = EmailMfaConfigType::builder()
+            .subject("Your sign-in code")
+            .message("Your sign-in code is {####}.")
+            .build();
+        let totp = totp.then(|| SoftwareTokenMfaConfigType::builder().enabled(true).build());
+        self.idp
+            .set_user_pool_mfa_config()
+            .user_pool_id(&self.pool_id)
+            .email_mfa_configuration(email)
+            .set_software_token_mfa_configuration(totp)
+            .mfa_configuration(mode)
+            .send()
+            .await
+            .expect("set the pool's email MFA configuration");
+    }
+
     /// Turns on TOTP MFA for the pool: `On` (every user must have it) or `Optional`.
     pub async fn enable_totp_mfa(&self, mode: UserPoolMfaType) {
         self.idp
