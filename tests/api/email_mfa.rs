@@ -14,9 +14,13 @@ use crate::support::mfa::*;
 use crate::support::*;
 
 const PASSWORD: &str = "Ana-Passw0rd!";
+const TEMPORARY: &str = "Temp-Passw0rd!";
+const NEW_PASSWORD: &str = "N3w-Passw0rd!";
 
 const EMAIL_CODE_STEP: &str = "CONFIRM_SIGN_IN_WITH_EMAIL_CODE";
 const TOTP_CODE_STEP: &str = "CONFIRM_SIGN_IN_WITH_TOTP_CODE";
+const SETUP_SELECTION_STEP: &str = "CONTINUE_SIGN_IN_WITH_MFA_SETUP_SELECTION";
+const EMAIL_SETUP_STEP: &str = "CONTINUE_SIGN_IN_WITH_EMAIL_SETUP";
 
 /// Asserts the EMAIL_OTP step of a sign-in: where the code went, masked as Cognito masks it.
 #[track_caller]
@@ -77,7 +81,7 @@ async fn an_app_user_turns_email_mfa_on_signs_in_with_the_mailed_code_and_turns_
     let challenged = app.login("ana", PASSWORD).await;
     assert_email_code_step(&challenged);
     assert_challenge_cookie(&challenged);
-    let code = sent_code(&app, "ana", "EMAIL_MFA").await;
+    let code = app.user_pool.code_sent("ana", "EMAIL_MFA").await;
     assert_eq!(code.len(), 6, "{code}");
     let wrong = answer_email_code(&app, &challenged.cookie(), &other_code(&code)).await;
     wrong.assert_problem(400, "code_mismatch");
@@ -169,7 +173,7 @@ async fn a_browser_turns_email_mfa_on_and_signs_in_again_with_two_factors() {
         browser.session_cookie().is_none(),
         "no session before the code"
     );
-    let code = sent_code(&app, "ana", "EMAIL_MFA").await;
+    let code = app.user_pool.code_sent("ana", "EMAIL_MFA").await;
     let answer = |code: String| {
         browser.post(
             "/challenge",
@@ -387,4 +391,120 @@ async fn me_still_answers_when_only_the_sign_in_factors_cannot_be_read() {
         .assert_problem(503, "cognito_unavailable");
     let me = app.get_with_bearer("/me", &token).await;
     assert_eq!(me.body["sign_in_factors"], json!(["PASSWORD"]));
+}
+
+#[tokio::test]
+async fn an_invited_user_on_a_pool_requiring_mfa_chooses_email_and_signs_in_with_its_code() {
+    let app = TestApp::start().await;
+    app.user_pool
+        .enable_totp_and_email_mfa(UserPoolMfaType::On)
+        .await;
+    app.user_pool.invite_user("ana", TEMPORARY).await;
+
+    let login = app.login("ana", TEMPORARY).await;
+    let setup = app
+        .answer_challenge(&login.cookie(), json!({"NEW_PASSWORD": NEW_PASSWORD}))
+        .await;
+    assert_challenge(&setup, "MFA_SETUP", SETUP_SELECTION_STEP);
+    assert_eq!(
+        setup.body["parameters"]["MFAS_CAN_SETUP"],
+        json!(["SOFTWARE_TOKEN_MFA", "EMAIL_OTP"]),
+        "{setup:?}"
+    );
+
+    let chose_email = app
+        .post_with_cookie(
+            "/challenge",
+            &setup.cookie(),
+            json!({"challenge": "MFA_SETUP", "responses": {"EMAIL": "ana@example.com"}}),
+        )
+        .await;
+    assert_email_code_step(&chose_email);
+    assert_ne!(chose_email.cookie(), setup.cookie());
+    let code = app.user_pool.code_sent("ana", "EMAIL_MFA").await;
+    answer_email_code(&app, &chose_email.cookie(), &other_code(&code))
+        .await
+        .assert_problem(400, "code_mismatch");
+    let done = answer_email_code(&app, &chose_email.cookie(), &code).await;
+    assert_signed_in(&done);
+
+    let answers = app.proxy.calls("RespondToAuthChallenge");
+    let names: Vec<_> = answers.iter().map(|a| a["ChallengeName"].clone()).collect();
+    assert_eq!(
+        names,
+        [
+            "NEW_PASSWORD_REQUIRED",
+            "MFA_SETUP",
+            "EMAIL_OTP",
+            "EMAIL_OTP"
+        ]
+    );
+    assert_eq!(answers[1]["ChallengeResponses"]["EMAIL"], "ana@example.com");
+    assert_eq!(answers[1]["ChallengeResponses"]["USERNAME"], "ana");
+    assert!(app.proxy.calls("AssociateSoftwareToken").is_empty());
+
+    // Email is the user's MFA from now on.
+    let me = app.get_with_bearer("/me", &done.access_token()).await;
+    assert_eq!(
+        me.body["mfa"],
+        json!({"enabled": ["EMAIL"], "preferred": "EMAIL"})
+    );
+    assert_eq!(me.body["attributes"]["email_verified"], true);
+    let again = app.login("ana", NEW_PASSWORD).await;
+    assert_email_code_step(&again);
+}
+
+#[tokio::test]
+async fn where_email_is_the_only_mfa_a_sign_in_can_set_up_a_browser_is_asked_for_it_at_once() {
+    let app = TestApp::start().await;
+    app.user_pool
+        .enable_sms_and_email_mfa(UserPoolMfaType::On)
+        .await;
+    app.user_pool.invite_user("ana", TEMPORARY).await;
+    let browser = Browser::new(&app);
+
+    browser.login("ana", TEMPORARY).await;
+    let setup = browser
+        .post(
+            "/challenge",
+            json!({"responses": {"NEW_PASSWORD": NEW_PASSWORD}}),
+        )
+        .await;
+    assert_eq!(setup.body["challenge"], "MFA_SETUP", "{setup:?}");
+    assert_eq!(setup.body["next_step"], EMAIL_SETUP_STEP, "{setup:?}");
+    let can_setup = setup.body["parameters"]["MFAS_CAN_SETUP"]
+        .as_array()
+        .unwrap();
+    assert!(can_setup.contains(&json!("EMAIL_OTP")), "{setup:?}");
+    assert!(
+        !can_setup.contains(&json!("SOFTWARE_TOKEN_MFA")),
+        "{setup:?}"
+    );
+
+    let chose_email = browser
+        .post(
+            "/challenge",
+            json!({"challenge": "MFA_SETUP", "responses": {"EMAIL": "ana@example.com"}}),
+        )
+        .await;
+    assert_email_code_step(&chose_email);
+    assert!(
+        browser.session_cookie().is_none(),
+        "no session before the code"
+    );
+    let code = app.user_pool.code_sent("ana", "EMAIL_MFA").await;
+    let done = browser
+        .post(
+            "/challenge",
+            json!({"challenge": "EMAIL_OTP", "responses": {"EMAIL_OTP_CODE": code}}),
+        )
+        .await;
+    assert_eq!(done.status, 200, "{done:?}");
+    assert_no_token(&done);
+    assert_eq!(done.body["session"]["amr"], json!(["pwd", "otp", "mfa"]));
+    let me = browser.get("/me").await;
+    assert_eq!(
+        me.body["mfa"],
+        json!({"enabled": ["EMAIL"], "preferred": "EMAIL"})
+    );
 }

@@ -1,6 +1,5 @@
-//! MFA for the tests: pool MFA settings, users with SMS MFA, TOTP codes computed from the
-//! secret the service hands out, as an authenticator app would, and the codes the emulator
-//! "mailed", as the user reads them.
+//! MFA for the tests: pool MFA settings, users with SMS MFA, and TOTP codes computed from the
+//! secret the service hands out, as an authenticator app would.
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
@@ -154,28 +153,12 @@ pub fn all_calls(app: &TestApp) -> Vec<(String, Value)> {
         .collect()
 }
 
-/// The newest code the emulator sent `username` for `purpose` (`EMAIL_MFA` for email MFA and
-/// its set-up, `EMAIL_OTP` or `SMS_OTP` for a first factor): what the user reads in the
-/// message. The emulator sends nothing; it keeps the code for `GET /emulator/codes`.
-pub async fn sent_code(app: &TestApp, username: &str, purpose: &str) -> String {
-    let answer = app
-        .http
-        .get(format!("{}/emulator/codes", app.builder.emulator))
-        .query(&[
-            ("username", username),
-            ("userPoolId", app.user_pool.pool_id.as_str()),
-            ("purpose", purpose),
-        ])
-        .send()
-        .await
-        .expect("the emulator answers");
-    assert_eq!(answer.status(), 200);
-    let codes: Vec<Value> = answer.json().await.expect("a JSON list");
-    let newest = codes
-        .last()
-        .unwrap_or_else(|| panic!("no {purpose} code was sent to {username}"));
-    assert_eq!(newest["purpose"], purpose, "{codes:?}");
-    newest["code"].as_str().expect("a code").to_owned()
+/// Where the pool's SMS would go (the emulator sends none).
+fn sms_configuration() -> SmsConfigurationType {
+    SmsConfigurationType::builder()
+        .sns_caller_arn("arn:aws:iam::123456789012:role/cognito-sms")
+        .external_id("cognito-bff-tests")
+        .build()
 }
 
 /// A code of the same length as `code` that is not it.
@@ -190,26 +173,37 @@ impl UserPool {
     /// (every user must have MFA) or `Optional`. The pool's other MFA configurations are
     /// cleared, as SetUserPoolMfaConfig does with those it isn't given.
     pub async fn enable_email_mfa(&self, mode: UserPoolMfaType) {
-        self.set_mfa_config(mode, false).await;
+        self.set_mfa_config(mode, false, false).await;
     }
 
     /// Email and TOTP MFA both: where the emulator asks MFA_SETUP (it needs TOTP or SMS
     /// configured for that), email is offered beside TOTP.
     pub async fn enable_totp_and_email_mfa(&self, mode: UserPoolMfaType) {
-        self.set_mfa_config(mode, true).await;
+        self.set_mfa_config(mode, true, false).await;
     }
 
-    async fn set_mfa_config(&self, mode: UserPoolMfaType, totp: bool) {
+    /// Email and SMS MFA: an MFA_SETUP offers email beside SMS, which a sign-in can't set up.
+    pub async fn enable_sms_and_email_mfa(&self, mode: UserPoolMfaType) {
+        self.set_mfa_config(mode, false, true).await;
+    }
+
+    async fn set_mfa_config(&self, mode: UserPoolMfaType, totp: bool, sms: bool) {
         let email = EmailMfaConfigType::builder()
             .subject("Your sign-in code")
             .message("Your sign-in code is {####}.")
             .build();
         let totp = totp.then(|| SoftwareTokenMfaConfigType::builder().enabled(true).build());
+        let sms = sms.then(|| {
+            SmsMfaConfigType::builder()
+                .sms_configuration(sms_configuration())
+                .build()
+        });
         self.idp
             .set_user_pool_mfa_config()
             .user_pool_id(&self.pool_id)
             .email_mfa_configuration(email)
             .set_software_token_mfa_configuration(totp)
+            .set_sms_mfa_configuration(sms)
             .mfa_configuration(mode)
             .send()
             .await
@@ -233,14 +227,14 @@ impl UserPool {
     /// Lets the pool send SMS codes (MFA optional), then gives `username` a phone number and
     /// SMS as the preferred MFA.
     pub async fn enable_sms_mfa(&self, username: &str, phone_number: &str) {
-        let sms = SmsConfigurationType::builder()
-            .sns_caller_arn("arn:aws:iam::123456789012:role/cognito-sms")
-            .external_id("cognito-bff-tests")
-            .build();
         self.idp
             .set_user_pool_mfa_config()
             .user_pool_id(&self.pool_id)
-            .sms_mfa_configuration(SmsMfaConfigType::builder().sms_configuration(sms).build())
+            .sms_mfa_configuration(
+                SmsMfaConfigType::builder()
+                    .sms_configuration(sms_configuration())
+                    .build(),
+            )
             .mfa_configuration(UserPoolMfaType::Optional)
             .send()
             .await
