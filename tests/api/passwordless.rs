@@ -436,3 +436,75 @@ async fn codes_cost_the_message_budget_and_a_spent_budget_sends_none() {
     let password = app.login("ria", PASSWORD).await;
     assert_eq!(password.status, 200, "{password:?}");
 }
+
+#[tokio::test]
+async fn an_app_picks_a_texted_code_from_the_selection() {
+    let app = TestApp::builder()
+        .set("COGNITO_AUTH_FLOW", "USER_AUTH")
+        .start()
+        .await;
+    app.user_pool
+        .allow_first_factors(&[AuthFactorType::Password, AuthFactorType::SmsOtp])
+        .await;
+    app.user_pool.create_user("tae", PASSWORD).await;
+    app.user_pool.verify_phone("tae", "+15555550123").await;
+
+    let choose = app.post("/login", json!({"username": "tae"})).await;
+    assert_eq!(
+        choose.body["available_challenges"],
+        json!(["PASSWORD", "PASSWORD_SRP", "SMS_OTP"]),
+        "{choose:?}"
+    );
+    let texted = answer_by_handle(
+        &app,
+        &handle(&choose),
+        json!({"challenge": "SELECT_CHALLENGE", "responses": {"ANSWER": "SMS_OTP"}}),
+    )
+    .await;
+    assert_challenge(&texted, "SMS_OTP", "CONFIRM_SIGN_IN_WITH_SMS_CODE");
+    assert_eq!(
+        texted.body["parameters"]["CODE_DELIVERY_DELIVERY_MEDIUM"],
+        "SMS"
+    );
+    assert!(texted.body["switch_factor"].is_string());
+    // The answer the selection needs and nothing the client made up.
+    let picked = app.proxy.calls("RespondToAuthChallenge");
+    assert_eq!(
+        picked[0]["ChallengeResponses"]
+            .as_object()
+            .unwrap()
+            .keys()
+            .collect::<Vec<_>>(),
+        ["ANSWER", "SECRET_HASH", "USERNAME"]
+    );
+
+    let code = app.user_pool.code_sent("tae", "SMS_OTP").await;
+    let signed_in = answer_by_handle(
+        &app,
+        &handle(&texted),
+        json!({"challenge": "SMS_OTP", "responses": {"SMS_OTP_CODE": code}}),
+    )
+    .await;
+    assert_eq!(signed_in.status, 200, "{signed_in:?}");
+    assert!(signed_in.body["tokens"]["access_token"].is_string());
+
+    // Anything but the factor's name (and a password for a password factor) is refused
+    // before it reaches Cognito.
+    let choose = app.post("/login", json!({"username": "tae"})).await;
+    let extra = answer_by_handle(
+        &app,
+        &handle(&choose),
+        json!({"responses": {"ANSWER": "SMS_OTP", "PASSWORD": PASSWORD}}),
+    )
+    .await;
+    extra.assert_problem(400, "invalid_request");
+    assert_eq!(extra.body["field"], "responses.PASSWORD");
+    let unknown = answer_by_handle(
+        &app,
+        &handle(&choose),
+        json!({"responses": {"ANSWER": "SOFTWARE_TOKEN_MFA"}}),
+    )
+    .await;
+    unknown.assert_problem(400, "invalid_request");
+    assert_eq!(app.proxy.calls("RespondToAuthChallenge").len(), 2);
+}

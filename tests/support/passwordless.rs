@@ -57,6 +57,19 @@ impl UserPool {
             .expect("verify the user's email");
     }
 
+    /// Gives the user a verified phone number, as a texted code needs.
+    pub async fn verify_phone(&self, username: &str, phone_number: &str) {
+        self.idp
+            .admin_update_user_attributes()
+            .user_pool_id(&self.pool_id)
+            .username(username)
+            .user_attributes(attr("phone_number", phone_number))
+            .user_attributes(attr("phone_number_verified", "true"))
+            .send()
+            .await
+            .expect("give the user a verified phone number");
+    }
+
     /// The newest code the emulator sent the user named for `purpose` (EMAIL_OTP, SMS_OTP or
     /// EMAIL_MFA) in this pool.
     pub async fn code_sent(&self, username: &str, purpose: &str) -> String {
