@@ -508,3 +508,41 @@ async fn an_app_picks_a_texted_code_from_the_selection() {
     unknown.assert_problem(400, "invalid_request");
     assert_eq!(app.proxy.calls("RespondToAuthChallenge").len(), 2);
 }
+
+#[tokio::test]
+async fn an_invited_user_picks_srp_and_sets_a_new_password() {
+    let app = choice_app().await;
+    app.user_pool.invite_user("nari", "Temp-Passw0rd1").await;
+    let browser = Browser::new(&app);
+
+    let choose = browser.post("/login", json!({"username": "nari"})).await;
+    assert_challenge(
+        &choose,
+        "SELECT_CHALLENGE",
+        "CONTINUE_SIGN_IN_WITH_FIRST_FACTOR_SELECTION",
+    );
+    let new_password = browser
+        .post(
+            "/challenge",
+            json!({"responses": {"ANSWER": "PASSWORD_SRP", "PASSWORD": "Temp-Passw0rd1"}}),
+        )
+        .await;
+    assert_challenge(
+        &new_password,
+        "NEW_PASSWORD_REQUIRED",
+        "CONFIRM_SIGN_IN_WITH_NEW_PASSWORD_REQUIRED",
+    );
+    assert!(new_password.body.get("switch_factor").is_none());
+    let signed_in = browser
+        .post(
+            "/challenge",
+            json!({"challenge": "NEW_PASSWORD_REQUIRED", "responses": {"NEW_PASSWORD": PASSWORD}}),
+        )
+        .await;
+    assert_eq!(signed_in.status, 200, "{signed_in:?}");
+    assert_eq!(signed_in.body["session"]["amr"], json!(["pwd"]));
+    browser.assert_signed_in().await;
+    // The new password works at once, straight from /login.
+    let again = app.login("nari", PASSWORD).await;
+    assert_eq!(again.body["status"], "authenticated", "{again:?}");
+}
