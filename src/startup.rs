@@ -31,8 +31,8 @@ use crate::shutdown::{Draining, DrainingListener};
 use crate::signin::{SignIn, SignInSettings};
 use crate::state::AppState;
 use crate::upstreams::Upstreams;
-use crate::vocab::SessionCipher;
 use crate::vocab::TokenDelivery;
+use crate::vocab::{AuthFlow, SessionCipher};
 use crate::{db, layers, prometheus, routes};
 
 #[derive(Debug, thiserror::Error)]
@@ -188,6 +188,9 @@ impl Application {
             config: shared_config,
         };
         tokio::spawn(load_keys(verifier, tokens.jwks_refresh));
+        if config.cognito.auth_flow == AuthFlow::UserAuth {
+            tokio::spawn(warn_unless_users_hidden(state.cognito.clone()));
+        }
         tokio::spawn(metrics_upkeep());
         tokio::spawn(purge_expired(
             store,
@@ -411,5 +414,16 @@ async fn purge_expired(
             Ok(n) => tracing::debug!(purged = n, "expired revocations purged"),
             Err(e) => tracing::warn!(error = %e, "purging expired revocations failed"),
         }
+    }
+}
+
+/// Choice-based sign-in shows whether a name has an account unless the app client prevents
+/// user-existence errors (a code start, a selection); say so once at start-up.
+async fn warn_unless_users_hidden(cognito: Cognito) {
+    if !cognito.hides_user_existence().await {
+        tracing::warn!(
+            "COGNITO_AUTH_FLOW=USER_AUTH on an app client without PreventUserExistenceErrors: \
+             code sign-in tells which names have accounts; turn the setting on"
+        );
     }
 }

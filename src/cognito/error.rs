@@ -58,6 +58,15 @@ impl CognitoErrorKind {
         )
     }
 
+    /// Cognito certainly did nothing: it was unreachable or throttled the call. A timeout may
+    /// have done its work (sent a code, say) before the answer was lost.
+    pub fn sent_nothing(&self) -> bool {
+        matches!(
+            self,
+            CognitoErrorKind::Unavailable | CognitoErrorKind::TooManyRequests
+        )
+    }
+
     /// Cognito has no such thing as the request names: for a sign-in that named a device,
     /// the device is gone (forgotten, or its user recreated).
     pub fn is_not_found(&self) -> bool {

@@ -190,8 +190,8 @@ pub struct Settings {
     pub rate_limit_per_username: String,
 
     /// Requests per hour per username that make Cognito send a code (/signup, /signup/resend,
-    /// /password/forgot, a code sign-in); one client address may use at most half (0: off; per
-    /// replica)
+    /// /password/forgot; code sign-ins have a budget of the same size of their own); one client
+    /// address may use at most half (0: off; per replica)
     #[arg(
         long,
         env = "RATE_LIMIT_MESSAGES_PER_USERNAME",

@@ -12,6 +12,9 @@
 //! - **Per username, messages**: requests that make Cognito send a code (sign-up, resend,
 //!   forgot password), in their own budget, so flooding those never locks anyone out of
 //!   signing in.
+//! - **Per username, sign-in codes**: code sign-ins started (choice-based sign-in's emailed
+//!   and texted codes), in a budget of the same size apart from the one above, so flooding
+//!   sign-up or forgot-password doesn't stop a code sign-in either.
 //! - **Per user, MFA failures**: wrong MFA codes across challenges, by Cognito's name for the
 //!   user, so new sign-ins don't buy new guesses.
 //! - **Per signed-in user** (the token's `sub`): routes that call Cognito with the user's
@@ -137,6 +140,7 @@ pub struct Limits {
     per_user: Shared<[u8; 16], [u8; 16]>,
     failures: Shared<NameKey, ClientKey>,
     messages: Shared<NameKey, ClientKey>,
+    sign_in_codes: Shared<NameKey, ClientKey>,
     mfa: Shared<NameKey, ClientKey>,
     /// (name, address) pairs that completed a sign-in recently.
     familiar: moka::sync::Cache<(NameKey, ClientKey), ()>,
@@ -165,6 +169,7 @@ impl Limits {
             per_user: Shared::new(Rate::per_minute(settings.per_user)),
             failures: Shared::new(Rate::per_minute(settings.failures_per_username)),
             messages: Shared::new(Rate::per_hour(settings.messages_per_username)),
+            sign_in_codes: Shared::new(Rate::per_hour(settings.messages_per_username)),
             mfa: Shared::new(Rate::per_hour(settings.mfa_failures_per_user)),
             familiar: moka::sync::Cache::builder()
                 .max_capacity(KEYS_PER_BUDGET)
@@ -247,6 +252,21 @@ impl Limits {
         let username = username.as_str();
         self.start(
             &self.messages,
+            NameKey::of(username),
+            client,
+            NameKey::exact(username),
+        )
+    }
+
+    /// Counts one code sign-in started for `username`, which makes Cognito send a code.
+    pub fn sign_in_code(
+        &self,
+        username: &Username,
+        client: &ClientAddr,
+    ) -> Result<Reservation<'_>, Limited> {
+        let username = username.as_str();
+        self.start(
+            &self.sign_in_codes,
             NameKey::of(username),
             client,
             NameKey::exact(username),
@@ -373,6 +393,10 @@ mod tests {
         assert!(limits.message(&name("ana"), &client).is_err(), "half of 4");
         assert!(limits.attempt(&name("ana"), &client).is_ok());
         assert!(limits.mfa_attempt("ana", "ana", &client).is_ok());
+        // Flooding sign-up or forgot-password leaves code sign-in its own budget.
+        let _started = limits.sign_in_code(&name("ana"), &client).unwrap();
+        let _started = limits.sign_in_code(&name("ana"), &client).unwrap();
+        assert!(limits.sign_in_code(&name("ana"), &client).is_err());
     }
 
     #[test]

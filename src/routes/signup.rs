@@ -115,12 +115,17 @@ pub struct ConfirmResponse {
 /// the answer says `COMPLETE_AUTO_SIGN_IN`, which `POST /signup/auto-sign-in` finishes.
 pub async fn confirm(
     State(state): State<AppState>,
-    IpLimitedClient { client, .. }: IpLimitedClient,
+    IpLimitedClient {
+        client,
+        via_trusted_proxy,
+    }: IpLimitedClient,
     UserContext(end_user): UserContext,
     SessionAsked(session_asked): SessionAsked,
     headers: HeaderMap,
     ApiJson(request): ApiJson<ConfirmRequest>,
 ) -> Result<Response, ApiError> {
+    // It may set a challenge cookie (auto sign-in): the same origin rule as /challenge.
+    check_origin(&headers, &state.config.http, via_trusted_proxy)?;
     let end_user = end_user.with_metadata(
         request.client_metadata.as_ref(),
         &state.config.cognito.client_metadata_keys,

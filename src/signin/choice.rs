@@ -55,7 +55,7 @@ impl SignIn {
     /// SELECT_CHALLENGE answered: `ANSWER` names the factor (PASSWORD when only a password
     /// came). A password factor without the password asks for it, sending nothing to
     /// Cognito; the password, when it comes, counts against the username's failure budget as
-    /// at `/login`. A code factor spends the message budget.
+    /// at `/login`. A code factor spends the username's sign-in code budget.
     pub(super) async fn choose(
         &self,
         chosen: Chosen,
@@ -109,7 +109,7 @@ impl SignIn {
         }
         let message = match factor {
             FirstFactor::EmailOtp | FirstFactor::SmsOtp => {
-                match self.limits.message(&username, client) {
+                match self.limits.sign_in_code(&username, client) {
                     Ok(message) => Some(message),
                     Err(limited) => {
                         self.store.release(&id_hash, pending.lease).await?;
@@ -146,7 +146,7 @@ impl SignIn {
             }
             Err(e) => {
                 if let Some(message) = message
-                    && e.kind.is_transient()
+                    && e.kind.sent_nothing()
                 {
                     message.give_back();
                 }
@@ -212,10 +212,17 @@ impl SignIn {
                 self.floor.wait_out(started).await;
                 Err(StepError::ended(SignInError::InvalidCredentials))
             }
+            // Judged otherwise: kept, as at /login; the account's state waits out the
+            // floor too, so timing adds nothing.
             Err(e) => {
-                attempt.give_back();
                 self.spent(&id_hash).await;
                 challenge_outcome("expired");
+                if matches!(
+                    e.kind,
+                    CognitoErrorKind::UserNotConfirmed | CognitoErrorKind::PasswordResetRequired
+                ) {
+                    self.floor.wait_out(started).await;
+                }
                 Err(StepError::ended(e.into()))
             }
         }

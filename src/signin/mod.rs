@@ -200,7 +200,7 @@ impl SignIn {
     ) -> Result<Outcome, SignInError> {
         let attempt = self.limits.attempt(username, client)?;
         let message = match start.sends_code() {
-            true => match self.limits.message(username, client) {
+            true => match self.limits.sign_in_code(username, client) {
                 Ok(message) => Some(message),
                 Err(limited) => {
                     attempt.give_back();
@@ -234,7 +234,7 @@ impl SignIn {
             attempt.give_back();
         }
         if let (Some(message), Err(SignInError::Cognito(e))) = (message, &result)
-            && e.kind.is_transient()
+            && e.kind.sent_nothing()
         {
             message.give_back();
         }
@@ -271,6 +271,15 @@ impl SignIn {
             }
         };
         match step {
+            // The password went and Cognito offers a choice instead: it didn't take a
+            // password for this name (none set, or no such user behind a decoy). Refused as
+            // a wrong password, so the answer shows nothing about the account.
+            Ok(AuthStep::Challenge(challenge))
+                if start.proves_password() && challenge.name == "SELECT_CHALLENGE" =>
+            {
+                self.floor.wait_out(started).await;
+                Err(SignInError::InvalidCredentials)
+            }
             Ok(step) => {
                 let names = Names {
                     username,
@@ -428,7 +437,11 @@ impl SignIn {
     }
 
     /// What must hold before a claimed challenge's answer goes to Cognito: attributes only
-    /// where Cognito asked for them, and MFA guesses left for this user.
+    /// where Cognito asked for them, and guesses left. A first factor's code (nothing proved
+    /// yet) counts against the username's failure budget, as a password does; a code after a
+    /// first factor against the user's MFA budget. Anyone can start a code sign-in for any
+    /// name, so its wrong codes must not spend the hourly MFA budget the owner's own
+    /// sign-ins need.
     fn admissible(
         &self,
         pending: &Pending,
@@ -444,6 +457,10 @@ impl SignIn {
             .into());
         }
         let login_name = pending.login_name.as_deref().unwrap_or(&pending.username);
+        if pending.amr.is_empty() {
+            let username = Username::parse(login_name.to_owned())?;
+            return Ok(self.limits.attempt(&username, client)?);
+        }
         Ok(self
             .limits
             .mfa_attempt(&pending.username, login_name, client)?)

@@ -75,15 +75,22 @@ impl<'a> Start<'a> {
         )
     }
 
-    /// What the first step proves by itself.
-    pub fn amr(&self) -> Amr {
-        match self {
+    /// Whether the first step sends the password (or its proof).
+    pub fn proves_password(&self) -> bool {
+        matches!(
+            self,
             Start::Password(_)
-            | Start::Srp(_)
-            | Start::Choice(UserAuthStart::Password(_) | UserAuthStart::PasswordSrp(_)) => {
-                Amr::password()
-            }
-            Start::Choice(_) => Amr::default(),
+                | Start::Srp(_)
+                | Start::Choice(UserAuthStart::Password(_) | UserAuthStart::PasswordSrp(_))
+        )
+    }
+
+    /// What the first step proves, once Cognito has taken it.
+    pub fn amr(&self) -> Amr {
+        if self.proves_password() {
+            Amr::password()
+        } else {
+            Amr::default()
         }
     }
 }

@@ -238,10 +238,6 @@ async fn a_password_first_factor_still_chains_into_totp() {
     app.user_pool
         .enable_totp_mfa(UserPoolMfaType::Optional)
         .await;
-    // enable_totp_mfa leaves the first factors as they were.
-    app.user_pool
-        .allow_first_factors(&[AuthFactorType::Password, AuthFactorType::EmailOtp])
-        .await;
     let browser = Browser::new(&app);
 
     let mfa = browser.login("ara", PASSWORD).await;
@@ -545,4 +541,80 @@ async fn an_invited_user_picks_srp_and_sets_a_new_password() {
     // The new password works at once, straight from /login.
     let again = app.login("nari", PASSWORD).await;
     assert_eq!(again.body["status"], "authenticated", "{again:?}");
+}
+
+#[tokio::test]
+async fn a_password_for_an_account_without_one_is_a_wrong_password() {
+    let app = choice_app().await;
+    let signed_up = app
+        .post(
+            "/signup",
+            json!({"username": "eun", "attributes": {"email": "eun@example.com"}}),
+        )
+        .await;
+    assert_eq!(signed_up.status, 201, "{signed_up:?}");
+    let confirmed = app
+        .post(
+            "/signup/confirm",
+            json!({"username": "eun", "code": "123456"}),
+        )
+        .await;
+    assert_eq!(confirmed.status, 200, "{confirmed:?}");
+
+    // Cognito offers a choice instead of taking the password: refused like any wrong
+    // password, so the answer shows no more than for an unknown name.
+    for name in ["eun", "nobody-at-all"] {
+        let refused = app
+            .post("/login", json!({"username": name, "password": PASSWORD}))
+            .await;
+        refused.assert_problem(401, "invalid_credentials");
+        assert!(refused.headers.get("challenge-handle").is_none());
+    }
+}
+
+#[tokio::test]
+async fn wrong_first_factor_codes_cost_the_failure_budget_not_the_owners_mfa_budget() {
+    let app = TestApp::builder()
+        .set("COGNITO_AUTH_FLOW", "USER_AUTH")
+        .set("RATE_LIMIT_MFA_FAILURES_PER_USER", "2")
+        .set("RATE_LIMIT_PER_USERNAME", "20")
+        .start()
+        .await;
+    app.user_pool
+        .allow_first_factors(&[AuthFactorType::Password, AuthFactorType::EmailOtp])
+        .await;
+    let secret = user_with_totp(&app, "gyu", PASSWORD).await;
+    app.user_pool
+        .enable_totp_mfa(UserPoolMfaType::Optional)
+        .await;
+    app.user_pool.verify_email("gyu").await;
+
+    // Anyone may start a code sign-in for the name and guess: each wrong code is refused as
+    // such, however many there are beyond the MFA budget (one per address here).
+    let started = app
+        .post(
+            "/login",
+            json!({"username": "gyu", "preferred_challenge": "EMAIL_OTP"}),
+        )
+        .await;
+    for _ in 0..2 {
+        answer_by_handle(
+            &app,
+            &handle(&started),
+            json!({"responses": {"EMAIL_OTP_CODE": "00000000"}}),
+        )
+        .await
+        .assert_problem(400, "code_mismatch");
+    }
+    // The owner's MFA is untouched by them.
+    let mfa = app.login("gyu", PASSWORD).await;
+    assert_challenge(&mfa, "SOFTWARE_TOKEN_MFA", "CONFIRM_SIGN_IN_WITH_TOTP_CODE");
+    let code = totp_code(&secret).await;
+    let signed_in = answer_by_handle(
+        &app,
+        &handle(&mfa),
+        json!({"responses": {"SOFTWARE_TOKEN_MFA_CODE": code}}),
+    )
+    .await;
+    assert_eq!(signed_in.status, 200, "{signed_in:?}");
 }
