@@ -11,7 +11,7 @@ use cognito_verifier::AuthRejection;
 use cognito_verifier::problem::Problem;
 
 use crate::attributes::AttributeError;
-use crate::cognito::{CognitoError, CognitoErrorKind};
+use crate::cognito::{CognitoError, CognitoErrorKind, PasskeyRefusal};
 use crate::input::InvalidInput;
 use crate::limits::Limited;
 use crate::sessions::SessionError;
@@ -300,6 +300,7 @@ impl ApiError {
                     "cognito_unavailable",
                     "Cognito unavailable",
                 ),
+                K::Passkey(refusal) => passkey_parts(*refusal),
                 K::Other(_) => (StatusCode::BAD_GATEWAY, "cognito_error", "Cognito error"),
             },
         }
@@ -342,6 +343,59 @@ impl ApiError {
             ApiError::RecentSignInRequired => Some(NextStep::SignIn),
             _ => None,
         }
+    }
+}
+
+/// Cognito's passkey refusals: what the pool allows (403), how it is configured (503, for the
+/// operator), where the registration stands (409), and what is wrong with the passkey (400).
+fn passkey_parts(refusal: PasskeyRefusal) -> (StatusCode, &'static str, &'static str) {
+    use PasskeyRefusal as P;
+    match refusal {
+        P::NotEnabled => (
+            StatusCode::FORBIDDEN,
+            "passkeys_not_enabled",
+            "Passkeys not enabled",
+        ),
+        P::NotConfigured => (
+            StatusCode::SERVICE_UNAVAILABLE,
+            "passkeys_not_configured",
+            "Passkeys not configured",
+        ),
+        P::RegistrationNotFound => (
+            StatusCode::CONFLICT,
+            "passkey_registration_not_found",
+            "No passkey registration",
+        ),
+        P::ClientMismatch => (
+            StatusCode::CONFLICT,
+            "passkey_client_mismatch",
+            "Passkey registration of another client",
+        ),
+        P::LimitReached => (
+            StatusCode::CONFLICT,
+            "passkey_limit_reached",
+            "Too many passkeys",
+        ),
+        P::OriginNotAllowed => (
+            StatusCode::BAD_REQUEST,
+            "passkey_origin_not_allowed",
+            "Passkey origin not allowed",
+        ),
+        P::RelyingPartyMismatch => (
+            StatusCode::BAD_REQUEST,
+            "passkey_relying_party_mismatch",
+            "Passkey relying party mismatch",
+        ),
+        P::NotSupported => (
+            StatusCode::BAD_REQUEST,
+            "passkey_not_supported",
+            "Passkey not supported",
+        ),
+        P::Rejected => (
+            StatusCode::BAD_REQUEST,
+            "passkey_rejected",
+            "Passkey rejected",
+        ),
     }
 }
 

@@ -33,8 +33,42 @@ pub enum CognitoErrorKind {
     Timeout,
     /// Cognito could not be reached, or answered with a server fault.
     Unavailable,
+    /// A passkey call refused for a reason of its own.
+    Passkey(PasskeyRefusal),
     /// Anything else; the string is Cognito's error code, for logs.
     Other(String),
+}
+
+/// Why Cognito refused a passkey call (the `WebAuthn*` errors, and the generic ones that mean
+/// something particular there); each is its own problem at the edge.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PasskeyRefusal {
+    /// The pool doesn't allow `WEB_AUTHN` as a first factor (WebAuthnNotEnabledException).
+    NotEnabled,
+    /// The pool has no relying party: no WebAuthnConfiguration RelyingPartyId and no domain
+    /// (WebAuthnConfigurationMissingException).
+    NotConfigured,
+    /// No registration waits for this credential: none started, expired, already answered,
+    /// or the credential answers another challenge (WebAuthnChallengeNotFoundException).
+    RegistrationNotFound,
+    /// The registration was started through another app client
+    /// (WebAuthnClientMismatchException).
+    ClientMismatch,
+    /// The credential was made on a page whose origin the relying party id doesn't cover
+    /// (WebAuthnOriginNotAllowedException).
+    OriginNotAllowed,
+    /// The authenticator's relying party isn't the pool's
+    /// (WebAuthnRelyingPartyMismatchException).
+    RelyingPartyMismatch,
+    /// An algorithm or attestation Cognito doesn't take
+    /// (WebAuthnCredentialNotSupportedException).
+    NotSupported,
+    /// The registration failed Cognito's checks, or the passkey is registered already
+    /// (InvalidParameterException at CompleteWebAuthnRegistration).
+    Rejected,
+    /// The user has as many passkeys as Cognito keeps (LimitExceededException at
+    /// StartWebAuthnRegistration and CompleteWebAuthnRegistration).
+    LimitReached,
 }
 
 impl fmt::Display for CognitoErrorKind {
@@ -83,7 +117,8 @@ impl CognitoErrorKind {
             K::Timeout => "timeout",
             K::Unavailable => "unavailable",
             K::Other(_) => "error",
-            K::NotAuthorized
+            K::Passkey(_)
+            | K::NotAuthorized
             | K::UserNotFound
             | K::UserNotConfirmed
             | K::PasswordResetRequired
@@ -128,6 +163,25 @@ impl CognitoErrorKind {
             "TooManyFailedAttemptsException" => CognitoErrorKind::TooManyFailedAttempts,
             "InternalErrorException" | "ServiceUnavailable" | "ServiceUnavailableException" => {
                 CognitoErrorKind::Unavailable
+            }
+            "WebAuthnNotEnabledException" => CognitoErrorKind::Passkey(PasskeyRefusal::NotEnabled),
+            "WebAuthnConfigurationMissingException" => {
+                CognitoErrorKind::Passkey(PasskeyRefusal::NotConfigured)
+            }
+            "WebAuthnChallengeNotFoundException" => {
+                CognitoErrorKind::Passkey(PasskeyRefusal::RegistrationNotFound)
+            }
+            "WebAuthnClientMismatchException" => {
+                CognitoErrorKind::Passkey(PasskeyRefusal::ClientMismatch)
+            }
+            "WebAuthnOriginNotAllowedException" => {
+                CognitoErrorKind::Passkey(PasskeyRefusal::OriginNotAllowed)
+            }
+            "WebAuthnRelyingPartyMismatchException" => {
+                CognitoErrorKind::Passkey(PasskeyRefusal::RelyingPartyMismatch)
+            }
+            "WebAuthnCredentialNotSupportedException" => {
+                CognitoErrorKind::Passkey(PasskeyRefusal::NotSupported)
             }
             other => CognitoErrorKind::Other(other.to_owned()),
         }
@@ -217,6 +271,12 @@ impl CognitoError {
                 | K::NotAuthorized
                 | K::LimitExceeded
                 | K::TooManyFailedAttempts
+                | K::Passkey(
+                    PasskeyRefusal::OriginNotAllowed
+                        | PasskeyRefusal::RelyingPartyMismatch
+                        | PasskeyRefusal::NotSupported
+                        | PasskeyRefusal::Rejected
+                )
         );
         if passes_reason && let Some(message) = self.message.as_deref().filter(|m| !m.is_empty()) {
             return truncate(message, 300);
@@ -238,7 +298,35 @@ impl CognitoError {
             K::Timeout => "Cognito did not answer in time.".into(),
             K::Unavailable => "Cognito is unavailable; try again later.".into(),
             K::Other(_) => "Cognito answered with an unexpected error.".into(),
+            K::Passkey(refusal) => refusal.sentence().into(),
             kind => format!("Cognito refused the request ({kind})."),
+        }
+    }
+}
+
+impl PasskeyRefusal {
+    /// What the client reads when Cognito gave no reason of use.
+    fn sentence(self) -> &'static str {
+        use PasskeyRefusal as P;
+        match self {
+            P::NotEnabled => "The user pool does not allow passkeys.",
+            P::NotConfigured => {
+                "The user pool has no passkey relying party (WebAuthnConfiguration or a domain)."
+            }
+            P::RegistrationNotFound => {
+                "No passkey registration waits for this credential (none started, expired, \
+                 already answered, or another challenge); start again with POST /me/passkeys."
+            }
+            P::ClientMismatch => {
+                "The passkey registration was started through another app client; start again."
+            }
+            P::OriginNotAllowed => {
+                "The passkey was made on a page the relying party doesn't cover."
+            }
+            P::RelyingPartyMismatch => "The passkey is not for the user pool's relying party.",
+            P::NotSupported => "The passkey's algorithm or attestation is not supported.",
+            P::Rejected => "Cognito refused the passkey registration.",
+            P::LimitReached => "The user has as many passkeys as the user pool keeps.",
         }
     }
 }
@@ -268,6 +356,10 @@ mod tests {
         assert_eq!(
             CognitoErrorKind::from_code("EnableSoftwareTokenMFAException"),
             CognitoErrorKind::CodeMismatch
+        );
+        assert_eq!(
+            CognitoErrorKind::from_code("WebAuthnOriginNotAllowedException"),
+            CognitoErrorKind::Passkey(PasskeyRefusal::OriginNotAllowed)
         );
         assert_eq!(
             CognitoErrorKind::from_code("Weird"),

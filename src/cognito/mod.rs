@@ -1,11 +1,12 @@
 //! The Cognito user-pool calls this service makes, with SECRET_HASH filled in wherever Cognito
 //! takes it, grouped by family as the routes are: sign-in, sign-up, passwords, the user's own
-//! calls, and the service's admin calls. HTTP details stay out of here; Cognito details stay
-//! out of the routes.
+//! calls, passkeys, and the service's admin calls. HTTP details stay out of here; Cognito
+//! details stay out of the routes.
 
 mod admin;
 mod devices;
 mod error;
+mod passkeys;
 mod password;
 mod secret_hash;
 mod signin;
@@ -24,7 +25,8 @@ use aws_sdk_cognitoidentityprovider::types::{AttributeType, VerifySoftwareTokenR
 use secrecy::SecretString;
 
 pub use devices::DeviceRecord;
-pub use error::{CognitoError, CognitoErrorKind};
+pub use error::{CognitoError, CognitoErrorKind, PasskeyRefusal};
+pub use passkeys::PasskeyRecord;
 pub use secret_hash::secret_hash;
 pub use signin::UserAuthStart;
 pub use srp::SrpError;
