@@ -1,4 +1,7 @@
-//! Checks on what clients send, made once: free-text fields and usernames.
+//! Checks on what clients send, made once: free-text fields, usernames, and passkey
+//! credentials (`passkey`).
+
+pub mod passkey;
 
 /// A field a client sent that can't be used: which one, and why. The edge answers it as
 /// `invalid_request`, naming the field.

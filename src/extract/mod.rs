@@ -9,6 +9,7 @@
 //!   per-user limit.
 //! - [`RecentCaller`]: a [`Caller`] who signed in within RECENT_SIGN_IN_SECONDS.
 //! - [`PathId`]: a route's one path parameter.
+//! - [`PathCredentialId`]: a passkey's credential id in the path.
 //! - [`SessionAsked`]: the request asks for a browser session (`X-Token-Delivery`).
 //! - [`Admin`]: a verified access token of a member of ADMIN_GROUP.
 //!
@@ -27,4 +28,4 @@ pub use client::{ClientIp, IpLimitedClient};
 pub use context::{USER_CONTEXT_DATA, UserContext};
 pub use delivery::SessionAsked;
 pub use json::{ApiJson, BODY_LIMIT, OptionalJson, parse};
-pub use path::PathId;
+pub use path::{PathCredentialId, PathId};

@@ -10,6 +10,7 @@ mod login;
 mod logout;
 mod me;
 mod mfa;
+mod passkeys;
 mod password;
 mod proxy;
 mod refresh;
@@ -73,6 +74,9 @@ fn signed_in() -> Router<AppState> {
             "/me/devices/{key}",
             delete(devices::forget).patch(devices::update),
         )
+        .route("/me/passkeys", get(passkeys::list).post(passkeys::start))
+        .route("/me/passkeys/complete", post(passkeys::complete))
+        .route("/me/passkeys/{id}", delete(passkeys::remove))
         .route("/session", get(sessions::current))
         .route(
             "/sessions",

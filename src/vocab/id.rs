@@ -1,6 +1,7 @@
 //! The opaque ids a client holds in a cookie, a pending challenge's and a browser session's,
 //! and the hash the server stores in their place. The two are different types, so one can't
-//! be taken for the other.
+//! be taken for the other. Cognito's own ids a path names, a device's key and a passkey's
+//! credential id, are parsed here too.
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -106,6 +107,33 @@ impl DeviceKey {
     }
 }
 
+/// A passkey's credential id, as Cognito lists it and a path or a credential names it:
+/// base64url without padding (WebAuthn's JSON encoding) of 1 to 1023 bytes, WebAuthn's bound
+/// on a credential id.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CredentialId(String);
+
+impl CredentialId {
+    /// 1023 bytes, in base64url without padding.
+    pub const MAX_CHARS: usize = 1364;
+
+    pub fn parse(value: &str) -> Option<Self> {
+        if value.is_empty() || value.len() > Self::MAX_CHARS {
+            return None;
+        }
+        // Strict: no padding, no other alphabet, no stray bits in the last character.
+        URL_SAFE_NO_PAD
+            .decode(value)
+            .ok()
+            .filter(|bytes| !bytes.is_empty())
+            .map(|_| CredentialId(value.to_owned()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
 fn hash(value: &str) -> IdHash {
     let digest = Sha256::digest(value.as_bytes());
     IdHash(digest.iter().map(|b| format!("{b:02x}")).collect())
@@ -148,6 +176,26 @@ mod tests {
             assert!(DeviceKey::parse(bad).is_none(), "{bad}");
         }
         assert!(DeviceKey::parse(&format!("r_{}", "a".repeat(54))).is_none());
+    }
+
+    #[test]
+    fn credential_ids_are_base64url_of_at_most_1023_bytes() {
+        let longest = URL_SAFE_NO_PAD.encode([7u8; 1023]);
+        assert_eq!(longest.len(), CredentialId::MAX_CHARS);
+        assert!(CredentialId::parse(&longest).is_some());
+        assert!(CredentialId::parse("AQID-_8").is_some());
+        let too_long = URL_SAFE_NO_PAD.encode([7u8; 1024]);
+        for bad in [
+            "",
+            "AQID-_8=",
+            "AQID+/8",
+            "AQ ID",
+            // Two characters whose last one carries bits no byte holds.
+            "AB",
+            too_long.as_str(),
+        ] {
+            assert!(CredentialId::parse(bad).is_none(), "{bad}");
+        }
     }
 
     #[test]
