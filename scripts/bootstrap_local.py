@@ -28,7 +28,9 @@ def main() -> None:
                 "RequireLowercase": True,
                 "RequireNumbers": True,
                 "RequireSymbols": False,
-            }
+            },
+            # Users may register passkeys (POST /me/passkeys) beside their password.
+            "SignInPolicy": {"AllowedFirstAuthFactors": ["PASSWORD", "WEB_AUTHN"]},
         },
     )["UserPool"]
     client = idp.create_user_pool_client(
@@ -44,11 +46,13 @@ def main() -> None:
         # As the Cognito console sets it: password resets don't reveal who has an account.
         PreventUserExistenceErrors="ENABLED",
     )["UserPoolClient"]
-    # Users may add an authenticator app (POST /mfa/totp/setup); nobody has to.
+    # Users may add an authenticator app (POST /mfa/totp/setup); nobody has to. Passkeys'
+    # relying party is localhost: pages at http://localhost:PORT may register them.
     idp.set_user_pool_mfa_config(
         UserPoolId=pool["Id"],
         SoftwareTokenMfaConfiguration={"Enabled": True},
         MfaConfiguration="OPTIONAL",
+        WebAuthnConfiguration={"RelyingPartyId": "localhost"},
     )
     idp.create_group(GroupName="admin", UserPoolId=pool["Id"])
     idp.admin_create_user(
