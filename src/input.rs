@@ -1,5 +1,5 @@
-//! Checks on what clients send, made once: free-text fields, usernames, and passkey
-//! credentials (`passkey`).
+//! Checks on what clients send, made once: free-text fields, usernames, and a passkey
+//! registration's credential (`passkey`).
 
 pub mod passkey;
 

@@ -1,8 +1,7 @@
-//! A passkey credential as a browser's `credential.toJSON()` gives it, checked for WebAuthn's
-//! JSON shape before it goes to Cognito: a registration (RegistrationResponseJSON) for
-//! CompleteWebAuthnRegistration, an assertion (AuthenticationResponseJSON) for the `WEB_AUTHN`
-//! challenge. The signatures and attestation are Cognito's to verify; what is checked here is
-//! that the shape is right, so a malformed one is the client's `invalid_request` naming the
+//! A passkey registration as a browser's `credential.toJSON()` gives it
+//! (RegistrationResponseJSON), checked for WebAuthn's JSON shape before it goes to
+//! CompleteWebAuthnRegistration. The attestation is Cognito's to verify; what is checked here
+//! is that the shape is right, so a malformed one is the client's `invalid_request` naming the
 //! member at fault, not Cognito's refusal. Members WebAuthn may add later pass through as
 //! sent; the body limit bounds their size.
 
@@ -28,7 +27,7 @@ pub struct RegistrationCredential {
 impl RegistrationCredential {
     /// `field` names where the credential came, for the problem: `credential`.
     pub fn parse(field: &str, value: Value) -> Result<Self, InvalidInput> {
-        let (id, credential) = common(field, value)?;
+        let (id, credential) = frame(field, value)?;
         let response = object(field, &credential, "response")?;
         let at = format!("{field}.response");
         base64url(&at, response, "clientDataJSON")?;
@@ -67,46 +66,9 @@ impl RegistrationCredential {
     }
 }
 
-/// An AuthenticationResponseJSON: `id` and `rawId` as above, and a `response` with base64url
-/// `clientDataJSON`, `authenticatorData` and `signature`, and a `userHandle` that is base64url
-/// when present.
-#[derive(Debug, Clone)]
-pub struct AuthenticationCredential {
-    id: CredentialId,
-    json: Map<String, Value>,
-}
-
-impl AuthenticationCredential {
-    /// `field` names where the credential came, for the problem: `responses.CREDENTIAL`.
-    pub fn parse(field: &str, value: Value) -> Result<Self, InvalidInput> {
-        let (id, credential) = common(field, value)?;
-        let response = object(field, &credential, "response")?;
-        let at = format!("{field}.response");
-        for member in ["clientDataJSON", "authenticatorData", "signature"] {
-            base64url(&at, response, member)?;
-        }
-        if !matches!(response.get("userHandle"), None | Some(Value::Null)) {
-            base64url(&at, response, "userHandle")?;
-        }
-        Ok(AuthenticationCredential {
-            id,
-            json: credential,
-        })
-    }
-
-    /// The passkey that signed.
-    pub fn id(&self) -> &CredentialId {
-        &self.id
-    }
-
-    pub fn as_json(&self) -> &Map<String, Value> {
-        &self.json
-    }
-}
-
-/// What both shapes share: an object, its `id` and `rawId`, `type`, and the optional
+/// The credential's frame: an object, its `id` and `rawId`, `type`, and the optional
 /// `authenticatorAttachment` and `clientExtensionResults`.
-fn common(field: &str, value: Value) -> Result<(CredentialId, Map<String, Value>), InvalidInput> {
+fn frame(field: &str, value: Value) -> Result<(CredentialId, Map<String, Value>), InvalidInput> {
     let Value::Object(credential) = value else {
         return Err(InvalidInput::new(
             field,
@@ -277,29 +239,5 @@ mod tests {
             refused(no_attestation),
             "credential.response.attestationObject"
         );
-    }
-
-    #[test]
-    fn an_assertion_needs_its_signature_and_a_readable_user_handle() {
-        let assertion = json!({
-            "id": "AQIDBA",
-            "rawId": "AQIDBA",
-            "type": "public-key",
-            "response": {
-                "clientDataJSON": "eyJ0eXBlIjoid2ViYXV0aG4uZ2V0In0",
-                "authenticatorData": "SZYN5YgO",
-                "signature": "MEUCIQ",
-                "userHandle": null,
-            },
-        });
-        assert!(AuthenticationCredential::parse("CREDENTIAL", assertion.clone()).is_ok());
-        let mut unsigned = assertion.clone();
-        unsigned["response"]["signature"] = json!(null);
-        let err = AuthenticationCredential::parse("CREDENTIAL", unsigned).unwrap_err();
-        assert_eq!(err.field, "CREDENTIAL.response.signature");
-        let mut handle = assertion;
-        handle["response"]["userHandle"] = json!("not base64!");
-        let err = AuthenticationCredential::parse("CREDENTIAL", handle).unwrap_err();
-        assert_eq!(err.field, "CREDENTIAL.response.userHandle");
     }
 }
