@@ -3,11 +3,13 @@
 //! the emulator verifies them for real; the relying party is `localhost`, the pages at
 //! `http://localhost:PORT`. Registration and removal need a recent sign-in and, with the
 //! session cookie, the CSRF rules; a malformed credential or a passkey of someone else's is
-//! refused before it does anything.
+//! refused before it does anything. With COGNITO_AUTH_FLOW=USER_AUTH, the passkey then signs
+//! the user in.
 
 use serde_json::{Value, json};
 
-use crate::support::browser::Browser;
+use crate::support::browser::{Browser, assert_no_token};
+use crate::support::mfa::{assert_challenge, assert_signed_in};
 use crate::support::passkey::Authenticator;
 use crate::support::proxy::Reply;
 use crate::support::*;
@@ -392,11 +394,150 @@ async fn a_pool_without_passkeys_says_so() {
     // operator's to fix.
     use aws_sdk_cognitoidentityprovider::types::AuthFactorType;
     app.user_pool
-        .first_factors(&[AuthFactorType::Password, AuthFactorType::WebAuthn])
+        .allow_first_factors(&[AuthFactorType::Password, AuthFactorType::WebAuthn])
         .await;
     let unconfigured = app
         .post_with_bearer("/me/passkeys", &token, json!({}))
         .await;
     unconfigured.assert_problem(503, "passkeys_not_configured");
     assert!(unconfigured.headers.get("retry-after").is_none());
+}
+
+/// A service signing in by choice (COGNITO_AUTH_FLOW=USER_AUTH) on a pool with passkeys, and
+/// Ana with a passkey registered after a password sign-in.
+async fn ana_with_a_passkey() -> (TestApp, Authenticator) {
+    let app = TestApp::builder()
+        .set("COGNITO_AUTH_FLOW", "USER_AUTH")
+        .start()
+        .await;
+    app.user_pool.allow_passkeys("localhost").await;
+    app.user_pool.create_user("ana", PASSWORD).await;
+    let token = app.login("ana", PASSWORD).await.access_token();
+    let mut device = authenticator(&app);
+    register(&app, &token, &mut device).await;
+    (app, device)
+}
+
+/// `POST /login` asking for the passkey: the options it answers with, checked.
+#[track_caller]
+fn request_options(asked: &Response, device: &Authenticator) -> Value {
+    assert_challenge(asked, "WEB_AUTHN", "CONFIRM_SIGN_IN_WITH_PASSKEY");
+    let options = asked.body["parameters"]["CREDENTIAL_REQUEST_OPTIONS"].clone();
+    assert!(options.is_object(), "{asked:?}");
+    assert_eq!(options["rpId"], "localhost");
+    assert_eq!(
+        options["allowCredentials"][0]["id"],
+        device.credential_id().as_str(),
+        "{options}"
+    );
+    options
+}
+
+#[tokio::test]
+async fn an_app_signs_in_with_the_passkey_it_registered() {
+    let (app, mut device) = ana_with_a_passkey().await;
+
+    let asked = app
+        .post(
+            "/login",
+            json!({"username": "ana", "preferred_challenge": "WEB_AUTHN"}),
+        )
+        .await;
+    let options = request_options(&asked, &device);
+    let credential = device.sign_in(&options);
+    let done = app
+        .post_with_cookie(
+            "/challenge",
+            &asked.cookie(),
+            json!({"challenge": "WEB_AUTHN", "responses": {"CREDENTIAL": credential}}),
+        )
+        .await;
+    assert_signed_in(&done);
+    assert_eq!(
+        app.get_with_bearer("/me", &done.access_token())
+            .await
+            .status,
+        200
+    );
+
+    // Cognito got the assertion as the JSON text it takes.
+    let answered = app.proxy.calls("RespondToAuthChallenge");
+    let sent = answered.last().unwrap();
+    assert_eq!(sent["ChallengeName"], "WEB_AUTHN");
+    let text = sent["ChallengeResponses"]["CREDENTIAL"]
+        .as_str()
+        .expect("CREDENTIAL as text");
+    assert_eq!(serde_json::from_str::<Value>(text).unwrap(), credential);
+}
+
+#[tokio::test]
+async fn a_browser_signs_in_with_a_passkey_until_it_is_removed() {
+    let (app, mut phone) = ana_with_a_passkey().await;
+    let browser = Browser::new(&app);
+    let passkey_sign_in = |options: &Value, device: &mut Authenticator| {
+        let credential = device.sign_in(options);
+        browser.post(
+            "/challenge",
+            json!({"challenge": "WEB_AUTHN", "responses": {"CREDENTIAL": credential}}),
+        )
+    };
+    let ask = || {
+        browser.post(
+            "/login",
+            json!({"username": "ana", "preferred_challenge": "WEB_AUTHN"}),
+        )
+    };
+
+    let options = request_options(&ask().await, &phone);
+    let done = passkey_sign_in(&options, &mut phone).await;
+    assert_eq!(done.body["status"], "authenticated", "{done:?}");
+    assert_eq!(done.body["session"]["amr"], json!(["hwk"]), "{done:?}");
+    assert_no_token(&done);
+
+    // A passkey sign-in is a recent one: this session adds a security key and removes the
+    // phone's passkey.
+    let mut key = authenticator(&app);
+    let started = browser.post("/me/passkeys", json!({})).await;
+    let credential = key.register(&started.body["creation_options"]);
+    let added = browser
+        .post("/me/passkeys/complete", json!({"credential": credential}))
+        .await;
+    assert_eq!(added.status, 204, "{added:?}");
+    let removed = browser
+        .delete(&format!("/me/passkeys/{}", phone.credential_id()))
+        .await;
+    assert_eq!(removed.status, 204, "{removed:?}");
+    assert_eq!(browser.post("/logout", json!({})).await.status, 204);
+
+    // The removed passkey signs nobody in: the options name only the key, and the phone's
+    // assertion is refused, ending that sign-in.
+    let options = request_options(&ask().await, &key);
+    assert_eq!(
+        options["allowCredentials"].as_array().map(Vec::len),
+        Some(1),
+        "{options}"
+    );
+    passkey_sign_in(&options, &mut phone)
+        .await
+        .assert_problem(401, "challenge_expired");
+    browser.assert_signed_out().await;
+    let options = request_options(&ask().await, &key);
+    let done = passkey_sign_in(&options, &mut key).await;
+    assert_eq!(done.body["status"], "authenticated", "{done:?}");
+
+    // With none left, asking for a passkey gets the factors the user has.
+    let removed = browser
+        .delete(&format!("/me/passkeys/{}", key.credential_id()))
+        .await;
+    assert_eq!(removed.status, 204, "{removed:?}");
+    let asked = ask().await;
+    assert_challenge(
+        &asked,
+        "SELECT_CHALLENGE",
+        "CONTINUE_SIGN_IN_WITH_FIRST_FACTOR_SELECTION",
+    );
+    assert_eq!(
+        asked.body["available_challenges"],
+        json!(["PASSWORD", "PASSWORD_SRP"])
+    );
 }

@@ -196,45 +196,14 @@ impl UserPool {
             .expect("update pool");
     }
 
-    /// Sets the pool's first sign-in factors (Policies.SignInPolicy.AllowedFirstAuthFactors).
-    /// UpdateUserPool resets what it isn't given, so the pool's other settings that tests
-    /// change are sent again: auto-verified attributes, the password policy, device tracking.
-    pub async fn first_factors(&self, factors: &[AuthFactorType]) {
-        use aws_sdk_cognitoidentityprovider::types::{SignInPolicyType, UserPoolPolicyType};
-        let described = self
-            .idp
-            .describe_user_pool()
-            .user_pool_id(&self.pool_id)
-            .send()
-            .await
-            .expect("describe pool");
-        let pool = described.user_pool().expect("a pool");
-        let sign_in = SignInPolicyType::builder()
-            .set_allowed_first_auth_factors(Some(factors.to_vec()))
-            .build();
-        let policies = UserPoolPolicyType::builder()
-            .set_password_policy(pool.policies().and_then(|p| p.password_policy()).cloned())
-            .sign_in_policy(sign_in)
-            .build();
-        self.idp
-            .update_user_pool()
-            .user_pool_id(&self.pool_id)
-            .set_auto_verified_attributes(pool.auto_verified_attributes.clone())
-            .set_device_configuration(pool.device_configuration.clone())
-            .policies(policies)
-            .send()
-            .await
-            .expect("update pool");
-    }
-
     /// Lets the pool's users register passkeys and sign in with them: WEB_AUTHN among the
-    /// first factors (beside PASSWORD), `relying_party_id` as the pool's
-    /// WebAuthnConfiguration.RelyingPartyId, and ALLOW_USER_AUTH for the app client.
-    /// SetUserPoolMfaConfig clears the MFA configurations it isn't given, so the pool's are
-    /// sent again.
+    /// first factors (beside PASSWORD) and ALLOW_USER_AUTH for the app client
+    /// (`allow_first_factors`), and `relying_party_id` as the pool's
+    /// WebAuthnConfiguration.RelyingPartyId. SetUserPoolMfaConfig clears the MFA
+    /// configurations it isn't given, so the pool's are sent again.
     pub async fn allow_passkeys(&self, relying_party_id: &str) {
         use aws_sdk_cognitoidentityprovider::types::WebAuthnConfigurationType;
-        self.first_factors(&[AuthFactorType::Password, AuthFactorType::WebAuthn])
+        self.allow_first_factors(&[AuthFactorType::Password, AuthFactorType::WebAuthn])
             .await;
         let mfa = self
             .idp
@@ -258,36 +227,6 @@ impl UserPool {
             .send()
             .await
             .expect("set the pool's passkey configuration");
-        self.allow_auth_flow(ExplicitAuthFlowsType::AllowUserAuth)
-            .await;
-    }
-
-    /// Adds `flow` to the app client's ExplicitAuthFlows. The emulator merges the update
-    /// into the client, as above; the list itself is sent whole.
-    pub async fn allow_auth_flow(&self, flow: ExplicitAuthFlowsType) {
-        let described = self
-            .idp
-            .describe_user_pool_client()
-            .user_pool_id(&self.pool_id)
-            .client_id(&self.client_id)
-            .send()
-            .await
-            .expect("describe client");
-        let mut flows = described
-            .user_pool_client()
-            .map(|c| c.explicit_auth_flows().to_vec())
-            .unwrap_or_default();
-        if !flows.contains(&flow) {
-            flows.push(flow);
-        }
-        self.idp
-            .update_user_pool_client()
-            .user_pool_id(&self.pool_id)
-            .client_id(&self.client_id)
-            .set_explicit_auth_flows(Some(flows))
-            .send()
-            .await
-            .expect("update client");
     }
 
     /// The user's passkeys as Cognito lists them to the user: their credential ids.

@@ -12,27 +12,56 @@ use super::cognito::{UserPool, attr};
 use super::moto::Moto;
 
 impl UserPool {
-    /// Lets the app client sign in by choice (ALLOW_USER_AUTH, beside the password flows) and
+    /// Lets the app client sign in by choice (ALLOW_USER_AUTH, beside the flows it has) and
     /// the pool offer `factors` as first factors.
     pub async fn allow_first_factors(&self, factors: &[AuthFactorType]) {
+        let described = self
+            .idp
+            .describe_user_pool_client()
+            .user_pool_id(&self.pool_id)
+            .client_id(&self.client_id)
+            .send()
+            .await
+            .expect("describe the app client");
+        let mut flows = described
+            .user_pool_client()
+            .map(|c| c.explicit_auth_flows().to_vec())
+            .unwrap_or_default();
+        if !flows.contains(&ExplicitAuthFlowsType::AllowUserAuth) {
+            flows.push(ExplicitAuthFlowsType::AllowUserAuth);
+        }
+        // The emulator merges a client update into the client; the list goes whole.
         self.idp
             .update_user_pool_client()
             .user_pool_id(&self.pool_id)
             .client_id(&self.client_id)
             .client_name("cognito-bff")
-            .explicit_auth_flows(ExplicitAuthFlowsType::AllowUserPasswordAuth)
-            .explicit_auth_flows(ExplicitAuthFlowsType::AllowRefreshTokenAuth)
-            .explicit_auth_flows(ExplicitAuthFlowsType::AllowUserAuth)
+            .set_explicit_auth_flows(Some(flows))
             .send()
             .await
             .expect("allow USER_AUTH on the app client");
-        // UpdateUserPool resets what it isn't sent, so the verified email goes again.
+        // UpdateUserPool resets what it isn't sent, so the pool's settings that tests change
+        // go again: verified attributes, the password policy, device tracking.
+        let described = self
+            .idp
+            .describe_user_pool()
+            .user_pool_id(&self.pool_id)
+            .send()
+            .await
+            .expect("describe the pool");
+        let pool = described.user_pool().expect("a pool");
         self.idp
             .update_user_pool()
             .user_pool_id(&self.pool_id)
-            .auto_verified_attributes(VerifiedAttributeType::Email)
+            .set_auto_verified_attributes(
+                pool.auto_verified_attributes
+                    .clone()
+                    .or(Some(vec![VerifiedAttributeType::Email])),
+            )
+            .set_device_configuration(pool.device_configuration.clone())
             .policies(
                 UserPoolPolicyType::builder()
+                    .set_password_policy(pool.policies().and_then(|p| p.password_policy()).cloned())
                     .sign_in_policy(
                         SignInPolicyType::builder()
                             .set_allowed_first_auth_factors(Some(factors.to_vec()))
