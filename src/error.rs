@@ -290,6 +290,11 @@ impl ApiError {
                     "Email MFA unavailable",
                 ),
                 K::NoEmailAddress => (StatusCode::CONFLICT, "email_required", "Email required"),
+                K::EmailUnverified => (
+                    StatusCode::CONFLICT,
+                    "email_unverified",
+                    "Email not verified",
+                ),
                 K::Timeout => (
                     StatusCode::GATEWAY_TIMEOUT,
                     "cognito_timeout",

@@ -29,6 +29,8 @@ pub enum CognitoErrorKind {
     EmailMfaUnavailable,
     /// Email MFA can't be turned on: the user has no email address to send codes to.
     NoEmailAddress,
+    /// Email MFA asked for on an address the user hasn't proved they read.
+    EmailUnverified,
     /// No answer in time.
     Timeout,
     /// Cognito could not be reached, or answered with a server fault.
@@ -132,7 +134,8 @@ impl CognitoErrorKind {
             | K::TooManyFailedAttempts
             | K::SessionExpired
             | K::EmailMfaUnavailable
-            | K::NoEmailAddress => "refused",
+            | K::NoEmailAddress
+            | K::EmailUnverified => "refused",
         }
     }
 
@@ -295,6 +298,9 @@ impl CognitoError {
             K::NoEmailAddress => {
                 "The account has no email address to send codes to; add one first.".into()
             }
+            K::EmailUnverified => "The account's email address is not verified; verify it \
+                                   first, so the codes reach the user."
+                .into(),
             K::Timeout => "Cognito did not answer in time.".into(),
             K::Unavailable => "Cognito is unavailable; try again later.".into(),
             K::Other(_) => "Cognito answered with an unexpected error.".into(),

@@ -14,6 +14,7 @@ mod signup;
 pub mod srp;
 mod types;
 mod user;
+pub use user::EmailMfaOn;
 
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};

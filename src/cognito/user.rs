@@ -150,10 +150,57 @@ impl Cognito {
         Ok(())
     }
 
-    /// Turns email MFA on, preferred or not, or off. Cognito refuses to turn it on for two
-    /// reasons a user must be told apart, with one error (InvalidParameterException, or a
-    /// feature the pool's plan lacks): the user has no email address, or the pool offers no
-    /// email MFA. GetUser then says which; if it can't, Cognito's own error stands.
+    /// Turns email MFA on. Only for a verified address (codes to an address the user never
+    /// proved they read would lock them out), and preferred as asked, else only when no
+    /// other MFA is preferred: a stronger authenticator is never demoted by default.
+    pub async fn enable_email_mfa(
+        &self,
+        access_token: &str,
+        preferred: Option<bool>,
+    ) -> Result<EmailMfaOn, CognitoError> {
+        let user = self.get_user(access_token).await?;
+        let attribute = |name: &str| {
+            user.attributes
+                .iter()
+                .find(|(n, _)| n == name)
+                .map(|(_, v)| v.as_str())
+        };
+        let refused = |kind| CognitoError::new("SetUserMFAPreference", kind);
+        if attribute("email").is_none_or(str::is_empty) {
+            return Err(refused(CognitoErrorKind::NoEmailAddress));
+        }
+        if attribute("email_verified") != Some("true") {
+            return Err(refused(CognitoErrorKind::EmailUnverified));
+        }
+        let other_preferred = user.mfa.preferred.filter(|m| *m != MfaMethod::Email);
+        let preferred = preferred.unwrap_or(other_preferred.is_none());
+        self.set_email_mfa(access_token, true, preferred)
+            .await
+            .map_err(|e| {
+                let unavailable = match &e.kind {
+                    CognitoErrorKind::InvalidParameter => true,
+                    CognitoErrorKind::Other(code) => matches!(
+                        code.as_str(),
+                        "OperationNotEnabledException" | "FeatureUnavailableInTierException"
+                    ),
+                    _ => false,
+                };
+                if unavailable {
+                    CognitoError {
+                        kind: CognitoErrorKind::EmailMfaUnavailable,
+                        ..e
+                    }
+                } else {
+                    e
+                }
+            })?;
+        Ok(EmailMfaOn {
+            preferred,
+            demoted: preferred && other_preferred.is_some(),
+        })
+    }
+
+    /// SetUserMFAPreference's email settings, as they are.
     pub async fn set_email_mfa(
         &self,
         access_token: &str,
@@ -164,7 +211,7 @@ impl Cognito {
             .enabled(enabled)
             .preferred_mfa(enabled && preferred)
             .build();
-        let refused = match observe(
+        observe(
             "SetUserMFAPreference",
             self.client
                 .set_user_mfa_preference()
@@ -172,38 +219,8 @@ impl Cognito {
                 .email_mfa_settings(settings)
                 .send(),
         )
-        .await
-        {
-            Ok(_) => return Ok(()),
-            Err(e) => e,
-        };
-        let cannot_turn_on = enabled
-            && match &refused.kind {
-                CognitoErrorKind::InvalidParameter => true,
-                CognitoErrorKind::Other(code) => matches!(
-                    code.as_str(),
-                    "OperationNotEnabledException" | "FeatureUnavailableInTierException"
-                ),
-                _ => false,
-            };
-        if !cannot_turn_on {
-            return Err(refused);
-        }
-        let Ok(user) = self.get_user(access_token).await else {
-            return Err(refused);
-        };
-        let has_email = user
-            .attributes
-            .iter()
-            .any(|(name, value)| name == "email" && !value.is_empty());
-        Err(CognitoError {
-            kind: if has_email {
-                CognitoErrorKind::EmailMfaUnavailable
-            } else {
-                CognitoErrorKind::NoEmailAddress
-            },
-            ..refused
-        })
+        .await?;
+        Ok(())
     }
 
     /// Signs the user out on every device: all refresh tokens stop working.
@@ -235,4 +252,12 @@ impl Cognito {
         observe("RevokeToken", call).await?;
         Ok(())
     }
+}
+
+/// Email MFA turned on: whether it is now preferred, and whether that took the place of
+/// another preferred MFA.
+#[derive(Debug, Clone, Copy)]
+pub struct EmailMfaOn {
+    pub preferred: bool,
+    pub demoted: bool,
 }

@@ -1,6 +1,6 @@
 //! MFA for a signed-in user. TOTP: set up an authenticator app, confirm it with a first code
-//! (it then becomes the preferred MFA), or turn it off. Email: turn it on (preferred unless
-//! asked otherwise) or off; the codes go to the account's email address.
+//! (it then becomes the preferred MFA), or turn it off. Email: turn it on (preferred as asked,
+//! else only when no other MFA is) or off; the codes go to the account's verified address.
 
 use axum::Json;
 use axum::extract::State;
@@ -89,27 +89,30 @@ pub async fn disable(
 }
 
 #[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
 pub struct EmailRequest {
-    /// Whether Cognito asks for email first when the user has other MFA too; yes unless said.
+    /// Whether Cognito asks for email first when the user has other MFA too. Unsaid: only
+    /// when no other MFA is preferred.
     preferred: Option<bool>,
 }
 
-/// Codes sent to the account's address become a second factor. As with a new authenticator,
-/// only after a recent sign-in: whoever turns it on decides what every later sign-in needs.
+/// Codes sent to the account's (verified) address become a second factor. As with a new
+/// authenticator, only after a recent sign-in: whoever turns it on decides what every later
+/// sign-in needs. Made preferred in place of another MFA (TOTP, say), it lowers what a
+/// sign-in asks for, so the user's other sessions end, as when MFA is turned off.
 pub async fn enable_email(
     State(state): State<AppState>,
     RecentCaller(caller): RecentCaller,
     OptionalJson(request): OptionalJson<EmailRequest>,
 ) -> Result<Response, ApiError> {
     let started = tokio::time::Instant::now();
-    let preferred = request.preferred.unwrap_or(true);
-    state
+    let on = state
         .cognito
-        .set_email_mfa(&caller.token, true, preferred)
+        .enable_email_mfa(&caller.token, request.preferred)
         .await
         .map_err(ApiError::token_refused)?;
-    let after = AfterChange::apply(&state.boundary, &caller, false, started).await?;
-    Ok(after.answer(&state.boundary, preference(true, preferred)))
+    let after = AfterChange::apply(&state.boundary, &caller, on.demoted, started).await?;
+    Ok(after.answer(&state.boundary, preference(true, on.preferred)))
 }
 
 /// As `DELETE /mfa/totp`: only after a recent sign-in, and the user's other sessions end.

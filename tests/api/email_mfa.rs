@@ -53,6 +53,7 @@ async fn an_app_user_turns_email_mfa_on_signs_in_with_the_mailed_code_and_turns_
         .enable_email_mfa(UserPoolMfaType::Optional)
         .await;
     app.user_pool.create_user("ana", PASSWORD).await;
+    app.user_pool.verify_email("ana").await;
     let login = app.login("ana", PASSWORD).await;
     assert_eq!(login.body["status"], "authenticated", "{login:?}");
     let token = login.access_token();
@@ -137,6 +138,7 @@ async fn a_browser_turns_email_mfa_on_and_signs_in_again_with_two_factors() {
         .enable_email_mfa(UserPoolMfaType::Optional)
         .await;
     app.user_pool.create_user("ana", PASSWORD).await;
+    app.user_pool.verify_email("ana").await;
     let browser = Browser::new(&app);
     let elsewhere = Browser::new(&app);
     for signed_in in [&browser, &elsewhere] {
@@ -221,6 +223,7 @@ async fn email_mfa_can_be_a_backup_that_leaves_totp_preferred() {
         .enable_totp_and_email_mfa(UserPoolMfaType::Optional)
         .await;
     let secret = user_with_totp(&app, "ana", PASSWORD).await;
+    app.user_pool.verify_email("ana").await;
     let challenged = app.login("ana", PASSWORD).await;
     assert_challenge(&challenged, "SOFTWARE_TOKEN_MFA", TOTP_CODE_STEP);
     let token = app
@@ -236,10 +239,13 @@ async fn email_mfa_can_be_a_backup_that_leaves_totp_preferred() {
         refused.assert_problem(400, "invalid_request");
         assert_eq!(refused.body["field"], "preferred", "{refused:?}");
     }
+    // A misspelt flag is refused, not read as "unsaid".
+    app.post_with_bearer("/mfa/email", &token, json!({"prefered": false}))
+        .await
+        .assert_problem(400, "invalid_request");
+    // Unsaid, a preferred authenticator stays preferred.
     let before = app.proxy.calls("SetUserMFAPreference").len();
-    let on = app
-        .post_with_bearer("/mfa/email", &token, json!({"preferred": false}))
-        .await;
+    let on = app.post_with_bearer("/mfa/email", &token, json!({})).await;
     assert_eq!(on.status, 200, "{on:?}");
     assert_eq!(on.body, json!({"enabled": true, "preferred": false}));
     let calls = app.proxy.calls("SetUserMFAPreference");
@@ -262,6 +268,15 @@ async fn email_mfa_can_be_a_backup_that_leaves_totp_preferred() {
     // Cognito still asks for the authenticator's code first.
     let again = app.login("ana", PASSWORD).await;
     assert_challenge(&again, "SOFTWARE_TOKEN_MFA", TOTP_CODE_STEP);
+
+    // Preferred in the authenticator's place on purpose: a sign-in now asks less, so the
+    // user's other sign-ins end, as when MFA is turned off.
+    let demoted = app
+        .post_with_bearer("/mfa/email", &token, json!({"preferred": true}))
+        .await;
+    assert_eq!(demoted.status, 200, "{demoted:?}");
+    assert_eq!(demoted.body["preferred"], true);
+    assert!(demoted.body["signed_out_others"].is_number(), "{demoted:?}");
 }
 
 #[tokio::test]
@@ -269,6 +284,12 @@ async fn turning_email_mfa_on_is_refused_clearly_where_the_pool_or_the_account_c
     let app = TestApp::start().await;
     app.user_pool.create_user("ana", PASSWORD).await;
     let token = app.login("ana", PASSWORD).await.access_token();
+
+    // An address the user never proved they read would lock them out.
+    let refused = app.post_with_bearer("/mfa/email", &token, json!({})).await;
+    refused.assert_problem(409, "email_unverified");
+    assert!(app.proxy.calls("SetUserMFAPreference").is_empty());
+    app.user_pool.verify_email("ana").await;
 
     // The pool has no email MFA configuration.
     let refused = app.post_with_bearer("/mfa/email", &token, json!({})).await;
@@ -309,6 +330,7 @@ async fn email_mfa_changes_need_a_signed_in_user_who_signed_in_recently() {
         .enable_email_mfa(UserPoolMfaType::Optional)
         .await;
     app.user_pool.create_user("ana", PASSWORD).await;
+    app.user_pool.verify_email("ana").await;
 
     let anonymous = app.post("/mfa/email", json!({})).await;
     anonymous.assert_problem(401, "missing_token");
