@@ -226,6 +226,103 @@ const EN: &[(&str, &str)] = &[
     ("msg.error.invalid_request", "Check what you entered."),
     ("msg.error.invalid_attribute", "Check what you entered."),
     ("msg.error.other", "Something went wrong. Try again."),
+    ("title.select-factor", "Choose how to sign in"),
+    ("title.password", "Enter your password"),
+    ("title.select-mfa-setup", "Set up a second step"),
+    ("title.email-setup", "Get sign-in codes by email"),
+    ("label.optional-password", "Password (optional)"),
+    ("button.passkey", "Sign in with a passkey"),
+    ("button.email-code", "Email me a code"),
+    ("button.sms-code", "Text me a code"),
+    ("button.use-password", "Use my password"),
+    ("button.send-code-email", "Send me a code"),
+    ("button.email-mfa-on", "Turn on email codes"),
+    ("button.email-mfa-off", "Turn off email codes"),
+    ("button.passkey-add", "Add a passkey"),
+    ("link.another-way", "Sign in another way"),
+    ("text.or", "or"),
+    ("heading.email-mfa", "Email codes"),
+    ("heading.passkeys", "Passkeys"),
+    ("help.select-factor", "Choose how you want to sign in."),
+    (
+        "help.select-mfa-setup",
+        "Your account asks for a second step when you sign in. Choose how you want to prove it's you.",
+    ),
+    (
+        "help.email-setup",
+        "Enter the address to send your sign-in codes to. We'll send a code to it now.",
+    ),
+    (
+        "help.passwordless",
+        "Leave it empty to sign in with a code we send you instead.",
+    ),
+    (
+        "help.email-mfa",
+        "When they're on, signing in with your password also asks for a code we email you.",
+    ),
+    (
+        "help.no-passkeys",
+        "You have no passkeys yet. With one, you sign in with your fingerprint, face or screen lock.",
+    ),
+    ("msg.passkey", "Passkey"),
+    ("msg.added", "Added"),
+    ("msg.remove", "Remove"),
+    ("msg.passkey-added", "Your passkey was added."),
+    ("msg.passkey-removed", "The passkey was removed."),
+    ("msg.email-mfa-enabled", "Email codes are on."),
+    ("msg.email-mfa-disabled", "Email codes are off."),
+    (
+        "msg.error.passkey_failed",
+        "Your passkey wasn't used. Try again, or sign in another way.",
+    ),
+    (
+        "msg.error.passkey_not_created",
+        "No passkey was added. Try again.",
+    ),
+    (
+        "msg.error.passkey_exists",
+        "This device already has a passkey for your account.",
+    ),
+    (
+        "msg.error.passkey_unsupported",
+        "This browser can't use passkeys.",
+    ),
+    (
+        "msg.error.recent_sign_in_required",
+        "This change needs a recent sign-in. Sign in again, then try once more.",
+    ),
+    (
+        "msg.error.passkey_rejected",
+        "That passkey wasn't accepted. Try again.",
+    ),
+    (
+        "msg.error.passkey_limit_reached",
+        "You have as many passkeys as you can. Remove one to add another.",
+    ),
+    (
+        "msg.error.passkey_registration_not_found",
+        "Adding the passkey took too long. Try again.",
+    ),
+    (
+        "msg.error.passkeys_not_enabled",
+        "Passkeys aren't available here.",
+    ),
+    (
+        "msg.error.passkey_origin_not_allowed",
+        "Passkeys can't be used at this site's address.",
+    ),
+    (
+        "msg.error.passkey_relying_party_mismatch",
+        "Passkeys can't be used at this site's address.",
+    ),
+    (
+        "msg.error.email_mfa_unavailable",
+        "Email codes aren't available here.",
+    ),
+    (
+        "msg.error.email_required",
+        "Add an email address to your account first.",
+    ),
 ];
 
 const KO: &[(&str, &str)] = &[
@@ -368,6 +465,103 @@ const KO: &[(&str, &str)] = &[
     ("msg.error.invalid_request", "입력한 내용을 확인하세요."),
     ("msg.error.invalid_attribute", "입력한 내용을 확인하세요."),
     ("msg.error.other", "문제가 발생했습니다. 다시 시도하세요."),
+    ("title.select-factor", "로그인 방법 선택"),
+    ("title.password", "비밀번호 입력"),
+    ("title.select-mfa-setup", "2단계 인증 설정"),
+    ("title.email-setup", "이메일로 로그인 코드 받기"),
+    ("label.optional-password", "비밀번호 (선택 사항)"),
+    ("button.passkey", "패스키로 로그인"),
+    ("button.email-code", "이메일로 코드 받기"),
+    ("button.sms-code", "문자로 코드 받기"),
+    ("button.use-password", "비밀번호 사용"),
+    ("button.send-code-email", "코드 보내기"),
+    ("button.email-mfa-on", "이메일 코드 사용"),
+    ("button.email-mfa-off", "이메일 코드 사용 안 함"),
+    ("button.passkey-add", "패스키 추가"),
+    ("link.another-way", "다른 방법으로 로그인"),
+    ("text.or", "또는"),
+    ("heading.email-mfa", "이메일 코드"),
+    ("heading.passkeys", "패스키"),
+    ("help.select-factor", "로그인할 방법을 선택하세요."),
+    (
+        "help.select-mfa-setup",
+        "로그인할 때 2단계 인증이 필요합니다. 본인 확인 방법을 선택하세요.",
+    ),
+    (
+        "help.email-setup",
+        "로그인 코드를 받을 이메일 주소를 입력하세요. 지금 이 주소로 코드를 보내 드립니다.",
+    ),
+    (
+        "help.passwordless",
+        "비워 두면 비밀번호 대신 보내 드리는 코드로 로그인합니다.",
+    ),
+    (
+        "help.email-mfa",
+        "사용하면 비밀번호로 로그인할 때 이메일로 보내 드리는 코드도 입력해야 합니다.",
+    ),
+    (
+        "help.no-passkeys",
+        "아직 패스키가 없습니다. 패스키가 있으면 지문, 얼굴 또는 화면 잠금으로 로그인할 수 있습니다.",
+    ),
+    ("msg.passkey", "패스키"),
+    ("msg.added", "추가한 날짜"),
+    ("msg.remove", "삭제"),
+    ("msg.passkey-added", "패스키를 추가했습니다."),
+    ("msg.passkey-removed", "패스키를 삭제했습니다."),
+    ("msg.email-mfa-enabled", "이메일 코드를 사용합니다."),
+    ("msg.email-mfa-disabled", "이메일 코드를 사용하지 않습니다."),
+    (
+        "msg.error.passkey_failed",
+        "패스키를 사용하지 못했습니다. 다시 시도하거나 다른 방법으로 로그인하세요.",
+    ),
+    (
+        "msg.error.passkey_not_created",
+        "패스키를 추가하지 못했습니다. 다시 시도하세요.",
+    ),
+    (
+        "msg.error.passkey_exists",
+        "이 기기에는 이미 이 계정의 패스키가 있습니다.",
+    ),
+    (
+        "msg.error.passkey_unsupported",
+        "이 브라우저에서는 패스키를 사용할 수 없습니다.",
+    ),
+    (
+        "msg.error.recent_sign_in_required",
+        "이 변경에는 최근 로그인이 필요합니다. 다시 로그인한 다음 한 번 더 시도하세요.",
+    ),
+    (
+        "msg.error.passkey_rejected",
+        "패스키가 받아들여지지 않았습니다. 다시 시도하세요.",
+    ),
+    (
+        "msg.error.passkey_limit_reached",
+        "더 이상 패스키를 추가할 수 없습니다. 하나를 삭제한 다음 추가하세요.",
+    ),
+    (
+        "msg.error.passkey_registration_not_found",
+        "패스키 추가 시간이 초과되었습니다. 다시 시도하세요.",
+    ),
+    (
+        "msg.error.passkeys_not_enabled",
+        "여기에서는 패스키를 사용할 수 없습니다.",
+    ),
+    (
+        "msg.error.passkey_origin_not_allowed",
+        "이 사이트 주소에서는 패스키를 사용할 수 없습니다.",
+    ),
+    (
+        "msg.error.passkey_relying_party_mismatch",
+        "이 사이트 주소에서는 패스키를 사용할 수 없습니다.",
+    ),
+    (
+        "msg.error.email_mfa_unavailable",
+        "여기에서는 이메일 코드를 사용할 수 없습니다.",
+    ),
+    (
+        "msg.error.email_required",
+        "먼저 계정에 이메일 주소를 추가하세요.",
+    ),
 ];
 
 #[cfg(test)]

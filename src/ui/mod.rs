@@ -6,7 +6,7 @@ mod i18n;
 mod pages;
 
 pub use i18n::{LANG_COOKIE, Lang};
-pub use pages::{Page, escape};
+pub use pages::{Offers, Page, escape};
 
 use axum::Router;
 use axum::extract::{RawQuery, State};
@@ -18,6 +18,7 @@ use axum::routing::get;
 use crate::config::UiConfig;
 use crate::error::ApiError;
 use crate::state::AppState;
+use crate::vocab::FirstFactor;
 
 const SCRIPT: &str = include_str!("assets/app.js");
 const STYLE: &str = include_str!("assets/style.css");
@@ -88,7 +89,11 @@ async fn page(
     let lang = chosen.unwrap_or_else(|| Lang::of_request(&headers));
     let ui = &state.config.ui;
     let return_to = param("return_to").and_then(|r| ui.allowed_return(r));
-    let html = pages::render(page, lang, ui, return_to.as_deref());
+    let offers = match page {
+        Page::SignIn | Page::SignUp | Page::Account => offers(&state).await,
+        _ => Offers::default(),
+    };
+    let html = pages::render(page, lang, ui, return_to.as_deref(), offers);
     let mut response = (
         [
             (CONTENT_TYPE, "text/html; charset=utf-8"),
@@ -116,6 +121,20 @@ async fn page(
         }
     }
     Ok(response)
+}
+
+/// What the pool allows beside the password, as the pages offer it.
+async fn offers(state: &AppState) -> Offers {
+    let factors = state.signin.first_factors().await;
+    if factors.is_empty() {
+        return Offers::default();
+    }
+    Offers {
+        password: factors.contains(&FirstFactor::Password),
+        email_code: factors.contains(&FirstFactor::EmailOtp),
+        sms_code: factors.contains(&FirstFactor::SmsOtp),
+        passkey: factors.contains(&FirstFactor::WebAuthn),
+    }
 }
 
 fn security_headers(ui: &UiConfig) -> Vec<(HeaderName, HeaderValue)> {

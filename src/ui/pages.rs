@@ -5,14 +5,48 @@
 use super::i18n::Lang;
 use crate::config::UiConfig;
 
+/// The ways of signing in the pool allows beside the password (choice-based sign-in), which
+/// decide the buttons of the sign-in page, whether signing up may leave the password out, and
+/// whether the account page has passkeys.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Offers {
+    pub password: bool,
+    pub email_code: bool,
+    pub sms_code: bool,
+    pub passkey: bool,
+}
+
+impl Default for Offers {
+    /// The password alone, as without choice-based sign-in.
+    fn default() -> Self {
+        Offers {
+            password: true,
+            email_code: false,
+            sms_code: false,
+            passkey: false,
+        }
+    }
+}
+
+impl Offers {
+    /// Whether a user may sign up without a password: a code can then sign them in.
+    fn passwordless(self) -> bool {
+        self.email_code || self.sms_code
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Page {
     SignIn,
+    SelectFactor,
+    Password,
     NewPassword,
     Totp,
     Code,
     SelectMfa,
     TotpSetup,
+    SelectMfaSetup,
+    EmailSetup,
     SignUp,
     Confirm,
     Forgot,
@@ -21,13 +55,17 @@ pub enum Page {
 }
 
 impl Page {
-    pub const ALL: [(&'static str, Page); 11] = [
+    pub const ALL: [(&'static str, Page); 15] = [
         ("sign-in", Page::SignIn),
+        ("sign-in/select-factor", Page::SelectFactor),
+        ("sign-in/password", Page::Password),
         ("sign-in/new-password", Page::NewPassword),
         ("sign-in/totp", Page::Totp),
         ("sign-in/code", Page::Code),
         ("sign-in/select-mfa", Page::SelectMfa),
         ("sign-in/totp-setup", Page::TotpSetup),
+        ("sign-in/mfa-setup", Page::SelectMfaSetup),
+        ("sign-in/email-setup", Page::EmailSetup),
         ("sign-up", Page::SignUp),
         ("sign-up/confirm", Page::Confirm),
         ("password/forgot", Page::Forgot),
@@ -45,11 +83,15 @@ impl Page {
     fn key(self) -> &'static str {
         match self {
             Page::SignIn => "sign-in",
+            Page::SelectFactor => "select-factor",
+            Page::Password => "password",
             Page::NewPassword => "new-password",
             Page::Totp => "totp",
             Page::Code => "code",
             Page::SelectMfa => "select-mfa",
             Page::TotpSetup => "totp-setup",
+            Page::SelectMfaSetup => "select-mfa-setup",
+            Page::EmailSetup => "email-setup",
             Page::SignUp => "sign-up",
             Page::Confirm => "confirm",
             Page::Forgot => "forgot",
@@ -119,7 +161,30 @@ fn form(action: &str, body: &str) -> String {
     format!(r#"<form data-action="{action}" method="post" novalidate>{body}</form>"#)
 }
 
-fn body(page: Page, lang: Lang) -> String {
+/// A button that sends its form with a choice: the factor, or the method, it names.
+fn choice_button(lang: Lang, name: &str, value: &str, key: &str, hidden: bool) -> String {
+    format!(
+        r#"<button type="submit" class="secondary" data-{name}="{value}"{hidden} disabled>{}</button>"#,
+        lang.text(key),
+        hidden = if hidden { " hidden" } else { "" },
+    )
+}
+
+/// How to start over with another way of signing in, on a page that picked one: Cognito
+/// won't switch inside one sign-in. `id` names it for the script, which shows it only where
+/// it applies.
+fn another_way(lang: Lang, id: Option<&str>) -> String {
+    let (id, hidden) = match id {
+        Some(id) => (format!(r#" id="{id}""#), " hidden"),
+        None => (String::new(), ""),
+    };
+    format!(
+        r#"<p class="links"{id}{hidden}>{}</p>"#,
+        link(lang, "/ui/sign-in", "link.another-way")
+    )
+}
+
+fn body(page: Page, lang: Lang, offers: Offers) -> String {
     let username = |form: &str| {
         field(
             lang,
@@ -140,27 +205,58 @@ fn body(page: Page, lang: Lang) -> String {
             r#"autocomplete="new-password" required maxlength="256""#,
         )
     };
+    let current_password = |form: &str| {
+        field(
+            lang,
+            form,
+            "password",
+            "label.password",
+            "password",
+            r#"autocomplete="current-password" required maxlength="256""#,
+        )
+    };
     match page {
         Page::SignIn => format!(
             "{}<p class=\"links\">{} · {}</p>",
             form(
                 "sign-in",
-                &format!(
-                    "{}{}{}",
-                    username("sign-in"),
-                    field(
-                        lang,
-                        "sign-in",
-                        "password",
-                        "label.password",
-                        "password",
-                        r#"autocomplete="current-password" required maxlength="256""#
-                    ),
-                    button(lang, "button.sign-in")
+                &sign_in_form(
+                    lang,
+                    offers,
+                    &username("sign-in"),
+                    &current_password("sign-in")
                 )
             ),
             link(lang, "/ui/password/forgot", "link.forgot"),
             link(lang, "/ui/sign-up", "link.sign-up"),
+        ),
+        // Every choice is rendered hidden; the script shows those the sign-in offers.
+        Page::SelectFactor => format!(
+            "<p class=\"hint\">{}</p>{}{}",
+            lang.text("help.select-factor"),
+            form(
+                "select-factor",
+                &format!(
+                    "{}{}{}{}",
+                    choice_button(lang, "factor", "PASSWORD", "button.use-password", true),
+                    choice_button(lang, "factor", "WEB_AUTHN", "button.passkey", true),
+                    choice_button(lang, "factor", "EMAIL_OTP", "button.email-code", true),
+                    choice_button(lang, "factor", "SMS_OTP", "button.sms-code", true),
+                )
+            ),
+            another_way(lang, None),
+        ),
+        Page::Password => format!(
+            "{}{}",
+            form(
+                "password",
+                &format!(
+                    "{}{}",
+                    current_password("password"),
+                    button(lang, "button.sign-in")
+                ),
+            ),
+            another_way(lang, None),
         ),
         Page::NewPassword => form(
             "new-password",
@@ -180,7 +276,7 @@ fn body(page: Page, lang: Lang) -> String {
             ),
         ),
         Page::Code => format!(
-            r#"<p class="hint" id="code-destination" hidden></p>{}"#,
+            r#"<p class="hint" id="code-destination" hidden></p>{}{}"#,
             form(
                 "code",
                 &format!(
@@ -189,7 +285,9 @@ fn body(page: Page, lang: Lang) -> String {
                     remember_device(lang, "code"),
                     button(lang, "button.continue")
                 )
-            )
+            ),
+            // Shown when the code is the first factor, not a second one.
+            another_way(lang, Some("another-way")),
         ),
         Page::SelectMfa => format!(
             "<p class=\"hint\">{}</p>{}",
@@ -199,9 +297,9 @@ fn body(page: Page, lang: Lang) -> String {
                 &format!(
                     r#"<fieldset><legend class="visually-hidden">{legend}</legend>{totp}{sms}{email}</fieldset>{button}"#,
                     legend = lang.text("title.select-mfa"),
-                    totp = radio(lang, "SOFTWARE_TOKEN_MFA", "option.totp"),
-                    sms = radio(lang, "SMS_MFA", "option.sms"),
-                    email = radio(lang, "EMAIL_OTP", "option.email"),
+                    totp = radio(lang, "mfa", "SOFTWARE_TOKEN_MFA", "option.totp"),
+                    sms = radio(lang, "mfa", "SMS_MFA", "option.sms"),
+                    email = radio(lang, "mfa", "EMAIL_OTP", "option.email"),
                     button = button(lang, "button.continue"),
                 )
             )
@@ -216,6 +314,39 @@ fn body(page: Page, lang: Lang) -> String {
                     "{}{}",
                     code_field(lang, "totp-setup", "code"),
                     button(lang, "button.continue")
+                )
+            )
+        ),
+        Page::SelectMfaSetup => format!(
+            "<p class=\"hint\">{}</p>{}",
+            lang.text("help.select-mfa-setup"),
+            form(
+                "select-mfa-setup",
+                &format!(
+                    r#"<fieldset><legend class="visually-hidden">{legend}</legend>{totp}{email}</fieldset>{button}"#,
+                    legend = lang.text("title.select-mfa-setup"),
+                    totp = radio(lang, "setup", "SOFTWARE_TOKEN_MFA", "option.totp"),
+                    email = radio(lang, "setup", "EMAIL_OTP", "option.email"),
+                    button = button(lang, "button.continue"),
+                )
+            )
+        ),
+        Page::EmailSetup => format!(
+            "<p class=\"hint\">{}</p>{}",
+            lang.text("help.email-setup"),
+            form(
+                "email-setup",
+                &format!(
+                    "{}{}",
+                    field(
+                        lang,
+                        "email-setup",
+                        "email",
+                        "label.email",
+                        "email",
+                        r#"autocomplete="email" required maxlength="254""#
+                    ),
+                    button(lang, "button.send-code-email")
                 )
             )
         ),
@@ -234,7 +365,11 @@ fn body(page: Page, lang: Lang) -> String {
                         "email",
                         r#"autocomplete="email" required maxlength="254""#
                     ),
-                    new_password("sign-up", "password"),
+                    if offers.passwordless() {
+                        optional_password(lang, "sign-up")
+                    } else {
+                        new_password("sign-up", "password")
+                    },
                     button(lang, "button.sign-up")
                 )
             ),
@@ -274,8 +409,66 @@ fn body(page: Page, lang: Lang) -> String {
                 )
             )
         ),
-        Page::Account => account(lang),
+        Page::Account => account(lang, offers),
     }
+}
+
+/// The sign-in form: the username, the password and its button, and a button for each other
+/// way the pool allows. A way chosen by its button sends no password.
+fn sign_in_form(lang: Lang, offers: Offers, username: &str, password: &str) -> String {
+    let mut others = String::new();
+    if offers.passkey {
+        others.push_str(&choice_button(
+            lang,
+            "factor",
+            "WEB_AUTHN",
+            "button.passkey",
+            false,
+        ));
+    }
+    if offers.email_code {
+        others.push_str(&choice_button(
+            lang,
+            "factor",
+            "EMAIL_OTP",
+            "button.email-code",
+            false,
+        ));
+    }
+    if offers.sms_code {
+        others.push_str(&choice_button(
+            lang,
+            "factor",
+            "SMS_OTP",
+            "button.sms-code",
+            false,
+        ));
+    }
+    let mut form = username.to_owned();
+    if offers.password {
+        form.push_str(password);
+        form.push_str(&button(lang, "button.sign-in"));
+    }
+    if !others.is_empty() {
+        if offers.password {
+            form.push_str(&format!(
+                r#"<p class="or" aria-hidden="true">{}</p>"#,
+                lang.text("text.or")
+            ));
+        }
+        form.push_str(&format!(r#"<div class="choices">{others}</div>"#));
+    }
+    form
+}
+
+/// The password of a sign-up that may leave it out: the user then signs in with a code.
+fn optional_password(lang: Lang, form: &str) -> String {
+    let id = format!("{form}-password");
+    format!(
+        r#"<div class="field"><label for="{id}">{label}</label><p class="field-hint" id="{id}-hint">{hint}</p><input id="{id}" name="password" type="password" autocomplete="new-password" maxlength="256" aria-describedby="{id}-hint {id}-error"><p class="field-error" id="{id}-error" hidden></p></div>"#,
+        label = lang.text("label.optional-password"),
+        hint = lang.text("help.passwordless"),
+    )
 }
 
 /// "Remember this device", on the pages that ask for an MFA code: a remembered device may
@@ -287,9 +480,9 @@ fn remember_device(lang: Lang, form: &str) -> String {
     )
 }
 
-fn radio(lang: Lang, value: &str, label: &str) -> String {
+fn radio(lang: Lang, name: &str, value: &str, label: &str) -> String {
     format!(
-        r#"<label class="choice"><input type="radio" name="mfa" value="{value}" required> {}</label>"#,
+        r#"<label class="choice"><input type="radio" name="{name}" value="{value}" required> {}</label>"#,
         lang.text(label)
     )
 }
@@ -303,10 +496,10 @@ fn totp_secret_box(lang: Lang, id: &str) -> String {
     )
 }
 
-fn account(lang: Lang) -> String {
-    let section = |heading: &str, content: String| {
+fn account(lang: Lang, offers: Offers) -> String {
+    let section = |id: &str, heading: &str, content: String| {
         format!(
-            "<section><h2>{}</h2>{content}</section>",
+            r#"<section id="{id}"><h2>{}</h2>{content}</section>"#,
             lang.text(heading)
         )
     };
@@ -357,13 +550,33 @@ fn account(lang: Lang) -> String {
         ),
     );
     let mfa = format!(
-        r#"{start}{secret}<form data-action="totp-verify" method="post" hidden novalidate>{code}{confirm}</form>{stop}"#,
+        r#"<p class="state" id="totp-state"></p>{start}{secret}<form data-action="totp-verify" method="post" hidden novalidate>{code}{confirm}</form>{stop}"#,
         start = form("totp-start", &button(lang, "button.totp-on")),
         secret = totp_secret_box(lang, "account"),
         code = code_field(lang, "totp-verify", "code"),
         confirm = button(lang, "button.confirm"),
         stop = form("totp-off", &secondary(lang, "button.totp-off")),
     );
+    // Email codes after the password: both buttons hidden until `/me` says which applies, and
+    // the whole section for a user without a password, whom they wouldn't be asked of.
+    let email_mfa = format!(
+        r#"<section id="email-mfa-section"><h2>{heading}</h2><p class="hint">{help}</p><p class="state" id="email-mfa-state"></p>{on}{off}</section>"#,
+        heading = lang.text("heading.email-mfa"),
+        help = lang.text("help.email-mfa"),
+        on = hidden_form("email-on", &button(lang, "button.email-mfa-on")),
+        off = hidden_form("email-off", &secondary(lang, "button.email-mfa-off")),
+    );
+    // Passkeys where the pool allows signing in with one.
+    let passkeys = if offers.passkey {
+        format!(
+            r#"<section id="passkeys-section"><h2>{heading}</h2><p class="hint" id="passkeys-none" hidden>{none}</p><ul class="sessions" id="passkeys"></ul>{add}</section>"#,
+            heading = lang.text("heading.passkeys"),
+            none = lang.text("help.no-passkeys"),
+            add = form("passkey-add", &button(lang, "button.passkey-add")),
+        )
+    } else {
+        String::new()
+    };
     let sessions = format!(
         r#"<ul class="sessions" id="sessions"></ul>{}"#,
         form("end-others", &secondary(lang, "button.end-others"))
@@ -374,18 +587,29 @@ fn account(lang: Lang) -> String {
         lang.text("heading.devices")
     );
     format!(
-        r#"<p class="whoami">{signed_in_as} <strong id="whoami"></strong></p>{profile}{password}{mfa}{sessions}{devices}{sign_out}"#,
+        r#"<p class="whoami">{signed_in_as} <strong id="whoami"></strong></p>{profile}{password}{mfa}{email_mfa}{passkeys}{sessions}{devices}{sign_out}"#,
         signed_in_as = lang.text("msg.signed-in-as"),
-        profile = section("heading.profile", profile),
-        password = section("heading.password", password),
-        mfa = section("heading.mfa", mfa),
-        sessions = section("heading.sessions", sessions),
+        profile = section("profile-section", "heading.profile", profile),
+        password = section("password-section", "heading.password", password),
+        mfa = section("totp-section", "heading.mfa", mfa),
+        sessions = section("sessions-section", "heading.sessions", sessions),
         sign_out = form("sign-out", &secondary(lang, "button.sign-out")),
     )
 }
 
+/// A form the script shows once it knows it applies.
+fn hidden_form(action: &str, body: &str) -> String {
+    format!(r#"<form data-action="{action}" method="post" hidden novalidate>{body}</form>"#)
+}
+
 /// A whole page.
-pub fn render(page: Page, lang: Lang, ui: &UiConfig, return_to: Option<&str>) -> String {
+pub fn render(
+    page: Page,
+    lang: Lang,
+    ui: &UiConfig,
+    return_to: Option<&str>,
+    offers: Offers,
+) -> String {
     let title = lang.text(&format!("title.{}", page.key()));
     let product = escape(&ui.product_name);
     let logo = ui
@@ -425,7 +649,7 @@ pub fn render(page: Page, lang: Lang, ui: &UiConfig, return_to: Option<&str>) ->
         page = page.key(),
         return_to = escape(return_to.unwrap_or("")),
         language = lang.text("label.language"),
-        body = body(page, lang),
+        body = body(page, lang, offers),
     )
 }
 
@@ -444,9 +668,18 @@ mod tests {
     #[test]
     fn every_input_has_a_label_and_an_error_place() {
         let ui = UiConfig::default();
+        let every_way = Offers {
+            password: true,
+            email_code: true,
+            sms_code: true,
+            passkey: true,
+        };
         for (_, page) in Page::ALL {
-            for lang in [Lang::En, Lang::Ko] {
-                let html = render(page, lang, &ui, None);
+            for (lang, offers) in [Lang::En, Lang::Ko]
+                .into_iter()
+                .flat_map(|lang| [(lang, Offers::default()), (lang, every_way)])
+            {
+                let html = render(page, lang, &ui, None, offers);
                 for input in html.split("<input ").skip(1) {
                     let id = input
                         .split("id=\"")

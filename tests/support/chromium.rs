@@ -512,6 +512,36 @@ impl Chromium {
         (seen, bodies)
     }
 
+    /// Gives the browser a passkey authenticator built in, as a phone's or a laptop's: one
+    /// that keeps discoverable credentials and verifies the user (as a fingerprint would)
+    /// without asking, through WebDriver's WebAuthn extension. Its id, for `passkeys_held`.
+    pub async fn add_virtual_authenticator(&self) -> String {
+        let added = self
+            .client
+            .issue_cmd(ChromeCommand::AddAuthenticator(json!({
+                "protocol": "ctap2",
+                "transport": "internal",
+                "hasResidentKey": true,
+                "hasUserVerification": true,
+                "isUserConsenting": true,
+                "isUserVerified": true,
+            })))
+            .await
+            .expect("a virtual authenticator");
+        added.as_str().expect("the authenticator's id").to_owned()
+    }
+
+    /// The credentials (passkeys) the virtual authenticator `id` holds, as WebDriver lists
+    /// them: `credentialId`, `rpId`, `userHandle`, `signCount`, ...
+    pub async fn passkeys_held(&self, id: &str) -> Vec<Value> {
+        let held = self
+            .client
+            .issue_cmd(ChromeCommand::Credentials(id.to_owned()))
+            .await
+            .expect("the authenticator's credentials");
+        held.as_array().cloned().unwrap_or_default()
+    }
+
     pub async fn close(self) {
         let _ = self.client.close().await;
     }
@@ -524,11 +554,14 @@ fn navigated(error: &CmdError) -> bool {
     said.contains("by navigation") || said.contains("target navigated")
 }
 
-/// chromedriver's own commands: its logs, and the DevTools Protocol.
+/// chromedriver's own commands: its logs, the DevTools Protocol, and the WebAuthn
+/// extension's virtual authenticators.
 #[derive(Debug)]
 enum ChromeCommand {
     Log,
     Cdp(&'static str, Value),
+    AddAuthenticator(Value),
+    Credentials(String),
 }
 
 impl WebDriverCompatibleCommand for ChromeCommand {
@@ -541,6 +574,12 @@ impl WebDriverCompatibleCommand for ChromeCommand {
         match self {
             ChromeCommand::Log => base_url.join(&format!("session/{session}/se/log")),
             ChromeCommand::Cdp(..) => base_url.join(&format!("session/{session}/goog/cdp/execute")),
+            ChromeCommand::AddAuthenticator(_) => {
+                base_url.join(&format!("session/{session}/webauthn/authenticator"))
+            }
+            ChromeCommand::Credentials(id) => base_url.join(&format!(
+                "session/{session}/webauthn/authenticator/{id}/credentials"
+            )),
         }
     }
 
@@ -548,6 +587,8 @@ impl WebDriverCompatibleCommand for ChromeCommand {
         let body = match self {
             ChromeCommand::Log => json!({"type": "performance"}),
             ChromeCommand::Cdp(cmd, params) => json!({"cmd": cmd, "params": params}),
+            ChromeCommand::AddAuthenticator(options) => options.clone(),
+            ChromeCommand::Credentials(_) => return (axum::http::Method::GET, None),
         };
         (axum::http::Method::POST, Some(body.to_string()))
     }

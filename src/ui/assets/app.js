@@ -114,24 +114,28 @@ function showError(form, error) {
 const values = (form) => Object.fromEntries(new FormData(form).entries());
 
 const STEPS = {
+  CONTINUE_SIGN_IN_WITH_FIRST_FACTOR_SELECTION: '/ui/sign-in/select-factor',
+  CONFIRM_SIGN_IN_WITH_PASSWORD: '/ui/sign-in/password',
   CONFIRM_SIGN_IN_WITH_NEW_PASSWORD_REQUIRED: '/ui/sign-in/new-password',
   CONFIRM_SIGN_IN_WITH_TOTP_CODE: '/ui/sign-in/totp',
   CONFIRM_SIGN_IN_WITH_SMS_CODE: '/ui/sign-in/code',
   CONFIRM_SIGN_IN_WITH_EMAIL_CODE: '/ui/sign-in/code',
   CONTINUE_SIGN_IN_WITH_MFA_SELECTION: '/ui/sign-in/select-mfa',
   CONTINUE_SIGN_IN_WITH_TOTP_SETUP: '/ui/sign-in/totp-setup',
+  CONTINUE_SIGN_IN_WITH_EMAIL_SETUP: '/ui/sign-in/email-setup',
+  CONTINUE_SIGN_IN_WITH_MFA_SETUP_SELECTION: '/ui/sign-in/mfa-setup',
   CONFIRM_SIGN_UP: '/ui/sign-up/confirm',
   RESET_PASSWORD: '/ui/password/forgot',
 };
 
 // What the account page finishes by itself after a sign-in it asked for: the changes that need
 // a recent sign-in, by the name of their form. Nothing else is ever run from memory.
-const RESUMABLE = ['totp-start', 'totp-off'];
+const RESUMABLE = ['totp-start', 'totp-off', 'email-on', 'email-off', 'passkey-add'];
 
 // A change that needs a recent sign-in: to the sign-in page with the username filled in, and,
 // once signed in, back to the account page to finish `action` (when it is resumable). Until
 // then it is `resume_after`; the sign-in makes it `resume`, which the account page runs once.
-function signInAgain(action) {
+function signInAgain(action = null) {
   memory.clear('username');
   if (RESUMABLE.includes(action)) memory.set('resume_after', action);
   leaveNotice(['recent-sign-in']);
@@ -139,8 +143,9 @@ function signInAgain(action) {
 }
 
 // Where a sign-in step leads: the next page, or, once signed in, where the user was going (the
-// account page, when it sent the user to sign in again for a change it then finishes).
-function follow(answer) {
+// account page, when it sent the user to sign in again for a change it then finishes). A
+// passkey is asked for on the page that chose it.
+async function follow(answer) {
   if (answer.next_step === 'DONE') {
     const resume = memory.get('resume_after');
     const back = resume ? '/ui/account' : memory.get('return_to') || '/ui/account';
@@ -150,10 +155,23 @@ function follow(answer) {
     location.href = back;
     return;
   }
+  if (answer.next_step === 'CONFIRM_SIGN_IN_WITH_PASSKEY') {
+    await usePasskey(answer.parameters?.CREDENTIAL_REQUEST_OPTIONS);
+    return;
+  }
   memory.set('challenge', answer.challenge || '');
-  // Only what the next page shows: where a code went, and which methods may be chosen.
-  const { CODE_DELIVERY_DESTINATION, MFAS_CAN_CHOOSE } = answer.parameters || {};
-  memory.set('parameters', JSON.stringify({ CODE_DELIVERY_DESTINATION, MFAS_CAN_CHOOSE }));
+  // Only what the next page shows or sends: where a code went, which methods may be chosen or
+  // set up, which ways of signing in the user has, the password way picked, and whether this
+  // step is the first factor (so starting over with another is offered).
+  const { CODE_DELIVERY_DESTINATION, MFAS_CAN_CHOOSE, MFAS_CAN_SETUP, ANSWER } = answer.parameters || {};
+  memory.set('parameters', JSON.stringify({
+    CODE_DELIVERY_DESTINATION,
+    MFAS_CAN_CHOOSE,
+    MFAS_CAN_SETUP,
+    ANSWER,
+    available_challenges: answer.available_challenges,
+    first_factor: Boolean(answer.switch_factor),
+  }));
   if (STEPS[answer.next_step]) {
     location.href = STEPS[answer.next_step];
   } else {
@@ -171,15 +189,68 @@ function showSecret(box, setup) {
 
 const answer = (responses, extra = {}) => api('/challenge', { body: { responses, ...extra } });
 
+// Whether this browser can use a passkey with the JSON forms of WebAuthn's options.
+const passkeysWork = () => typeof window.PublicKeyCredential?.parseRequestOptionsFromJSON === 'function'
+  && typeof window.PublicKeyCredential?.parseCreationOptionsFromJSON === 'function';
+
+// Options Cognito may send as JSON text or as an object.
+const parsed = (options) => (typeof options === 'string' ? JSON.parse(options) : options);
+
+// Signs in with a passkey: the browser asks for it, and its answer goes to the service. One
+// the browser doesn't give (cancelled, timed out, none here) ends this sign-in: Cognito won't
+// ask again in it, so the user starts over on the sign-in page.
+async function usePasskey(options) {
+  let credential;
+  try {
+    if (!passkeysWork()) throw new Error('passkey_unsupported');
+    credential = await navigator.credentials.get({
+      publicKey: PublicKeyCredential.parseRequestOptionsFromJSON(parsed(options)),
+    });
+  } catch (error) {
+    const code = error.message === 'passkey_unsupported' ? error.message : 'passkey_failed';
+    if (page === 'sign-in') throw new Error(code);
+    memory.set('notice', `error.${code}`);
+    location.href = '/ui/sign-in';
+    return;
+  }
+  let answered;
+  try {
+    answered = await answer({ CREDENTIAL: credential.toJSON() }, { challenge: 'WEB_AUTHN' });
+  } catch (error) {
+    // About the passkey, not a field of the page: said at the top.
+    if (error.problem) delete error.problem.field;
+    throw error;
+  }
+  await follow(answered);
+}
+
 // The "remember this device" box of a code page.
 const remembering = (fields) => ({ remember_device: fields.remember_device === 'true' });
 
+// Each form's action: what it typed, the form, and the data of the button that sent it.
 const actions = {
-  'sign-in': async ({ username, password }) => {
+  'sign-in': async ({ username, password }, form, { factor }) => {
     // A change is finished only for the user who asked for it.
     if (username !== memory.get('username')) memory.remove('resume_after');
     memory.set('username', username);
-    follow(await api('/login', { body: { username, password } }));
+    const ways = form.querySelector('[data-factor]') !== null;
+    let body = { username, password };
+    if (factor) {
+      // A way chosen by its button: no password.
+      body = { username, preferred_challenge: factor };
+    } else if (ways && !password) {
+      // No password where there are other ways: the service lists this user's ways.
+      body = { username };
+    }
+    await follow(await api('/login', { body }));
+  },
+  'select-factor': async (_, form, { factor }) => follow(
+    await answer({ ANSWER: factor }, { challenge: 'SELECT_CHALLENGE' }),
+  ),
+  password: async ({ password }) => {
+    const { ANSWER } = JSON.parse(memory.get('parameters') || '{}');
+    const way = ANSWER === 'PASSWORD_SRP' ? 'PASSWORD_SRP' : 'PASSWORD';
+    await follow(await answer({ ANSWER: way, PASSWORD: password }, { challenge: 'SELECT_CHALLENGE' }));
   },
   'new-password': async ({ password }) => follow(await answer({ NEW_PASSWORD: password })),
   totp: async (fields) => follow(
@@ -189,18 +260,43 @@ const actions = {
     const code = fields.code;
     const name = memory.get('challenge') === 'EMAIL_OTP' ? 'EMAIL_OTP_CODE'
       : memory.get('challenge') === 'SMS_OTP' ? 'SMS_OTP_CODE' : 'SMS_MFA_CODE';
-    follow(await answer({ [name]: code.trim() }, remembering(fields)));
+    await follow(await answer({ [name]: code.trim() }, remembering(fields)));
   },
   'select-mfa': async ({ mfa }) => follow(await answer({ ANSWER: mfa })),
   'totp-setup': async ({ code }) => follow(await answer({ TOTP_CODE: code.trim() })),
-  'sign-up': async ({ username, email, password }) => {
-    const done = await api('/signup', { body: { username, password, attributes: { email } } });
+  // The second step to set up: the app's page asks for its secret; email asks for an address.
+  'select-mfa-setup': async ({ setup }) => {
+    if (!setup) throw new Error('invalid_request');
+    location.href = setup === 'EMAIL_OTP' ? '/ui/sign-in/email-setup' : '/ui/sign-in/totp-setup';
+  },
+  'email-setup': async ({ email }) => follow(
+    await answer({ EMAIL: email.trim() }, { challenge: 'MFA_SETUP' }),
+  ),
+  'sign-up': async ({ username, email, password }, form) => {
+    const body = { username, attributes: { email } };
+    // A password the pool lets the user leave out is sent only when typed.
+    if (password || form.querySelector('[name="password"]').required) body.password = password;
+    const done = await api('/signup', { body });
     memory.set('username', username);
     if (done.code_delivery?.destination) memory.set('destination', done.code_delivery.destination);
     location.href = done.next_step === 'DONE' ? '/ui/sign-in' : '/ui/sign-up/confirm';
   },
   confirm: async ({ username, code }) => {
-    await api('/signup/confirm', { body: { username, code: code.trim() } });
+    const confirmed = await api('/signup/confirm', { body: { username, code: code.trim() } });
+    if (confirmed?.next_step === 'COMPLETE_AUTO_SIGN_IN') {
+      // Confirming proved the address: the new user is signed in without being asked again.
+      let signedIn;
+      try {
+        signedIn = await api('/signup/auto-sign-in', { body: {} });
+      } catch {
+        // Confirmed all the same: signing in as usual is left.
+        signedIn = null;
+      }
+      if (signedIn) {
+        await follow(signedIn);
+        return;
+      }
+    }
     leaveNotice(['confirmed']);
     location.href = '/ui/sign-in';
   },
@@ -248,6 +344,32 @@ const actions = {
     showTotp(false);
     await changedThen('totp-disabled', disabled);
   },
+  'email-on': async () => {
+    const enabled = await api('/mfa/email', { body: {} });
+    showEmailMfa(true);
+    await changedThen('email-mfa-enabled', enabled);
+  },
+  'email-off': async () => {
+    const disabled = await api('/mfa/email', { method: 'DELETE' });
+    showEmailMfa(false);
+    await changedThen('email-mfa-disabled', disabled);
+  },
+  'passkey-add': async () => {
+    if (!passkeysWork()) throw new Error('passkey_unsupported');
+    const { creation_options: options } = await api('/me/passkeys', { body: {} });
+    let credential;
+    try {
+      credential = await navigator.credentials.create({
+        publicKey: PublicKeyCredential.parseCreationOptionsFromJSON(parsed(options)),
+      });
+    } catch (error) {
+      // InvalidStateError: this authenticator holds one of the user's passkeys already.
+      throw new Error(error?.name === 'InvalidStateError' ? 'passkey_exists' : 'passkey_not_created');
+    }
+    await api('/me/passkeys/complete', { body: { credential: credential.toJSON() } });
+    show(text('passkey-added'));
+    await listPasskeys();
+  },
   'end-others': async () => {
     const ended = await api('/sessions', { method: 'DELETE' });
     show(text('sessions-ended', { count: ended.ended }));
@@ -260,10 +382,21 @@ const actions = {
   },
 };
 
-// The authenticator app as it is: the button that turns it on, or the one that turns it off.
+// The authenticator app as it is, said, with the button that turns it on, or the one that
+// turns it off.
 function showTotp(on) {
   document.querySelector('[data-action="totp-start"]').hidden = on;
   document.querySelector('[data-action="totp-off"]').hidden = !on;
+  const state = document.getElementById('totp-state');
+  state.textContent = text(on ? 'totp-enabled' : 'totp-disabled');
+}
+
+// Email codes after the password, the same way.
+function showEmailMfa(on) {
+  document.querySelector('[data-action="email-on"]').hidden = on;
+  document.querySelector('[data-action="email-off"]').hidden = !on;
+  const state = document.getElementById('email-mfa-state');
+  state.textContent = text(on ? 'email-mfa-enabled' : 'email-mfa-disabled');
 }
 
 // A change of password or MFA made: said, with the other devices it signed out. The session
@@ -284,10 +417,12 @@ async function changedThen(done, answer) {
 let resuming = null;
 
 for (const form of document.querySelectorAll('form[data-action]')) {
-  const button = form.querySelector('button[type="submit"]');
+  const buttons = [...form.querySelectorAll('button[type="submit"]')];
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
-    if (button.getAttribute('aria-disabled') === 'true') return;
+    if (buttons.some((b) => b.getAttribute('aria-disabled') === 'true')) return;
+    // The button that sent the form, where it has several (the Enter key sends the first).
+    const button = event.submitter || buttons[0];
     const action = form.dataset.action;
     const resumed = resuming === action;
     resuming = null;
@@ -295,20 +430,20 @@ for (const form of document.querySelectorAll('form[data-action]')) {
     // Not `disabled`: a disabled button loses keyboard focus.
     button.setAttribute('aria-disabled', 'true');
     try {
-      await actions[action](values(form), form);
+      await actions[action](values(form), form, { ...button.dataset });
     } catch (error) {
       if (error.message === 'recent_sign_in_required' && !resumed) {
         signInAgain(action);
       } else {
-        // Refused even just after signing in again: said here, not looped.
-        showError(form, error.message === 'recent_sign_in_required' ? new Error('other') : error);
+        // Refused even just after signing in again: said here, plainly, not looped.
+        showError(form, error);
       }
     } finally {
       button.removeAttribute('aria-disabled');
     }
   });
   // Rendered disabled, so nothing is sent before this script runs.
-  button.disabled = false;
+  for (const button of buttons) button.disabled = false;
 }
 
 async function listSessions() {
@@ -382,6 +517,53 @@ async function listDevices() {
   }));
 }
 
+// A time the service gave, in seconds since 1970 or as text, in the page's language.
+function when(time) {
+  const date = typeof time === 'number' ? new Date(time * 1000) : new Date(time);
+  return Number.isNaN(date.getTime()) ? '' : date.toLocaleString(document.documentElement.lang);
+}
+
+// The user's passkeys, each with its remove button, where the pool allows passkeys.
+async function listPasskeys() {
+  const list = document.getElementById('passkeys');
+  if (!list) return;
+  const { passkeys } = await api('/me/passkeys', { method: 'GET' });
+  document.getElementById('passkeys-none').hidden = passkeys.length > 0;
+  list.replaceChildren(...passkeys.map((passkey) => {
+    const item = document.createElement('li');
+    item.dataset.passkey = passkey.id;
+    const name = document.createElement('span');
+    name.className = 'device';
+    const label = passkey.name || text('passkey');
+    name.textContent = label;
+    const added = document.createElement('span');
+    added.className = 'seen';
+    added.textContent = passkey.created_at ? `${text('added')}: ${when(passkey.created_at)}` : '';
+    const remove = document.createElement('button');
+    remove.type = 'button';
+    remove.className = 'secondary';
+    remove.textContent = text('remove');
+    remove.setAttribute('aria-label', `${remove.textContent}: ${label}`);
+    remove.addEventListener('click', async () => {
+      if (remove.getAttribute('aria-disabled') === 'true') return;
+      remove.setAttribute('aria-disabled', 'true');
+      try {
+        await api(`/me/passkeys/${encodeURIComponent(passkey.id)}`, { method: 'DELETE' });
+        show(text('passkey-removed'));
+        status.focus();
+        await listPasskeys();
+      } catch (error) {
+        if (error.message === 'recent_sign_in_required') signInAgain();
+        else showError(null, error);
+      } finally {
+        remove.removeAttribute('aria-disabled');
+      }
+    });
+    item.append(name, added, remove);
+    return item;
+  }));
+}
+
 // What each page shows when it opens.
 async function open() {
   const notice = memory.get('notice');
@@ -409,12 +591,36 @@ async function open() {
     destination.textContent = text('code-sent', { destination: where });
     destination.hidden = false;
   }
-  if (page === 'select-mfa' && parameters.MFAS_CAN_CHOOSE) {
-    const offered = JSON.stringify(parameters.MFAS_CAN_CHOOSE);
-    for (const choice of document.querySelectorAll('input[name="mfa"]')) {
+  // The methods Cognito offers to choose or set up (a list, or a list as JSON text).
+  const methods = { 'select-mfa': parameters.MFAS_CAN_CHOOSE, 'select-mfa-setup': parameters.MFAS_CAN_SETUP }[page];
+  if (methods) {
+    const offered = JSON.stringify(methods);
+    for (const choice of document.querySelectorAll('input[type="radio"]')) {
       choice.closest('label').hidden = !offered.includes(choice.value);
     }
   }
+  if (page === 'select-factor') {
+    // The ways this user may sign in; the password is one button, for either way of proving it.
+    const offered = Array.isArray(parameters.available_challenges) ? parameters.available_challenges : [];
+    for (const choice of document.querySelectorAll('button[data-factor]')) {
+      if (choice.dataset.factor === 'PASSWORD') {
+        const way = ['PASSWORD', 'PASSWORD_SRP'].find((name) => offered.includes(name));
+        choice.dataset.factor = way || 'PASSWORD';
+        choice.hidden = !way;
+      } else {
+        choice.hidden = !offered.includes(choice.dataset.factor);
+      }
+    }
+  }
+  // A passkey where the browser can't use one is no choice.
+  if (!passkeysWork()) {
+    document.querySelectorAll('button[data-factor="WEB_AUTHN"]').forEach((choice) => { choice.hidden = true; });
+    const add = document.querySelector('[data-action="passkey-add"]');
+    if (add) add.hidden = true;
+  }
+  // A code that is the first factor: starting over with another way is offered.
+  const anotherWay = document.getElementById('another-way');
+  if (anotherWay) anotherWay.hidden = !parameters.first_factor;
   if (page === 'totp-setup') {
     try {
       showSecret(document.getElementById('totp-setup'), await api('/challenge/totp'));
@@ -431,7 +637,17 @@ async function open() {
       const session = await api('/session', { method: 'GET' });
       document.getElementById('whoami').textContent = session.user.attributes.email || session.user.username;
       const me = await api('/me', { method: 'GET' });
-      if (Array.isArray(me.mfa?.enabled)) showTotp(me.mfa.enabled.includes('TOTP'));
+      const enabled = Array.isArray(me.mfa?.enabled) ? me.mfa.enabled : null;
+      if (enabled) {
+        showTotp(enabled.includes('TOTP'));
+        showEmailMfa(enabled.includes('EMAIL'));
+      }
+      // A user without a password has none to change, and isn't asked for email codes after
+      // one (unless they are on, to be turned off).
+      if (Array.isArray(me.sign_in_factors) && !me.sign_in_factors.includes('PASSWORD')) {
+        document.getElementById('password-section').hidden = true;
+        document.getElementById('email-mfa-section').hidden = !enabled?.includes('EMAIL');
+      }
       for (const name of ['name', 'nickname']) {
         const input = document.querySelector(`[data-action="profile"] [name="${name}"]`);
         if (typeof me.attributes[name] === 'string') input.value = me.attributes[name];
@@ -439,6 +655,7 @@ async function open() {
       await listSessions();
       // A list that can't be had now leaves the section hidden, and the page works on.
       await listDevices().catch(() => {});
+      await listPasskeys().catch(() => {});
       // Back from signing in again: the change the user asked for, as if they asked again.
       if (RESUMABLE.includes(resume)) {
         resuming = resume;
@@ -449,8 +666,10 @@ async function open() {
       showError(null, error);
     }
   }
-  // The first field, or, when the username is filled in already, the one after it.
-  const first = document.querySelector('main input:not([type="hidden"])');
+  // The first field (or, on a page of choices, the first choice), or, when the username is
+  // filled in already, the one after it.
+  const first = document.querySelector('main input:not([type="hidden"])')
+    || document.querySelector('main button[data-factor]:not([hidden])');
   const after = first?.name === 'username' && first.value
     ? first.form?.querySelectorAll('input:not([type="hidden"])')[1] : null;
   (after || first)?.focus();
