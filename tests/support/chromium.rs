@@ -542,6 +542,15 @@ impl Chromium {
         held.as_array().cloned().unwrap_or_default()
     }
 
+    /// Whether the user passes the virtual authenticator `id`'s verification from now on (as
+    /// a fingerprint that is, or isn't, recognised).
+    pub async fn set_user_verified(&self, id: &str, verified: bool) {
+        self.client
+            .issue_cmd(ChromeCommand::UserVerified(id.to_owned(), verified))
+            .await
+            .expect("the authenticator's user verification set");
+    }
+
     pub async fn close(self) {
         let _ = self.client.close().await;
     }
@@ -562,6 +571,7 @@ enum ChromeCommand {
     Cdp(&'static str, Value),
     AddAuthenticator(Value),
     Credentials(String),
+    UserVerified(String, bool),
 }
 
 impl WebDriverCompatibleCommand for ChromeCommand {
@@ -580,6 +590,9 @@ impl WebDriverCompatibleCommand for ChromeCommand {
             ChromeCommand::Credentials(id) => base_url.join(&format!(
                 "session/{session}/webauthn/authenticator/{id}/credentials"
             )),
+            ChromeCommand::UserVerified(id, _) => {
+                base_url.join(&format!("session/{session}/webauthn/authenticator/{id}/uv"))
+            }
         }
     }
 
@@ -589,6 +602,7 @@ impl WebDriverCompatibleCommand for ChromeCommand {
             ChromeCommand::Cdp(cmd, params) => json!({"cmd": cmd, "params": params}),
             ChromeCommand::AddAuthenticator(options) => options.clone(),
             ChromeCommand::Credentials(_) => return (axum::http::Method::GET, None),
+            ChromeCommand::UserVerified(_, verified) => json!({"isUserVerified": verified}),
         };
         (axum::http::Method::POST, Some(body.to_string()))
     }
