@@ -8,7 +8,7 @@ use crate::support::chromium::Chromium;
 use crate::support::mfa::{totp_code, user_with_totp};
 use crate::support::upstream::EchoUpstream;
 use crate::support::*;
-use aws_sdk_cognitoidentityprovider::types::UserPoolMfaType;
+use aws_sdk_cognitoidentityprovider::types::{AuthFactorType, UserPoolMfaType};
 use axum::http::HeaderMap;
 use cognito_bff::sessions::Found;
 use cognito_bff::vocab::IdHash;
@@ -751,6 +751,359 @@ async fn a_change_that_needs_a_recent_sign_in_signs_in_again_and_carries_on() {
         "{preference:?}"
     );
     assert_totp_shown(&browser, false).await;
+    browser
+        .assert_no_token_reachable(&held_tokens(&app).await)
+        .await;
+    browser.close().await;
+}
+
+/// The service on a pool with choice-based sign-in (USER_AUTH): passwords, emailed codes and
+/// passkeys, MFA as `mfa` says. Pages are opened at `http://localhost:PORT` (see `local`).
+async fn choice_app(mfa: UserPoolMfaType) -> TestApp {
+    let app = TestApp::builder()
+        .set("COOKIE_SECURE", "false")
+        .set("COGNITO_AUTH_FLOW", "USER_AUTH")
+        .start()
+        .await;
+    offer_mfa_and_local_passkeys(&app.user_pool, mfa).await;
+    app.user_pool
+        .allow_first_factors(&[
+            AuthFactorType::Password,
+            AuthFactorType::EmailOtp,
+            AuthFactorType::WebAuthn,
+        ])
+        .await;
+    app
+}
+
+/// MFA as `mode` says, by authenticator app or email, and passkeys for pages at
+/// `http://localhost:PORT` (WebAuthnConfiguration.RelyingPartyId `localhost`).
+async fn offer_mfa_and_local_passkeys(pool: &UserPool, mode: UserPoolMfaType) {
+    use aws_sdk_cognitoidentityprovider::types::{
+        EmailMfaConfigType, SoftwareTokenMfaConfigType, UserVerificationType,
+        WebAuthnConfigurationType,
+    };
+    pool.idp
+        .set_user_pool_mfa_config()
+        .user_pool_id(&pool.pool_id)
+        .mfa_configuration(mode)
+        .software_token_mfa_configuration(
+            SoftwareTokenMfaConfigType::builder().enabled(true).build(),
+        )
+        .email_mfa_configuration(EmailMfaConfigType::builder().build())
+        .web_authn_configuration(
+            WebAuthnConfigurationType::builder()
+                .relying_party_id("localhost")
+                .user_verification(UserVerificationType::Preferred)
+                .build(),
+        )
+        .send()
+        .await
+        .expect("set the pool's MFA and passkey configuration");
+}
+
+/// A page at `localhost`, the relying party id of the pool's passkeys: a browser uses a
+/// passkey only on a page whose host is the relying party or under it.
+fn local(app: &TestApp, path: &str) -> String {
+    format!("http://localhost:{}{path}", app.addr.port())
+}
+
+/// The texts of the buttons the page shows.
+async fn buttons_shown(browser: &Chromium) -> Vec<String> {
+    let shown = browser
+        .read(
+            "return [...document.querySelectorAll('main button')]\
+               .filter((b) => b.offsetParent !== null).map((b) => b.textContent.trim());",
+        )
+        .await;
+    serde_json::from_value(shown).unwrap()
+}
+
+/// Saves the page in English, then in Korean by its own language switch, and switches back:
+/// `name` and `name-ko`. What the pages keep between them stays, so the Korean page shows
+/// the same step.
+async fn screenshots_in_both_languages(
+    browser: &Chromium,
+    name: &str,
+    english: &str,
+    korean: &str,
+) {
+    browser.wait_for_heading(english).await;
+    browser.screenshots(name).await;
+    browser.click_link("한국어").await;
+    browser.wait_for_heading(korean).await;
+    browser.screenshots(&format!("{name}-ko")).await;
+    browser.click_link("English").await;
+    browser.wait_for_heading(english).await;
+}
+
+/// The account page offers only the change to email codes that applies, and says which.
+async fn assert_email_mfa_shown(browser: &Chromium, on: bool) {
+    let shown = |action: &str| {
+        format!("return !document.querySelector('[data-action=\"{action}\"]').hidden")
+    };
+    browser
+        .wait_for_value(&shown("email-on"), serde_json::json!(!on))
+        .await;
+    browser
+        .wait_for_value(&shown("email-off"), serde_json::json!(on))
+        .await;
+    let said = if on {
+        "Email codes are on."
+    } else {
+        "Email codes are off."
+    };
+    browser.wait_for_text("#email-mfa-state", said).await;
+}
+
+#[tokio::test]
+async fn a_visitor_signs_up_without_a_password_and_signs_in_with_a_passkey_and_an_emailed_code() {
+    let app = choice_app(UserPoolMfaType::Optional).await;
+    let browser = Chromium::start("en-US").await;
+    let authenticator = browser.add_virtual_authenticator().await;
+
+    browser.open(&local(&app, "/ui/sign-in")).await;
+    screenshots_in_both_languages(&browser, "sign-in-choices", "Sign in", "로그인").await;
+    // What the pool allows: passkeys and emailed codes, not texted ones.
+    assert_eq!(
+        buttons_shown(&browser).await,
+        ["Sign in", "Sign in with a passkey", "Email me a code"]
+    );
+
+    browser.click_link("Create an account").await;
+    screenshots_in_both_languages(
+        &browser,
+        "sign-up-passwordless",
+        "Create an account",
+        "계정 만들기",
+    )
+    .await;
+    browser.type_into("Username", "daeun").await;
+    browser.type_into("Email", "daeun@example.com").await;
+    // The password left out.
+    browser.click("Create account").await;
+    browser.wait_for_heading("Confirm your account").await;
+    let sign_up = app.proxy.calls("SignUp");
+    assert_eq!(sign_up.len(), 1);
+    assert!(sign_up[0].get("Password").is_none(), "{sign_up:?}");
+    // The emulator takes any code; Cognito would have mailed one.
+    browser.type_into("Code", "123456").await;
+    browser.click("Confirm").await;
+
+    // Signed in by the confirmation, without being asked again: Cognito's ConfirmSignUp
+    // Session began the sign-in.
+    browser.wait_for_heading("Your account").await;
+    browser.wait_for_text("#whoami", "daeun").await;
+    let started = app.proxy.calls("InitiateAuth");
+    let started = started.last().expect("a sign-in");
+    assert_eq!(started["AuthFlow"], "USER_AUTH", "{started}");
+    assert!(started["Session"].is_string(), "{started}");
+    assert_totp_shown(&browser, false).await;
+    // No password to change, nor email codes, which follow a password.
+    browser
+        .wait_for_value(
+            "return document.getElementById('password-section').hidden",
+            serde_json::json!(true),
+        )
+        .await;
+    browser
+        .wait_for_value(
+            "return document.getElementById('email-mfa-section').hidden",
+            serde_json::json!(true),
+        )
+        .await;
+    browser
+        .wait_for_text("#passkeys-section", "You have no passkeys yet.")
+        .await;
+    browser.full_page_screenshot("account-passwordless").await;
+    browser
+        .assert_no_token_reachable(&held_tokens(&app).await)
+        .await;
+
+    browser.click("Add a passkey").await;
+    browser
+        .wait_for_text("#status", "Your passkey was added.")
+        .await;
+    browser.wait_for_count("#passkeys li", 1).await;
+    browser.wait_for_text("#passkeys", "Added").await;
+    let held = browser.passkeys_held(&authenticator).await;
+    assert_eq!(held.len(), 1, "{held:?}");
+    assert_eq!(held[0]["rpId"], "localhost");
+    assert_eq!(app.proxy.calls("CompleteWebAuthnRegistration").len(), 1);
+    browser.full_page_screenshot("account-passkey").await;
+    screenshots_in_both_languages(&browser, "account-passkey", "Your account", "내 계정").await;
+
+    browser.click("Sign out").await;
+    browser.wait_for_heading("Sign in").await;
+    browser.type_into("Username", "daeun").await;
+    // A fingerprint not recognised: the browser gives no passkey, and the page says so.
+    browser.set_user_verified(&authenticator, false).await;
+    browser.click("Sign in with a passkey").await;
+    browser
+        .wait_for_text(
+            "#status",
+            "Your passkey wasn't used. Try again, or sign in another way.",
+        )
+        .await;
+    browser.screenshots("sign-in-passkey-failed").await;
+    let answered = app.proxy.calls("RespondToAuthChallenge").len();
+    browser.set_user_verified(&authenticator, true).await;
+    browser.click("Sign in with a passkey").await;
+    browser.wait_for_heading("Your account").await;
+    browser.wait_for_text("#whoami", "daeun").await;
+    let answers = app.proxy.calls("RespondToAuthChallenge");
+    assert_eq!(
+        answers.len(),
+        answered + 1,
+        "only the passkey given was sent"
+    );
+    let passkey = answers.last().unwrap();
+    assert_eq!(passkey["ChallengeName"], "WEB_AUTHN", "{passkey}");
+    let credential: serde_json::Value = serde_json::from_str(
+        passkey["ChallengeResponses"]["CREDENTIAL"]
+            .as_str()
+            .expect("the credential as JSON text"),
+    )
+    .unwrap();
+    assert_eq!(credential["id"], held[0]["credentialId"], "{credential}");
+    browser
+        .assert_no_token_reachable(&held_tokens(&app).await)
+        .await;
+
+    // Removed: gone from the list and from Cognito.
+    browser.wait_for_count("#passkeys li", 1).await;
+    browser.click_at("#passkeys li button").await;
+    browser
+        .wait_for_text("#status", "The passkey was removed.")
+        .await;
+    browser.wait_for_count("#passkeys li", 0).await;
+    browser
+        .wait_for_text("#passkeys-section", "You have no passkeys yet.")
+        .await;
+    assert_eq!(app.proxy.calls("DeleteWebAuthnCredential").len(), 1);
+
+    // An emailed code: asked for, given up for another way, asked for again and typed.
+    browser.click("Sign out").await;
+    browser.wait_for_heading("Sign in").await;
+    browser.type_into("Username", "daeun").await;
+    browser.click("Email me a code").await;
+    browser.wait_for_heading("Enter the code we sent you").await;
+    browser
+        .wait_for_text("#code-destination", "We sent a code to")
+        .await;
+    screenshots_in_both_languages(
+        &browser,
+        "code-first-factor",
+        "Enter the code we sent you",
+        "받은 코드 입력",
+    )
+    .await;
+    browser.click_link("Sign in another way").await;
+    browser.wait_for_heading("Sign in").await;
+    assert_eq!(browser.value_of("Username").await, "daeun");
+    browser.click("Email me a code").await;
+    browser.wait_for_heading("Enter the code we sent you").await;
+    let code = app.user_pool.code_sent("daeun", "EMAIL_OTP").await;
+    browser.type_into("Code", &code).await;
+    browser.click("Continue").await;
+    browser.wait_for_heading("Your account").await;
+    browser.wait_for_text("#whoami", "daeun").await;
+    let answers = app.proxy.calls("RespondToAuthChallenge");
+    assert_eq!(
+        answers.last().unwrap()["ChallengeResponses"]["EMAIL_OTP_CODE"],
+        code.as_str()
+    );
+    browser
+        .assert_no_token_reachable(&held_tokens(&app).await)
+        .await;
+    browser.close().await;
+}
+
+#[tokio::test]
+async fn an_invited_user_picks_the_password_after_the_username_and_sets_up_email_codes() {
+    let app = choice_app(UserPoolMfaType::On).await;
+    // Invited: the new password, then the MFA the pool requires, are set at the first sign-in.
+    app.user_pool.invite_user("hyejin", "Temp-Passw0rd!").await;
+    let browser = Chromium::start("en-US").await;
+    browser.open(&local(&app, "/ui/sign-in")).await;
+    browser.wait_for_heading("Sign in").await;
+    browser.type_into("Username", "hyejin").await;
+    // No password typed: the service asks which of this user's ways.
+    browser.click("Sign in").await;
+    browser.wait_for_heading("Choose how to sign in").await;
+    // With MFA required a code is no first factor, and hyejin has no passkey.
+    assert_eq!(buttons_shown(&browser).await, ["Use my password"]);
+    screenshots_in_both_languages(
+        &browser,
+        "select-factor",
+        "Choose how to sign in",
+        "로그인 방법 선택",
+    )
+    .await;
+    browser.click("Use my password").await;
+
+    screenshots_in_both_languages(&browser, "password", "Enter your password", "비밀번호 입력")
+        .await;
+    browser.type_into("Password", "Temp-Passw0rd!").await;
+    browser.click("Sign in").await;
+    browser.wait_for_heading("Choose a new password").await;
+    browser.type_into("New password", "Hyejin-Passw0rd!").await;
+    browser.click("Continue").await;
+
+    // MFA is required and hyejin has none: the app or email, set up now.
+    screenshots_in_both_languages(
+        &browser,
+        "mfa-setup",
+        "Set up a second step",
+        "2단계 인증 설정",
+    )
+    .await;
+    browser.click_at(r#"input[value="EMAIL_OTP"]"#).await;
+    browser.click("Continue").await;
+    screenshots_in_both_languages(
+        &browser,
+        "email-setup",
+        "Get sign-in codes by email",
+        "이메일로 로그인 코드 받기",
+    )
+    .await;
+    browser.type_into("Email", "hyejin@example.com").await;
+    browser.click("Send me a code").await;
+    browser.wait_for_heading("Enter the code we sent you").await;
+    // A second step: there is no other way to start over with.
+    browser
+        .wait_for_value(
+            "return document.getElementById('another-way').hidden",
+            serde_json::json!(true),
+        )
+        .await;
+    let code = app.user_pool.code_sent("hyejin", "EMAIL_MFA").await;
+    browser.type_into("Code", &code).await;
+    browser.click("Continue").await;
+
+    // The account page says what is on: email codes, not the app.
+    browser.wait_for_heading("Your account").await;
+    browser.wait_for_text("#whoami", "hyejin").await;
+    assert_email_mfa_shown(&browser, true).await;
+    assert_totp_shown(&browser, false).await;
+    browser.full_page_screenshot("account-email-mfa").await;
+
+    browser.click("Turn off email codes").await;
+    browser
+        .wait_for_text("#status", "Email codes are off.")
+        .await;
+    assert_email_mfa_shown(&browser, false).await;
+    browser.click("Turn on email codes").await;
+    browser
+        .wait_for_text("#status", "Email codes are on.")
+        .await;
+    assert_email_mfa_shown(&browser, true).await;
+    let preference = app.proxy.calls("SetUserMFAPreference");
+    assert_eq!(
+        preference.last().unwrap()["EmailMfaSettings"]["Enabled"],
+        true,
+        "{preference:?}"
+    );
     browser
         .assert_no_token_reachable(&held_tokens(&app).await)
         .await;
