@@ -765,7 +765,8 @@ async fn choice_app(mfa: UserPoolMfaType) -> TestApp {
         .set("COGNITO_AUTH_FLOW", "USER_AUTH")
         .start()
         .await;
-    offer_mfa_and_local_passkeys(&app.user_pool, mfa).await;
+    app.user_pool.enable_totp_and_email_mfa(mfa).await;
+    app.user_pool.allow_passkeys("localhost").await;
     app.user_pool
         .allow_first_factors(&[
             AuthFactorType::Password,
@@ -774,32 +775,6 @@ async fn choice_app(mfa: UserPoolMfaType) -> TestApp {
         ])
         .await;
     app
-}
-
-/// MFA as `mode` says, by authenticator app or email, and passkeys for pages at
-/// `http://localhost:PORT` (WebAuthnConfiguration.RelyingPartyId `localhost`).
-async fn offer_mfa_and_local_passkeys(pool: &UserPool, mode: UserPoolMfaType) {
-    use aws_sdk_cognitoidentityprovider::types::{
-        EmailMfaConfigType, SoftwareTokenMfaConfigType, UserVerificationType,
-        WebAuthnConfigurationType,
-    };
-    pool.idp
-        .set_user_pool_mfa_config()
-        .user_pool_id(&pool.pool_id)
-        .mfa_configuration(mode)
-        .software_token_mfa_configuration(
-            SoftwareTokenMfaConfigType::builder().enabled(true).build(),
-        )
-        .email_mfa_configuration(EmailMfaConfigType::builder().build())
-        .web_authn_configuration(
-            WebAuthnConfigurationType::builder()
-                .relying_party_id("localhost")
-                .user_verification(UserVerificationType::Preferred)
-                .build(),
-        )
-        .send()
-        .await
-        .expect("set the pool's MFA and passkey configuration");
 }
 
 /// A page at `localhost`, the relying party id of the pool's passkeys: a browser uses a
