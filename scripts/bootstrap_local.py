@@ -29,28 +29,33 @@ def main() -> None:
                 "RequireNumbers": True,
                 "RequireSymbols": False,
             },
-            # Users may register passkeys (POST /me/passkeys) beside their password.
-            "SignInPolicy": {"AllowedFirstAuthFactors": ["PASSWORD", "WEB_AUTHN"]},
+            # With COGNITO_AUTH_FLOW=USER_AUTH (scripts/dev.sh sets it) users sign in with the
+            # password, an emailed code or a passkey they registered (POST /me/passkeys).
+            "SignInPolicy": {"AllowedFirstAuthFactors": ["PASSWORD", "EMAIL_OTP", "WEB_AUTHN"]},
         },
     )["UserPool"]
     client = idp.create_user_pool_client(
         UserPoolId=pool["Id"],
         ClientName="cognito-bff",
         GenerateSecret=True,
-        # Either COGNITO_AUTH_FLOW works against this client.
+        # Any COGNITO_AUTH_FLOW works against this client.
         ExplicitAuthFlows=[
             "ALLOW_USER_PASSWORD_AUTH",
             "ALLOW_USER_SRP_AUTH",
+            "ALLOW_USER_AUTH",
             "ALLOW_REFRESH_TOKEN_AUTH",
         ],
         # As the Cognito console sets it: password resets don't reveal who has an account.
         PreventUserExistenceErrors="ENABLED",
     )["UserPoolClient"]
-    # Users may add an authenticator app (POST /mfa/totp/setup); nobody has to. Passkeys'
-    # relying party is localhost: pages at http://localhost:PORT may register them.
+    # Users may add an authenticator app (POST /mfa/totp/setup) or mailed codes
+    # (POST /mfa/email); nobody has to. Passkeys' relying party is localhost: pages at
+    # http://localhost:PORT may register them. The emulator sends no mail: codes are read
+    # at ENDPOINT/emulator/codes?username=NAME.
     idp.set_user_pool_mfa_config(
         UserPoolId=pool["Id"],
         SoftwareTokenMfaConfiguration={"Enabled": True},
+        EmailMfaConfiguration={"Message": "Your code is {####}", "Subject": "Your code"},
         MfaConfiguration="OPTIONAL",
         WebAuthnConfiguration={"RelyingPartyId": "localhost"},
     )

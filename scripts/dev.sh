@@ -15,6 +15,8 @@ admin_password=Admin-Passw0rd
 eval "$(.venv/bin/python scripts/bootstrap_local.py "$endpoint" "$admin_user" "$admin_password")"
 
 export COGNITO_ENDPOINT="$endpoint"
+# Choice-based sign-in: the password, an emailed code or a passkey, as the local pool allows.
+export COGNITO_AUTH_FLOW="${COGNITO_AUTH_FLOW:-USER_AUTH}"
 export COOKIE_SECURE=false
 export LISTEN_ADDR="${LISTEN_ADDR:-127.0.0.1:8080}"
 export LOG_FORMAT="${LOG_FORMAT:-pretty}"
@@ -30,7 +32,9 @@ Local Cognito emulator: ${endpoint}  (pool ${COGNITO_USER_POOL_ID})
 cognito-bff:            ${base}      (SQLite file ./cognito-bff.db)
 Metrics:                http://${METRICS_ADDR:-127.0.0.1:9090}/metrics
 Admin user:             ${admin_user} / ${admin_password}  (group: admin)
-Sign-in pages:          ${base}/ui/  (a browser gets a session cookie, never a token)
+Sign-in pages:          http://localhost:${LISTEN_ADDR##*:}/ui/  (a browser gets a session cookie, never a token;
+                        passkeys need the name localhost)
+Codes "sent":           ${endpoint}/emulator/codes?username=NAME  (the emulator mails nothing)
 
 Try:
   # sign in as the admin and keep the access token
