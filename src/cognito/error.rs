@@ -274,13 +274,9 @@ impl CognitoError {
                 | K::NotAuthorized
                 | K::LimitExceeded
                 | K::TooManyFailedAttempts
-                | K::Passkey(
-                    PasskeyRefusal::OriginNotAllowed
-                        | PasskeyRefusal::RelyingPartyMismatch
-                        | PasskeyRefusal::NotSupported
-                        | PasskeyRefusal::Rejected
-                )
         );
+        // A passkey refusal's reason would quote the credential's own clientDataJSON (its
+        // origin, say), which the caller wrote: the fixed sentence says enough.
         if passes_reason && let Some(message) = self.message.as_deref().filter(|m| !m.is_empty()) {
             return truncate(message, 300);
         }

@@ -19,8 +19,9 @@ const PAGE: i32 = 20;
 /// WebAuthn's JSON is a few levels deep; anything deeper than this is no WebAuthn.
 const MAX_DEPTH: usize = 16;
 /// Creation options larger than this (as JSON) are no options a browser should be handed.
-/// Cognito's are well under 2 KiB; a user with 20 passkeys to exclude adds about 2 KiB.
-const MAX_OPTIONS_BYTES: usize = 16 * 1024;
+/// Cognito's are well under 2 KiB, plus the passkeys to exclude: up to 20, each id up to 1023
+/// bytes (1364 in base64url), so about 30 KiB at worst.
+const MAX_OPTIONS_BYTES: usize = 40 * 1024;
 
 /// One of the user's passkeys, as Cognito lists it.
 #[derive(Debug, Clone, PartialEq, Eq)]

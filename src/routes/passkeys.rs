@@ -4,10 +4,11 @@
 
 use axum::Json;
 use axum::extract::State;
-use axum::http::StatusCode;
+use axum::response::Response;
 use serde::{Deserialize, Serialize};
-use serde_json::{Map, Value};
+use serde_json::{Map, Value, json};
 
+use crate::boundary::AfterChange;
 use crate::cognito::{CognitoError, CognitoErrorKind, PasskeyRecord};
 use crate::error::ApiError;
 use crate::extract::{ApiJson, Caller, PathCredentialId, RecentCaller};
@@ -40,18 +41,23 @@ pub struct CompleteRequest {
     credential: Value,
 }
 
+/// A new way in: the session it came from gets a new id, as after any change of factors, and
+/// the event is logged (without the credential) for whoever audits the account later.
 pub async fn complete(
     State(state): State<AppState>,
     RecentCaller(caller): RecentCaller,
     ApiJson(request): ApiJson<CompleteRequest>,
-) -> Result<StatusCode, ApiError> {
+) -> Result<Response, ApiError> {
+    let started = tokio::time::Instant::now();
     let credential = RegistrationCredential::parse("credential", request.credential)?;
     state
         .cognito
         .complete_web_authn_registration(&caller.token, credential.as_json())
         .await
         .map_err(ApiError::token_refused)?;
-    Ok(StatusCode::NO_CONTENT)
+    tracing::info!("a passkey was registered");
+    let after = AfterChange::apply(&state.boundary, &caller, false, started).await?;
+    Ok(after.answer(&state.boundary, object(json!({"registered": true}))))
 }
 
 #[derive(Serialize)]
@@ -103,17 +109,29 @@ pub async fn list(
 
 /// Removing a passkey takes a way in away from the user: only after a recent sign-in, so a
 /// session left open can't lock the owner out of a passwordless account.
+/// Whoever signed in with the passkey removed is signed out of the user's other browser
+/// sessions, as when MFA is turned off: a user removes a passkey they don't recognise.
 pub async fn remove(
     State(state): State<AppState>,
     RecentCaller(caller): RecentCaller,
     PathCredentialId(id): PathCredentialId,
-) -> Result<StatusCode, ApiError> {
+) -> Result<Response, ApiError> {
+    let started = tokio::time::Instant::now();
     state
         .cognito
         .delete_web_authn_credential(&caller.token, id.as_str())
         .await
         .map_err(not_found)?;
-    Ok(StatusCode::NO_CONTENT)
+    tracing::info!("a passkey was removed");
+    let after = AfterChange::apply(&state.boundary, &caller, true, started).await?;
+    Ok(after.answer(&state.boundary, object(json!({"removed": true}))))
+}
+
+fn object(value: Value) -> Map<String, Value> {
+    match value {
+        Value::Object(map) => map,
+        _ => Map::new(),
+    }
 }
 
 /// A passkey that isn't the caller's (or doesn't exist) is answered as no such passkey.

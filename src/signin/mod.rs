@@ -612,7 +612,10 @@ impl SignIn {
             | K::UserNotFound
             | K::TooManyFailedAttempts
             | K::PasswordResetRequired
-            | K::UserNotConfirmed => {
+            | K::UserNotConfirmed
+            // A passkey refused for a reason of its own (an origin, a relying party): no
+            // retry of the same sign-in will do better.
+            | K::Passkey(_) => {
                 self.store.consume(id_hash).await?;
                 challenge_outcome("expired");
                 true

@@ -13,9 +13,13 @@ use crate::cognito::{CognitoError, CognitoErrorKind};
 use crate::input::InvalidInput;
 use crate::totp::check_totp_code;
 
-/// The most a passkey's JSON may take, either way: WebAuthn's options and credentials are a
-/// few kilobytes at most, attestation certificates included.
+/// The most a passkey's answer may take: an assertion is a few hundred bytes, and the body
+/// is 16 KiB at most anyway.
 const MAX_WEBAUTHN_JSON: usize = 12 * 1024;
+
+/// The most a WEB_AUTHN challenge's options may take: they list the user's passkeys
+/// (`allowCredentials`), up to Cognito's 20, each id up to 1023 bytes (1364 in base64url).
+pub const MAX_REQUEST_OPTIONS: usize = 40 * 1024;
 
 /// Challenge parameters that only the server may see: SRP material and Cognito's internal name
 /// for the user.
@@ -71,7 +75,7 @@ pub fn public_parameters(
 
 /// A WEB_AUTHN challenge's options: a JSON object of bounded size with a `challenge`.
 fn check_request_options(options: &str) -> Result<(), CognitoError> {
-    let usable = options.len() <= MAX_WEBAUTHN_JSON
+    let usable = options.len() <= MAX_REQUEST_OPTIONS
         && serde_json::from_str::<Map<String, Value>>(options)
             .is_ok_and(|o| o.get("challenge").is_some_and(Value::is_string));
     if usable {
@@ -324,10 +328,17 @@ mod tests {
         ))
         .unwrap();
         assert_eq!(fine["CREDENTIAL_REQUEST_OPTIONS"]["rpId"], "localhost");
+        // A user with Cognito's most passkeys, each with the longest id, still signs in.
+        let most: Vec<Value> = (0..20)
+            .map(|_| json!({"type": "public-key", "id": "A".repeat(1364), "transports": ["internal", "hybrid"]}))
+            .collect();
+        let options_text =
+            json!({"challenge": "abc", "rpId": "localhost", "allowCredentials": most}).to_string();
+        assert!(public_parameters(&options(options_text)).is_ok());
         for bad in [
             "not json".to_owned(),
             r#"{"rpId":"localhost"}"#.to_owned(),
-            format!(r#"{{"challenge":"{}"}}"#, "a".repeat(MAX_WEBAUTHN_JSON)),
+            format!(r#"{{"challenge":"{}"}}"#, "a".repeat(MAX_REQUEST_OPTIONS)),
         ] {
             assert!(matches!(
                 public_parameters(&options(bad)),
