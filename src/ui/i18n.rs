@@ -159,6 +159,10 @@ const EN: &[(&str, &str)] = &[
     ("msg.totp-enabled", "The authenticator app is on."),
     ("msg.totp-disabled", "The authenticator app is off."),
     ("msg.code-sent", "We sent a code to {destination}."),
+    (
+        "msg.code-sent-if",
+        "If this account can get codes, we sent one. Check your email or phone.",
+    ),
     ("msg.confirmed", "Your account is confirmed. Sign in."),
     ("msg.password-reset", "Your password was reset."),
     ("msg.sessions-ended", "Signed out on {count} other devices."),
@@ -392,6 +396,10 @@ const KO: &[(&str, &str)] = &[
     ("msg.totp-enabled", "인증 앱을 사용합니다."),
     ("msg.totp-disabled", "인증 앱을 사용하지 않습니다."),
     ("msg.code-sent", "{destination}(으)로 코드를 보냈습니다."),
+    (
+        "msg.code-sent-if",
+        "이 계정이 코드를 받을 수 있다면 코드를 보냈습니다. 이메일이나 휴대폰을 확인하세요.",
+    ),
     ("msg.confirmed", "계정이 확인되었습니다. 로그인하세요."),
     ("msg.password-reset", "비밀번호를 재설정했습니다."),
     (

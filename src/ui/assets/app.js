@@ -105,9 +105,9 @@ function showError(form, error) {
     memory.clear('return_to');
     memory.set('notice', `error.${code}`);
     location.href = '/ui/sign-in';
-  } else if (STEPS[error.problem?.next_step]) {
+  } else if (pageOf(error.problem?.next_step)) {
     memory.set('notice', `error.${code}`);
-    location.href = STEPS[error.problem.next_step];
+    location.href = pageOf(error.problem.next_step);
   }
 }
 
@@ -127,6 +127,10 @@ const STEPS = {
   CONFIRM_SIGN_UP: '/ui/sign-up/confirm',
   RESET_PASSWORD: '/ui/password/forgot',
 };
+
+// The page of a step; none for a name that isn't one (a name from an answer is data, and an
+// object's own keys only are steps).
+const pageOf = (step) => (typeof step === 'string' && Object.hasOwn(STEPS, step) ? STEPS[step] : null);
 
 // What the account page finishes by itself after a sign-in it asked for: the changes that need
 // a recent sign-in, by the name of their form. Nothing else is ever run from memory.
@@ -172,8 +176,8 @@ async function follow(answer) {
     available_challenges: answer.available_challenges,
     first_factor: Boolean(answer.switch_factor),
   }));
-  if (STEPS[answer.next_step]) {
-    location.href = STEPS[answer.next_step];
+  if (pageOf(answer.next_step)) {
+    location.href = pageOf(answer.next_step);
   } else {
     // A step these pages don't carry (a custom challenge): said, not looped.
     show(messages['error.other'], 'error');
@@ -273,6 +277,8 @@ const actions = {
     await answer({ EMAIL: email.trim() }, { challenge: 'MFA_SETUP' }),
   ),
   'sign-up': async ({ username, email, password }, form) => {
+    // A change asked for by someone else before is not finished for a new account.
+    memory.remove('resume_after');
     const body = { username, attributes: { email } };
     // A password the pool lets the user leave out is sent only when typed.
     if (password || form.querySelector('[name="password"]').required) body.password = password;
@@ -282,6 +288,7 @@ const actions = {
     location.href = done.next_step === 'DONE' ? '/ui/sign-in' : '/ui/sign-up/confirm';
   },
   confirm: async ({ username, code }) => {
+    memory.remove('resume_after');
     const confirmed = await api('/signup/confirm', { body: { username, code: code.trim() } });
     if (confirmed?.next_step === 'COMPLETE_AUTO_SIGN_IN') {
       // Confirming proved the address: the new user is signed in without being asked again.
@@ -587,7 +594,11 @@ async function open() {
   const destination = document.getElementById('code-destination');
   const parameters = JSON.parse(memory.get('parameters') || '{}');
   const where = memory.get('destination') || parameters.CODE_DELIVERY_DESTINATION;
-  if (destination && where) {
+  if (destination && parameters.first_factor) {
+    // A code asked for by name alone: where it went would tell anyone who typed the name.
+    destination.textContent = text('code-sent-if');
+    destination.hidden = false;
+  } else if (destination && where) {
     destination.textContent = text('code-sent', { destination: where });
     destination.hidden = false;
   }
