@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
-# Runs every test: unit tests, integration tests against a local Cognito emulator that the
-# tests start themselves, and the sign-in pages in headless Chromium. The store-backed tests
-# run on SQLite, and again on Postgres when TEST_DATABASE_URL is set
-# (e.g. postgres://postgres@127.0.0.1:5432/test).
+# Runs every test: unit tests, integration tests against a local Cognito emulator and an
+# OpenID Connect server standing in for the pool's domain, which the tests start themselves,
+# and the sign-in pages in headless Chromium. The store-backed tests run on SQLite, and again
+# on Postgres when TEST_DATABASE_URL is set (e.g. postgres://postgres@127.0.0.1:5432/test).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/emulator-venv.sh
 ./scripts/browser.sh
+# The OpenID Connect server that stands in for the pool's domain (tests/oidc-peer), exactly
+# as its lock file pins it.
+npm ci --prefix tests/oidc-peer --no-audit --no-fund --silent
 # Seconds each fuzz target in tests/properties.rs runs, per pass.
 export FUZZ_SECONDS="${FUZZ_SECONDS:-5}"
 
