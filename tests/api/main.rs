@@ -23,6 +23,7 @@ mod invite_flow;
 mod layout;
 mod mfa;
 mod next_steps;
+mod oidc_peer;
 mod passkeys;
 mod passwordless;
 mod passwords;
