@@ -494,6 +494,44 @@ pub struct Settings {
     #[arg(long, env = "UI_LOGO_URL", global = true, hide_env_values = true)]
     pub ui_logo_url: Option<String>,
 
+    /// The pool's domain for federated sign-in through managed login: https://auth.example.com
+    /// or https://<prefix>.auth.<region>.amazoncognito.com (http only for a localhost
+    /// emulator). Unset: /oauth/start and /oauth/callback are off, and the other OAUTH_* and
+    /// FEDERATED_PROVIDERS settings are refused [default: none]
+    #[arg(long, env = "COGNITO_DOMAIN", global = true, hide_env_values = true)]
+    pub cognito_domain: Option<String>,
+
+    /// This service's /oauth/callback as the app client lists it among its callback URLs,
+    /// e.g. https://app.example.com/oauth/callback [required with COGNITO_DOMAIN]
+    #[arg(
+        long,
+        env = "OAUTH_REDIRECT_URL",
+        global = true,
+        hide_env_values = true
+    )]
+    pub oauth_redirect_url: Option<String>,
+
+    /// The scopes asked for at the pool's authorize endpoint, space-separated; must include
+    /// openid [default: openid email profile]
+    #[arg(long, env = "OAUTH_SCOPES", global = true, hide_env_values = true)]
+    pub oauth_scopes: Option<String>,
+
+    /// The identity providers configured on the pool that users may pick, by the pool's name
+    /// for them, comma-separated, e.g. Google,SignInWithApple,AcmeSAML (at most 16)
+    /// [default: none; /oauth/start without a provider shows managed login's own page]
+    #[arg(
+        long,
+        env = "FEDERATED_PROVIDERS",
+        global = true,
+        hide_env_values = true
+    )]
+    pub federated_providers: Option<String>,
+
+    /// Where the pool's /logout sends the browser after a federated user signs out, as the app
+    /// client lists it among its sign-out URLs [required with COGNITO_DOMAIN]
+    #[arg(long, env = "OAUTH_LOGOUT_URL", global = true, hide_env_values = true)]
+    pub oauth_logout_url: Option<String>,
+
     /// Cognito group whose members may invite users
     #[arg(
         long,

@@ -44,7 +44,25 @@ pub struct Config {
     pub sessions: SessionConfig,
     pub api: ApiConfig,
     pub ui: UiConfig,
+    /// Federated sign-in through the pool's domain; `None` when COGNITO_DOMAIN is unset.
+    pub oauth: Option<OAuthConfig>,
     pub database: DatabaseConfig,
+}
+
+/// Federated sign-in through the pool's managed login (COGNITO_DOMAIN and the OAUTH_*
+/// settings), checked: the service is the app client's confidential client.
+#[derive(Debug, Clone)]
+pub struct OAuthConfig {
+    /// The pool's domain, `scheme://host[:port]`, without a trailing slash.
+    pub domain: String,
+    /// This service's callback as the app client lists it (OAUTH_REDIRECT_URL).
+    pub redirect_url: String,
+    /// The scopes asked for, `openid` among them.
+    pub scopes: Vec<String>,
+    /// The identity providers users may pick, by the pool's names for them.
+    pub providers: Vec<String>,
+    /// Where the pool's `/logout` sends the browser afterwards (OAUTH_LOGOUT_URL).
+    pub logout_url: String,
 }
 
 /// The upstream APIs browsers reach through `/api/{name}/…`.

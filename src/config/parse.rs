@@ -9,12 +9,13 @@ use secrecy::SecretString;
 use super::UiConfig;
 use super::cli::Settings;
 use super::values::{
-    ConfigError, bad, bool_setting, encryption_key, http_url, list, networks, number, optional,
-    origin_url, pool_region, required, session_keys, totp_issuer,
+    ConfigError, bad, bool_setting, encryption_key, federated_providers, http_url, list, networks,
+    number, oauth_domain, oauth_scopes, oauth_url, optional, origin_url, pool_region, required,
+    session_keys, totp_issuer,
 };
 use super::{
     ApiConfig, ChallengeConfig, CognitoConfig, Config, DatabaseConfig, HttpConfig, LimitsConfig,
-    LogFormat, SessionConfig, TokenConfig,
+    LogFormat, OAuthConfig, SessionConfig, TokenConfig,
 };
 use crate::attributes::WritableAttributes;
 use crate::cognito::MetadataKeys;
@@ -190,8 +191,10 @@ impl Settings {
                 "must not exceed REFRESH_TOKEN_VALIDITY_DAYS: a session can't outlive its refresh token",
             ));
         }
+        let oauth = self.oauth()?;
         Ok(Config {
             ui,
+            oauth,
             api: self.api()?,
             sessions,
             cognito: CognitoConfig {
@@ -387,6 +390,42 @@ impl Settings {
         })
     }
 
+    /// COGNITO_DOMAIN and what goes with it. Without the domain the flow is off, and any of
+    /// the others set is refused: an operator who set them meant the flow to be on.
+    fn oauth(&self) -> Result<Option<OAuthConfig>, ConfigError> {
+        let Some(domain) = optional(&self.cognito_domain) else {
+            for (variable, value) in [
+                ("OAUTH_REDIRECT_URL", &self.oauth_redirect_url),
+                ("OAUTH_SCOPES", &self.oauth_scopes),
+                ("FEDERATED_PROVIDERS", &self.federated_providers),
+                ("OAUTH_LOGOUT_URL", &self.oauth_logout_url),
+            ] {
+                if optional(value).is_some() {
+                    return Err(bad(variable, "needs COGNITO_DOMAIN to be set too"));
+                }
+            }
+            return Ok(None);
+        };
+        let domain = oauth_domain(&domain)?;
+        let redirect_url = required("OAUTH_REDIRECT_URL", &self.oauth_redirect_url)?;
+        let redirect_url = oauth_url("OAUTH_REDIRECT_URL", &redirect_url)?;
+        if !redirect_url.path().ends_with("/oauth/callback") {
+            return Err(bad(
+                "OAUTH_REDIRECT_URL",
+                "must be this service's /oauth/callback, e.g. https://app.example.com/oauth/callback",
+            ));
+        }
+        let logout_url = required("OAUTH_LOGOUT_URL", &self.oauth_logout_url)?;
+        let logout_url = oauth_url("OAUTH_LOGOUT_URL", &logout_url)?;
+        Ok(Some(OAuthConfig {
+            domain,
+            redirect_url: redirect_url.to_string(),
+            scopes: oauth_scopes(self.oauth_scopes.as_deref())?,
+            providers: federated_providers(&self.federated_providers)?,
+            logout_url: logout_url.to_string(),
+        }))
+    }
+
     fn sessions(&self) -> Result<SessionConfig, ConfigError> {
         let delivery = match self.token_delivery.trim().to_ascii_lowercase().as_str() {
             "auto" => TokenDelivery::Auto,
@@ -568,6 +607,159 @@ mod tests {
         let mut args = base.to_vec();
         args.extend_from_slice(&["--token-delivery", "body", "--ui", "off"]);
         assert!(!settings(&args).config().unwrap().ui.enabled);
+    }
+
+    const OAUTH: [&str; 6] = [
+        "--cognito-domain",
+        "https://auth.example.com/",
+        "--oauth-redirect-url",
+        "https://app.example.com/oauth/callback",
+        "--oauth-logout-url",
+        "https://app.example.com/signed-out",
+    ];
+
+    #[test]
+    fn federated_sign_in_is_off_without_a_domain_and_checked_with_one() {
+        assert!(settings(&BASE).config().unwrap().oauth.is_none());
+        let on = [&BASE[..], &OAUTH[..]].concat();
+        let oauth = settings(&on).config().unwrap().oauth.expect("on");
+        assert_eq!(oauth.domain, "https://auth.example.com");
+        assert_eq!(oauth.redirect_url, "https://app.example.com/oauth/callback");
+        assert_eq!(oauth.logout_url, "https://app.example.com/signed-out");
+        assert_eq!(oauth.scopes, ["openid", "email", "profile"]);
+        assert!(oauth.providers.is_empty());
+
+        let more = [
+            &on[..],
+            &[
+                "--oauth-scopes",
+                "openid  phone openid aws.cognito.signin.user.admin",
+                "--federated-providers",
+                "Google, SignInWithApple,Acme-SAML",
+            ],
+        ]
+        .concat();
+        let oauth = settings(&more).config().unwrap().oauth.unwrap();
+        assert_eq!(
+            oauth.scopes,
+            ["openid", "phone", "aws.cognito.signin.user.admin"]
+        );
+        assert_eq!(oauth.providers, ["Google", "SignInWithApple", "Acme-SAML"]);
+
+        // A local emulator may be plain http; nothing else may.
+        let local = [
+            "--cognito-domain",
+            "http://127.0.0.1:9000",
+            "--oauth-redirect-url",
+            "http://localhost:8080/oauth/callback",
+            "--oauth-logout-url",
+            "http://[::1]:8080/",
+        ];
+        let local = [&BASE[..], &local[..]].concat();
+        assert_eq!(
+            settings(&local).config().unwrap().oauth.unwrap().domain,
+            "http://127.0.0.1:9000"
+        );
+    }
+
+    #[test]
+    fn federated_settings_name_what_is_wrong() {
+        let eleven: Vec<String> = (0..17).map(|i| format!("P{i}")).collect();
+        let eleven = eleven.join(",");
+        let long = "A".repeat(33);
+        for (flags, expected) in [
+            (
+                &[
+                    "--oauth-redirect-url",
+                    "https://app.example.com/oauth/callback",
+                ][..],
+                "OAUTH_REDIRECT_URL: needs COGNITO_DOMAIN",
+            ),
+            (
+                &["--federated-providers", "Google"],
+                "FEDERATED_PROVIDERS: needs COGNITO_DOMAIN",
+            ),
+            (
+                &["--oauth-scopes", "openid"],
+                "OAUTH_SCOPES: needs COGNITO_DOMAIN",
+            ),
+            (
+                &["--oauth-logout-url", "https://app.example.com/"],
+                "OAUTH_LOGOUT_URL: needs COGNITO_DOMAIN",
+            ),
+            (
+                &["--cognito-domain", "https://auth.example.com"],
+                "OAUTH_REDIRECT_URL: is required",
+            ),
+            (
+                &[
+                    "--cognito-domain",
+                    "https://auth.example.com",
+                    "--oauth-redirect-url",
+                    "https://app.example.com/oauth/callback",
+                ],
+                "OAUTH_LOGOUT_URL: is required",
+            ),
+        ] {
+            let args = [&BASE[..], flags].concat();
+            let error = settings(&args).config().unwrap_err().to_string();
+            assert!(error.starts_with(expected), "{flags:?}: {error}");
+        }
+        for (flags, variable) in [
+            (
+                &["--cognito-domain", "http://auth.example.com"][..],
+                "COGNITO_DOMAIN",
+            ),
+            (
+                &["--cognito-domain", "https://auth.example.com/x"],
+                "COGNITO_DOMAIN",
+            ),
+            (
+                &["--cognito-domain", "https://u:p@auth.example.com"],
+                "COGNITO_DOMAIN",
+            ),
+            (&["--cognito-domain", "auth.example.com"], "COGNITO_DOMAIN"),
+            (
+                &["--oauth-redirect-url", "https://app.example.com/callback"],
+                "OAUTH_REDIRECT_URL",
+            ),
+            (
+                &[
+                    "--oauth-redirect-url",
+                    "http://app.example.com/oauth/callback",
+                ],
+                "OAUTH_REDIRECT_URL",
+            ),
+            (
+                &[
+                    "--oauth-redirect-url",
+                    "https://app.example.com/oauth/callback?x=1",
+                ],
+                "OAUTH_REDIRECT_URL",
+            ),
+            (&["--oauth-logout-url", "/signed-out"], "OAUTH_LOGOUT_URL"),
+            (&["--oauth-scopes", "email profile"], "OAUTH_SCOPES"),
+            (&["--oauth-scopes", "openid \"bad\""], "OAUTH_SCOPES"),
+            (
+                &["--federated-providers", "Google,Google"],
+                "FEDERATED_PROVIDERS",
+            ),
+            (
+                &["--federated-providers", "Acme SAML"],
+                "FEDERATED_PROVIDERS",
+            ),
+            (&["--federated-providers", &long], "FEDERATED_PROVIDERS"),
+            (&["--federated-providers", &eleven], "FEDERATED_PROVIDERS"),
+        ] {
+            // The flag given replaces the one in OAUTH.
+            let mut args = BASE.to_vec();
+            for pair in OAUTH.chunks(2).filter(|pair| pair[0] != flags[0]) {
+                args.extend_from_slice(pair);
+            }
+            args.extend_from_slice(flags);
+            let error = settings(&args).config().unwrap_err();
+            assert_eq!(error.variable, variable, "{flags:?}: {error}");
+        }
     }
 
     #[test]

@@ -133,6 +133,129 @@ pub(super) fn http_url(variable: &'static str, value: String) -> Result<String, 
     }
 }
 
+/// A host a browser reaches over plain http without anyone between: an emulator on this
+/// machine.
+fn loopback(url: &reqwest::Url) -> bool {
+    match url.host_str() {
+        Some(host) if host.eq_ignore_ascii_case("localhost") => true,
+        Some(host) => host
+            .trim_start_matches('[')
+            .trim_end_matches(']')
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback()),
+        None => false,
+    }
+}
+
+/// COGNITO_DOMAIN: an https origin (http only for a loopback emulator), a trailing slash
+/// allowed, nothing after it. Returned without the slash.
+pub(super) fn oauth_domain(value: &str) -> Result<String, ConfigError> {
+    let url = reqwest::Url::parse(value.trim()).ok().filter(|url| {
+        (url.scheme() == "https" || (url.scheme() == "http" && loopback(url)))
+            && url.host().is_some()
+            && url.username().is_empty()
+            && url.password().is_none()
+            && url.path() == "/"
+            && url.query().is_none()
+            && url.fragment().is_none()
+    });
+    match url {
+        Some(url) => Ok(url.as_str().trim_end_matches('/').to_owned()),
+        None => Err(bad(
+            "COGNITO_DOMAIN",
+            "must be an https URL with nothing after the host, such as \
+             https://auth.example.com (http only for localhost)",
+        )),
+    }
+}
+
+/// OAUTH_REDIRECT_URL and OAUTH_LOGOUT_URL: absolute URLs the app client lists, https (http
+/// only on loopback), no user info or fragment; the callback's query would be the pool's.
+pub(super) fn oauth_url(variable: &'static str, value: &str) -> Result<reqwest::Url, ConfigError> {
+    reqwest::Url::parse(value.trim())
+        .ok()
+        .filter(|url| {
+            (url.scheme() == "https" || (url.scheme() == "http" && loopback(url)))
+                && url.host().is_some()
+                && url.username().is_empty()
+                && url.password().is_none()
+                && url.query().is_none()
+                && url.fragment().is_none()
+        })
+        .ok_or_else(|| {
+            bad(
+                variable,
+                "must be an absolute https URL without a query (http only for localhost)",
+            )
+        })
+}
+
+/// OAUTH_SCOPES: space-separated scope tokens (RFC 6749 §3.3), `openid` among them; without
+/// the setting, `openid email profile`.
+pub(super) fn oauth_scopes(value: Option<&str>) -> Result<Vec<String>, ConfigError> {
+    const MOST: usize = 25;
+    let Some(text) = value.map(str::trim).filter(|t| !t.is_empty()) else {
+        return Ok(["openid", "email", "profile"].map(str::to_owned).to_vec());
+    };
+    let mut scopes: Vec<String> = Vec::new();
+    for scope in text.split_ascii_whitespace() {
+        // RFC 6749: %x21 / %x23-5B / %x5D-7E; Cognito's custom scopes are at most 256.
+        let token = scope.len() <= 256
+            && scope
+                .bytes()
+                .all(|b| b == 0x21 || (0x23..=0x5b).contains(&b) || (0x5d..=0x7e).contains(&b));
+        if !token {
+            return Err(bad(
+                "OAUTH_SCOPES",
+                format!("{scope:?} is not a scope: printable ASCII without quotes or backslashes"),
+            ));
+        }
+        if !scopes.iter().any(|s| s == scope) {
+            scopes.push(scope.to_owned());
+        }
+    }
+    if !scopes.iter().any(|s| s == "openid") {
+        return Err(bad(
+            "OAUTH_SCOPES",
+            "must include openid: the sign-in is proved by the ID token",
+        ));
+    }
+    if scopes.len() > MOST {
+        return Err(bad("OAUTH_SCOPES", format!("at most {MOST} scopes")));
+    }
+    Ok(scopes)
+}
+
+/// FEDERATED_PROVIDERS: the pool's names for its identity providers, 1 to 32 of letters,
+/// digits, `.`, `_` and `-` each, at most 16 of them, none twice.
+pub(super) fn federated_providers(value: &Option<String>) -> Result<Vec<String>, ConfigError> {
+    const MOST: usize = 16;
+    let mut providers: Vec<String> = Vec::new();
+    for name in list(value) {
+        let fits = name.len() <= 32
+            && name
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'));
+        if !fits {
+            return Err(bad(
+                "FEDERATED_PROVIDERS",
+                format!("{name:?} is not a provider name: 1 to 32 of A-Z, a-z, 0-9, ., _ and -"),
+            ));
+        }
+        if providers.contains(&name) {
+            return Err(bad("FEDERATED_PROVIDERS", format!("{name} is named twice")));
+        }
+        providers.push(name);
+    }
+    if providers.len() > MOST {
+        return Err(bad(
+            "FEDERATED_PROVIDERS",
+            format!("at most {MOST} providers"),
+        ));
+    }
+    Ok(providers)
+}
+
 /// The issuer goes into otpauth URIs and authenticator apps' lists; a colon would split the
 /// URI's label.
 pub(super) fn totp_issuer(value: &str) -> Result<String, ConfigError> {

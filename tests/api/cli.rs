@@ -62,6 +62,11 @@ const VARIABLES: &[&str] = &[
     "UI_PRODUCT_NAME",
     "UI_BRAND_COLOR",
     "UI_LOGO_URL",
+    "COGNITO_DOMAIN",
+    "OAUTH_REDIRECT_URL",
+    "OAUTH_SCOPES",
+    "FEDERATED_PROVIDERS",
+    "OAUTH_LOGOUT_URL",
 ];
 
 /// The binary with an empty environment except PATH, run in `dir`.
