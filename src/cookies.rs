@@ -1,7 +1,7 @@
 //! The service's cookies, the only things a browser holds: the pending challenge's, while a
-//! sign-in is under way; the browser session's, once it is done; and, where the user pool
-//! tracks devices, the device's, which outlives both. All are opaque ids, HttpOnly, host-only
-//! and scoped to `/`.
+//! sign-in is under way; a federated sign-in's, while the browser is at the pool's domain; the
+//! browser session's, once it is done; and, where the user pool tracks devices, the device's,
+//! which outlives them all. All are opaque ids, HttpOnly, host-only and scoped to `/`.
 
 use axum::http::{HeaderMap, HeaderValue, header};
 use cookie::{Cookie, SameSite};
@@ -16,6 +16,7 @@ enum Kind {
     Challenge,
     Session,
     Device,
+    Flow,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -45,6 +46,18 @@ impl CookieSettings {
         }
     }
 
+    /// A federated sign-in's cookie: `SameSite=Lax`, because it must come back with the
+    /// callback, a top-level navigation that the pool's domain (another site) starts; `Strict`
+    /// would leave it behind and every callback would look foreign. `Lax` still keeps it off
+    /// any cross-site request but a top-level GET, and the callback it names is single use.
+    pub fn flow(secure: bool) -> Self {
+        CookieSettings {
+            secure,
+            kind: Kind::Flow,
+            same_site: SameSite::Lax,
+        }
+    }
+
     /// The device's cookie: `SameSite=Strict`, only ever needed by the sign-in calls.
     pub fn device(secure: bool) -> Self {
         CookieSettings {
@@ -62,6 +75,8 @@ impl CookieSettings {
             (Kind::Session, false) => "cognito-bff-session",
             (Kind::Device, true) => "__Host-cognito-bff-device",
             (Kind::Device, false) => "cognito-bff-device",
+            (Kind::Flow, true) => "__Host-cognito-bff-oauth",
+            (Kind::Flow, false) => "cognito-bff-oauth",
         }
     }
 
@@ -119,7 +134,7 @@ fn header_value(cookie: &Cookie<'_>) -> HeaderValue {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::vocab::{ChallengeId, SessionId};
+    use crate::vocab::{ChallengeId, FlowId, SessionId};
 
     #[test]
     fn secure_cookie_has_every_attribute() {
@@ -148,6 +163,26 @@ mod tests {
         assert!(strict.contains("SameSite=Strict") && strict.contains("HttpOnly"));
         let lax = CookieSettings::session(true, true).set(&id, 60);
         assert!(lax.to_str().unwrap().contains("SameSite=Lax"));
+    }
+
+    #[test]
+    fn the_flow_cookie_is_lax_to_come_back_from_the_pools_domain() {
+        let id = FlowId::generate().unwrap();
+        let header = CookieSettings::flow(true).set(&id, 600);
+        let text = header.to_str().unwrap();
+        assert!(text.starts_with(&format!("__Host-cognito-bff-oauth={}", id.expose())));
+        for attribute in [
+            "HttpOnly",
+            "Secure",
+            "SameSite=Lax",
+            "Path=/",
+            "Max-Age=600",
+        ] {
+            assert!(text.contains(attribute), "{text} lacks {attribute}");
+        }
+        assert!(!text.contains("Domain"));
+        let cleared = CookieSettings::flow(true).clear();
+        assert!(cleared.to_str().unwrap().contains("Max-Age=0"));
     }
 
     #[test]

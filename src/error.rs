@@ -14,6 +14,7 @@ use crate::attributes::AttributeError;
 use crate::cognito::{CognitoError, CognitoErrorKind, PasskeyRefusal};
 use crate::input::InvalidInput;
 use crate::limits::Limited;
+use crate::oauth::OAuthError;
 use crate::sessions::SessionError;
 use crate::signin::SignInError;
 use crate::vocab::NextStep;
@@ -81,6 +82,31 @@ pub enum ApiError {
     UnsupportedChallenge { name: String },
     #[error("the current password is incorrect")]
     IncorrectPassword,
+    #[error(
+        "this account signs in through an identity provider, which keeps its password; change it there"
+    )]
+    FederatedUser,
+
+    #[error(
+        "this sign-in with an identity provider has expired, was already used, or was not started in this browser; start again"
+    )]
+    OAuthStateInvalid,
+    #[error("the sign-in was cancelled or refused at the identity provider")]
+    OAuthDenied,
+    #[error("the identity provider could not sign the user in; try again later")]
+    OAuthProviderError,
+    #[error(
+        "the authorization code was refused: it was already used, has expired, or belongs to another sign-in; start again"
+    )]
+    OAuthCodeInvalid,
+    #[error(
+        "the tokens from the identity provider did not pass the checks; the sign-in was refused"
+    )]
+    OAuthTokenInvalid,
+    #[error("the pool's sign-in domain could not be reached; try again later")]
+    OAuthUnavailable,
+    #[error("the pool's sign-in domain did not answer in time; try again")]
+    OAuthTimeout,
 
     #[error("{0}")]
     Cognito(#[from] CognitoError),
@@ -232,6 +258,46 @@ impl ApiError {
                 StatusCode::BAD_REQUEST,
                 "incorrect_password",
                 "Incorrect password",
+            ),
+            ApiError::FederatedUser => (
+                StatusCode::CONFLICT,
+                "federated_user",
+                "Signs in through an identity provider",
+            ),
+            ApiError::OAuthStateInvalid => (
+                StatusCode::BAD_REQUEST,
+                "oauth_state_invalid",
+                "Sign-in not recognised",
+            ),
+            ApiError::OAuthDenied => (
+                StatusCode::FORBIDDEN,
+                "oauth_access_denied",
+                "Sign-in cancelled",
+            ),
+            ApiError::OAuthProviderError => (
+                StatusCode::BAD_GATEWAY,
+                "oauth_provider_error",
+                "Identity provider error",
+            ),
+            ApiError::OAuthCodeInvalid => (
+                StatusCode::BAD_REQUEST,
+                "oauth_code_invalid",
+                "Authorization code refused",
+            ),
+            ApiError::OAuthTokenInvalid => (
+                StatusCode::BAD_GATEWAY,
+                "oauth_token_invalid",
+                "Tokens refused",
+            ),
+            ApiError::OAuthUnavailable => (
+                StatusCode::BAD_GATEWAY,
+                "oauth_unavailable",
+                "Sign-in domain unavailable",
+            ),
+            ApiError::OAuthTimeout => (
+                StatusCode::GATEWAY_TIMEOUT,
+                "oauth_timeout",
+                "Sign-in domain timed out",
             ),
             ApiError::DatabaseUnavailable => (
                 StatusCode::SERVICE_UNAVAILABLE,
@@ -404,6 +470,59 @@ fn passkey_parts(refusal: PasskeyRefusal) -> (StatusCode, &'static str, &'static
     }
 }
 
+impl ApiError {
+    /// The refusal as a small page, for a browser that navigated here (the federated
+    /// sign-in's routes): the same status, code and fixed sentence as the problem+json, and a
+    /// link to start again. Nothing in it comes from the request.
+    pub fn into_page(self, back: Option<&str>) -> Response {
+        let (status, code, title) = self.parts();
+        let detail = escape_html(&self.detail());
+        let link = back
+            .map(|href| format!("<p><a href=\"{}\">Sign in again</a></p>", escape_html(href)))
+            .unwrap_or_default();
+        let title = escape_html(title);
+        // Logged as the problem+json would be.
+        let logged = self.into_response();
+        let html = format!(
+            "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">\
+             <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
+             <title>{title}</title></head><body><main><h1>{title}</h1><p>{detail}</p>\
+             <p><small>Code: <code>{code}</code></small></p>{link}</main></body></html>"
+        );
+        let mut page = (status, html).into_response();
+        let headers = page.headers_mut();
+        headers.insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("text/html; charset=utf-8"),
+        );
+        headers.insert(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static("default-src 'none'; frame-ancestors 'none'; base-uri 'none'"),
+        );
+        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+        if let Some(retry) = logged.headers().get(header::RETRY_AFTER) {
+            headers.insert(header::RETRY_AFTER, retry.clone());
+        }
+        page
+    }
+}
+
+/// Text made safe inside HTML, attribute values included.
+fn escape_html(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let (status, code, title) = self.parts();
@@ -536,6 +655,31 @@ impl From<SessionError> for ApiError {
             SessionError::Database(e) => e.into(),
             SessionError::Random(e) => ApiError::internal(e),
             SessionError::Internal(what) => ApiError::internal(std::io::Error::other(what)),
+        }
+    }
+}
+
+impl From<OAuthError> for ApiError {
+    fn from(err: OAuthError) -> Self {
+        match err {
+            OAuthError::UnknownProvider => ApiError::invalid_field(
+                "provider",
+                "`provider` must be one of the identity providers this service offers",
+            ),
+            // The record is gone either way: starting again is all that helps.
+            OAuthError::StateInvalid | OAuthError::Unreadable => ApiError::OAuthStateInvalid,
+            OAuthError::Denied => ApiError::OAuthDenied,
+            OAuthError::Provider(_) => ApiError::OAuthProviderError,
+            OAuthError::CodeRejected => ApiError::OAuthCodeInvalid,
+            OAuthError::TokenInvalid(check) => {
+                tracing::warn!(check, "federated sign-in refused: a token failed a check");
+                ApiError::OAuthTokenInvalid
+            }
+            OAuthError::ClientRefused | OAuthError::Unavailable => ApiError::OAuthUnavailable,
+            OAuthError::Timeout => ApiError::OAuthTimeout,
+            OAuthError::Input(e) => e.into(),
+            OAuthError::Database(e) => e.into(),
+            OAuthError::Random(e) => ApiError::internal(e),
         }
     }
 }

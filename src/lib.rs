@@ -19,6 +19,7 @@ pub mod failure_floor;
 pub mod input;
 pub mod layers;
 pub mod limits;
+pub mod oauth;
 pub mod prometheus;
 pub mod request_id;
 pub mod revocation;

@@ -6,12 +6,24 @@
 pub struct Amr(Vec<&'static str>);
 
 /// Every name this service writes, so a stored value reads back only as these.
-const KNOWN: &[&str] = &["pwd", "otp", "sms", "hwk", "mfa"];
+const KNOWN: &[&str] = &["pwd", "otp", "sms", "hwk", "mfa", "fed"];
 
 impl Amr {
     /// A sign-in that began with the password.
     pub fn password() -> Self {
         Amr(vec!["pwd"])
+    }
+
+    /// A sign-in through an identity provider at the pool's managed login: how the user
+    /// proved themselves there is the provider's business. `fed` is not one of RFC 8176's
+    /// names; it is the value Microsoft Entra ID writes for the same thing.
+    pub fn federated() -> Self {
+        Amr(vec!["fed"])
+    }
+
+    /// Signed in through an identity provider: the user has no password at the pool.
+    pub fn is_federated(&self) -> bool {
+        self.0.contains(&"fed")
     }
 
     /// The stored form; rows written before it was kept count as a password sign-in.
@@ -100,5 +112,9 @@ mod tests {
             Amr::from_column(Some("pwd evil sms")).names(),
             ["pwd", "sms"]
         );
+        let federated = Amr::from_column(Some(&Amr::federated().to_column()));
+        assert!(federated.is_federated());
+        assert_eq!(federated.names(), ["fed"]);
+        assert!(!Amr::password().is_federated());
     }
 }

@@ -1,6 +1,6 @@
-//! The opaque ids a client holds in a cookie, a pending challenge's and a browser session's,
-//! and the hash the server stores in their place. The two are different types, so one can't
-//! be taken for the other. Cognito's own ids a path names, a device's key and a passkey's
+//! The opaque ids a client holds in a cookie (a pending challenge's, a browser session's, a
+//! device's, a federated sign-in's), and the hash the server stores in their place. Each is a
+//! type of its own, so one can't be taken for another. Cognito's own ids a path names, a device's key and a passkey's
 //! credential id, are parsed here too.
 
 use base64::Engine;
@@ -80,6 +80,11 @@ opaque_id!(
 opaque_id!(
     /// A device this service confirmed for a user, in the device cookie or `Device-Handle`.
     DeviceId
+);
+
+opaque_id!(
+    /// A federated sign-in under way at the pool's domain, in the flow's cookie.
+    FlowId
 );
 
 /// Cognito's key for one of a user's devices, as a path names it: `{region}_{id}`, 1 to 55

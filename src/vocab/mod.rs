@@ -11,6 +11,6 @@ pub mod seal;
 pub use amr::Amr;
 pub use auth_flow::{AuthFlow, FirstFactor};
 pub use delivery::{Delivery, TokenDelivery};
-pub use id::{ChallengeId, CredentialId, DeviceId, DeviceKey, IdHash, OpaqueId, SessionId};
+pub use id::{ChallengeId, CredentialId, DeviceId, DeviceKey, FlowId, IdHash, OpaqueId, SessionId};
 pub use next_step::NextStep;
 pub use seal::SessionCipher;

@@ -16,6 +16,7 @@ mod devices;
 mod email_mfa;
 mod emulator;
 mod faults;
+mod federated;
 mod gateway;
 mod hardening;
 mod iam;
