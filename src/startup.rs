@@ -25,6 +25,7 @@ use crate::cookies::CookieSettings;
 use crate::devices::{DeviceStore, Devices};
 use crate::failure_floor::FailureFloor;
 use crate::limits::Limits;
+use crate::oauth::{Federation, FederationSettings, FlowStore};
 use crate::revocation::{RefreshIndex, RevocationList};
 use crate::sessions::{BrowserSessions, SessionStore, SessionTimes};
 use crate::shutdown::{Draining, DrainingListener};
@@ -43,6 +44,8 @@ pub enum StartupError {
     Migrate(#[from] sqlx::migrate::MigrateError),
     #[error("cannot set up the client for upstream APIs: {0}")]
     Upstreams(#[source] reqwest::Error),
+    #[error("cannot set up the client for the pool's domain: {0}")]
+    Federation(#[source] reqwest::Error),
     #[error("cannot listen on {addr}: {source}")]
     Bind {
         addr: SocketAddr,
@@ -155,6 +158,27 @@ impl Application {
             refresh_tokens.clone(),
             devices.clone(),
         );
+        let flows = FlowStore::new(pool.clone(), cipher.clone());
+        let federation = match &config.oauth {
+            Some(oauth) => Some(Arc::new(
+                Federation::new(
+                    FederationSettings {
+                        domain: oauth.domain.clone(),
+                        client_id: config.cognito.client_id.clone(),
+                        client_secret: config.cognito.client_secret.clone(),
+                        redirect_url: oauth.redirect_url.clone(),
+                        scopes: oauth.scopes.clone(),
+                        providers: oauth.providers.clone(),
+                        logout_url: oauth.logout_url.clone(),
+                        timeout: config.cognito.timeout,
+                    },
+                    flows.clone(),
+                    verifier.clone(),
+                )
+                .map_err(StartupError::Federation)?,
+            )),
+            None => None,
+        };
         let shared_config = Arc::new(config.clone());
         let boundary = Arc::new(Boundary {
             config: shared_config.clone(),
@@ -170,6 +194,8 @@ impl Application {
             challenge_cookies: CookieSettings::challenge(config.http.cookie_secure),
             devices: devices.clone(),
             device_cookies: CookieSettings::device(config.http.cookie_secure),
+            federation,
+            flow_cookies: CookieSettings::flow(config.http.cookie_secure),
         });
         let state = AppState {
             upstreams,
@@ -198,6 +224,7 @@ impl Application {
             revocations.clone(),
             refresh_tokens,
             devices.store().clone(),
+            flows,
         ));
         tokio::spawn(revocations.follow(
             db::normalize_url(&config.database.url),
@@ -387,6 +414,7 @@ async fn purge_expired(
     revocations: Arc<RevocationList>,
     refresh_tokens: Arc<RefreshIndex>,
     devices: DeviceStore,
+    flows: FlowStore,
 ) {
     let mut every = tokio::time::interval(PURGE_INTERVAL);
     loop {
@@ -403,6 +431,11 @@ async fn purge_expired(
             Ok(0) => {}
             Ok(n) => tracing::debug!(purged = n, "ended browser sessions purged"),
             Err(e) => tracing::warn!(error = %e, "purging ended browser sessions failed"),
+        }
+        match flows.purge_expired().await {
+            Ok(0) => {}
+            Ok(n) => tracing::debug!(purged = n, "abandoned federated sign-ins purged"),
+            Err(e) => tracing::warn!(error = %e, "purging abandoned federated sign-ins failed"),
         }
         match devices.purge_expired().await {
             Ok(0) => {}

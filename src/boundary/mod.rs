@@ -4,6 +4,7 @@
 
 mod change;
 pub mod csrf;
+mod federated;
 mod read;
 mod refresh;
 mod sign_in;
@@ -27,6 +28,7 @@ use crate::cognito::Cognito;
 use crate::config::Config;
 use crate::cookies::CookieSettings;
 use crate::devices::Devices;
+use crate::oauth::Federation;
 use crate::revocation::{RefreshIndex, RevocationList};
 use crate::sessions::BrowserSessions;
 
@@ -47,6 +49,10 @@ pub struct Boundary {
     pub devices: Devices,
     /// The device's cookie.
     pub device_cookies: CookieSettings,
+    /// Federated sign-in through the pool's domain, when COGNITO_DOMAIN is set.
+    pub federation: Option<Arc<Federation>>,
+    /// A federated sign-in's cookie, while the browser is at the pool's domain.
+    pub flow_cookies: CookieSettings,
 }
 
 /// The request came from a browser's fetch machinery.

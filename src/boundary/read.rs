@@ -90,6 +90,18 @@ impl Caller {
         }
     }
 
+    /// The user signs in through an identity provider, and has no password at the pool: a
+    /// browser session started by a federated sign-in, or an access token of a user in the
+    /// group Cognito puts every federated user in (`{user pool id}_{provider}`), such as a
+    /// native app's own code flow hands out.
+    pub fn federated(&self, user_pool_id: &str) -> bool {
+        if self.session.as_ref().is_some_and(|s| s.stored.federated()) {
+            return true;
+        }
+        let prefix = format!("{user_pool_id}_");
+        self.claims.groups.iter().any(|g| g.starts_with(&prefix))
+    }
+
     /// `RecentSignInRequired` unless the user proved who they are within `bound`.
     pub fn require_recent_sign_in(&self, bound: Duration) -> Result<(), ApiError> {
         let oldest = crate::clock::now_seconds() - bound.as_secs() as i64;

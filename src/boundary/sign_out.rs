@@ -25,6 +25,13 @@ pub struct LogoutRequest {
     everywhere: bool,
 }
 
+/// The answer to a federated session's logout: the browser goes on to the pool's
+/// `/logout`, which ends managed login's own session and sends it to OAUTH_LOGOUT_URL.
+#[derive(serde::Serialize)]
+struct FederatedLogout {
+    logout_url: String,
+}
+
 /// One sign-in session to refuse: its user and its `origin_jti` (or a lone token's `jti`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct Session {
@@ -55,11 +62,18 @@ impl Boundary {
             && request.refresh_token.is_none()
             && cookie.came()
         {
+            // A federated session also ends at the pool's domain, where managed login keeps
+            // a cookie of its own: the answer says where to send the browser.
+            let mut federated = false;
             if request.everywhere {
                 // Cognito's GlobalSignOut needs a live access token: the session's, refreshed
                 // if need be. The CSRF rules come first, in either read.
                 match self.session(head, cookie, Touch::No).await {
                     Ok(caller) => {
+                        federated = caller
+                            .session
+                            .as_ref()
+                            .is_some_and(|s| s.stored.federated());
                         self.logout_everywhere(&caller.token).await?;
                     }
                     Err(ApiError::NoSession) => {
@@ -68,6 +82,7 @@ impl Boundary {
                             // A live row whose token can't be verified just now (the keys out
                             // of reach, say): the user is signed out all the same.
                             Some(session) => {
+                                federated = session.federated();
                                 self.sign_out_user(&session.sub, &session.username, None)
                                     .await?;
                             }
@@ -86,10 +101,18 @@ impl Boundary {
                 }
             } else if let Some(session) = self.stored_session(head, &cookie).await? {
                 // Ended as it is stored: ending a session needs no fresh token.
+                federated = session.federated();
                 self.sessions.end(&session).await?;
             }
             // Over now, or already: the cookie is cleared either way.
-            return Ok(self.cleared(StatusCode::NO_CONTENT.into_response()));
+            let answer = match self.federation.as_ref().filter(|_| federated) {
+                Some(federation) => axum::Json(FederatedLogout {
+                    logout_url: federation.logout_url(),
+                })
+                .into_response(),
+                None => StatusCode::NO_CONTENT.into_response(),
+            };
+            return Ok(self.cleared(answer));
         }
         if request.everywhere {
             let token = bearer_token(head.headers).ok_or(AuthRejection::MissingToken)?;

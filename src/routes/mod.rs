@@ -10,6 +10,7 @@ mod login;
 mod logout;
 mod me;
 mod mfa;
+mod oauth;
 mod passkeys;
 mod password;
 mod proxy;
@@ -44,6 +45,8 @@ pub fn api() -> Router<AppState> {
         .route("/password/reset", post(password::reset))
         .route("/token/refresh", post(refresh::refresh))
         .route("/logout", post(logout::logout))
+        .route("/oauth/start", get(oauth::start))
+        .route("/oauth/callback", get(oauth::callback))
         .merge(signed_in())
         .route("/api/{name}", any(proxy::forward))
         .route("/api/{name}/", any(proxy::forward))

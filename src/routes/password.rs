@@ -180,6 +180,10 @@ pub async fn change(
     caller: Caller,
     ApiJson(request): ApiJson<ChangeRequest>,
 ) -> Result<Response, ApiError> {
+    // Cognito keeps no password for them: the provider does.
+    if caller.federated(&state.config.cognito.user_pool_id) {
+        return Err(ApiError::FederatedUser);
+    }
     check_text(
         "previous_password",
         request.previous_password.expose_secret(),

@@ -14,7 +14,7 @@ use sqlx::any::AnyRow;
 use sqlx::{AnyPool, Row};
 
 use crate::clock::now_ms;
-use crate::vocab::{IdHash, SessionCipher};
+use crate::vocab::{Amr, IdHash, SessionCipher};
 
 /// The Cognito tokens a session holds. Sealed at rest; never printed.
 #[derive(Clone, Serialize, Deserialize)]
@@ -54,6 +54,13 @@ pub struct StoredSession {
     pub client_ip: String,
     pub user_agent: String,
     pub version: i64,
+}
+
+impl StoredSession {
+    /// Signed in through an identity provider at the pool's managed login (amr `fed`).
+    pub fn federated(&self) -> bool {
+        Amr::from_column(Some(&self.amr)).is_federated()
+    }
 }
 
 pub struct NewSession<'a> {

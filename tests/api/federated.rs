@@ -8,7 +8,8 @@ use cognito_bff::oauth::{Claimed, Flow, FlowStore};
 use cognito_bff::vocab::{FlowId, OpaqueId, SessionCipher};
 use sqlx::Row;
 
-use crate::support::TestDatabase;
+use crate::support::browser::SESSION_COOKIE;
+use crate::support::{AppBuilder, Response, TestApp, TestDatabase, free_port};
 
 async fn flow_store(key: [u8; 32]) -> (FlowStore, TestDatabase, sqlx::AnyPool) {
     let db = TestDatabase::create().await;
@@ -158,4 +159,447 @@ async fn a_row_holds_no_secret_in_the_clear_and_opens_only_under_its_own_id_and_
         Claimed::Unreadable
     ));
     assert_eq!(store.count().await.unwrap(), 0);
+}
+
+// The routes, before the pool's domain is ever reached: everything the service decides on its
+// own. The whole flow, through a real OpenID Connect server, is further down.
+
+/// The service with federated sign-in on, its domain a port where nothing listens.
+fn with_an_unreachable_domain() -> AppBuilder {
+    TestApp::builder()
+        .set(
+            "COGNITO_DOMAIN",
+            format!("http://127.0.0.1:{}", free_port()),
+        )
+        .set("OAUTH_REDIRECT_URL", "http://127.0.0.1:9/oauth/callback")
+        .set("OAUTH_LOGOUT_URL", "http://127.0.0.1:9/signed-out")
+        .set("FEDERATED_PROVIDERS", "Google,AcmeSAML")
+        .set("UI_RETURN_URLS", RETURN_URL)
+}
+
+const RETURN_URL: &str = "https://app.example.test/";
+const FLOW_COOKIE: &str = "__Host-cognito-bff-oauth";
+
+/// A top-level navigation, as a browser makes one: HTML accepted, cookies as given.
+fn navigate(app: &TestApp, path: &str, cookie: Option<&str>) -> reqwest::RequestBuilder {
+    let mut request = app
+        .http
+        .get(app.url(path))
+        .header("accept", "text/html,application/xhtml+xml,*/*;q=0.8")
+        .header("sec-fetch-mode", "navigate")
+        .header("sec-fetch-site", "cross-site");
+    if let Some(cookie) = cookie {
+        request = request.header("cookie", format!("{FLOW_COOKIE}={cookie}"));
+    }
+    request
+}
+
+/// An API client's request: no HTML accepted, the flow's cookie as given.
+fn call(app: &TestApp, path: &str, cookie: Option<&str>) -> reqwest::RequestBuilder {
+    let mut request = app.http.get(app.url(path));
+    if let Some(cookie) = cookie {
+        request = request.header("cookie", format!("{FLOW_COOKIE}={cookie}"));
+    }
+    request
+}
+
+/// What `/oauth/start` set: the flow's cookie and the `state` it sent to the pool.
+struct Begun {
+    cookie: String,
+    state: String,
+    authorize: reqwest::Url,
+}
+
+async fn begin(app: &TestApp, query: &str) -> Begun {
+    let answer = app
+        .send(call(app, &format!("/oauth/start?{query}"), None))
+        .await;
+    assert_eq!(answer.status, 302, "{answer:?}");
+    let authorize = reqwest::Url::parse(header(&answer, "location")).unwrap();
+    let state = authorize
+        .query_pairs()
+        .find(|(k, _)| k == "state")
+        .unwrap()
+        .1
+        .into_owned();
+    Begun {
+        cookie: set_cookie(&answer, FLOW_COOKIE).expect("the flow's cookie"),
+        state,
+        authorize,
+    }
+}
+
+/// A header of the answer, as text ("" when absent).
+fn header<'r>(answer: &'r Response, name: &str) -> &'r str {
+    answer
+        .headers
+        .get(name)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+}
+
+/// The value a `Set-Cookie` of the answer gives `name` (empty when it clears it).
+fn set_cookie(answer: &Response, name: &str) -> Option<String> {
+    answer
+        .headers
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find_map(|line| line.strip_prefix(&format!("{name}=")))
+        .map(|rest| rest.split(';').next().unwrap().to_owned())
+}
+
+fn cleared(answer: &Response, name: &str) -> bool {
+    answer
+        .headers
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .any(|line| line.starts_with(&format!("{name}=;")) && line.contains("Max-Age=0"))
+}
+
+async fn flows(app: &TestApp) -> u64 {
+    let federation = app.state.boundary.federation.as_ref().expect("on");
+    federation.store().count().await.unwrap()
+}
+
+async fn sessions(app: &TestApp) -> i64 {
+    sqlx::query("SELECT COUNT(*) AS n FROM browser_sessions")
+        .fetch_one(&app.db.pool().await)
+        .await
+        .unwrap()
+        .try_get("n")
+        .unwrap()
+}
+
+#[tokio::test]
+async fn federated_sign_in_is_off_without_a_domain() {
+    let app = TestApp::start().await;
+    assert!(app.state.boundary.federation.is_none());
+    for path in [
+        "/oauth/start?provider=Google",
+        "/oauth/callback?code=c&state=s",
+    ] {
+        app.get(path).await.assert_problem(404, "not_found");
+    }
+}
+
+#[tokio::test]
+async fn start_sends_the_browser_to_the_pools_authorize_endpoint_with_a_lax_cookie() {
+    let app = with_an_unreachable_domain().start().await;
+    let domain = &app.state.config.oauth.as_ref().unwrap().domain;
+    let answer = app
+        .send(navigate(
+            &app,
+            "/oauth/start?provider=Google&return_to=https%3A%2F%2Fapp.example.test%2Forders%3Fid%3D7",
+            None,
+        ))
+        .await;
+    assert_eq!(answer.status, 302, "{answer:?}");
+    assert_eq!(header(&answer, "cache-control"), "no-store");
+    let location = header(&answer, "location");
+    assert!(
+        location.starts_with(&format!("{domain}/oauth2/authorize?")),
+        "{location}"
+    );
+    let url = reqwest::Url::parse(location).unwrap();
+    let query: std::collections::HashMap<String, String> = url.query_pairs().into_owned().collect();
+    assert_eq!(query["response_type"], "code");
+    assert_eq!(query["client_id"], app.user_pool.client_id);
+    assert_eq!(query["redirect_uri"], "http://127.0.0.1:9/oauth/callback");
+    assert_eq!(query["scope"], "openid email profile");
+    assert_eq!(query["code_challenge_method"], "S256");
+    assert_eq!(query["identity_provider"], "Google");
+    for random in ["state", "nonce", "code_challenge"] {
+        assert_eq!(query[random].len(), 43, "{random}");
+    }
+    assert_ne!(query["state"], query["nonce"]);
+
+    let line = answer
+        .headers
+        .get_all("set-cookie")
+        .iter()
+        .map(|v| v.to_str().unwrap())
+        .find(|l| l.starts_with(FLOW_COOKIE))
+        .expect("the flow's cookie");
+    for attribute in [
+        "HttpOnly",
+        "Secure",
+        "SameSite=Lax",
+        "Path=/",
+        "Max-Age=600",
+    ] {
+        assert!(line.contains(attribute), "{line} lacks {attribute}");
+    }
+    // Nothing of the flow but its id is in the cookie, and no session yet.
+    let cookie = set_cookie(&answer, FLOW_COOKIE).unwrap();
+    assert!(!location.contains(&cookie));
+    assert_eq!(flows(&app).await, 1);
+    assert_eq!(sessions(&app).await, 0);
+
+    // No provider: managed login's own page, and each start a flow of its own.
+    let own = begin(&app, "return_to=https%3A%2F%2Fapp.example.test%2F").await;
+    assert!(
+        own.authorize
+            .query_pairs()
+            .all(|(k, _)| k != "identity_provider")
+    );
+    assert_ne!(own.cookie, cookie);
+    assert_eq!(flows(&app).await, 2);
+}
+
+#[tokio::test]
+async fn start_refuses_an_unknown_provider_and_a_return_to_it_does_not_list() {
+    let app = with_an_unreachable_domain().start().await;
+    for (query, field) in [
+        (
+            "provider=Facebook&return_to=https%3A%2F%2Fapp.example.test%2F",
+            "provider",
+        ),
+        // Provider names are the pool's, exactly.
+        (
+            "provider=google&return_to=https%3A%2F%2Fapp.example.test%2F",
+            "provider",
+        ),
+        (
+            "provider=Google&return_to=https%3A%2F%2Fevil.example%2F",
+            "return_to",
+        ),
+        (
+            "provider=Google&return_to=%2F%2Fevil.example%2F",
+            "return_to",
+        ),
+        (
+            "provider=Google&return_to=https%3A%2F%2Fapp.example.test.evil.example%2F",
+            "return_to",
+        ),
+        (
+            "provider=Google&return_to=javascript%3Aalert(1)",
+            "return_to",
+        ),
+    ] {
+        let answer = app
+            .send(call(&app, &format!("/oauth/start?{query}"), None))
+            .await;
+        answer.assert_problem(400, "invalid_request");
+        assert_eq!(answer.body["field"], field, "{query}");
+        assert!(answer.headers.get("location").is_none());
+        assert!(set_cookie(&answer, FLOW_COOKIE).is_none());
+        assert!(!answer.body.to_string().contains("evil"), "{query}");
+    }
+    // A browser gets a page saying the same, with nothing of what it sent in it.
+    let page = app
+        .send(navigate(
+            &app,
+            "/oauth/start?provider=Google&return_to=https%3A%2F%2Fevil.example%2F%3Cscript%3E",
+            None,
+        ))
+        .await;
+    assert_eq!(page.status, 400);
+    assert!(page.content_type().starts_with("text/html"), "{page:?}");
+    let html = page.body.as_str().unwrap();
+    assert!(html.contains("invalid_request"), "{html}");
+    assert!(
+        !html.contains("evil") && !html.contains("<script"),
+        "{html}"
+    );
+    assert_eq!(flows(&app).await, 0);
+}
+
+#[tokio::test]
+async fn a_callback_without_this_browsers_flow_is_refused_and_nothing_is_stored() {
+    let app = with_an_unreachable_domain().start().await;
+
+    // No cookie at all: a callback this browser never started.
+    let answer = app
+        .send(call(&app, "/oauth/callback?code=c0de&state=s7a7e", None))
+        .await;
+    answer.assert_problem(400, "oauth_state_invalid");
+    assert!(set_cookie(&answer, SESSION_COOKIE).is_none());
+
+    // The flow's cookie with a wrong state: refused, the flow is over, the cookie cleared.
+    let begun = begin(&app, "provider=Google").await;
+    let answer = app
+        .send(call(
+            &app,
+            "/oauth/callback?code=c0de&state=not-the-state",
+            Some(&begun.cookie),
+        ))
+        .await;
+    answer.assert_problem(400, "oauth_state_invalid");
+    assert!(cleared(&answer, FLOW_COOKIE), "{answer:?}");
+    assert_eq!(flows(&app).await, 0);
+    // ... so the right state no longer helps: the flow was used.
+    let replayed = app
+        .send(call(
+            &app,
+            &format!("/oauth/callback?code=c0de&state={}", begun.state),
+            Some(&begun.cookie),
+        ))
+        .await;
+    replayed.assert_problem(400, "oauth_state_invalid");
+
+    // No state in the callback.
+    let begun = begin(&app, "provider=Google").await;
+    app.send(call(&app, "/oauth/callback?code=c0de", Some(&begun.cookie)))
+        .await
+        .assert_problem(400, "oauth_state_invalid");
+
+    // Another browser's state, with this browser's cookie (a login CSRF, or a mix-up).
+    let mine = begin(&app, "provider=Google").await;
+    let theirs = begin(&app, "provider=Google").await;
+    app.send(call(
+        &app,
+        &format!("/oauth/callback?code=c0de&state={}", theirs.state),
+        Some(&mine.cookie),
+    ))
+    .await
+    .assert_problem(400, "oauth_state_invalid");
+
+    // An expired flow.
+    let begun = begin(&app, "provider=Google").await;
+    sqlx::query("UPDATE oauth_flows SET expires_at = 0")
+        .execute(&app.db.pool().await)
+        .await
+        .unwrap();
+    app.send(call(
+        &app,
+        &format!("/oauth/callback?code=c0de&state={}", begun.state),
+        Some(&begun.cookie),
+    ))
+    .await
+    .assert_problem(400, "oauth_state_invalid");
+
+    // Two cookies of its name (one planted): neither is used.
+    let begun = begin(&app, "provider=Google").await;
+    let answer = app
+        .send(
+            app.http
+                .get(app.url(&format!("/oauth/callback?code=c0de&state={}", begun.state)))
+                .header(
+                    "cookie",
+                    format!(
+                        "{FLOW_COOKIE}={}; {FLOW_COOKIE}={}",
+                        begun.cookie, theirs.cookie
+                    ),
+                ),
+        )
+        .await;
+    answer.assert_problem(400, "oauth_state_invalid");
+    assert!(cleared(&answer, FLOW_COOKIE));
+
+    assert_eq!(sessions(&app).await, 0);
+}
+
+#[tokio::test]
+async fn the_right_state_reaches_the_pools_token_endpoint_and_an_unreachable_one_is_a_502() {
+    let app = with_an_unreachable_domain().start().await;
+    let begun = begin(&app, "provider=AcmeSAML").await;
+    let answer = app
+        .send(call(
+            &app,
+            &format!("/oauth/callback?code=c0de&state={}", begun.state),
+            Some(&begun.cookie),
+        ))
+        .await;
+    answer.assert_problem(502, "oauth_unavailable");
+    assert!(cleared(&answer, FLOW_COOKIE));
+    assert_eq!(flows(&app).await, 0);
+    assert_eq!(sessions(&app).await, 0);
+}
+
+#[tokio::test]
+async fn a_providers_error_is_answered_in_the_services_words() {
+    let app = with_an_unreachable_domain().start().await;
+    let described =
+        "error_description=%3Cscript%3Ealert(1)%3C%2Fscript%3E%20Evil%20Corp%20says%20no";
+
+    let begun = begin(&app, "provider=Google").await;
+    let answer = app
+        .send(call(
+            &app,
+            &format!(
+                "/oauth/callback?error=access_denied&{described}&state={}",
+                begun.state
+            ),
+            Some(&begun.cookie),
+        ))
+        .await;
+    answer.assert_problem(403, "oauth_access_denied");
+    assert!(cleared(&answer, FLOW_COOKIE));
+    let text = answer.body.to_string();
+    assert!(!text.contains("script") && !text.contains("Evil"), "{text}");
+
+    // A browser: a page, with the same code and none of the provider's words.
+    let begun = begin(&app, "provider=Google").await;
+    let page = app
+        .send(navigate(
+            &app,
+            &format!(
+                "/oauth/callback?error=access_denied&{described}&state={}",
+                begun.state
+            ),
+            Some(&begun.cookie),
+        ))
+        .await;
+    assert_eq!(page.status, 403);
+    assert!(page.content_type().starts_with("text/html"));
+    assert_eq!(header(&page, "referrer-policy"), "no-referrer");
+    let html = page.body.as_str().unwrap();
+    assert!(html.contains("oauth_access_denied"), "{html}");
+    assert!(html.contains("href=\"/ui/sign-in\""), "{html}");
+    assert!(!html.contains("script") && !html.contains("Evil"), "{html}");
+
+    // Any other error is the provider's failure, by no name of its own.
+    let begun = begin(&app, "provider=Google").await;
+    app.send(call(
+        &app,
+        &format!(
+            "/oauth/callback?error=server_error&{described}&state={}",
+            begun.state
+        ),
+        Some(&begun.cookie),
+    ))
+    .await
+    .assert_problem(502, "oauth_provider_error");
+
+    // An error with another browser's state is no answer to this one's flow.
+    let begun = begin(&app, "provider=Google").await;
+    app.send(call(
+        &app,
+        "/oauth/callback?error=access_denied&state=forged",
+        Some(&begun.cookie),
+    ))
+    .await
+    .assert_problem(400, "oauth_state_invalid");
+
+    assert_eq!(flows(&app).await, 0);
+    assert_eq!(sessions(&app).await, 0);
+}
+
+#[tokio::test]
+async fn a_federated_user_is_told_their_password_lives_with_their_provider() {
+    let app = TestApp::start().await;
+    let pool = &app.user_pool;
+    // Cognito puts every user who signed in through a provider in `{pool id}_{provider}`.
+    let group = format!("{}_Google", pool.pool_id);
+    pool.idp
+        .create_group()
+        .user_pool_id(&pool.pool_id)
+        .group_name(&group)
+        .send()
+        .await
+        .unwrap();
+    pool.create_user("fed-ana", "Passw0rd!-x").await;
+    pool.add_to_group("fed-ana", &group).await;
+    let token = app.login("fed-ana", "Passw0rd!-x").await.access_token();
+    app.post_with_bearer(
+        "/password/change",
+        &token,
+        serde_json::json!({"previous_password": "Passw0rd!-x", "proposed_password": "Passw0rd!-y"}),
+    )
+    .await
+    .assert_problem(409, "federated_user");
+    // The password is unchanged.
+    assert_eq!(app.login("fed-ana", "Passw0rd!-x").await.status, 200);
 }
