@@ -16,6 +16,7 @@ mod token;
 
 pub use error::OAuthError;
 pub use store::{Claimed, Flow, FlowStore};
+pub use token::check as check_tokens;
 
 use std::sync::Arc;
 use std::time::Duration;

@@ -153,8 +153,8 @@ fn unreachable(error: reqwest::Error) -> OAuthError {
 /// The tokens belong to this sign-in: the ID token is the pool's (signature by its JWKS,
 /// `iss`, `exp`, `token_use`), issued to this app client alone (`aud`), for this flow
 /// (`nonce`); the access token passes the verifier every route uses, for the same client and
-/// the same user.
-pub(super) async fn check(
+/// the same user; and there is a refresh token for the session to live by.
+pub async fn check(
     verifier: &Verifier,
     client_id: &str,
     tokens: &Tokens,

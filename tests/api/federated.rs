@@ -603,3 +603,222 @@ async fn a_federated_user_is_told_their_password_lives_with_their_provider() {
     // The password is unchanged.
     assert_eq!(app.login("fed-ana", "Passw0rd!-x").await.status, 200);
 }
+
+// The checks on the pool's tokens, with tokens signed here by a throwaway key (the verifier
+// crate's fixture) and published by a JWKS served here: every way an ID token can be wrong
+// for this sign-in, one at a time.
+
+mod tokens {
+    use std::time::{SystemTime, UNIX_EPOCH};
+
+    use base64::Engine;
+    use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    use cognito_bff::cognito::Tokens;
+    use cognito_bff::oauth::{OAuthError, check_tokens};
+    use cognito_verifier::{Verifier, VerifierConfig};
+    use ring::rand::SystemRandom;
+    use ring::signature::{RSA_PKCS1_SHA256, RsaKeyPair};
+    use serde_json::{Value, json};
+
+    const ISSUER: &str = "http://127.0.0.1:1/pool";
+    const CLIENT: &str = "this-client";
+    /// Another app client of the pool whose tokens the API accepts (ALLOWED_CLIENT_IDS), but
+    /// whose sign-ins are not this service's.
+    const OTHER_CLIENT: &str = "another-client";
+    const SUB: &str = "0b7c5b6e-1111-4000-8000-00000000fed1";
+    const NONCE: &str = "the-nonce-this-flow-sent-abcdefghijklmnopq";
+
+    const KEY_1: &[u8] =
+        include_bytes!("../../crates/cognito-verifier/tests/fixtures/signing-key-1.der");
+    const JWK_1: &str =
+        include_str!("../../crates/cognito-verifier/tests/fixtures/signing-key-1.jwk.json");
+    const KEY_2: &[u8] =
+        include_bytes!("../../crates/cognito-verifier/tests/fixtures/signing-key-2.der");
+
+    fn now() -> i64 {
+        SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .unwrap()
+            .as_secs() as i64
+    }
+
+    /// An RS256 JWT of `claims`, signed by `key` under `kid`.
+    fn sign(key: &[u8], kid: &str, claims: &Value) -> String {
+        let header = json!({"alg": "RS256", "typ": "JWT", "kid": kid});
+        let input = format!(
+            "{}.{}",
+            URL_SAFE_NO_PAD.encode(header.to_string()),
+            URL_SAFE_NO_PAD.encode(claims.to_string())
+        );
+        let pair = RsaKeyPair::from_der(key).expect("a PKCS#1 key");
+        let mut signature = vec![0; pair.public().modulus_len()];
+        pair.sign(
+            &RSA_PKCS1_SHA256,
+            &SystemRandom::new(),
+            input.as_bytes(),
+            &mut signature,
+        )
+        .unwrap();
+        format!("{input}.{}", URL_SAFE_NO_PAD.encode(signature))
+    }
+
+    /// The verifier the service builds, trusting the JWKS served here: key 1 as `k1`.
+    async fn verifier() -> Verifier {
+        let mut jwk: Value = serde_json::from_str(JWK_1).unwrap();
+        jwk["kid"] = json!("k1");
+        jwk["alg"] = json!("RS256");
+        jwk["use"] = json!("sig");
+        let jwks = json!({"keys": [jwk]}).to_string();
+        let app = axum::Router::new().route(
+            "/.well-known/jwks.json",
+            axum::routing::get(move || {
+                let jwks = jwks.clone();
+                async move { ([("content-type", "application/json")], jwks) }
+            }),
+        );
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!(
+            "http://{}/.well-known/jwks.json",
+            listener.local_addr().unwrap()
+        );
+        tokio::spawn(async move { axum::serve(listener, app).await });
+        let verifier = Verifier::new(VerifierConfig {
+            jwks_url: url,
+            issuer: ISSUER.to_owned(),
+            client_ids: vec![CLIENT.to_owned(), OTHER_CLIENT.to_owned()],
+            leeway: std::time::Duration::ZERO,
+            cache_capacity: 0,
+        });
+        verifier.keys().refresh().await.expect("the JWKS loads");
+        verifier
+    }
+
+    fn id_claims() -> Value {
+        json!({
+            "sub": SUB,
+            "aud": CLIENT,
+            "iss": ISSUER,
+            "token_use": "id",
+            "auth_time": now() - 5,
+            "iat": now() - 5,
+            "exp": now() + 3600,
+            "nonce": NONCE,
+            "cognito:username": "Google_1234567890",
+            "email": "fed@example.com",
+            "identities": [{"providerName": "Google", "userId": "1234567890"}],
+        })
+    }
+
+    fn access_claims() -> Value {
+        json!({
+            "sub": SUB,
+            "iss": ISSUER,
+            "client_id": CLIENT,
+            "token_use": "access",
+            "scope": "openid email profile",
+            "username": "Google_1234567890",
+            "auth_time": now() - 5,
+            "iat": now() - 5,
+            "exp": now() + 3600,
+            "jti": "a1",
+            "origin_jti": "o1",
+            "cognito:groups": ["us-east-1_Pool_Google"],
+        })
+    }
+
+    fn tokens(id: Option<Value>, access: Value) -> Tokens {
+        Tokens {
+            new_device: None,
+            access_token: sign(KEY_1, "k1", &access),
+            id_token: id.map(|claims| sign(KEY_1, "k1", &claims)),
+            refresh_token: Some("opaque-refresh-token".into()),
+            expires_in: 3600,
+            token_type: "Bearer".into(),
+        }
+    }
+
+    fn with(mut claims: Value, name: &str, value: Value) -> Value {
+        if value.is_null() {
+            claims.as_object_mut().unwrap().remove(name);
+        } else {
+            claims[name] = value;
+        }
+        claims
+    }
+
+    async fn refusal(verifier: &Verifier, tokens: &Tokens) -> &'static str {
+        match check_tokens(verifier, CLIENT, tokens, NONCE).await {
+            Err(OAuthError::TokenInvalid(check)) => check,
+            other => panic!("not refused as a token: {other:?}"),
+        }
+    }
+
+    #[tokio::test]
+    async fn the_pools_tokens_for_this_flow_pass() {
+        let verifier = verifier().await;
+        check_tokens(
+            &verifier,
+            CLIENT,
+            &tokens(Some(id_claims()), access_claims()),
+            NONCE,
+        )
+        .await
+        .expect("good tokens pass");
+    }
+
+    #[tokio::test]
+    async fn an_id_token_for_another_flow_client_or_issuer_is_refused() {
+        let verifier = verifier().await;
+        for (name, value, check) in [
+            // Another flow's ID token (a code injected from another sign-in).
+            ("nonce", json!("another-flows-nonce"), "token_nonce"),
+            ("nonce", Value::Null, "token_nonce"),
+            // Another app client of the same pool: the verifier accepts its tokens for the
+            // API, but its sign-ins are not this service's.
+            ("aud", json!(OTHER_CLIENT), "token_audience"),
+            // A client the pool doesn't know here at all.
+            ("aud", json!("stranger"), "token_client"),
+            ("iss", json!("https://evil.example/pool"), "token_issuer"),
+            ("exp", json!(now() - 60), "token_expired"),
+            ("token_use", json!("access"), "token_use"),
+        ] {
+            let id = with(id_claims(), name, value.clone());
+            let refused = refusal(&verifier, &tokens(Some(id), access_claims())).await;
+            assert_eq!(refused, check, "{name} = {value}");
+        }
+    }
+
+    #[tokio::test]
+    async fn tokens_that_dont_belong_together_or_to_the_pool_are_refused() {
+        let verifier = verifier().await;
+        // No ID token at all (a scope without openid, or a token endpoint that dropped it).
+        assert_eq!(
+            refusal(&verifier, &tokens(None, access_claims())).await,
+            "id_token_missing"
+        );
+        // Signed by a key the pool doesn't publish.
+        let mut forged = tokens(Some(id_claims()), access_claims());
+        forged.id_token = Some(sign(KEY_2, "k1", &id_claims()));
+        assert_eq!(refusal(&verifier, &forged).await, "token_signature");
+        // The access token of another user, or of another client.
+        let other_user = with(access_claims(), "sub", json!("someone-else"));
+        assert_eq!(
+            refusal(&verifier, &tokens(Some(id_claims()), other_user)).await,
+            "token_subject"
+        );
+        let other_client = with(access_claims(), "client_id", json!(OTHER_CLIENT));
+        assert_eq!(
+            refusal(&verifier, &tokens(Some(id_claims()), other_client)).await,
+            "token_client"
+        );
+        let expired = with(access_claims(), "exp", json!(now() - 60));
+        assert_eq!(
+            refusal(&verifier, &tokens(Some(id_claims()), expired)).await,
+            "token_expired"
+        );
+        // No refresh token: a session would die with its first access token.
+        let mut short = tokens(Some(id_claims()), access_claims());
+        short.refresh_token = None;
+        assert_eq!(refusal(&verifier, &short).await, "refresh_token_missing");
+    }
+}
