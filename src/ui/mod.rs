@@ -93,7 +93,9 @@ async fn page(
         Page::SignIn | Page::SignUp | Page::Account => offers(&state).await,
         _ => Offers::default(),
     };
-    let html = pages::render(page, lang, ui, return_to.as_deref(), offers);
+    // Federated sign-in's buttons, when COGNITO_DOMAIN is set.
+    let providers = state.config.oauth.as_ref().map(|o| o.providers.as_slice());
+    let html = pages::render(page, lang, ui, return_to.as_deref(), offers, providers);
     let mut response = (
         [
             (CONTENT_TYPE, "text/html; charset=utf-8"),

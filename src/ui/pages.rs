@@ -184,7 +184,15 @@ fn another_way(lang: Lang, id: Option<&str>) -> String {
     )
 }
 
-fn body(page: Page, lang: Lang, offers: Offers) -> String {
+/// Federated sign-in on the sign-in page: the providers users may pick (FEDERATED_PROVIDERS),
+/// and where the flow is to end.
+#[derive(Debug, Clone, Copy)]
+pub struct Federated<'a> {
+    pub providers: &'a [String],
+    pub return_to: Option<&'a str>,
+}
+
+fn body(page: Page, lang: Lang, offers: Offers, federated: Option<Federated<'_>>) -> String {
     let username = |form: &str| {
         field(
             lang,
@@ -217,7 +225,7 @@ fn body(page: Page, lang: Lang, offers: Offers) -> String {
     };
     match page {
         Page::SignIn => format!(
-            "{}<p class=\"links\">{} · {}</p>",
+            "{}{}<p class=\"links\">{} · {}</p>",
             form(
                 "sign-in",
                 &sign_in_form(
@@ -227,6 +235,7 @@ fn body(page: Page, lang: Lang, offers: Offers) -> String {
                     &current_password("sign-in")
                 )
             ),
+            federated.map(|f| providers(lang, f)).unwrap_or_default(),
             link(lang, "/ui/password/forgot", "link.forgot"),
             link(lang, "/ui/sign-up", "link.sign-up"),
         ),
@@ -461,6 +470,51 @@ fn sign_in_form(lang: Lang, offers: Offers, username: &str, password: &str) -> S
     form
 }
 
+/// A link per identity provider, each starting a federated sign-in at `/oauth/start`; with
+/// none listed, one to managed login's own page. Links, not forms: the flow is a navigation.
+fn providers(lang: Lang, federated: Federated<'_>) -> String {
+    let start = |provider: Option<&str>| {
+        let mut query = form_urlencoded::Serializer::new(String::new());
+        if let Some(provider) = provider {
+            query.append_pair("provider", provider);
+        }
+        if let Some(return_to) = federated.return_to {
+            query.append_pair("return_to", return_to);
+        }
+        let query = query.finish();
+        if query.is_empty() {
+            "/oauth/start".to_owned()
+        } else {
+            format!("/oauth/start?{query}")
+        }
+    };
+    let links: String = if federated.providers.is_empty() {
+        format!(
+            r#"<a class="button secondary" href="{}">{}</a>"#,
+            escape(&start(None)),
+            lang.text("button.managed-login")
+        )
+    } else {
+        federated
+            .providers
+            .iter()
+            .map(|provider| {
+                format!(
+                    r#"<a class="button secondary" href="{}" data-provider="{}">{}</a>"#,
+                    escape(&start(Some(provider))),
+                    escape(provider),
+                    lang.text("button.provider")
+                        .replace("{provider}", &escape(provider))
+                )
+            })
+            .collect()
+    };
+    format!(
+        r#"<p class="or" aria-hidden="true">{}</p><div class="choices providers">{links}</div>"#,
+        lang.text("text.or")
+    )
+}
+
 /// The password of a sign-up that may leave it out: the user then signs in with a code.
 fn optional_password(lang: Lang, form: &str) -> String {
     let id = format!("{form}-password");
@@ -609,7 +663,12 @@ pub fn render(
     ui: &UiConfig,
     return_to: Option<&str>,
     offers: Offers,
+    providers: Option<&[String]>,
 ) -> String {
+    let federated = providers.map(|providers| Federated {
+        providers,
+        return_to,
+    });
     let title = lang.text(&format!("title.{}", page.key()));
     let product = escape(&ui.product_name);
     let logo = ui
@@ -649,7 +708,7 @@ pub fn render(
         page = page.key(),
         return_to = escape(return_to.unwrap_or("")),
         language = lang.text("label.language"),
-        body = body(page, lang, offers),
+        body = body(page, lang, offers, federated),
     )
 }
 
@@ -666,6 +725,54 @@ mod tests {
     }
 
     #[test]
+    fn the_sign_in_page_links_each_provider_to_the_flow_with_where_it_ends() {
+        let ui = UiConfig::default();
+        let providers = ["Google".to_owned(), "Acme-SAML".to_owned()];
+        let html = render(
+            Page::SignIn,
+            Lang::En,
+            &ui,
+            Some("https://app.example.com/a?b=c&d"),
+            Offers::default(),
+            Some(&providers),
+        );
+        assert!(
+            html.contains(
+                r#"href="/oauth/start?provider=Google&amp;return_to=https%3A%2F%2Fapp.example.com%2Fa%3Fb%3Dc%26d" data-provider="Google">Continue with Google</a>"#
+            ),
+            "{html}"
+        );
+        assert!(html.contains(">Continue with Acme-SAML</a>"), "{html}");
+        let korean = render(
+            Page::SignIn,
+            Lang::Ko,
+            &ui,
+            None,
+            Offers::default(),
+            Some(&providers),
+        );
+        assert!(
+            korean.contains(r#"href="/oauth/start?provider=Google" data-provider="Google">Google 계정으로 계속하기</a>"#),
+            "{korean}"
+        );
+        // No providers listed: managed login's own page; the flow off: nothing.
+        let own = render(
+            Page::SignIn,
+            Lang::En,
+            &ui,
+            None,
+            Offers::default(),
+            Some(&[]),
+        );
+        assert!(
+            own.contains(r#"<a class="button secondary" href="/oauth/start">"#),
+            "{own}"
+        );
+        let off = render(Page::SignIn, Lang::En, &ui, None, Offers::default(), None);
+        assert!(!off.contains("/oauth/start"));
+    }
+
+    #[test]
     fn every_input_has_a_label_and_an_error_place() {
         let ui = UiConfig::default();
         let every_way = Offers {
@@ -679,7 +786,8 @@ mod tests {
                 .into_iter()
                 .flat_map(|lang| [(lang, Offers::default()), (lang, every_way)])
             {
-                let html = render(page, lang, &ui, None, offers);
+                let google = ["Google".to_owned()];
+                let html = render(page, lang, &ui, None, offers, Some(&google));
                 for input in html.split("<input ").skip(1) {
                     let id = input
                         .split("id=\"")

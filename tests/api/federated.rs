@@ -822,3 +822,42 @@ mod tokens {
         assert_eq!(refusal(&verifier, &short).await, "refresh_token_missing");
     }
 }
+
+#[tokio::test]
+async fn the_sign_in_page_offers_each_provider_with_where_the_user_was_going() {
+    let app = with_an_unreachable_domain().start().await;
+    let page = app
+        .send(navigate(
+            &app,
+            "/ui/sign-in?return_to=https%3A%2F%2Fapp.example.test%2Forders",
+            None,
+        ))
+        .await;
+    assert_eq!(page.status, 200);
+    let html = page.body.as_str().unwrap();
+    for provider in ["Google", "AcmeSAML"] {
+        let link = format!(
+            "href=\"/oauth/start?provider={provider}&amp;return_to=https%3A%2F%2Fapp.example.test%2Forders\" data-provider=\"{provider}\">Continue with {provider}</a>"
+        );
+        assert!(html.contains(&link), "{html}");
+    }
+    // A return_to the service doesn't list is not carried on.
+    let page = app
+        .send(navigate(
+            &app,
+            "/ui/sign-in?return_to=https%3A%2F%2Fevil.example%2F",
+            None,
+        ))
+        .await;
+    let html = page.body.as_str().unwrap();
+    assert!(
+        html.contains("href=\"/oauth/start?provider=Google\""),
+        "{html}"
+    );
+    assert!(!html.contains("evil"));
+
+    // Without COGNITO_DOMAIN the page has no such links.
+    let plain = TestApp::start().await;
+    let page = plain.send(navigate(&plain, "/ui/sign-in", None)).await;
+    assert!(!page.body.as_str().unwrap().contains("/oauth/start"));
+}

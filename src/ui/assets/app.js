@@ -383,9 +383,10 @@ const actions = {
     await listSessions();
   },
   'sign-out': async () => {
-    await api('/logout', {});
+    // A federated session ends at the pool's domain too: the answer says where to go.
+    const out = await api('/logout', {});
     memory.clear();
-    location.href = '/ui/sign-in';
+    location.href = out?.logout_url || '/ui/sign-in';
   },
 };
 
@@ -647,8 +648,19 @@ async function open() {
     try {
       const session = await api('/session', { method: 'GET' });
       document.getElementById('whoami').textContent = session.user.attributes.email || session.user.username;
-      const me = await api('/me', { method: 'GET' });
-      const enabled = Array.isArray(me.mfa?.enabled) ? me.mfa.enabled : null;
+      // Signed in through an identity provider: the provider keeps the password and asks for
+      // any second factor; Cognito's user API may not take the session's token at all.
+      const federated = Array.isArray(session.amr) && session.amr.includes('fed');
+      if (federated) {
+        for (const id of ['password-section', 'totp-section', 'email-mfa-section']) {
+          document.getElementById(id).hidden = true;
+        }
+      }
+      const me = await api('/me', { method: 'GET' }).catch((error) => {
+        if (federated) return { attributes: session.user.attributes };
+        throw error;
+      });
+      const enabled = Array.isArray(me.mfa?.enabled) && !federated ? me.mfa.enabled : null;
       if (enabled) {
         showTotp(enabled.includes('TOTP'));
         showEmailMfa(enabled.includes('EMAIL'));
