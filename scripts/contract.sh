@@ -34,6 +34,10 @@ base="http://127.0.0.1:${port}"
     export RATE_LIMIT_PER_IP=0 RATE_LIMIT_PER_USERNAME=0 RATE_LIMIT_MESSAGES_PER_USERNAME=0
     export RATE_LIMIT_MFA_FAILURES_PER_USER=0 RATE_LIMIT_PER_USER=0 LOGIN_FAILURE_FLOOR_MS=0
     export AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local AWS_EC2_METADATA_DISABLED=true
+    # Federated sign-in on, its domain a port where nothing listens: /oauth/start answers,
+    # and a callback is refused before the domain would be asked.
+    export COGNITO_DOMAIN="http://127.0.0.1:9" OAUTH_REDIRECT_URL="${base}/oauth/callback"
+    export OAUTH_LOGOUT_URL="${base}/ui/sign-in" FEDERATED_PROVIDERS=Google UI_RETURN_URLS="${base}/"
     export RUST_LOG=warn
     exec "$target_dir/debug/cognito-bff" serve
 ) > "$work/service.log" 2>&1 &
