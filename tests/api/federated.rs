@@ -258,6 +258,24 @@ fn cleared(answer: &Response, name: &str) -> bool {
         .any(|line| line.starts_with(&format!("{name}=;")) && line.contains("Max-Age=0"))
 }
 
+/// A refusal with `status` and `code`: problem+json, or the page a browser's navigation gets.
+trait Refused {
+    fn assert_problem_or_page(&self, status: u16, code: &str);
+}
+
+impl Refused for Response {
+    #[track_caller]
+    fn assert_problem_or_page(&self, status: u16, code: &str) {
+        if self.content_type().starts_with("text/html") {
+            assert_eq!(self.status, status, "{self:?}");
+            let html = self.body.as_str().unwrap_or_default();
+            assert!(html.contains(&format!("<code>{code}</code>")), "{html}");
+        } else {
+            self.assert_problem(status, code);
+        }
+    }
+}
+
 async fn flows(app: &TestApp) -> u64 {
     let federation = app.state.boundary.federation.as_ref().expect("on");
     federation.store().count().await.unwrap()
@@ -860,4 +878,495 @@ async fn the_sign_in_page_offers_each_provider_with_where_the_user_was_going() {
     let plain = TestApp::start().await;
     let page = plain.send(navigate(&plain, "/ui/sign-in", None)).await;
     assert!(!page.body.as_str().unwrap().contains("/oauth/start"));
+}
+
+// The whole flow, through a real OpenID Connect server standing in for the pool's domain
+// (tests/oidc-peer, on Cognito's paths): the service's verifier trusts the peer's keys and
+// issuer, and its app client is the peer's.
+
+mod through_the_peer {
+    use serde_json::{Value, json};
+
+    use super::{
+        Begun, FLOW_COOKIE, RETURN_URL, Refused, begin, call, cleared, flows, header, navigate,
+        sessions, set_cookie,
+    };
+    use crate::support::browser::{Browser, SESSION_COOKIE, assert_no_token};
+    use crate::support::oidc::OidcPeer;
+    use crate::support::{AppBuilder, Response, TestApp, free_port};
+
+    /// The peer, and the service pointed at it as at a pool's domain.
+    struct Federated {
+        peer: OidcPeer,
+        app: TestApp,
+        /// The service's own base URL.
+        base: String,
+    }
+
+    fn signed_out_url(base: &str) -> String {
+        format!("{base}/ui/sign-in")
+    }
+
+    async fn federated(change: impl FnOnce(AppBuilder) -> AppBuilder) -> Federated {
+        // The peer must know the service's callback before the service runs.
+        let port = free_port();
+        let base = format!("http://127.0.0.1:{port}");
+        let client_id = format!("bff-{}", uuid::Uuid::new_v4().simple());
+        let secret = format!("secret-{}", uuid::Uuid::new_v4().simple());
+        let peer = OidcPeer::start(
+            &client_id,
+            &secret,
+            &[&format!("{base}/oauth/callback")],
+            &[&signed_out_url(&base)],
+        );
+        let builder = TestApp::builder()
+            .set("LISTEN_ADDR", format!("127.0.0.1:{port}"))
+            .set("COGNITO_CLIENT_ID", &client_id)
+            .set("COGNITO_CLIENT_SECRET", &secret)
+            .set("COGNITO_DOMAIN", &peer.base_url)
+            .set("COGNITO_JWKS_URL", peer.jwks_url())
+            .set("COGNITO_ISSUER", peer.issuer())
+            .set("OAUTH_REDIRECT_URL", format!("{base}/oauth/callback"))
+            .set("OAUTH_LOGOUT_URL", signed_out_url(&base))
+            .set("FEDERATED_PROVIDERS", "Google,AcmeOIDC")
+            .set("UI_RETURN_URLS", format!("{RETURN_URL},{base}/ui/"));
+        let app = change(builder).start().await;
+        Federated { peer, app, base }
+    }
+
+    impl Federated {
+        /// The callback's path and query, from where the peer sent the browser.
+        fn callback_path(&self, url: &str) -> String {
+            let path = url
+                .strip_prefix(&self.base)
+                .unwrap_or_else(|| panic!("not back at the service: {url}"));
+            assert!(path.starts_with("/oauth/callback?"), "{url}");
+            path.to_owned()
+        }
+
+        /// The browser's navigation to the callback the peer sent it to, with its flow cookie.
+        async fn come_back(&self, begun: &Begun, url: &str) -> Response {
+            self.app
+                .send(navigate(
+                    &self.app,
+                    &self.callback_path(url),
+                    Some(&begun.cookie),
+                ))
+                .await
+        }
+
+        /// A whole sign-in as `username` at `provider`: the callback's answer, the flow, and
+        /// the peer's browser (with its managed-login session).
+        async fn sign_in(&self, provider: &str, username: &str) -> (Response, Begun, String) {
+            let begun = begin(
+                &self.app,
+                &format!("provider={provider}&return_to=https%3A%2F%2Fapp.example.test%2Forders"),
+            )
+            .await;
+            let back = self.peer.sign_in(begun.authorize.as_str(), username).await;
+            let answer = self.come_back(&begun, &back).await;
+            (answer, begun, back)
+        }
+    }
+
+    /// The `code` the peer sent back.
+    fn code_of(url: &str) -> String {
+        reqwest::Url::parse(url)
+            .unwrap()
+            .query_pairs()
+            .find(|(k, _)| k == "code")
+            .expect("a code")
+            .1
+            .into_owned()
+    }
+
+    /// A browser of the service holding `session`.
+    fn holding<'a>(app: &'a TestApp, answer: &Response) -> Browser<'a> {
+        let browser = Browser::new(app);
+        browser.plant(
+            SESSION_COOKIE,
+            &set_cookie(answer, SESSION_COOKIE).expect("a session cookie"),
+        );
+        browser
+    }
+
+    #[tokio::test]
+    async fn a_browser_signs_in_through_a_provider_and_holds_only_a_session() {
+        let f = federated(|b| b).await;
+        let begun = begin(
+            &f.app,
+            "provider=Google&return_to=https%3A%2F%2Fapp.example.test%2Forders",
+        )
+        .await;
+        // The provider's login page is the one asked for.
+        let at_peer = f.peer.browser();
+        let page = at_peer.visit(begun.authorize.as_str()).await.login_page();
+        assert_eq!(page.identity_provider.as_deref(), Some("Google"));
+        let back = at_peer.submit(&page, &[("username", "ana")]).await.left();
+
+        let answer = f.come_back(&begun, &back).await;
+        assert_eq!(answer.status, 302, "{answer:?}");
+        assert_eq!(
+            header(&answer, "location"),
+            "https://app.example.test/orders"
+        );
+        assert_eq!(header(&answer, "cache-control"), "no-store");
+        assert_eq!(header(&answer, "referrer-policy"), "no-referrer");
+        assert!(cleared(&answer, FLOW_COOKIE));
+        let line = answer
+            .headers
+            .get_all("set-cookie")
+            .iter()
+            .map(|v| v.to_str().unwrap())
+            .find(|l| l.starts_with(SESSION_COOKIE))
+            .expect("a session cookie");
+        assert!(
+            line.contains("HttpOnly") && line.contains("Secure"),
+            "{line}"
+        );
+        assert_no_token(&answer);
+
+        // What reached the pool: PKCE and the nonce asked for, the code traded once with the
+        // secret in HTTP Basic.
+        let asked = f.peer.authorizations().await;
+        assert_eq!(asked.len(), 1);
+        assert_eq!(asked[0]["code_challenge_method"], "S256");
+        assert_eq!(asked[0]["identity_provider"], "Google");
+        assert_eq!(asked[0]["state"], begun.state);
+        let traded = f.peer.token_requests().await;
+        assert_eq!(traded.len(), 1, "{traded:?}");
+        assert_eq!(traded[0].grant_type.as_deref(), Some("authorization_code"));
+        assert_eq!(traded[0].client_auth, "basic");
+        assert_eq!(traded[0].status, 200);
+
+        // The browser holds a session of the federated user, and never a token.
+        let browser = holding(&f.app, &answer);
+        let session = browser.get("/session").await;
+        assert_eq!(session.status, 200, "{session:?}");
+        assert_eq!(session.body["amr"], json!(["fed"]));
+        assert_eq!(session.body["user"]["username"], "Google_ana");
+        assert_eq!(
+            session.body["user"]["attributes"]["email"],
+            "ana@example.com"
+        );
+        assert_no_token(&session);
+        assert_eq!(sessions(&f.app).await, 1);
+        assert_eq!(flows(&f.app).await, 0);
+        let listed = browser.get("/sessions").await;
+        assert_eq!(listed.status, 200, "{listed:?}");
+
+        // The same callback again (a replay, or the back button): the flow is used up.
+        f.come_back(&begun, &back)
+            .await
+            .assert_problem_or_page(400, "oauth_state_invalid");
+        assert_eq!(sessions(&f.app).await, 1);
+        assert_eq!(
+            f.peer.token_requests().await.len(),
+            1,
+            "the pool was not asked again"
+        );
+    }
+
+    #[tokio::test]
+    async fn managed_logins_own_page_signs_in_without_a_provider() {
+        let f = federated(|b| b).await;
+        let begun = begin(&f.app, "").await;
+        let page = f
+            .peer
+            .browser()
+            .visit(begun.authorize.as_str())
+            .await
+            .login_page();
+        assert_eq!(page.identity_provider, None);
+        let back = f.peer.sign_in(begun.authorize.as_str(), "jin").await;
+        let answer = f.come_back(&begun, &back).await;
+        assert_eq!(answer.status, 302, "{answer:?}");
+        // No return_to: the sign-in pages' own start.
+        assert_eq!(header(&answer, "location"), "/ui/");
+    }
+
+    #[tokio::test]
+    async fn a_code_replayed_or_injected_into_another_flow_is_refused_by_the_pool() {
+        let f = federated(|b| b).await;
+        let (answer, _, first) = f.sign_in("Google", "ana").await;
+        assert_eq!(answer.status, 302);
+        let used = code_of(&first);
+
+        // The used code, with a new flow's cookie and state: the pool refuses it.
+        let next = begin(&f.app, "provider=Google").await;
+        let replayed = f
+            .app
+            .send(call(
+                &f.app,
+                &format!("/oauth/callback?code={used}&state={}", next.state),
+                Some(&next.cookie),
+            ))
+            .await;
+        replayed.assert_problem(400, "oauth_code_invalid");
+        assert!(cleared(&replayed, FLOW_COOKIE));
+
+        // A fresh code of one flow, brought to another browser's flow (a code injection): its
+        // PKCE verifier is not the one the code was issued for.
+        let victim = begin(&f.app, "provider=Google").await;
+        let attacker = begin(&f.app, "provider=Google").await;
+        let stolen = code_of(&f.peer.sign_in(attacker.authorize.as_str(), "mallory").await);
+        let injected = f
+            .app
+            .send(call(
+                &f.app,
+                &format!("/oauth/callback?code={stolen}&state={}", victim.state),
+                Some(&victim.cookie),
+            ))
+            .await;
+        injected.assert_problem(400, "oauth_code_invalid");
+
+        let refused: Vec<_> = f
+            .peer
+            .token_requests()
+            .await
+            .into_iter()
+            .filter(|t| t.status != 200)
+            .collect();
+        assert_eq!(refused.len(), 2, "{refused:?}");
+        assert!(
+            refused
+                .iter()
+                .all(|t| t.error.as_deref() == Some("invalid_grant"))
+        );
+        assert_eq!(sessions(&f.app).await, 1, "only the first sign-in");
+    }
+
+    #[tokio::test]
+    async fn the_user_cancelling_at_the_provider_is_refused_with_nothing_stored() {
+        let f = federated(|b| b).await;
+        let begun = begin(&f.app, "provider=AcmeOIDC").await;
+        let back = f.peer.cancel(begun.authorize.as_str()).await;
+        assert!(back.contains("error=access_denied"), "{back}");
+        let answer = f.come_back(&begun, &back).await;
+        assert_eq!(answer.status, 403);
+        assert!(answer.content_type().starts_with("text/html"));
+        assert!(
+            answer
+                .body
+                .as_str()
+                .unwrap()
+                .contains("oauth_access_denied")
+        );
+        assert!(cleared(&answer, FLOW_COOKIE));
+        assert!(set_cookie(&answer, SESSION_COOKIE).is_none());
+        assert!(f.peer.token_requests().await.is_empty());
+        assert_eq!(sessions(&f.app).await, 0);
+        assert_eq!(flows(&f.app).await, 0);
+    }
+
+    #[tokio::test]
+    async fn tokens_for_another_flow_client_or_issuer_are_refused_with_nothing_stored() {
+        let f = federated(|b| b).await;
+        for change in [
+            // Another flow's ID token: its nonce is not this flow's.
+            json!({"id_token": {"claims": {"nonce": "another-flows-nonce"}}}),
+            json!({"id_token": {"claims": {"nonce": null}}}),
+            // An ID token for another app client of the pool.
+            json!({"id_token": {"claims": {"aud": "another-client"}}}),
+            // From another issuer.
+            json!({"id_token": {"claims": {"iss": "https://evil.example"}}}),
+            json!({"id_token": {"claims": {"exp": 1}}}),
+            // Signed by a key the pool doesn't publish.
+            json!({"id_token": {"foreign_key": true}}),
+            // An access token of another user than the ID token's.
+            json!({"access_token": {"claims": {"sub": "someone-else"}}}),
+        ] {
+            f.peer.tamper_next_tokens(change.clone()).await;
+            let (answer, _, _) = f.sign_in("Google", "ana").await;
+            answer.assert_problem_or_page(502, "oauth_token_invalid");
+            assert!(cleared(&answer, FLOW_COOKIE), "{change}");
+            assert!(set_cookie(&answer, SESSION_COOKIE).is_none(), "{change}");
+            assert_eq!(sessions(&f.app).await, 0, "{change}");
+        }
+        assert_eq!(flows(&f.app).await, 0);
+    }
+
+    #[tokio::test]
+    async fn a_pool_whose_issuer_is_not_the_expected_one_signs_nobody_in() {
+        let f = federated(|b| {
+            b.set(
+                "COGNITO_ISSUER",
+                "https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_Other",
+            )
+        })
+        .await;
+        let (answer, _, _) = f.sign_in("Google", "ana").await;
+        answer.assert_problem_or_page(502, "oauth_token_invalid");
+        assert_eq!(sessions(&f.app).await, 0);
+    }
+
+    #[tokio::test]
+    async fn a_federated_sessions_logout_ends_managed_logins_session_too() {
+        let f = federated(|b| b).await;
+        let begun = begin(&f.app, "provider=Google").await;
+        let at_peer = f.peer.browser();
+        let back = at_peer.sign_in(begun.authorize.as_str(), "ana").await;
+        let answer = f.come_back(&begun, &back).await;
+        let browser = holding(&f.app, &answer);
+
+        // No password to change: the provider keeps it.
+        browser
+            .post(
+                "/password/change",
+                json!({"previous_password": "x", "proposed_password": "Passw0rd!-y"}),
+            )
+            .await
+            .assert_problem(409, "federated_user");
+
+        // While managed login's session lives, a new sign-in goes through without a question.
+        let again = begin(&f.app, "provider=Google").await;
+        let straight = at_peer.visit(again.authorize.as_str()).await.left();
+        assert!(straight.contains("code="), "{straight}");
+
+        let out = browser.post("/logout", json!({})).await;
+        assert_eq!(out.status, 200, "{out:?}");
+        assert!(cleared(&out, SESSION_COOKIE));
+        let logout_url = out.body["logout_url"].as_str().unwrap().to_owned();
+        let expected = reqwest::Url::parse(&format!("{}/logout", f.peer.base_url)).unwrap();
+        let url = reqwest::Url::parse(&logout_url).unwrap();
+        assert_eq!(url.origin(), expected.origin());
+        assert_eq!(url.path(), "/logout");
+        let query: std::collections::HashMap<String, String> =
+            url.query_pairs().into_owned().collect();
+        assert_eq!(query["client_id"], f.peer.client_id);
+        assert_eq!(query["logout_uri"], signed_out_url(&f.base));
+        browser.assert_signed_out().await;
+
+        // The browser goes there, and on to OAUTH_LOGOUT_URL; managed login's session is over.
+        assert_eq!(
+            at_peer.visit(&logout_url).await.left(),
+            signed_out_url(&f.base)
+        );
+        let logouts = f.peer.logouts().await;
+        assert_eq!(logouts.len(), 1, "{logouts:?}");
+        assert_eq!(logouts[0].outcome, "redirected");
+        assert!(logouts[0].signed_out);
+        let after = begin(&f.app, "provider=Google").await;
+        at_peer.visit(after.authorize.as_str()).await.login_page();
+    }
+
+    #[tokio::test]
+    async fn a_password_sessions_logout_still_answers_204() {
+        let f = federated(|b| b).await;
+        let (answer, _, _) = f.sign_in("Google", "ana").await;
+        assert_eq!(answer.status, 302);
+        // A session whose amr is the password's, as /login would have stored it.
+        sqlx::query("UPDATE browser_sessions SET amr = 'pwd'")
+            .execute(&f.app.db.pool().await)
+            .await
+            .unwrap();
+        let browser = holding(&f.app, &answer);
+        let out = browser.post("/logout", json!({})).await;
+        assert_eq!(out.status, 204, "{out:?}");
+        assert_eq!(out.body, Value::Null);
+        assert!(f.peer.logouts().await.is_empty());
+    }
+}
+
+/// Headless Chromium through the whole flow, as a person goes: the provider's button on the
+/// sign-in page, the provider's login page, back signed in; then signing out reaches the
+/// pool's logout and ends on OAUTH_LOGOUT_URL.
+mod in_chromium {
+    use cognito_bff::sessions::Found;
+    use cognito_bff::vocab::IdHash;
+    use serde_json::json;
+
+    use crate::support::TestApp;
+    use crate::support::chromium::Chromium;
+    use crate::support::oidc::OidcPeer;
+
+    /// Every token the service holds for a browser session now.
+    async fn held_tokens(app: &TestApp) -> Vec<String> {
+        let rows: Vec<(String,)> = sqlx::query_as("SELECT id_hash FROM browser_sessions")
+            .fetch_all(&app.db.pool().await)
+            .await
+            .unwrap();
+        let mut tokens = Vec::new();
+        for (id_hash,) in rows {
+            if let Found::Live(session) = app
+                .state
+                .sessions
+                .store()
+                .find(&IdHash::from_stored(id_hash))
+                .await
+                .unwrap()
+            {
+                tokens.push(session.tokens.access_token.clone());
+                tokens.extend(session.tokens.id_token.clone());
+                tokens.push(session.tokens.refresh_token.clone());
+            }
+        }
+        tokens
+    }
+
+    #[tokio::test]
+    async fn a_person_signs_in_with_a_provider_and_out_through_the_pools_logout() {
+        let port = crate::support::free_port();
+        let base = format!("http://127.0.0.1:{port}");
+        let signed_out = format!("{base}/ui/sign-in");
+        let peer = OidcPeer::start(
+            "bff-chromium",
+            "bff-chromium-secret",
+            &[&format!("{base}/oauth/callback")],
+            &[&signed_out],
+        );
+        let app = TestApp::builder()
+            .set("COOKIE_SECURE", "false")
+            .set("LISTEN_ADDR", format!("127.0.0.1:{port}"))
+            .set("COGNITO_CLIENT_ID", "bff-chromium")
+            .set("COGNITO_CLIENT_SECRET", "bff-chromium-secret")
+            .set("COGNITO_DOMAIN", &peer.base_url)
+            .set("COGNITO_JWKS_URL", peer.jwks_url())
+            .set("COGNITO_ISSUER", peer.issuer())
+            .set("OAUTH_REDIRECT_URL", format!("{base}/oauth/callback"))
+            .set("OAUTH_LOGOUT_URL", &signed_out)
+            .set("FEDERATED_PROVIDERS", "Google")
+            .start()
+            .await;
+
+        let browser = Chromium::start("en-US").await;
+        browser.open(&format!("{base}/ui/sign-in")).await;
+        browser.wait_for_heading("Sign in").await;
+        browser.click_link("Continue with Google").await;
+
+        // The provider's login page, which names the provider asked for.
+        browser.wait_for_text("#identity-provider", "Google").await;
+        // Its fields carry no `for`-labels to type by: filled as the page's own script would.
+        browser
+            .read("document.getElementById('username').value = 'ana'; return true;")
+            .await;
+        browser.click_at("#sign-in").await;
+
+        // Back at the service, signed in: the account page, without a password to change.
+        browser.wait_for_heading("Your account").await;
+        browser.wait_for_text("#whoami", "ana@example.com").await;
+        browser
+            .wait_for_value(
+                "return document.getElementById('password-section').hidden",
+                json!(true),
+            )
+            .await;
+        browser
+            .assert_no_token_reachable(&held_tokens(&app).await)
+            .await;
+
+        browser.click("Sign out").await;
+        browser.wait_for_url(&signed_out).await;
+        browser.wait_for_heading("Sign in").await;
+        let logouts = peer.logouts().await;
+        assert_eq!(logouts.len(), 1, "{logouts:?}");
+        assert_eq!(logouts[0].outcome, "redirected");
+        assert!(logouts[0].signed_out, "managed login's session ended");
+        let held: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM browser_sessions")
+            .fetch_one(&app.db.pool().await)
+            .await
+            .unwrap();
+        assert_eq!(held, 0);
+        browser.close().await;
+    }
 }
