@@ -466,3 +466,170 @@ async fn auto_delivery_behind_a_proxy_is_warned_about_at_start() {
         assert_eq!(warnings, warnings_expected, "TOKEN_DELIVERY={delivery}");
     }
 }
+
+/// A federated sign-in through the pool's domain (the OpenID Connect peer), a cancelled one
+/// whose provider wrote its own words, one whose ID token is refused, and a sign-out: none of
+/// the flow's secrets (its cookie, state, nonce, the code, the client secret), the session's
+/// cookie and tokens, or the provider's text reaches the logs.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_federated_sign_in_leaves_no_secret_in_the_logs() {
+    use std::sync::Arc;
+
+    use base64::Engine;
+    use cognito_bff::sessions::{Found, SessionStore};
+    use cognito_bff::vocab::{OpaqueId, SessionCipher, SessionId};
+    use support::oidc::OidcPeer;
+
+    const CLIENT_ID: &str = "bff-logs";
+    const CLIENT_SECRET: &str = "peer-client-secret-for-the-log-test";
+
+    let moto = Moto::shared();
+    let pool = UserPool::create(&moto.endpoint, true, false).await;
+    let dir = tempfile::TempDir::new().unwrap();
+    let port = free_port();
+    let base = format!("http://127.0.0.1:{port}");
+    let callback = format!("{base}/oauth/callback");
+    let signed_out = format!("{base}/ui/sign-in");
+    let peer = OidcPeer::start(CLIENT_ID, CLIENT_SECRET, &[&callback], &[&signed_out]);
+    let mut server = Binary::serve(dir.path())
+        .pool(&pool, &moto.endpoint)
+        .env("RUST_LOG", "trace")
+        .env("LOG_FORMAT", "json")
+        .env("LISTEN_ADDR", format!("127.0.0.1:{port}"))
+        .env("SESSION_ENCRYPTION_KEY", support::SESSION_KEY)
+        .env("COGNITO_CLIENT_ID", CLIENT_ID)
+        .env("COGNITO_CLIENT_SECRET", CLIENT_SECRET)
+        .env("COGNITO_DOMAIN", &peer.base_url)
+        .env("COGNITO_JWKS_URL", peer.jwks_url())
+        .env("COGNITO_ISSUER", peer.issuer())
+        .env("OAUTH_REDIRECT_URL", &callback)
+        .env("OAUTH_LOGOUT_URL", &signed_out)
+        .env("FEDERATED_PROVIDERS", "Google")
+        .capture_stderr()
+        .spawn();
+    server
+        .wait_for_within(START_DEADLINE, "\"listening\"", |event| {
+            event["message"] == "listening"
+        })
+        .await;
+    let client = Client::new(&base);
+    let mut secrets: Vec<(&str, String)> = vec![("client secret", CLIENT_SECRET.to_owned())];
+
+    let cookie_of = |answer: &support::Response, name: &str| {
+        answer
+            .headers
+            .get_all("set-cookie")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .find_map(|line| line.strip_prefix(&format!("{name}=")))
+            .map(|rest| rest.split(';').next().unwrap().to_owned())
+            .filter(|value| !value.is_empty())
+            .unwrap_or_else(|| panic!("no {name} cookie set"))
+    };
+    let query_of = |url: &str| -> std::collections::HashMap<String, String> {
+        reqwest::Url::parse(url)
+            .unwrap()
+            .query_pairs()
+            .into_owned()
+            .collect()
+    };
+    // One flow begun: its cookie, and what the authorize URL carries.
+    let begin = async |secrets: &mut Vec<(&str, String)>| {
+        let started = client.get("/oauth/start?provider=Google").await;
+        assert_eq!(started.status, 302, "{started:?}");
+        let flow = cookie_of(&started, "cognito-bff-oauth");
+        let authorize = started.headers["location"].to_str().unwrap().to_owned();
+        let query = query_of(&authorize);
+        secrets.push(("flow cookie", flow.clone()));
+        secrets.push(("state", query["state"].clone()));
+        secrets.push(("nonce", query["nonce"].clone()));
+        (flow, authorize)
+    };
+    let come_back = async |flow: &str, url: &str| {
+        let path = url.strip_prefix(&base).expect("back at the service");
+        client
+            .send(
+                client
+                    .http
+                    .get(client.url(path))
+                    .header("cookie", format!("cognito-bff-oauth={flow}")),
+            )
+            .await
+    };
+
+    // Signed in.
+    let (flow, authorize) = begin(&mut secrets).await;
+    let back = peer.sign_in(&authorize, "ana").await;
+    secrets.push(("code", query_of(&back)["code"].clone()));
+    let signed_in = come_back(&flow, &back).await;
+    assert_eq!(signed_in.status, 302, "{signed_in:?}");
+    let session = cookie_of(&signed_in, "cognito-bff-session");
+    secrets.push(("session cookie", session.clone()));
+    // The tokens the service keeps for the session, read back from its database.
+    let key: [u8; 32] = base64::engine::general_purpose::STANDARD
+        .decode(support::SESSION_KEY)
+        .unwrap()
+        .try_into()
+        .unwrap();
+    let db = format!("sqlite://{}", dir.path().join("cognito-bff.db").display());
+    let store = SessionStore::new(
+        cognito_bff::db::connect(&db, 1).await.unwrap(),
+        Arc::new(SessionCipher::new(&key, None)),
+        Duration::from_secs(1800),
+        Duration::from_secs(15),
+    );
+    let Found::Live(stored) = store
+        .find(&SessionId::parse(&session).unwrap().hash())
+        .await
+        .unwrap()
+    else {
+        panic!("the session is stored");
+    };
+    secrets.push(("access token", stored.tokens.access_token.clone()));
+    secrets.push(("ID token", stored.tokens.id_token.clone().unwrap()));
+    secrets.push(("refresh token", stored.tokens.refresh_token.clone()));
+
+    // Cancelled, with the provider's own words.
+    let (flow, authorize) = begin(&mut secrets).await;
+    let back = peer.cancel(&authorize).await;
+    let described = query_of(&back)
+        .get("error_description")
+        .cloned()
+        .expect("the provider describes its error");
+    secrets.push(("provider's error_description", described));
+    assert_eq!(come_back(&flow, &back).await.status, 403);
+
+    // A tampered ID token, refused: the log names the check, not the token.
+    peer.tamper_next_tokens(json!({"id_token": {"claims": {"nonce": "another-flows-nonce"}}}))
+        .await;
+    let (flow, authorize) = begin(&mut secrets).await;
+    let back = peer.sign_in(&authorize, "ana").await;
+    secrets.push(("code", query_of(&back)["code"].clone()));
+    assert_eq!(come_back(&flow, &back).await.status, 502);
+
+    // Signed out, on to the pool's logout.
+    let out = client
+        .send(
+            client
+                .http
+                .post(client.url("/logout"))
+                .header("cookie", format!("cognito-bff-session={session}"))
+                .header("x-csrf", "1"),
+        )
+        .await;
+    assert_eq!(out.status, 200, "{out:?}");
+
+    drop(client);
+    let (lines, stderr) = stop(server).await;
+    assert!(
+        lines.iter().any(|line| line.contains("token_nonce")),
+        "the refused check is logged by name"
+    );
+    assert!(
+        lines
+            .iter()
+            .any(|line| line.contains("\"/oauth/callback\"") && line.contains("request finished")),
+        "the callback's request line is logged, by its route"
+    );
+    assert_no_leaks(&format!("{}\n{stderr}", lines.join("\n")), &secrets);
+}
