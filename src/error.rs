@@ -107,6 +107,8 @@ pub enum ApiError {
     OAuthUnavailable,
     #[error("the pool's sign-in domain did not answer in time; try again")]
     OAuthTimeout,
+    #[error("too many sign-ins are under way; try again in a few minutes")]
+    OAuthBusy,
 
     #[error("{0}")]
     Cognito(#[from] CognitoError),
@@ -303,6 +305,11 @@ impl ApiError {
                 StatusCode::SERVICE_UNAVAILABLE,
                 "database_unavailable",
                 "Service unavailable",
+            ),
+            ApiError::OAuthBusy => (
+                StatusCode::SERVICE_UNAVAILABLE,
+                "oauth_busy",
+                "Too many sign-ins under way",
             ),
             ApiError::Internal(_) => (
                 StatusCode::INTERNAL_SERVER_ERROR,
@@ -677,6 +684,7 @@ impl From<OAuthError> for ApiError {
             }
             OAuthError::ClientRefused | OAuthError::Unavailable => ApiError::OAuthUnavailable,
             OAuthError::Timeout => ApiError::OAuthTimeout,
+            OAuthError::Busy => ApiError::OAuthBusy,
             OAuthError::Input(e) => e.into(),
             OAuthError::Database(e) => e.into(),
             OAuthError::Random(e) => ApiError::internal(e),

@@ -10,12 +10,16 @@ use axum::response::{IntoResponse, Response};
 
 use super::{Asker, Boundary};
 use crate::error::ApiError;
+use crate::input::InvalidInput;
 use crate::limits::ClientAddr;
 use crate::vocab::FlowId;
 
 /// Where a browser goes after signing in when `/oauth/start` named no `return_to`: the
 /// account page, when the pages are on.
 const DEFAULT_RETURN: &str = "/ui/";
+
+/// The longest `return_to` a flow keeps: a URL of the app, not a payload.
+const MAX_RETURN_TO: usize = 2048;
 
 impl Boundary {
     /// `GET /oauth/start`: a new flow for `provider`, its cookie, and a 302 to the pool's
@@ -28,6 +32,25 @@ impl Boundary {
     ) -> Response {
         let started = async {
             let federation = self.federation.as_ref().ok_or(ApiError::NotFound)?;
+            // A page to navigate to, not something to embed: an image or a script fetching
+            // it on every visit to some page would start flows for nobody.
+            if headers
+                .get("sec-fetch-dest")
+                .is_some_and(|dest| dest.as_bytes() != b"document")
+            {
+                return Err(InvalidInput::new(
+                    "sec-fetch-dest",
+                    "/oauth/start is a page to navigate to",
+                )
+                .into());
+            }
+            if return_to.is_some_and(|r| r.len() > MAX_RETURN_TO) {
+                return Err(InvalidInput::new(
+                    "return_to",
+                    format!("`return_to` must be at most {MAX_RETURN_TO} characters"),
+                )
+                .into());
+            }
             let return_to = self.return_to(return_to)?;
             Ok::<_, ApiError>(federation.start(provider, return_to).await?)
         }

@@ -73,7 +73,7 @@ impl Boundary {
                         federated = caller
                             .session
                             .as_ref()
-                            .is_some_and(|s| s.stored.federated());
+                            .is_some_and(|s| s.stored.at_managed_login());
                         self.logout_everywhere(&caller.token).await?;
                     }
                     Err(ApiError::NoSession) => {
@@ -82,7 +82,7 @@ impl Boundary {
                             // A live row whose token can't be verified just now (the keys out
                             // of reach, say): the user is signed out all the same.
                             Some(session) => {
-                                federated = session.federated();
+                                federated = session.at_managed_login();
                                 self.sign_out_user(&session.sub, &session.username, None)
                                     .await?;
                             }
@@ -101,7 +101,7 @@ impl Boundary {
                 }
             } else if let Some(session) = self.stored_session(head, &cookie).await? {
                 // Ended as it is stored: ending a session needs no fresh token.
-                federated = session.federated();
+                federated = session.at_managed_login();
                 self.sessions.end(&session).await?;
             }
             // Over now, or already: the cookie is cleared either way.

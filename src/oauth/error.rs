@@ -37,6 +37,9 @@ pub enum OAuthError {
     Unavailable,
     #[error("the pool's domain did not answer in time")]
     Timeout,
+    /// As many flows are under way as the table holds.
+    #[error("too many federated sign-ins under way")]
+    Busy,
     #[error(transparent)]
     Input(#[from] InvalidInput),
     #[error(transparent)]

@@ -36,6 +36,9 @@ use crate::vocab::{Amr, FlowId, OpaqueId};
 /// consent screen. The pool's authorization code itself lives five minutes.
 pub const FLOW_TTL: Duration = Duration::from_secs(600);
 
+/// The most flows under way at once (each a few hundred bytes, for FLOW_TTL at most).
+const MAX_LIVE_FLOWS: i64 = 50_000;
+
 /// The longest `code` read from a callback: Cognito's are UUIDs; other servers' a few
 /// hundred characters.
 const MAX_CODE: usize = 2048;
@@ -138,6 +141,12 @@ impl Federation {
             nonce: random()?,
             return_to,
         };
+        // Anyone can start a flow, a page's images for its visitors too: the table holds a
+        // bounded number, and beyond it new ones wait until old ones expire.
+        if self.store.live().await? >= MAX_LIVE_FLOWS {
+            tracing::warn!("too many federated sign-ins under way; refusing new ones");
+            return Err(OAuthError::Busy);
+        }
         let id = FlowId::generate()?;
         self.store.insert(&id.hash(), &flow, FLOW_TTL).await?;
         Ok(Started {
@@ -199,7 +208,7 @@ impl Federation {
             .code
             .ok_or_else(|| InvalidInput::new("code", "the callback carries no `code`"))?;
         let tokens = token::exchange(&self.http, &self.settings, &code, &flow.verifier).await?;
-        token::check(
+        let federated = token::check(
             &self.verifier,
             &self.settings.client_id,
             &tokens,
@@ -208,7 +217,11 @@ impl Federation {
         .await?;
         Ok(Finished {
             tokens,
-            amr: Amr::federated(),
+            amr: if federated {
+                Amr::federated()
+            } else {
+                Amr::managed_login()
+            },
             return_to: flow.return_to,
         })
     }

@@ -89,6 +89,14 @@ impl FlowStore {
         Ok(expires_at)
     }
 
+    /// How many flows are under way (not yet expired).
+    pub async fn live(&self) -> Result<i64, sqlx::Error> {
+        sqlx::query_scalar("SELECT COUNT(*) FROM oauth_flows WHERE expires_at > $1")
+            .bind(now_ms())
+            .fetch_one(&self.pool)
+            .await
+    }
+
     /// Takes the flow out of the table: whatever the callback makes of it, it is never
     /// there for a second one.
     pub async fn claim(&self, id_hash: &IdHash) -> Result<Claimed, sqlx::Error> {

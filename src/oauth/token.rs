@@ -159,7 +159,7 @@ pub async fn check(
     client_id: &str,
     tokens: &Tokens,
     nonce: &str,
-) -> Result<(), OAuthError> {
+) -> Result<bool, OAuthError> {
     let id_token = tokens
         .id_token
         .as_deref()
@@ -194,7 +194,13 @@ pub async fn check(
         // A session lives by its refresh token; the app client must allow the code grant's.
         return Err(OAuthError::TokenInvalid("refresh_token_missing"));
     }
-    Ok(())
+    // Cognito names the identity provider a federated user came through in `identities`; a
+    // user of the pool's own directory who signed in at managed login has none.
+    Ok(id
+        .other
+        .get("identities")
+        .and_then(|v| v.as_array())
+        .is_some_and(|list| !list.is_empty()))
 }
 
 /// Equal, in time that depends on neither value: their digests are compared whole.

@@ -61,6 +61,11 @@ impl StoredSession {
     pub fn federated(&self) -> bool {
         Amr::from_column(Some(&self.amr)).is_federated()
     }
+
+    /// Signed in at the pool's managed login (amr `fed` or `hosted`).
+    pub fn at_managed_login(&self) -> bool {
+        Amr::from_column(Some(&self.amr)).at_managed_login()
+    }
 }
 
 pub struct NewSession<'a> {

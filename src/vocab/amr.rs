@@ -6,7 +6,7 @@
 pub struct Amr(Vec<&'static str>);
 
 /// Every name this service writes, so a stored value reads back only as these.
-const KNOWN: &[&str] = &["pwd", "otp", "sms", "hwk", "mfa", "fed"];
+const KNOWN: &[&str] = &["pwd", "otp", "sms", "hwk", "mfa", "fed", "hosted"];
 
 impl Amr {
     /// A sign-in that began with the password.
@@ -21,9 +21,22 @@ impl Amr {
         Amr(vec!["fed"])
     }
 
+    /// A sign-in at the pool's managed login by a user of the pool's own directory (its
+    /// password, or whatever managed login asked for there): not federated, so the password
+    /// is the user's to change here, but it ended at the pool's domain all the same.
+    pub fn managed_login() -> Self {
+        Amr(vec!["hosted"])
+    }
+
     /// Signed in through an identity provider: the user has no password at the pool.
     pub fn is_federated(&self) -> bool {
         self.0.contains(&"fed")
+    }
+
+    /// Signed in at the pool's managed login, federated or not: its own session there ends
+    /// with a visit to the pool's logout.
+    pub fn at_managed_login(&self) -> bool {
+        self.0.contains(&"fed") || self.0.contains(&"hosted")
     }
 
     /// The stored form; rows written before it was kept count as a password sign-in.

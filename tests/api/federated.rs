@@ -425,6 +425,46 @@ async fn start_refuses_an_unknown_provider_and_a_return_to_it_does_not_list() {
 }
 
 #[tokio::test]
+async fn start_is_a_page_to_navigate_to_with_a_return_to_of_bounded_size() {
+    let app = with_an_unreachable_domain().start().await;
+    // An image on some page, fetched by each of its visitors: no flow for it.
+    let embedded = app
+        .send(
+            call(
+                &app,
+                "/oauth/start?provider=Google&return_to=https%3A%2F%2Fapp.example.test%2F",
+                None,
+            )
+            .header("sec-fetch-dest", "image"),
+        )
+        .await;
+    embedded.assert_problem(400, "invalid_request");
+    assert_eq!(embedded.body["field"], "sec-fetch-dest");
+    // A path under an allowed URL, but a payload rather than a place.
+    let long = format!(
+        "/oauth/start?provider=Google&return_to=https%3A%2F%2Fapp.example.test%2F{}",
+        "a".repeat(2100)
+    );
+    let refused = app.send(call(&app, &long, None)).await;
+    refused.assert_problem(400, "invalid_request");
+    assert_eq!(refused.body["field"], "return_to");
+    assert_eq!(flows(&app).await, 0);
+    // A navigation says so, and is taken.
+    let navigated = app
+        .send(
+            call(
+                &app,
+                "/oauth/start?provider=Google&return_to=https%3A%2F%2Fapp.example.test%2F",
+                None,
+            )
+            .header("sec-fetch-dest", "document"),
+        )
+        .await;
+    assert_eq!(navigated.status, 302, "{navigated:?}");
+    assert_eq!(flows(&app).await, 1);
+}
+
+#[tokio::test]
 async fn a_callback_without_this_browsers_flow_is_refused_and_nothing_is_stored() {
     let app = with_an_unreachable_domain().start().await;
 
@@ -988,6 +1028,35 @@ mod through_the_peer {
             &set_cookie(answer, SESSION_COOKIE).expect("a session cookie"),
         );
         browser
+    }
+
+    #[tokio::test]
+    async fn a_user_of_the_pools_own_directory_at_managed_login_is_not_federated() {
+        let f = federated(|b| b).await;
+        // No provider: managed login's own page, where a pool user signs in.
+        let begun = begin(&f.app, "return_to=https%3A%2F%2Fapp.example.test%2F").await;
+        let back = f.peer.sign_in(begun.authorize.as_str(), "minji").await;
+        let answer = f.come_back(&begun, &back).await;
+        assert_eq!(answer.status, 302, "{answer:?}");
+        let browser = holding(&f.app, &answer);
+        let session = browser.get("/session").await;
+        assert_eq!(session.body["amr"], json!(["hosted"]), "{session:?}");
+        // Their password is theirs to change here; the sign-out still ends managed login's.
+        let change = browser
+            .post(
+                "/password/change",
+                json!({"previous_password": "x", "proposed_password": "Passw0rd!new"}),
+            )
+            .await;
+        assert_ne!(change.code(), "federated_user", "{change:?}");
+        let out = browser.post("/logout", json!({})).await;
+        assert_eq!(out.status, 200, "{out:?}");
+        assert!(
+            out.body["logout_url"]
+                .as_str()
+                .is_some_and(|url| url.contains("/logout?client_id=")),
+            "{out:?}"
+        );
     }
 
     #[tokio::test]
