@@ -515,7 +515,7 @@ impl ApiError {
 }
 
 /// Text made safe inside HTML, attribute values included.
-fn escape_html(text: &str) -> String {
+pub fn escape_html(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {

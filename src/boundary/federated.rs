@@ -4,12 +4,15 @@
 //! refusal as a small page for a browser that navigated here and as problem+json for anyone
 //! else. Tokens never reach the browser.
 
-use axum::http::header::{ACCEPT, CACHE_CONTROL, LOCATION, REFERRER_POLICY, SET_COOKIE};
+use axum::http::header::{
+    ACCEPT, CACHE_CONTROL, CONTENT_SECURITY_POLICY, CONTENT_TYPE, LOCATION, REFERRER_POLICY,
+    SET_COOKIE,
+};
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 
 use super::{Asker, Boundary};
-use crate::error::ApiError;
+use crate::error::{ApiError, escape_html};
 use crate::input::InvalidInput;
 use crate::limits::ClientAddr;
 use crate::vocab::FlowId;
@@ -69,7 +72,7 @@ impl Boundary {
     }
 
     /// `GET /oauth/callback`: the flow the cookie names, ended with the callback's query;
-    /// signed in, a new browser session and a 302 to where the flow was to end. Whatever
+    /// signed in, a new browser session and a page that goes on to where the flow was to end. Whatever
     /// happens, the flow's cookie is cleared: the flow is over.
     pub async fn federated_callback(
         &self,
@@ -102,7 +105,7 @@ impl Boundary {
         let mut response = match finished {
             Ok((return_to, answer)) => {
                 tracing::info!("signed in through an identity provider");
-                let mut response = redirect(&return_to);
+                let mut response = onward(&return_to);
                 for (name, value) in answer {
                     response.headers_mut().append(name, value);
                 }
@@ -156,6 +159,37 @@ impl Boundary {
         }
         response
     }
+}
+
+/// Signed in: a page of this site that goes on to `return_to` at once. Not a redirect: the
+/// callback is the end of a chain of redirects another site (the pool's domain) began, and a
+/// browser keeps a `SameSite=Strict` session cookie off every navigation of such a chain,
+/// the one to `return_to` included, so the page there would find nobody signed in. A
+/// navigation this page starts is this site's own, and carries the cookie. A refresh, not a
+/// script: the strict CSP allows no script here, and the link is there for a browser that
+/// doesn't follow refreshes.
+fn onward(return_to: &str) -> Response {
+    let href = escape_html(return_to);
+    let html = format!(
+        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">\
+         <meta http-equiv=\"refresh\" content=\"0;url={href}\">\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
+         <title>Signed in</title></head><body><main><h1>Signed in</h1>\
+         <p><a href=\"{href}\">Continue</a></p></main></body></html>"
+    );
+    let mut response = (StatusCode::OK, html).into_response();
+    let headers = response.headers_mut();
+    headers.insert(
+        CONTENT_TYPE,
+        HeaderValue::from_static("text/html; charset=utf-8"),
+    );
+    headers.insert(
+        CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static("default-src 'none'; frame-ancestors 'none'; base-uri 'none'"),
+    );
+    headers.insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    headers.insert(REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
+    response
 }
 
 /// A 302 to `location`, never cached, with no referrer sent on (the callback's query holds

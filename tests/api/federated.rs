@@ -230,6 +230,26 @@ async fn begin(app: &TestApp, query: &str) -> Begun {
 }
 
 /// A header of the answer, as text ("" when absent).
+/// Where the page that ends a sign-in sends the browser on: 200, this site's own page with an
+/// immediate refresh (and a link) to it, never cached, with no referrer.
+#[track_caller]
+fn onward(answer: &Response) -> String {
+    assert_eq!(answer.status, 200, "{answer:?}");
+    assert!(answer.content_type().starts_with("text/html"), "{answer:?}");
+    assert_eq!(header(answer, "cache-control"), "no-store");
+    assert_eq!(header(answer, "referrer-policy"), "no-referrer");
+    assert!(header(answer, "location").is_empty(), "not a redirect");
+    let html = answer.body.as_str().expect("a page");
+    let refresh = html
+        .split("content=\"0;url=")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .unwrap_or_else(|| panic!("an immediate refresh in {html}"));
+    let target = refresh.replace("&amp;", "&");
+    assert!(html.contains(&format!("<a href=\"{refresh}\">")), "{html}");
+    target
+}
+
 fn header<'r>(answer: &'r Response, name: &str) -> &'r str {
     answer
         .headers
@@ -929,7 +949,7 @@ mod through_the_peer {
 
     use super::{
         Begun, FLOW_COOKIE, RETURN_URL, Refused, begin, call, cleared, flows, header, navigate,
-        sessions, set_cookie,
+        onward, sessions, set_cookie,
     };
     use crate::support::browser::{Browser, SESSION_COOKIE, assert_no_token};
     use crate::support::oidc::OidcPeer;
@@ -1037,7 +1057,7 @@ mod through_the_peer {
         let begun = begin(&f.app, "return_to=https%3A%2F%2Fapp.example.test%2F").await;
         let back = f.peer.sign_in(begun.authorize.as_str(), "minji").await;
         let answer = f.come_back(&begun, &back).await;
-        assert_eq!(answer.status, 302, "{answer:?}");
+        onward(&answer);
         let browser = holding(&f.app, &answer);
         let session = browser.get("/session").await;
         assert_eq!(session.body["amr"], json!(["hosted"]), "{session:?}");
@@ -1074,11 +1094,7 @@ mod through_the_peer {
         let back = at_peer.submit(&page, &[("username", "ana")]).await.left();
 
         let answer = f.come_back(&begun, &back).await;
-        assert_eq!(answer.status, 302, "{answer:?}");
-        assert_eq!(
-            header(&answer, "location"),
-            "https://app.example.test/orders"
-        );
+        assert_eq!(onward(&answer), "https://app.example.test/orders");
         assert_eq!(header(&answer, "cache-control"), "no-store");
         assert_eq!(header(&answer, "referrer-policy"), "no-referrer");
         assert!(cleared(&answer, FLOW_COOKIE));
@@ -1149,16 +1165,15 @@ mod through_the_peer {
         assert_eq!(page.identity_provider, None);
         let back = f.peer.sign_in(begun.authorize.as_str(), "jin").await;
         let answer = f.come_back(&begun, &back).await;
-        assert_eq!(answer.status, 302, "{answer:?}");
         // No return_to: the sign-in pages' own start.
-        assert_eq!(header(&answer, "location"), "/ui/");
+        assert_eq!(onward(&answer), "/ui/");
     }
 
     #[tokio::test]
     async fn a_code_replayed_or_injected_into_another_flow_is_refused_by_the_pool() {
         let f = federated(|b| b).await;
         let (answer, _, first) = f.sign_in("Google", "ana").await;
-        assert_eq!(answer.status, 302);
+        onward(&answer);
         let used = code_of(&first);
 
         // The used code, with a new flow's cookie and state: the pool refuses it.
@@ -1323,7 +1338,7 @@ mod through_the_peer {
     async fn a_password_sessions_logout_still_answers_204() {
         let f = federated(|b| b).await;
         let (answer, _, _) = f.sign_in("Google", "ana").await;
-        assert_eq!(answer.status, 302);
+        onward(&answer);
         // A session whose amr is the password's, as /login would have stored it.
         sqlx::query("UPDATE browser_sessions SET amr = 'pwd'")
             .execute(&f.app.db.pool().await)
@@ -1376,7 +1391,10 @@ mod in_chromium {
     #[tokio::test]
     async fn a_person_signs_in_with_a_provider_and_out_through_the_pools_logout() {
         let port = crate::support::free_port();
-        let base = format!("http://127.0.0.1:{port}");
+        // The service's pages at `localhost`, the pool's domain at `127.0.0.1`: two sites, so
+        // SameSite rules apply to the round trip as they will between the service and the
+        // pool's domain in production.
+        let base = format!("http://localhost:{port}");
         let signed_out = format!("{base}/ui/sign-in");
         let peer = OidcPeer::start(
             "bff-chromium",
@@ -1405,11 +1423,8 @@ mod in_chromium {
 
         // The provider's login page, which names the provider asked for.
         browser.wait_for_text("#identity-provider", "Google").await;
-        // Its fields carry no `for`-labels to type by: filled as the page's own script would.
-        browser
-            .read("document.getElementById('username').value = 'ana'; return true;")
-            .await;
-        browser.click_at("#sign-in").await;
+        browser.type_into("Username", "ana").await;
+        browser.click("Sign in").await;
 
         // Back at the service, signed in: the account page, without a password to change.
         browser.wait_for_heading("Your account").await;

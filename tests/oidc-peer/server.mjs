@@ -300,9 +300,9 @@ function loginPage(uid, identityProvider) {
   return page('Sign in', `<h1>Sign in</h1>
 <p>${asked}</p>
 <form id="login" method="post" action="/interaction/${escape(uid)}/login">
-<label>Username <input id="username" name="username" autocomplete="off" required autofocus></label>
-<label>Email (optional) <input id="email" name="email" type="email" autocomplete="off"></label>
-<label>Groups (optional, comma-separated) <input id="groups" name="groups" autocomplete="off"></label>
+<label for="username">Username</label> <input id="username" name="username" autocomplete="off" required autofocus>
+<label for="email">Email (optional)</label> <input id="email" name="email" type="email" autocomplete="off">
+<label for="groups">Groups (optional, comma-separated)</label> <input id="groups" name="groups" autocomplete="off">
 <button id="sign-in" type="submit">Sign in</button>
 <button id="cancel" type="submit" formaction="/interaction/${escape(uid)}/abort" formnovalidate>Cancel</button>
 </form>`);
