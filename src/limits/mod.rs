@@ -217,13 +217,7 @@ impl Limits {
         username: &Username,
         client: &ClientAddr,
     ) -> Result<Reservation<'_>, Limited> {
-        let username = username.as_str();
-        self.start(
-            &self.failures,
-            NameKey::of(username),
-            client,
-            NameKey::exact(username),
-        )
+        self.by_name(&self.failures, username, client)
     }
 
     /// Counts an attempt at an MFA code for `user` (Cognito's name for it) by someone who
@@ -249,13 +243,7 @@ impl Limits {
         username: &Username,
         client: &ClientAddr,
     ) -> Result<Reservation<'_>, Limited> {
-        let username = username.as_str();
-        self.start(
-            &self.messages,
-            NameKey::of(username),
-            client,
-            NameKey::exact(username),
-        )
+        self.by_name(&self.messages, username, client)
     }
 
     /// Counts one code sign-in started for `username`, which makes Cognito send a code.
@@ -264,9 +252,19 @@ impl Limits {
         username: &Username,
         client: &ClientAddr,
     ) -> Result<Reservation<'_>, Limited> {
+        self.by_name(&self.sign_in_codes, username, client)
+    }
+
+    /// One of `username`'s budgets, kept by the name as typed.
+    fn by_name<'a>(
+        &'a self,
+        budget: &'a Shared<NameKey, ClientKey>,
+        username: &Username,
+        client: &ClientAddr,
+    ) -> Result<Reservation<'a>, Limited> {
         let username = username.as_str();
         self.start(
-            &self.sign_in_codes,
+            budget,
             NameKey::of(username),
             client,
             NameKey::exact(username),
