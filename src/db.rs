@@ -27,6 +27,24 @@ impl Backend {
             None
         }
     }
+
+    /// Milliseconds of the database's clock, as SQL: the one clock every replica shares, so
+    /// replicas whose own clocks differ still agree on what is recent. Fixed for the length
+    /// of one statement.
+    pub fn now_ms_sql(self) -> &'static str {
+        match self {
+            Backend::Postgres => "(EXTRACT(EPOCH FROM statement_timestamp()) * 1000)::BIGINT",
+            Backend::Sqlite => "CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER)",
+        }
+    }
+
+    /// The larger of two values, in this database's SQL.
+    pub fn greatest(self) -> &'static str {
+        match self {
+            Backend::Postgres => "GREATEST",
+            Backend::Sqlite => "MAX",
+        }
+    }
 }
 
 /// A SQLite URL without a `mode` opens read-write and creates the file if it is missing, so

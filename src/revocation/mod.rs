@@ -101,21 +101,14 @@ impl RevocationList {
         self.len() == 0
     }
 
-    /// Milliseconds of the database's clock, the one clock every replica shares, so a replica
-    /// whose own clock runs ahead can't push the others' cursors past rows.
+    /// Milliseconds of the database's clock, so a replica whose own clock runs ahead can't
+    /// push the others' cursors past rows.
     fn database_now_ms(&self) -> &'static str {
-        match self.backend {
-            Backend::Postgres => "(EXTRACT(EPOCH FROM statement_timestamp()) * 1000)::BIGINT",
-            Backend::Sqlite => "CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER)",
-        }
+        self.backend.now_ms_sql()
     }
 
-    /// The larger of two values, in this database's SQL.
     fn greatest(&self) -> &'static str {
-        match self.backend {
-            Backend::Postgres => "GREATEST",
-            Backend::Sqlite => "MAX",
-        }
+        self.backend.greatest()
     }
 
     /// Refuses every token of one of `sub`'s sign-in sessions (its `origin_jti`, or a lone
