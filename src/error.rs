@@ -620,8 +620,12 @@ impl From<AttributeError> for ApiError {
 }
 
 impl From<Limited> for ApiError {
-    fn from(Limited { retry_after }: Limited) -> Self {
-        ApiError::RateLimited { retry_after }
+    fn from(limited: Limited) -> Self {
+        match limited {
+            Limited::Spent { retry_after } => ApiError::RateLimited { retry_after },
+            // The budgets that stop guessing refuse rather than not count.
+            Limited::Unavailable => ApiError::DatabaseUnavailable,
+        }
     }
 }
 

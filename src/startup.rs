@@ -22,9 +22,10 @@ use crate::challenge::ChallengeStore;
 use crate::cognito::Cognito;
 use crate::config::{Config, SessionKey, SessionKeys};
 use crate::cookies::CookieSettings;
+use crate::db::Backend;
 use crate::devices::{DeviceStore, Devices};
 use crate::failure_floor::FailureFloor;
-use crate::limits::Limits;
+use crate::limits::{LimitStore, Limits};
 use crate::oauth::{Federation, FederationSettings, FlowStore};
 use crate::revocation::{RefreshIndex, RevocationList};
 use crate::sessions::{BrowserSessions, SessionStore, SessionTimes};
@@ -109,10 +110,19 @@ impl Application {
             })
             .with_revocations(revocations.clone()),
         );
-        let limits = Arc::new(Limits::new(
-            config.limits.rates,
-            config.limits.trusted_proxies.clone(),
-        ));
+        let limit_store = Arc::new(LimitStore::new(pool.clone(), config.database.backend));
+        // Replicas share one Postgres and must share the budgets that guard accounts; a
+        // SQLite file is one replica, which counts faster in memory.
+        let limits = Arc::new(match config.database.backend {
+            Backend::Postgres => Limits::shared(
+                config.limits.rates,
+                config.limits.trusted_proxies.clone(),
+                limit_store.clone(),
+            ),
+            Backend::Sqlite => {
+                Limits::new(config.limits.rates, config.limits.trusted_proxies.clone())
+            }
+        });
         let floor = FailureFloor::new(config.limits.failure_floor);
         let sessions = BrowserSessions::new(
             SessionStore::new(
@@ -225,6 +235,7 @@ impl Application {
             refresh_tokens,
             devices.store().clone(),
             flows,
+            limit_store,
         ));
         tokio::spawn(revocations.follow(
             db::normalize_url(&config.database.url),
@@ -415,6 +426,7 @@ async fn purge_expired(
     refresh_tokens: Arc<RefreshIndex>,
     devices: DeviceStore,
     flows: FlowStore,
+    limits: Arc<LimitStore>,
 ) {
     let mut every = tokio::time::interval(PURGE_INTERVAL);
     loop {
@@ -441,6 +453,11 @@ async fn purge_expired(
             Ok(0) => {}
             Ok(n) => tracing::debug!(purged = n, "expired devices purged"),
             Err(e) => tracing::warn!(error = %e, "purging expired devices failed"),
+        }
+        match limits.purge_expired().await {
+            Ok(0) => {}
+            Ok(n) => tracing::debug!(purged = n, "idle rate-limit budgets purged"),
+            Err(e) => tracing::warn!(error = %e, "purging rate-limit budgets failed"),
         }
         match revocations.purge_expired().await {
             Ok(0) => {}

@@ -47,7 +47,9 @@ where
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
         // The limit before the touch: a refused call is no activity.
         let caller = read(parts, state, Touch::No).await?;
-        Arc::<Limits>::from_ref(state).check_user(&caller.claims.sub, caller.sign_in())?;
+        Arc::<Limits>::from_ref(state)
+            .check_user(&caller.claims.sub, caller.sign_in())
+            .await?;
         Arc::<Boundary>::from_ref(state).touch(&caller).await?;
         Ok(caller)
     }

@@ -79,6 +79,16 @@ where
         })
     }
 
+    /// What one event costs.
+    pub fn interval(&self) -> Duration {
+        Duration::from_nanos(self.interval)
+    }
+
+    /// How far ahead of now the budget may run: the burst, less one event.
+    pub fn tolerance(&self) -> Duration {
+        Duration::from_nanos(self.tolerance)
+    }
+
     fn now(&self) -> u64 {
         u64::try_from(self.epoch.elapsed().as_nanos()).unwrap_or(u64::MAX)
     }

@@ -24,6 +24,10 @@ impl NameKey {
         NameKey(key)
     }
 
+    pub fn bytes(&self) -> &[u8; 16] {
+        &self.0
+    }
+
     pub fn of(username: &str) -> NameKey {
         // NFKD(fold(NFKD(fold(NFD(name))))): the compatibility caseless match of Unicode
         // (section 3.13), for which folding once is not always enough. Lower-casing first

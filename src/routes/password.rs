@@ -48,7 +48,7 @@ pub async fn forgot(
     );
     let username = Username::parse(request.username)?;
     // Kept whether or not the account exists, so the refusal tells nothing either.
-    let _sent = state.limits.message(&username, &client)?;
+    let _sent = state.limits.message(&username, &client).await?;
     let started = tokio::time::Instant::now();
     let delivery = match state
         .cognito
@@ -111,7 +111,7 @@ pub async fn reset(
         request.new_password.expose_secret(),
         MAX_PASSWORD,
     )?;
-    let attempt = state.limits.attempt(&username, &client)?;
+    let attempt = state.limits.attempt(&username, &client).await?;
     let started = tokio::time::Instant::now();
     match state
         .cognito
@@ -124,7 +124,7 @@ pub async fn reset(
         .await
     {
         Ok(()) => {
-            attempt.give_back();
+            attempt.give_back().await;
             // Whoever holds one of the user's sessions may be why the password was reset.
             let after = AfterChange::end_all(&state.boundary, username.as_str()).await;
             let mut body = Map::new();
@@ -133,7 +133,7 @@ pub async fn reset(
         }
         // Cognito never judged the request (unreachable, slow, throttled).
         Err(e) if e.kind.is_transient() => {
-            attempt.give_back();
+            attempt.give_back().await;
             Err(e.into())
         }
         Err(mut e) => {
@@ -196,7 +196,8 @@ pub async fn change(
     )?;
     let attempt = state
         .limits
-        .attempt(&Username::issued(caller.name()), &client)?;
+        .attempt(&Username::issued(caller.name()), &client)
+        .await?;
     let started = tokio::time::Instant::now();
     match state
         .cognito
@@ -208,7 +209,7 @@ pub async fn change(
         .await
     {
         Ok(()) => {
-            attempt.give_back();
+            attempt.give_back().await;
             // Cognito's ChangePassword revokes nothing: the sessions are ended here.
             let after = AfterChange::apply(&state.boundary, &caller, true, started).await?;
             Ok(after.answer(&state.boundary, Map::new()))
@@ -220,7 +221,7 @@ pub async fn change(
             Err(ApiError::IncorrectPassword)
         }
         Err(e) => {
-            attempt.give_back();
+            attempt.give_back().await;
             Err(ApiError::token_refused(e))
         }
     }

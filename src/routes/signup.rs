@@ -63,7 +63,7 @@ pub async fn sign_up(
         .writable_attributes
         .check(&attributes)?;
     // Cognito mails or texts a code to a new account; a refused sign-up sends none.
-    let message = state.limits.message(&username, &client)?;
+    let message = state.limits.message(&username, &client).await?;
     let result = match state
         .cognito
         .sign_up(
@@ -76,7 +76,7 @@ pub async fn sign_up(
     {
         Ok(result) => result,
         Err(e) => {
-            message.give_back();
+            message.give_back().await;
             return Err(e.into());
         }
     };
@@ -132,7 +132,7 @@ pub async fn confirm(
     );
     let username = Username::parse(request.username)?;
     check_text("code", request.code.expose_secret(), MAX_CODE)?;
-    let attempt = state.limits.attempt(&username, &client)?;
+    let attempt = state.limits.attempt(&username, &client).await?;
     let session = match state
         .cognito
         .confirm_sign_up(username.as_str(), &request.code, &end_user)
@@ -142,12 +142,12 @@ pub async fn confirm(
         Err(e) => {
             // A refused code keeps its place in the budget; Cognito not answering doesn't.
             if e.kind.is_transient() {
-                attempt.give_back();
+                attempt.give_back().await;
             }
             return Err(e.into());
         }
     };
-    attempt.give_back();
+    attempt.give_back().await;
     let done = Json(ConfirmResponse {
         confirmed: true,
         next_step: NextStep::Done,
@@ -251,7 +251,7 @@ pub async fn resend(
     let username = Username::parse(request.username)?;
     // Kept whatever Cognito answers: giving it back only for unknown names would tell them
     // apart.
-    let _sent = state.limits.message(&username, &client)?;
+    let _sent = state.limits.message(&username, &client).await?;
     let code_delivery = state
         .cognito
         .resend_confirmation_code(username.as_str(), &end_user)

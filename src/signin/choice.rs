@@ -109,7 +109,7 @@ impl SignIn {
         }
         let message = match factor {
             FirstFactor::EmailOtp | FirstFactor::SmsOtp => {
-                match self.limits.sign_in_code(&username, client) {
+                match self.limits.sign_in_code(&username, client).await {
                     Ok(message) => Some(message),
                     Err(limited) => {
                         self.store.release(&id_hash, pending.lease).await?;
@@ -148,7 +148,7 @@ impl SignIn {
                 if let Some(message) = message
                     && e.kind.sent_nothing()
                 {
-                    message.give_back();
+                    message.give_back().await;
                 }
                 Err(self.fail(&id_hash, &pending, None, e).await)
             }
@@ -164,7 +164,7 @@ impl SignIn {
         end_user: &EndUser,
         device: &SignInDevice,
     ) -> Result<Outcome, StepError> {
-        let attempt = match self.limits.attempt(username, client) {
+        let attempt = match self.limits.attempt(username, client).await {
             Ok(attempt) => attempt,
             Err(limited) => {
                 self.store.release(&id_hash, pending.lease).await?;
@@ -185,7 +185,7 @@ impl SignIn {
         match result {
             Ok(step) => {
                 self.spent(&id_hash).await;
-                attempt.give_back();
+                attempt.give_back().await;
                 let mut amr = pending.amr.clone();
                 amr.answered(factor.as_str(), false);
                 self.outcome(names(&pending), step, client, amr, end_user, device)
@@ -194,7 +194,7 @@ impl SignIn {
             }
             // Cognito never judged it: the challenge lives on.
             Err(e) if e.kind.is_transient() => {
-                attempt.give_back();
+                attempt.give_back().await;
                 self.store.release(&id_hash, pending.lease).await?;
                 challenge_outcome("unavailable");
                 Err(SignInError::from(e).into())

@@ -198,12 +198,12 @@ impl SignIn {
         end_user: &EndUser,
         device: &SignInDevice,
     ) -> Result<Outcome, SignInError> {
-        let attempt = self.limits.attempt(username, client)?;
+        let attempt = self.limits.attempt(username, client).await?;
         let message = match start.sends_code() {
-            true => match self.limits.sign_in_code(username, client) {
+            true => match self.limits.sign_in_code(username, client).await {
                 Ok(message) => Some(message),
                 Err(limited) => {
-                    attempt.give_back();
+                    attempt.give_back().await;
                     return Err(limited.into());
                 }
             },
@@ -231,12 +231,12 @@ impl SignIn {
             Err(_) => false,
         };
         if !judged {
-            attempt.give_back();
+            attempt.give_back().await;
         }
         if let (Some(message), Err(SignInError::Cognito(e))) = (message, &result)
             && e.kind.sent_nothing()
         {
-            message.give_back();
+            message.give_back().await;
         }
         result
     }
@@ -355,7 +355,7 @@ impl SignIn {
             }
             _ => {}
         }
-        let attempt = match self.admissible(&pending, &responses, client) {
+        let attempt = match self.admissible(&pending, &responses, client).await {
             Ok(attempt) => attempt,
             Err(refused) => {
                 self.store.release(&id_hash, pending.lease).await?;
@@ -427,7 +427,7 @@ impl SignIn {
                     tracing::warn!(error = %e, "cannot delete an answered challenge");
                 }
                 challenge_outcome("answered");
-                attempt.give_back();
+                attempt.give_back().await;
                 self.outcome(names(&pending), step, client, amr, end_user, device)
                     .await
                     .map_err(StepError::ended)
@@ -442,7 +442,7 @@ impl SignIn {
     /// first factor against the user's MFA budget. Anyone can start a code sign-in for any
     /// name, so its wrong codes must not spend the hourly MFA budget the owner's own
     /// sign-ins need.
-    fn admissible(
+    async fn admissible(
         &self,
         pending: &Pending,
         responses: &HashMap<String, String>,
@@ -459,11 +459,12 @@ impl SignIn {
         let login_name = pending.login_name.as_deref().unwrap_or(&pending.username);
         if pending.amr.is_empty() {
             let username = Username::parse(login_name.to_owned())?;
-            return Ok(self.limits.attempt(&username, client)?);
+            return Ok(self.limits.attempt(&username, client).await?);
         }
         Ok(self
             .limits
-            .mfa_attempt(&pending.username, login_name, client)?)
+            .mfa_attempt(&pending.username, login_name, client)
+            .await?)
     }
 
     /// MFA_SETUP met during sign-in: asks Cognito for a TOTP secret under the challenge's
@@ -560,7 +561,7 @@ impl SignIn {
                 CognitoErrorKind::CodeMismatch | CognitoErrorKind::ExpiredCode
             )
         {
-            attempt.give_back();
+            attempt.give_back().await;
         }
         match self
             .settle_failure(id_hash, pending.lease, &error.kind)
@@ -689,7 +690,7 @@ impl SignIn {
         match step {
             AuthStep::Tokens(tokens) => {
                 // Signed in from here: the address is familiar for that name from now on.
-                self.limits.signed_in(names.login_name, client);
+                self.limits.signed_in(names.login_name, client).await;
                 self.remember(&tokens).await;
                 let device = self
                     .devices

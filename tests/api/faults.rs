@@ -73,6 +73,8 @@ async fn database_loss_makes_the_service_unready_and_it_recovers() {
     let relay = TcpRelay::start(db.address()).await;
     let app = TestApp::builder()
         .database(db.via_port(relay.port))
+        .set("RATE_LIMIT_PER_USERNAME", 10)
+        .set("RATE_LIMIT_MESSAGES_PER_USERNAME", 10)
         .start()
         .await;
     app.user_pool.invite_user("ana", "Temp-Passw0rd!").await;
@@ -82,10 +84,29 @@ async fn database_loss_makes_the_service_unready_and_it_recovers() {
     let unready = app.get("/readyz").await;
     assert_eq!(unready.status, 503, "{unready:?}");
     assert_eq!(unready.body["checks"]["database"], "unavailable");
-    // A sign-in that must store its challenge can't complete.
-    app.login("ana", "Temp-Passw0rd!")
-        .await
-        .assert_problem(503, "database_unavailable");
+    // A sign-in can't complete: its guesses can't be counted across replicas (the budget
+    // refuses rather than not count), nor its challenge stored.
+    let refused = app.login("ana", "Temp-Passw0rd!").await;
+    refused.assert_problem(503, "database_unavailable");
+    assert!(refused.headers.contains_key("retry-after"), "{refused:?}");
+    assert_eq!(
+        app.proxy.calls("InitiateAuth").len(),
+        0,
+        "a guess that can't be counted never reaches Cognito"
+    );
+    // A password reset needs no database: its message budget counts on this replica alone.
+    let reset = app
+        .post("/password/forgot", json!({"username": "ana"}))
+        .await;
+    assert_eq!(reset.status, 202, "{reset:?}");
+    assert_eq!(app.proxy.calls("ForgotPassword").len(), 1);
+    let metrics = app.scrape().await;
+    for series in [
+        r#"rate_limit_store_failures_total{limit="failures",then="refused"}"#,
+        r#"rate_limit_store_failures_total{limit="messages",then="counted_per_replica"}"#,
+    ] {
+        assert!(metrics.contains(series), "{series} not in:\n{metrics}");
+    }
 
     relay.restore();
     assert_eq!(app.get("/readyz").await.status, 200);
