@@ -1,7 +1,8 @@
 //! Two replicas of the real binary behind a real nginx doing plain round robin, sharing one
 //! Postgres database and one SESSION_ENCRYPTION_KEY, as the README tells operators to run it:
 //! a challenge issued by one replica is answered by the other, many sign-ins at once all
-//! succeed, and a replica stopped with SIGTERM leaves its pending challenges to the survivor.
+//! succeed, a replica stopped with SIGTERM leaves its pending challenges to the survivor, and
+//! the budgets that stop password and code guessing are spent across both.
 //!
 //! Each replica talks to the shared emulator through a recording proxy of its own, and logs
 //! JSON lines that carry the `x-request-id` each request was sent with, so the tests can tell
@@ -9,13 +10,14 @@
 
 mod support;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::net::TcpStream;
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
 use std::sync::Arc;
 use std::time::Duration;
 
+use aws_sdk_cognitoidentityprovider::types::UserPoolMfaType;
 use serde_json::{Value, json};
 // WAIT: how long any one awaited event (a log line, a process exit, nginx listening) may take.
 use support::binary::{Binary, Log, Running, WAIT};
@@ -39,6 +41,7 @@ struct Replica {
 
 impl Replica {
     /// Listens on `listen`; port 0 picks a free one, which the "listening" line names.
+    /// `env` comes last, over the defaults.
     async fn start(
         name: &'static str,
         listen: &str,
@@ -46,9 +49,10 @@ impl Replica {
         database_url: &str,
         dir: &Path,
         log: &Log,
+        env: &[(&'static str, String)],
     ) -> Replica {
         let proxy = Proxy::start(&Moto::shared().endpoint).await;
-        let mut server = Binary::serve(dir)
+        let mut binary = Binary::serve(dir)
             .pool(pool, &proxy.endpoint)
             .env("LISTEN_ADDR", listen)
             .env("DATABASE_URL", database_url)
@@ -62,8 +66,11 @@ impl Replica {
             .env("LOGIN_FAILURE_FLOOR_MS", "0")
             // Long enough for nginx to move on; short enough for many rounds.
             .env("SHUTDOWN_DRAIN_SECONDS", "1")
-            .log(log, name)
-            .spawn();
+            .log(log, name);
+        for (variable, value) in env {
+            binary = binary.env(variable, value);
+        }
+        let mut server = binary.spawn();
         let listening = server
             .wait_for(&format!("replica {name} listening"), |event| {
                 event["message"] == "listening"
@@ -141,7 +148,10 @@ http {{
         location / {{
             proxy_pass http://replicas;
             proxy_set_header Host $host;
-            proxy_set_header X-Forwarded-For $remote_addr;
+            # The client's X-Forwarded-For, then the address nginx saw: the replicas trust
+            # nginx (127.0.0.1) and take the hop before it, so a test client can speak for
+            # many addresses.
+            proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
             # A replica that is gone is skipped, and the request goes to the next one.
             proxy_next_upstream error timeout http_502;
             proxy_connect_timeout 1s;
@@ -240,6 +250,8 @@ struct Cluster {
     front: Front,
     /// What the replicas logged, each line tagged with the replica's name.
     log: Log,
+    /// Settings every replica starts with, over the defaults.
+    env: Vec<(&'static str, String)>,
     // Dropped last: the database outlives the processes that use it.
     dir: tempfile::TempDir,
     db: TestDatabase,
@@ -252,6 +264,8 @@ struct Call<'a> {
     body: Value,
     cookie: Option<String>,
     bearer: Option<String>,
+    /// The client's address, sent as X-Forwarded-For; nginx's own view (127.0.0.1) if none.
+    from: Option<&'a str>,
 }
 
 impl<'a> Call<'a> {
@@ -262,6 +276,7 @@ impl<'a> Call<'a> {
             body,
             cookie: None,
             bearer: None,
+            from: None,
         }
     }
 }
@@ -281,6 +296,9 @@ impl Front {
         .json(&call.body);
         if let Some(cookie) = &call.cookie {
             request = request.header("cookie", cookie);
+        }
+        if let Some(address) = call.from {
+            request = request.header("x-forwarded-for", address);
         }
         client.send(request).await
     }
@@ -318,6 +336,13 @@ impl std::ops::Deref for Cluster {
 
 impl Cluster {
     async fn start(pool: &UserPool) -> Cluster {
+        Cluster::start_with(pool, &[]).await
+    }
+
+    /// Replicas started with `env` over the defaults.
+    async fn start_with(pool: &UserPool, env: &[(&'static str, &str)]) -> Cluster {
+        let env: Vec<(&'static str, String)> =
+            env.iter().map(|(k, v)| (*k, (*v).to_owned())).collect();
         let nginx = nginx_binary();
         let db = TestDatabase::create().await;
         assert!(
@@ -329,8 +354,9 @@ impl Cluster {
         let log = Log::default();
         let mut replicas = Vec::new();
         for name in ["a", "b"] {
-            replicas
-                .push(Replica::start(name, "127.0.0.1:0", pool, &db.url, dir.path(), &log).await);
+            replicas.push(
+                Replica::start(name, "127.0.0.1:0", pool, &db.url, dir.path(), &log, &env).await,
+            );
         }
         let upstreams: Vec<&str> = replicas.iter().map(|r| r.addr.as_str()).collect();
         let nginx = Nginx::start(&nginx, &upstreams).await;
@@ -341,6 +367,7 @@ impl Cluster {
             replicas,
             nginx,
             log,
+            env,
             dir,
             db,
         }
@@ -888,7 +915,16 @@ async fn sign_ins_through_the_balancer_all_succeed_while_a_replica_drains_and_st
 
         // Replica b again, on the same address nginx knows, for the next round.
         let next: &'static str = Box::leak(format!("b{}", round + 1).into_boxed_str());
-        let restarted = Replica::start(next, &b_addr, &pool, &db_url, &dir, &cluster.log).await;
+        let restarted = Replica::start(
+            next,
+            &b_addr,
+            &pool,
+            &db_url,
+            &dir,
+            &cluster.log,
+            &cluster.env,
+        )
+        .await;
         let index = cluster
             .replicas
             .iter()
@@ -896,4 +932,302 @@ async fn sign_ins_through_the_balancer_all_succeed_while_a_replica_drains_and_st
             .unwrap();
         cluster.replicas[index] = restarted;
     }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Limits across replicas: a budget that guards an account is one budget, whichever replica
+// counts against it, and it outlives the replica that counted.
+
+const PASSWORD: &str = "Corr3ct-Passw0rd!";
+const WRONG_PASSWORD: &str = "Wr0ng-Passw0rd!";
+/// Where the account's owner signs in from.
+const HOME: &str = "198.51.100.7";
+/// Where the guesses come from.
+const ATTACKERS: [&str; 4] = ["203.0.113.1", "203.0.113.2", "203.0.113.3", "203.0.113.4"];
+
+impl Cluster {
+    /// `call` as sent by a client at `from`; the answer, and the replica that gave it.
+    async fn send_from(&self, from: &str, call: Call<'_>) -> (Response, &'static str) {
+        let id = call.request_id.clone();
+        let answer = self
+            .send(Call {
+                from: Some(from),
+                ..call
+            })
+            .await;
+        let by = self.answered_by(&id, &answer).await;
+        (answer, by)
+    }
+
+    async fn login_from(
+        &self,
+        from: &str,
+        username: &str,
+        password: &str,
+    ) -> (Response, &'static str) {
+        let body = json!({"username": username, "password": password});
+        self.send_from(
+            from,
+            Call::new("/login", request_id(&format!("login-{username}")), body),
+        )
+        .await
+    }
+
+    async fn answer_totp_from(
+        &self,
+        from: &str,
+        cookie: &str,
+        code: &str,
+    ) -> (Response, &'static str) {
+        let body = json!({"challenge": "SOFTWARE_TOKEN_MFA",
+                          "responses": {"SOFTWARE_TOKEN_MFA_CODE": code}});
+        let call = Call {
+            cookie: Some(cookie.to_owned()),
+            ..Call::new("/challenge", request_id("totp"), body)
+        };
+        self.send_from(from, call).await
+    }
+
+    /// Sets up TOTP for `username` (signed in from `HOME`) as its owner would; the secret.
+    async fn turn_on_totp(&self, username: &str) -> String {
+        let (login, _) = self.login_from(HOME, username, PASSWORD).await;
+        assert_authenticated(&login, username);
+        let token = login.access_token();
+        let setup = self
+            .send(Call {
+                bearer: Some(token.clone()),
+                ..Call::new("/mfa/totp/setup", request_id("totp-setup"), json!({}))
+            })
+            .await;
+        assert_eq!(setup.status, 200, "TOTP set-up of {username}: {setup:?}");
+        let secret = support::mfa::secret_of(&setup);
+        let code = support::mfa::totp_code(&secret).await;
+        let verified = self
+            .send(Call {
+                bearer: Some(token),
+                ..Call::new(
+                    "/mfa/totp/verify",
+                    request_id("totp-verify"),
+                    json!({"code": code}),
+                )
+            })
+            .await;
+        assert_eq!(verified.status, 200, "TOTP of {username}: {verified:?}");
+        secret
+    }
+
+    /// How many `operation` calls for `username` reached Cognito through the replicas now
+    /// running.
+    fn reached_cognito(&self, operation: &str, username: &str) -> usize {
+        self.replicas
+            .iter()
+            .map(|r| {
+                self.cognito_users(r.server.tag, operation)
+                    .iter()
+                    .filter(|u| *u == username)
+                    .count()
+            })
+            .sum()
+    }
+}
+
+fn assert_refused(answer: &Response, what: &str) {
+    assert_eq!(
+        (answer.status, answer.body["code"].as_str()),
+        (429, Some("rate_limited")),
+        "{what}: {answer:?}"
+    );
+    assert!(
+        answer.headers.contains_key("retry-after"),
+        "{what} says when to come back: {answer:?}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "needs Postgres (TEST_DATABASE_URL) and nginx"]
+async fn a_usernames_failure_budget_is_spent_across_both_replicas_and_outlives_a_restart() {
+    let pool = UserPool::create(&Moto::shared().endpoint, true, false).await;
+    pool.create_user("ines", PASSWORD).await;
+    pool.create_user("jon", PASSWORD).await;
+    // Two failures a minute per name, one of them from any one address.
+    let mut cluster = Cluster::start_with(&pool, &[("RATE_LIMIT_PER_USERNAME", "2")]).await;
+
+    // Ines signs in from home: her address is now one she signs in from.
+    let (home, _) = cluster.login_from(HOME, "ines", PASSWORD).await;
+    assert_authenticated(&home, "ines");
+
+    // One address guesses once, on one replica; its next guess is refused by the other.
+    let (guess, first) = cluster
+        .login_from(ATTACKERS[0], "ines", WRONG_PASSWORD)
+        .await;
+    guess.assert_problem(401, "invalid_credentials");
+    let (refused, second) = cluster
+        .login_from(ATTACKERS[0], "ines", WRONG_PASSWORD)
+        .await;
+    assert_ne!(first, second, "nginx alternates between the replicas");
+    assert_refused(&refused, "the second guess from one address");
+
+    // Another address has a share of its own; its guess spends the name's budget.
+    let (guess, _) = cluster
+        .login_from(ATTACKERS[1], "ines", WRONG_PASSWORD)
+        .await;
+    guess.assert_problem(401, "invalid_credentials");
+
+    // From now on every other address is refused for that name, by both replicas.
+    let mut refusing = BTreeSet::new();
+    for _ in 0..2 {
+        let (refused, by) = cluster
+            .login_from(ATTACKERS[2], "ines", WRONG_PASSWORD)
+            .await;
+        assert_refused(&refused, "a guess once the name's budget is spent");
+        refusing.insert(by);
+    }
+    assert_eq!(refusing, BTreeSet::from(["a", "b"]));
+
+    // Ines at home is not locked out by them, whichever replica answers.
+    let mut answering = BTreeSet::new();
+    for _ in 0..2 {
+        let (home, by) = cluster.login_from(HOME, "ines", PASSWORD).await;
+        assert_authenticated(&home, "ines at home");
+        answering.insert(by);
+    }
+    assert_eq!(answering, BTreeSet::from(["a", "b"]));
+
+    // Nor is anyone else: Jon, from the address that is refused for Ines, signs in, and his
+    // own wrong password is judged.
+    let (jon, _) = cluster.login_from(ATTACKERS[2], "jon", PASSWORD).await;
+    assert_authenticated(&jon, "jon");
+    let (jon, _) = cluster
+        .login_from(ATTACKERS[2], "jon", WRONG_PASSWORD)
+        .await;
+    jon.assert_problem(401, "invalid_credentials");
+
+    // Cognito judged Ines's three sign-ins at home and the two guesses it was let see.
+    assert_eq!(cluster.reached_cognito("InitiateAuth", "ines"), 5);
+
+    // Replica a stops and starts again: asked directly, it remembers the spent budget.
+    let index = cluster
+        .replicas
+        .iter()
+        .position(|r| r.server.tag == "a")
+        .unwrap();
+    let a_addr = cluster.replicas[index].addr.clone();
+    let code = cluster.replicas[index].server.terminate().await.code();
+    assert_eq!(code, Some(0), "replica a's exit status after SIGTERM");
+    let restarted = Replica::start(
+        "a-again",
+        &a_addr,
+        &pool,
+        &cluster.db.url,
+        cluster.dir.path(),
+        &cluster.log,
+        &cluster.env,
+    )
+    .await;
+    cluster.replicas[index] = restarted;
+    let direct = Client::new(format!("http://{a_addr}"));
+    let refused = direct
+        .send(
+            direct
+                .http
+                .post(direct.url("/login"))
+                .header("x-forwarded-for", ATTACKERS[3])
+                .json(&json!({"username": "ines", "password": WRONG_PASSWORD})),
+        )
+        .await;
+    assert_refused(&refused, "a guess at the restarted replica");
+    assert!(
+        cluster.cognito_users("a-again", "InitiateAuth").is_empty(),
+        "the refused guess never reached Cognito"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "needs Postgres (TEST_DATABASE_URL) and nginx"]
+async fn wrong_totp_codes_of_one_user_are_counted_across_both_replicas() {
+    let pool = UserPool::create(&Moto::shared().endpoint, true, false).await;
+    pool.enable_totp_mfa(UserPoolMfaType::Optional).await;
+    pool.create_user("ana", PASSWORD).await;
+    pool.create_user("jon", PASSWORD).await;
+    // Two wrong codes an hour per user, one of them from any one address.
+    let cluster = Cluster::start_with(&pool, &[("RATE_LIMIT_MFA_FAILURES_PER_USER", "2")]).await;
+    let ana = cluster.turn_on_totp("ana").await;
+    let jon = cluster.turn_on_totp("jon").await;
+    let wrong = |secret: &str| {
+        let secret = secret.to_owned();
+        async move { support::mfa::wrong_totp_code(&secret).await }
+    };
+
+    // Someone with Ana's password reaches her code challenge, and guesses once.
+    let (login, _) = cluster.login_from(ATTACKERS[0], "ana", PASSWORD).await;
+    assert_eq!(login.body["challenge"], "SOFTWARE_TOKEN_MFA", "{login:?}");
+    let stolen = login.cookie();
+    let (guess, first) = cluster
+        .answer_totp_from(ATTACKERS[0], &stolen, &wrong(&ana).await)
+        .await;
+    guess.assert_problem(400, "code_mismatch");
+    // The next guess goes to the other replica, which knows of the first.
+    let (refused, second) = cluster
+        .answer_totp_from(ATTACKERS[0], &stolen, &wrong(&ana).await)
+        .await;
+    assert_ne!(first, second, "nginx alternates between the replicas");
+    assert_refused(&refused, "a second wrong code from one address");
+
+    // A second address guesses once: Ana's budget is spent.
+    let (login, _) = cluster.login_from(ATTACKERS[1], "ana", PASSWORD).await;
+    let (guess, _) = cluster
+        .answer_totp_from(ATTACKERS[1], &login.cookie(), &wrong(&ana).await)
+        .await;
+    guess.assert_problem(400, "code_mismatch");
+
+    // A third is refused by both replicas, even with a new sign-in.
+    let (login, _) = cluster.login_from(ATTACKERS[2], "ana", PASSWORD).await;
+    let cookie = login.cookie();
+    let mut refusing = BTreeSet::new();
+    for _ in 0..2 {
+        let (refused, by) = cluster
+            .answer_totp_from(ATTACKERS[2], &cookie, &wrong(&ana).await)
+            .await;
+        assert_refused(&refused, "a wrong code once the user's budget is spent");
+        refusing.insert(by);
+    }
+    assert_eq!(refusing, BTreeSet::from(["a", "b"]));
+
+    // Jon's codes are his own: his right one signs him in, his wrong one is judged.
+    let (login, _) = cluster.login_from(ATTACKERS[2], "jon", PASSWORD).await;
+    let (done, _) = cluster
+        .answer_totp_from(
+            ATTACKERS[2],
+            &login.cookie(),
+            &support::mfa::totp_code(&jon).await,
+        )
+        .await;
+    assert_authenticated(&done, "jon");
+    let (login, _) = cluster.login_from(ATTACKERS[2], "jon", PASSWORD).await;
+    let (guess, _) = cluster
+        .answer_totp_from(ATTACKERS[2], &login.cookie(), &wrong(&jon).await)
+        .await;
+    guess.assert_problem(400, "code_mismatch");
+
+    // Ana, at home, still signs in with her code.
+    let (login, _) = cluster.login_from(HOME, "ana", PASSWORD).await;
+    let (done, _) = cluster
+        .answer_totp_from(HOME, &login.cookie(), &support::mfa::totp_code(&ana).await)
+        .await;
+    assert_authenticated(&done, "ana at home");
+
+    // Cognito judged Ana's two wrong codes that were let through and her right one.
+    let judged: usize = ["a", "b"]
+        .iter()
+        .map(|replica| {
+            cluster
+                .replica(replica)
+                .proxy
+                .calls("RespondToAuthChallenge")
+                .iter()
+                .filter(|call| call["ChallengeResponses"]["USERNAME"] == "ana")
+                .count()
+        })
+        .sum();
+    assert_eq!(judged, 3);
 }
