@@ -350,11 +350,15 @@ impl TestApp {
 }
 
 /// A port on which nothing listens now (bound, then released): for a server to be told to
-/// take, or for a request to find closed.
+/// take, or for a request to find closed. It is drawn from below Linux's ephemeral range
+/// (32768–60999), which the kernel hands to port-0 listeners and outgoing connections: a
+/// port from that range, once released, could be taken by another test's connection before
+/// the server it was meant for binds it.
 pub fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
+    loop {
+        let port = 20_000 + (uuid::Uuid::new_v4().as_u128() % 12_000) as u16;
+        if std::net::TcpListener::bind(("127.0.0.1", port)).is_ok() {
+            return port;
+        }
+    }
 }
