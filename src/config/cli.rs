@@ -179,7 +179,8 @@ pub struct Settings {
 
     /// Failed attempts per minute per username: wrong passwords at /login and
     /// /password/change, wrong codes at /signup/confirm and /password/reset. Only failures
-    /// count, and one client address may use at most half (0: off; counted per replica)
+    /// count, and one client address may use at most half (0: off; shared by every replica on
+    /// Postgres)
     #[arg(
         long,
         env = "RATE_LIMIT_PER_USERNAME",
@@ -191,7 +192,7 @@ pub struct Settings {
 
     /// Requests per hour per username that make Cognito send a code (/signup, /signup/resend,
     /// /password/forgot; code sign-ins have a budget of the same size of their own); one client
-    /// address may use at most half (0: off; per replica)
+    /// address may use at most half (0: off; shared by every replica on Postgres)
     #[arg(
         long,
         env = "RATE_LIMIT_MESSAGES_PER_USERNAME",
@@ -202,7 +203,7 @@ pub struct Settings {
     pub rate_limit_messages_per_username: String,
 
     /// Wrong MFA codes per hour per user, across all of its sign-in challenges; one client
-    /// address may use at most half (0: off; counted per replica)
+    /// address may use at most half (0: off; shared by every replica on Postgres)
     #[arg(
         long,
         env = "RATE_LIMIT_MFA_FAILURES_PER_USER",
@@ -214,7 +215,7 @@ pub struct Settings {
 
     /// Requests per minute per signed-in user (the token's sub) to routes that call Cognito
     /// with its access token: /me, /mfa/*, /password/change; one sign-in may use half (0:
-    /// off; counted per replica)
+    /// off; shared by every replica on Postgres)
     #[arg(
         long,
         env = "RATE_LIMIT_PER_USER",
