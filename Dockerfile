@@ -70,7 +70,8 @@ RUN --mount=type=cache,target=/usr/local/cargo/registry,sharing=locked \
     --mount=type=cache,target=/usr/local/cargo/git,sharing=locked \
     --mount=type=cache,target=/src/target,sharing=locked \
     cargo build --release --locked --bin cognito-bff \
-    && cp target/release/cognito-bff /usr/local/bin/cognito-bff
+    && cp target/release/cognito-bff /usr/local/bin/cognito-bff \
+    && strip --strip-all /usr/local/bin/cognito-bff
 
 # docker/compose.yaml's image: the service's, with a POSIX shell for the compose file's
 # entrypoint, which reads the ids the bootstrap job wrote.

@@ -206,6 +206,8 @@ target_dir=$(cargo metadata --format-version 1 --no-deps \
     | "$python" -c 'import json, sys; print(json.load(sys.stdin)["target_directory"])')
 mkdir "$work/context"
 cp "$target_dir/release/cognito-bff" "$work/context/cognito-bff"
+# The release profile keeps function names for profiling; the image needs none.
+strip --strip-all "$work/context/cognito-bff"
 
 step "the base image, $base_image"
 if "${podman[@]}" image exists "$base_image"; then
