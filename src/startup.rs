@@ -127,10 +127,12 @@ impl Application {
         let sessions = BrowserSessions::new(
             SessionStore::new(
                 pool.clone(),
+                config.database.backend,
                 cipher.clone(),
                 config.sessions.idle_timeout,
                 // One refresh call, retries included.
                 config.cognito.timeout + Duration::from_secs(5),
+                config.sessions.cache_capacity,
             ),
             cognito.clone(),
             verifier.clone(),
@@ -144,6 +146,13 @@ impl Application {
                 refresh_token_validity: config.tokens.refresh_token_validity,
             },
         );
+        // Sessions are served from memory only under a lease taken here.
+        sessions
+            .store()
+            .ends()
+            .start()
+            .await
+            .map_err(StartupError::Database)?;
         let upstreams = Upstreams::new(
             config.api.upstreams.clone(),
             config.api.timeout,
@@ -237,6 +246,13 @@ impl Application {
             flows,
             limit_store,
         ));
+        tokio::spawn(
+            sessions
+                .store()
+                .ends()
+                .clone()
+                .follow(db::normalize_url(&config.database.url)),
+        );
         tokio::spawn(revocations.follow(
             db::normalize_url(&config.database.url),
             tokens.revocation_sync,

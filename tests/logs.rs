@@ -574,9 +574,11 @@ async fn a_federated_sign_in_leaves_no_secret_in_the_logs() {
     let db = format!("sqlite://{}", dir.path().join("cognito-bff.db").display());
     let store = SessionStore::new(
         cognito_bff::db::connect(&db, 1).await.unwrap(),
+        cognito_bff::db::Backend::Sqlite,
         Arc::new(SessionCipher::new(&key, None)),
         Duration::from_secs(1800),
         Duration::from_secs(15),
+        0,
     );
     let Found::Live(stored) = store
         .find(&SessionId::parse(&session).unwrap().hash())

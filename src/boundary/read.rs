@@ -62,7 +62,7 @@ pub struct Caller {
 impl Caller {
     fn of_session(session: LiveSession) -> Caller {
         Caller {
-            claims: session.claims.clone(),
+            claims: session.claims().clone(),
             token: session.access_token().to_owned(),
             session: Some(session),
         }
@@ -149,12 +149,25 @@ impl Boundary {
         cookie: SessionCookie,
         touch: Touch,
     ) -> Result<Caller, ApiError> {
+        Ok(Caller::of_session(
+            self.live_session(head, cookie, touch).await?,
+        ))
+    }
+
+    /// As [`Boundary::session`], the session itself: for `/verify`, which needs no copy of
+    /// the claims.
+    pub async fn live_session(
+        &self,
+        head: Head<'_>,
+        cookie: SessionCookie,
+        touch: Touch,
+    ) -> Result<LiveSession, ApiError> {
         let id = self.session_id(head, &cookie)?.ok_or(ApiError::NoSession)?;
         let session = self.sessions.authenticate(id).await?;
         if touch == Touch::Yes {
             self.sessions.touch(&session).await?;
         }
-        Ok(Caller::of_session(session))
+        Ok(session)
     }
 
     /// The one id the session cookie names, once the CSRF rules pass: they are checked
@@ -185,6 +198,11 @@ impl Boundary {
             SessionCookie::One(id) => self.sessions.stored(&id).await.is_ok(),
             _ => false,
         }
+    }
+
+    /// Restarts the idle timer of a session read without.
+    pub async fn touch_session(&self, session: &LiveSession) -> Result<(), ApiError> {
+        Ok(self.sessions.touch(session).await?)
     }
 
     /// Restarts the idle timer of the caller's session, if it came with one.

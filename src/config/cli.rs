@@ -389,6 +389,18 @@ pub struct Settings {
     )]
     pub session_max_lifetime: String,
 
+    /// Browser sessions each replica keeps in memory, so a signed-in browser's calls skip the
+    /// database; a session ended on any replica is dropped from every one before the answer
+    /// (0 turns the cache off)
+    #[arg(
+        long,
+        env = "SESSION_CACHE_CAPACITY",
+        global = true,
+        hide_env_values = true,
+        default_value = "10000"
+    )]
+    pub session_cache_capacity: String,
+
     /// SameSite of the session cookie: strict, or lax where sign-in starts from another site
     #[arg(
         long,

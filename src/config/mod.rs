@@ -162,6 +162,8 @@ pub struct SessionConfig {
     pub end_others_on_change: bool,
     /// How long a confirmed device (and the browser's device cookie) is kept.
     pub device_lifetime: Duration,
+    /// Sessions each replica keeps in memory (0: every request reads the database).
+    pub cache_capacity: u64,
 }
 
 /// The key that seals stored Cognito sessions and keys the refresh-token record, and the one

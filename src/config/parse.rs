@@ -467,6 +467,7 @@ impl Settings {
                 "RECENT_SIGN_IN_SECONDS",
                 &self.recent_sign_in_seconds,
             )?),
+            cache_capacity: number("SESSION_CACHE_CAPACITY", &self.session_cache_capacity)?,
             device_lifetime: Duration::from_secs(
                 number::<u64>("DEVICE_LIFETIME_DAYS", &self.device_lifetime_days)? * 86_400,
             ),

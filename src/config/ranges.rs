@@ -34,6 +34,7 @@ pub const RANGES: &[Range] = &[
     range("COGNITO_MAX_ATTEMPTS", 1, 10),
     range("SESSION_IDLE_TIMEOUT", 60, 2_592_000),
     range("SESSION_MAX_LIFETIME", 300, 315_360_000),
+    range("SESSION_CACHE_CAPACITY", 0, 10_000_000),
     range("RECENT_SIGN_IN_SECONDS", 30, 86_400),
     range("DEVICE_LIFETIME_DAYS", 1, 3_650),
     range("API_UPSTREAM_TIMEOUT_SECONDS", 1, 3_600),

@@ -23,6 +23,7 @@ use percent_encoding::{AsciiSet, CONTROLS, utf8_percent_encode};
 
 use crate::boundary::{Boundary, Head, SessionCookie, Touch};
 use crate::error::ApiError;
+use crate::sessions::LiveSession;
 
 struct Counters {
     allowed: metrics::Counter,
@@ -159,9 +160,10 @@ async fn by_session(
         headers,
         via_trusted_proxy: true,
     };
-    let caller = state.session(head, cookie, Touch::Yes).await?;
-    let mut answer = identity(&caller.claims)?;
-    let mut bearer = HeaderValue::from_str(&format!("Bearer {}", caller.token))
+    let session = state.live_session(head, cookie, Touch::Yes).await?;
+    // The identity headers kept with the token's cache entry, as on the bearer path.
+    let mut answer = identity_or_refusal(session_identity(&session))?;
+    let mut bearer = HeaderValue::from_str(&format!("Bearer {}", session.access_token()))
         .map_err(|_| AuthRejection::InvalidToken)?;
     bearer.set_sensitive(true);
     answer.insert(AUTHORIZATION, bearer);
@@ -251,6 +253,15 @@ impl Identity {
 /// [`Identity::of`]).
 pub(super) fn identity_headers(claims: &AccessClaims) -> Option<HeaderMap> {
     Identity::of(claims).map(|identity| identity.headers())
+}
+
+/// A browser session's identity as headers, kept with its access token's cache entry as on
+/// the bearer path; `None` as for [`identity_headers`].
+pub(super) fn session_identity(session: &LiveSession) -> Option<HeaderMap> {
+    match session.verified().derived(Identity::of) {
+        Some(kept) => kept.as_ref().map(Identity::headers),
+        None => identity_headers(session.claims()),
+    }
 }
 
 #[cfg(test)]

@@ -3,15 +3,19 @@
 //! tokens itself, once per session across every replica, and attaches the access token where
 //! one is needed.
 
+mod cache;
 mod device;
 mod end;
+mod ends;
 mod error;
 mod store;
 mod view;
 
 pub use error::SessionError;
 
+pub use cache::SessionCache;
 pub use device::device_label;
+pub use ends::SessionEnds;
 pub use store::{
     Found, NewSession, RefreshLease, SessionStore, SessionTokens, StoredSession, TOUCH_EVERY,
 };
@@ -22,7 +26,7 @@ use std::time::Duration;
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use cognito_verifier::{AccessClaims, Revocations, TokenError, Verifier};
+use cognito_verifier::{AccessClaims, Revocations, TokenError, VerifiedAccess, Verifier};
 use secrecy::SecretString;
 
 use crate::clock::now_seconds;
@@ -45,12 +49,22 @@ const REFRESH_POLL: Duration = Duration::from_millis(50);
 #[derive(Debug)]
 pub struct LiveSession {
     pub stored: StoredSession,
-    pub claims: AccessClaims,
+    /// The access token as the verifier's cache holds it: its claims, and what was derived
+    /// from them for `/verify`.
+    verified: Arc<VerifiedAccess>,
 }
 
 impl LiveSession {
     pub fn access_token(&self) -> &str {
         &self.stored.tokens.access_token
+    }
+
+    pub fn claims(&self) -> &AccessClaims {
+        self.verified.claims()
+    }
+
+    pub fn verified(&self) -> &VerifiedAccess {
+        &self.verified
     }
 }
 
@@ -241,19 +255,30 @@ impl BrowserSessions {
     /// The live session `id` names, with an access token good for at least
     /// `REFRESH_MARGIN_SECONDS`; `NoSession` when it names no live session.
     pub async fn authenticate(&self, id: &SessionId) -> Result<LiveSession, SessionError> {
-        let stored = self.stored(id).await?;
-        let id_hash = stored.id_hash.clone();
-        let stored = self.fresh(stored).await?;
-        let claims = match self
+        let access_until = now_seconds() + REFRESH_MARGIN_SECONDS;
+        let stored = match self.store.find_for_use(&id.hash(), access_until).await? {
+            Found::Live(stored) => *stored,
+            Found::Gone => return Err(SessionError::NoSession),
+            Found::Unreadable => return Err(SessionError::Unreadable),
+        };
+        // The refresh path (a Cognito call) and the delete below are boxed: their futures are
+        // large, and inline they would be copied on every request, most of which need
+        // neither.
+        let stored = if stored.access_expires_at - now_seconds() > REFRESH_MARGIN_SECONDS {
+            stored
+        } else {
+            Box::pin(self.fresh(stored)).await?
+        };
+        let verified = match self
             .verifier
-            .verify_access(&stored.tokens.access_token)
+            .verify_access_shared(&stored.tokens.access_token)
             .await
         {
-            Ok(claims) => claims,
+            Ok(verified) => verified,
             // Signed out elsewhere (a logout everywhere, or this sign-in ended on another
             // replica): the session is over.
             Err(TokenError::Revoked) => {
-                self.store.delete(&id_hash).await?;
+                Box::pin(self.store.delete(&stored.id_hash)).await?;
                 return Err(SessionError::NoSession);
             }
             Err(e) => {
@@ -264,7 +289,7 @@ impl BrowserSessions {
                 return Err(SessionError::NoSession);
             }
         };
-        Ok(LiveSession { stored, claims })
+        Ok(LiveSession { stored, verified })
     }
 
     /// Restarts the session's idle timer.
@@ -390,7 +415,7 @@ impl BrowserSessions {
             return Err(SessionError::TokenRefused(e.code()));
         }
         Ok(StoredSession {
-            tokens: refreshed,
+            tokens: Arc::new(refreshed),
             access_expires_at,
             version: stored.version + 1,
             ..stored
@@ -484,12 +509,12 @@ impl BrowserSessions {
             })
             .await?
         };
-        let claims = self
+        let verified = self
             .verifier
-            .verify_access(&stored.tokens.access_token)
+            .verify_access_shared(&stored.tokens.access_token)
             .await
             .map_err(|_| SessionError::NoSession)?;
-        Ok(LiveSession { stored, claims })
+        Ok(LiveSession { stored, verified })
     }
 
     /// What `GET /session` shows of a live session.
@@ -500,7 +525,7 @@ impl BrowserSessions {
         };
         let stored = &session.stored;
         SessionView::new(
-            &session.claims,
+            session.claims(),
             id_claims.as_ref(),
             stored.auth_time,
             Amr::from_column(Some(&stored.amr)).names(),

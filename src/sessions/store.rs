@@ -13,10 +13,13 @@ use serde::{Deserialize, Serialize};
 use sqlx::any::AnyRow;
 use sqlx::{AnyPool, Row};
 
+use super::cache::SessionCache;
+use super::ends::{End, SessionEnds};
 use crate::clock::now_ms;
+use crate::db::Backend;
 use crate::vocab::{Amr, IdHash, SessionCipher};
 
-/// The Cognito tokens a session holds. Sealed at rest; never printed.
+/// The Cognito tokens a session holds. Sealed at rest; never printed; zeroed when dropped.
 #[derive(Clone, Serialize, Deserialize)]
 pub struct SessionTokens {
     pub access_token: String,
@@ -28,20 +31,31 @@ pub struct SessionTokens {
     pub device_key: Option<String>,
 }
 
+impl Drop for SessionTokens {
+    fn drop(&mut self) {
+        use zeroize::Zeroize;
+        self.access_token.zeroize();
+        self.id_token.zeroize();
+        self.refresh_token.zeroize();
+        self.device_key.zeroize();
+    }
+}
+
 impl std::fmt::Debug for SessionTokens {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("SessionTokens(redacted)")
     }
 }
 
-/// A session as stored, its tokens opened.
+/// A session as stored, its tokens opened (shared with this replica's cache, if it keeps the
+/// session).
 #[derive(Debug, Clone)]
 pub struct StoredSession {
     pub id_hash: IdHash,
     pub public_id: String,
     pub sub: String,
     pub username: String,
-    pub tokens: SessionTokens,
+    pub tokens: Arc<SessionTokens>,
     /// Seconds since the epoch.
     pub access_expires_at: i64,
     /// Seconds since the epoch.
@@ -98,6 +112,7 @@ pub struct SessionStore {
     cipher: Arc<SessionCipher>,
     idle: Duration,
     refresh_lease: Duration,
+    ends: Arc<SessionEnds>,
 }
 
 const COLUMNS: &str = "id_hash, public_id, sub, username, tokens, access_expires_at, auth_time, \
@@ -117,18 +132,56 @@ fn millis(duration: Duration) -> i64 {
 }
 
 impl SessionStore {
-    /// `refresh_lease` must outlast one Cognito refresh, retries included.
+    /// `refresh_lease` must outlast one Cognito refresh, retries included. Up to
+    /// `cache_capacity` sessions are kept in memory (0: none; see `cache.rs`).
     pub fn new(
         pool: AnyPool,
+        backend: Backend,
         cipher: Arc<SessionCipher>,
         idle: Duration,
         refresh_lease: Duration,
+        cache_capacity: u64,
     ) -> Self {
+        let ends = SessionEnds::new(pool.clone(), backend, SessionCache::new(cache_capacity));
         SessionStore {
             pool,
             cipher,
             idle,
             refresh_lease,
+            ends,
+        }
+    }
+
+    /// The feed of ended sessions, which `SessionEnds::follow` keeps this replica's cache in
+    /// step with.
+    pub fn ends(&self) -> &Arc<SessionEnds> {
+        &self.ends
+    }
+
+    fn cache(&self) -> Option<&Arc<SessionCache>> {
+        self.ends.cache()
+    }
+
+    /// Whether this replica would serve the session from memory now.
+    pub fn holds(&self, id_hash: &IdHash) -> bool {
+        self.cache().is_some_and(|cache| {
+            cache.trusted()
+                && cache
+                    .get(id_hash.as_str(), now_ms(), self.idle, 0)
+                    .is_some()
+        })
+    }
+
+    /// Sessions held in this replica's memory.
+    pub fn cached(&self) -> u64 {
+        self.cache().map_or(0, |cache| cache.len())
+    }
+
+    /// Drops every session from this replica's memory, so the next request reads the
+    /// database: for a row changed underneath the service (the tests' way to let time pass).
+    pub fn forget_cached(&self) {
+        if let Some(cache) = self.cache() {
+            cache.forget_all();
         }
     }
 
@@ -176,8 +229,54 @@ impl SessionStore {
         Ok(())
     }
 
-    /// The live session under `id_hash`: not idle past the timeout, not past its lifetime.
+    /// The live session under `id_hash` for a request to use, its access token good until at
+    /// least `access_until` (seconds): from this replica's cache when it holds it, else as
+    /// `find` reads it, and then kept.
+    pub async fn find_for_use(
+        &self,
+        id_hash: &IdHash,
+        access_until: i64,
+    ) -> Result<Found, sqlx::Error> {
+        let Some(cache) = self.cache() else {
+            return self.find(id_hash).await;
+        };
+        let now = now_ms();
+        if let Some(cached) = cache.get(id_hash.as_str(), now, self.idle, access_until) {
+            reads().memory.increment(1);
+            return Ok(Found::Live(Box::new(cached.session())));
+        }
+        reads().database.increment(1);
+        let ticket = cache.ticket();
+        // Boxed: a query's future is large, and a hit should not carry it.
+        let found = Box::pin(self.find(id_hash)).await?;
+        if let Found::Live(session) = &found {
+            cache.insert(ticket, StoredSession::clone(session));
+        }
+        Ok(found)
+    }
+
+    /// The live session under `id_hash`, read from the database: not idle past the timeout,
+    /// not past its lifetime.
     pub async fn find(&self, id_hash: &IdHash) -> Result<Found, sqlx::Error> {
+        Ok(match self.read(id_hash).await? {
+            Some(row) => self.opened(row),
+            None => Found::Gone,
+        })
+    }
+
+    fn opened(&self, row: SealedRow) -> Found {
+        match self.open_row(row) {
+            Some(session) => Found::Live(Box::new(session)),
+            None => {
+                tracing::warn!(
+                    "a browser session can't be decrypted; check SESSION_ENCRYPTION_KEY on every replica"
+                );
+                Found::Unreadable
+            }
+        }
+    }
+
+    async fn read(&self, id_hash: &IdHash) -> Result<Option<SealedRow>, sqlx::Error> {
         let now = now_ms();
         let row = sqlx::query(&format!(
             "SELECT {COLUMNS} FROM browser_sessions \
@@ -188,42 +287,31 @@ impl SessionStore {
         .bind(now.saturating_sub(millis(self.idle)))
         .fetch_optional(&self.pool)
         .await?;
-        match row {
-            None => Ok(Found::Gone),
-            Some(row) => Ok(match self.row(&row)? {
-                Some(session) => Found::Live(Box::new(session)),
-                None => {
-                    tracing::warn!(
-                        "a browser session can't be decrypted; check SESSION_ENCRYPTION_KEY on every replica"
-                    );
-                    Found::Unreadable
-                }
-            }),
-        }
+        row.as_ref().map(sealed_row).transpose()
     }
 
     fn row(&self, row: &AnyRow) -> Result<Option<StoredSession>, sqlx::Error> {
-        let id_hash: String = row.try_get("id_hash")?;
-        let sealed: String = row.try_get("tokens")?;
-        let Some(tokens) = self.open(&sealed, &id_hash) else {
-            return Ok(None);
-        };
-        Ok(Some(StoredSession {
-            id_hash: IdHash::from_stored(id_hash),
-            public_id: row.try_get("public_id")?,
-            sub: row.try_get("sub")?,
-            username: row.try_get("username")?,
-            tokens,
-            access_expires_at: row.try_get("access_expires_at")?,
-            auth_time: row.try_get("auth_time")?,
-            amr: row.try_get("amr")?,
-            created_at: row.try_get("created_at")?,
-            last_seen_at: row.try_get("last_seen_at")?,
-            expires_at: row.try_get("expires_at")?,
-            client_ip: row.try_get("client_ip")?,
-            user_agent: row.try_get("user_agent")?,
-            version: row.try_get("version")?,
-        }))
+        Ok(self.open_row(sealed_row(row)?))
+    }
+
+    fn open_row(&self, row: SealedRow) -> Option<StoredSession> {
+        let tokens = self.open(&row.sealed, &row.id_hash)?;
+        Some(StoredSession {
+            id_hash: IdHash::from_stored(row.id_hash),
+            public_id: row.public_id,
+            sub: row.sub,
+            username: row.username,
+            tokens: Arc::new(tokens),
+            access_expires_at: row.access_expires_at,
+            auth_time: row.auth_time,
+            amr: row.amr,
+            created_at: row.created_at,
+            last_seen_at: row.last_seen_at,
+            expires_at: row.expires_at,
+            client_ip: row.client_ip,
+            user_agent: row.user_agent,
+            version: row.version,
+        })
     }
 
     /// Restarts the idle timer, at most once per `TOUCH_EVERY`.
@@ -233,13 +321,19 @@ impl SessionStore {
         if now.saturating_sub(session.last_seen_at) < every {
             return Ok(());
         }
-        sqlx::query(
-            "UPDATE browser_sessions SET last_seen_at = $1 WHERE id_hash = $2 AND last_seen_at < $1",
+        // Boxed: most requests don't write, and should not carry the query's future.
+        Box::pin(
+            sqlx::query(
+                "UPDATE browser_sessions SET last_seen_at = $1 WHERE id_hash = $2 AND last_seen_at < $1",
+            )
+            .bind(now)
+            .bind(session.id_hash.as_str())
+            .execute(&self.pool),
         )
-        .bind(now)
-        .bind(session.id_hash.as_str())
-        .execute(&self.pool)
         .await?;
+        if let Some(cache) = self.cache() {
+            cache.touched(session.id_hash.as_str(), now);
+        }
         Ok(())
     }
 
@@ -302,6 +396,11 @@ impl SessionStore {
         .bind(lease.0)
         .execute(&self.pool)
         .await?;
+        // Other replicas' copies keep the old access token, still good until they refresh
+        // from the database.
+        if let Some(cache) = self.cache() {
+            cache.forget(id_hash.as_str());
+        }
         Ok(done.rows_affected() == 1)
     }
 
@@ -332,6 +431,7 @@ impl SessionStore {
         new_id_hash: &IdHash,
     ) -> Result<bool, sqlx::Error> {
         let sealed = self.seal(&session.tokens, new_id_hash)?;
+        let mut tx = self.pool.begin().await?;
         let done = sqlx::query(
             "UPDATE browser_sessions SET id_hash = $1, tokens = $2, refresh_leased_until = 0 \
              WHERE id_hash = $3 AND refresh_leased_until = $4",
@@ -340,18 +440,43 @@ impl SessionStore {
         .bind(sealed)
         .bind(session.id_hash.as_str())
         .bind(lease.0)
-        .execute(&self.pool)
+        .execute(&mut *tx)
         .await?;
-        Ok(done.rows_affected() == 1)
+        if done.rows_affected() != 1 {
+            return Ok(false);
+        }
+        // The old id names nothing now, on every replica.
+        self.end(tx, End::Session(session.id_hash.as_str())).await?;
+        Ok(true)
     }
 
-    /// Deletes one session; true if it was there.
+    /// Records `end` in `tx`, commits, and returns once every replica has heard of it.
+    async fn end(
+        &self,
+        mut tx: sqlx::Transaction<'static, sqlx::Any>,
+        end: End<'_>,
+    ) -> Result<(), sqlx::Error> {
+        let seq = self.ends.record(&mut tx, end).await?;
+        tx.commit().await?;
+        self.ends.told_everywhere(seq, end).await;
+        Ok(())
+    }
+
+    /// Deletes one session; true if it was there. It is gone from every replica's cache when
+    /// this returns.
     pub async fn delete(&self, id_hash: &IdHash) -> Result<bool, sqlx::Error> {
+        let mut tx = self.pool.begin().await?;
         let done = sqlx::query("DELETE FROM browser_sessions WHERE id_hash = $1")
             .bind(id_hash.as_str())
-            .execute(&self.pool)
+            .execute(&mut *tx)
             .await?;
-        Ok(done.rows_affected() == 1)
+        if done.rows_affected() != 1 {
+            // Whoever deleted it told the replicas.
+            self.ends.forget(End::Session(id_hash.as_str()));
+            return Ok(false);
+        }
+        self.end(tx, End::Session(id_hash.as_str())).await?;
+        Ok(true)
     }
 
     /// A user's live sessions, the most recently used first.
@@ -399,12 +524,18 @@ impl SessionStore {
         }
     }
 
-    /// Deletes every session of a user.
+    /// Deletes every session of a user, gone from every replica's cache when this returns.
     pub async fn delete_user(&self, sub: &str) -> Result<u64, sqlx::Error> {
+        let mut tx = self.pool.begin().await?;
         let done = sqlx::query("DELETE FROM browser_sessions WHERE sub = $1")
             .bind(sub)
-            .execute(&self.pool)
+            .execute(&mut *tx)
             .await?;
+        if done.rows_affected() == 0 {
+            self.ends.forget(End::User(sub));
+            return Ok(0);
+        }
+        self.end(tx, End::User(sub)).await?;
         Ok(done.rows_affected())
     }
 
@@ -441,8 +572,10 @@ impl SessionStore {
         Ok(sessions)
     }
 
-    /// Deletes sessions past their lifetime or idle too long.
+    /// Deletes sessions past their lifetime or idle too long (a cache refuses those by
+    /// itself), and ends no replica can still need.
     pub async fn purge_expired(&self) -> Result<u64, sqlx::Error> {
+        self.ends.purge_expired().await?;
         let now = now_ms();
         let done = sqlx::query(
             "DELETE FROM browser_sessions WHERE expires_at <= $1 OR last_seen_at <= $2",
@@ -460,4 +593,56 @@ impl SessionStore {
             .await?;
         Ok(row.try_get::<i64, _>("n")?.max(0) as u64)
     }
+}
+
+/// `browser_session_reads_total` by where the row came from, registered once: it is counted
+/// on every signed-in browser's request.
+struct Reads {
+    memory: metrics::Counter,
+    database: metrics::Counter,
+}
+
+fn reads() -> &'static Reads {
+    static READS: std::sync::OnceLock<Reads> = std::sync::OnceLock::new();
+    READS.get_or_init(|| Reads {
+        memory: metrics::counter!("browser_session_reads_total", "from" => "memory"),
+        database: metrics::counter!("browser_session_reads_total", "from" => "database"),
+    })
+}
+
+/// A row as read, its tokens still sealed.
+struct SealedRow {
+    id_hash: String,
+    public_id: String,
+    sub: String,
+    username: String,
+    sealed: String,
+    access_expires_at: i64,
+    auth_time: i64,
+    amr: String,
+    created_at: i64,
+    last_seen_at: i64,
+    expires_at: i64,
+    client_ip: String,
+    user_agent: String,
+    version: i64,
+}
+
+fn sealed_row(row: &AnyRow) -> Result<SealedRow, sqlx::Error> {
+    Ok(SealedRow {
+        id_hash: row.try_get("id_hash")?,
+        public_id: row.try_get("public_id")?,
+        sub: row.try_get("sub")?,
+        username: row.try_get("username")?,
+        sealed: row.try_get("tokens")?,
+        access_expires_at: row.try_get("access_expires_at")?,
+        auth_time: row.try_get("auth_time")?,
+        amr: row.try_get("amr")?,
+        created_at: row.try_get("created_at")?,
+        last_seen_at: row.try_get("last_seen_at")?,
+        expires_at: row.try_get("expires_at")?,
+        client_ip: row.try_get("client_ip")?,
+        user_agent: row.try_get("user_agent")?,
+        version: row.try_get("version")?,
+    })
 }

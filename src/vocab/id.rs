@@ -140,8 +140,15 @@ impl CredentialId {
 }
 
 fn hash(value: &str) -> IdHash {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
     let digest = Sha256::digest(value.as_bytes());
-    IdHash(digest.iter().map(|b| format!("{b:02x}")).collect())
+    // One allocation: every request with a session cookie hashes it.
+    let mut hex = String::with_capacity(64);
+    for b in digest {
+        hex.push(HEX[usize::from(b >> 4)] as char);
+        hex.push(HEX[usize::from(b & 0xf)] as char);
+    }
+    IdHash(hex)
 }
 
 #[cfg(test)]

@@ -527,7 +527,7 @@ async fn a_user_keeps_at_most_fifty_sessions_and_the_oldest_ends() {
     let app = TestApp::start().await;
     let first = Browser::new(&app);
     first.login(ADMIN, ADMIN_PASSWORD).await;
-    let first_refresh = first.stored().await.unwrap().tokens.refresh_token;
+    let first_refresh = first.stored().await.unwrap().tokens.refresh_token.clone();
     let later: Vec<Browser> = (0..50).map(|_| Browser::new(&app)).collect();
     for browser in &later {
         assert_eq!(browser.login(ADMIN, ADMIN_PASSWORD).await.status, 200);
@@ -549,7 +549,7 @@ async fn a_gateway_asking_verify_about_a_browser_gets_the_sessions_access_token(
         .await;
     let browser = Browser::new(&app);
     browser.login(ADMIN, ADMIN_PASSWORD).await;
-    let token = browser.stored().await.unwrap().tokens.access_token;
+    let token = browser.stored().await.unwrap().tokens.access_token.clone();
     let cookie = format!("{SESSION_COOKIE}={}", browser.session_cookie().unwrap());
     // As a gateway asks: the browser's headers, the original method beside them.
     let ask = |method: reqwest::Method, original: Option<&str>, csrf: bool| {

@@ -1344,6 +1344,7 @@ mod through_the_peer {
             .execute(&f.app.db.pool().await)
             .await
             .unwrap();
+        f.app.state.sessions.store().forget_cached();
         let browser = holding(&f.app, &answer);
         let out = browser.post("/logout", json!({})).await;
         assert_eq!(out.status, 204, "{out:?}");

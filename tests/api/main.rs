@@ -32,6 +32,7 @@ mod properties;
 mod rotation;
 mod scripted_signin;
 mod session;
+mod session_cache;
 mod signup;
 mod srp;
 mod stolen_cookie;

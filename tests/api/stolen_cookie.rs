@@ -146,6 +146,12 @@ async fn a_password_change_signs_out_every_other_session_on_every_replica() {
     let phone_tokens = phone.stored().await.unwrap().tokens;
     let laptop_tokens = laptop.stored().await.unwrap().tokens;
     assert_eq!(replica.verify_status(&phone_tokens.access_token).await, 200);
+    // The replica serves both sessions from memory, and the laptop's old cookie with them.
+    let old_laptop_on_replica = laptop.on(&replica);
+    for browser in [&phone, &old_laptop_on_replica] {
+        browser.assert_signed_in().await;
+        assert!(browser.cached_on(&replica));
+    }
 
     let mut replica_hears = replica.state.revocations.subscribe();
     let changed = change_password(&laptop).await;
@@ -156,9 +162,12 @@ async fn a_password_change_signs_out_every_other_session_on_every_replica() {
     );
     assert_no_token(&changed);
 
-    // The phone's session is gone on the replica it uses, and its tokens with it once the
+    // The phone's session is gone on the replica it uses, however warm its memory, and the
+    // laptop's old cookie names nothing there either; the tokens go with them once the
     // replica hears of the revocation (by notification on Postgres, by its poll on SQLite).
     phone.assert_signed_out().await;
+    old_laptop_on_replica.assert_signed_out().await;
+    laptop.on(&replica).assert_signed_in().await;
     tokio::time::timeout(std::time::Duration::from_secs(10), replica_hears.changed())
         .await
         .expect("the revocation reaches the other replica")

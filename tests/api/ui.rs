@@ -80,6 +80,7 @@ async fn age_sign_ins(app: &TestApp, seconds: i64) {
         .execute(&app.db.pool().await)
         .await
         .unwrap();
+    app.state.sessions.store().forget_cached();
 }
 
 /// A CDN in front of the service that strips `Origin` and `Sec-Fetch-*` from every request, as

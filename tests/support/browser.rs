@@ -123,6 +123,18 @@ impl<'a> Browser<'a> {
         .execute(&self.app.db.pool().await)
         .await
         .unwrap();
+        // This app's memory of the row would not have aged with it; a replica's is the
+        // test's to drop.
+        self.app.state.sessions.store().forget_cached();
+    }
+
+    /// The app this browser talks to serves its session from memory now.
+    pub fn cached_on(&self, app: &TestApp) -> bool {
+        let Some(cookie) = self.session_cookie() else {
+            return false;
+        };
+        let id = SessionId::parse(&cookie).expect("a well-formed session cookie");
+        app.state.sessions.store().holds(&id.hash())
     }
 
     /// Leaves the session's access token half a minute to live, so its next use refreshes it.

@@ -1,0 +1,297 @@
+//! The browser sessions this replica read lately, kept in memory so that a signed-in
+//! browser's every call does not read the database.
+//!
+//! What is kept is the session as a request reads it, its tokens opened, so a request pays
+//! neither the read nor the opening. The tokens are shared with the requests using them and
+//! zeroed when the last one lets go; they are kept at most `TTL` after the database last
+//! returned them, and only while the session is in use. An entry is only ever made from a
+//! row the database just returned, so what clients send can't fill the cache, and it holds
+//! at most `capacity` entries.
+//!
+//! An entry is trusted only while this replica holds its lease on the ended-sessions feed
+//! (see `ends.rs`): every replica that ends a session waits, before it answers, until each
+//! replica holding a lease has dropped the session here. A replica that loses its lease
+//! reads every session from the database again until it catches up.
+
+use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use moka::sync::Cache;
+
+use super::store::StoredSession;
+
+/// The longest an entry is kept, whatever happens to its row: the backstop for a change a
+/// replica is not told of. Matches how often `last_seen_at` is written.
+pub const TTL: Duration = super::store::TOUCH_EVERY;
+
+/// A session as read; `last_seen_at` moves when this replica touches it.
+pub struct Cached {
+    session: StoredSession,
+    last_seen_at: AtomicI64,
+}
+
+impl Cached {
+    /// The session for one request: its fields copied, its tokens shared.
+    pub fn session(&self) -> StoredSession {
+        StoredSession {
+            last_seen_at: self.last_seen_at.load(Ordering::Relaxed),
+            ..self.session.clone()
+        }
+    }
+}
+
+/// Proof that nothing was dropped from the cache between a database read and the insert of
+/// what it returned: taken before the read.
+#[derive(Debug, Clone, Copy)]
+pub struct ReadTicket(u64);
+
+pub struct SessionCache {
+    entries: Cache<String, Arc<Cached>>,
+    /// Bumped, under the lock, by every drop; an insert checks it under the same lock, so a
+    /// row read before a session ended is never cached after the end was applied.
+    generation: Mutex<u64>,
+    /// Until when (milliseconds since `epoch`) entries may be served: this replica's lease.
+    trusted_until: AtomicU64,
+    epoch: Instant,
+}
+
+impl SessionCache {
+    /// `None` when `capacity` is 0: every request reads the database.
+    pub fn new(capacity: u64) -> Option<Arc<Self>> {
+        (capacity > 0).then(|| {
+            Arc::new(SessionCache {
+                entries: Cache::builder()
+                    .max_capacity(capacity)
+                    .time_to_live(TTL)
+                    .support_invalidation_closures()
+                    .build(),
+                generation: Mutex::new(0),
+                trusted_until: AtomicU64::new(0),
+                epoch: Instant::now(),
+            })
+        })
+    }
+
+    fn since_epoch(&self, at: Instant) -> u64 {
+        u64::try_from(at.saturating_duration_since(self.epoch).as_millis()).unwrap_or(u64::MAX)
+    }
+
+    /// Whether entries may be served now.
+    pub fn trusted(&self) -> bool {
+        self.since_epoch(Instant::now()) < self.trusted_until.load(Ordering::Acquire)
+    }
+
+    /// Entries may be served until `until`. Called once this replica has applied every end
+    /// up to the one it reports as heard.
+    pub fn trust_until(&self, until: Instant) {
+        self.trusted_until
+            .store(self.since_epoch(until), Ordering::Release);
+    }
+
+    /// Stops serving entries at once (the feed was lost); `forget_all` follows before trust
+    /// returns.
+    pub fn distrust(&self) {
+        self.trusted_until.store(0, Ordering::Release);
+    }
+
+    /// The live entry for `id_hash`: not idle past `idle`, not past its lifetime, its access
+    /// token good until at least `access_until` (seconds), and the lease held.
+    pub fn get(
+        &self,
+        id_hash: &str,
+        now_ms: i64,
+        idle: Duration,
+        access_until: i64,
+    ) -> Option<Arc<Cached>> {
+        if !self.trusted() {
+            return None;
+        }
+        let entry = self.entries.get(id_hash)?;
+        let idle_ms = i64::try_from(idle.as_millis()).unwrap_or(i64::MAX);
+        let live = entry.session.expires_at > now_ms
+            && entry.last_seen_at.load(Ordering::Relaxed) > now_ms.saturating_sub(idle_ms)
+            && entry.session.access_expires_at > access_until;
+        live.then_some(entry)
+    }
+
+    pub fn ticket(&self) -> ReadTicket {
+        ReadTicket(*self.generation.lock().unwrap_or_else(|e| e.into_inner()))
+    }
+
+    /// Keeps a row read after `ticket` was taken, unless anything was dropped since.
+    pub fn insert(&self, ticket: ReadTicket, session: StoredSession) {
+        let generation = self.generation.lock().unwrap_or_else(|e| e.into_inner());
+        if *generation != ticket.0 {
+            return;
+        }
+        let last_seen_at = AtomicI64::new(session.last_seen_at);
+        self.entries.insert(
+            session.id_hash.as_str().to_owned(),
+            Arc::new(Cached {
+                session,
+                last_seen_at,
+            }),
+        );
+    }
+
+    /// This replica wrote `at` as the session's `last_seen_at`.
+    pub fn touched(&self, id_hash: &str, at: i64) {
+        if let Some(entry) = self.entries.get(id_hash) {
+            entry.last_seen_at.fetch_max(at, Ordering::Relaxed);
+        }
+    }
+
+    fn dropping(&self, drop: impl FnOnce(&Cache<String, Arc<Cached>>)) {
+        let mut generation = self.generation.lock().unwrap_or_else(|e| e.into_inner());
+        *generation += 1;
+        drop(&self.entries);
+    }
+
+    pub fn forget(&self, id_hash: &str) {
+        self.dropping(|entries| entries.invalidate(id_hash));
+    }
+
+    /// Drops every session of `sub`: reads see none of them from now on, though the entries
+    /// are swept out later.
+    pub fn forget_user(&self, sub: &str) {
+        let sub = sub.to_owned();
+        self.dropping(|entries| {
+            if entries
+                .invalidate_entries_if(move |_, cached| cached.session.sub == sub)
+                .is_err()
+            {
+                entries.invalidate_all();
+            }
+        });
+    }
+
+    pub fn forget_all(&self) {
+        self.dropping(|entries| entries.invalidate_all());
+    }
+
+    /// Entries held, for the benchmarks and tests (moka counts lazily: run pending tasks).
+    pub fn len(&self) -> u64 {
+        self.entries.run_pending_tasks();
+        self.entries.entry_count()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const NOW: i64 = 1_800_000_000_000;
+    const IDLE: Duration = Duration::from_secs(1800);
+
+    fn row(id: &str, sub: &str) -> StoredSession {
+        StoredSession {
+            id_hash: crate::vocab::IdHash::from_stored(id.to_owned()),
+            public_id: "p".to_owned(),
+            sub: sub.to_owned(),
+            username: sub.to_owned(),
+            tokens: Arc::new(super::super::SessionTokens {
+                access_token: "a".to_owned(),
+                id_token: None,
+                refresh_token: "r".to_owned(),
+                device_key: None,
+            }),
+            access_expires_at: NOW / 1000 + 3600,
+            auth_time: NOW / 1000,
+            amr: "pwd".to_owned(),
+            created_at: NOW,
+            last_seen_at: NOW,
+            expires_at: NOW + 43_200_000,
+            client_ip: "192.0.2.1".to_owned(),
+            user_agent: "test".to_owned(),
+            version: 0,
+        }
+    }
+
+    fn trusted_cache(capacity: u64) -> Arc<SessionCache> {
+        let cache = SessionCache::new(capacity).expect("a cache");
+        cache.trust_until(Instant::now() + Duration::from_secs(60));
+        cache
+    }
+
+    #[test]
+    fn nothing_is_served_without_the_lease() {
+        let cache = SessionCache::new(10).unwrap();
+        cache.insert(cache.ticket(), row("a", "ana"));
+        assert!(cache.get("a", NOW, IDLE, 0).is_none(), "no lease yet");
+        cache.trust_until(Instant::now() + Duration::from_secs(60));
+        assert!(cache.get("a", NOW, IDLE, 0).is_some());
+        cache.trust_until(Instant::now());
+        assert!(cache.get("a", NOW, IDLE, 0).is_none(), "the lease ran out");
+        cache.trust_until(Instant::now() + Duration::from_secs(60));
+        cache.distrust();
+        assert!(cache.get("a", NOW, IDLE, 0).is_none(), "the feed was lost");
+    }
+
+    #[test]
+    fn an_entry_idle_past_the_timeout_or_past_its_lifetime_or_about_to_need_a_refresh_is_not_served()
+     {
+        let cache = trusted_cache(10);
+        cache.insert(cache.ticket(), row("a", "ana"));
+        let idle_ms = IDLE.as_millis() as i64;
+        assert!(cache.get("a", NOW + idle_ms - 1, IDLE, 0).is_some());
+        assert!(cache.get("a", NOW + idle_ms, IDLE, 0).is_none(), "idle");
+        // Touched here: the idle timer restarts for the cache too.
+        cache.touched("a", NOW + 60_000);
+        assert!(cache.get("a", NOW + idle_ms, IDLE, 0).is_some());
+        assert!(
+            cache.get("a", NOW + 43_200_000, IDLE, 0).is_none(),
+            "past its lifetime, however busy"
+        );
+        let expiry = NOW / 1000 + 3600;
+        assert!(cache.get("a", NOW, IDLE, expiry - 1).is_some());
+        assert!(
+            cache.get("a", NOW, IDLE, expiry).is_none(),
+            "its token needs a refresh, which reads the database"
+        );
+    }
+
+    #[test]
+    fn a_row_read_before_an_end_is_not_kept_after_it() {
+        let cache = trusted_cache(10);
+        let before_the_end = cache.ticket();
+        cache.forget("a");
+        cache.insert(before_the_end, row("a", "ana"));
+        assert!(cache.get("a", NOW, IDLE, 0).is_none());
+        // Any drop counts, even of another session: the insert can't tell.
+        let ticket = cache.ticket();
+        cache.forget_user("someone else");
+        cache.insert(ticket, row("a", "ana"));
+        assert!(cache.get("a", NOW, IDLE, 0).is_none());
+        cache.insert(cache.ticket(), row("a", "ana"));
+        assert!(cache.get("a", NOW, IDLE, 0).is_some());
+    }
+
+    #[test]
+    fn ending_a_users_sessions_drops_theirs_and_no_one_elses() {
+        let cache = trusted_cache(10);
+        for (id, sub) in [("a1", "ana"), ("a2", "ana"), ("b1", "ben")] {
+            cache.insert(cache.ticket(), row(id, sub));
+        }
+        cache.forget_user("ana");
+        assert!(cache.get("a1", NOW, IDLE, 0).is_none());
+        assert!(cache.get("a2", NOW, IDLE, 0).is_none());
+        assert!(cache.get("b1", NOW, IDLE, 0).is_some());
+        cache.forget_all();
+        assert!(cache.get("b1", NOW, IDLE, 0).is_none());
+    }
+
+    #[test]
+    fn the_cache_holds_at_most_its_capacity() {
+        let cache = trusted_cache(100);
+        for i in 0..1000 {
+            cache.insert(cache.ticket(), row(&format!("s{i}"), "ana"));
+        }
+        assert!(cache.len() <= 100, "{} entries", cache.len());
+        assert!(SessionCache::new(0).is_none(), "0 turns it off");
+    }
+}
