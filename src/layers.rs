@@ -42,6 +42,22 @@ pub fn lean(router: Router) -> Router {
     )
 }
 
+/// The token handler's path: the request id (on the answer, and in problem bodies), panic
+/// catching, metrics by route, method and status, and CORS for the configured origins; no
+/// log line per call and no time limit of the general layers (the call to the upstream has
+/// its own, API_UPSTREAM_TIMEOUT_SECONDS). Cookies and tokens are never logged here.
+pub fn token_handler(router: Router, http: &HttpConfig) -> Router {
+    router
+        .layer(
+            ServiceBuilder::new()
+                .layer(request_id::RequestIdLayer)
+                .layer(axum::middleware::from_fn(prometheus::track_requests))
+                .layer(axum::middleware::from_fn(request_id::scope))
+                .layer(PanicsAs500),
+        )
+        .layer(cors(&http.allowed_origins))
+}
+
 /// What every route gets, innermost: a panic answered as an opaque 500 (and, on the API
 /// routes, logged and counted as one).
 pub fn catching_panics(router: Router) -> Router {

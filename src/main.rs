@@ -9,6 +9,10 @@ use cognito_bff::shutdown::{self, Signals};
 use cognito_bff::startup::Application;
 use cognito_bff::{db, telemetry};
 
+/// Every request allocates: headers, bodies, a session's fields. See Cargo.toml.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let cli = Cli::read();
     // A panic's message could quote data; report only where it happened.

@@ -31,7 +31,7 @@ use crate::revocation::{RefreshIndex, RevocationList};
 use crate::sessions::{BrowserSessions, SessionStore, SessionTimes};
 use crate::shutdown::{Draining, DrainingListener};
 use crate::signin::{SignIn, SignInSettings};
-use crate::state::AppState;
+use crate::state::{AppState, TokenHandler};
 use crate::upstreams::Upstreams;
 use crate::vocab::TokenDelivery;
 use crate::vocab::{AuthFlow, SessionCipher};
@@ -44,7 +44,7 @@ pub enum StartupError {
     #[error("cannot apply migrations: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
     #[error("cannot set up the client for upstream APIs: {0}")]
-    Upstreams(#[source] reqwest::Error),
+    Upstreams(#[source] rustls::Error),
     #[error("cannot set up the client for the pool's domain: {0}")]
     Federation(#[source] reqwest::Error),
     #[error("cannot listen on {addr}: {source}")]
@@ -334,10 +334,15 @@ impl Application {
                 }
             });
         }
-        // `tap_io` only lends the listener axum's `SocketAddr` connect info.
+        // No Nagle delay on answers: an answer streamed in parts (the token handler's) would
+        // otherwise wait for the client's acknowledgement of the first.
         let limit = self.state.config.http.shutdown_timeout;
-        let listener =
-            DrainingListener::new(self.listener, closing, listener_closed, limit).tap_io(|_| {});
+        let listener = DrainingListener::new(self.listener, closing, listener_closed, limit)
+            .tap_io(|tcp| {
+                if let Err(e) = tcp.set_nodelay(true) {
+                    tracing::debug!(error = %e, "TCP_NODELAY not set");
+                }
+            });
         axum::serve(
             listener,
             self.router
@@ -396,8 +401,14 @@ pub fn app(state: AppState) -> Router {
     } else {
         routes::api()
     };
+    let token_handler = routes::token_handler().with_state(TokenHandler {
+        boundary: state.boundary.clone(),
+        upstreams: Arc::new(state.upstreams.clone()),
+        limits: state.limits.clone(),
+    });
     let draining = state.draining.clone().connection_header();
     layers::api(routes.with_state(state), &http)
+        .merge(layers::token_handler(token_handler, &http))
         .merge(layers::lean(verify))
         .layer(SetResponseHeaderLayer::overriding(CONNECTION, draining))
 }

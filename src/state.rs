@@ -38,3 +38,13 @@ pub struct AppState {
     /// Set on the first shutdown signal; `/readyz` and every answer read it.
     pub draining: Draining,
 }
+
+/// What the token handler (`/api/{name}/…`) needs, and no more: every browser call to an API
+/// comes through it, and each call clones its state (three pointers here).
+#[derive(Clone, FromRef)]
+pub struct TokenHandler {
+    pub boundary: Arc<Boundary>,
+    pub upstreams: Arc<Upstreams>,
+    /// Who the client is, behind TRUSTED_PROXIES (`ClientIp`).
+    pub limits: Arc<Limits>,
+}

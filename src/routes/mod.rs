@@ -29,7 +29,7 @@ use tower_http::set_header::SetResponseHeaderLayer;
 
 use crate::boundary::Boundary;
 use crate::error::ApiError;
-use crate::state::AppState;
+use crate::state::{AppState, TokenHandler};
 
 /// The API, behind the general layers (`layers::api`).
 pub fn api() -> Router<AppState> {
@@ -48,9 +48,6 @@ pub fn api() -> Router<AppState> {
         .route("/oauth/start", get(oauth::start))
         .route("/oauth/callback", get(oauth::callback))
         .merge(signed_in())
-        .route("/api/{name}", any(proxy::forward))
-        .route("/api/{name}/", any(proxy::forward))
-        .route("/api/{name}/{*path}", any(proxy::forward))
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .route("/openapi.yaml", get(health::openapi))
@@ -90,6 +87,15 @@ fn signed_in() -> Router<AppState> {
             CACHE_CONTROL,
             HeaderValue::from_static("no-store"),
         ))
+}
+
+/// The token handler, on a path of its own (`layers::token_handler`): a browser's every call
+/// to an API comes through it.
+pub fn token_handler() -> Router<TokenHandler> {
+    Router::new()
+        .route("/api/{name}", any(proxy::forward))
+        .route("/api/{name}/", any(proxy::forward))
+        .route("/api/{name}/{*path}", any(proxy::forward))
 }
 
 /// Forward-auth for gateways, on its lean path: any method, on `/verify` and any path below

@@ -2,30 +2,37 @@
 //! session's access token. Only the session cookie authenticates here: apps call their APIs
 //! with their own tokens.
 
-use axum::body::Body;
-use axum::extract::State;
-use axum::http::{HeaderMap, Method, Uri};
+use axum::extract::{Request, State};
+use axum::http::Method;
+use axum::http::request::Parts;
 use axum::response::Response;
 
 use crate::boundary::{Head, Touch};
 use crate::error::ApiError;
 use crate::extract::ClientIp;
-use crate::state::AppState;
+use crate::state::TokenHandler;
 use crate::upstreams::{Forward, safe_path};
 
-use super::verify::identity_headers;
+use super::verify::session_identity;
 
 pub async fn forward(
-    State(state): State<AppState>,
+    State(state): State<TokenHandler>,
     ClientIp {
         ip,
         via_trusted_proxy,
     }: ClientIp,
-    method: Method,
-    uri: Uri,
-    headers: HeaderMap,
-    body: Body,
+    request: Request,
 ) -> Result<Response, ApiError> {
+    // Taken apart rather than extracted piece by piece, which would copy the headers.
+    let (
+        Parts {
+            method,
+            uri,
+            headers,
+            ..
+        },
+        body,
+    ) = request.into_parts();
     // The route matched `/api/{name}` or `/api/{name}/…`; the rest goes on as the browser
     // sent it, still percent-encoded.
     let after = uri.path().strip_prefix("/api/").unwrap_or_default();
@@ -45,7 +52,7 @@ pub async fn forward(
         via_trusted_proxy,
     };
     let cookie = state.boundary.session_cookie(&headers);
-    let caller = state.boundary.session(head, cookie, Touch::No).await?;
+    let session = state.boundary.live_session(head, cookie, Touch::No).await?;
     let upstream = state.upstreams.find(name).ok_or(ApiError::NotFound)?;
     if !safe_path(path) {
         return Err(ApiError::invalid_field(
@@ -53,8 +60,8 @@ pub async fn forward(
             "the path must not hold `.` or `..` segments, separators or encoded ones",
         ));
     }
-    state.boundary.touch(&caller).await?;
-    let proto = if state.config.http.cookie_secure {
+    state.boundary.touch_session(&session).await?;
+    let proto = if state.boundary.config.http.cookie_secure {
         "https"
     } else {
         "http"
@@ -68,8 +75,8 @@ pub async fn forward(
             method,
             headers: &headers,
             body,
-            access_token: &caller.token,
-            identity: identity_headers(&caller.claims).ok_or(ApiError::NoSession)?,
+            access_token: session.access_token(),
+            identity: session_identity(&session).ok_or(ApiError::NoSession)?,
             client_ip: ip,
             proto,
         })

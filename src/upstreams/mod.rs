@@ -1,7 +1,12 @@
 //! The token handler: `/api/{name}/…` forwarded to the upstream API named `name`
 //! (API_UPSTREAMS) with the browser session's access token attached, so the browser calls
 //! APIs without ever holding a token. Bodies stream both ways.
+//!
+//! Calls go out through hyper's pooled client directly: every browser call through a
+//! signed-in page comes here, and a general-purpose client's request building (a URL parsed
+//! again, its header map converted, a redirect policy) cost more than the forwarding itself.
 
+mod deadline;
 mod headers;
 mod paths;
 
@@ -12,10 +17,15 @@ use std::time::Duration;
 
 use axum::body::Body;
 use axum::http::header::{self, HeaderMap, HeaderName, HeaderValue};
-use axum::http::{Method, Response};
+use axum::http::{Method, Request, Response, Uri};
+use hyper_rustls::HttpsConnector;
+use hyper_util::client::legacy::Client;
+use hyper_util::client::legacy::connect::HttpConnector;
+use hyper_util::rt::TokioExecutor;
 
 use crate::config::Upstream;
 use crate::error::ApiError;
+use deadline::Deadline;
 use headers::{NOT_RETURNED, connection_listed, kept_for_the_session, passed};
 use paths::{relocated, target};
 
@@ -43,8 +53,10 @@ pub struct Forward<'a> {
 
 #[derive(Clone)]
 pub struct Upstreams {
-    client: reqwest::Client,
-    list: Vec<Upstream>,
+    client: Client<HttpsConnector<HttpConnector>, Body>,
+    /// The longest one call may take, the answer's body included.
+    timeout: Duration,
+    list: std::sync::Arc<[Upstream]>,
     /// The scheme and `host[:port]` of PUBLIC_ORIGIN, for `X-Forwarded-Proto` and
     /// `X-Forwarded-Host`: only what the operator said, never a `Host` a client sent.
     public: Option<(&'static str, HeaderValue)>,
@@ -55,14 +67,20 @@ impl Upstreams {
         list: Vec<Upstream>,
         timeout: Duration,
         public_origin: Option<&reqwest::Url>,
-    ) -> Result<Self, reqwest::Error> {
-        let client = reqwest::Client::builder()
-            .timeout(timeout)
-            .connect_timeout(timeout.min(Duration::from_secs(5)))
-            // An upstream's redirect goes back to the browser, not followed here with the
-            // token attached.
-            .redirect(reqwest::redirect::Policy::none())
-            .build()?;
+    ) -> Result<Self, rustls::Error> {
+        let mut http = HttpConnector::new();
+        http.set_connect_timeout(Some(timeout.min(Duration::from_secs(5))));
+        http.set_nodelay(true);
+        // `https://` as well as `http://` upstreams; the same roots reqwest trusts for the
+        // service's other calls.
+        http.enforce_http(false);
+        let https = hyper_rustls::HttpsConnectorBuilder::new()
+            .with_provider_and_webpki_roots(rustls::crypto::ring::default_provider())?
+            .https_or_http()
+            .enable_http1()
+            .wrap_connector(http);
+        // An upstream's redirect goes back to the browser: hyper's client follows none.
+        let client = Client::builder(TokioExecutor::new()).build(https);
         let public = public_origin.and_then(|origin| {
             let scheme = if origin.scheme() == "https" {
                 "https"
@@ -77,7 +95,8 @@ impl Upstreams {
         });
         Ok(Upstreams {
             client,
-            list,
+            timeout,
+            list: list.into(),
             public,
         })
     }
@@ -112,23 +131,38 @@ impl Upstreams {
             Some(Some(length)) => Some(length),
             None => None,
         };
+        let uri: Uri = url.as_str().parse().map_err(|_| {
+            ApiError::invalid_field("path", "the path must stay below the upstream's own")
+        })?;
         let mut headers = self.request_headers(&forward)?;
-        let mut request = self.client.request(forward.method, url.clone());
+        if let Some(host) = host_of(&url) {
+            headers.insert(header::HOST, host);
+        }
         // No body announced and none on its way: none goes on (a GET stays a plain GET).
-        if announced.is_some() || !axum::body::HttpBody::is_end_stream(&forward.body) {
+        let body = if announced.is_some() || !axum::body::HttpBody::is_end_stream(&forward.body) {
             if let Some(length) = announced {
                 headers.insert(header::CONTENT_LENGTH, HeaderValue::from(length));
             }
-            let body = http_body_util::Limited::new(forward.body, MAX_BODY);
-            let stream = http_body_util::BodyDataStream::new(body);
-            request = request.body(reqwest::Body::wrap_stream(stream));
-        }
-        let answer = request
-            .headers(headers)
-            .send()
-            .await
-            .map_err(|e| upstream_error(&forward.upstream.name, e))?;
-        let (mut parts, body) = axum::http::Response::<reqwest::Body>::from(answer).into_parts();
+            Body::new(http_body_util::Limited::new(forward.body, MAX_BODY))
+        } else {
+            Body::empty()
+        };
+        let mut request = Request::new(body);
+        *request.method_mut() = forward.method;
+        *request.uri_mut() = uri;
+        *request.headers_mut() = headers;
+        // One timer for the whole call: it bounds the wait for the answer, then its body.
+        let mut deadline = Box::pin(tokio::time::sleep(self.timeout));
+        let answer = tokio::select! {
+            answer = self.client.request(request) => {
+                answer.map_err(|e| upstream_error(&forward.upstream.name, &e))?
+            }
+            () = deadline.as_mut() => {
+                tracing::warn!(upstream = %forward.upstream.name, "an upstream API did not answer in time");
+                return Err(ApiError::UpstreamTimeout);
+            }
+        };
+        let (mut parts, body) = answer.into_parts();
         let upstream_headers = std::mem::take(&mut parts.headers);
         let listed = connection_listed(&upstream_headers);
         for (name, value) in &upstream_headers {
@@ -157,7 +191,21 @@ impl Upstreams {
             HeaderName::from_static("x-content-type-options"),
             HeaderValue::from_static("nosniff"),
         );
-        Ok(Response::from_parts(parts, Body::new(body)))
+        // The answer's body must arrive by the same deadline; past it, the stream is cut.
+        Ok(Response::from_parts(
+            parts,
+            Body::new(Deadline::new(body, deadline)),
+        ))
+    }
+}
+
+/// `host[:port]` of the URL, as the `Host` header: hyper's client sends what the request
+/// carries.
+fn host_of(url: &reqwest::Url) -> Option<HeaderValue> {
+    let host = url.host_str()?;
+    match url.port() {
+        Some(port) => HeaderValue::from_str(&format!("{host}:{port}")).ok(),
+        None => HeaderValue::from_str(host).ok(),
     }
 }
 
@@ -205,14 +253,17 @@ impl Upstreams {
     }
 }
 
-fn upstream_error(name: &str, error: reqwest::Error) -> ApiError {
-    let too_large = std::iter::successors(std::error::Error::source(&error), |e| e.source())
-        .any(|e| e.is::<http_body_util::LengthLimitError>());
-    if too_large {
+fn upstream_error(name: &str, error: &hyper_util::client::legacy::Error) -> ApiError {
+    let causes = || std::iter::successors(std::error::Error::source(error), |e| e.source());
+    if causes().any(|e| e.is::<http_body_util::LengthLimitError>()) {
         return ApiError::PayloadTooLarge { limit: MAX_BODY };
     }
-    if error.is_timeout() {
-        tracing::warn!(upstream = %name, "an upstream API did not answer in time");
+    // The connector's own timeout (connecting took longer than allowed).
+    if causes().any(|e| {
+        e.downcast_ref::<std::io::Error>()
+            .is_some_and(|e| e.kind() == std::io::ErrorKind::TimedOut)
+    }) {
+        tracing::warn!(upstream = %name, "an upstream API could not be reached in time");
         return ApiError::UpstreamTimeout;
     }
     // The URL may carry a path the user typed; the error's text is not logged.
