@@ -1,94 +1,98 @@
 #!/usr/bin/env bash
-# Browser sessions under load, side by side in one run, on loopback only:
+# The session path beside the bearer path and beside its anchors, side by side in one run, on
+# loopback only. The rows (workload on server):
 #
 #   verify-bearer   GET /verify with a bearer access token (the gateway path for apps)
-#   verify-session  GET /verify with the session cookie (the gateway path for browsers)
+#   verify-session  GET /verify with the same user's session cookie (for browsers)
+#   verify-many     GET /verify with TOKENS distinct users' tokens, round-robin
+#   ceiling-many    the same script against examples/bare_ceiling, which checks nothing
+#   node-many       the same script against benches/node/server.js (aws-jwt-verify)
+#   sessions-many   GET /verify with TOKENS distinct sessions' cookies, round-robin, among
+#                   SESSIONS stored sessions
 #   api-session     GET /api/up/ with the session cookie: the token handler, forwarding to
 #                   examples/bare_ceiling with the session's access token attached
-#   upstream        GET on examples/bare_ceiling directly: what /api/up/ costs on top
+#   nginx           nginx proxy_pass to the same ceiling, attaching a fixed Authorization
+#                   (2 workers, keepalive to the upstream, no access log): any proxy's floor
+#   bare-proxy      examples/bare_proxy: the same axum and hyper client as the service,
+#                   forwarding with a fixed Authorization and nothing else: the token
+#                   handler's own floor
+#   node-bff        benches/node/bff.js: express + express-session (memory store) +
+#                   http-proxy-middleware, attaching the session's token
+#   upstream        GET on examples/bare_ceiling directly
 #
-# One cognito-bff (release build, SQLite) and one bare_ceiling serve every round; the rounds
-# alternate the four workloads ROUNDS times, and the summary gives each one's median and its
-# range over the rounds. Then SESSIONS synthetic sessions (rows shaped like a real one) are
-# added to the store, to show what a live session costs on disk and in the process.
+# Every server is started once and serves every round; the rounds alternate the rows ROUNDS
+# times, each run after a warm-up, and the summary gives each row's median and its range over
+# the rounds, then the goals' ratios per round. Before the rounds, SESSIONS sessions are added
+# to the store (TOKENS of them in use), and the service's memory is read as they are used.
+#
+# Installs what is missing: wrk and nginx (Debian's packages), and the Node packages
+# (benches/node, `npm ci`).
 #
 # Usage: benches/sessions.sh
-#   DURATION=6 THREADS=2 CONNECTIONS=32 ROUNDS=3 SESSIONS=100000 SKIP_BUILD=1
+#   DURATION=6 WARMUP=2 THREADS=2 CONNECTIONS=64 ROUNDS=3 TOKENS=10000 SESSIONS=100000
+#   SKIP_BUILD=1 ROWS="verify-bearer verify-session ..."
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 DURATION=${DURATION:-6}
+WARMUP=${WARMUP:-2}
 THREADS=${THREADS:-2}
-CONNECTIONS=${CONNECTIONS:-32}
+CONNECTIONS=${CONNECTIONS:-64}
 ROUNDS=${ROUNDS:-3}
+TOKENS=${TOKENS:-10000}
 SESSIONS=${SESSIONS:-100000}
+ROWS=${ROWS:-verify-bearer verify-session verify-many ceiling-many node-many sessions-many api-session nginx bare-proxy node-bff upstream}
 # shellcheck source=benches/common.sh
 . benches/common.sh
 
-for tool in wrk curl python3; do
-    command -v "$tool" > /dev/null || die "$tool is not installed (wrk: apt-get install -y wrk)"
-done
-case "$DURATION$THREADS$CONNECTIONS$ROUNDS$SESSIONS" in
-    *[!0-9]*) die "DURATION, THREADS, CONNECTIONS, ROUNDS and SESSIONS must be whole numbers" ;;
+case "$DURATION$WARMUP$THREADS$CONNECTIONS$ROUNDS$TOKENS$SESSIONS" in
+    *[!0-9]*) die "DURATION, WARMUP, THREADS, CONNECTIONS, ROUNDS, TOKENS and SESSIONS must be whole numbers" ;;
 esac
+[ "$TOKENS" -le "$SESSIONS" ] || die "TOKENS sessions in use must be at most SESSIONS"
 
-tmp=$(mktemp -d -t cognito-bff-sessions.XXXXXX)
-pids=()
-cleanup() {
-    local status=$? pid
-    trap - EXIT INT TERM
-    for pid in "${pids[@]}"; do
-        kill "$pid" 2> /dev/null || true
-        wait "$pid" 2> /dev/null || true
-    done
-    rm -rf "$tmp"
-    exit "$status"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
+missing=()
+command -v wrk > /dev/null || missing+=(wrk)
+command -v nginx > /dev/null || missing+=(nginx-light)
+if [ ${#missing[@]} -gt 0 ]; then
+    log "installing ${missing[*]}"
+    apt-get update -qq && apt-get install -y -qq "${missing[@]}" > /dev/null
+fi
+for tool in wrk nginx curl python3 node npm; do
+    command -v "$tool" > /dev/null || die "$tool is not installed"
+done
+[ -d benches/node/node_modules/express-session ] ||
+    npm ci --prefix benches/node --no-audit --no-fund --silent
+
+bench_init sessions
+tmp=$bench_tmp
+bench_build
+bare_proxy_bin="$CARGO_TARGET_DIR/release/examples/bare_proxy"
+if [ -z "${SKIP_BUILD:-}" ]; then
+    cargo build --release --locked --example bare_proxy
+fi
+[ -x "$ceiling_bin" ] && [ -x "$bare_proxy_bin" ] || die "release examples missing; run without SKIP_BUILD"
+bench_describe
+bench_emulator
+curl -fsS --max-time 10 "$endpoint/$pool_id/.well-known/jwks.json" > "$tmp/jwks.json"
 
 # Waits up to 30 s for the URL to answer 200.
 wait_ok() {
-    local url=$1 i
-    for i in $(seq 1 150); do
-        [ "$(curl -s -o /dev/null -w '%{http_code}' --max-time 1 "$url" || true)" = 200 ] && return 0
-        sleep 0.2
-    done
-    die "$url did not answer 200 within 30 s"
+    local pid=$1 url=$2
+    bench_wait_status "$pid" "$url" 200
 }
-
-if [ -z "${SKIP_BUILD:-}" ]; then
-    log "cargo build --release --bin cognito-bff --example bare_ceiling"
-    cargo build --release --locked --bin cognito-bff --example bare_ceiling
-fi
-[ -x "$bff_bin" ] && [ -x "$ceiling_bin" ] || die "release binaries missing; run without SKIP_BUILD"
-./scripts/emulator-venv.sh
-log "cognito-bff $(git rev-parse --short HEAD 2> /dev/null || echo '(no git)'); $(nproc) cores"
-
-coproc MOTO { exec .venv/bin/python scripts/moto_server.py 0; }
-# shellcheck disable=SC2153 # set by coproc
-pids+=("$MOTO_PID")
-read -r -t 60 moto_port <&"${MOTO[0]}" || die "the emulator did not start"
-endpoint="http://127.0.0.1:${moto_port}"
-eval "$(.venv/bin/python scripts/bootstrap_local.py "$endpoint" "$admin_user" "$admin_password")"
 
 ceiling_port=$(free_port)
 "$ceiling_bin" "127.0.0.1:$ceiling_port" > "$tmp/ceiling.log" 2>&1 &
-pids+=("$!")
+ceiling_pid=$!
+bench_track "$ceiling_pid"
 upstream="http://127.0.0.1:$ceiling_port"
-wait_ok "$upstream/"
+wait_ok "$ceiling_pid" "$upstream/"
 
-port=$(free_port)
-bff="http://127.0.0.1:$port"
-env COGNITO_ENDPOINT="$endpoint" COOKIE_SECURE=false LISTEN_ADDR="127.0.0.1:$port" \
-    METRICS_ADDR= LOG_FORMAT=json RUST_LOG=warn DATABASE_URL="sqlite://$tmp/bff.db" \
-    API_UPSTREAMS="up=$upstream" TRUSTED_PROXIES=127.0.0.1/32 VERIFY_SESSION_GATEWAYS=127.0.0.1/32 \
-    AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local AWS_EC2_METADATA_DISABLED=true \
-    "$bff_bin" serve > "$tmp/bff.log" 2>&1 &
-bff_pid=$!
-pids+=("$bff_pid")
-wait_ok "$bff/readyz"
+key=$(python3 -c 'import base64, os; print(base64.b64encode(os.urandom(32)).decode())')
+bench_bff bff RUST_LOG=warn API_UPSTREAMS="up=$upstream" TRUSTED_PROXIES=127.0.0.1/32 \
+    VERIFY_SESSION_GATEWAYS=127.0.0.1/32 SESSION_ENCRYPTION_KEY="$key" RATE_LIMIT_PER_USER=0
+bff=$bff_url
+bff_pid_main=$bff_pid
 
 login='{"username":"'"$admin_user"'","password":"'"$admin_password"'"}'
 token=$(curl -fsS "$bff/login" -H 'content-type: application/json' -d "$login" |
@@ -103,82 +107,179 @@ cookie="Cookie: cognito-bff-session=$session"
 answer=$(curl -s -w ' %{http_code}' -H "$cookie" "$bff/api/up/")
 [ "${answer##* }" = 200 ] || die "/api/up/ refuses the session: $answer"
 
-# One wrk run; appends "name rps p99_ms server_us_per_request" to results.
+# The anchors: nginx and the Node servers.
+nginx_port=$(free_port)
+mkdir -p "$tmp/nginx"
+cat > "$tmp/nginx/nginx.conf" << EOF
+worker_processes 2;
+pid $tmp/nginx/nginx.pid;
+error_log $tmp/nginx/error.log warn;
+events { worker_connections 4096; }
+http {
+    access_log off;
+    client_body_temp_path $tmp/nginx/body;
+    proxy_temp_path $tmp/nginx/proxy;
+    fastcgi_temp_path $tmp/nginx/fastcgi;
+    uwsgi_temp_path $tmp/nginx/uwsgi;
+    scgi_temp_path $tmp/nginx/scgi;
+    upstream up {
+        server 127.0.0.1:$ceiling_port;
+        keepalive 64;
+    }
+    server {
+        listen 127.0.0.1:$nginx_port;
+        location / {
+            proxy_pass http://up;
+            proxy_http_version 1.1;
+            proxy_set_header Connection "";
+            proxy_set_header Authorization "Bearer $token";
+        }
+    }
+}
+EOF
+nginx -p "$tmp/nginx" -c "$tmp/nginx/nginx.conf" -g 'daemon off;' > "$tmp/nginx.log" 2>&1 &
+nginx_pid=$!
+bench_track "$nginx_pid"
+wait_ok "$nginx_pid" "http://127.0.0.1:$nginx_port/"
+
+bare_proxy_port=$(free_port)
+"$bare_proxy_bin" "$upstream" "$token" "127.0.0.1:$bare_proxy_port" > "$tmp/bare-proxy.log" 2>&1 &
+bare_proxy_pid=$!
+bench_track "$bare_proxy_pid"
+wait_ok "$bare_proxy_pid" "http://127.0.0.1:$bare_proxy_port/"
+
+node_bff_port=$(free_port)
+env PORT="$node_bff_port" UPSTREAM="$upstream" node benches/node/bff.js > "$tmp/node-bff.log" 2>&1 &
+node_bff_pid=$!
+bench_track "$node_bff_pid"
+node_bff="http://127.0.0.1:$node_bff_port"
+for _ in $(seq 1 100); do
+    curl -s -o /dev/null "$node_bff/" && break
+    sleep 0.1
+done
+curl -fsS -o /dev/null -c "$tmp/node-jar" "$node_bff/login" -H 'content-type: application/json' \
+    -d '{"access_token":"'"$token"'"}'
+node_cookie="Cookie: connect.sid=$(awk '$6 == "connect.sid" { print $7 }' "$tmp/node-jar")"
+[ "$(curl -s -o /dev/null -w '%{http_code}' -H "$node_cookie" "$node_bff/api/up/")" = 200 ] ||
+    die "the Node BFF refuses its session"
+
+node_port=$(free_port)
+env USER_POOL_ID="$pool_id" CLIENT_ID="$client_id" JWKS_FILE="$tmp/jwks.json" PORT="$node_port" \
+    node benches/node/server.js > "$tmp/node.log" 2>&1 &
+node_pid=$!
+bench_track "$node_pid"
+node_url="http://127.0.0.1:$node_port"
+for _ in $(seq 1 100); do
+    [ "$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $token" "$node_url/verify")" = 200 ] && break
+    sleep 0.1
+done
+
+# TOKENS users' tokens, and as many sessions holding them among SESSIONS stored.
+log "minting $TOKENS users' tokens"
+echo "$token" > "$tmp/sample.txt"
+"$bench_python" benches/mint_tokens.py "$tmp/sample.txt" "$TOKENS" "$tmp/tokens.txt" user
+log "adding $SESSIONS sessions shaped like the real one, $TOKENS of them in use"
+rss_idle=$(rss_kib "$bff_pid_main" VmRSS)
+size_before=$(stat -c %s "$tmp/bff.db")
+sealed_bytes=$("$bench_python" benches/seed_sessions.py "$tmp/bff.db" "$key" "$SESSIONS" \
+    "$tmp/tokens.txt" "$tmp/cookies.txt" cognito-bff-session)
+size_after=$(stat -c %s "$tmp/bff.db")
+first_cookie="Cookie: $(head -n 1 "$tmp/cookies.txt")"
+[ "$(curl -s -o /dev/null -w '%{http_code}' -H "$first_cookie" "$bff/verify")" = 200 ] ||
+    die "/verify refuses a seeded session"
+
+# The service's memory as the sessions come into use: first every token (the verified-token
+# cache fills), then every session holding them (the session cache fills).
+many_tokens=(-s benches/tokens.lua "$bff/verify" -- "$tmp/tokens.txt" - 10 "$THREADS")
+many_cookies=(-s benches/cookies.lua "$bff/verify" -- "$tmp/cookies.txt" "$THREADS")
+wrk -t"$THREADS" -c"$CONNECTIONS" -d3s "${many_tokens[@]}" > /dev/null
+rss_tokens=$(rss_kib "$bff_pid_main" VmRSS)
+wrk -t"$THREADS" -c"$CONNECTIONS" -d3s "${many_cookies[@]}" > /dev/null
+rss_sessions=$(rss_kib "$bff_pid_main" VmRSS)
+
+# One row: its URL, load and process. Appends "row rps p50 p99 cpu" to the results.
 results="$tmp/results"
-printf 'row\trps\tp99\tcpu\n' > "$results"
+printf 'row\trps\tp50\tp99\tcpu\n' > "$results"
+row_load() {
+    case $1 in
+        verify-bearer) load=(-H "Authorization: Bearer $token" "$bff/verify") pid=$bff_pid_main ;;
+        verify-session) load=(-H "$cookie" "$bff/verify") pid=$bff_pid_main ;;
+        verify-many) load=("${many_tokens[@]}") pid=$bff_pid_main ;;
+        ceiling-many) load=(-s benches/tokens.lua "$upstream/" -- "$tmp/tokens.txt" - 10 "$THREADS") pid=$ceiling_pid ;;
+        node-many) load=(-s benches/tokens.lua "$node_url/verify" -- "$tmp/tokens.txt" - 10 "$THREADS") pid=$node_pid ;;
+        sessions-many) load=("${many_cookies[@]}") pid=$bff_pid_main ;;
+        api-session) load=(-H "$cookie" "$bff/api/up/") pid=$bff_pid_main ;;
+        nginx) load=(-H "X-Nothing: 1" "http://127.0.0.1:$nginx_port/") pid=$nginx_pid ;;
+        bare-proxy) load=(-H "X-Nothing: 1" "http://127.0.0.1:$bare_proxy_port/") pid=$bare_proxy_pid ;;
+        node-bff) load=(-H "$node_cookie" "$node_bff/api/up/") pid=$node_bff_pid ;;
+        upstream) load=(-H "X-Nothing: 1" "$upstream/") pid=$ceiling_pid ;;
+        *) die "unknown row $1" ;;
+    esac
+}
 run() {
-    local name=$1 url=$2 header=$3 pid=$4 before after out="$tmp/$1.wrk"
+    local name=$1 before after out="$tmp/$1.wrk" load pid
+    row_load "$name"
+    wait_quiet
+    wrk -t"$THREADS" -c"$CONNECTIONS" -d"${WARMUP}s" "${load[@]}" > /dev/null
     before=$(cpu_ticks "$pid")
-    wrk -t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" --latency -H "$header" "$url" > "$out"
+    wrk -t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" --latency "${load[@]}" > "$out"
     after=$(cpu_ticks "$pid")
     if grep -q 'Non-2xx\|Socket errors' "$out"; then
         cat "$out" >&2
         die "$name: errors or non-2xx answers"
     fi
-    awk -v name="$name" -v a="$before" -v b="$after" -v hz="$hz" '
+    awk -v name="$name" -v a="$before" -v b="$after" -v hz="$hz" -v d="$DURATION" '
+        function ms(v,   n) { n = v + 0; if (v ~ /us$/) n /= 1000; else if (v ~ /ms$/) n = n; else if (v ~ /s$/) n *= 1000; return n }
         /^Requests\/sec:/ { rps = $2 }
-        $1 == "99%" { v = $2; n = v + 0; if (v ~ /us$/) n /= 1000; else if (v ~ /ms$/) n = n; else if (v ~ /s$/) n *= 1000; p99 = n }
-        END { printf "%s\t%.0f\t%.3f\t%.1f\n", name, rps, p99, (b - a) / hz / (rps * '"$DURATION"') * 1e6 }
+        $1 == "50%" { p50 = ms($2) }
+        $1 == "99%" { p99 = ms($2) }
+        END { printf "%s\t%.0f\t%.3f\t%.3f\t%.1f\n", name, rps, p50, p99, (b - a) / hz / (rps * d) * 1e6 }
     ' "$out" >> "$results"
 }
 
-ceiling_pid=${pids[1]}
 for round in $(seq 1 "$ROUNDS"); do
     log "round $round of $ROUNDS"
-    run verify-bearer "$bff/verify" "Authorization: Bearer $token" "$bff_pid"
-    run verify-session "$bff/verify" "$cookie" "$bff_pid"
-    run api-session "$bff/api/up/" "$cookie" "$bff_pid"
-    run upstream "$upstream/" "X-Nothing: 1" "$ceiling_pid"
+    # Each round starts one row later, so no row always follows the same one.
+    read -r -a rows <<< "$ROWS"
+    shift_by=$(((round - 1) % ${#rows[@]}))
+    for row in "${rows[@]:shift_by}" "${rows[@]:0:shift_by}"; do
+        run "$row"
+    done
 done
 
 echo
-echo "wrk -t$THREADS -c$CONNECTIONS -d${DURATION}s, loopback, wrk sharing the $(nproc) cores; $ROUNDS alternating rounds: median (min-max)"
+echo "wrk -t$THREADS -c$CONNECTIONS -d${DURATION}s after ${WARMUP}s, loopback, wrk sharing the $(nproc) cores; $ROUNDS rounds: median (min-max)"
 echo
-rounds_table "$results" rps:.0f:req/s "p99:.2f:p99 ms" "cpu:.1f:server CPU us/req"
+rounds_table "$results" rps:.0f:req/s "p50:.2f:p50 ms" "p99:.2f:p99 ms" "cpu:.1f:server CPU us/req"
 python3 - "$results" << 'PY'
 import csv, statistics, sys
 rows = {}
 for run in csv.DictReader(open(sys.argv[1]), delimiter="\t"):
-    rows.setdefault(run["row"], []).append(float(run["rps"]))
-med = {n: statistics.median(r) for n, r in rows.items()}
-rounds = list(zip(rows["verify-bearer"], rows["verify-session"]))
+    rows.setdefault(run["row"], []).append(run)
+def ratio(title, top, bottom, column, goal, higher=True):
+    if top not in rows or bottom not in rows:
+        return
+    per = [float(a[column]) / float(b[column]) for a, b in zip(rows[top], rows[bottom])]
+    mid = statistics.median(per)
+    met = mid >= goal if higher else mid <= goal
+    sign = ">=" if higher else "<="
+    print(f"{title:<52} {mid:6.2f} ({min(per):.2f}-{max(per):.2f})  goal {sign} {goal}: {'met' if met else 'NOT met'}")
 print()
-print(f"verify-session / verify-bearer throughput: {med['verify-session'] / med['verify-bearer']:.2f}"
-      f" (per round: {', '.join(f'{s / b:.2f}' for b, s in rounds)})")
-print(f"api-session / upstream throughput:         {med['api-session'] / med['upstream']:.2f}")
+print("ratios of the same round's runs: median (min-max)")
+ratio("verify-session / verify-bearer, req/s", "verify-session", "verify-bearer", "rps", 0.8)
+ratio("api-session / nginx, req/s", "api-session", "nginx", "rps", 0.6)
+ratio("api-session / nginx, p99", "api-session", "nginx", "p99", 2, higher=False)
+ratio("api-session / node-bff, req/s", "api-session", "node-bff", "rps", 10)
+ratio("bare-proxy / nginx, req/s (the floor of the stack)", "bare-proxy", "nginx", "rps", 0)
+ratio("verify-many / ceiling-many, req/s", "verify-many", "ceiling-many", "rps", 0.8)
+ratio("verify-many / node-many, p99", "verify-many", "node-many", "p99", 1, higher=False)
+ratio("sessions-many / verify-many, req/s", "sessions-many", "verify-many", "rps", 0.8)
 PY
 
-# --- What a live session costs ------------------------------------------------------------------
-log "adding $SESSIONS sessions shaped like the real one"
-rss_before=$(rss_kib "$bff_pid" VmRSS)
-size_before=$(stat -c %s "$tmp/bff.db")
-.venv/bin/python - "$tmp/bff.db" "$SESSIONS" << 'PY'
-import os, secrets, sqlite3, sys, time
-db = sqlite3.connect(sys.argv[1], timeout=30)
-real = db.execute("SELECT * FROM browser_sessions LIMIT 1").fetchone()
-columns = [d[0] for d in db.execute("SELECT * FROM browser_sessions LIMIT 1").description]
-row = dict(zip(columns, real))
-now = int(time.time() * 1000)
-def fake(i):
-    r = dict(row)
-    r["id_hash"] = secrets.token_hex(32)
-    r["public_id"] = secrets.token_urlsafe(16)
-    r["sub"] = f"bench-{i}"
-    # The same length as the real sealed tokens, so the row is as large.
-    r["tokens"] = "v1." + secrets.token_urlsafe(len(row["tokens"]))[: len(row["tokens"]) - 3]
-    r["last_seen_at"] = now
-    return tuple(r[c] for c in columns)
-marks = ",".join("?" * len(columns))
-with db:
-    db.executemany(f"INSERT INTO browser_sessions VALUES ({marks})", (fake(i) for i in range(int(sys.argv[2]))))
-db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-print(len(row["tokens"]), file=open(sys.argv[1] + ".tokens", "w"))
-PY
-# The service reads them as any request would: a session lookup per request, for a while.
-wrk -t"$THREADS" -c"$CONNECTIONS" -d3s -H "$cookie" "$bff/verify" > /dev/null
-rss_after=$(rss_kib "$bff_pid" VmRSS)
-size_after=$(stat -c %s "$tmp/bff.db")
 echo
-echo "$SESSIONS live sessions (sealed tokens $(cat "$tmp/bff.db.tokens") bytes each, as the emulator's):"
-echo "  on disk (SQLite, indexes included): $(((size_after - size_before) / SESSIONS)) bytes per session"
-echo "  process RSS: $((rss_before / 1024)) MiB before, $((rss_after / 1024)) MiB after ($(((rss_after - rss_before) * 1024 / SESSIONS)) bytes per session)"
+echo "memory of the cognito-bff process (sealed tokens $sealed_bytes bytes per session, as the emulator's):"
+echo "  $SESSIONS sessions stored: $(((size_after - size_before) / SESSIONS)) bytes per session on disk (SQLite, indexes included)"
+echo "  idle, before any was used:             $((rss_idle / 1024)) MiB"
+echo "  after $TOKENS users' tokens verified:   $((rss_tokens / 1024)) MiB ($(((rss_tokens - rss_idle) * 1024 / TOKENS)) bytes per token)"
+echo "  after $TOKENS of the sessions in use:   $((rss_sessions / 1024)) MiB ($(((rss_sessions - rss_tokens) * 1024 / TOKENS)) bytes per session held)"
+echo "  peak over the whole run:               $(($(rss_kib "$bff_pid_main" VmHWM) / 1024)) MiB"

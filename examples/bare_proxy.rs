@@ -1,0 +1,76 @@
+//! The token handler's floor for `benches/sessions.sh`: the same axum, tokio and hyper client
+//! as cognito-bff, forwarding every request to one upstream with a fixed `Authorization`
+//! attached and streaming the answer back, and doing nothing else (no session, no header
+//! rules, no limits, no metrics). Whatever `/api/…` costs above this is the price of the
+//! service's own work.
+//!
+//! Usage: bare_proxy UPSTREAM TOKEN [ADDR]   (default 127.0.0.1:0; prints the bound address)
+
+use axum::Router;
+use axum::body::Body;
+use axum::extract::{Request, State};
+use axum::http::header::AUTHORIZATION;
+use axum::http::{HeaderValue, StatusCode, Uri};
+use axum::response::{IntoResponse, Response};
+use axum::routing::any;
+use axum::serve::ListenerExt;
+use hyper_util::client::legacy::Client;
+use hyper_util::client::legacy::connect::HttpConnector;
+use hyper_util::rt::TokioExecutor;
+
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
+#[derive(Clone)]
+struct Proxy {
+    client: Client<HttpConnector, Body>,
+    upstream: String,
+    authorization: HeaderValue,
+}
+
+#[tokio::main(flavor = "multi_thread")]
+async fn main() -> std::io::Result<()> {
+    let mut args = std::env::args().skip(1);
+    let (Some(upstream), Some(token)) = (args.next(), args.next()) else {
+        eprintln!("usage: bare_proxy UPSTREAM TOKEN [ADDR]");
+        std::process::exit(2);
+    };
+    let addr = args.next().unwrap_or_else(|| "127.0.0.1:0".into());
+    let mut http = HttpConnector::new();
+    http.set_nodelay(true);
+    let proxy = Proxy {
+        client: Client::builder(TokioExecutor::new()).build(http),
+        upstream: upstream.trim_end_matches('/').to_owned(),
+        authorization: HeaderValue::from_str(&format!("Bearer {token}"))
+            .map_err(std::io::Error::other)?,
+    };
+    let listener = tokio::net::TcpListener::bind(&addr).await?;
+    println!("{}", listener.local_addr()?);
+    let listener = listener.tap_io(|tcp| {
+        let _ = tcp.set_nodelay(true);
+    });
+    let app = Router::new()
+        .route("/", any(forward))
+        .route("/{*path}", any(forward))
+        .with_state(proxy);
+    axum::serve(listener, app)
+        .with_graceful_shutdown(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await
+}
+
+async fn forward(State(proxy): State<Proxy>, mut request: Request) -> Response {
+    let path = request.uri().path_and_query().map_or("/", |p| p.as_str());
+    let Ok(uri) = format!("{}{path}", proxy.upstream).parse::<Uri>() else {
+        return StatusCode::BAD_REQUEST.into_response();
+    };
+    *request.uri_mut() = uri;
+    request
+        .headers_mut()
+        .insert(AUTHORIZATION, proxy.authorization.clone());
+    match proxy.client.request(request).await {
+        Ok(answer) => answer.map(Body::new),
+        Err(_) => StatusCode::BAD_GATEWAY.into_response(),
+    }
+}
