@@ -29,6 +29,9 @@ pub const TTL: Duration = super::store::TOUCH_EVERY;
 pub struct Cached {
     session: StoredSession,
     last_seen_at: AtomicI64,
+    /// `SessionCache::cleared` when it was kept: an entry kept before the cache was last
+    /// cleared is never served, whatever the clock's resolution.
+    cleared: u64,
 }
 
 impl Cached {
@@ -51,6 +54,8 @@ pub struct SessionCache {
     /// Bumped, under the lock, by every drop; an insert checks it under the same lock, so a
     /// row read before a session ended is never cached after the end was applied.
     generation: Mutex<u64>,
+    /// How many times everything was dropped (`forget_all`).
+    cleared: AtomicU64,
     /// Until when (milliseconds since `epoch`) entries may be served: this replica's lease.
     trusted_until: AtomicU64,
     epoch: Instant,
@@ -67,6 +72,7 @@ impl SessionCache {
                     .support_invalidation_closures()
                     .build(),
                 generation: Mutex::new(0),
+                cleared: AtomicU64::new(0),
                 trusted_until: AtomicU64::new(0),
                 epoch: Instant::now(),
             })
@@ -108,6 +114,9 @@ impl SessionCache {
             return None;
         }
         let entry = self.entries.get(id_hash)?;
+        if entry.cleared != self.cleared.load(Ordering::Acquire) {
+            return None;
+        }
         let idle_ms = i64::try_from(idle.as_millis()).unwrap_or(i64::MAX);
         let live = entry.session.expires_at > now_ms
             && entry.last_seen_at.load(Ordering::Relaxed) > now_ms.saturating_sub(idle_ms)
@@ -126,11 +135,13 @@ impl SessionCache {
             return;
         }
         let last_seen_at = AtomicI64::new(session.last_seen_at);
+        let cleared = self.cleared.load(Ordering::Acquire);
         self.entries.insert(
             session.id_hash.as_str().to_owned(),
             Arc::new(Cached {
                 session,
                 last_seen_at,
+                cleared,
             }),
         );
     }
@@ -167,7 +178,10 @@ impl SessionCache {
     }
 
     pub fn forget_all(&self) {
-        self.dropping(|entries| entries.invalidate_all());
+        self.dropping(|entries| {
+            self.cleared.fetch_add(1, Ordering::AcqRel);
+            entries.invalidate_all();
+        });
     }
 
     /// Entries held, for the benchmarks and tests (moka counts lazily: run pending tasks).

@@ -13,7 +13,9 @@ impl BrowserSessions {
     /// Ends one session: the row goes, its access tokens are refused at once on every
     /// replica, and its refresh token is revoked at Cognito.
     pub async fn end(&self, stored: &StoredSession) -> Result<(), SessionError> {
-        if let Some(ended) = self.end_here(stored).await? {
+        let (ended, seq) = self.end_here(stored).await?;
+        self.store.told_everywhere(seq).await;
+        if let Some(ended) = ended {
             self.revoke_at_cognito(ended).await;
         }
         Ok(())
@@ -21,14 +23,16 @@ impl BrowserSessions {
 
     /// The part of ending a session that is this service's own: the row goes, and its sign-in
     /// is refused on every replica for as long as its refresh token could mint tokens, until
-    /// Cognito confirms the token is revoked. `None` when the session was already gone.
+    /// Cognito confirms the token is revoked. `None` when the session was already gone. With
+    /// it, the end the other replicas must hear of before the answer: the caller waits
+    /// (`SessionStore::told_everywhere`), once for however many it ends.
     pub(super) async fn end_here(
         &self,
         stored: &StoredSession,
-    ) -> Result<Option<Ended>, SessionError> {
-        if !self.store.delete(&stored.id_hash).await? {
-            return Ok(None);
-        }
+    ) -> Result<(Option<Ended>, i64), SessionError> {
+        let Some(seq) = self.store.delete_recorded(&stored.id_hash).await? else {
+            return Ok((None, 0));
+        };
         let identity = self
             .verifier
             .identify_access(&stored.tokens.access_token)
@@ -56,11 +60,14 @@ impl BrowserSessions {
             _ => None,
         };
         self.verifier.forget(&stored.tokens.access_token);
-        Ok(Some(Ended {
-            sub: stored.sub.clone(),
-            sign_in,
-            refresh_token: SecretString::from(stored.tokens.refresh_token.clone()),
-        }))
+        Ok((
+            Some(Ended {
+                sub: stored.sub.clone(),
+                sign_in,
+                refresh_token: SecretString::from(stored.tokens.refresh_token.clone()),
+            }),
+            seq,
+        ))
     }
 
     /// Cognito revokes the refresh token; then the sign-in's entry need only outlive the
@@ -160,9 +167,14 @@ impl BrowserSessions {
             .filter(|s| Some(&s.id_hash) != keep)
             .collect();
         let mut ended = Vec::with_capacity(others.len());
+        let mut newest = 0;
         for session in &others {
-            ended.extend(self.end_here(session).await?);
+            let (one, seq) = self.end_here(session).await?;
+            ended.extend(one);
+            newest = newest.max(seq);
         }
+        // Once for all of them: the replicas hear of ends in order.
+        self.store.told_everywhere(newest).await;
         let count = ended.len();
         self.revoke_in_background(ended);
         Ok(count)

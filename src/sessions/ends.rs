@@ -123,23 +123,29 @@ impl SessionEnds {
         }
     }
 
-    /// After the commit of end `seq`: dropped here, then waits until every other replica
+    /// After the commit of end `seq` (and its drop here): waits until every other replica
     /// holding a lease has heard of it, or its lease has run out.
-    pub async fn told_everywhere(&self, seq: i64, end: End<'_>) {
-        self.forget(end);
+    pub async fn told_everywhere(&self, seq: i64) {
+        if seq <= 0 {
+            return;
+        }
         let started = Instant::now();
         // Past this, every lease written before the end committed has run out; a replica that
         // renews later has caught up first.
         let deadline = started + LEASE + Duration::from_millis(100);
+        // Leases that ran out less than a lease ago count too: a database clock that steps
+        // forward must not make a running lease look over. The deadline above still bounds
+        // the wait.
         let query = format!(
             "SELECT COUNT(*) AS n FROM session_replicas \
-             WHERE id <> $1 AND heard < $2 AND lease_until > {}",
+             WHERE id <> $1 AND heard < $2 AND lease_until > {} - $3",
             self.backend.now_ms_sql()
         );
         loop {
             let waiting = sqlx::query(&query)
                 .bind(&self.replica)
                 .bind(seq)
+                .bind(LEASE.as_millis() as i64)
                 .fetch_one(&self.pool)
                 .await
                 .and_then(|row| row.try_get::<i64, _>("n"));
@@ -162,15 +168,29 @@ impl SessionEnds {
         }
     }
 
-    /// Reads ends past the last one heard into the cache, then renews the lease. A replica
-    /// whose lease ran out starts afresh: its whole cache goes.
+    /// Renews the lease, then reads the ends past the last one heard into the cache, then
+    /// reports what it heard. In that order: an end committed before the lease was written is
+    /// in what is read after it, and one committed later finds the lease running and waits
+    /// for the report. A replica whose lease ran out starts afresh: its whole cache goes.
     async fn step(&self, cache: &SessionCache) -> Result<(), sqlx::Error> {
         let sent = Instant::now();
-        if cache.trusted() {
+        let was_trusted = cache.trusted();
+        let reported = self.heard.load(Ordering::Acquire);
+        sqlx::query(&format!(
+            "INSERT INTO session_replicas (id, heard, lease_until) VALUES ($1, $2, {now} + $3) \
+             ON CONFLICT (id) DO UPDATE SET heard = excluded.heard, lease_until = excluded.lease_until",
+            now = self.backend.now_ms_sql()
+        ))
+        .bind(&self.replica)
+        .bind(reported)
+        .bind(LEASE.as_millis() as i64)
+        .execute(&self.pool)
+        .await?;
+        if was_trusted {
             let rows = sqlx::query(
                 "SELECT seq, id_hash, sub FROM session_ends WHERE seq > $1 ORDER BY seq",
             )
-            .bind(self.heard.load(Ordering::Acquire))
+            .bind(reported)
             .fetch_all(&self.pool)
             .await?;
             for row in rows {
@@ -194,16 +214,14 @@ impl SessionEnds {
             cache.forget_all();
             self.heard.store(seq, Ordering::Release);
         }
-        sqlx::query(&format!(
-            "INSERT INTO session_replicas (id, heard, lease_until) VALUES ($1, $2, {now} + $3) \
-             ON CONFLICT (id) DO UPDATE SET heard = excluded.heard, lease_until = excluded.lease_until",
-            now = self.backend.now_ms_sql()
-        ))
-        .bind(&self.replica)
-        .bind(self.heard.load(Ordering::Acquire))
-        .bind(LEASE.as_millis() as i64)
-        .execute(&self.pool)
-        .await?;
+        let heard = self.heard.load(Ordering::Acquire);
+        if heard != reported {
+            sqlx::query("UPDATE session_replicas SET heard = $1 WHERE id = $2")
+                .bind(heard)
+                .bind(&self.replica)
+                .execute(&self.pool)
+                .await?;
+        }
         // The lease began at the database after `sent`: this replica's ends no later.
         cache.trust_until(sent + LEASE);
         Ok(())
@@ -260,6 +278,15 @@ impl SessionEnds {
                 Err(e) => tracing::warn!(error = %e, "reading ended browser sessions failed"),
             }
         }
+    }
+
+    /// The newest end recorded: what a request that found its session already ended waits
+    /// for, since the request that ended it may not have been told everywhere yet.
+    pub async fn newest(&self) -> Result<i64, sqlx::Error> {
+        sqlx::query("SELECT seq FROM session_end_counter WHERE one = 1")
+            .fetch_one(&self.pool)
+            .await?
+            .try_get("seq")
     }
 
     /// Whether an end past the last one heard is recorded.

@@ -478,7 +478,9 @@ impl BrowserSessions {
         };
         // The database's part now; Cognito's after the answer, so the request's time
         // suffices.
-        if let Some(ended) = self.end_here(&current).await? {
+        let (ended, seq) = self.end_here(&current).await?;
+        self.store.told_everywhere(seq).await;
+        if let Some(ended) = ended {
             self.revoke_in_background(vec![ended]);
         }
         Ok(Renewal::Ended)

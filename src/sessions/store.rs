@@ -322,7 +322,7 @@ impl SessionStore {
             return Ok(());
         }
         // Boxed: most requests don't write, and should not carry the query's future.
-        Box::pin(
+        let done = Box::pin(
             sqlx::query(
                 "UPDATE browser_sessions SET last_seen_at = $1 WHERE id_hash = $2 AND last_seen_at < $1",
             )
@@ -331,8 +331,15 @@ impl SessionStore {
             .execute(&self.pool),
         )
         .await?;
+        // No row written: the row is gone (purged as idle by a replica whose clock runs
+        // ahead) or another replica's touch was later; either way, read it again next time
+        // rather than let memory outlive it.
         if let Some(cache) = self.cache() {
-            cache.touched(session.id_hash.as_str(), now);
+            if done.rows_affected() == 1 {
+                cache.touched(session.id_hash.as_str(), now);
+            } else {
+                cache.forget(session.id_hash.as_str());
+            }
         }
         Ok(())
     }
@@ -453,30 +460,60 @@ impl SessionStore {
     /// Records `end` in `tx`, commits, and returns once every replica has heard of it.
     async fn end(
         &self,
-        mut tx: sqlx::Transaction<'static, sqlx::Any>,
+        tx: sqlx::Transaction<'static, sqlx::Any>,
         end: End<'_>,
     ) -> Result<(), sqlx::Error> {
+        let seq = self.end_recorded(tx, end).await?;
+        self.ends.told_everywhere(seq).await;
+        Ok(())
+    }
+
+    /// Records `end` in `tx`, commits and drops it here: its number, for
+    /// [`SessionStore::told_everywhere`].
+    async fn end_recorded(
+        &self,
+        mut tx: sqlx::Transaction<'static, sqlx::Any>,
+        end: End<'_>,
+    ) -> Result<i64, sqlx::Error> {
         let seq = self.ends.record(&mut tx, end).await?;
         tx.commit().await?;
-        self.ends.told_everywhere(seq, end).await;
-        Ok(())
+        self.ends.forget(end);
+        Ok(seq)
+    }
+
+    /// Returns once every replica has heard of the ends up to `seq` (see `ends.rs`).
+    pub async fn told_everywhere(&self, seq: i64) {
+        self.ends.told_everywhere(seq).await;
     }
 
     /// Deletes one session; true if it was there. It is gone from every replica's cache when
     /// this returns.
     pub async fn delete(&self, id_hash: &IdHash) -> Result<bool, sqlx::Error> {
+        let seq = self.delete_recorded(id_hash).await?;
+        self.ends.told_everywhere(seq.unwrap_or(0)).await;
+        Ok(seq.is_some())
+    }
+
+    /// Deletes one session and drops it here, not waiting for the other replicas: the end to
+    /// wait for, with [`SessionStore::told_everywhere`], which is the newest end recorded when
+    /// the session was already gone (whoever ended it may still be telling the replicas).
+    /// `None` when it was already gone.
+    pub async fn delete_recorded(&self, id_hash: &IdHash) -> Result<Option<i64>, sqlx::Error> {
         let mut tx = self.pool.begin().await?;
         let done = sqlx::query("DELETE FROM browser_sessions WHERE id_hash = $1")
             .bind(id_hash.as_str())
             .execute(&mut *tx)
             .await?;
         if done.rows_affected() != 1 {
-            // Whoever deleted it told the replicas.
+            drop(tx);
             self.ends.forget(End::Session(id_hash.as_str()));
-            return Ok(false);
+            self.ends.told_everywhere(self.ends.newest().await?).await;
+            return Ok(None);
         }
-        self.end(tx, End::Session(id_hash.as_str())).await?;
-        Ok(true)
+        Ok(Some(
+            self.end_recorded(tx, End::Session(id_hash.as_str()))
+                .await?,
+        ))
     }
 
     /// A user's live sessions, the most recently used first.
@@ -532,7 +569,10 @@ impl SessionStore {
             .execute(&mut *tx)
             .await?;
         if done.rows_affected() == 0 {
+            drop(tx);
             self.ends.forget(End::User(sub));
+            // Whoever deleted them may still be telling the replicas.
+            self.ends.told_everywhere(self.ends.newest().await?).await;
             return Ok(0);
         }
         self.end(tx, End::User(sub)).await?;

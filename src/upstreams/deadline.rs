@@ -43,16 +43,15 @@ where
         cx: &mut Context<'_>,
     ) -> Poll<Option<Result<Frame<Bytes>, Self::Error>>> {
         let this = self.project();
-        if let Poll::Ready(frame) = this.body.poll_frame(cx) {
-            return Poll::Ready(frame.map(|f| f.map_err(Into::into)));
+        // The timer first: a body that always has a frame ready (an endless stream, a fast
+        // upstream) must still end at the deadline.
+        if this.sleep.as_mut().poll(cx).is_ready() {
+            tracing::warn!("an upstream API's answer did not end in time; cut off");
+            return Poll::Ready(Some(Err(PastDeadline.into())));
         }
-        match this.sleep.as_mut().poll(cx) {
-            Poll::Ready(()) => {
-                tracing::warn!("an upstream API's answer did not end in time; cut off");
-                Poll::Ready(Some(Err(PastDeadline.into())))
-            }
-            Poll::Pending => Poll::Pending,
-        }
+        this.body
+            .poll_frame(cx)
+            .map(|frame| frame.map(|f| f.map_err(Into::into)))
     }
 
     fn is_end_stream(&self) -> bool {
