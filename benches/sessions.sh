@@ -4,6 +4,8 @@
 #
 #   verify-bearer   GET /verify with a bearer access token (the gateway path for apps)
 #   verify-session  GET /verify with the same user's session cookie (for browsers)
+#   verify-session-db  the same, on a second cognito-bff on the same store with
+#                   SESSION_CACHE_CAPACITY=0: every request reads the database
 #   verify-many     GET /verify with TOKENS distinct users' tokens, round-robin
 #   ceiling-many    the same script against examples/bare_ceiling, which checks nothing
 #   node-many       the same script against benches/node/server.js (aws-jwt-verify)
@@ -28,9 +30,14 @@
 # Installs what is missing: wrk and nginx (Debian's packages), and the Node packages
 # (benches/node, `npm ci`).
 #
+# PROFILE_DIR=DIR also records each row's server with `perf record` during its first
+# measured run (perf from Debian's linux-perf; the release binary keeps function names) and
+# prints where the time went, grouped by benches/perf_groups.py. Sampling costs the server
+# some throughput: take the figures of record from a run without it.
+#
 # Usage: benches/sessions.sh
 #   DURATION=6 WARMUP=2 THREADS=2 CONNECTIONS=64 ROUNDS=3 TOKENS=10000 SESSIONS=100000
-#   SKIP_BUILD=1 ROWS="verify-bearer verify-session ..."
+#   SKIP_BUILD=1 ROWS="verify-bearer verify-session ..." PROFILE_DIR=DIR
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -41,7 +48,7 @@ CONNECTIONS=${CONNECTIONS:-64}
 ROUNDS=${ROUNDS:-3}
 TOKENS=${TOKENS:-10000}
 SESSIONS=${SESSIONS:-100000}
-ROWS=${ROWS:-verify-bearer verify-session verify-many ceiling-many node-many sessions-many api-session nginx bare-proxy node-bff upstream}
+ROWS=${ROWS:-verify-bearer verify-session verify-session-db verify-many ceiling-many node-many sessions-many api-session nginx bare-proxy node-bff upstream}
 # shellcheck source=benches/common.sh
 . benches/common.sh
 
@@ -57,6 +64,8 @@ if [ ${#missing[@]} -gt 0 ]; then
     log "installing ${missing[*]}"
     apt-get update -qq && apt-get install -y -qq "${missing[@]}" > /dev/null
 fi
+[ -z "${PROFILE_DIR:-}" ] || { mkdir -p "$PROFILE_DIR" && command -v perf > /dev/null; } ||
+    die "PROFILE_DIR needs perf (apt-get install -y linux-perf)"
 for tool in wrk nginx curl python3 node npm; do
     command -v "$tool" > /dev/null || die "$tool is not installed"
 done
@@ -89,7 +98,12 @@ upstream="http://127.0.0.1:$ceiling_port"
 wait_ok "$ceiling_pid" "$upstream/"
 
 key=$(python3 -c 'import base64, os; print(base64.b64encode(os.urandom(32)).decode())')
-bench_bff bff RUST_LOG=warn API_UPSTREAMS="up=$upstream" TRUSTED_PROXIES=127.0.0.1/32 \
+# As the container image runs it (Dockerfile): mimalloc commits its arenas as it uses them.
+# Both caches hold twice the TOKENS in use: at their default of 10,000, TOKENS=10000 and
+# the run's own few would cycle through one more entry than they hold, and every request
+# would miss (as any working set above a cache's size does; see configuration.md).
+caches=(TOKEN_CACHE_CAPACITY=$((TOKENS * 2)) SESSION_CACHE_CAPACITY=$((TOKENS * 2)))
+bench_bff bff "${caches[@]}" MIMALLOC_ARENA_EAGER_COMMIT=0 RUST_LOG=warn API_UPSTREAMS="up=$upstream" TRUSTED_PROXIES=127.0.0.1/32 \
     VERIFY_SESSION_GATEWAYS=127.0.0.1/32 SESSION_ENCRYPTION_KEY="$key" RATE_LIMIT_PER_USER=0
 bff=$bff_url
 bff_pid_main=$bff_pid
@@ -106,6 +120,23 @@ cookie="Cookie: cognito-bff-session=$session"
     die "/verify refuses the session"
 answer=$(curl -s -w ' %{http_code}' -H "$cookie" "$bff/api/up/")
 [ "${answer##* }" = 200 ] || die "/api/up/ refuses the session: $answer"
+
+# The same service on the same store, without its session cache.
+nocache_port=$(free_port)
+env COGNITO_ENDPOINT="$endpoint" COGNITO_USER_POOL_ID="$pool_id" \
+    COGNITO_CLIENT_ID="$client_id" COGNITO_CLIENT_SECRET="$client_secret" \
+    COOKIE_SECURE=false LISTEN_ADDR="127.0.0.1:$nocache_port" LOG_FORMAT=json METRICS_ADDR= \
+    DATABASE_URL="sqlite://$tmp/bff.db" SHUTDOWN_DRAIN_SECONDS=0 RUST_LOG=warn \
+    RATE_LIMIT_PER_IP=0 RATE_LIMIT_PER_USERNAME=0 RATE_LIMIT_MFA_FAILURES_PER_USER=0 RATE_LIMIT_PER_USER=0 \
+    TRUSTED_PROXIES=127.0.0.1/32 VERIFY_SESSION_GATEWAYS=127.0.0.1/32 SESSION_ENCRYPTION_KEY="$key" \
+    SESSION_CACHE_CAPACITY=0 TOKEN_CACHE_CAPACITY=$((TOKENS * 2)) MIMALLOC_ARENA_EAGER_COMMIT=0 AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local AWS_EC2_METADATA_DISABLED=true \
+    "$bff_bin" serve > "$tmp/bff-nocache.log" 2>&1 &
+nocache_pid=$!
+bench_track "$nocache_pid"
+nocache="http://127.0.0.1:$nocache_port"
+bench_wait_status "$nocache_pid" "$nocache/readyz" 200
+[ "$(curl -s -o /dev/null -w '%{http_code}' -H "$cookie" "$nocache/verify")" = 200 ] ||
+    die "/verify without the cache refuses the session"
 
 # The anchors: nginx and the Node servers.
 nginx_port=$(free_port)
@@ -204,6 +235,7 @@ row_load() {
     case $1 in
         verify-bearer) load=(-H "Authorization: Bearer $token" "$bff/verify") pid=$bff_pid_main ;;
         verify-session) load=(-H "$cookie" "$bff/verify") pid=$bff_pid_main ;;
+        verify-session-db) load=(-H "$cookie" "$nocache/verify") pid=$nocache_pid ;;
         verify-many) load=("${many_tokens[@]}") pid=$bff_pid_main ;;
         ceiling-many) load=(-s benches/tokens.lua "$upstream/" -- "$tmp/tokens.txt" - 10 "$THREADS") pid=$ceiling_pid ;;
         node-many) load=(-s benches/tokens.lua "$node_url/verify" -- "$tmp/tokens.txt" - 10 "$THREADS") pid=$node_pid ;;
@@ -222,7 +254,13 @@ run() {
     wait_quiet
     wrk -t"$THREADS" -c"$CONNECTIONS" -d"${WARMUP}s" "${load[@]}" > /dev/null
     before=$(cpu_ticks "$pid")
+    local perf_pid=
+    if [ -n "${PROFILE_DIR:-}" ] && [ ! -e "$PROFILE_DIR/$name.data" ]; then
+        perf record -q -F 999 -p "$pid" -o "$PROFILE_DIR/$name.data" -- sleep "$DURATION" 2> /dev/null &
+        perf_pid=$!
+    fi
     wrk -t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" --latency "${load[@]}" > "$out"
+    [ -z "$perf_pid" ] || wait "$perf_pid" || true
     after=$(cpu_ticks "$pid")
     if grep -q 'Non-2xx\|Socket errors' "$out"; then
         cat "$out" >&2
@@ -267,6 +305,7 @@ def ratio(title, top, bottom, column, goal, higher=True):
 print()
 print("ratios of the same round's runs: median (min-max)")
 ratio("verify-session / verify-bearer, req/s", "verify-session", "verify-bearer", "rps", 0.8)
+ratio("verify-session-db / verify-bearer, req/s (no cache)", "verify-session-db", "verify-bearer", "rps", 0)
 ratio("api-session / nginx, req/s", "api-session", "nginx", "rps", 0.6)
 ratio("api-session / nginx, p99", "api-session", "nginx", "p99", 2, higher=False)
 ratio("api-session / node-bff, req/s", "api-session", "node-bff", "rps", 10)
@@ -275,6 +314,14 @@ ratio("verify-many / ceiling-many, req/s", "verify-many", "ceiling-many", "rps",
 ratio("verify-many / node-many, p99", "verify-many", "node-many", "p99", 1, higher=False)
 ratio("sessions-many / verify-many, req/s", "sessions-many", "verify-many", "rps", 0.8)
 PY
+
+if [ -n "${PROFILE_DIR:-}" ]; then
+    echo
+    echo "where each server's CPU went (perf, one run per row; share of its samples):"
+    for data in "$PROFILE_DIR"/*.data; do
+        python3 benches/perf_groups.py "$data" "$(basename "$data" .data)"
+    done
+fi
 
 echo
 echo "memory of the cognito-bff process (sealed tokens $sealed_bytes bytes per session, as the emulator's):"
