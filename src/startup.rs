@@ -343,13 +343,16 @@ impl Application {
                     tracing::debug!(error = %e, "TCP_NODELAY not set");
                 }
             });
-        axum::serve(
+        let served = axum::serve(
             listener,
             self.router
                 .into_make_service_with_connect_info::<SocketAddr>(),
         )
         .with_graceful_shutdown(stopped(stopping))
-        .await
+        .await;
+        // Served its last request: no end need wait for this replica's lease to run out.
+        self.state.sessions.store().ends().release().await;
+        served
     }
 }
 

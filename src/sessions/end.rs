@@ -26,13 +26,35 @@ impl BrowserSessions {
     /// Cognito confirms the token is revoked. `None` when the session was already gone. With
     /// it, the end the other replicas must hear of before the answer: the caller waits
     /// (`SessionStore::told_everywhere`), once for however many it ends.
+    ///
+    /// Should anything fail once the row is gone, the replicas are told before the error
+    /// goes up: an error answer must not come before the end reached them either.
     pub(super) async fn end_here(
         &self,
         stored: &StoredSession,
     ) -> Result<(Option<Ended>, i64), SessionError> {
-        let Some(seq) = self.store.delete_recorded(&stored.id_hash).await? else {
-            return Ok((None, 0));
-        };
+        let (existed, seq) = self.store.delete_recorded(&stored.id_hash).await?;
+        if !existed {
+            return Ok((None, seq));
+        }
+        match self.refuse_sign_in(stored).await {
+            Ok(sign_in) => Ok((
+                Some(Ended {
+                    sub: stored.sub.clone(),
+                    sign_in,
+                    refresh_token: SecretString::from(stored.tokens.refresh_token.clone()),
+                }),
+                seq,
+            )),
+            Err(e) => {
+                self.store.told_everywhere(seq).await;
+                Err(e)
+            }
+        }
+    }
+
+    /// Refuses the ended session's sign-in on every replica; the sign-in, if recorded.
+    async fn refuse_sign_in(&self, stored: &StoredSession) -> Result<Option<String>, SessionError> {
         let identity = self
             .verifier
             .identify_access(&stored.tokens.access_token)
@@ -60,14 +82,7 @@ impl BrowserSessions {
             _ => None,
         };
         self.verifier.forget(&stored.tokens.access_token);
-        Ok((
-            Some(Ended {
-                sub: stored.sub.clone(),
-                sign_in,
-                refresh_token: SecretString::from(stored.tokens.refresh_token.clone()),
-            }),
-            seq,
-        ))
+        Ok(sign_in)
     }
 
     /// Cognito revokes the refresh token; then the sign-in's entry need only outlive the
@@ -169,9 +184,17 @@ impl BrowserSessions {
         let mut ended = Vec::with_capacity(others.len());
         let mut newest = 0;
         for session in &others {
-            let (one, seq) = self.end_here(session).await?;
-            ended.extend(one);
-            newest = newest.max(seq);
+            match self.end_here(session).await {
+                Ok((one, seq)) => {
+                    ended.extend(one);
+                    newest = newest.max(seq);
+                }
+                Err(e) => {
+                    // Those ended so far are told before the error goes up.
+                    self.store.told_everywhere(newest).await;
+                    return Err(e);
+                }
+            }
         }
         // Once for all of them: the replicas hear of ends in order.
         self.store.told_everywhere(newest).await;

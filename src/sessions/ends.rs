@@ -33,7 +33,7 @@ const RENEW_EVERY: Duration = Duration::from_secs(1);
 /// How often a replica on SQLite, which has no notifications, looks for new ends.
 const POLL: Duration = Duration::from_millis(100);
 /// How often an end looks again at which replicas have heard of it.
-const WAIT_POLL: Duration = Duration::from_millis(2);
+const WAIT_POLL: Duration = Duration::from_millis(5);
 /// Ends and silent replicas' rows are kept this long: far beyond any lease.
 const KEEP_MS: i64 = 3_600_000;
 
@@ -54,6 +54,8 @@ pub struct SessionEnds {
     cache: Option<Arc<SessionCache>>,
     /// The newest end applied to the cache.
     heard: AtomicI64,
+    /// Held through each step and the release, so no step renews a lease given back.
+    released: tokio::sync::Mutex<bool>,
 }
 
 impl SessionEnds {
@@ -70,6 +72,7 @@ impl SessionEnds {
             replica,
             cache,
             heard: AtomicI64::new(0),
+            released: tokio::sync::Mutex::new(false),
         })
     }
 
@@ -173,6 +176,10 @@ impl SessionEnds {
     /// in what is read after it, and one committed later finds the lease running and waits
     /// for the report. A replica whose lease ran out starts afresh: its whole cache goes.
     async fn step(&self, cache: &SessionCache) -> Result<(), sqlx::Error> {
+        let released = self.released.lock().await;
+        if *released {
+            return Ok(());
+        }
         let sent = Instant::now();
         let was_trusted = cache.trusted();
         let reported = self.heard.load(Ordering::Acquire);
@@ -281,12 +288,31 @@ impl SessionEnds {
     }
 
     /// The newest end recorded: what a request that found its session already ended waits
-    /// for, since the request that ended it may not have been told everywhere yet.
-    pub async fn newest(&self) -> Result<i64, sqlx::Error> {
+    /// for, since the request that ended it may not have been told everywhere yet. Unreadable,
+    /// every end there could be (the wait then outlasts every lease).
+    pub async fn newest_or_all(&self) -> i64 {
         sqlx::query("SELECT seq FROM session_end_counter WHERE one = 1")
             .fetch_one(&self.pool)
-            .await?
-            .try_get("seq")
+            .await
+            .and_then(|row| row.try_get("seq"))
+            .unwrap_or(i64::MAX)
+    }
+
+    /// Gives this replica's lease back as it stops, so no end waits for it to run out.
+    pub async fn release(&self) {
+        let Some(cache) = &self.cache else {
+            return;
+        };
+        let mut released = self.released.lock().await;
+        *released = true;
+        cache.distrust();
+        if let Err(e) = sqlx::query("DELETE FROM session_replicas WHERE id = $1")
+            .bind(&self.replica)
+            .execute(&self.pool)
+            .await
+        {
+            tracing::warn!(error = %e, "could not give the session cache's lease back");
+        }
     }
 
     /// Whether an end past the last one heard is recorded.

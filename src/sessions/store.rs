@@ -476,8 +476,15 @@ impl SessionStore {
         end: End<'_>,
     ) -> Result<i64, sqlx::Error> {
         let seq = self.ends.record(&mut tx, end).await?;
-        tx.commit().await?;
+        let committed = tx.commit().await;
+        // After the commit, never before: a row read before it could be kept after the drop.
         self.ends.forget(end);
+        if let Err(e) = committed {
+            // The commit may have happened all the same (the connection lost on the way):
+            // wait out every replica's lease before the error goes up.
+            self.ends.told_everywhere(i64::MAX).await;
+            return Err(e);
+        }
         Ok(seq)
     }
 
@@ -489,16 +496,16 @@ impl SessionStore {
     /// Deletes one session; true if it was there. It is gone from every replica's cache when
     /// this returns.
     pub async fn delete(&self, id_hash: &IdHash) -> Result<bool, sqlx::Error> {
-        let seq = self.delete_recorded(id_hash).await?;
-        self.ends.told_everywhere(seq.unwrap_or(0)).await;
-        Ok(seq.is_some())
+        let (existed, seq) = self.delete_recorded(id_hash).await?;
+        self.ends.told_everywhere(seq).await;
+        Ok(existed)
     }
 
-    /// Deletes one session and drops it here, not waiting for the other replicas: the end to
-    /// wait for, with [`SessionStore::told_everywhere`], which is the newest end recorded when
-    /// the session was already gone (whoever ended it may still be telling the replicas).
-    /// `None` when it was already gone.
-    pub async fn delete_recorded(&self, id_hash: &IdHash) -> Result<Option<i64>, sqlx::Error> {
+    /// Deletes one session and drops it here, not waiting for the other replicas: whether it
+    /// was there, and the end to wait for with [`SessionStore::told_everywhere`]. When it was
+    /// already gone, that is the newest end recorded, since whoever ended it may still be
+    /// telling the replicas.
+    pub async fn delete_recorded(&self, id_hash: &IdHash) -> Result<(bool, i64), sqlx::Error> {
         let mut tx = self.pool.begin().await?;
         let done = sqlx::query("DELETE FROM browser_sessions WHERE id_hash = $1")
             .bind(id_hash.as_str())
@@ -507,13 +514,12 @@ impl SessionStore {
         if done.rows_affected() != 1 {
             drop(tx);
             self.ends.forget(End::Session(id_hash.as_str()));
-            self.ends.told_everywhere(self.ends.newest().await?).await;
-            return Ok(None);
+            return Ok((false, self.ends.newest_or_all().await));
         }
-        Ok(Some(
-            self.end_recorded(tx, End::Session(id_hash.as_str()))
-                .await?,
-        ))
+        let seq = self
+            .end_recorded(tx, End::Session(id_hash.as_str()))
+            .await?;
+        Ok((true, seq))
     }
 
     /// A user's live sessions, the most recently used first.
@@ -572,7 +578,9 @@ impl SessionStore {
             drop(tx);
             self.ends.forget(End::User(sub));
             // Whoever deleted them may still be telling the replicas.
-            self.ends.told_everywhere(self.ends.newest().await?).await;
+            self.ends
+                .told_everywhere(self.ends.newest_or_all().await)
+                .await;
             return Ok(0);
         }
         self.end(tx, End::User(sub)).await?;
