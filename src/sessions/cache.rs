@@ -3,7 +3,7 @@
 //!
 //! What is kept is the session as a request reads it, its tokens opened, so a request pays
 //! neither the read nor the opening. The tokens are shared with the requests using them and
-//! zeroed when the last one lets go; they are kept at most `TTL` after the database last
+//! zeroed when the last one lets go; they are kept at most the time-to-live (a minute) after the database last
 //! returned them, and only while the session is in use. An entry is only ever made from a
 //! row the database just returned, so what clients send can't fill the cache, and it holds
 //! at most `capacity` entries.
@@ -19,11 +19,7 @@ use std::time::{Duration, Instant};
 
 use moka::sync::Cache;
 
-use super::store::StoredSession;
-
-/// The longest an entry is kept, whatever happens to its row: the backstop for a change a
-/// replica is not told of. Matches how often `last_seen_at` is written.
-pub const TTL: Duration = super::store::TOUCH_EVERY;
+use super::stored::StoredSession;
 
 /// A session as read; `last_seen_at` moves when this replica touches it.
 pub struct Cached {
@@ -62,13 +58,15 @@ pub struct SessionCache {
 }
 
 impl SessionCache {
-    /// `None` when `capacity` is 0: every request reads the database.
-    pub fn new(capacity: u64) -> Option<Arc<Self>> {
+    /// `None` when `capacity` is 0: every request reads the database. `ttl`: the longest an
+    /// entry is kept, whatever happens to its row, the backstop for a change a replica is not
+    /// told of (the store passes how often `last_seen_at` is written).
+    pub fn new(capacity: u64, ttl: Duration) -> Option<Arc<Self>> {
         (capacity > 0).then(|| {
             Arc::new(SessionCache {
                 entries: Cache::builder()
                     .max_capacity(capacity)
-                    .time_to_live(TTL)
+                    .time_to_live(ttl)
                     .support_invalidation_closures()
                     .build(),
                 generation: Mutex::new(0),
@@ -227,14 +225,14 @@ mod tests {
     }
 
     fn trusted_cache(capacity: u64) -> Arc<SessionCache> {
-        let cache = SessionCache::new(capacity).expect("a cache");
+        let cache = SessionCache::new(capacity, Duration::from_secs(60)).expect("a cache");
         cache.trust_until(Instant::now() + Duration::from_secs(60));
         cache
     }
 
     #[test]
     fn nothing_is_served_without_the_lease() {
-        let cache = SessionCache::new(10).unwrap();
+        let cache = SessionCache::new(10, Duration::from_secs(60)).unwrap();
         cache.insert(cache.ticket(), row("a", "ana"));
         assert!(cache.get("a", NOW, IDLE, 0).is_none(), "no lease yet");
         cache.trust_until(Instant::now() + Duration::from_secs(60));
@@ -306,6 +304,9 @@ mod tests {
             cache.insert(cache.ticket(), row(&format!("s{i}"), "ana"));
         }
         assert!(cache.len() <= 100, "{} entries", cache.len());
-        assert!(SessionCache::new(0).is_none(), "0 turns it off");
+        assert!(
+            SessionCache::new(0, Duration::from_secs(60)).is_none(),
+            "0 turns it off"
+        );
     }
 }

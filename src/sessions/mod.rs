@@ -9,6 +9,7 @@ mod end;
 mod ends;
 mod error;
 mod store;
+mod stored;
 mod view;
 
 pub use error::SessionError;
@@ -16,9 +17,8 @@ pub use error::SessionError;
 pub use cache::SessionCache;
 pub use device::device_label;
 pub use ends::SessionEnds;
-pub use store::{
-    Found, NewSession, RefreshLease, SessionStore, SessionTokens, StoredSession, TOUCH_EVERY,
-};
+pub use store::{Found, NewSession, RefreshLease, SessionStore, TOUCH_EVERY};
+pub use stored::{SessionTokens, StoredSession};
 pub use view::{SessionSummary, SessionView};
 
 use std::sync::Arc;

@@ -9,78 +9,15 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use secrecy::{ExposeSecret, SecretString};
-use serde::{Deserialize, Serialize};
 use sqlx::any::AnyRow;
 use sqlx::{AnyPool, Row};
 
 use super::cache::SessionCache;
 use super::ends::{End, SessionEnds};
+use super::stored::{SessionTokens, StoredSession};
 use crate::clock::now_ms;
 use crate::db::Backend;
-use crate::vocab::{Amr, IdHash, SessionCipher};
-
-/// The Cognito tokens a session holds. Sealed at rest; never printed; zeroed when dropped.
-#[derive(Clone, Serialize, Deserialize)]
-pub struct SessionTokens {
-    pub access_token: String,
-    pub id_token: Option<String>,
-    pub refresh_token: String,
-    /// The device the tokens were issued to, where the pool tracks devices: a refresh must
-    /// name it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub device_key: Option<String>,
-}
-
-impl Drop for SessionTokens {
-    fn drop(&mut self) {
-        use zeroize::Zeroize;
-        self.access_token.zeroize();
-        self.id_token.zeroize();
-        self.refresh_token.zeroize();
-        self.device_key.zeroize();
-    }
-}
-
-impl std::fmt::Debug for SessionTokens {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("SessionTokens(redacted)")
-    }
-}
-
-/// A session as stored, its tokens opened (shared with this replica's cache, if it keeps the
-/// session).
-#[derive(Debug, Clone)]
-pub struct StoredSession {
-    pub id_hash: IdHash,
-    pub public_id: String,
-    pub sub: String,
-    pub username: String,
-    pub tokens: Arc<SessionTokens>,
-    /// Seconds since the epoch.
-    pub access_expires_at: i64,
-    /// Seconds since the epoch.
-    pub auth_time: i64,
-    pub amr: String,
-    /// Milliseconds since the epoch, like the two below.
-    pub created_at: i64,
-    pub last_seen_at: i64,
-    pub expires_at: i64,
-    pub client_ip: String,
-    pub user_agent: String,
-    pub version: i64,
-}
-
-impl StoredSession {
-    /// Signed in through an identity provider at the pool's managed login (amr `fed`).
-    pub fn federated(&self) -> bool {
-        Amr::from_column(Some(&self.amr)).is_federated()
-    }
-
-    /// Signed in at the pool's managed login (amr `fed` or `hosted`).
-    pub fn at_managed_login(&self) -> bool {
-        Amr::from_column(Some(&self.amr)).at_managed_login()
-    }
-}
+use crate::vocab::{IdHash, SessionCipher};
 
 pub struct NewSession<'a> {
     pub id_hash: &'a IdHash,
@@ -142,7 +79,11 @@ impl SessionStore {
         refresh_lease: Duration,
         cache_capacity: u64,
     ) -> Self {
-        let ends = SessionEnds::new(pool.clone(), backend, SessionCache::new(cache_capacity));
+        let ends = SessionEnds::new(
+            pool.clone(),
+            backend,
+            SessionCache::new(cache_capacity, TOUCH_EVERY),
+        );
         SessionStore {
             pool,
             cipher,

@@ -7,7 +7,7 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 
 use super::device::device_label;
-use super::store::StoredSession;
+use super::stored::StoredSession;
 
 /// `GET /session`, and the answer of a sign-in that ends in a session.
 #[derive(Debug, Serialize)]
