@@ -207,10 +207,10 @@ impl Boundary {
 
     /// Restarts the idle timer of the caller's session, if it came with one.
     pub async fn touch(&self, caller: &Caller) -> Result<(), ApiError> {
-        if let Some(session) = &caller.session {
-            self.sessions.touch(session).await?;
+        match &caller.session {
+            Some(session) => self.touch_session(session).await,
+            None => Ok(()),
         }
-        Ok(())
     }
 
     /// The session `cookie` names as it is stored, to end it: the CSRF rules first, then

@@ -212,10 +212,7 @@ impl SessionEnds {
                 self.heard.fetch_max(seq, Ordering::AcqRel);
             }
         } else {
-            let seq: i64 = sqlx::query("SELECT seq FROM session_end_counter WHERE one = 1")
-                .fetch_one(&self.pool)
-                .await?
-                .try_get("seq")?;
+            let seq = self.counter().await?;
             // Whatever ended up to `seq` is gone from the cache with everything else; a row
             // read before this is not cached after it.
             cache.forget_all();
@@ -291,11 +288,15 @@ impl SessionEnds {
     /// for, since the request that ended it may not have been told everywhere yet. Unreadable,
     /// every end there could be (the wait then outlasts every lease).
     pub async fn newest_or_all(&self) -> i64 {
+        self.counter().await.unwrap_or(i64::MAX)
+    }
+
+    /// The number of the newest end recorded.
+    async fn counter(&self) -> Result<i64, sqlx::Error> {
         sqlx::query("SELECT seq FROM session_end_counter WHERE one = 1")
             .fetch_one(&self.pool)
-            .await
-            .and_then(|row| row.try_get("seq"))
-            .unwrap_or(i64::MAX)
+            .await?
+            .try_get("seq")
     }
 
     /// Gives this replica's lease back as it stops, so no end waits for it to run out.
@@ -317,10 +318,8 @@ impl SessionEnds {
 
     /// Whether an end past the last one heard is recorded.
     async fn news(&self) -> bool {
-        sqlx::query("SELECT seq FROM session_end_counter WHERE one = 1")
-            .fetch_one(&self.pool)
+        self.counter()
             .await
-            .and_then(|row| row.try_get::<i64, _>("seq"))
             .is_ok_and(|seq| seq > self.heard.load(Ordering::Acquire))
     }
 
