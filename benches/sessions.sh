@@ -32,7 +32,9 @@
 #
 # PROFILE_DIR=DIR also records each row's server with `perf record` during its first
 # measured run (perf from Debian's linux-perf; the release binary keeps function names) and
-# prints where the time went, grouped by benches/perf_groups.py. Sampling costs the server
+# prints where the time went, grouped by benches/perf_groups.py. PERF_ARGS replaces the
+# sampling options (default `-F 999`; `-F 499 --call-graph dwarf` with a binary built with
+# CARGO_PROFILE_RELEASE_DEBUG=line-tables-only gives call chains). Sampling costs the server
 # some throughput: take the figures of record from a run without it.
 #
 # Usage: benches/sessions.sh
@@ -256,7 +258,8 @@ run() {
     before=$(cpu_ticks "$pid")
     local perf_pid=
     if [ -n "${PROFILE_DIR:-}" ] && [ ! -e "$PROFILE_DIR/$name.data" ]; then
-        perf record -q -F 999 -p "$pid" -o "$PROFILE_DIR/$name.data" -- sleep "$DURATION" 2> /dev/null &
+        # shellcheck disable=SC2086 # PERF_ARGS is a list of perf's own options
+        perf record -q ${PERF_ARGS:--F 999} -p "$pid" -o "$PROFILE_DIR/$name.data" -- sleep "$DURATION" 2> /dev/null &
         perf_pid=$!
     fi
     wrk -t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" --latency "${load[@]}" > "$out"
