@@ -10,6 +10,8 @@
 //! challenge store and the revocation list. (JWKS fetches are counted by the verifier itself,
 //! as `jwks_fetches_total`, so that it records them wherever it is used.)
 
+use std::cell::RefCell;
+use std::collections::HashMap;
 use std::sync::OnceLock;
 use std::time::Instant;
 
@@ -65,19 +67,59 @@ pub fn route_label<B>(request: &axum::http::Request<B>) -> String {
 
 /// Counts each request and its latency by route, method and status.
 pub async fn track_requests(request: Request, next: Next) -> Response {
-    let route = route_label(&request);
+    let route = request.extensions().get::<MatchedPath>().cloned();
     let method = method_label(request.method());
     let started = Instant::now();
     let response = next.run(request).await;
-    let labels = [
-        ("route", route),
-        ("method", method.to_owned()),
-        ("status", response.status().as_u16().to_string()),
-    ];
-    metrics::counter!("http_requests_total", &labels).increment(1);
-    metrics::histogram!("http_request_duration_seconds", &labels)
-        .record(started.elapsed().as_secs_f64());
+    let route = route.as_ref().map_or("unmatched", MatchedPath::as_str);
+    record(
+        route,
+        method,
+        response.status().as_u16(),
+        started.elapsed().as_secs_f64(),
+    );
     response
+}
+
+/// One route's series: by method and status.
+type RouteSeries = Vec<((&'static str, u16), (metrics::Counter, metrics::Histogram))>;
+
+thread_local! {
+    /// The handles of the series this thread has recorded, so a request is counted without
+    /// building its labels and looking them up in the registry again. Bounded as the series
+    /// are: route templates, the method labels, three-digit statuses.
+    static SERIES: RefCell<HashMap<Box<str>, RouteSeries, foldhash::fast::RandomState>> =
+        RefCell::new(HashMap::default());
+}
+
+fn record(route: &str, method: &'static str, status: u16, seconds: f64) {
+    SERIES.with_borrow_mut(|routes| {
+        let by_status = match routes.get_mut(route) {
+            Some(by_status) => by_status,
+            None => routes.entry(route.into()).or_default(),
+        };
+        let handles = match by_status
+            .iter()
+            .position(|(key, _)| *key == (method, status))
+        {
+            Some(at) => &by_status[at].1,
+            None => {
+                let labels = [
+                    ("route", route.to_owned()),
+                    ("method", method.to_owned()),
+                    ("status", status.to_string()),
+                ];
+                let handles = (
+                    metrics::counter!("http_requests_total", &labels),
+                    metrics::histogram!("http_request_duration_seconds", &labels),
+                );
+                by_status.push(((method, status), handles));
+                &by_status[by_status.len() - 1].1
+            }
+        };
+        handles.0.increment(1);
+        handles.1.record(seconds);
+    });
 }
 
 pub fn store_sizes(challenges: u64, revocations: usize) {
