@@ -11,7 +11,7 @@ use crate::boundary::{Head, Touch};
 use crate::error::ApiError;
 use crate::extract::ClientIp;
 use crate::state::TokenHandler;
-use crate::upstreams::{Forward, safe_path};
+use crate::upstreams::{Forward, SafePath};
 
 use super::verify::session_identity;
 
@@ -54,12 +54,12 @@ pub async fn forward(
     let cookie = state.boundary.session_cookie(&headers);
     let session = state.boundary.live_session(head, cookie, Touch::No).await?;
     let upstream = state.upstreams.find(name).ok_or(ApiError::NotFound)?;
-    if !safe_path(path) {
-        return Err(ApiError::invalid_field(
+    let path = SafePath::parse(path).ok_or_else(|| {
+        ApiError::invalid_field(
             "path",
             "the path must not hold `.` or `..` segments, separators or encoded ones",
-        ));
-    }
+        )
+    })?;
     state.boundary.touch_session(&session).await?;
     let proto = if state.boundary.config.http.cookie_secure {
         "https"

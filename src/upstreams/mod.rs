@@ -10,14 +10,14 @@ mod deadline;
 mod headers;
 mod paths;
 
-pub use paths::safe_path;
+pub use paths::SafePath;
 
 use std::net::IpAddr;
 use std::time::Duration;
 
 use axum::body::Body;
 use axum::http::header::{self, HeaderMap, HeaderName, HeaderValue};
-use axum::http::{Method, Request, Response, Uri};
+use axum::http::{Method, Request, Response};
 use hyper_rustls::HttpsConnector;
 use hyper_util::client::legacy::Client;
 use hyper_util::client::legacy::connect::HttpConnector;
@@ -37,7 +37,7 @@ pub struct Forward<'a> {
     pub upstream: &'a Upstream,
     /// The path after `/api/{name}`, as the browser sent it (still percent-encoded), and the
     /// query.
-    pub path: &'a str,
+    pub path: SafePath<'a>,
     pub query: Option<&'a str>,
     pub method: Method,
     pub headers: &'a HeaderMap,
@@ -114,7 +114,7 @@ impl Upstreams {
 
     /// Sends the request on and streams the answer back.
     pub async fn forward(&self, forward: Forward<'_>) -> Result<Response<Body>, ApiError> {
-        let url = target(forward.upstream, forward.path, forward.query).ok_or_else(|| {
+        let uri = target(forward.upstream, forward.path, forward.query).ok_or_else(|| {
             ApiError::invalid_field("path", "the path must stay below the upstream's own")
         })?;
         // A body announced as too large is refused before the upstream is called; one that
@@ -131,13 +131,8 @@ impl Upstreams {
             Some(Some(length)) => Some(length),
             None => None,
         };
-        let uri: Uri = url.as_str().parse().map_err(|_| {
-            ApiError::invalid_field("path", "the path must stay below the upstream's own")
-        })?;
         let mut headers = self.request_headers(&forward)?;
-        if let Some(host) = host_of(&url) {
-            headers.insert(header::HOST, host);
-        }
+        headers.insert(header::HOST, forward.upstream.host.clone());
         // No body announced and none on its way: none goes on (a GET stays a plain GET).
         let body = if announced.is_some() || !axum::body::HttpBody::is_end_stream(&forward.body) {
             if let Some(length) = announced {
@@ -149,7 +144,7 @@ impl Upstreams {
         };
         let mut request = Request::new(body);
         *request.method_mut() = forward.method;
-        *request.uri_mut() = uri;
+        *request.uri_mut() = uri.clone();
         *request.headers_mut() = headers;
         // One timer for the whole call: it bounds the wait for the answer, then its body.
         let mut deadline = Box::pin(tokio::time::sleep(self.timeout));
@@ -176,7 +171,7 @@ impl Upstreams {
             parts.headers.append(name.clone(), value.clone());
         }
         if let Some(location) = parts.headers.remove(header::LOCATION)
-            && let Some(location) = relocated(forward.upstream, &url, self.public_host(), location)
+            && let Some(location) = relocated(forward.upstream, &uri, self.public_host(), location)
         {
             parts.headers.insert(header::LOCATION, location);
         }
@@ -196,16 +191,6 @@ impl Upstreams {
             parts,
             Body::new(Deadline::new(body, deadline)),
         ))
-    }
-}
-
-/// `host[:port]` of the URL, as the `Host` header: hyper's client sends what the request
-/// carries.
-fn host_of(url: &reqwest::Url) -> Option<HeaderValue> {
-    let host = url.host_str()?;
-    match url.port() {
-        Some(port) => HeaderValue::from_str(&format!("{host}:{port}")).ok(),
-        None => HeaderValue::from_str(host).ok(),
     }
 }
 
@@ -246,8 +231,7 @@ impl Upstreams {
         }
         headers.insert(
             HeaderName::from_static("x-forwarded-prefix"),
-            HeaderValue::from_str(&format!("/api/{}", forward.upstream.name))
-                .map_err(|e| ApiError::internal(std::io::Error::other(e.to_string())))?,
+            forward.upstream.prefix.clone(),
         );
         Ok(headers)
     }

@@ -1,9 +1,25 @@
 //! Where a proxied call may go: paths that stay below the upstream's prefix, the URL it is
 //! sent to, and where an upstream's redirect may send the browser.
 
-use axum::http::HeaderValue;
+use axum::http::{HeaderValue, Uri};
 
 use crate::config::Upstream;
+
+/// The part of a call's path after `/api/{name}`, as the browser sent it (still
+/// percent-encoded): empty or from a `/`, and [`safe_path`]. Only such a path reaches
+/// [`target`], which relies on it to stay below the upstream's prefix.
+#[derive(Clone, Copy, Debug)]
+pub struct SafePath<'a>(&'a str);
+
+impl<'a> SafePath<'a> {
+    pub fn parse(path: &'a str) -> Option<Self> {
+        ((path.is_empty() || path.starts_with('/')) && safe_path(path)).then_some(SafePath(path))
+    }
+
+    pub fn as_str(&self) -> &'a str {
+        self.0
+    }
+}
 
 /// A path the upstream may be sent: no `.` or `..` segment, encoded or not, and no
 /// backslash, `;` or encoded slash that some servers read as a separator, so a request can't
@@ -52,21 +68,31 @@ fn safe_segment(raw: &str) -> bool {
     true
 }
 
-/// The upstream URL for `path` and `query`, parsed as it will be sent, and only if it stays
-/// on the upstream's origin and below its path.
-pub(super) fn target(upstream: &Upstream, path: &str, query: Option<&str>) -> Option<reqwest::Url> {
-    let base = &upstream.base_url;
-    let mut text = format!("{}{path}", upstream.base);
+/// The upstream URL for `path` and `query`: the upstream's base with the path and query
+/// appended as they came. A [`SafePath`] has no dot segment and no separator a server could
+/// read otherwise, so the URL stays on the upstream's origin and below its path by
+/// construction; it is still checked after parsing, as it will be sent. A query with a `#`
+/// is refused rather than cut at it.
+pub(super) fn target(upstream: &Upstream, path: SafePath<'_>, query: Option<&str>) -> Option<Uri> {
+    let mut text = String::with_capacity(
+        upstream.base.len() + path.0.len() + query.map_or(0, |q| q.len() + 1),
+    );
+    text.push_str(&upstream.base);
+    text.push_str(path.0);
     if let Some(query) = query {
+        if query.contains('#') {
+            return None;
+        }
         text.push('?');
         text.push_str(query);
     }
-    let url = reqwest::Url::parse(&text).ok()?;
-    let prefix = base.path().trim_end_matches('/');
-    let below = url.path() == base.path()
-        || url.path() == prefix
-        || url.path().starts_with(&format!("{prefix}/"));
-    (url.origin() == base.origin() && below && url.fragment().is_none()).then_some(url)
+    let uri = Uri::try_from(text).ok()?;
+    let prefix = upstream.base_url.path().trim_end_matches('/');
+    let below = match uri.path().strip_prefix(prefix) {
+        Some(rest) => rest.is_empty() || rest.starts_with('/'),
+        None => false,
+    };
+    (uri.authority() == Some(&upstream.authority) && below).then_some(uri)
 }
 
 /// Where an upstream's redirect may send the browser. A `Location` is read as the browser
@@ -81,10 +107,13 @@ pub(super) fn target(upstream: &Upstream, path: &str, query: Option<&str>) -> Op
 /// http(s).
 pub(super) fn relocated(
     upstream: &Upstream,
-    answered: &reqwest::Url,
+    answered: &Uri,
     public: Option<&str>,
     location: HeaderValue,
 ) -> Option<HeaderValue> {
+    // Read as a browser reads it: against the URL answered, parsed only when a `Location`
+    // came.
+    let answered = reqwest::Url::parse(&answered.to_string()).ok()?;
     let url = answered.join(location.to_str().ok()?).ok()?;
     let base = &upstream.base_url;
     let host = |url: &reqwest::Url| url.host_str().map(|h| h.trim_end_matches('.').to_owned());
@@ -135,7 +164,7 @@ mod tests {
     #[test]
     fn a_redirect_stays_below_the_upstreams_prefix_or_is_dropped() {
         let upstream = &parse("billing=https://billing.internal/v1").unwrap()[0];
-        let answered = reqwest::Url::parse("https://billing.internal/v1/invoices/7").unwrap();
+        let answered = Uri::from_static("https://billing.internal/v1/invoices/7");
         let relocate = |location: &str| {
             relocated(
                 upstream,
@@ -247,17 +276,21 @@ mod tests {
     #[test]
     fn a_target_stays_on_the_upstreams_origin_and_below_its_path() {
         let upstream = &parse("billing=https://billing.internal/v1").unwrap()[0];
-        let ok = target(upstream, "/invoices/7", Some("page=2")).unwrap();
-        assert_eq!(ok.as_str(), "https://billing.internal/v1/invoices/7?page=2");
-        assert_eq!(target(upstream, "", None).unwrap().path(), "/v1");
-        for escape in ["/../admin", "\\..\\admin", "@evil.example/x", "/%2e%2e/x"] {
-            let url = target(upstream, escape, None);
-            assert!(
-                url.as_ref()
-                    .is_none_or(|u| u.host_str() == Some("billing.internal")
-                        && u.path().starts_with("/v1/")),
-                "{escape}: {url:?}"
-            );
+        let path = |p| SafePath::parse(p).unwrap();
+        let ok = target(upstream, path("/invoices/7"), Some("page=2")).unwrap();
+        assert_eq!(ok, "https://billing.internal/v1/invoices/7?page=2");
+        assert_eq!(target(upstream, path(""), None).unwrap().path(), "/v1");
+        assert!(target(upstream, path("/x"), Some("a#b")).is_none());
+        // None of these is a path a call can carry to the upstream.
+        for escape in [
+            "/../admin",
+            "\\..\\admin",
+            "@evil.example/x",
+            "/%2e%2e/x",
+            "x",
+            "/a;b",
+        ] {
+            assert!(SafePath::parse(escape).is_none(), "{escape}");
         }
     }
 }
