@@ -171,6 +171,20 @@ mod tests {
     use super::*;
 
     #[test]
+    fn each_call_names_the_upstreams_host_as_its_url_does() {
+        let list = parse(
+            "a=https://h.internal:443/v1,b=http://h.internal:443,c=http://[::1]:8080,d=http://[::1]:80",
+        )
+        .unwrap();
+        let hosts: Vec<_> = list.iter().map(|u| u.host.to_str().unwrap()).collect();
+        assert_eq!(
+            hosts,
+            ["h.internal", "h.internal:443", "[::1]:8080", "[::1]"]
+        );
+        assert_eq!(list[0].prefix, "/api/a");
+    }
+
+    #[test]
     fn parses_names_and_urls_and_refuses_the_rest() {
         let list =
             parse("orders=http://orders:8080, billing=https://billing.internal/v1/").unwrap();

@@ -2,6 +2,7 @@
 //! sent to, and where an upstream's redirect may send the browser.
 
 use axum::http::{HeaderValue, Uri};
+use percent_encoding::{AsciiSet, CONTROLS, utf8_percent_encode};
 
 use crate::config::Upstream;
 
@@ -68,23 +69,47 @@ fn safe_segment(raw: &str) -> bool {
     true
 }
 
+/// What a URL's path has percent-encoded, as a browser encodes it (WHATWG's path set):
+/// clients other than browsers may send these raw, and strict servers refuse them so.
+/// Bytes outside ASCII are always encoded.
+const PATH: &AsciiSet = &CONTROLS
+    .add(b' ')
+    .add(b'"')
+    .add(b'#')
+    .add(b'<')
+    .add(b'>')
+    .add(b'?')
+    .add(b'`')
+    .add(b'{')
+    .add(b'}');
+
+/// The same for a query (WHATWG's special-query set).
+const QUERY: &AsciiSet = &CONTROLS
+    .add(b' ')
+    .add(b'"')
+    .add(b'#')
+    .add(b'<')
+    .add(b'>')
+    .add(b'\'');
+
 /// The upstream URL for `path` and `query`: the upstream's base with the path and query
-/// appended as they came. A [`SafePath`] has no dot segment and no separator a server could
-/// read otherwise, so the URL stays on the upstream's origin and below its path by
-/// construction; it is still checked after parsing, as it will be sent. A query with a `#`
-/// is refused rather than cut at it.
+/// appended as they came, with what a browser would have percent-encoded encoded. A
+/// [`SafePath`] has no dot segment and no separator a server could read otherwise, which is
+/// what keeps the URL below the upstream's prefix; the check after parsing only guards
+/// against the parser reading the text otherwise than it was built. A query with a `#` is
+/// refused rather than cut at it.
 pub(super) fn target(upstream: &Upstream, path: SafePath<'_>, query: Option<&str>) -> Option<Uri> {
     let mut text = String::with_capacity(
         upstream.base.len() + path.0.len() + query.map_or(0, |q| q.len() + 1),
     );
     text.push_str(&upstream.base);
-    text.push_str(path.0);
+    text.extend(utf8_percent_encode(path.0, PATH));
     if let Some(query) = query {
         if query.contains('#') {
             return None;
         }
         text.push('?');
-        text.push_str(query);
+        text.extend(utf8_percent_encode(query, QUERY));
     }
     let uri = Uri::try_from(text).ok()?;
     let prefix = upstream.base_url.path().trim_end_matches('/');
@@ -281,6 +306,32 @@ mod tests {
         assert_eq!(ok, "https://billing.internal/v1/invoices/7?page=2");
         assert_eq!(target(upstream, path(""), None).unwrap().path(), "/v1");
         assert!(target(upstream, path("/x"), Some("a#b")).is_none());
+        // What a browser would have encoded is encoded; what it sent encoded stays as it was.
+        assert_eq!(
+            target(
+                upstream,
+                path("/a{\"b\"}/caf\u{e9}/%41"),
+                Some("q='x y'&r=%27")
+            )
+            .unwrap(),
+            "https://billing.internal/v1/a%7B%22b%22%7D/caf%C3%A9/%41?q=%27x%20y%27&r=%27"
+        );
+        // A base without a path, or with a trailing slash.
+        let bare = &parse("up=http://10.0.0.7:8080").unwrap()[0];
+        assert_eq!(
+            target(bare, path(""), Some("x=1")).unwrap(),
+            "http://10.0.0.7:8080/?x=1"
+        );
+        assert_eq!(
+            target(bare, path("//evil.example/x"), None).unwrap().host(),
+            Some("10.0.0.7")
+        );
+        let slash = &parse("up=https://api.internal/v2/").unwrap()[0];
+        assert_eq!(target(slash, path(""), None).unwrap().path(), "/v2");
+        assert_eq!(
+            target(slash, path("/a"), None).unwrap(),
+            "https://api.internal/v2/a"
+        );
         // None of these is a path a call can carry to the upstream.
         for escape in [
             "/../admin",

@@ -72,6 +72,11 @@ async fn a_browser_calls_an_api_and_only_the_upstream_sees_the_token() {
     assert_eq!(got.header("x-forwarded-proto"), Some("https"));
     assert_eq!(got.header("x-forwarded-prefix"), Some("/api/orders"));
     assert_eq!(got.header("content-type"), Some("application/json"));
+    // The upstream's own host, never the one the browser named.
+    assert_eq!(
+        got.header("host"),
+        upstream.url.strip_prefix("http://").map(|h| h.trim_end_matches('/'))
+    );
 
     // The bare name reaches the upstream's root, with a trailing slash or without.
     for bare in ["/api/orders", "/api/orders/"] {
