@@ -82,7 +82,8 @@ pub async fn track_requests(request: Request, next: Next) -> Response {
 }
 
 /// One route's series: by method and status.
-type RouteSeries = Vec<((&'static str, u16), (metrics::Counter, metrics::Histogram))>;
+type RouteSeries = HashMap<(&'static str, u16), Handles, foldhash::fast::RandomState>;
+type Handles = (metrics::Counter, metrics::Histogram);
 
 thread_local! {
     /// The handles of the series this thread has recorded, so a request is counted without
@@ -98,25 +99,17 @@ fn record(route: &str, method: &'static str, status: u16, seconds: f64) {
             Some(by_status) => by_status,
             None => routes.entry(route.into()).or_default(),
         };
-        let handles = match by_status
-            .iter()
-            .position(|(key, _)| *key == (method, status))
-        {
-            Some(at) => &by_status[at].1,
-            None => {
-                let labels = [
-                    ("route", route.to_owned()),
-                    ("method", method.to_owned()),
-                    ("status", status.to_string()),
-                ];
-                let handles = (
-                    metrics::counter!("http_requests_total", &labels),
-                    metrics::histogram!("http_request_duration_seconds", &labels),
-                );
-                by_status.push(((method, status), handles));
-                &by_status[by_status.len() - 1].1
-            }
-        };
+        let handles = by_status.entry((method, status)).or_insert_with(|| {
+            let labels = [
+                ("route", route.to_owned()),
+                ("method", method.to_owned()),
+                ("status", status.to_string()),
+            ];
+            (
+                metrics::counter!("http_requests_total", &labels),
+                metrics::histogram!("http_request_duration_seconds", &labels),
+            )
+        });
         handles.0.increment(1);
         handles.1.record(seconds);
     });
