@@ -43,15 +43,7 @@ base="http://127.0.0.1:${port}"
 ) > "$work/service.log" 2>&1 &
 service_pid=$!
 
-# Ready when /readyz says so (the JWKS loads in the background).
-for _ in $(seq 1 100); do
-    if .venv/bin/python - "$base/readyz" <<'PY' 2>/dev/null; then break; fi
-import sys, urllib.request
-sys.exit(0 if urllib.request.urlopen(sys.argv[1], timeout=1).status == 200 else 1)
-PY
-    kill -0 "$service_pid" 2>/dev/null || { cat "$work/service.log"; exit 1; }
-    sleep 0.1
-done
+./scripts/wait-ready.sh "$base" "$service_pid" "$work/service.log"
 
 token=$(.venv/bin/python - "$base/login" <<'PY'
 import json, sys, urllib.request
