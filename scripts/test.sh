@@ -32,3 +32,6 @@ echo "== the deployment examples against their schemas"
 
 echo "== contract: the running service against openapi.yaml"
 ./scripts/contract.sh
+
+echo "== the TypeScript client against the running service"
+./clients/typescript/test/run.sh
