@@ -75,7 +75,10 @@ async fn a_browser_calls_an_api_and_only_the_upstream_sees_the_token() {
     // The upstream's own host, never the one the browser named.
     assert_eq!(
         got.header("host"),
-        upstream.url.strip_prefix("http://").map(|h| h.trim_end_matches('/'))
+        upstream
+            .url
+            .strip_prefix("http://")
+            .map(|h| h.trim_end_matches('/'))
     );
 
     // The bare name reaches the upstream's root, with a trailing slash or without.
