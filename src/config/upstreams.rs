@@ -1,7 +1,6 @@
 //! API_UPSTREAMS and API_FORWARD_HEADERS: the upstream APIs browsers reach through
 //! `/api/{name}/…`, checked once at start-up.
 
-use axum::http::uri::Authority;
 use reqwest::header::{HeaderName, HeaderValue};
 
 /// One upstream API: its name in `/api/{name}/…` and where it lives.
@@ -16,7 +15,6 @@ pub struct Upstream {
     /// besides those every upstream gets.
     pub(crate) forward_headers: Vec<HeaderName>,
     /// `host[:port]` of the base: the `Host` every call carries.
-    pub(crate) authority: Authority,
     pub(crate) host: HeaderValue,
     /// `/api/{name}`, as `X-Forwarded-Prefix`.
     pub(crate) prefix: HeaderValue,
@@ -58,16 +56,13 @@ pub fn parse(list: &str) -> Result<Vec<Upstream>, String> {
             Some(port) => format!("{}:{port}", parsed.host_str().unwrap_or_default()),
             None => parsed.host_str().unwrap_or_default().to_owned(),
         };
-        let authority = Authority::try_from(host.as_str())
-            .map_err(|_| format!("{name}: the host is not one a request can name"))?;
         upstreams.push(Upstream {
             name: name.to_owned(),
             base: parsed.as_str().trim_end_matches('/').to_owned(),
             base_url: parsed,
             forward_headers: Vec::new(),
-            host: HeaderValue::from_str(authority.as_str())
+            host: HeaderValue::from_str(&host)
                 .map_err(|_| format!("{name}: the host is not one a request can name"))?,
-            authority,
             prefix: HeaderValue::from_str(&format!("/api/{name}"))
                 .map_err(|_| format!("{name} is not a name"))?,
         });

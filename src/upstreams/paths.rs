@@ -117,7 +117,9 @@ pub(super) fn target(upstream: &Upstream, path: SafePath<'_>, query: Option<&str
         Some(rest) => rest.is_empty() || rest.starts_with('/'),
         None => false,
     };
-    (uri.authority() == Some(&upstream.authority) && below).then_some(uri)
+    let authority = uri.authority().map(|a| a.as_str().as_bytes());
+    let on_base = authority == Some(upstream.host.as_bytes());
+    (on_base && below).then_some(uri)
 }
 
 /// Where an upstream's redirect may send the browser. A `Location` is read as the browser
