@@ -1,7 +1,8 @@
 //! The service's cookies, the only things a browser holds: the pending challenge's, while a
 //! sign-in is under way; a federated sign-in's, while the browser is at the pool's domain; the
 //! browser session's, once it is done; and, where the user pool tracks devices, the device's,
-//! which outlives them all. All are opaque ids, HttpOnly, host-only and scoped to `/`.
+//! which outlives them all. All are opaque ids, HttpOnly, host-only and scoped to `/`, or to
+//! BASE_PATH when the service is mounted under one.
 
 use axum::http::{HeaderMap, HeaderValue, header};
 use cookie::{Cookie, SameSite};
@@ -24,6 +25,11 @@ pub struct CookieSettings {
     pub secure: bool,
     kind: Kind,
     same_site: SameSite,
+    /// `/`, or BASE_PATH. Under a base path the `__Host-` prefix (which demands `Path=/`)
+    /// gives way to `__Secure-`: the cookie then never goes to the app's own paths on the
+    /// shared origin, but a sibling subdomain could plant one of the same name; two of a
+    /// name are refused (see [`CookieSettings::read`]).
+    path: &'static str,
 }
 
 impl CookieSettings {
@@ -33,6 +39,7 @@ impl CookieSettings {
             secure,
             kind: Kind::Challenge,
             same_site: SameSite::Strict,
+            path: "/",
         }
     }
 
@@ -43,6 +50,7 @@ impl CookieSettings {
             secure,
             kind: Kind::Session,
             same_site: if lax { SameSite::Lax } else { SameSite::Strict },
+            path: "/",
         }
     }
 
@@ -55,6 +63,7 @@ impl CookieSettings {
             secure,
             kind: Kind::Flow,
             same_site: SameSite::Lax,
+            path: "/",
         }
     }
 
@@ -64,20 +73,50 @@ impl CookieSettings {
             secure,
             kind: Kind::Device,
             same_site: SameSite::Strict,
+            path: "/",
+        }
+    }
+
+    /// The same cookie scoped to `base` (BASE_PATH; empty: the root). Called once at start-up.
+    pub fn under(self, base: &str) -> Self {
+        if base.is_empty() {
+            return self;
+        }
+        CookieSettings {
+            path: Box::leak(base.to_owned().into_boxed_str()),
+            ..self
         }
     }
 
     pub fn name(&self) -> &'static str {
-        match (self.kind, self.secure) {
-            (Kind::Challenge, true) => "__Host-cognito-bff-challenge",
-            (Kind::Challenge, false) => "cognito-bff-challenge",
-            (Kind::Session, true) => "__Host-cognito-bff-session",
-            (Kind::Session, false) => "cognito-bff-session",
-            (Kind::Device, true) => "__Host-cognito-bff-device",
-            (Kind::Device, false) => "cognito-bff-device",
-            (Kind::Flow, true) => "__Host-cognito-bff-oauth",
-            (Kind::Flow, false) => "cognito-bff-oauth",
-        }
+        let prefix = match (self.secure, self.path) {
+            (false, _) => 0,
+            (true, "/") => 1,
+            (true, _) => 2,
+        };
+        let names = match self.kind {
+            Kind::Challenge => [
+                "cognito-bff-challenge",
+                "__Host-cognito-bff-challenge",
+                "__Secure-cognito-bff-challenge",
+            ],
+            Kind::Session => [
+                "cognito-bff-session",
+                "__Host-cognito-bff-session",
+                "__Secure-cognito-bff-session",
+            ],
+            Kind::Device => [
+                "cognito-bff-device",
+                "__Host-cognito-bff-device",
+                "__Secure-cognito-bff-device",
+            ],
+            Kind::Flow => [
+                "cognito-bff-oauth",
+                "__Host-cognito-bff-oauth",
+                "__Secure-cognito-bff-oauth",
+            ],
+        };
+        names[prefix]
     }
 
     fn build<'a>(&self, value: &'a str, max_age_seconds: i64) -> Cookie<'a> {
@@ -85,7 +124,7 @@ impl CookieSettings {
             .http_only(true)
             .secure(self.secure)
             .same_site(self.same_site)
-            .path("/")
+            .path(self.path)
             .max_age(cookie::time::Duration::seconds(max_age_seconds.max(0)))
             .build()
     }
@@ -183,6 +222,24 @@ mod tests {
         assert!(!text.contains("Domain"));
         let cleared = CookieSettings::flow(true).clear();
         assert!(cleared.to_str().unwrap().contains("Max-Age=0"));
+    }
+
+    #[test]
+    fn under_a_base_path_the_cookie_is_scoped_to_it_and_loses_the_host_prefix() {
+        let id = SessionId::generate().unwrap();
+        let text = CookieSettings::session(true, false)
+            .under("/auth")
+            .set(&id, 60);
+        let text = text.to_str().unwrap();
+        assert!(text.starts_with("__Secure-cognito-bff-session="), "{text}");
+        assert!(
+            text.contains("Path=/auth") && text.contains("Secure"),
+            "{text}"
+        );
+        let root = CookieSettings::session(true, false).under("");
+        assert_eq!(root.name(), "__Host-cognito-bff-session");
+        let plain = CookieSettings::challenge(false).under("/auth");
+        assert_eq!(plain.name(), "cognito-bff-challenge");
     }
 
     #[test]

@@ -24,6 +24,7 @@ use crate::config::{Config, SessionKey, SessionKeys};
 use crate::cookies::CookieSettings;
 use crate::db::Backend;
 use crate::devices::{DeviceStore, Devices};
+use crate::error::ApiError;
 use crate::failure_floor::FailureFloor;
 use crate::limits::{LimitStore, Limits};
 use crate::oauth::{Federation, FederationSettings, FlowStore};
@@ -157,6 +158,7 @@ impl Application {
             config.api.upstreams.clone(),
             config.api.timeout,
             config.api.public_origin.as_ref(),
+            &config.http.base_path,
         )
         .map_err(StartupError::Upstreams)?;
         let devices = Devices::new(
@@ -209,12 +211,16 @@ impl Application {
             session_cookies: CookieSettings::session(
                 config.http.cookie_secure,
                 config.sessions.same_site_lax,
-            ),
-            challenge_cookies: CookieSettings::challenge(config.http.cookie_secure),
+            )
+            .under(&config.http.base_path),
+            challenge_cookies: CookieSettings::challenge(config.http.cookie_secure)
+                .under(&config.http.base_path),
             devices: devices.clone(),
-            device_cookies: CookieSettings::device(config.http.cookie_secure),
+            device_cookies: CookieSettings::device(config.http.cookie_secure)
+                .under(&config.http.base_path),
             federation,
-            flow_cookies: CookieSettings::flow(config.http.cookie_secure),
+            flow_cookies: CookieSettings::flow(config.http.cookie_secure)
+                .under(&config.http.base_path),
         });
         let state = AppState {
             upstreams,
@@ -410,10 +416,21 @@ pub fn app(state: AppState) -> Router {
         limits: state.limits.clone(),
     });
     let draining = state.draining.clone().connection_header();
-    layers::api(routes.with_state(state), &http)
+    let probes = routes::probes().with_state(state.clone());
+    let service = layers::api(routes.with_state(state), &http)
         .merge(layers::token_handler(token_handler, &http))
-        .merge(layers::lean(verify))
-        .layer(SetResponseHeaderLayer::overriding(CONNECTION, draining))
+        .merge(layers::lean(verify));
+    // Under BASE_PATH, everything is below it but the probes, which the platform asks at the
+    // root (they answer below it too).
+    let app = if http.base_path.is_empty() {
+        service
+    } else {
+        Router::new()
+            .nest(&http.base_path, service)
+            .merge(layers::catching_panics(probes))
+            .fallback(|| async { ApiError::NotFound })
+    };
+    app.layer(SetResponseHeaderLayer::overriding(CONNECTION, draining))
 }
 
 /// Without a scraper, histogram samples would pile up between scrapes; upkeep folds them.

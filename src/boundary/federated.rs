@@ -18,7 +18,7 @@ use crate::limits::ClientAddr;
 use crate::vocab::FlowId;
 
 /// Where a browser goes after signing in when `/oauth/start` named no `return_to`: the
-/// account page, when the pages are on.
+/// account page, when the pages are on (below BASE_PATH, if set).
 const DEFAULT_RETURN: &str = "/ui/";
 
 /// The longest `return_to` a flow keeps: a URL of the app, not a payload.
@@ -130,7 +130,9 @@ impl Boundary {
                     "`return_to` must be one of UI_RETURN_URLS or below one",
                 )
             }),
-            None if self.config.ui.enabled => Ok(DEFAULT_RETURN.to_owned()),
+            None if self.config.ui.enabled => {
+                Ok(format!("{}{DEFAULT_RETURN}", self.config.http.base_path))
+            }
             None => Err(ApiError::invalid_field(
                 "return_to",
                 "`return_to` is required: where to send the user once signed in",
@@ -147,8 +149,9 @@ impl Boundary {
             .iter()
             .any(|v| v.to_str().is_ok_and(|v| v.contains("text/html")));
         let mut response = if wants_page {
-            let back = (self.config.ui.enabled).then_some("/ui/sign-in");
-            refusal.into_page(back)
+            let back = (self.config.ui.enabled)
+                .then(|| format!("{}/ui/sign-in", self.config.http.base_path));
+            refusal.into_page(back.as_deref())
         } else {
             refusal.into_response()
         };

@@ -144,6 +144,11 @@ pub struct Settings {
     )]
     pub session_encryption_key_previous: Option<String>,
 
+    /// The path every route, page and cookie is mounted under, e.g. /auth, to share an origin
+    /// with an app behind one proxy; /healthz and /readyz stay at the root [default: none]
+    #[arg(long, env = "BASE_PATH", global = true)]
+    pub base_path: Option<String>,
+
     /// Other browser origins allowed to call with credentials (CORS) and to send cookie-bearing
     /// requests, comma-separated, e.g. https://app.example.com; the service's own origin
     /// always may [default: none]

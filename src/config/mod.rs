@@ -135,6 +135,8 @@ pub struct HttpConfig {
     pub shutdown_timeout: Duration,
     pub allowed_origins: Vec<String>,
     pub cookie_secure: bool,
+    /// BASE_PATH: `/auth`, or empty for the root. Every route but the probes is under it.
+    pub base_path: String,
     /// The peers `/verify` hands a session's token to (VERIFY_SESSION_GATEWAYS).
     pub session_gateways: Vec<ipnet::IpNet>,
 }

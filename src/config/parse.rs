@@ -9,9 +9,9 @@ use secrecy::SecretString;
 use super::UiConfig;
 use super::cli::Settings;
 use super::values::{
-    ConfigError, bad, bool_setting, encryption_key, federated_providers, http_url, list, networks,
-    number, oauth_domain, oauth_scopes, oauth_url, optional, origin_url, pool_region, required,
-    session_keys, totp_issuer,
+    ConfigError, bad, base_path, bool_setting, encryption_key, federated_providers, http_url, list,
+    networks, number, oauth_domain, oauth_scopes, oauth_url, optional, origin_url, pool_region,
+    required, session_keys, totp_issuer,
 };
 use super::{
     ApiConfig, ChallengeConfig, CognitoConfig, Config, DatabaseConfig, HttpConfig, LimitsConfig,
@@ -286,6 +286,7 @@ impl Settings {
                 )?),
                 allowed_origins,
                 cookie_secure,
+                base_path: base_path(self.base_path.as_deref())?,
                 session_gateways,
             },
             challenges: ChallengeConfig {

@@ -16,8 +16,22 @@ pub struct Upstream {
     pub(crate) forward_headers: Vec<HeaderName>,
     /// `host[:port]` of the base: the `Host` every call carries.
     pub(crate) host: HeaderValue,
-    /// `/api/{name}`, as `X-Forwarded-Prefix`.
+    /// Where browsers reach it: `/api/{name}`, under BASE_PATH if set.
+    pub(crate) mount: String,
+    /// The same, as `X-Forwarded-Prefix`.
     pub(crate) prefix: HeaderValue,
+}
+
+impl Upstream {
+    /// Mounted under `base` (BASE_PATH; empty: the root).
+    pub(crate) fn under(mut self, base: &str) -> Self {
+        self.mount = format!("{base}/api/{}", self.name);
+        // BASE_PATH and the name are checked to be header text.
+        if let Ok(prefix) = HeaderValue::from_str(&self.mount) {
+            self.prefix = prefix;
+        }
+        self
+    }
 }
 
 /// Parses `name=url` pairs. Names are 1–32 of `a-z`, `0-9` and `-`; URLs are http(s) with a
@@ -63,6 +77,7 @@ pub fn parse(list: &str) -> Result<Vec<Upstream>, String> {
             forward_headers: Vec::new(),
             host: HeaderValue::from_str(&host)
                 .map_err(|_| format!("{name}: the host is not one a request can name"))?,
+            mount: format!("/api/{name}"),
             prefix: HeaderValue::from_str(&format!("/api/{name}"))
                 .map_err(|_| format!("{name} is not a name"))?,
         });

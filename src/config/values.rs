@@ -323,3 +323,50 @@ pub(super) fn pool_region(pool_id: &str) -> Option<&str> {
     let id_ok = !id.is_empty() && id.bytes().all(|b| b.is_ascii_alphanumeric());
     (region_ok && id_ok).then_some(region)
 }
+
+/// BASE_PATH: `/` and one or more segments of letters, digits, `-`, `.`, `_` and `~`, no
+/// `.` or `..` segment and no trailing `/`, at most 128 characters. Empty or `/`: the root.
+pub(super) fn base_path(value: Option<&str>) -> Result<String, ConfigError> {
+    let value = value.map(str::trim).unwrap_or_default();
+    if value.is_empty() || value == "/" {
+        return Ok(String::new());
+    }
+    let valid = value.len() <= 128
+        && value.starts_with('/')
+        && value[1..].split('/').all(|segment| {
+            !segment.is_empty()
+                && segment != "."
+                && segment != ".."
+                && segment
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~'))
+        });
+    if valid {
+        Ok(value.to_owned())
+    } else {
+        Err(bad(
+            "BASE_PATH",
+            format!("{value:?} is not a path such as /auth (segments of letters, digits, - . _ ~)"),
+        ))
+    }
+}
+
+#[cfg(test)]
+mod base_path_tests {
+    use super::base_path;
+
+    #[test]
+    fn a_base_path_is_a_plain_path_or_the_root() {
+        assert_eq!(base_path(None).unwrap(), "");
+        assert_eq!(base_path(Some(" / ")).unwrap(), "");
+        assert_eq!(base_path(Some("/auth")).unwrap(), "/auth");
+        assert_eq!(base_path(Some("/a.b/c_d~e-1")).unwrap(), "/a.b/c_d~e-1");
+        let long = format!("/{}", "a".repeat(128));
+        for bad in [
+            "auth", "/auth/", "/a//b", "/a/../b", "/a/./b", "/a b", "/a?b", "/%2e", "/a\\b", &long,
+        ] {
+            let problem = base_path(Some(bad)).expect_err(bad);
+            assert_eq!(problem.variable, "BASE_PATH", "{bad}");
+        }
+    }
+}

@@ -79,9 +79,39 @@ pub async fn metrics(State(state): State<AppState>) -> impl axum::response::Into
 }
 
 /// The API contract, as shipped with this build.
-pub async fn openapi() -> impl axum::response::IntoResponse {
+pub async fn openapi(State(state): State<AppState>) -> impl axum::response::IntoResponse {
     (
         [(axum::http::header::CONTENT_TYPE, "application/yaml")],
-        include_str!("../../openapi.yaml"),
+        contract(&state.config.http.base_path),
     )
+}
+
+const CONTRACT: &str = include_str!("../../openapi.yaml");
+const LOCAL_SERVER: &str = "servers:\n  - url: http://localhost:8080\n    description: Local development (scripts/dev.sh)\n";
+
+/// The contract as served: under BASE_PATH, its one server is that path, on whatever origin
+/// the document was fetched from.
+fn contract(base: &str) -> std::borrow::Cow<'static, str> {
+    if base.is_empty() {
+        return CONTRACT.into();
+    }
+    CONTRACT
+        .replacen(
+            LOCAL_SERVER,
+            &format!("servers:\n  - url: {base}\n    description: This service, below BASE_PATH\n"),
+            1,
+        )
+        .into()
+}
+
+#[cfg(test)]
+mod contract_tests {
+    #[test]
+    fn under_a_base_path_the_contract_names_it_as_its_server() {
+        assert!(super::CONTRACT.contains(super::LOCAL_SERVER));
+        let served = super::contract("/auth");
+        assert!(served.contains("servers:\n  - url: /auth\n"));
+        assert!(!served.contains("localhost:8080"));
+        assert_eq!(super::contract(""), super::CONTRACT);
+    }
 }

@@ -106,6 +106,13 @@ pub fn verify() -> Router<Arc<Boundary>> {
         .route("/verify/{*path}", any(verify::verify))
 }
 
+/// The probes alone: at the root when the rest is under BASE_PATH.
+pub fn probes() -> Router<AppState> {
+    Router::new()
+        .route("/healthz", get(health::healthz))
+        .route("/readyz", get(health::readyz))
+}
+
 /// The metrics listener: `/metrics` and nothing else.
 pub fn metrics() -> Router<AppState> {
     Router::new()

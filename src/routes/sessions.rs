@@ -34,7 +34,8 @@ pub async fn current(
     let touch = if extend { Touch::Yes } else { Touch::No };
     let caller = state.boundary.session(head, cookie, touch).await?;
     let session = caller.session.ok_or(ApiError::NoSession)?;
-    let view = state.sessions.view(&session).await;
+    let mut view = state.sessions.view(&session).await;
+    view.logout_url = format!("{}{}", state.config.http.base_path, view.logout_url);
     Ok(no_store(Json(view).into_response()))
 }
 

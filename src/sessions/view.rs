@@ -24,7 +24,7 @@ pub struct SessionView {
     /// When it ends if it goes unused from now.
     pub idle_expires_at: i64,
     /// `POST` here (with `X-CSRF: 1`) to sign out.
-    pub logout_url: &'static str,
+    pub logout_url: String,
 }
 
 #[derive(Debug, Serialize)]
@@ -92,7 +92,7 @@ impl SessionView {
             created_at: created_at_ms / 1000,
             expires_at: expires_at_ms / 1000,
             idle_expires_at: idle_ends.min(expires_at_ms / 1000),
-            logout_url: "/logout",
+            logout_url: "/logout".to_owned(),
         }
     }
 }

@@ -42,7 +42,12 @@ fn content_security_policy(ui: &UiConfig) -> String {
 /// The routes of the pages, their script, style and theme.
 pub fn routes() -> Router<AppState> {
     Router::new()
-        .route("/ui", get(|| async { Redirect::to("/ui/") }))
+        .route(
+            "/ui",
+            get(|State(state): State<AppState>| async move {
+                Redirect::to(&format!("{}/ui/", state.config.http.base_path))
+            }),
+        )
         .route("/ui/", get(start))
         .route("/ui/assets/app.js", get(script))
         .route("/ui/assets/style.css", get(style))
@@ -52,10 +57,11 @@ pub fn routes() -> Router<AppState> {
 
 /// `/ui/`: the account page for a browser with a session, the sign-in page for one without.
 async fn start(State(state): State<AppState>, headers: HeaderMap) -> Redirect {
+    let base = &state.config.http.base_path;
     if state.boundary.has_session(&headers).await {
-        Redirect::to("/ui/account")
+        Redirect::to(&format!("{base}/ui/account"))
     } else {
-        Redirect::to("/ui/sign-in")
+        Redirect::to(&format!("{base}/ui/sign-in"))
     }
 }
 
@@ -68,7 +74,8 @@ async fn page(
     let path = uri.path().strip_prefix("/ui/").unwrap_or_default();
     let page = Page::from_path(path).ok_or(ApiError::NotFound)?;
     if page == Page::Account && !state.boundary.has_session(&headers).await {
-        return Ok(Redirect::to("/ui/sign-in").into_response());
+        let sign_in = format!("{}/ui/sign-in", state.config.http.base_path);
+        return Ok(Redirect::to(&sign_in).into_response());
     }
     let params: Vec<(String, String)> = query
         .as_deref()
@@ -96,6 +103,7 @@ async fn page(
     // Federated sign-in's buttons, when COGNITO_DOMAIN is set.
     let providers = state.config.oauth.as_ref().map(|o| o.providers.as_slice());
     let html = pages::render(page, lang, ui, return_to.as_deref(), offers, providers);
+    let html = pages::under(html, &state.config.http.base_path);
     let mut response = (
         [
             (CONTENT_TYPE, "text/html; charset=utf-8"),
@@ -115,8 +123,9 @@ async fn page(
             ""
         };
         let cookie = format!(
-            "{LANG_COOKIE}={}; Path=/ui; Max-Age=31536000; SameSite=Lax; HttpOnly{secure}",
-            lang.code()
+            "{LANG_COOKIE}={}; Path={}/ui; Max-Age=31536000; SameSite=Lax; HttpOnly{secure}",
+            lang.code(),
+            state.config.http.base_path
         );
         if let Ok(value) = HeaderValue::from_str(&cookie) {
             headers.insert(SET_COOKIE, value);

@@ -657,6 +657,23 @@ fn hidden_form(action: &str, body: &str) -> String {
 }
 
 /// A whole page.
+/// The page mounted under `base` (BASE_PATH; empty: as rendered): the service's own links,
+/// forms' targets, style and script below it, and the base on `<html>` for the script's
+/// calls. Links an operator configured (a logo, return URLs) are left as they are.
+pub fn under(html: String, base: &str) -> String {
+    if base.is_empty() {
+        return html;
+    }
+    let base = escape(base);
+    html.replacen(
+        "<html lang=",
+        &format!("<html data-base=\"{base}\" lang="),
+        1,
+    )
+    .replace("=\"/ui/", &format!("=\"{base}/ui/"))
+    .replace("=\"/oauth/start", &format!("=\"{base}/oauth/start"))
+}
+
 pub fn render(
     page: Page,
     lang: Lang,

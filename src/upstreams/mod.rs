@@ -67,6 +67,7 @@ impl Upstreams {
         list: Vec<Upstream>,
         timeout: Duration,
         public_origin: Option<&reqwest::Url>,
+        base_path: &str,
     ) -> Result<Self, rustls::Error> {
         let mut http = HttpConnector::new();
         http.set_connect_timeout(Some(timeout.min(Duration::from_secs(5))));
@@ -96,7 +97,7 @@ impl Upstreams {
         Ok(Upstreams {
             client,
             timeout,
-            list: list.into(),
+            list: list.into_iter().map(|u| u.under(base_path)).collect(),
             public,
         })
     }

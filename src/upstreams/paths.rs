@@ -124,7 +124,7 @@ pub(super) fn target(upstream: &Upstream, path: SafePath<'_>, query: Option<&str
 
 /// Where an upstream's redirect may send the browser. A `Location` is read as the browser
 /// would, against the URL that was answered: on the upstream's origin and below its path, it
-/// is rewritten below `/api/{name}`; anywhere else on the upstream's host it is dropped, since
+/// is rewritten below `/api/{name}` (under BASE_PATH, if set); anywhere else on the upstream's host it is dropped, since
 /// the browser would take a path of the upstream's for one of this service's own routes (or
 /// learn where the upstream lives outside the part made reachable); on another host it goes
 /// as it came. One that can't be read is dropped.
@@ -149,7 +149,7 @@ pub(super) fn relocated(
         None => h.to_owned(),
     });
     if public.is_some() && authority.as_deref() == public {
-        let own = format!("/api/{}", upstream.name);
+        let own = &upstream.mount;
         let below = url.path() == own || url.path().starts_with(&format!("{own}/"));
         return below
             .then(|| with_query_and_fragment(url.path().to_owned(), &url))
@@ -167,7 +167,7 @@ pub(super) fn relocated(
         }
         _ => return None,
     };
-    let inside = with_query_and_fragment(format!("/api/{}{rest}", upstream.name), &url);
+    let inside = with_query_and_fragment(format!("{}{rest}", upstream.mount), &url);
     HeaderValue::from_str(&inside).ok()
 }
 

@@ -8,6 +8,7 @@ mod support;
 
 mod api_proxy;
 mod bad_input;
+mod base_path;
 mod browser_sessions;
 mod challenge;
 mod cli;

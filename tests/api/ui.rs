@@ -1088,3 +1088,32 @@ async fn an_invited_user_picks_the_password_after_the_username_and_sets_up_email
         .await;
     browser.close().await;
 }
+
+#[tokio::test]
+async fn under_a_base_path_the_pages_sign_in_and_out_below_it() {
+    let app = TestApp::builder()
+        .set("COOKIE_SECURE", "false")
+        .set("BASE_PATH", "/auth")
+        .start()
+        .await;
+    app.user_pool.create_user("yuna", "Yuna-Passw0rd!").await;
+    let browser = Chromium::start("en-US").await;
+
+    browser.open(&page(&app, "/auth/ui/")).await;
+    browser.wait_for_url(&page(&app, "/auth/ui/sign-in")).await;
+    sign_in(&browser, "yuna", "Yuna-Passw0rd!").await;
+    browser.wait_for_heading("Your account").await;
+    browser.wait_for_url(&page(&app, "/auth/ui/account")).await;
+    browser.wait_for_text("#whoami", "yuna").await;
+    browser.wait_for_count("#sessions li", 1).await;
+    browser.screenshots("account-under-base-path").await;
+    browser
+        .assert_no_token_reachable(&held_tokens(&app).await)
+        .await;
+
+    browser.click("Sign out").await;
+    browser.wait_for_heading("Sign in").await;
+    browser.wait_for_url(&page(&app, "/auth/ui/sign-in")).await;
+    assert!(held_tokens(&app).await.is_empty());
+    browser.close().await;
+}

@@ -37,6 +37,14 @@ function leaveNotice(keys, count = 0) {
   if (Number.isSafeInteger(count) && count > 0) memory.set('count', String(count));
 }
 
+// BASE_PATH, when the service is mounted under one: the page says it in <html data-base>.
+const BASE = document.documentElement.dataset.base || '';
+
+// Goes to one of the service's pages (a path) or to a URL of the app or the pool.
+function go(target) {
+  location.href = target.startsWith('/') && !target.startsWith('//') ? BASE + target : target;
+}
+
 async function api(path, { method = 'POST', body } = {}) {
   const init = {
     method,
@@ -48,7 +56,7 @@ async function api(path, { method = 'POST', body } = {}) {
     init.headers['content-type'] = 'application/json';
     init.body = JSON.stringify(body);
   }
-  const response = await fetch(path, init);
+  const response = await fetch(BASE + path, init);
   const data = response.status === 204 ? null : await response.json().catch(() => null);
   if (!response.ok) {
     const error = new Error(data?.code || 'other');
@@ -104,10 +112,10 @@ function showError(form, error) {
   if (code === 'challenge_expired' || code === 'no_session') {
     memory.clear('return_to');
     memory.set('notice', `error.${code}`);
-    location.href = '/ui/sign-in';
+    go('/ui/sign-in');
   } else if (pageOf(error.problem?.next_step)) {
     memory.set('notice', `error.${code}`);
-    location.href = pageOf(error.problem.next_step);
+    go(pageOf(error.problem.next_step));
   }
 }
 
@@ -143,7 +151,7 @@ function signInAgain(action = null) {
   memory.clear('username');
   if (RESUMABLE.includes(action)) memory.set('resume_after', action);
   leaveNotice(['recent-sign-in']);
-  location.href = '/ui/sign-in';
+  go('/ui/sign-in');
 }
 
 // Where a sign-in step leads: the next page, or, once signed in, where the user was going (the
@@ -156,7 +164,7 @@ async function follow(answer) {
     // Kept on purpose: the username, to fill in when asked to sign in again.
     memory.clear('username');
     if (resume) memory.set('resume', resume);
-    location.href = back;
+    go(back);
     return;
   }
   if (answer.next_step === 'CONFIRM_SIGN_IN_WITH_PASSKEY') {
@@ -177,7 +185,7 @@ async function follow(answer) {
     first_factor: Boolean(answer.switch_factor),
   }));
   if (pageOf(answer.next_step)) {
-    location.href = pageOf(answer.next_step);
+    go(pageOf(answer.next_step));
   } else {
     // A step these pages don't carry (a custom challenge): said, not looped.
     show(messages['error.other'], 'error');
@@ -214,7 +222,7 @@ async function usePasskey(options) {
     const code = error.message === 'passkey_unsupported' ? error.message : 'passkey_failed';
     if (page === 'sign-in') throw new Error(code);
     memory.set('notice', `error.${code}`);
-    location.href = '/ui/sign-in';
+    go('/ui/sign-in');
     return;
   }
   let answered;
@@ -271,7 +279,7 @@ const actions = {
   // The second step to set up: the app's page asks for its secret; email asks for an address.
   'select-mfa-setup': async ({ setup }) => {
     if (!setup) throw new Error('invalid_request');
-    location.href = setup === 'EMAIL_OTP' ? '/ui/sign-in/email-setup' : '/ui/sign-in/totp-setup';
+    go(setup === 'EMAIL_OTP' ? '/ui/sign-in/email-setup' : '/ui/sign-in/totp-setup');
   },
   'email-setup': async ({ email }) => follow(
     await answer({ EMAIL: email.trim() }, { challenge: 'MFA_SETUP' }),
@@ -285,7 +293,7 @@ const actions = {
     const done = await api('/signup', { body });
     memory.set('username', username);
     if (done.code_delivery?.destination) memory.set('destination', done.code_delivery.destination);
-    location.href = done.next_step === 'DONE' ? '/ui/sign-in' : '/ui/sign-up/confirm';
+    go(done.next_step === 'DONE' ? '/ui/sign-in' : '/ui/sign-up/confirm');
   },
   confirm: async ({ username, code }) => {
     memory.remove('resume_after');
@@ -305,7 +313,7 @@ const actions = {
       }
     }
     leaveNotice(['confirmed']);
-    location.href = '/ui/sign-in';
+    go('/ui/sign-in');
   },
   resend: async () => {
     const username = document.querySelector('[data-action="confirm"] [name="username"]').value;
@@ -316,12 +324,12 @@ const actions = {
     const sent = await api('/password/forgot', { body: { username } });
     memory.set('username', username);
     if (sent.code_delivery?.destination) memory.set('destination', sent.code_delivery.destination);
-    location.href = '/ui/password/reset';
+    go('/ui/password/reset');
   },
   reset: async ({ username, code, new_password }) => {
     const done = await api('/password/reset', { body: { username, code: code.trim(), new_password } });
     leaveNotice(['password-reset', 'signed-out', 'sign-in-now'], done?.signed_out_others);
-    location.href = '/ui/sign-in';
+    go('/ui/sign-in');
   },
   profile: async ({ name, nickname }) => {
     const attributes = {};
@@ -386,7 +394,7 @@ const actions = {
     // A federated session ends at the pool's domain too: the answer says where to go.
     const out = await api('/logout', {});
     memory.clear();
-    location.href = out?.logout_url || '/ui/sign-in';
+    go(out?.logout_url || '/ui/sign-in');
   },
 };
 
@@ -414,7 +422,7 @@ async function changedThen(done, answer) {
   if (answer?.session === 'ended') {
     memory.clear('username');
     leaveNotice([done, 'signed-out', 'sign-in-again'], answer.signed_out_others);
-    location.href = '/ui/sign-in';
+    go('/ui/sign-in');
     return;
   }
   show(sentences(text(done), signedOut(answer?.signed_out_others)));

@@ -2220,10 +2220,10 @@ export interface components {
             /** @description When it ends if it goes unused from now (SESSION_IDLE_TIMEOUT). */
             idle_expires_at: number;
             /**
-             * @description Where to `POST` (with `X-CSRF: 1`) to sign out.
-             * @constant
+             * @description Where to `POST` (with `X-CSRF: 1`) to sign out: `/logout`, below BASE_PATH when the service is mounted under one.
+             * @example /logout
              */
-            logout_url: "/logout";
+            logout_url: string;
         };
         FederatedLogout: {
             /**
