@@ -416,6 +416,15 @@ impl Settings {
                 "must be this service's /oauth/callback, e.g. https://app.example.com/oauth/callback",
             ));
         }
+        // Under BASE_PATH the callback is below it too; a root one would send the code to a
+        // path of the app's.
+        let base = base_path(self.base_path.as_deref())?;
+        if !base.is_empty() && redirect_url.path() != format!("{base}/oauth/callback") {
+            return Err(bad(
+                "OAUTH_REDIRECT_URL",
+                format!("must be this service's {base}/oauth/callback, below BASE_PATH"),
+            ));
+        }
         let logout_url = required("OAUTH_LOGOUT_URL", &self.oauth_logout_url)?;
         let logout_url = oauth_url("OAUTH_LOGOUT_URL", &logout_url)?;
         Ok(Some(OAuthConfig {
@@ -619,6 +628,21 @@ mod tests {
         "--oauth-logout-url",
         "https://app.example.com/signed-out",
     ];
+
+    #[test]
+    fn under_a_base_path_the_callback_must_be_below_it() {
+        let on = [&BASE[..], &OAUTH[..], &["--base-path", "/auth"]].concat();
+        let refused = settings(&on).config().expect_err("a callback at the root");
+        assert_eq!(refused.variable, "OAUTH_REDIRECT_URL");
+        let mut below = on.clone();
+        below[BASE.len() + 3] = "https://app.example.com/auth/oauth/callback";
+        let oauth = settings(&below).config().unwrap().oauth.expect("on");
+        assert_eq!(
+            oauth.redirect_url,
+            "https://app.example.com/auth/oauth/callback"
+        );
+        assert_eq!(settings(&below).config().unwrap().http.base_path, "/auth");
+    }
 
     #[test]
     fn federated_sign_in_is_off_without_a_domain_and_checked_with_one() {

@@ -656,10 +656,10 @@ fn hidden_form(action: &str, body: &str) -> String {
     format!(r#"<form data-action="{action}" method="post" hidden novalidate>{body}</form>"#)
 }
 
-/// A whole page.
-/// The page mounted under `base` (BASE_PATH; empty: as rendered): the service's own links,
-/// forms' targets, style and script below it, and the base on `<html>` for the script's
-/// calls. Links an operator configured (a logo, return URLs) are left as they are.
+/// The page mounted under `base` (BASE_PATH; empty: as rendered): every link, style and
+/// script source on the service's own `/ui/` and `/oauth/start` paths moves below it, and
+/// the base goes on `<html>` for the script's calls. Other links (return URLs, a logo
+/// elsewhere) stay as they are.
 pub fn under(html: String, base: &str) -> String {
     if base.is_empty() {
         return html;
@@ -674,6 +674,7 @@ pub fn under(html: String, base: &str) -> String {
     .replace("=\"/oauth/start", &format!("=\"{base}/oauth/start"))
 }
 
+/// A whole page.
 pub fn render(
     page: Page,
     lang: Lang,
