@@ -1357,37 +1357,12 @@ mod through_the_peer {
 /// sign-in page, the provider's login page, back signed in; then signing out reaches the
 /// pool's logout and ends on OAUTH_LOGOUT_URL.
 mod in_chromium {
-    use cognito_bff::sessions::Found;
-    use cognito_bff::vocab::IdHash;
     use serde_json::json;
 
     use crate::support::TestApp;
+    use crate::support::browser::held_tokens;
     use crate::support::chromium::Chromium;
     use crate::support::oidc::OidcPeer;
-
-    /// Every token the service holds for a browser session now.
-    async fn held_tokens(app: &TestApp) -> Vec<String> {
-        let rows: Vec<(String,)> = sqlx::query_as("SELECT id_hash FROM browser_sessions")
-            .fetch_all(&app.db.pool().await)
-            .await
-            .unwrap();
-        let mut tokens = Vec::new();
-        for (id_hash,) in rows {
-            if let Found::Live(session) = app
-                .state
-                .sessions
-                .store()
-                .find(&IdHash::from_stored(id_hash))
-                .await
-                .unwrap()
-            {
-                tokens.push(session.tokens.access_token.clone());
-                tokens.extend(session.tokens.id_token.clone());
-                tokens.push(session.tokens.refresh_token.clone());
-            }
-        }
-        tokens
-    }
 
     #[tokio::test]
     async fn a_person_signs_in_with_a_provider_and_out_through_the_pools_logout() {

@@ -1,28 +1,13 @@
 //! A gateway's forward-auth in front of an API: the nginx configuration the README ships
 //! (docker/gateways/nginx.conf), run by a real nginx against the service's /verify.
 
-use std::process::Stdio;
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
 
 use crate::support::browser::{Browser, SESSION_COOKIE};
+use crate::support::nginx;
 use crate::support::*;
 use axum::http::HeaderMap;
-use tokio::process::{Child, Command};
-
-fn nginx_binary() -> String {
-    ["nginx", "/usr/sbin/nginx", "/sbin/nginx"]
-        .into_iter()
-        .find(|candidate| {
-            std::process::Command::new(candidate)
-                .arg("-v")
-                .stderr(Stdio::null())
-                .status()
-                .is_ok_and(|s| s.success())
-        })
-        .expect("nginx is needed for this test: install the Debian package nginx-light")
-        .to_owned()
-}
+use tokio::process::Child;
 
 /// An API behind the gateway that records the identity headers it was given.
 async fn api() -> (u16, Arc<Mutex<Vec<HeaderMap>>>) {
@@ -52,36 +37,7 @@ async fn start_gateway(dir: &std::path::Path, service: u16, api: u16) -> (Child,
         .replace("cognito-bff:8080", &format!("127.0.0.1:{service}"))
         .replace("api:8000", &format!("127.0.0.1:{api}"))
         .replace("listen 80;", &format!("listen 127.0.0.1:{port};"));
-    let d = dir.display();
-    let conf = format!(
-        "daemon off;\nmaster_process off;\npid {d}/nginx.pid;\nerror_log {d}/error.log;\n\
-         events {{}}\nhttp {{\n access_log {d}/access.log;\n client_body_temp_path {d};\n \
-         proxy_temp_path {d};\n fastcgi_temp_path {d};\n uwsgi_temp_path {d};\n scgi_temp_path {d};\n\
-         {server}\n}}\n"
-    );
-    std::fs::write(dir.join("nginx.conf"), conf).unwrap();
-    let child = Command::new(nginx_binary())
-        .arg("-p")
-        .arg(dir)
-        .arg("-c")
-        .arg(dir.join("nginx.conf"))
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .kill_on_drop(true)
-        .spawn()
-        .expect("start nginx");
-    // nginx says nothing when it is ready; wait until its port accepts, with a deadline.
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
-    while tokio::net::TcpStream::connect(("127.0.0.1", port))
-        .await
-        .is_err()
-    {
-        assert!(
-            tokio::time::Instant::now() < deadline,
-            "nginx did not start"
-        );
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
+    let child = nginx::start(dir, &server, port).await;
     (child, port)
 }
 

@@ -3,39 +3,13 @@
 
 use std::sync::{Arc, Mutex};
 
-use crate::support::browser::Browser;
+use crate::support::browser::{Browser, held_tokens};
 use crate::support::chromium::Chromium;
 use crate::support::mfa::{totp_code, user_with_totp};
 use crate::support::upstream::EchoUpstream;
 use crate::support::*;
 use aws_sdk_cognitoidentityprovider::types::{AuthFactorType, UserPoolMfaType};
 use axum::http::HeaderMap;
-use cognito_bff::sessions::Found;
-use cognito_bff::vocab::IdHash;
-
-/// Every token the service holds for a browser session now.
-async fn held_tokens(app: &TestApp) -> Vec<String> {
-    let rows: Vec<(String,)> = sqlx::query_as("SELECT id_hash FROM browser_sessions")
-        .fetch_all(&app.db.pool().await)
-        .await
-        .unwrap();
-    let mut tokens = Vec::new();
-    for (id_hash,) in rows {
-        if let Found::Live(session) = app
-            .state
-            .sessions
-            .store()
-            .find(&IdHash::from_stored(id_hash))
-            .await
-            .unwrap()
-        {
-            tokens.push(session.tokens.access_token.clone());
-            tokens.extend(session.tokens.id_token.clone());
-            tokens.push(session.tokens.refresh_token.clone());
-        }
-    }
-    tokens
-}
 
 /// The service as a developer runs it locally: plain http on loopback, so the browser's
 /// Origin is the service's own.

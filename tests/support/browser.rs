@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use std::sync::Mutex;
 
 use cognito_bff::sessions::{Found, StoredSession};
-use cognito_bff::vocab::{OpaqueId, SessionId};
+use cognito_bff::vocab::{IdHash, OpaqueId, SessionId};
 use reqwest::Method;
 use serde_json::Value;
 
@@ -250,4 +250,28 @@ pub fn assert_no_token(response: &Response) {
         let value = String::from_utf8_lossy(value.as_bytes());
         assert!(!value.contains("eyJ"), "a token in header {name}");
     }
+}
+
+/// Every token the service holds for a browser session now.
+pub async fn held_tokens(app: &TestApp) -> Vec<String> {
+    let rows: Vec<(String,)> = sqlx::query_as("SELECT id_hash FROM browser_sessions")
+        .fetch_all(&app.db.pool().await)
+        .await
+        .unwrap();
+    let mut tokens = Vec::new();
+    for (id_hash,) in rows {
+        if let Found::Live(session) = app
+            .state
+            .sessions
+            .store()
+            .find(&IdHash::from_stored(id_hash))
+            .await
+            .unwrap()
+        {
+            tokens.push(session.tokens.access_token.clone());
+            tokens.extend(session.tokens.id_token.clone());
+            tokens.push(session.tokens.refresh_token.clone());
+        }
+    }
+    tokens
 }

@@ -10,6 +10,7 @@ pub mod cognito;
 pub mod database;
 pub mod mfa;
 pub mod moto;
+pub mod nginx;
 pub mod oidc;
 pub mod passkey;
 pub mod passwordless;
