@@ -10,6 +10,9 @@ cd "$(dirname "$0")/.."
 # The OpenID Connect server that stands in for the pool's domain (tests/oidc-peer), exactly
 # as its lock file pins it.
 npm ci --prefix tests/oidc-peer --no-audit --no-fund --silent
+# The example single-page app and the client it is built on; tests/api/spa.rs serves the
+# build through nginx in both of its deployments.
+./examples/spa/build.sh
 # Seconds each fuzz target in tests/properties.rs runs, per pass.
 export FUZZ_SECONDS="${FUZZ_SECONDS:-5}"
 

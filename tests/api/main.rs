@@ -35,6 +35,7 @@ mod scripted_signin;
 mod session;
 mod session_cache;
 mod signup;
+mod spa;
 mod srp;
 mod stolen_cookie;
 mod store;

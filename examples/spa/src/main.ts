@@ -1,0 +1,273 @@
+// A small single-page app on cognito-bff's TypeScript client. It holds no token: the service
+// keeps them behind an HttpOnly cookie, and the page only ever sees who is signed in.
+import {
+  AuthError,
+  Hub,
+  api,
+  configure,
+  confirmSignIn,
+  endSession,
+  fetchMFAPreference,
+  fetchUserAttributes,
+  getCurrentUser,
+  listSessions,
+  setUpTOTP,
+  signIn,
+  signOut,
+  updateUserAttributes,
+  verifyTOTPSetup,
+  type AuthNextSignInStep,
+} from '@cognito-bff/client';
+
+/** Written beside index.html for each deployment. */
+interface Settings {
+  /** The service: '' (this origin), a path ('/auth') or another origin of the same site. */
+  endpoint: string;
+  credentials: RequestCredentials;
+  /** The upstream API the account page calls through the token handler. */
+  api: string;
+}
+
+const app = document.getElementById('app') as HTMLElement;
+let settings: Settings;
+
+type Child = Node | string;
+
+function h(tag: string, attributes: Record<string, string> = {}, ...children: Child[]): HTMLElement {
+  const element = document.createElement(tag);
+  for (const [name, value] of Object.entries(attributes)) {
+    element.setAttribute(name, value);
+  }
+  element.append(...children);
+  return element;
+}
+
+/** A labelled field: the label's text is how a person (and the tests) find it. */
+function field(id: string, label: string, type = 'text', autocomplete = 'off'): HTMLElement[] {
+  return [h('label', { for: id }, label), h('input', { id, name: id, type, autocomplete })];
+}
+
+function valueOf(id: string): string {
+  return (document.getElementById(id) as HTMLInputElement).value;
+}
+
+function say(message: string, error = false): void {
+  const status = document.getElementById('status');
+  if (status) {
+    status.textContent = message;
+    status.className = error ? 'error' : '';
+  }
+}
+
+/** Shows a page: its heading, a line for news, and what it holds. */
+function show(title: string, ...children: Child[]): void {
+  app.replaceChildren(h('h1', {}, title), h('p', { id: 'status', role: 'status' }), ...children);
+}
+
+/** A form whose button runs `action`, with errors said in the status line. */
+function form(button: string, action: () => Promise<void>, ...fields: Child[]): HTMLElement {
+  const element = h('form', { novalidate: '' }, ...fields, h('button', { type: 'submit' }, button));
+  element.addEventListener('submit', (event) => {
+    event.preventDefault();
+    void run(action);
+  });
+  return element;
+}
+
+function actionButton(text: string, action: () => Promise<void>, secondary = false): HTMLElement {
+  const element = h('button', { type: 'button', class: secondary ? 'secondary' : '' }, text);
+  element.addEventListener('click', () => void run(action));
+  return element;
+}
+
+async function run(action: () => Promise<void>): Promise<void> {
+  try {
+    await action();
+  } catch (error) {
+    if (error instanceof AuthError) {
+      say(`${error.message} (${error.code})`, true);
+    } else {
+      say(String(error), true);
+    }
+  }
+}
+
+function showSignIn(): void {
+  show(
+    'Sign in',
+    form(
+      'Sign in',
+      async () => {
+        const username = valueOf('username');
+        const password = valueOf('password');
+        // No password: the service offers the other ways the pool allows, where it signs in
+        // by choice.
+        next((await signIn(password ? { username, password } : { username })).nextStep);
+      },
+      ...field('username', 'Username', 'text', 'username'),
+      ...field('password', 'Password', 'password', 'current-password'),
+      h('p', { class: 'hint' }, 'Leave the password empty to sign in another way, where that is offered.'),
+    ),
+  );
+}
+
+/** What each factor a step offers is called on its button. */
+const CHOICES: Record<string, string> = {
+  PASSWORD: 'Password',
+  PASSWORD_SRP: 'Password, never sent',
+  EMAIL_OTP: 'Email me a code',
+  SMS_OTP: 'Text me a code',
+  WEB_AUTHN: 'Passkey',
+  TOTP: 'Authenticator app',
+  EMAIL: 'Email',
+  SMS: 'Text message',
+};
+
+const label = (option: string): string => (Object.hasOwn(CHOICES, option) ? (CHOICES[option] ?? option) : option);
+
+/** Each step a sign-in can take, as Amplify names it. */
+async function next(step: AuthNextSignInStep): Promise<void> {
+  const answer = async (response: string) => next((await confirmSignIn({ challengeResponse: response })).nextStep);
+  const choices = (title: string, options: readonly string[]) =>
+    show(title, ...options.map((option) => actionButton(label(option), () => answer(option))));
+  switch (step.signInStep) {
+    case 'DONE':
+      return showAccount();
+    case 'CONFIRM_SIGN_IN_WITH_NEW_PASSWORD_REQUIRED':
+      return show(
+        'Choose a new password',
+        form('Continue', () => answer(valueOf('new-password')), ...field('new-password', 'New password', 'password', 'new-password')),
+      );
+    case 'CONFIRM_SIGN_IN_WITH_TOTP_CODE':
+      return show('Enter your authenticator code', form('Continue', () => answer(valueOf('code')), ...field('code', 'Code', 'text', 'one-time-code')));
+    case 'CONFIRM_SIGN_IN_WITH_EMAIL_CODE':
+    case 'CONFIRM_SIGN_IN_WITH_SMS_CODE':
+      return show(
+        'Enter the code we sent',
+        h('p', {}, `Sent to ${step.codeDeliveryDetails?.destination ?? 'you'}.`),
+        form('Continue', () => answer(valueOf('code')), ...field('code', 'Code', 'text', 'one-time-code')),
+      );
+    case 'CONTINUE_SIGN_IN_WITH_TOTP_SETUP':
+      return show(
+        'Set up your authenticator app',
+        h('p', {}, 'Add this key to your authenticator app, then enter the code it shows.'),
+        h('code', { id: 'secret' }, step.totpSetupDetails.sharedSecret),
+        form('Continue', () => answer(valueOf('code')), ...field('code', 'Code', 'text', 'one-time-code')),
+      );
+    case 'CONTINUE_SIGN_IN_WITH_EMAIL_SETUP':
+      return show('Add an email address for codes', form('Continue', () => answer(valueOf('email')), ...field('email', 'Email', 'email', 'email')));
+    case 'CONTINUE_SIGN_IN_WITH_MFA_SELECTION':
+    case 'CONTINUE_SIGN_IN_WITH_MFA_SETUP_SELECTION':
+      return choices('Choose how to confirm it is you', step.allowedMFATypes ?? []);
+    case 'CONTINUE_SIGN_IN_WITH_FIRST_FACTOR_SELECTION':
+      return choices('Choose how to sign in', step.availableChallenges ?? []);
+    case 'CONFIRM_SIGN_IN_WITH_PASSWORD':
+      return show('Enter your password', form('Continue', () => answer(valueOf('password')), ...field('password', 'Password', 'password', 'current-password')));
+    case 'CONFIRM_SIGN_IN_WITH_CUSTOM_CHALLENGE':
+      return show('Answer the question', form('Continue', () => answer(valueOf('answer')), ...field('answer', 'Answer')));
+    case 'CONFIRM_SIGN_UP':
+      return show('Confirm your account first', h('p', {}, 'Use the code we sent when you signed up.'));
+    case 'RESET_PASSWORD':
+      return show('Reset your password first', h('p', {}, 'Your password must be reset before you can sign in.'));
+  }
+}
+
+async function showAccount(): Promise<void> {
+  const user = await getCurrentUser();
+  const attributes = await fetchUserAttributes();
+  const mfa = await fetchMFAPreference();
+  const list = h('dl', { id: 'attributes' });
+  for (const [name, value] of Object.entries(attributes)) {
+    list.append(h('dt', {}, name), h('dd', {}, value ?? ''));
+  }
+  const sessions = h('ul', { id: 'sessions' });
+  const totp = h('div', { id: 'totp' });
+  const answer = h('pre', { id: 'api-answer' });
+  show(
+    'Your account',
+    h('p', {}, 'Signed in as ', h('strong', { id: 'whoami' }, user.username)),
+    h('h2', {}, 'Profile'),
+    list,
+    form(
+      'Save',
+      async () => {
+        await updateUserAttributes({ userAttributes: { nickname: valueOf('nickname') } });
+        say('Saved.');
+      },
+      ...field('nickname', 'Nickname'),
+    ),
+    h('h2', {}, 'Authenticator app'),
+    totp,
+    h('h2', {}, 'Where you are signed in'),
+    sessions,
+    h('h2', {}, 'An API, through the service'),
+    actionButton('Call the API', async () => {
+      const response = await api(settings.api)('/items?page=1');
+      answer.textContent = JSON.stringify(await response.json(), null, 2);
+    }),
+    answer,
+    h('h2', {}, 'Leave'),
+    actionButton('Sign out', () => signOut(), true),
+  );
+  if (mfa.enabled?.includes('TOTP')) {
+    totp.append(h('p', {}, 'The authenticator app is on.'));
+    return showSessions(sessions);
+  }
+  totp.append(
+    actionButton('Set up an authenticator app', async () => {
+      const setup = await setUpTOTP();
+      totp.replaceChildren(
+        h('p', {}, 'Add this key to your authenticator app:'),
+        h('code', { id: 'totp-secret' }, setup.sharedSecret),
+        form(
+          'Turn on',
+          async () => {
+            await verifyTOTPSetup({ code: valueOf('totp-code') });
+            totp.replaceChildren(h('p', {}, 'The authenticator app is on.'));
+            say('The authenticator app is on.');
+          },
+          ...field('totp-code', 'Authenticator code', 'text', 'one-time-code'),
+        ),
+      );
+    }, true),
+  );
+  await showSessions(sessions);
+}
+
+async function showSessions(list: HTMLElement): Promise<void> {
+  const all = await listSessions();
+  list.replaceChildren(
+    ...all.map((session) => {
+      const item = h('li', {}, `${session.device}${session.current ? ' (This device)' : ''}, last active ${session.lastSeenAt.toLocaleString()}`);
+      if (!session.current) {
+        item.append(
+          ' ',
+          actionButton(`End ${session.device}`, async () => {
+            await endSession({ id: session.id });
+            await showSessions(list);
+            say('The session was ended.');
+          }, true),
+        );
+      }
+      return item;
+    }),
+  );
+}
+
+async function main(): Promise<void> {
+  settings = (await (await fetch('./config.json', { cache: 'no-store' })).json()) as Settings;
+  configure({ endpoint: settings.endpoint, credentials: settings.credentials });
+  Hub.listen('auth', ({ payload }) => {
+    if (payload.event === 'signedOut') {
+      showSignIn();
+    }
+  });
+  try {
+    await getCurrentUser();
+  } catch {
+    return showSignIn();
+  }
+  await run(showAccount);
+}
+
+void main();

@@ -1,0 +1,256 @@
+//! The example single-page app (examples/spa, built by examples/spa/build.sh) in headless
+//! Chromium, in the two deployments docs/frontends.md describes: on the service's origin
+//! behind one nginx with the service under BASE_PATH, and on another origin of the same site
+//! with CORS and credentials. Either way the page signs in, shows the user, calls an API
+//! through the token handler and never holds a token.
+
+use std::path::{Path, PathBuf};
+
+use crate::support::browser::held_tokens;
+use crate::support::chromium::Chromium;
+use crate::support::mfa::totp_code;
+use crate::support::nginx;
+use crate::support::upstream::EchoUpstream;
+use crate::support::*;
+use aws_sdk_cognitoidentityprovider::types::{AuthFactorType, UserPoolMfaType};
+use serde_json::{Value, json};
+
+/// The built app, copied into `dir` with this deployment's `config.json`.
+fn deploy(dir: &Path, settings: Value) -> PathBuf {
+    let dist = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/spa/dist");
+    assert!(
+        dist.join("index.html").exists(),
+        "the example app is not built: run examples/spa/build.sh (scripts/test.sh does)"
+    );
+    let site = dir.join("site");
+    copy_dir(&dist, &site);
+    std::fs::write(site.join("config.json"), settings.to_string()).unwrap();
+    site
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
+/// nginx on `port` serving the app at the root and passing `/auth/` to `app` (which runs
+/// with `BASE_PATH=/auth`), as docs/deployment.md shows; the origin the browser opens.
+async fn on_one_origin(app: &TestApp, dir: &Path, port: u16) -> (tokio::process::Child, String) {
+    let site = deploy(
+        dir,
+        json!({"endpoint": "/auth", "credentials": "same-origin", "api": "orders"}),
+    );
+    let server = format!(
+        "server {{\n listen 127.0.0.1:{port};\n \
+         location /auth/verify {{ return 404; }}\n \
+         location /auth/ {{ proxy_pass http://127.0.0.1:{service}; proxy_set_header Host $http_host; }}\n \
+         location / {{ root {site}; try_files $uri /index.html; }}\n}}",
+        service = app.addr.port(),
+        site = site.display(),
+    );
+    let nginx = nginx::start(dir, &server, port).await;
+    (nginx, format!("http://127.0.0.1:{port}"))
+}
+
+async fn sign_in(browser: &Chromium, username: &str, password: &str) {
+    browser.wait_for_heading("Sign in").await;
+    browser.type_into("Username", username).await;
+    browser.type_into("Password", password).await;
+    browser.click("Sign in").await;
+}
+
+/// The account page calls the upstream through the service, which attaches the token.
+async fn call_the_api(browser: &Chromium, upstream: &EchoUpstream) {
+    browser.click("Call the API").await;
+    browser
+        .wait_for_text("#api-answer", r#""path": "/items""#)
+        .await;
+    browser
+        .wait_for_text("#api-answer", r#""had_bearer": true"#)
+        .await;
+    let got = upstream.received().pop().expect("the upstream was called");
+    assert!(
+        got.header("authorization")
+            .is_some_and(|a| a.starts_with("Bearer eyJ")),
+        "the upstream got the session's token"
+    );
+}
+
+#[tokio::test]
+#[ignore = "needs nginx"]
+async fn on_one_origin_an_invited_user_sets_a_password_and_totp_edits_the_profile_and_calls_an_api()
+{
+    let upstream = EchoUpstream::start().await;
+    let port = free_port();
+    let app = TestApp::builder()
+        .set("COOKIE_SECURE", "false")
+        .set("BASE_PATH", "/auth")
+        .set("API_UPSTREAMS", format!("orders={}", upstream.url))
+        .start()
+        .await;
+    app.user_pool.enable_totp_mfa(UserPoolMfaType::On).await;
+    app.user_pool.invite_user("hana", "Temp-Passw0rd!").await;
+    let dir = tempfile::tempdir().unwrap();
+    let (_nginx, origin) = on_one_origin(&app, dir.path(), port).await;
+    let browser = Chromium::start("en-US").await;
+
+    browser.open(&format!("{origin}/")).await;
+    sign_in(&browser, "hana", "Temp-Passw0rd!").await;
+    browser.wait_for_heading("Choose a new password").await;
+    browser.type_into("New password", "N3w-Passw0rd!").await;
+    browser.click("Continue").await;
+    browser
+        .wait_for_heading("Set up your authenticator app")
+        .await;
+    let secret = browser.text_when_shown("#secret").await;
+    browser.screenshots("spa-totp-setup").await;
+    browser.type_into("Code", &totp_code(&secret).await).await;
+    browser.click("Continue").await;
+
+    browser.wait_for_heading("Your account").await;
+    browser.wait_for_text("#whoami", "hana").await;
+    browser.wait_for_text("#sessions", "(This device)").await;
+    browser.type_into("Nickname", "sky").await;
+    browser.click("Save").await;
+    browser.wait_for_text("#status", "Saved.").await;
+    let (_, attributes) = app.user_pool.admin_get_user("hana").await;
+    assert!(attributes.contains(&("nickname".to_owned(), "sky".to_owned())));
+    call_the_api(&browser, &upstream).await;
+    browser.screenshots("spa-same-origin-account").await;
+    browser
+        .assert_no_token_reachable(&held_tokens(&app).await)
+        .await;
+
+    // Signed out, and back in with the authenticator's code.
+    browser.click("Sign out").await;
+    sign_in(&browser, "hana", "N3w-Passw0rd!").await;
+    browser
+        .wait_for_heading("Enter your authenticator code")
+        .await;
+    browser.type_into("Code", &totp_code(&secret).await).await;
+    browser.click("Continue").await;
+    browser.wait_for_heading("Your account").await;
+    browser.wait_for_text("#whoami", "hana").await;
+    browser.close().await;
+}
+
+#[tokio::test]
+#[ignore = "needs nginx"]
+async fn on_another_origin_of_the_same_site_the_cookie_goes_with_cors_and_no_token_is_reachable() {
+    let upstream = EchoUpstream::start().await;
+    let port = free_port();
+    let app_origin = format!("http://127.0.0.1:{port}");
+    let app = TestApp::builder()
+        .set("COOKIE_SECURE", "false")
+        .set("ALLOWED_ORIGINS", &app_origin)
+        .set("API_UPSTREAMS", format!("orders={}", upstream.url))
+        .start()
+        .await;
+    app.user_pool.create_user("sora", "Sora-Passw0rd!").await;
+    let dir = tempfile::tempdir().unwrap();
+    // Another port of the same host: another origin, the same site.
+    let site = deploy(
+        dir.path(),
+        json!({
+            "endpoint": format!("http://127.0.0.1:{}", app.addr.port()),
+            "credentials": "include",
+            "api": "orders",
+        }),
+    );
+    let server = format!(
+        "server {{\n listen 127.0.0.1:{port};\n \
+         location / {{ root {site}; try_files $uri /index.html; }}\n}}",
+        site = site.display(),
+    );
+    let _nginx = nginx::start(dir.path(), &server, port).await;
+    let browser = Chromium::start("en-US").await;
+
+    browser.open(&format!("{app_origin}/")).await;
+    sign_in(&browser, "sora", "Sora-Passw0rd!").await;
+    browser.wait_for_heading("Your account").await;
+    browser.wait_for_text("#whoami", "sora").await;
+    call_the_api(&browser, &upstream).await;
+
+    // An authenticator app, set up from the account page.
+    browser.click("Set up an authenticator app").await;
+    let secret = browser.text_when_shown("#totp-secret").await;
+    let code = totp_code(&secret).await;
+    browser.type_into("Authenticator code", &code).await;
+    browser.click("Turn on").await;
+    browser
+        .wait_for_text("#status", "The authenticator app is on.")
+        .await;
+    let verified = app.proxy.calls("VerifySoftwareToken");
+    assert_eq!(verified.len(), 1, "{verified:?}");
+    assert_eq!(verified[0]["UserCode"], code.as_str());
+
+    // The page comes back signed in: the session cookie, held for the service's origin,
+    // goes with the app's calls.
+    browser.open(&format!("{app_origin}/")).await;
+    browser.wait_for_heading("Your account").await;
+    browser.wait_for_text("#sessions", "(This device)").await;
+    browser.screenshots("spa-same-site-account").await;
+    browser
+        .assert_no_token_reachable(&held_tokens(&app).await)
+        .await;
+
+    browser.click("Sign out").await;
+    browser.wait_for_heading("Sign in").await;
+    assert!(held_tokens(&app).await.is_empty());
+    browser.close().await;
+}
+
+#[tokio::test]
+#[ignore = "needs nginx"]
+async fn signing_in_by_choice_the_app_offers_the_pools_factors_and_asks_for_what_was_chosen() {
+    let port = free_port();
+    let app = TestApp::builder()
+        .set("COOKIE_SECURE", "false")
+        .set("BASE_PATH", "/auth")
+        .set("COGNITO_AUTH_FLOW", "USER_AUTH")
+        .start()
+        .await;
+    app.user_pool
+        .allow_first_factors(&[AuthFactorType::Password, AuthFactorType::EmailOtp])
+        .await;
+    app.user_pool.create_user("jun", "Jun-Passw0rd!").await;
+    app.user_pool.verify_email("jun").await;
+    let dir = tempfile::tempdir().unwrap();
+    let (_nginx, origin) = on_one_origin(&app, dir.path(), port).await;
+    let browser = Chromium::start("en-US").await;
+
+    // No password: the pool's first factors are offered, and an emailed code is chosen.
+    browser.open(&format!("{origin}/")).await;
+    sign_in(&browser, "jun", "").await;
+    browser.wait_for_heading("Choose how to sign in").await;
+    browser.screenshots("spa-choose-factor").await;
+    browser.click("Email me a code").await;
+    browser.wait_for_heading("Enter the code we sent").await;
+    let code = app.user_pool.code_sent("jun", "EMAIL_OTP").await;
+    browser.type_into("Code", &code).await;
+    browser.click("Continue").await;
+    browser.wait_for_heading("Your account").await;
+    browser.wait_for_text("#whoami", "jun").await;
+
+    // Next time the password, asked for once chosen.
+    browser.click("Sign out").await;
+    sign_in(&browser, "jun", "").await;
+    browser.wait_for_heading("Choose how to sign in").await;
+    browser.click("Password").await;
+    browser.wait_for_heading("Enter your password").await;
+    browser.type_into("Password", "Jun-Passw0rd!").await;
+    browser.click("Continue").await;
+    browser.wait_for_heading("Your account").await;
+    browser
+        .assert_no_token_reachable(&held_tokens(&app).await)
+        .await;
+    browser.close().await;
+}
