@@ -24,6 +24,21 @@ function setUp() {
   return { fake, storage, auth, events, kept, label };
 }
 
+/** user-1 signs in and starts a refresh; user-2 signs in before its answer comes. */
+async function refreshOverlappedBySecondSignIn() {
+  const { fake, auth, events, label } = setUp();
+  fake.on('POST', '/login', () => signedInAnswer('user-1', 'first'));
+  const answer = new Deferred<Response>();
+  fake.on('POST', '/token/refresh', () => answer.promise);
+  await auth.signIn({ username: 'user-1', password: 'x' });
+  const arrived = fake.arrival('POST', '/token/refresh');
+  const refreshing = auth.fetchAuthSession({ forceRefresh: true });
+  await arrived;
+  fake.on('POST', '/login', () => signedInAnswer('user-2', 'second'));
+  await auth.signIn({ username: 'user-2', password: 'x' });
+  return { answer, refreshing, events, label };
+}
+
 describe('refreshing tokens (native)', () => {
   it('refreshes again after a forced refresh that had no refresh token', async () => {
     const { fake, auth, label } = setUp();
@@ -76,16 +91,7 @@ describe('refreshing tokens (native)', () => {
   });
 
   it('drops a refresh that ends after another sign-in, whose tokens stay', async () => {
-    const { fake, auth, events, label } = setUp();
-    fake.on('POST', '/login', () => signedInAnswer('user-1', 'first'));
-    const answer = new Deferred<Response>();
-    fake.on('POST', '/token/refresh', () => answer.promise);
-    await auth.signIn({ username: 'user-1', password: 'x' });
-    const arrived = fake.arrival('POST', '/token/refresh');
-    const refreshing = auth.fetchAuthSession({ forceRefresh: true });
-    await arrived;
-    fake.on('POST', '/login', () => signedInAnswer('user-2', 'second'));
-    await auth.signIn({ username: 'user-2', password: 'x' });
+    const { answer, refreshing, events, label } = await refreshOverlappedBySecondSignIn();
     answer.resolve(json(200, { status: 'authenticated', next_step: 'DONE', tokens: tokens('user-1', 'late') }));
     await assert.rejects(refreshing, { code: 'session_changed' });
     assert.equal(await label(), 'second');
@@ -93,16 +99,7 @@ describe('refreshing tokens (native)', () => {
   });
 
   it('signs nobody out when a refresh refused after another sign-in ends', async () => {
-    const { fake, auth, events, label } = setUp();
-    fake.on('POST', '/login', () => signedInAnswer('user-1', 'first'));
-    const answer = new Deferred<Response>();
-    fake.on('POST', '/token/refresh', () => answer.promise);
-    await auth.signIn({ username: 'user-1', password: 'x' });
-    const arrived = fake.arrival('POST', '/token/refresh');
-    const refreshing = auth.fetchAuthSession({ forceRefresh: true });
-    await arrived;
-    fake.on('POST', '/login', () => signedInAnswer('user-2', 'second'));
-    await auth.signIn({ username: 'user-2', password: 'x' });
+    const { answer, refreshing, events, label } = await refreshOverlappedBySecondSignIn();
     answer.resolve(problem(401, 'invalid_refresh_token'));
     await assert.rejects(refreshing, { code: 'session_changed' });
     assert.equal(await label(), 'second');
