@@ -66,10 +66,16 @@ function show(title: string, ...children: Child[]): void {
 
 /** A form whose button runs `action`, with errors said in the status line. */
 function form(button: string, action: () => Promise<void>, ...fields: Child[]): HTMLElement {
-  const element = h('form', { novalidate: '' }, ...fields, h('button', { type: 'submit' }, button));
+  const submit = h('button', { type: 'submit' }, button) as HTMLButtonElement;
+  const element = h('form', { novalidate: '' }, ...fields, submit);
   element.addEventListener('submit', (event) => {
     event.preventDefault();
-    void run(action);
+    // One answer at a time: a challenge's answer is single-use.
+    if (submit.disabled) return;
+    submit.disabled = true;
+    void run(action).finally(() => {
+      submit.disabled = false;
+    });
   });
   return element;
 }
@@ -133,11 +139,23 @@ async function next(step: AuthNextSignInStep): Promise<void> {
   switch (step.signInStep) {
     case 'DONE':
       return showAccount();
-    case 'CONFIRM_SIGN_IN_WITH_NEW_PASSWORD_REQUIRED':
+    case 'CONFIRM_SIGN_IN_WITH_NEW_PASSWORD_REQUIRED': {
+      // Attributes the pool requires and the user has not given yet, asked for with it.
+      const missing = (step.missingAttributes ?? []).filter((name) => /^[a-z0-9_:.-]{1,64}$/i.test(name));
       return show(
         'Choose a new password',
-        form('Continue', () => answer(valueOf('new-password')), ...field('new-password', 'New password', 'password', 'new-password')),
+        form(
+          'Continue',
+          async () => {
+            const userAttributes = Object.fromEntries(missing.map((name) => [name, valueOf(`attribute-${name}`)]));
+            const options = missing.length > 0 ? { options: { userAttributes } } : {};
+            await next((await confirmSignIn({ challengeResponse: valueOf('new-password'), ...options })).nextStep);
+          },
+          ...field('new-password', 'New password', 'password', 'new-password'),
+          ...missing.flatMap((name) => field(`attribute-${name}`, name)),
+        ),
       );
+    }
     case 'CONFIRM_SIGN_IN_WITH_TOTP_CODE':
       return show('Enter your authenticator code', form('Continue', () => answer(valueOf('code')), ...field('code', 'Code', 'text', 'one-time-code')));
     case 'CONFIRM_SIGN_IN_WITH_EMAIL_CODE':
@@ -164,11 +182,24 @@ async function next(step: AuthNextSignInStep): Promise<void> {
     case 'CONFIRM_SIGN_IN_WITH_PASSWORD':
       return show('Enter your password', form('Continue', () => answer(valueOf('password')), ...field('password', 'Password', 'password', 'current-password')));
     case 'CONFIRM_SIGN_IN_WITH_CUSTOM_CHALLENGE':
-      return show('Answer the question', form('Continue', () => answer(valueOf('answer')), ...field('answer', 'Answer')));
+      return show(
+        'Answer the question',
+        // What the pool's challenge says, as text.
+        h('dl', {}, ...Object.entries(step.additionalInfo ?? {}).flatMap(([name, value]) => [h('dt', {}, name), h('dd', {}, value)])),
+        form('Continue', () => answer(valueOf('answer')), ...field('answer', 'Answer')),
+      );
     case 'CONFIRM_SIGN_UP':
-      return show('Confirm your account first', h('p', {}, 'Use the code we sent when you signed up.'));
+      return show(
+        'Confirm your account first',
+        h('p', {}, 'Use the code we sent when you signed up; this example does not take it.'),
+        actionButton('Back to sign in', async () => showSignIn(), true),
+      );
     case 'RESET_PASSWORD':
-      return show('Reset your password first', h('p', {}, 'Your password must be reset before you can sign in.'));
+      return show(
+        'Reset your password first',
+        h('p', {}, 'Your password must be reset before you can sign in; this example does not do it.'),
+        actionButton('Back to sign in', async () => showSignIn(), true),
+      );
   }
 }
 
@@ -254,8 +285,25 @@ async function showSessions(list: HTMLElement): Promise<void> {
   );
 }
 
+/** config.json, checked: a deployment's mistake is said on the page, not a blank one. */
+async function load(): Promise<Settings> {
+  const response = await fetch('./config.json', { cache: 'no-store' });
+  const read: unknown = response.ok ? await response.json() : null;
+  const given = (read ?? {}) as Partial<Record<keyof Settings, unknown>>;
+  const credentials = ['same-origin', 'include'].includes(String(given.credentials)) ? (given.credentials as RequestCredentials) : null;
+  if (typeof given.endpoint !== 'string' || credentials === null || typeof given.api !== 'string') {
+    throw new Error('config.json must give endpoint, credentials (same-origin or include) and api');
+  }
+  return { endpoint: given.endpoint, credentials, api: given.api };
+}
+
 async function main(): Promise<void> {
-  settings = (await (await fetch('./config.json', { cache: 'no-store' })).json()) as Settings;
+  try {
+    settings = await load();
+  } catch (error) {
+    show('This app is not set up', h('p', {}, String(error)));
+    return;
+  }
   configure({ endpoint: settings.endpoint, credentials: settings.credentials });
   Hub.listen('auth', ({ payload }) => {
     if (payload.event === 'signedOut') {
@@ -264,8 +312,13 @@ async function main(): Promise<void> {
   });
   try {
     await getCurrentUser();
-  } catch {
-    return showSignIn();
+  } catch (error) {
+    if (error instanceof AuthError && error.status === 401) {
+      return showSignIn();
+    }
+    // The service unreachable, or refusing this origin: said, not taken for signed out.
+    show('The sign-in service did not answer', h('p', {}, error instanceof AuthError ? `${error.message} (${error.code})` : String(error)));
+    return;
   }
   await run(showAccount);
 }
