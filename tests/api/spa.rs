@@ -51,7 +51,8 @@ async fn on_one_origin(app: &TestApp, dir: &Path, port: u16) -> (tokio::process:
     let server = format!(
         "server {{\n listen 127.0.0.1:{port};\n \
          location /auth/verify {{ return 404; }}\n \
-         location /auth/ {{ proxy_pass http://127.0.0.1:{service}; proxy_set_header Host $http_host; }}\n \
+         location /auth/ {{ proxy_pass http://127.0.0.1:{service}; proxy_set_header Host $http_host; \
+         proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for; proxy_set_header X-Forwarded-Proto $scheme; }}\n \
          location / {{ root {site}; try_files $uri /index.html; }}\n}}",
         service = app.addr.port(),
         site = site.display(),
@@ -196,6 +197,9 @@ async fn on_another_origin_of_the_same_site_the_cookie_goes_with_cors_and_no_tok
     // goes with the app's calls.
     browser.open(&format!("{app_origin}/")).await;
     browser.wait_for_heading("Your account").await;
+    browser
+        .wait_for_text("#totp", "The authenticator app is on.")
+        .await;
     browser.wait_for_text("#sessions", "(This device)").await;
     browser.screenshots("spa-same-site-account").await;
     browser
@@ -251,6 +255,74 @@ async fn signing_in_by_choice_the_app_offers_the_pools_factors_and_asks_for_what
     browser.wait_for_heading("Your account").await;
     browser
         .assert_no_token_reachable(&held_tokens(&app).await)
+        .await;
+    browser.close().await;
+}
+
+#[tokio::test]
+#[ignore = "needs nginx"]
+async fn a_second_factor_mailed_or_texted_is_asked_for_and_taken() {
+    let browser = Chromium::start("en-US").await;
+
+    // A mailed code: email MFA turned on by the user, as the API does.
+    let mailed = TestApp::builder()
+        .set("COOKIE_SECURE", "false")
+        .set("BASE_PATH", "/auth")
+        .start()
+        .await;
+    mailed
+        .user_pool
+        .enable_email_mfa(UserPoolMfaType::Optional)
+        .await;
+    mailed.user_pool.create_user("ana", "Ana-Passw0rd!").await;
+    mailed.user_pool.verify_email("ana").await;
+    let token = mailed
+        .post(
+            "/auth/login",
+            json!({"username": "ana", "password": "Ana-Passw0rd!"}),
+        )
+        .await
+        .access_token();
+    let on = mailed
+        .post_with_bearer("/auth/mfa/email", &token, json!({}))
+        .await;
+    assert_eq!(on.status, 200, "{on:?}");
+    let dir = tempfile::tempdir().unwrap();
+    let (_nginx, origin) = on_one_origin(&mailed, dir.path(), free_port()).await;
+    browser.open(&format!("{origin}/")).await;
+    sign_in(&browser, "ana", "Ana-Passw0rd!").await;
+    browser.wait_for_heading("Enter the code we sent").await;
+    let code = mailed.user_pool.code_sent("ana", "EMAIL_MFA").await;
+    browser.type_into("Code", &code).await;
+    browser.click("Continue").await;
+    browser.wait_for_heading("Your account").await;
+    browser.wait_for_text("#whoami", "ana").await;
+
+    // A texted code, on another pool. The emulator takes any code; the one typed is the one
+    // that reaches Cognito.
+    let texted = TestApp::builder()
+        .set("COOKIE_SECURE", "false")
+        .set("BASE_PATH", "/auth")
+        .start()
+        .await;
+    texted.user_pool.create_user("bo", "Bo-Passw0rd!").await;
+    texted.user_pool.enable_sms_mfa("bo", "+15555550100").await;
+    let dir = tempfile::tempdir().unwrap();
+    let (_nginx, origin) = on_one_origin(&texted, dir.path(), free_port()).await;
+    browser.open(&format!("{origin}/")).await;
+    sign_in(&browser, "bo", "Bo-Passw0rd!").await;
+    browser.wait_for_heading("Enter the code we sent").await;
+    browser.type_into("Code", "246810").await;
+    browser.click("Continue").await;
+    browser.wait_for_heading("Your account").await;
+    browser.wait_for_text("#whoami", "bo").await;
+    let answers = texted.proxy.calls("RespondToAuthChallenge");
+    assert_eq!(
+        answers.last().expect("the code was sent on")["ChallengeResponses"]["SMS_MFA_CODE"],
+        "246810"
+    );
+    browser
+        .assert_no_token_reachable(&held_tokens(&texted).await)
         .await;
     browser.close().await;
 }

@@ -452,9 +452,17 @@ impl Chromium {
             );
         }
         let (_, bodies) = self.answers().await;
+        // The service's answers, not a page's files (the built-in pages, an app's bundle).
         let api_answers = bodies
             .iter()
-            .filter(|(url, _)| !url.contains("/ui/"))
+            .filter(|(url, _)| {
+                let path = url.split(['?', '#']).next().unwrap_or_default();
+                !path.contains("/ui/")
+                    && !path.ends_with('/')
+                    && ![".js", ".css", ".html", ".png", "config.json"]
+                        .iter()
+                        .any(|file| path.ends_with(file))
+            })
             .count();
         assert!(api_answers > 0, "no answer of the API was read back");
         for (url, body) in &bodies {

@@ -33,7 +33,7 @@ pub async fn start(dir: &Path, server: &str, port: u16) -> Child {
          {server}\n}}\n"
     );
     std::fs::write(dir.join("nginx.conf"), conf).unwrap();
-    let child = Command::new(binary())
+    let mut child = Command::new(binary())
         .arg("-p")
         .arg(dir)
         .arg("-c")
@@ -49,6 +49,13 @@ pub async fn start(dir: &Path, server: &str, port: u16) -> Child {
         .await
         .is_err()
     {
+        // Exited (its port taken, a bad configuration): said now, not after the deadline.
+        if let Ok(Some(status)) = child.try_wait() {
+            panic!(
+                "nginx exited ({status}): {}",
+                std::fs::read_to_string(dir.join("error.log")).unwrap_or_default()
+            );
+        }
         assert!(
             tokio::time::Instant::now() < deadline,
             "nginx did not start: {}",
