@@ -429,6 +429,7 @@ pub fn app(state: AppState) -> Router {
             .nest(&http.base_path, service)
             .merge(layers::catching_panics(probes))
             .fallback(|| async { ApiError::NotFound })
+            .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })
     };
     app.layer(SetResponseHeaderLayer::overriding(CONNECTION, draining))
 }

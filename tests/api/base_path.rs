@@ -79,6 +79,9 @@ async fn under_a_base_path_the_probes_stay_at_the_root_and_the_rest_moves_below_
 
     for probe in ["/healthz", "/readyz"] {
         assert_eq!(app.get(probe).await.status, 200, "{probe}");
+        app.post(probe, json!({}))
+            .await
+            .assert_problem(405, "method_not_allowed");
     }
     app.get("/openapi.yaml")
         .await
