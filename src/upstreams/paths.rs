@@ -16,10 +16,6 @@ impl<'a> SafePath<'a> {
     pub fn parse(path: &'a str) -> Option<Self> {
         ((path.is_empty() || path.starts_with('/')) && safe_path(path)).then_some(SafePath(path))
     }
-
-    pub fn as_str(&self) -> &'a str {
-        self.0
-    }
 }
 
 /// A path the upstream may be sent: no `.` or `..` segment, encoded or not, and no
@@ -27,7 +23,7 @@ impl<'a> SafePath<'a> {
 /// climb out of the upstream's prefix. Servers that decode more than once, fold
 /// compatibility characters (`．` is `.` in NFKC), trim trailing dots and spaces (Windows),
 /// or read `%u002e` (IIS) see more of them; see [`safe_segment`].
-pub fn safe_path(path: &str) -> bool {
+fn safe_path(path: &str) -> bool {
     !path.contains(['\\', ';']) && path.split('/').all(safe_segment)
 }
 
