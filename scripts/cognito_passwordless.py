@@ -15,7 +15,9 @@ is stated next to it (`# Choice:`); docs/testing.md lists them all.
     RespondToAuthChallenge, AdminRespondToAuthChallenge
                                SELECT_CHALLENGE (ANSWER), EMAIL_OTP (EMAIL_OTP_CODE), SMS_OTP
                                (SMS_OTP_CODE), WEB_AUTHN (CREDENTIAL, a passkey assertion
-                               verified with py_webauthn); MFA_SETUP answered with EMAIL.
+                               verified with py_webauthn); MFA_SETUP answered with EMAIL;
+                               SELECT_MFA_TYPE (ANSWER), asked after the password of a user
+                               with several MFAs and none preferred.
     SignUp, ConfirmSignUp      SignUp without a password where the pool allows a one-time
                                code as first factor; both answer a Session.
     GetUserAuthFactors         the signed-in user's MFA settings and USER_AUTH factors.
@@ -551,7 +553,7 @@ def _start(entry, client, user, factor, parameters, named, ip):
             )
         else:
             answer = backend.initiate_auth(client.id, "USER_PASSWORD_AUTH", credentials)
-        answer = email_mfa(pool, client, answer, entry.login, named)
+        answer = mfa_after_password(pool, client, answer, entry.login, named)
         return base._after_step(
             pool, client, answer, named=named, login=entry.login,
             password_verified=True, after_password=True, ip=ip,
@@ -613,9 +615,10 @@ def _start(entry, client, user, factor, parameters, named, ip):
 
 
 # The challenges answered here; base._respond sends them on.
-CHALLENGES = ("SELECT_CHALLENGE", "EMAIL_OTP", "SMS_OTP", "WEB_AUTHN")
+CHALLENGES = ("SELECT_CHALLENGE", "SELECT_MFA_TYPE", "EMAIL_OTP", "SMS_OTP", "WEB_AUTHN")
 _STAGES = {
     "SELECT_CHALLENGE": ("SELECT_CHALLENGE",),
+    "SELECT_MFA_TYPE": ("SELECT_MFA_TYPE",),
     "EMAIL_OTP": ("EMAIL_OTP", "EMAIL_MFA", "EMAIL_SETUP"),
     "SMS_OTP": ("SMS_OTP",),
     "WEB_AUTHN": ("WEB_AUTHN",),
@@ -642,6 +645,16 @@ def respond(name, client_id, session, responses, ip):
         if answer == "PASSWORD_SRP":
             base._required(responses, "SRP_A")
         return _start(entry, client, user, answer, responses, named, ip)
+    if name == "SELECT_MFA_TYPE":
+        method = responses.get("ANSWER")
+        if not method:
+            raise InvalidParameterException("Missing required parameter ANSWER")
+        # Choice: an ANSWER not in MFAS_CAN_CHOOSE is InvalidParameterException, and ends
+        # the sign-in, as SELECT_CHALLENGE's does.
+        if method not in entry.available:
+            raise InvalidParameterException(f"{method} is not an MFA the user can choose.")
+        entry.named = named
+        return _mfa_chosen(entry, user, method)
     if name == "WEB_AUTHN":
         _assertion(entry, user, responses)
         return _tokens(entry, client, named, ip)
@@ -729,9 +742,14 @@ def email_mfa(pool, client, answer, login, named):
     else:
         # NEW_PASSWORD_REQUIRED, or the MFA the user prefers: as moto answered.
         return answer
-    entry = _SignIn(pool, client, user, login, named, False)
+    return _ask_email_mfa(_SignIn(pool, client, user, login, named, False), user)
+
+
+def _ask_email_mfa(entry, user):
     address = user.attribute_lookup["email"]
-    entry.code = _send_code(pool, user, login, "EMAIL_MFA", "EMAIL", address, _MFA_DIGITS)
+    entry.code = _send_code(
+        entry.pool, user, entry.login, "EMAIL_MFA", "EMAIL", address, _MFA_DIGITS
+    )
     return {
         "ChallengeName": "EMAIL_OTP",
         "Session": _open(entry, "EMAIL_MFA"),
@@ -740,6 +758,73 @@ def email_mfa(pool, client, answer, login, named):
             "CODE_DELIVERY_DESTINATION": _mask_email(address),
         },
     }
+
+
+# Choosing the MFA --------------------------------------------------------------------------
+
+def mfa_after_password(pool, client, answer, login, named):
+    """moto's answer to a password step, with the MFA Cognito would ask: SELECT_MFA_TYPE
+    where the user has several and prefers none, else email MFA where it applies."""
+    chosen = _select_mfa(pool, client, answer, login, named)
+    return chosen if chosen is not None else email_mfa(pool, client, answer, login, named)
+
+
+def _mfa_methods(pool, user):
+    # Choice: MFAS_CAN_CHOOSE lists SMS_MFA, SOFTWARE_TOKEN_MFA, EMAIL_OTP in that order,
+    # each that the user has on (email MFA only where it is asked, as above).
+    methods = []
+    if user.sms_mfa_enabled:
+        methods.append("SMS_MFA")
+    if user.software_token_mfa_enabled:
+        methods.append("SOFTWARE_TOKEN_MFA")
+    if _asks_email_mfa(pool, user):
+        methods.append("EMAIL_OTP")
+    return methods
+
+
+def _select_mfa(pool, client, answer, login, named):
+    """SELECT_MFA_TYPE in place of moto's answer (tokens, or the one MFA it picked), for a
+    user with more than one MFA on and none preferred, on a pool with MFA ON or OPTIONAL;
+    None where it doesn't apply. (moto never asks it: such a user gets tokens, or TOTP on a
+    pool that requires MFA.)"""
+    if not isinstance(answer, dict) or pool.mfa_config not in ("ON", "OPTIONAL"):
+        return None
+    user = pool._get_user(login) if login else None
+    if user is None:
+        return None
+    methods = _mfa_methods(pool, user)
+    if len(methods) < 2 or user.preferred_mfa_setting in methods:
+        return None
+    # NEW_PASSWORD_REQUIRED and MFA_SETUP come before any MFA, as moto answers them.
+    if "AuthenticationResult" not in answer and answer.get("ChallengeName") not in (
+        "SOFTWARE_TOKEN_MFA",
+        "SMS_MFA",
+    ):
+        return None
+    base._withdraw(pool, answer)
+    entry = _SignIn(pool, client, user, login, named, False)
+    entry.available = methods
+    # Cognito's shape: the list as JSON text, and the user's name for SRP.
+    return {
+        "ChallengeName": "SELECT_MFA_TYPE",
+        "Session": _open(entry, "SELECT_MFA_TYPE"),
+        "ChallengeParameters": {
+            "MFAS_CAN_CHOOSE": json.dumps(methods, separators=(",", ":")),
+            "USER_ID_FOR_SRP": login,
+        },
+    }
+
+
+def _mfa_chosen(entry, user, method):
+    """The MFA chosen at SELECT_MFA_TYPE, asked: email MFA's code here, TOTP and SMS under a
+    session of moto's own, which moto's handler answers as if it had asked."""
+    if method == "EMAIL_OTP":
+        return _ask_email_mfa(entry, user)
+    session = secrets.token_urlsafe(48)
+    with base._LOCK:
+        entry.pool.backend.sessions[session] = (entry.login, entry.pool)
+    base._name_device(session, entry.named)
+    return {"ChallengeName": method, "Session": session, "ChallengeParameters": {}}
 
 
 def offer_email_setup(pool, answer):

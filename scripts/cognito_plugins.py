@@ -303,7 +303,7 @@ def initiate_auth(self):
         return ActionResult(answer)
     _, pool, client = _pool_of_client(client_id)
     if flow == "USER_PASSWORD_AUTH":
-        answer = passwordless.email_mfa(
+        answer = passwordless.mfa_after_password(
             pool, client, answer, parameters.get("USERNAME"), parameters.get("DEVICE_KEY")
         )
     answer = _after_step(
@@ -335,7 +335,7 @@ def admin_initiate_auth(self):
     if not isinstance(answer, dict):
         return ActionResult(answer)
     _, pool, client = _pool_of_client(client_id)
-    answer = passwordless.email_mfa(
+    answer = passwordless.mfa_after_password(
         pool, client, answer, parameters.get("USERNAME"), parameters.get("DEVICE_KEY")
     )
     answer = _after_step(
@@ -727,11 +727,13 @@ def _after_step(pool, client, answer, named, login, password_verified, after_pas
         with _LOCK:
             device = _remembered_device(user, named)
         # Choice: the device is asked to prove itself in place of tokens or an MFA
-        # challenge (email MFA's EMAIL_OTP too); NEW_PASSWORD_REQUIRED and MFA_SETUP are
-        # answered as moto answers them.
+        # challenge (email MFA's EMAIL_OTP and the choice of MFA too); NEW_PASSWORD_REQUIRED
+        # and MFA_SETUP are answered as moto answers them.
         ends = "AuthenticationResult" in answer
         if device is not None and (
-            ends or answer.get("ChallengeName") in ("SOFTWARE_TOKEN_MFA", "SMS_MFA", "EMAIL_OTP")
+            ends
+            or answer.get("ChallengeName")
+            in ("SOFTWARE_TOKEN_MFA", "SMS_MFA", "EMAIL_OTP", "SELECT_MFA_TYPE")
         ):
             return _ask_device(pool, client, answer, user, login, device)
     _bind_tokens(pool, answer, named, ip)
@@ -921,7 +923,7 @@ def _respond(self, moto_handler):
         return ActionResult(answer)
     _, pool, client = _pool_of_client(client_id)
     if name in ("PASSWORD_VERIFIER", "NEW_PASSWORD_REQUIRED"):
-        answer = passwordless.email_mfa(pool, client, answer, login, named)
+        answer = passwordless.mfa_after_password(pool, client, answer, login, named)
     answer = passwordless.offer_email_setup(pool, answer)
     answer = _after_step(
         pool,

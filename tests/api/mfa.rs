@@ -336,6 +336,63 @@ async fn a_user_who_prefers_sms_answers_with_the_texted_code() {
 }
 
 #[tokio::test]
+async fn a_user_with_two_mfas_and_no_preference_chooses_one_then_answers_it() {
+    let app = TestApp::start().await;
+    app.user_pool
+        .enable_totp_mfa(UserPoolMfaType::Optional)
+        .await;
+    let secret = user_with_totp(&app, "ana", PASSWORD).await;
+    app.user_pool.enable_sms_mfa("ana", "+15555550100").await;
+    app.user_pool
+        .prefer_no_mfa("ana", &["SMS_MFA", "SOFTWARE_TOKEN_MFA"])
+        .await;
+
+    let login = app.login("ana", PASSWORD).await;
+    assert_challenge(
+        &login,
+        "SELECT_MFA_TYPE",
+        "CONTINUE_SIGN_IN_WITH_MFA_SELECTION",
+    );
+    // Cognito's JSON text, decoded.
+    assert_eq!(
+        login.body["parameters"]["MFAS_CAN_CHOOSE"],
+        json!(["SMS_MFA", "SOFTWARE_TOKEN_MFA"]),
+        "{login:?}"
+    );
+    let chosen = app
+        .answer_challenge(&login.cookie(), json!({"ANSWER": "SOFTWARE_TOKEN_MFA"}))
+        .await;
+    assert_challenge(&chosen, "SOFTWARE_TOKEN_MFA", TOTP_CODE_STEP);
+    let done = app
+        .answer_challenge(
+            &chosen.cookie(),
+            json!({"SOFTWARE_TOKEN_MFA_CODE": totp_code(&secret).await}),
+        )
+        .await;
+    assert_signed_in(&done);
+    let answers = app.proxy.calls("RespondToAuthChallenge");
+    let choice = answers
+        .iter()
+        .find(|call| call["ChallengeName"] == "SELECT_MFA_TYPE")
+        .expect("the choice reached Cognito");
+    assert_eq!(choice["ChallengeResponses"]["ANSWER"], "SOFTWARE_TOKEN_MFA");
+    assert_eq!(choice["ChallengeResponses"]["USERNAME"], "ana");
+
+    // Not among the choices: refused.
+    let again = app.login("ana", PASSWORD).await;
+    assert_challenge(
+        &again,
+        "SELECT_MFA_TYPE",
+        "CONTINUE_SIGN_IN_WITH_MFA_SELECTION",
+    );
+    let refused = app
+        .answer_challenge(&again.cookie(), json!({"ANSWER": "EMAIL_OTP"}))
+        .await;
+    assert_eq!(refused.status, 400, "{refused:?}");
+    assert!(refused.body["code"].is_string(), "{refused:?}");
+}
+
+#[tokio::test]
 async fn wrong_mfa_codes_count_across_sign_ins() {
     let app = TestApp::builder()
         .set("RATE_LIMIT_MFA_FAILURES_PER_USER", 4)

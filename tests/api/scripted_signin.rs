@@ -1,6 +1,8 @@
-//! Sign-in stories Cognito can tell but the emulator can't: EMAIL_OTP, SELECT_MFA_TYPE,
-//! CUSTOM_CHALLENGE, a refused SRP proof, and failures between the calls of one step. Cognito
-//! here is the recording proxy with nothing behind it, answering from the test's script.
+//! Sign-in stories told from a script: CUSTOM_CHALLENGE (the emulator runs no Lambda
+//! triggers), a refused SRP proof, failures between the calls of one step, and EMAIL_OTP and
+//! SELECT_MFA_TYPE in Cognito's own words (the emulator's plugins ask both too; see mfa.rs and
+//! email_mfa.rs). Cognito here is the recording proxy with nothing behind it, answering from
+//! the test's script.
 //!
 //! The AWS SDK talks to it over HTTP, so everything between `SignIn` and the wire (request
 //! building, SECRET_HASH, response parsing, error classification) runs as in production; the

@@ -4,8 +4,9 @@
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use aws_sdk_cognitoidentityprovider::types::{
-    AuthFlowType, EmailMfaConfigType, MessageActionType, SmsConfigurationType, SmsMfaConfigType,
-    SmsMfaSettingsType, SoftwareTokenMfaConfigType, UserPoolMfaType,
+    AuthFlowType, EmailMfaConfigType, EmailMfaSettingsType, MessageActionType,
+    SmsConfigurationType, SmsMfaConfigType, SmsMfaSettingsType, SoftwareTokenMfaConfigType,
+    SoftwareTokenMfaSettingsType, UserPoolMfaType,
 };
 use reqwest::Method;
 use serde_json::Value;
@@ -261,6 +262,38 @@ impl UserPool {
             .send()
             .await
             .expect("prefer SMS MFA");
+    }
+
+    /// Leaves `username` with the MFAs `on` (Cognito's names: `SMS_MFA`, `SOFTWARE_TOKEN_MFA`,
+    /// `EMAIL_OTP`; each set up already) and none preferred: Cognito then asks which to use
+    /// (SELECT_MFA_TYPE).
+    pub async fn prefer_no_mfa(&self, username: &str, on: &[&str]) {
+        let unpreferred = |name: &str| on.contains(&name).then_some(true);
+        self.idp
+            .admin_set_user_mfa_preference()
+            .user_pool_id(&self.pool_id)
+            .username(username)
+            .set_sms_mfa_settings(unpreferred("SMS_MFA").map(|_| {
+                SmsMfaSettingsType::builder()
+                    .enabled(true)
+                    .preferred_mfa(false)
+                    .build()
+            }))
+            .set_software_token_mfa_settings(unpreferred("SOFTWARE_TOKEN_MFA").map(|_| {
+                SoftwareTokenMfaSettingsType::builder()
+                    .enabled(true)
+                    .preferred_mfa(false)
+                    .build()
+            }))
+            .set_email_mfa_settings(unpreferred("EMAIL_OTP").map(|_| {
+                EmailMfaSettingsType::builder()
+                    .enabled(true)
+                    .preferred_mfa(false)
+                    .build()
+            }))
+            .send()
+            .await
+            .expect("keep the MFAs on, none preferred");
     }
 
     /// In a pool that signs in by email: a user invited with a temporary password. Returns

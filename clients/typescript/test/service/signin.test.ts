@@ -18,8 +18,8 @@ import {
   userWithEmailMfa,
   userWithTotp,
 } from '../support/clients.js';
-import { sentCode, setPoolMfa } from '../support/emulator.js';
-import { service } from '../support/env.js';
+import { cognito, sentCode, setPoolMfa } from '../support/emulator.js';
+import { service, userPoolId } from '../support/env.js';
 import type { Echo } from '../support/upstream.js';
 import { totpCode, wrongTotpCode } from '../support/totp.js';
 
@@ -113,6 +113,39 @@ for (const mode of MODES) {
       });
       const { code } = await sentCode(username, 'EMAIL_MFA');
       assert.deepEqual(await auth.confirmSignIn({ challengeResponse: code }), DONE);
+    });
+
+    it('lets a user with two MFAs and no preference choose one, then asks for it', async () => {
+      const { username, secret } = await userWithTotp('choice');
+      await cognito('AdminSetUserMFAPreference', {
+        UserPoolId: userPoolId,
+        Username: username,
+        SoftwareTokenMfaSettings: { Enabled: true, PreferredMfa: false },
+        EmailMfaSettings: { Enabled: true, PreferredMfa: false },
+      });
+      const { auth } = client(mode);
+      const choose = {
+        isSignedIn: false,
+        nextStep: { signInStep: 'CONTINUE_SIGN_IN_WITH_MFA_SELECTION', allowedMFATypes: ['TOTP', 'EMAIL'] },
+      };
+      assert.deepEqual(await auth.signIn({ username, password: PASSWORD }), choose);
+      assert.deepEqual(await auth.confirmSignIn({ challengeResponse: 'EMAIL' }), {
+        isSignedIn: false,
+        nextStep: {
+          signInStep: 'CONFIRM_SIGN_IN_WITH_EMAIL_CODE',
+          codeDeliveryDetails: { deliveryMedium: 'EMAIL', destination: `${username[0]}***@e***` },
+        },
+      });
+      const { code } = await sentCode(username, 'EMAIL_MFA');
+      assert.deepEqual(await auth.confirmSignIn({ challengeResponse: code }), DONE);
+      await auth.signOut();
+
+      assert.deepEqual(await auth.signIn({ username, password: PASSWORD }), choose);
+      assert.deepEqual(await auth.confirmSignIn({ challengeResponse: 'TOTP' }), {
+        isSignedIn: false,
+        nextStep: { signInStep: 'CONFIRM_SIGN_IN_WITH_TOTP_CODE' },
+      });
+      assert.deepEqual(await auth.confirmSignIn({ challengeResponse: await totpCode(secret) }), DONE);
     });
 
     it('offers the first factors, and signs in with a mailed code', async () => {
