@@ -12,16 +12,20 @@ import type {
   AuthSession,
   AuthTOTPSetupDetails,
   AuthUser,
+  AuthWebAuthnCredential,
   BrowserSession,
   ConfirmResetPasswordInput,
   ConfirmSignInInput,
   ConfirmSignInOutput,
   ConfirmSignUpInput,
   ConfirmSignUpOutput,
+  DeleteWebAuthnCredentialInput,
   EndSessionInput,
   FetchAuthSessionOptions,
   FetchMFAPreferenceOutput,
   FetchUserAttributesOutput,
+  ListWebAuthnCredentialsInput,
+  ListWebAuthnCredentialsOutput,
   MFAPreference,
   ResendSignUpCodeInput,
   ResendSignUpCodeOutput,
@@ -74,6 +78,11 @@ export interface AuthConfig {
    * JSON. In a browser `navigator.credentials.get` is used when this is not set.
    */
   getPasskeyCredential?: (requestOptions: Record<string, unknown>) => Promise<unknown>;
+  /**
+   * A passkey registration's attestation: given WebAuthn's creation options (JSON), the new
+   * credential's JSON. In a browser `navigator.credentials.create` is used when this is not set.
+   */
+  createPasskeyCredential?: (creationOptions: Record<string, unknown>) => Promise<unknown>;
 }
 
 /** A page with a `document` is a browser; React Native and Node are not. */
@@ -138,6 +147,7 @@ export class AuthClient {
   readonly #storage: TokenStorage;
   readonly #apis: Record<string, string>;
   readonly #getPasskeyCredential: AuthConfig['getPasskeyCredential'];
+  readonly #createPasskeyCredential: AuthConfig['createPasskeyCredential'];
   readonly #listeners = new Set<AuthHubCallback>();
   #pending: Pending | undefined;
   /** Native mode: the handle `/signup/confirm` gave for `autoSignIn`. */
@@ -162,6 +172,7 @@ export class AuthClient {
     this.#storage = config.storage ?? new MemoryStorage();
     this.#apis = { ...config.apis };
     this.#getPasskeyCredential = config.getPasskeyCredential;
+    this.#createPasskeyCredential = config.createPasskeyCredential;
     if (this.mode === 'native' && this.#endpoint === '') {
       throw new AuthError({ code: 'invalid_config', message: 'native mode needs the service\'s endpoint' });
     }
@@ -778,6 +789,103 @@ export class AuthClient {
     }
     this.#emit('tokenRefresh');
     return data.session;
+  }
+
+  // ---- passkeys -----------------------------------------------------------------------------
+
+  /**
+   * Registers a passkey for the signed-in user, as Amplify does: the service asks Cognito for
+   * the options, the browser (or `createPasskeyCredential`) makes the credential, and the
+   * service hands it to Cognito. Needs a recent sign-in (`recent_sign_in_required`).
+   */
+  async associateWebAuthnCredential(): Promise<void> {
+    const { data: started } = await this.#send<Schemas['PasskeyCreation']>({
+      method: 'POST',
+      path: '/me/passkeys',
+      user: true,
+    });
+    const credential = await this.#newPasskey(started.creation_options);
+    const { data } = await this.#send<Schemas['PasskeyRegistered']>({
+      method: 'POST',
+      path: '/me/passkeys/complete',
+      body: { credential },
+      user: true,
+    });
+    await this.#afterChange(data.session);
+  }
+
+  async #newPasskey(options: Record<string, unknown>): Promise<Schemas['PasskeyCompletion']['credential']> {
+    if (this.#createPasskeyCredential !== undefined) {
+      return (await this.#createPasskeyCredential(options)) as Schemas['PasskeyCompletion']['credential'];
+    }
+    const global = globalThis as {
+      PublicKeyCredential?: { parseCreationOptionsFromJSON?: (json: unknown) => unknown };
+      navigator?: { credentials?: { create(options: unknown): Promise<{ toJSON(): unknown } | null> } };
+    };
+    const parse = global.PublicKeyCredential?.parseCreationOptionsFromJSON;
+    const credentials = global.navigator?.credentials;
+    if (parse === undefined || credentials === undefined) {
+      throw new AuthError({
+        code: 'not_supported',
+        message: 'passkeys need WebAuthn (a browser) or the createPasskeyCredential setting',
+      });
+    }
+    let credential: { toJSON(): unknown } | null;
+    try {
+      credential = await credentials.create({ publicKey: parse.call(global.PublicKeyCredential, options) });
+    } catch (error) {
+      // The user cancelled, the authenticator holds this passkey already, or the options were
+      // refused (a DOMException). Nothing reached Cognito.
+      throw new AuthError({ code: 'passkey_failed', message: 'the browser made no passkey', underlyingError: error });
+    }
+    if (credential === null) {
+      throw new AuthError({ code: 'passkey_failed', message: 'the browser made no passkey' });
+    }
+    return credential.toJSON() as Schemas['PasskeyCompletion']['credential'];
+  }
+
+  /**
+   * The user's passkeys. The service answers with all of them at once (Cognito keeps at most
+   * 20); `pageSize` and `nextToken` page through that answer here, the token being where the
+   * next page starts.
+   */
+  async listWebAuthnCredentials(input: ListWebAuthnCredentialsInput = {}): Promise<ListWebAuthnCredentialsOutput> {
+    const { pageSize, nextToken } = input;
+    if (pageSize !== undefined && !(Number.isInteger(pageSize) && pageSize >= 1)) {
+      throw new AuthError({ code: 'invalid_input', message: 'pageSize must be a whole number from 1' });
+    }
+    const start = nextToken === undefined ? 0 : Number(nextToken);
+    if (!(Number.isInteger(start) && start >= 0 && String(start) === nextToken) && nextToken !== undefined) {
+      throw new AuthError({ code: 'invalid_input', message: 'nextToken must come from an earlier page' });
+    }
+    const { data } = await this.#send<Schemas['PasskeyList']>({ method: 'GET', path: '/me/passkeys', user: true });
+    const end = pageSize === undefined ? data.passkeys.length : start + pageSize;
+    const credentials = data.passkeys.slice(start, end).map(
+      (passkey): AuthWebAuthnCredential => ({
+        credentialId: passkey.id,
+        friendlyCredentialName: passkey.name,
+        relyingPartyId: passkey.relying_party_id,
+        ...(passkey.attachment === undefined ? {} : { authenticatorAttachment: passkey.attachment }),
+        authenticatorTransports: passkey.transports,
+        createdAt: seconds(passkey.created_at),
+      }),
+    );
+    return end < data.passkeys.length ? { credentials, nextToken: String(end) } : { credentials };
+  }
+
+  /** Removes one of the user's passkeys; the user's other browser sessions end with it. */
+  async deleteWebAuthnCredential(input: DeleteWebAuthnCredentialInput): Promise<void> {
+    const id: unknown = input.credentialId;
+    // A credential id is base64url: nothing that could name another path.
+    if (typeof id !== 'string' || !/^[A-Za-z0-9_-]{2,1364}$/.test(id)) {
+      throw new AuthError({ code: 'invalid_input', message: 'a credentialId from listWebAuthnCredentials is needed' });
+    }
+    const { data } = await this.#send<Schemas['PasskeyRemoved']>({
+      method: 'DELETE',
+      path: `/me/passkeys/${id}`,
+      user: true,
+    });
+    await this.#afterChange(data.session);
   }
 
   // ---- sign-out and sessions ----------------------------------------------------------------

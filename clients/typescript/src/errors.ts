@@ -62,7 +62,7 @@ export interface AuthErrorInit {
 /**
  * What the client throws: the service's problem (its `code`, `field`, `attribute`,
  * `next_step`, `request_id`) and the HTTP `status`, or one of the client's own codes, with
- * `status` 0 when no answer came. What the app's own `storage` and `getPasskeyCredential`
+ * `status` 0 when no answer came. What the app's own `storage` and `getPasskeyCredential` or `createPasskeyCredential`
  * throw passes through unwrapped.
  */
 export class AuthError extends Error {

@@ -8,8 +8,10 @@ import type {
   ConfirmResetPasswordInput,
   ConfirmSignInInput,
   ConfirmSignUpInput,
+  DeleteWebAuthnCredentialInput,
   EndSessionInput,
   FetchAuthSessionOptions,
+  ListWebAuthnCredentialsInput,
   ResendSignUpCodeInput,
   ResetPasswordInput,
   SignInInput,
@@ -92,6 +94,9 @@ export const fetchMFAPreference = () => client().fetchMFAPreference();
 export const setUpTOTP = () => client().setUpTOTP();
 export const verifyTOTPSetup = (input: VerifyTOTPSetupInput) => client().verifyTOTPSetup(input);
 export const updateMFAPreference = (input: UpdateMFAPreferenceInput) => client().updateMFAPreference(input);
+export const associateWebAuthnCredential = () => client().associateWebAuthnCredential();
+export const listWebAuthnCredentials = (input?: ListWebAuthnCredentialsInput) => client().listWebAuthnCredentials(input);
+export const deleteWebAuthnCredential = (input: DeleteWebAuthnCredentialInput) => client().deleteWebAuthnCredential(input);
 export const getCurrentUser = () => client().getCurrentUser();
 export const fetchAuthSession = (options?: FetchAuthSessionOptions) => client().fetchAuthSession(options);
 export const signOut = (input?: SignOutInput) => client().signOut(input);

@@ -255,3 +255,28 @@ export interface SignOutInput {
 export interface EndSessionInput {
   id: string;
 }
+
+/** A passkey of the user's, as Amplify's `AuthWebAuthnCredential`. */
+export interface AuthWebAuthnCredential {
+  credentialId: string;
+  friendlyCredentialName: string;
+  relyingPartyId: string;
+  /** `platform` or `cross-platform`, when the browser told. */
+  authenticatorAttachment?: string;
+  authenticatorTransports: string[];
+  createdAt: Date;
+}
+
+export interface ListWebAuthnCredentialsInput {
+  pageSize?: number;
+  nextToken?: string;
+}
+
+export interface ListWebAuthnCredentialsOutput {
+  credentials: AuthWebAuthnCredential[];
+  nextToken?: string;
+}
+
+export interface DeleteWebAuthnCredentialInput {
+  credentialId: string;
+}
