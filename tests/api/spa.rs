@@ -1,14 +1,15 @@
 //! The example single-page app (examples/spa, built by examples/spa/build.sh) in headless
 //! Chromium, in the two deployments docs/frontends.md describes: on the service's origin
 //! behind one nginx with the service under BASE_PATH, and on another origin of the same site
-//! with CORS and credentials. Either way the page signs in, shows the user, calls an API
-//! through the token handler and never holds a token.
+//! with CORS and credentials; and at `localhost`, where the pool's passkeys belong. Either way
+//! the page signs in, shows the user, calls an API through the token handler and never holds
+//! a token.
 
 use std::path::{Path, PathBuf};
 
-use crate::support::browser::held_tokens;
+use crate::support::browser::{Browser, held_tokens};
 use crate::support::chromium::Chromium;
-use crate::support::mfa::totp_code;
+use crate::support::mfa::{secret_of, totp_code};
 use crate::support::nginx;
 use crate::support::upstream::EchoUpstream;
 use crate::support::*;
@@ -261,10 +262,11 @@ async fn signing_in_by_choice_the_app_offers_the_pools_factors_and_asks_for_what
 
 #[tokio::test]
 #[ignore = "needs nginx"]
-async fn a_second_factor_mailed_or_texted_is_asked_for_and_taken() {
+async fn a_second_factor_mailed_chosen_or_texted_is_asked_for_and_taken() {
     let browser = Chromium::start("en-US").await;
 
-    // A mailed code: email MFA turned on by the user, as the API does.
+    // A mailed code: email MFA turned on by the user, as the API does (the pool also offers
+    // an authenticator app, set up below).
     let mailed = TestApp::builder()
         .set("COOKIE_SECURE", "false")
         .set("BASE_PATH", "/auth")
@@ -272,7 +274,7 @@ async fn a_second_factor_mailed_or_texted_is_asked_for_and_taken() {
         .await;
     mailed
         .user_pool
-        .enable_email_mfa(UserPoolMfaType::Optional)
+        .enable_totp_and_email_mfa(UserPoolMfaType::Optional)
         .await;
     mailed.user_pool.create_user("ana", "Ana-Passw0rd!").await;
     mailed.user_pool.verify_email("ana").await;
@@ -297,6 +299,43 @@ async fn a_second_factor_mailed_or_texted_is_asked_for_and_taken() {
     browser.click("Continue").await;
     browser.wait_for_heading("Your account").await;
     browser.wait_for_text("#whoami", "ana").await;
+
+    // An authenticator app beside the mailed code, neither preferred: the user chooses.
+    let setup = mailed
+        .post_with_bearer("/auth/mfa/totp/setup", &token, json!({}))
+        .await;
+    let secret = secret_of(&setup);
+    let verified = mailed
+        .post_with_bearer(
+            "/auth/mfa/totp/verify",
+            &token,
+            json!({"code": totp_code(&secret).await}),
+        )
+        .await;
+    assert_eq!(verified.status, 200, "{verified:?}");
+    mailed
+        .user_pool
+        .prefer_no_mfa("ana", &["SOFTWARE_TOKEN_MFA", "EMAIL_OTP"])
+        .await;
+    browser.click("Sign out").await;
+    sign_in(&browser, "ana", "Ana-Passw0rd!").await;
+    browser
+        .wait_for_heading("Choose how to confirm it is you")
+        .await;
+    browser.screenshots("spa-choose-mfa").await;
+    browser.click("Authenticator app").await;
+    browser
+        .wait_for_heading("Enter your authenticator code")
+        .await;
+    browser.type_into("Code", &totp_code(&secret).await).await;
+    browser.click("Continue").await;
+    browser.wait_for_heading("Your account").await;
+    let choice = mailed.proxy.calls("RespondToAuthChallenge");
+    let choice = choice
+        .iter()
+        .find(|call| call["ChallengeName"] == "SELECT_MFA_TYPE")
+        .expect("the choice reached Cognito");
+    assert_eq!(choice["ChallengeResponses"]["ANSWER"], "SOFTWARE_TOKEN_MFA");
 
     // A texted code, on another pool. The emulator takes any code; the one typed is the one
     // that reaches Cognito.
@@ -324,5 +363,115 @@ async fn a_second_factor_mailed_or_texted_is_asked_for_and_taken() {
     browser
         .assert_no_token_reachable(&held_tokens(&texted).await)
         .await;
+    browser.close().await;
+}
+
+#[tokio::test]
+#[ignore = "needs nginx"]
+async fn at_localhost_a_user_adds_a_passkey_ends_another_session_and_signs_in_with_the_passkey() {
+    let port = free_port();
+    let app = TestApp::builder()
+        .set("COOKIE_SECURE", "false")
+        .set("BASE_PATH", "/auth")
+        .set("COGNITO_AUTH_FLOW", "USER_AUTH")
+        .start()
+        .await;
+    // Passkeys belong to `localhost`: the page must be opened there.
+    app.user_pool.allow_passkeys("localhost").await;
+    app.user_pool
+        .allow_first_factors(&[AuthFactorType::Password, AuthFactorType::WebAuthn])
+        .await;
+    app.user_pool.create_user("mina", "Mina-Passw0rd!").await;
+    let phone = Browser::with_agent(
+        &app,
+        "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1",
+    );
+    let signed_in = phone
+        .post(
+            "/auth/login",
+            json!({"username": "mina", "password": "Mina-Passw0rd!"}),
+        )
+        .await;
+    assert_eq!(signed_in.status, 200, "{signed_in:?}");
+    let session = phone.get("/auth/session").await;
+    assert_eq!(session.status, 200, "{session:?}");
+    let dir = tempfile::tempdir().unwrap();
+    let (_nginx, _) = on_one_origin(&app, dir.path(), port).await;
+    let origin = format!("http://localhost:{port}");
+    let browser = Chromium::start("en-US").await;
+    let authenticator = browser.add_virtual_authenticator().await;
+
+    browser.open(&format!("{origin}/")).await;
+    sign_in(&browser, "mina", "Mina-Passw0rd!").await;
+    browser.wait_for_heading("Your account").await;
+    browser.wait_for_text("#passkeys", "None yet.").await;
+    browser.click("Add a passkey").await;
+    browser
+        .wait_for_text("#status", "The passkey was added.")
+        .await;
+    let held = browser.passkeys_held(&authenticator).await;
+    assert_eq!(held.len(), 1, "{held:?}");
+    assert_eq!(held[0]["rpId"], "localhost");
+    assert_eq!(app.proxy.calls("CompleteWebAuthnRegistration").len(), 1);
+    browser.wait_for_count("#passkeys li button", 1).await;
+
+    // The phone's session, ended from this one.
+    browser.wait_for_text("#sessions", "Safari on iOS").await;
+    browser
+        .full_page_screenshot("spa-passkey-and-sessions")
+        .await;
+    browser.click("End Safari on iOS").await;
+    browser
+        .wait_for_text("#status", "The session was ended.")
+        .await;
+    phone
+        .get("/auth/session")
+        .await
+        .assert_problem(401, "no_session");
+    browser.wait_for_text("#sessions", "(This device)").await;
+    browser
+        .assert_no_token_reachable(&held_tokens(&app).await)
+        .await;
+
+    // Back in with the passkey: first refused by the authenticator, then given.
+    browser.click("Sign out").await;
+    browser.wait_for_heading("Sign in").await;
+    browser.type_into("Username", "mina").await;
+    let answered = app.proxy.calls("RespondToAuthChallenge").len();
+    browser.set_user_verified(&authenticator, false).await;
+    browser.click("Sign in with a passkey").await;
+    browser.wait_for_text("#status", "(passkey_failed)").await;
+    assert_eq!(
+        app.proxy.calls("RespondToAuthChallenge").len(),
+        answered,
+        "no assertion went to Cognito"
+    );
+    browser.set_user_verified(&authenticator, true).await;
+    browser.click("Sign in with a passkey").await;
+    browser.wait_for_heading("Your account").await;
+    browser.wait_for_text("#whoami", "mina").await;
+    let answers = app.proxy.calls("RespondToAuthChallenge");
+    assert_eq!(answers.len(), answered + 1, "{answers:?}");
+    let passkey = answers.last().unwrap();
+    assert_eq!(passkey["ChallengeName"], "WEB_AUTHN", "{passkey}");
+    let credential: Value = serde_json::from_str(
+        passkey["ChallengeResponses"]["CREDENTIAL"]
+            .as_str()
+            .expect("the credential as JSON text"),
+    )
+    .unwrap();
+    assert_eq!(credential["id"], held[0]["credentialId"], "{credential}");
+    browser
+        .assert_no_token_reachable(&held_tokens(&app).await)
+        .await;
+
+    // Removed: gone from the list and from Cognito.
+    browser.wait_for_count("#passkeys li button", 1).await;
+    browser.click_at("#passkeys li button").await;
+    browser
+        .wait_for_text("#status", "The passkey was removed.")
+        .await;
+    browser.wait_for_text("#passkeys", "None yet.").await;
+    assert_eq!(app.proxy.calls("DeleteWebAuthnCredential").len(), 1);
     browser.close().await;
 }

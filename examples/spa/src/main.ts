@@ -4,13 +4,16 @@ import {
   AuthError,
   Hub,
   api,
+  associateWebAuthnCredential,
   configure,
   confirmSignIn,
+  deleteWebAuthnCredential,
   endSession,
   fetchMFAPreference,
   fetchUserAttributes,
   getCurrentUser,
   listSessions,
+  listWebAuthnCredentials,
   setUpTOTP,
   signIn,
   signOut,
@@ -110,9 +113,19 @@ function showSignIn(): void {
         // by choice.
         next((await signIn(password ? { username, password } : { username })).nextStep);
       },
-      ...field('username', 'Username', 'text', 'username'),
+      ...field('username', 'Username', 'text', 'username webauthn'),
       ...field('password', 'Password', 'password', 'current-password'),
       h('p', { class: 'hint' }, 'Leave the password empty to sign in another way, where that is offered.'),
+    ),
+    // Where the pool signs in by choice: straight to the passkey, which signIn asks the
+    // browser for.
+    actionButton(
+      'Sign in with a passkey',
+      async () => {
+        const options = { authFlowType: 'USER_AUTH', preferredChallenge: 'WEB_AUTHN' } as const;
+        next((await signIn({ username: valueOf('username'), options })).nextStep);
+      },
+      true,
     ),
   );
 }
@@ -212,6 +225,7 @@ async function showAccount(): Promise<void> {
     list.append(h('dt', {}, name), h('dd', {}, value ?? ''));
   }
   const sessions = h('ul', { id: 'sessions' });
+  const passkeys = h('ul', { id: 'passkeys' });
   const totp = h('div', { id: 'totp' });
   const answer = h('pre', { id: 'api-answer' });
   show(
@@ -229,6 +243,13 @@ async function showAccount(): Promise<void> {
     ),
     h('h2', {}, 'Authenticator app'),
     totp,
+    h('h2', {}, 'Passkeys'),
+    passkeys,
+    actionButton('Add a passkey', async () => {
+      await associateWebAuthnCredential();
+      await showPasskeys(passkeys);
+      say('The passkey was added.');
+    }, true),
     h('h2', {}, 'Where you are signed in'),
     sessions,
     h('h2', {}, 'An API, through the service'),
@@ -240,6 +261,7 @@ async function showAccount(): Promise<void> {
     h('h2', {}, 'Leave'),
     actionButton('Sign out', () => signOut(), true),
   );
+  await showPasskeys(passkeys);
   if (mfa.enabled?.includes('TOTP')) {
     totp.append(h('p', {}, 'The authenticator app is on.'));
     return showSessions(sessions);
@@ -263,6 +285,25 @@ async function showAccount(): Promise<void> {
     }, true),
   );
   await showSessions(sessions);
+}
+
+async function showPasskeys(list: HTMLElement): Promise<void> {
+  const { credentials } = await listWebAuthnCredentials();
+  list.replaceChildren(
+    ...credentials.map((passkey) =>
+      h(
+        'li',
+        {},
+        `${passkey.friendlyCredentialName}, added ${passkey.createdAt.toLocaleDateString()} `,
+        actionButton(`Remove ${passkey.friendlyCredentialName}`, async () => {
+          await deleteWebAuthnCredential({ credentialId: passkey.credentialId });
+          await showPasskeys(list);
+          say('The passkey was removed.');
+        }, true),
+      ),
+    ),
+  );
+  if (credentials.length === 0) list.append(h('li', { class: 'none' }, 'None yet.'));
 }
 
 async function showSessions(list: HTMLElement): Promise<void> {
