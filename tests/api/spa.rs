@@ -146,6 +146,65 @@ async fn on_one_origin_an_invited_user_sets_a_password_and_totp_edits_the_profil
 
 #[tokio::test]
 #[ignore = "needs nginx"]
+async fn on_a_pool_requiring_mfa_an_invited_user_chooses_emailed_codes_and_gives_the_address() {
+    let port = free_port();
+    let app = TestApp::builder()
+        .set("COOKIE_SECURE", "false")
+        .set("BASE_PATH", "/auth")
+        .start()
+        .await;
+    app.user_pool
+        .enable_totp_and_email_mfa(UserPoolMfaType::On)
+        .await;
+    app.user_pool.invite_user("kai", "Temp-Passw0rd!").await;
+    let dir = tempfile::tempdir().unwrap();
+    let (_nginx, origin) = on_one_origin(&app, dir.path(), port).await;
+    let browser = Chromium::start("en-US").await;
+
+    browser.open(&format!("{origin}/")).await;
+    sign_in(&browser, "kai", "Temp-Passw0rd!").await;
+    browser.wait_for_heading("Choose a new password").await;
+    browser.type_into("New password", "N3w-Passw0rd!").await;
+    browser.click("Continue").await;
+    // The pool requires MFA and the user has none: set one up, of the pool's.
+    browser
+        .wait_for_heading("Choose how to confirm it is you")
+        .await;
+    assert_eq!(
+        browser
+            .read("return [...document.querySelectorAll('main button')].map((b) => b.textContent);")
+            .await,
+        json!(["Authenticator app", "Email"])
+    );
+    browser.click("Email").await;
+    browser
+        .wait_for_heading("Add an email address for codes")
+        .await;
+    browser.type_into("Email", "kai@example.com").await;
+    browser.click("Continue").await;
+    browser.wait_for_heading("Enter the code we sent").await;
+    let code = app.user_pool.code_sent("kai", "EMAIL_MFA").await;
+    browser.type_into("Code", &code).await;
+    browser.click("Continue").await;
+    browser.wait_for_heading("Your account").await;
+    browser.wait_for_text("#whoami", "kai").await;
+    browser
+        .wait_for_text("#attributes", "kai@example.com")
+        .await;
+    let setup = app.proxy.calls("RespondToAuthChallenge");
+    let setup = setup
+        .iter()
+        .find(|call| call["ChallengeName"] == "MFA_SETUP")
+        .expect("the address reached Cognito");
+    assert_eq!(setup["ChallengeResponses"]["EMAIL"], "kai@example.com");
+    browser
+        .assert_no_token_reachable(&held_tokens(&app).await)
+        .await;
+    browser.close().await;
+}
+
+#[tokio::test]
+#[ignore = "needs nginx"]
 async fn on_another_origin_of_the_same_site_the_cookie_goes_with_cors_and_no_token_is_reachable() {
     let upstream = EchoUpstream::start().await;
     let port = free_port();
