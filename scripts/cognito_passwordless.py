@@ -649,9 +649,13 @@ def respond(name, client_id, session, responses, ip):
         method = responses.get("ANSWER")
         if not method:
             raise InvalidParameterException("Missing required parameter ANSWER")
-        # Choice: an ANSWER not in MFAS_CAN_CHOOSE is InvalidParameterException, and ends
-        # the sign-in, as SELECT_CHALLENGE's does.
+        # Choice: an ANSWER not in MFAS_CAN_CHOOSE is InvalidParameterException and costs a
+        # try, as a wrong code does: the session stands for another answer while tries are
+        # left.
         if method not in entry.available:
+            entry.tries += 1
+            if entry.tries < _CODE_TRIES:
+                _keep(session, entry)
             raise InvalidParameterException(f"{method} is not an MFA the user can choose.")
         entry.named = named
         return _mfa_chosen(entry, user, method)
@@ -771,11 +775,12 @@ def mfa_after_password(pool, client, answer, login, named):
 
 def _mfa_methods(pool, user):
     # Choice: MFAS_CAN_CHOOSE lists SMS_MFA, SOFTWARE_TOKEN_MFA, EMAIL_OTP in that order,
-    # each that the user has on (email MFA only where it is asked, as above).
+    # each that the user has on and the pool offers (email MFA only where it is asked, as
+    # above).
     methods = []
-    if user.sms_mfa_enabled:
+    if user.sms_mfa_enabled and pool.sms_mfa_config:
         methods.append("SMS_MFA")
-    if user.software_token_mfa_enabled:
+    if user.software_token_mfa_enabled and pool.token_mfa_config == {"Enabled": True}:
         methods.append("SOFTWARE_TOKEN_MFA")
     if _asks_email_mfa(pool, user):
         methods.append("EMAIL_OTP")
@@ -783,36 +788,54 @@ def _mfa_methods(pool, user):
 
 
 def _select_mfa(pool, client, answer, login, named):
-    """SELECT_MFA_TYPE in place of moto's answer (tokens, or the one MFA it picked), for a
-    user with more than one MFA on and none preferred, on a pool with MFA ON or OPTIONAL;
-    None where it doesn't apply. (moto never asks it: such a user gets tokens, or TOTP on a
-    pool that requires MFA.)"""
+    """SELECT_MFA_TYPE in place of moto's answer (tokens, the one MFA it picked, or an
+    MFA_SETUP it asks of a user who has MFA), for a user with more than one MFA on and no
+    preference, on a pool with MFA ON or OPTIONAL; None where it doesn't apply. (moto never
+    asks it: such a user gets tokens, TOTP, or MFA_SETUP after SRP on a pool that requires
+    MFA.)"""
     if not isinstance(answer, dict) or pool.mfa_config not in ("ON", "OPTIONAL"):
         return None
     user = pool._get_user(login) if login else None
-    if user is None:
+    # Choice: any preference, even one for an MFA since turned off, is taken as moto takes
+    # it; the choice is asked only of a user with none.
+    if user is None or user.preferred_mfa_setting:
         return None
     methods = _mfa_methods(pool, user)
-    if len(methods) < 2 or user.preferred_mfa_setting in methods:
+    if len(methods) < 2:
         return None
-    # NEW_PASSWORD_REQUIRED and MFA_SETUP come before any MFA, as moto answers them.
+    # NEW_PASSWORD_REQUIRED comes before any MFA, as moto answers it.
     if "AuthenticationResult" not in answer and answer.get("ChallengeName") not in (
         "SOFTWARE_TOKEN_MFA",
         "SMS_MFA",
+        "MFA_SETUP",
     ):
         return None
     base._withdraw(pool, answer)
     entry = _SignIn(pool, client, user, login, named, False)
     entry.available = methods
-    # Cognito's shape: the list as JSON text, and the user's name for SRP.
+    # Cognito's shape: the list as compact JSON text, and the user's own name for SRP.
     return {
         "ChallengeName": "SELECT_MFA_TYPE",
         "Session": _open(entry, "SELECT_MFA_TYPE"),
         "ChallengeParameters": {
             "MFAS_CAN_CHOOSE": json.dumps(methods, separators=(",", ":")),
-            "USER_ID_FOR_SRP": login,
+            "USER_ID_FOR_SRP": user.username,
         },
     }
+
+
+# TOTP and SMS chosen at SELECT_MFA_TYPE: moto answers them under a session of its own, made
+# here; each such session is good for that MFA and that user only (moto's own take any MFA
+# answer, for any user), and ends with the sign-in's lifetime.
+_CHOSEN = collections.OrderedDict()
+
+
+class _Chosen:
+    def __init__(self, pool, method, user_id, expires):
+        self.pool = pool
+        self.method = method
+        self.user_id = user_id
+        self.expires = expires
 
 
 def _mfa_chosen(entry, user, method):
@@ -821,10 +844,45 @@ def _mfa_chosen(entry, user, method):
     if method == "EMAIL_OTP":
         return _ask_email_mfa(entry, user)
     session = secrets.token_urlsafe(48)
+    now = time.monotonic()
     with base._LOCK:
         entry.pool.backend.sessions[session] = (entry.login, entry.pool)
+        _CHOSEN[session] = _Chosen(entry.pool, method, user.id, now + entry.lifetime)
+        while _CHOSEN:
+            oldest_session, oldest = next(iter(_CHOSEN.items()))
+            if len(_CHOSEN) <= _LIMIT and oldest.expires > now:
+                break
+            _CHOSEN.popitem(last=False)
+            oldest.pool.backend.sessions.pop(oldest_session, None)
     base._name_device(session, entry.named)
     return {"ChallengeName": method, "Session": session, "ChallengeParameters": {}}
+
+
+def check_chosen(name, session, responses):
+    """Before moto answers an MFA challenge: a session made for a chosen MFA takes only that
+    MFA's answer, for that user, before it ends. Choice: anything else is
+    NotAuthorizedException and ends the session."""
+    with base._LOCK:
+        chosen = _CHOSEN.get(session) if session else None
+    if chosen is None:
+        return
+    user = chosen.pool._get_user(responses.get("USERNAME") or "")
+    if (
+        name != chosen.method
+        or user is None
+        or user.id != chosen.user_id
+        or chosen.expires <= time.monotonic()
+    ):
+        ended(session)
+        raise NotAuthorizedError(base._BAD_SESSION)
+
+
+def ended(session):
+    """A chosen MFA's session is spent (moto drops its own on success)."""
+    with base._LOCK:
+        chosen = _CHOSEN.pop(session, None) if session else None
+        if chosen is not None:
+            chosen.pool.backend.sessions.pop(session, None)
 
 
 def offer_email_setup(pool, answer):

@@ -912,6 +912,7 @@ def _respond(self, moto_handler):
         return ActionResult(passwordless.respond(name, client_id, session, responses, ip))
     if name == "MFA_SETUP" and responses.get("EMAIL"):
         return ActionResult(passwordless.mfa_setup_email(client_id, session, responses))
+    passwordless.check_chosen(name, session, responses)
     # moto takes PASSWORD_VERIFIER's session from the claim's secret block.
     moto_session = session
     if name == "PASSWORD_VERIFIER":
@@ -921,6 +922,7 @@ def _respond(self, moto_handler):
     answer = moto_handler(self).result
     if not isinstance(answer, dict):
         return ActionResult(answer)
+    passwordless.ended(session)
     _, pool, client = _pool_of_client(client_id)
     if name in ("PASSWORD_VERIFIER", "NEW_PASSWORD_REQUIRED"):
         answer = passwordless.mfa_after_password(pool, client, answer, login, named)

@@ -344,6 +344,9 @@ async fn a_user_with_two_mfas_and_no_preference_chooses_one_then_answers_it() {
     let secret = user_with_totp(&app, "ana", PASSWORD).await;
     app.user_pool.enable_sms_mfa("ana", "+15555550100").await;
     app.user_pool
+        .enable_every_mfa(UserPoolMfaType::Optional)
+        .await;
+    app.user_pool
         .prefer_no_mfa("ana", &["SMS_MFA", "SOFTWARE_TOKEN_MFA"])
         .await;
 
@@ -363,14 +366,15 @@ async fn a_user_with_two_mfas_and_no_preference_chooses_one_then_answers_it() {
         .answer_challenge(&login.cookie(), json!({"ANSWER": "SOFTWARE_TOKEN_MFA"}))
         .await;
     assert_challenge(&chosen, "SOFTWARE_TOKEN_MFA", TOTP_CODE_STEP);
+    let code = totp_code(&secret).await;
     let done = app
-        .answer_challenge(
-            &chosen.cookie(),
-            json!({"SOFTWARE_TOKEN_MFA_CODE": totp_code(&secret).await}),
-        )
+        .answer_challenge(&chosen.cookie(), json!({"SOFTWARE_TOKEN_MFA_CODE": code}))
         .await;
     assert_signed_in(&done);
     let answers = app.proxy.calls("RespondToAuthChallenge");
+    let last = answers.last().unwrap();
+    assert_eq!(last["ChallengeName"], "SOFTWARE_TOKEN_MFA", "{last}");
+    assert_eq!(last["ChallengeResponses"]["SOFTWARE_TOKEN_MFA_CODE"], code);
     let choice = answers
         .iter()
         .find(|call| call["ChallengeName"] == "SELECT_MFA_TYPE")
@@ -378,7 +382,7 @@ async fn a_user_with_two_mfas_and_no_preference_chooses_one_then_answers_it() {
     assert_eq!(choice["ChallengeResponses"]["ANSWER"], "SOFTWARE_TOKEN_MFA");
     assert_eq!(choice["ChallengeResponses"]["USERNAME"], "ana");
 
-    // Not among the choices: refused.
+    // Not among the choices: refused, and the sign-in waits for another answer.
     let again = app.login("ana", PASSWORD).await;
     assert_challenge(
         &again,
@@ -388,8 +392,11 @@ async fn a_user_with_two_mfas_and_no_preference_chooses_one_then_answers_it() {
     let refused = app
         .answer_challenge(&again.cookie(), json!({"ANSWER": "EMAIL_OTP"}))
         .await;
-    assert_eq!(refused.status, 400, "{refused:?}");
-    assert!(refused.body["code"].is_string(), "{refused:?}");
+    refused.assert_problem(400, "invalid_parameter");
+    let chosen = app
+        .answer_challenge(&again.cookie(), json!({"ANSWER": "SMS_MFA"}))
+        .await;
+    assert_challenge(&chosen, "SMS_MFA", SMS_CODE_STEP);
 }
 
 #[tokio::test]

@@ -183,6 +183,11 @@ impl UserPool {
         self.set_mfa_config(mode, true, false).await;
     }
 
+    /// Every MFA the pool can offer: TOTP, SMS and email.
+    pub async fn enable_every_mfa(&self, mode: UserPoolMfaType) {
+        self.set_mfa_config(mode, true, true).await;
+    }
+
     /// Email and SMS MFA: an MFA_SETUP offers email beside SMS, which a sign-in can't set up.
     pub async fn enable_sms_and_email_mfa(&self, mode: UserPoolMfaType) {
         self.set_mfa_config(mode, false, true).await;
