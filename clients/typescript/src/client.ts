@@ -508,7 +508,7 @@ export class AuthClient {
       // The user cancelled, no passkey fits, or the options were refused (a DOMException).
       throw new AuthError({ code: 'passkey_failed', message: 'the browser gave no passkey assertion', underlyingError: error });
     }
-    throw new AuthError({ code: 'not_supported', message: 'no passkey was chosen' });
+    throw new AuthError({ code: 'passkey_failed', message: 'no passkey was chosen' });
   }
 
   // ---- sign-up ------------------------------------------------------------------------------
@@ -799,24 +799,35 @@ export class AuthClient {
    * service hands it to Cognito. Needs a recent sign-in (`recent_sign_in_required`).
    */
   async associateWebAuthnCredential(): Promise<void> {
+    // Asked first, so that a runtime without WebAuthn starts no registration at Cognito.
+    const create = this.#passkeyCreator();
     const { data: started } = await this.#send<Schemas['PasskeyCreation']>({
       method: 'POST',
       path: '/me/passkeys',
       user: true,
     });
-    const credential = await this.#newPasskey(started.creation_options);
+    const options: unknown = started.creation_options;
+    if (typeof options !== 'object' || options === null || Array.isArray(options)) {
+      throw new AuthError({ code: 'unexpected_response', message: 'the service gave no creation options' });
+    }
+    const credential = await create(options as Record<string, unknown>);
     const { data } = await this.#send<Schemas['PasskeyRegistered']>({
       method: 'POST',
       path: '/me/passkeys/complete',
       body: { credential },
       user: true,
     });
+    if (data.registered !== true) {
+      throw new AuthError({ code: 'unexpected_response', message: 'the service did not say the passkey was registered' });
+    }
     await this.#afterChange(data.session);
   }
 
-  async #newPasskey(options: Record<string, unknown>): Promise<Schemas['PasskeyCompletion']['credential']> {
-    if (this.#createPasskeyCredential !== undefined) {
-      return (await this.#createPasskeyCredential(options)) as Schemas['PasskeyCompletion']['credential'];
+  /** What makes a passkey here: the app's own setting, else the browser's WebAuthn. */
+  #passkeyCreator(): (options: Record<string, unknown>) => Promise<Schemas['PasskeyCompletion']['credential']> {
+    const own = this.#createPasskeyCredential;
+    if (own !== undefined) {
+      return async (options) => (await own(options)) as Schemas['PasskeyCompletion']['credential'];
     }
     const global = globalThis as {
       PublicKeyCredential?: { parseCreationOptionsFromJSON?: (json: unknown) => unknown };
@@ -830,37 +841,41 @@ export class AuthClient {
         message: 'passkeys need WebAuthn (a browser) or the createPasskeyCredential setting',
       });
     }
-    let credential: { toJSON(): unknown } | null;
-    try {
-      credential = await credentials.create({ publicKey: parse.call(global.PublicKeyCredential, options) });
-    } catch (error) {
-      // The user cancelled, the authenticator holds this passkey already, or the options were
-      // refused (a DOMException). Nothing reached Cognito.
-      throw new AuthError({ code: 'passkey_failed', message: 'the browser made no passkey', underlyingError: error });
-    }
-    if (credential === null) {
+    return async (options) => {
+      try {
+        const credential = await credentials.create({ publicKey: parse.call(global.PublicKeyCredential, options) });
+        // Inside the try: a credential some extensions make can't write itself as JSON.
+        if (credential !== null) return credential.toJSON() as Schemas['PasskeyCompletion']['credential'];
+      } catch (error) {
+        // The user cancelled, the authenticator holds this passkey already, the options were
+        // refused (a DOMException), or the credential can't be read. Its registration at
+        // Cognito lapses unanswered.
+        throw new AuthError({ code: 'passkey_failed', message: 'the browser made no passkey', underlyingError: error });
+      }
       throw new AuthError({ code: 'passkey_failed', message: 'the browser made no passkey' });
-    }
-    return credential.toJSON() as Schemas['PasskeyCompletion']['credential'];
+    };
   }
 
   /**
    * The user's passkeys. The service answers with all of them at once (Cognito keeps at most
-   * 20); `pageSize` and `nextToken` page through that answer here, the token being where the
-   * next page starts.
+   * 20); `pageSize` and `nextToken` page through them here, in the order they were added.
+   * Each page asks the service again, and `nextToken` names the last passkey given, so a
+   * passkey removed or added between pages shifts nothing.
    */
   async listWebAuthnCredentials(input: ListWebAuthnCredentialsInput = {}): Promise<ListWebAuthnCredentialsOutput> {
     const { pageSize, nextToken } = input;
     if (pageSize !== undefined && !(Number.isInteger(pageSize) && pageSize >= 1)) {
       throw new AuthError({ code: 'invalid_input', message: 'pageSize must be a whole number from 1' });
     }
-    const start = nextToken === undefined ? 0 : Number(nextToken);
-    if (!(Number.isInteger(start) && start >= 0 && String(start) === nextToken) && nextToken !== undefined) {
+    const after = nextToken === undefined ? undefined : pageMark(nextToken);
+    if (after === null) {
       throw new AuthError({ code: 'invalid_input', message: 'nextToken must come from an earlier page' });
     }
     const { data } = await this.#send<Schemas['PasskeyList']>({ method: 'GET', path: '/me/passkeys', user: true });
-    const end = pageSize === undefined ? data.passkeys.length : start + pageSize;
-    const credentials = data.passkeys.slice(start, end).map(
+    const ordered = [...data.passkeys].sort(byAge);
+    const rest = after === undefined ? ordered : ordered.filter((passkey) => byAge(passkey, after) > 0);
+    const page = pageSize === undefined ? rest : rest.slice(0, pageSize);
+    const credentials = page.map(
       (passkey): AuthWebAuthnCredential => ({
         credentialId: passkey.id,
         friendlyCredentialName: passkey.name,
@@ -870,14 +885,17 @@ export class AuthClient {
         createdAt: seconds(passkey.created_at),
       }),
     );
-    return end < data.passkeys.length ? { credentials, nextToken: String(end) } : { credentials };
+    const last = page.at(-1);
+    return page.length < rest.length && last !== undefined
+      ? { credentials, nextToken: `${last.created_at}.${last.id}` }
+      : { credentials };
   }
 
   /** Removes one of the user's passkeys; the user's other browser sessions end with it. */
   async deleteWebAuthnCredential(input: DeleteWebAuthnCredentialInput): Promise<void> {
-    const id: unknown = input.credentialId;
+    const id: unknown = input?.credentialId;
     // A credential id is base64url: nothing that could name another path.
-    if (typeof id !== 'string' || !/^[A-Za-z0-9_-]{2,1364}$/.test(id)) {
+    if (typeof id !== 'string' || !CREDENTIAL_ID.test(id)) {
       throw new AuthError({ code: 'invalid_input', message: 'a credentialId from listWebAuthnCredentials is needed' });
     }
     const { data } = await this.#send<Schemas['PasskeyRemoved']>({
@@ -885,6 +903,9 @@ export class AuthClient {
       path: `/me/passkeys/${id}`,
       user: true,
     });
+    if (data.removed !== true) {
+      throw new AuthError({ code: 'unexpected_response', message: 'the service did not say the passkey was removed' });
+    }
     await this.#afterChange(data.session);
   }
 
@@ -1426,6 +1447,22 @@ function attributes(input: UserAttributes): Schemas['Attributes'] {
     if (value !== undefined) out[name] = value;
   }
   return out as Schemas['Attributes'];
+}
+
+const CREDENTIAL_ID = /^[A-Za-z0-9_-]{2,1364}$/;
+
+/** Oldest first; passkeys added in the same second by their ids. */
+function byAge(a: { created_at: number; id: string }, b: { created_at: number; id: string }): number {
+  return a.created_at - b.created_at || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+}
+
+/** A `nextToken` this client made (`created_at.id` of the page's last passkey), or null. */
+function pageMark(token: string): { created_at: number; id: string } | null {
+  const dot = token.indexOf('.');
+  const created = token.slice(0, dot);
+  const id = token.slice(dot + 1);
+  if (dot < 1 || !/^[0-9]{1,15}$/.test(created) || !CREDENTIAL_ID.test(id)) return null;
+  return { created_at: Number(created), id };
 }
 
 function seconds(value: number): Date {

@@ -31,7 +31,7 @@ describe('associateWebAuthnCredential', () => {
       },
     });
     fake.on('POST', '/me/passkeys', () => json(200, { creation_options: OPTIONS }));
-    fake.on('POST', '/me/passkeys/complete', () => json(200, { registered: true, session: 'rotated' }));
+    fake.on('POST', '/me/passkeys/complete', () => json(200, { registered: true, session: 'renewed' }));
 
     await auth.associateWebAuthnCredential();
 
@@ -52,11 +52,52 @@ describe('associateWebAuthnCredential', () => {
     assert.deepEqual(events, ['signedOut']);
   });
 
-  it('sends nothing on when there is no WebAuthn and no createPasskeyCredential', async () => {
+  it('starts nothing when there is no WebAuthn and no createPasskeyCredential', async () => {
     const { fake, auth } = setUp();
     fake.on('POST', '/me/passkeys', () => json(200, { creation_options: OPTIONS }));
     await assert.rejects(auth.associateWebAuthnCredential(), { name: 'AuthError', code: 'not_supported' });
+    assert.deepEqual(fake.requests, []);
+  });
+
+  it("says passkey_failed when the browser's credential can't be read, and sends nothing on", async () => {
+    const made: unknown[] = [];
+    const browser = globalThis as { PublicKeyCredential?: unknown; navigator?: unknown };
+    const saved = Object.getOwnPropertyDescriptor(globalThis, 'navigator');
+    browser.PublicKeyCredential = { parseCreationOptionsFromJSON: (json: unknown) => json };
+    Object.defineProperty(globalThis, 'navigator', {
+      configurable: true,
+      value: {
+        credentials: {
+          create: async (options: unknown) => {
+            made.push(options);
+            return made.length === 1
+              ? { toJSON: () => { throw new TypeError('Illegal invocation'); } }
+              : null;
+          },
+        },
+      },
+    });
+    try {
+      const { fake, auth } = setUp();
+      fake.on('POST', '/me/passkeys', () => json(200, { creation_options: OPTIONS }));
+      await assert.rejects(auth.associateWebAuthnCredential(), { name: 'AuthError', code: 'passkey_failed' });
+      await assert.rejects(auth.associateWebAuthnCredential(), { name: 'AuthError', code: 'passkey_failed' });
+      assert.deepEqual(made, [{ publicKey: OPTIONS }, { publicKey: OPTIONS }]);
+      assert.deepEqual(fake.sentTo('/me/passkeys/complete'), []);
+    } finally {
+      delete browser.PublicKeyCredential;
+      if (saved) Object.defineProperty(globalThis, 'navigator', saved);
+    }
+  });
+
+  it('takes neither missing options nor an answer that does not say registered for success', async () => {
+    const { fake, auth } = setUp({ createPasskeyCredential: async () => CREDENTIAL });
+    fake.on('POST', '/me/passkeys', () => json(200, {}));
+    await assert.rejects(auth.associateWebAuthnCredential(), { code: 'unexpected_response' });
     assert.deepEqual(fake.sentTo('/me/passkeys/complete'), []);
+    fake.on('POST', '/me/passkeys', () => json(200, { creation_options: OPTIONS }));
+    fake.on('POST', '/me/passkeys/complete', () => json(200, {}));
+    await assert.rejects(auth.associateWebAuthnCredential(), { code: 'unexpected_response' });
   });
 
   it("passes on the service's refusal, with what to do next", async () => {
@@ -97,20 +138,27 @@ describe('listWebAuthnCredentials', () => {
     ]);
   });
 
-  it('pages through them with pageSize and nextToken', async () => {
+  it('pages through them oldest first, and a removal between pages skips none', async () => {
     const { fake, auth } = setUp();
-    fake.on('GET', '/me/passkeys', () => json(200, { passkeys: ['a1', 'b2', 'c3'].map((id) => passkey(id, 1)) }));
+    let held = [passkey('c3', 30), passkey('a1', 10), passkey('b2', 20), passkey('d4', 30)];
+    fake.on('GET', '/me/passkeys', () => json(200, { passkeys: held }));
     const first = await auth.listWebAuthnCredentials({ pageSize: 2 });
     assert.deepEqual(first.credentials.map((c) => c.credentialId), ['a1', 'b2']);
     assert.equal(typeof first.nextToken, 'string');
-    const second = await auth.listWebAuthnCredentials({ pageSize: 2, ...(first.nextToken ? { nextToken: first.nextToken } : {}) });
-    assert.deepEqual(second.credentials.map((c) => c.credentialId), ['c3']);
+    // The first page's passkeys removed before the next page is asked for.
+    held = held.filter((p) => p.id !== 'a1' && p.id !== 'b2');
+    const second = await auth.listWebAuthnCredentials({ pageSize: 2, nextToken: first.nextToken ?? '' });
+    assert.deepEqual(second.credentials.map((c) => c.credentialId), ['c3', 'd4']);
     assert.equal(second.nextToken, undefined);
+    const whole = await auth.listWebAuthnCredentials({ pageSize: 1_000_000 });
+    assert.deepEqual(whole.credentials.map((c) => c.credentialId), ['c3', 'd4']);
+    assert.equal(whole.nextToken, undefined);
   });
 
   it('refuses a page size or token it did not make, asking nothing', async () => {
     const { fake, auth } = setUp();
-    for (const input of [{ pageSize: 0 }, { pageSize: 1.5 }, { nextToken: 'x' }, { nextToken: '-1' }, { nextToken: '01' }]) {
+    const tokens = ['x', '-1', '1', '.a1', '1.', '1.a', '1.a/b', '1e3.a1', '1.a1.', '1234567890123456.a1'];
+    for (const input of [{ pageSize: 0 }, { pageSize: 1.5 }, ...tokens.map((nextToken) => ({ nextToken }))]) {
       await assert.rejects(auth.listWebAuthnCredentials(input), { code: 'invalid_input' }, JSON.stringify(input));
     }
     assert.deepEqual(fake.requests, []);
@@ -118,9 +166,15 @@ describe('listWebAuthnCredentials', () => {
 });
 
 describe('deleteWebAuthnCredential', () => {
+  it('takes an answer that does not say removed for no success', async () => {
+    const { fake, auth } = setUp();
+    fake.on('DELETE', '/me/passkeys/a1', () => json(200, {}));
+    await assert.rejects(auth.deleteWebAuthnCredential({ credentialId: 'a1' }), { code: 'unexpected_response' });
+  });
+
   it('removes the passkey named', async () => {
     const { fake, auth, events } = setUp();
-    fake.on('DELETE', '/me/passkeys/a1_-Z', () => json(200, { removed: true, signed_out_others: 2, session: 'rotated' }));
+    fake.on('DELETE', '/me/passkeys/a1_-Z', () => json(200, { removed: true, signed_out_others: 2, session: 'renewed' }));
     await auth.deleteWebAuthnCredential({ credentialId: 'a1_-Z' });
     assert.equal(fake.requests.length, 1);
     assert.equal(fake.requests[0]?.headers.get('x-csrf'), '1');
@@ -131,6 +185,9 @@ describe('deleteWebAuthnCredential', () => {
     const { fake, auth } = setUp();
     for (const credentialId of ['', '.', '..', '../sessions', 'a/b', 'a%2F', 'a?x', 'x'.repeat(1365)]) {
       await assert.rejects(auth.deleteWebAuthnCredential({ credentialId }), { code: 'invalid_input' }, credentialId);
+    }
+    for (const input of [undefined, null, {}, { credentialId: 7 }]) {
+      await assert.rejects(auth.deleteWebAuthnCredential(input as never), { code: 'invalid_input' });
     }
     assert.deepEqual(fake.requests, []);
   });
