@@ -386,15 +386,21 @@ async fn a_second_factor_mailed_chosen_or_texted_is_asked_for_and_taken() {
     browser
         .wait_for_heading("Enter your authenticator code")
         .await;
-    browser.type_into("Code", &totp_code(&secret).await).await;
+    let code = totp_code(&secret).await;
+    browser.type_into("Code", &code).await;
     browser.click("Continue").await;
     browser.wait_for_heading("Your account").await;
-    let choice = mailed.proxy.calls("RespondToAuthChallenge");
-    let choice = choice
-        .iter()
-        .find(|call| call["ChallengeName"] == "SELECT_MFA_TYPE")
-        .expect("the choice reached Cognito");
+    let answers = mailed.proxy.calls("RespondToAuthChallenge");
+    let [.., choice, answer] = answers.as_slice() else {
+        panic!("a choice and an answer: {answers:?}");
+    };
+    assert_eq!(choice["ChallengeName"], "SELECT_MFA_TYPE", "{choice}");
     assert_eq!(choice["ChallengeResponses"]["ANSWER"], "SOFTWARE_TOKEN_MFA");
+    assert_eq!(answer["ChallengeName"], "SOFTWARE_TOKEN_MFA", "{answer}");
+    assert_eq!(
+        answer["ChallengeResponses"]["SOFTWARE_TOKEN_MFA_CODE"],
+        code
+    );
 
     // A texted code, on another pool. The emulator takes any code; the one typed is the one
     // that reaches Cognito.
@@ -487,6 +493,8 @@ async fn at_localhost_a_user_adds_a_passkey_ends_another_session_and_signs_in_wi
         .get("/auth/session")
         .await
         .assert_problem(401, "no_session");
+    // The list, read again, holds this device alone.
+    browser.wait_for_count("#sessions li", 1).await;
     browser.wait_for_text("#sessions", "(This device)").await;
     browser
         .assert_no_token_reachable(&held_tokens(&app).await)

@@ -84,8 +84,15 @@ function form(button: string, action: () => Promise<void>, ...fields: Child[]): 
 }
 
 function actionButton(text: string, action: () => Promise<void>, secondary = false): HTMLElement {
-  const element = h('button', { type: 'button', class: secondary ? 'secondary' : '' }, text);
-  element.addEventListener('click', () => void run(action));
+  const element = h('button', { type: 'button', class: secondary ? 'secondary' : '' }, text) as HTMLButtonElement;
+  element.addEventListener('click', () => {
+    // One at a time: a second click would go with the cookie the first one replaces.
+    if (element.disabled) return;
+    element.disabled = true;
+    void run(action).finally(() => {
+      element.disabled = false;
+    });
+  });
   return element;
 }
 
@@ -122,7 +129,7 @@ function showSignIn(): void {
     actionButton(
       'Sign in with a passkey',
       async () => {
-        const options = { authFlowType: 'USER_AUTH', preferredChallenge: 'WEB_AUTHN' } as const;
+        const options = { preferredChallenge: 'WEB_AUTHN' } as const;
         next((await signIn({ username: valueOf('username'), options })).nextStep);
       },
       true,
@@ -261,13 +268,21 @@ async function showAccount(): Promise<void> {
     h('h2', {}, 'Leave'),
     actionButton('Sign out', () => signOut(), true),
   );
-  await showPasskeys(passkeys);
   if (mfa.enabled?.includes('TOTP')) {
     totp.append(h('p', {}, 'The authenticator app is on.'));
-    return showSessions(sessions);
+  } else {
+    totp.append(setUpTotp(totp));
   }
-  totp.append(
-    actionButton('Set up an authenticator app', async () => {
+  // Each list on its own: one that can't be read leaves the other shown.
+  await run(() => showSessions(sessions));
+  await run(() => showPasskeys(passkeys));
+}
+
+/** The button that sets up an authenticator app in `totp`, the section it replaces. */
+function setUpTotp(totp: HTMLElement): HTMLElement {
+  return actionButton(
+    'Set up an authenticator app',
+    async () => {
       const setup = await setUpTOTP();
       totp.replaceChildren(
         h('p', {}, 'Add this key to your authenticator app:'),
@@ -282,9 +297,9 @@ async function showAccount(): Promise<void> {
           ...field('totp-code', 'Authenticator code', 'text', 'one-time-code'),
         ),
       );
-    }, true),
+    },
+    true,
   );
-  await showSessions(sessions);
 }
 
 async function showPasskeys(list: HTMLElement): Promise<void> {
