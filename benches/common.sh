@@ -36,6 +36,17 @@ cpu_ticks() {
     echo "$total"
 }
 
+# Context switches, voluntary and not, of every thread of a process plus its children's: a
+# server whose threads hand a request to each other switches more per request.
+ctx_switches() {
+    local pid=$1 total=0 p
+    for p in "$pid" $(children_of "$pid"); do
+        total=$((total + $(cat /proc/"$p"/task/*/status 2> /dev/null |
+            awk '/^(non)?voluntary_ctxt_switches:/ { n += $2 } END { print n + 0 }')))
+    done
+    echo "$total"
+}
+
 # Resident set in KiB (field VmHWM: the peak; VmRSS: now) of a process plus its children's.
 rss_kib() {
     local pid=$1 field=$2 total=0 p kib

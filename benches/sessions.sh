@@ -230,9 +230,10 @@ rss_tokens=$(rss_kib "$bff_pid_main" VmRSS)
 wrk -t"$THREADS" -c"$CONNECTIONS" -d3s "${many_cookies[@]}" > /dev/null
 rss_sessions=$(rss_kib "$bff_pid_main" VmRSS)
 
-# One row: its URL, load and process. Appends "row rps p50 p99 cpu" to the results.
+# One row: its URL, load and process. Appends "row rps p50 p99 cpu ctx" to the results: ctx
+# is the server's context switches (every thread, voluntary or not) per request.
 results="$tmp/results"
-printf 'row\trps\tp50\tp99\tcpu\n' > "$results"
+printf 'row\trps\tp50\tp99\tcpu\tctx\n' > "$results"
 row_load() {
     case $1 in
         verify-bearer) load=(-H "Authorization: Bearer $token" "$bff/verify") pid=$bff_pid_main ;;
@@ -251,11 +252,12 @@ row_load() {
     esac
 }
 run() {
-    local name=$1 before after out="$tmp/$1.wrk" load pid
+    local name=$1 before after switched out="$tmp/$1.wrk" load pid
     row_load "$name"
     wait_quiet
     wrk -t"$THREADS" -c"$CONNECTIONS" -d"${WARMUP}s" "${load[@]}" > /dev/null
     before=$(cpu_ticks "$pid")
+    switched=$(ctx_switches "$pid")
     local perf_pid=
     if [ -n "${PROFILE_DIR:-}" ] && [ ! -e "$PROFILE_DIR/$name.data" ]; then
         # shellcheck disable=SC2086 # PERF_ARGS is a list of perf's own options
@@ -265,16 +267,17 @@ run() {
     wrk -t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" --latency "${load[@]}" > "$out"
     [ -z "$perf_pid" ] || wait "$perf_pid" || true
     after=$(cpu_ticks "$pid")
+    switched=$(($(ctx_switches "$pid") - switched))
     if grep -q 'Non-2xx\|Socket errors' "$out"; then
         cat "$out" >&2
         die "$name: errors or non-2xx answers"
     fi
-    awk -v name="$name" -v a="$before" -v b="$after" -v hz="$hz" -v d="$DURATION" '
+    awk -v name="$name" -v a="$before" -v b="$after" -v hz="$hz" -v d="$DURATION" -v cs="$switched" '
         function ms(v,   n) { n = v + 0; if (v ~ /us$/) n /= 1000; else if (v ~ /ms$/) n = n; else if (v ~ /s$/) n *= 1000; return n }
         /^Requests\/sec:/ { rps = $2 }
         $1 == "50%" { p50 = ms($2) }
         $1 == "99%" { p99 = ms($2) }
-        END { printf "%s\t%.0f\t%.3f\t%.3f\t%.1f\n", name, rps, p50, p99, (b - a) / hz / (rps * d) * 1e6 }
+        END { printf "%s\t%.0f\t%.3f\t%.3f\t%.1f\t%.2f\n", name, rps, p50, p99, (b - a) / hz / (rps * d) * 1e6, cs / (rps * d) }
     ' "$out" >> "$results"
 }
 
@@ -291,7 +294,8 @@ done
 echo
 echo "wrk -t$THREADS -c$CONNECTIONS -d${DURATION}s after ${WARMUP}s, loopback, wrk sharing the $(nproc) cores; $ROUNDS rounds: median (min-max)"
 echo
-rounds_table "$results" rps:.0f:req/s "p50:.2f:p50 ms" "p99:.2f:p99 ms" "cpu:.1f:server CPU us/req"
+rounds_table "$results" rps:.0f:req/s "p50:.2f:p50 ms" "p99:.2f:p99 ms" "cpu:.1f:server CPU us/req" \
+    "ctx:.2f:switches/req"
 python3 - "$results" << 'PY'
 import csv, statistics, sys
 rows = {}
