@@ -51,3 +51,21 @@ export async function setPoolMfa(configuration: 'OPTIONAL' | 'ON', totpOnly = fa
     WebAuthnConfiguration: { RelyingPartyId: 'localhost' },
   });
 }
+
+/**
+ * Device tracking on the pool (remembered when the user asks, and a remembered device skips
+ * MFA), or off again. UpdateUserPool sets what it is given and drops the rest, so the pool's
+ * own settings are sent back with it.
+ */
+export async function trackDevices(on: boolean): Promise<void> {
+  const described = (await cognito('DescribeUserPool', { UserPoolId: userPoolId })) as {
+    UserPool: { AutoVerifiedAttributes?: string[]; Policies?: unknown };
+  };
+  const { AutoVerifiedAttributes, Policies } = described.UserPool;
+  await cognito('UpdateUserPool', {
+    UserPoolId: userPoolId,
+    AutoVerifiedAttributes,
+    Policies,
+    ...(on ? { DeviceConfiguration: { ChallengeRequiredOnNewDevice: true, DeviceOnlyRememberedOnUserPrompt: true } } : {}),
+  });
+}
