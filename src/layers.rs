@@ -26,10 +26,10 @@ use crate::extract::BODY_LIMIT;
 use crate::{prometheus, request_id};
 
 /// What every route gets, outermost: the caller's request id when it is acceptable, a new
-/// one otherwise, returned on the answer. One layer (each layer on a route costs every
-/// request a boxed copy of the route).
+/// one otherwise, returned on the answer, and the handler's task's current id. One layer
+/// (each layer on a route costs every request a boxed copy of the route).
 pub fn with_request_id(router: Router) -> Router {
-    router.layer(request_id::RequestIdLayer)
+    router.layer(request_id::ScopedRequestIdLayer)
 }
 
 /// `/verify`'s lean path: the request id and panic catching, as every route gets them, in
@@ -47,15 +47,15 @@ pub fn lean(router: Router) -> Router {
 /// log line per call and no time limit of the general layers (the call to the upstream has
 /// its own, API_UPSTREAM_TIMEOUT_SECONDS). Cookies and tokens are never logged here.
 pub fn token_handler(router: Router, http: &HttpConfig) -> Router {
-    router
-        .layer(
+    with_cors(
+        router.layer(
             ServiceBuilder::new()
-                .layer(request_id::RequestIdLayer)
-                .layer(axum::middleware::from_fn(prometheus::track_requests))
-                .layer(axum::middleware::from_fn(request_id::scope))
+                .layer(request_id::ScopedRequestIdLayer)
+                .layer(prometheus::TrackRequestsLayer)
                 .layer(PanicsAs500),
-        )
-        .layer(cors(&http.allowed_origins))
+        ),
+        &http.allowed_origins,
+    )
 }
 
 /// What every route gets, innermost: a panic answered as an opaque 500 (and, on the API
@@ -146,19 +146,17 @@ pub fn api(router: Router, http: &HttpConfig) -> Router {
                     .on_response(log_response)
                     .on_failure(()),
             )
-            .layer(axum::middleware::from_fn(request_id::scope))
-            .layer(axum::middleware::from_fn(prometheus::track_requests)),
+            .layer(prometheus::TrackRequestsLayer),
     );
     // Secret headers are marked before anything else sees the request.
-    with_request_id(observed)
-        .layer(SetSensitiveHeadersLayer::new([
-            AUTHORIZATION,
-            COOKIE,
-            SET_COOKIE,
-            HeaderName::from_static("challenge-handle"),
-            HeaderName::from_static("device-handle"),
-        ]))
-        .layer(cors(&http.allowed_origins))
+    let marked = with_request_id(observed).layer(SetSensitiveHeadersLayer::new([
+        AUTHORIZATION,
+        COOKIE,
+        SET_COOKIE,
+        HeaderName::from_static("challenge-handle"),
+        HeaderName::from_static("device-handle"),
+    ]));
+    with_cors(marked, &http.allowed_origins)
 }
 
 /// Answers 504 when a request as a whole takes longer than `limit`. Cognito calls have their
@@ -175,15 +173,23 @@ async fn time_limit(
 }
 
 /// CORS for the configured browser origins, with credentials; none configured, no CORS
-/// headers at all (and never `*` with credentials).
-fn cors(origins: &[String]) -> tower_http::cors::CorsLayer {
+/// layer at all (no CORS headers, nothing to pay per request), and never `*` with
+/// credentials.
+fn with_cors(router: Router, origins: &[String]) -> Router {
+    match cors(origins) {
+        Some(cors) => router.layer(cors),
+        None => router,
+    }
+}
+
+fn cors(origins: &[String]) -> Option<tower_http::cors::CorsLayer> {
     use axum::http::{HeaderName, HeaderValue, Method, header};
     use tower_http::cors::{AllowOrigin, CorsLayer};
     let origins: Vec<HeaderValue> = origins.iter().filter_map(|o| o.parse().ok()).collect();
     if origins.is_empty() {
-        return CorsLayer::new();
+        return None;
     }
-    CorsLayer::new()
+    let cors = CorsLayer::new()
         .allow_origin(AllowOrigin::list(origins))
         .allow_credentials(true)
         .allow_methods([Method::GET, Method::POST, Method::PATCH, Method::DELETE])
@@ -203,7 +209,8 @@ fn cors(origins: &[String]) -> tower_http::cors::CorsLayer {
             header::RETRY_AFTER,
             HeaderName::from_static("www-authenticate"),
         ])
-        .max_age(Duration::from_secs(600))
+        .max_age(Duration::from_secs(600));
+    Some(cors)
 }
 
 /// One span per request: the matched route and a known method, never the raw URI, a

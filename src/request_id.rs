@@ -6,10 +6,7 @@ use std::pin::Pin;
 use std::task::{Context, Poll, ready};
 
 use axum::body::Bytes;
-use axum::extract::Request;
 use axum::http::{HeaderMap, HeaderValue};
-use axum::middleware::Next;
-use axum::response::Response;
 use tower::{Layer, Service};
 
 pub use cognito_verifier::request_id::{HEADER, current};
@@ -117,13 +114,44 @@ where
     }
 }
 
-/// Makes the request id (already set by `RequestIdLayer`) visible to the handler's task.
-pub async fn scope(request: Request, next: Next) -> Response {
-    let id = request
-        .headers()
-        .get(&HEADER)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default()
-        .to_owned();
-    cognito_verifier::request_id::scope(id, next.run(request)).await
+/// `RequestIdLayer`, and the id made the current one of the task that handles the request
+/// (`current`), for problem bodies and log lines. A layer of its own rather than a
+/// middleware function, which would box the rest of the stack's future on every request.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct ScopedRequestIdLayer;
+
+impl<S> Layer<S> for ScopedRequestIdLayer {
+    type Service = WithRequestId<Scoped<S>>;
+
+    fn layer(&self, inner: S) -> Self::Service {
+        WithRequestId(Scoped(inner))
+    }
+}
+
+/// Runs the inner service's answer with the request's id (set by `WithRequestId` around it)
+/// as the task's current one.
+#[derive(Clone, Debug)]
+pub struct Scoped<S>(S);
+
+impl<S, B> Service<axum::http::Request<B>> for Scoped<S>
+where
+    S: Service<axum::http::Request<B>>,
+{
+    type Response = S::Response;
+    type Error = S::Error;
+    type Future = tokio::task::futures::TaskLocalFuture<String, S::Future>;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
+        self.0.poll_ready(cx)
+    }
+
+    fn call(&mut self, request: axum::http::Request<B>) -> Self::Future {
+        let id = request
+            .headers()
+            .get(&HEADER)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_owned();
+        cognito_verifier::request_id::scoped(id, self.0.call(request))
+    }
 }

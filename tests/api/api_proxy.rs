@@ -143,10 +143,20 @@ async fn unknown_upstreams_and_paths_that_climb_are_refused() {
     let app = app_with(&upstream).await;
     let browser = Browser::new(&app);
     browser.login(ADMIN, ADMIN_PASSWORD).await;
-    browser
-        .get("/api/billing/invoices")
-        .await
-        .assert_problem(404, "not_found");
+    let unknown = browser.get("/api/billing/invoices").await;
+    unknown.assert_problem(404, "not_found");
+    // The problem names the request, as every route's does, and the call is counted by
+    // the route's template, never by the path sent.
+    assert_eq!(
+        unknown.body["request_id"].as_str(),
+        unknown.headers["x-request-id"].to_str().ok(),
+        "{unknown:?}"
+    );
+    let scrape = app.scrape().await;
+    // (The registry is the process's: other tests' calls may be counted in it too.)
+    let counted = r#"http_requests_total{route="/api/{name}/{*path}",method="GET",status="404"} "#;
+    assert!(scrape.contains(counted), "{scrape}");
+    assert!(!scrape.contains("invoices"), "{scrape}");
     // Sent as bytes: an HTTP client library would resolve the dots before sending.
     let cookie = format!("{SESSION_COOKIE}={}", browser.session_cookie().unwrap());
     for path in [

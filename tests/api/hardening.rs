@@ -349,6 +349,23 @@ async fn cors_allows_only_the_configured_origins_with_credentials() {
         )
         .await;
     assert!(answer.headers.get("access-control-allow-origin").is_none());
+    // No origins, no CORS: a preflight is no route's method, and grants nothing.
+    let preflight = plain
+        .send(
+            plain
+                .http
+                .request(reqwest::Method::OPTIONS, plain.url("/login"))
+                .header("origin", "https://app.example.com")
+                .header("access-control-request-method", "POST"),
+        )
+        .await;
+    preflight.assert_problem(405, "method_not_allowed");
+    assert!(
+        preflight
+            .headers
+            .get("access-control-allow-origin")
+            .is_none()
+    );
 }
 
 #[tokio::test]

@@ -24,3 +24,8 @@ pub fn current() -> Option<String> {
 pub async fn scope<F: Future>(id: String, work: F) -> F::Output {
     CURRENT.scope(id, work).await
 }
+
+/// `work` with `id` as the current request's id, as a future a layer can name.
+pub fn scoped<F: Future>(id: String, work: F) -> tokio::task::futures::TaskLocalFuture<String, F> {
+    CURRENT.scope(id, work)
+}
