@@ -167,7 +167,7 @@ impl SessionCache {
         let sub = sub.to_owned();
         self.dropping(|entries| {
             if entries
-                .invalidate_entries_if(move |_, cached| cached.session.sub == sub)
+                .invalidate_entries_if(move |_, cached| *cached.session.sub == *sub)
                 .is_err()
             {
                 entries.invalidate_all();
@@ -203,9 +203,9 @@ mod tests {
     fn row(id: &str, sub: &str) -> StoredSession {
         StoredSession {
             id_hash: crate::vocab::IdHash::from_stored(id.to_owned()),
-            public_id: "p".to_owned(),
-            sub: sub.to_owned(),
-            username: sub.to_owned(),
+            public_id: "p".into(),
+            sub: sub.into(),
+            username: sub.into(),
             tokens: Arc::new(super::super::SessionTokens {
                 access_token: "a".to_owned(),
                 id_token: None,
@@ -214,12 +214,12 @@ mod tests {
             }),
             access_expires_at: NOW / 1000 + 3600,
             auth_time: NOW / 1000,
-            amr: "pwd".to_owned(),
+            amr: "pwd".into(),
             created_at: NOW,
             last_seen_at: NOW,
             expires_at: NOW + 43_200_000,
-            client_ip: "192.0.2.1".to_owned(),
-            user_agent: "test".to_owned(),
+            client_ip: "192.0.2.1".into(),
+            user_agent: "test".into(),
             version: 0,
         }
     }

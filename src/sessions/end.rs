@@ -40,7 +40,7 @@ impl BrowserSessions {
         match self.refuse_sign_in(stored).await {
             Ok(sign_in) => Ok((
                 Some(Ended {
-                    sub: stored.sub.clone(),
+                    sub: stored.sub.to_string(),
                     sign_in,
                     refresh_token: SecretString::from(stored.tokens.refresh_token.clone()),
                 }),

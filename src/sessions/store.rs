@@ -239,18 +239,18 @@ impl SessionStore {
         let tokens = self.open(&row.sealed, &row.id_hash)?;
         Some(StoredSession {
             id_hash: IdHash::from_stored(row.id_hash),
-            public_id: row.public_id,
-            sub: row.sub,
-            username: row.username,
+            public_id: row.public_id.into(),
+            sub: row.sub.into(),
+            username: row.username.into(),
             tokens: Arc::new(tokens),
             access_expires_at: row.access_expires_at,
             auth_time: row.auth_time,
-            amr: row.amr,
+            amr: row.amr.into(),
             created_at: row.created_at,
             last_seen_at: row.last_seen_at,
             expires_at: row.expires_at,
-            client_ip: row.client_ip,
-            user_agent: row.user_agent,
+            client_ip: row.client_ip.into(),
+            user_agent: row.user_agent.into(),
             version: row.version,
         })
     }

@@ -40,21 +40,21 @@ impl std::fmt::Debug for SessionTokens {
 #[derive(Debug, Clone)]
 pub struct StoredSession {
     pub id_hash: IdHash,
-    pub public_id: String,
-    pub sub: String,
-    pub username: String,
+    pub public_id: Arc<str>,
+    pub sub: Arc<str>,
+    pub username: Arc<str>,
     pub tokens: Arc<SessionTokens>,
     /// Seconds since the epoch.
     pub access_expires_at: i64,
     /// Seconds since the epoch.
     pub auth_time: i64,
-    pub amr: String,
+    pub amr: Arc<str>,
     /// Milliseconds since the epoch, like the two below.
     pub created_at: i64,
     pub last_seen_at: i64,
     pub expires_at: i64,
-    pub client_ip: String,
-    pub user_agent: String,
+    pub client_ip: Arc<str>,
+    pub user_agent: Arc<str>,
     pub version: i64,
 }
 

@@ -118,11 +118,11 @@ impl SessionSummary {
     pub fn new(session: &StoredSession, current: bool, idle_timeout: Duration) -> Self {
         let idle_ends = session.last_seen_at / 1000 + idle_timeout.as_secs() as i64;
         SessionSummary {
-            id: session.public_id.clone(),
+            id: session.public_id.to_string(),
             current,
             device: device_label(&session.user_agent),
-            user_agent: session.user_agent.clone(),
-            ip: session.client_ip.clone(),
+            user_agent: session.user_agent.to_string(),
+            ip: session.client_ip.to_string(),
             created_at: session.created_at / 1000,
             last_seen_at: session.last_seen_at / 1000,
             expires_at: idle_ends.min(session.expires_at / 1000),

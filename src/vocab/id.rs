@@ -8,9 +8,10 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use secrecy::{ExposeSecret, SecretString};
 use sha2::{Digest, Sha256};
 
-/// Hex SHA-256 of an opaque id: what the database holds and looks up by.
+/// Hex SHA-256 of an opaque id: what the database holds and looks up by. Shared, not copied,
+/// when a session read from the cache is handed to a request.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct IdHash(String);
+pub struct IdHash(std::sync::Arc<str>);
 
 impl IdHash {
     pub fn as_str(&self) -> &str {
@@ -19,7 +20,7 @@ impl IdHash {
 
     /// A hash read back from the database, where only hashes are written.
     pub fn from_stored(hex: String) -> Self {
-        IdHash(hex)
+        IdHash(hex.into())
     }
 }
 
@@ -143,12 +144,12 @@ fn hash(value: &str) -> IdHash {
     const HEX: &[u8; 16] = b"0123456789abcdef";
     let digest = Sha256::digest(value.as_bytes());
     // One allocation: every request with a session cookie hashes it.
-    let mut hex = String::with_capacity(64);
-    for b in digest {
-        hex.push(HEX[usize::from(b >> 4)] as char);
-        hex.push(HEX[usize::from(b & 0xf)] as char);
+    let mut hex = [0u8; 64];
+    for (pair, b) in hex.chunks_exact_mut(2).zip(digest) {
+        pair[0] = HEX[usize::from(b >> 4)];
+        pair[1] = HEX[usize::from(b & 0xf)];
     }
-    IdHash(hex)
+    IdHash(std::str::from_utf8(&hex).expect("hex digits").into())
 }
 
 #[cfg(test)]
