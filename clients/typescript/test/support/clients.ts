@@ -6,6 +6,7 @@ import {
   createAuthClient,
   type AuthClient,
   type AuthCodeDeliveryDetails,
+  type AuthConfig,
   type AuthHubEvent,
   type AuthMode,
 } from '../../src/index.js';
@@ -29,11 +30,14 @@ export interface TestClient {
   events: AuthHubEvent[];
 }
 
+/** Settings a test may add: the passkey ceremonies' stand-ins. */
+export type Extra = Pick<AuthConfig, 'createPasskeyCredential' | 'getPasskeyCredential'>;
+
 /** A client as a page on the service's origin, or an app, would make it. */
-export function client(mode: AuthMode): TestClient {
-  if (mode === 'browser') return browserClient(new Browser(service));
+export function client(mode: AuthMode, extra: Extra = {}): TestClient {
+  if (mode === 'browser') return browserClient(new Browser(service), undefined, extra);
   const events: AuthHubEvent[] = [];
-  const auth = createAuthClient({ mode, endpoint: service, apis: { echo: upstream } });
+  const auth = createAuthClient({ mode, endpoint: service, apis: { echo: upstream }, ...extra });
   auth.listen(({ payload }) => events.push(payload.event));
   return { auth, browser: undefined, events };
 }
@@ -42,7 +46,7 @@ export function client(mode: AuthMode): TestClient {
  * A browser-mode client in `browser`, which joins the ones `assertNoTokenSeen` looks at. A page
  * of another origin than the service's needs `credentials: 'include'` for its cookies to go.
  */
-export function browserClient(browser: Browser, credentials?: RequestCredentials): TestClient {
+export function browserClient(browser: Browser, credentials?: RequestCredentials, extra: Extra = {}): TestClient {
   browsers.push(browser);
   const events: AuthHubEvent[] = [];
   const auth = createAuthClient({
@@ -50,6 +54,7 @@ export function browserClient(browser: Browser, credentials?: RequestCredentials
     endpoint: service,
     fetch: browser.fetch,
     ...(credentials === undefined ? {} : { credentials }),
+    ...extra,
   });
   auth.listen(({ payload }) => events.push(payload.event));
   return { auth, browser, events };
