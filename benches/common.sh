@@ -36,8 +36,10 @@ cpu_ticks() {
     echo "$total"
 }
 
-# Context switches, voluntary and not, of every thread of a process plus its children's: a
-# server whose threads hand a request to each other switches more per request.
+# Context switches, voluntary and not, of every live thread of a process plus its children's:
+# a server whose threads hand a request to each other switches more per request. A thread that
+# ends between two readings takes its count with it (the servers here keep their threads; a
+# Tokio blocking thread idle for 10 s would be missed).
 ctx_switches() {
     local pid=$1 total=0 p
     for p in "$pid" $(children_of "$pid"); do

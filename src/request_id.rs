@@ -129,7 +129,8 @@ impl<S> Layer<S> for ScopedRequestIdLayer {
 }
 
 /// Runs the inner service's answer with the request's id (set by `WithRequestId` around it)
-/// as the task's current one.
+/// as the task's current one. The inner `call` itself runs before the scope: it only makes
+/// the future (a route, a layer's wrapper); what logs or answers does so while it is polled.
 #[derive(Clone, Debug)]
 pub struct Scoped<S>(S);
 

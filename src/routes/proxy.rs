@@ -40,8 +40,11 @@ pub async fn forward(
         Some(slash) => after.split_at(slash),
         None => (after, ""),
     };
-    // TRACE would echo the token back; CONNECT makes no sense here.
-    if method == Method::TRACE || method == Method::CONNECT {
+    // TRACE would echo the token back; CONNECT makes no sense here. OPTIONS is taken as safe
+    // by the CSRF rules, so a page of any origin could send one with the cookie: it never goes
+    // on with the token (a browser's preflight comes without the cookie, and is the CORS
+    // layer's to answer when origins are configured).
+    if method == Method::TRACE || method == Method::CONNECT || method == Method::OPTIONS {
         return Err(ApiError::MethodNotAllowed);
     }
     // Who is asking comes first, so a stranger learns nothing of the upstreams' names. Only

@@ -31,7 +31,8 @@ pub struct Cached {
 }
 
 impl Cached {
-    /// The session for one request: its fields copied, its tokens shared.
+    /// The session for one request: its text and tokens shared, its last use as this
+    /// replica knows it.
     pub fn session(&self) -> StoredSession {
         StoredSession {
             last_seen_at: self.last_seen_at.load(Ordering::Relaxed),

@@ -366,6 +366,18 @@ async fn cors_allows_only_the_configured_origins_with_credentials() {
             .get("access-control-allow-origin")
             .is_none()
     );
+    // `/verify` answers any method a gateway forwards: without a token, 401.
+    let verify = plain
+        .send(
+            plain
+                .http
+                .request(reqwest::Method::OPTIONS, plain.url("/verify"))
+                .header("origin", "https://app.example.com")
+                .header("access-control-request-method", "POST"),
+        )
+        .await;
+    assert_eq!(verify.status, 401, "{verify:?}");
+    assert!(verify.headers.get("access-control-allow-origin").is_none());
 }
 
 #[tokio::test]
