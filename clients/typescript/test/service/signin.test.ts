@@ -18,7 +18,7 @@ import {
   userWithEmailMfa,
   userWithTotp,
 } from '../support/clients.js';
-import { cognito, sentCode, setPoolMfa, trackDevices } from '../support/emulator.js';
+import { cognito, sentCode, setPoolMfa, withDeviceTracking } from '../support/emulator.js';
 import { service, userPoolId } from '../support/env.js';
 import type { Echo } from '../support/upstream.js';
 import { totpCode, wrongTotpCode } from '../support/totp.js';
@@ -102,23 +102,24 @@ for (const mode of MODES) {
 
     it('skips the authenticator code on a device remembered at the last sign-in, and only there', async () => {
       const { username, secret } = await userWithTotp('device');
-      await trackDevices(true);
-      try {
+      await withDeviceTracking(async () => {
         const { auth } = client(mode);
         const asked = { isSignedIn: false, nextStep: { signInStep: 'CONFIRM_SIGN_IN_WITH_TOTP_CODE' } };
+        // Not asked to remember: the next sign-in asks for the code again.
+        assert.deepEqual(await auth.signIn({ username, password: PASSWORD }), asked);
+        assert.deepEqual(await auth.confirmSignIn({ challengeResponse: await totpCode(secret) }), DONE);
+        await auth.signOut();
         assert.deepEqual(await auth.signIn({ username, password: PASSWORD }), asked);
         const code = await totpCode(secret);
         assert.deepEqual(await auth.confirmSignIn({ challengeResponse: code, options: { rememberDevice: true } }), DONE);
         await auth.signOut();
-        // The same device: the password alone.
+        // Remembered: the password alone.
         assert.deepEqual(await auth.signIn({ username, password: PASSWORD }), DONE);
         await auth.signOut();
         // Another device is asked.
         const other = client(mode).auth;
         assert.deepEqual(await other.signIn({ username, password: PASSWORD }), asked);
-      } finally {
-        await trackDevices(false);
-      }
+      });
     });
 
     it('asks for the mailed code of email MFA, saying where it went', async () => {

@@ -1,4 +1,6 @@
 // The local Cognito emulator, asked directly: the codes it "sent", and the pool's settings.
+import assert from 'node:assert/strict';
+
 import { emulator, userPoolId } from './env.js';
 
 interface SentCode {
@@ -53,19 +55,41 @@ export async function setPoolMfa(configuration: 'OPTIONAL' | 'ON', totpOnly = fa
 }
 
 /**
- * Device tracking on the pool (remembered when the user asks, and a remembered device skips
- * MFA), or off again. UpdateUserPool sets what it is given and drops the rest, so the pool's
- * own settings are sent back with it.
+ * Runs `work` with device tracking on the pool (remembered when the user asks, and a remembered
+ * device skips MFA), then puts the pool's settings back as they were. The emulator's
+ * UpdateUserPool sets what it is given and resets the rest, so the settings read first are
+ * sent with the change and again after it; a failed restore is reported after `work`'s own
+ * failure, never in place of it.
  */
-export async function trackDevices(on: boolean): Promise<void> {
-  const described = (await cognito('DescribeUserPool', { UserPoolId: userPoolId })) as {
-    UserPool: { AutoVerifiedAttributes?: string[]; Policies?: unknown };
-  };
-  const { AutoVerifiedAttributes, Policies } = described.UserPool;
-  await cognito('UpdateUserPool', {
-    UserPoolId: userPoolId,
-    AutoVerifiedAttributes,
-    Policies,
-    ...(on ? { DeviceConfiguration: { ChallengeRequiredOnNewDevice: true, DeviceOnlyRememberedOnUserPrompt: true } } : {}),
-  });
+export async function withDeviceTracking(work: () => Promise<void>): Promise<void> {
+  const read = async () =>
+    ((await cognito('DescribeUserPool', { UserPoolId: userPoolId })) as { UserPool: Record<string, unknown> }).UserPool;
+  const before = await read();
+  const kept = Object.fromEntries(
+    ['AutoVerifiedAttributes', 'Policies', 'DeviceConfiguration'].flatMap((name) =>
+      before[name] === undefined ? [] : [[name, before[name]]],
+    ),
+  );
+  const update = (settings: Record<string, unknown>) => cognito('UpdateUserPool', { UserPoolId: userPoolId, ...settings });
+  let failure: unknown;
+  try {
+    await update({
+      ...kept,
+      DeviceConfiguration: { ChallengeRequiredOnNewDevice: true, DeviceOnlyRememberedOnUserPrompt: true },
+    });
+    await work();
+  } catch (error) {
+    failure = error;
+  }
+  try {
+    await update(kept);
+    const after = await read();
+    for (const name of ['AutoVerifiedAttributes', 'Policies', 'DeviceConfiguration']) {
+      assert.deepEqual(after[name], before[name], `the pool's ${name} was not put back`);
+    }
+  } catch (error) {
+    if (failure === undefined) throw error;
+    throw new AggregateError([failure, error], 'the test failed, and the pool was not put back');
+  }
+  if (failure !== undefined) throw failure;
 }
