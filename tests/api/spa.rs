@@ -11,6 +11,7 @@ use crate::support::browser::{Browser, held_tokens};
 use crate::support::chromium::Chromium;
 use crate::support::mfa::{secret_of, totp_code};
 use crate::support::nginx;
+use crate::support::passwordless::passkey_sent;
 use crate::support::upstream::EchoUpstream;
 use crate::support::*;
 use aws_sdk_cognitoidentityprovider::types::{AuthFactorType, UserPoolMfaType};
@@ -519,14 +520,7 @@ async fn at_localhost_a_user_adds_a_passkey_ends_another_session_and_signs_in_wi
     browser.wait_for_text("#whoami", "mina").await;
     let answers = app.proxy.calls("RespondToAuthChallenge");
     assert_eq!(answers.len(), answered + 1, "{answers:?}");
-    let passkey = answers.last().unwrap();
-    assert_eq!(passkey["ChallengeName"], "WEB_AUTHN", "{passkey}");
-    let credential: Value = serde_json::from_str(
-        passkey["ChallengeResponses"]["CREDENTIAL"]
-            .as_str()
-            .expect("the credential as JSON text"),
-    )
-    .unwrap();
+    let credential = passkey_sent(answers.last().unwrap());
     assert_eq!(credential["id"], held[0]["credentialId"], "{credential}");
     browser
         .assert_no_token_reachable(&held_tokens(&app).await)

@@ -6,6 +6,7 @@ use std::sync::{Arc, Mutex};
 use crate::support::browser::{Browser, held_tokens};
 use crate::support::chromium::Chromium;
 use crate::support::mfa::{totp_code, user_with_totp};
+use crate::support::passwordless::passkey_sent;
 use crate::support::upstream::EchoUpstream;
 use crate::support::*;
 use aws_sdk_cognitoidentityprovider::types::{AuthFactorType, UserPoolMfaType};
@@ -909,14 +910,7 @@ async fn a_visitor_signs_up_without_a_password_and_signs_in_with_a_passkey_and_a
         answered + 1,
         "only the passkey given was sent"
     );
-    let passkey = answers.last().unwrap();
-    assert_eq!(passkey["ChallengeName"], "WEB_AUTHN", "{passkey}");
-    let credential: serde_json::Value = serde_json::from_str(
-        passkey["ChallengeResponses"]["CREDENTIAL"]
-            .as_str()
-            .expect("the credential as JSON text"),
-    )
-    .unwrap();
+    let credential = passkey_sent(answers.last().unwrap());
     assert_eq!(credential["id"], held[0]["credentialId"], "{credential}");
     browser
         .assert_no_token_reachable(&held_tokens(&app).await)

@@ -121,3 +121,15 @@ impl UserPool {
             .to_owned()
     }
 }
+
+/// The passkey assertion a WEB_AUTHN answer carried to Cognito: its CREDENTIAL, read as JSON.
+#[track_caller]
+pub fn passkey_sent(answer: &Value) -> Value {
+    assert_eq!(answer["ChallengeName"], "WEB_AUTHN", "{answer}");
+    serde_json::from_str(
+        answer["ChallengeResponses"]["CREDENTIAL"]
+            .as_str()
+            .expect("the credential as JSON text"),
+    )
+    .unwrap()
+}
