@@ -4,7 +4,7 @@
 use std::any::Any;
 use std::collections::HashSet;
 use std::collections::hash_map::RandomState;
-use std::hash::BuildHasher;
+use std::hash::{BuildHasher, Hasher};
 use std::sync::{Arc, OnceLock};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
@@ -265,31 +265,70 @@ impl VerifiedAccess {
     }
 }
 
-/// The verified-token cache, keyed by the token itself, with a randomly seeded fast hash.
+/// The verified-token cache, keyed by the token itself, hashed by its last [`HASHED_TAIL`]
+/// bytes with a randomly seeded fast hash.
 ///
 /// A hit is an exact match of the whole token (the map compares keys by equality), so a
 /// hash collision can only cost a comparison, never answer for another token; the hash need
 /// not be cryptographic. SHA-256 over a token of about 1 KiB cost more than half a
-/// microsecond per request; foldhash over it costs a few dozen nanoseconds.
+/// microsecond per request; foldhash over all of it a few hundred instructions, over its tail
+/// a few dozen. The tail is the end of the RS256 signature: 24 bytes that differ from one
+/// token to the next as random bytes do.
 ///
 /// Hash flooding: only tokens that passed the full check (the pool's RS256 signature) are
-/// inserted, so nobody outside Cognito chooses the keys; forged tokens are only looked up,
-/// which inserts nothing. The seeds come from the standard library's random keys (drawn from
-/// the OS once per thread), so hash values are unknown outside the process as well.
+/// inserted, so nobody outside Cognito chooses the keys, nor their tails; forged tokens are
+/// only looked up, which inserts nothing. The seeds come from the standard library's random
+/// keys (drawn from the OS once per thread), so hash values are unknown outside the process as
+/// well.
 ///
 /// Memory: each entry holds its token besides the claims and what was derived from them,
 /// about 2.4 KiB in all for a token of 1 KiB as Cognito issues them (about 23 MiB for the
 /// default 10,000 entries). `cache_capacity` counts a token once per started KiB
 /// (`token_weight`), so larger tokens, which carry larger claims and headers, take a share of
 /// the bound in proportion; only tokens the pool signed get an entry at all.
-type TokenCache =
-    moka::sync::Cache<Box<str>, Arc<VerifiedAccess>, foldhash::fast::SeedableRandomState>;
+type TokenCache = moka::sync::Cache<Box<str>, Arc<VerifiedAccess>, TailHash>;
 
-fn token_hasher() -> foldhash::fast::SeedableRandomState {
+/// How much of the end of a token its hash reads: 32 characters of base64, 24 bytes of the
+/// signature.
+const HASHED_TAIL: usize = 32;
+
+/// Builds hashers that read only the last [`HASHED_TAIL`] bytes of what they are given.
+#[derive(Clone)]
+struct TailHash(foldhash::fast::SeedableRandomState);
+
+impl BuildHasher for TailHash {
+    type Hasher = TailHasher;
+
+    fn build_hasher(&self) -> TailHasher {
+        TailHasher(self.0.build_hasher())
+    }
+}
+
+struct TailHasher(foldhash::fast::FoldHasher<'static>);
+
+impl Hasher for TailHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        self.0
+            .write(&bytes[bytes.len().saturating_sub(HASHED_TAIL)..]);
+    }
+
+    fn write_u8(&mut self, byte: u8) {
+        self.0.write_u8(byte);
+    }
+
+    fn finish(&self) -> u64 {
+        self.0.finish()
+    }
+}
+
+fn token_hasher() -> TailHash {
     static SHARED: OnceLock<foldhash::SharedSeed> = OnceLock::new();
     let random = || RandomState::new().hash_one(0u8);
     let shared = SHARED.get_or_init(|| foldhash::SharedSeed::from_u64(random()));
-    foldhash::fast::SeedableRandomState::with_seed(random(), shared)
+    TailHash(foldhash::fast::SeedableRandomState::with_seed(
+        random(),
+        shared,
+    ))
 }
 
 /// A token's share of `cache_capacity`: one per started KiB, so that the bound holds memory,

@@ -1257,6 +1257,14 @@ async fn the_cache_answers_only_for_the_very_same_token() {
             .await
             .is_err()
     );
+    // The same signature under another payload: the cache hashes a token by its tail, and
+    // this one's tail is the cached token's own.
+    let (head, signature) = token.rsplit_once('.').unwrap();
+    let (header, payload) = head.split_once('.').unwrap();
+    let other_payload = URL_SAFE_NO_PAD.encode(br#"{"sub":"someone-else","token_use":"access"}"#);
+    assert_ne!(payload, other_payload);
+    let forged = format!("{header}.{other_payload}.{signature}");
+    assert!(verifier.verify_access_shared(&forged).await.is_err());
     verifier.verify_access_shared(&token).await.unwrap();
 }
 
