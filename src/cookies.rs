@@ -4,6 +4,8 @@
 //! which outlives them all. All are opaque ids, HttpOnly, host-only and scoped to `/`, or to
 //! BASE_PATH when the service is mounted under one.
 
+use std::borrow::Cow;
+
 use axum::http::{HeaderMap, HeaderValue, header};
 use cookie::{Cookie, SameSite};
 
@@ -144,21 +146,35 @@ impl CookieSettings {
     /// neither is picked.
     pub fn read<Id: OpaqueId>(&self, headers: &HeaderMap) -> Result<Option<Id>, DuplicateCookie> {
         // Read lossily: a planted cookie with a byte that isn't text must not hide ours.
-        let lines: Vec<String> = headers
+        // Read lossily: a planted cookie with a byte that isn't text must not hide ours.
+        // Borrowed, not copied, when the line is text (as nearly every line is).
+        let lines: Vec<Cow<'_, str>> = headers
             .get_all(header::COOKIE)
             .iter()
-            .map(|value| String::from_utf8_lossy(value.as_bytes()).into_owned())
+            .map(|value| match std::str::from_utf8(value.as_bytes()) {
+                Ok(text) => Cow::Borrowed(text),
+                Err(_) => String::from_utf8_lossy(value.as_bytes()),
+            })
             .collect();
         let mut ours = lines
             .iter()
-            .flat_map(|line| Cookie::split_parse(line.as_str()))
-            .filter_map(Result::ok)
-            .filter(|c| c.name() == self.name());
+            .flat_map(|line| values_named(line, self.name()));
         match (ours.next(), ours.next()) {
             (Some(_), Some(_)) => Err(DuplicateCookie),
-            (cookie, _) => Ok(cookie.and_then(|c| Id::parse(c.value()))),
+            (value, _) => Ok(value.and_then(Id::parse)),
         }
     }
+}
+
+/// The values of the cookies named `name` in one `Cookie` line, read as the `cookie` crate's
+/// `Cookie::split_parse` reads them (pairs split at `;`, then at the first `=`, name and value
+/// trimmed, pairs without `=` or with an empty name skipped; a value's quotes kept), without
+/// building a cookie for every pair: every call through a signed-in page reads this line.
+fn values_named<'a>(line: &'a str, name: &'a str) -> impl Iterator<Item = &'a str> {
+    line.split(';').filter_map(move |pair| {
+        let (key, value) = pair.split_once('=')?;
+        (key.trim() == name).then(|| value.trim())
+    })
 }
 
 /// More than one challenge cookie arrived.
@@ -174,6 +190,32 @@ fn header_value(cookie: &Cookie<'_>) -> HeaderValue {
 mod tests {
     use super::*;
     use crate::vocab::{ChallengeId, FlowId, SessionId};
+
+    #[test]
+    fn a_cookie_line_is_read_as_the_cookie_crate_reads_it() {
+        let name = "cognito-bff-session";
+        for line in [
+            "cognito-bff-session=abc",
+            " cognito-bff-session = abc ; other=1",
+            "a=1;cognito-bff-session=abc;cognito-bff-session=def",
+            "cognito-bff-session=\"abc\"",
+            "cognito-bff-session",
+            "=abc; ;;  ; cognito-bff-session=",
+            "cognito-bff-session=a=b",
+            "Cognito-Bff-Session=abc",
+            "x=1; cognito-bff-session\t=\tabc\t",
+            "cognito-bff-session=한글; k=v",
+            "",
+        ] {
+            let ours: Vec<&str> = values_named(line, name).collect();
+            let crates: Vec<String> = Cookie::split_parse(line)
+                .filter_map(Result::ok)
+                .filter(|c| c.name() == name)
+                .map(|c| c.value().to_owned())
+                .collect();
+            assert_eq!(ours, crates, "{line:?}");
+        }
+    }
 
     #[test]
     fn secure_cookie_has_every_attribute() {

@@ -4,6 +4,7 @@ use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 
 use axum::extract::{ConnectInfo, FromRef, FromRequestParts};
+use axum::http::HeaderName;
 use axum::http::request::Parts;
 
 use crate::error::ApiError;
@@ -63,6 +64,8 @@ where
     }
 }
 
+const X_FORWARDED_FOR: HeaderName = HeaderName::from_static("x-forwarded-for");
+
 /// The client a request comes from, and whether its peer is a trusted proxy.
 pub(super) fn resolve(parts: &Parts, limits: &Limits) -> (ClientAddr, bool) {
     {
@@ -75,15 +78,26 @@ pub(super) fn resolve(parts: &Parts, limits: &Limits) -> (ClientAddr, bool) {
         // client's, and only the end of the chain can be believed. A line with a byte that
         // isn't text still ends with what the proxy appended: read it lossily rather than
         // drop it, or the client would count as the proxy.
-        let forwarded = parts
+        let mut lines = parts
             .headers
-            .get_all("x-forwarded-for")
+            .get_all(X_FORWARDED_FOR)
             .iter()
-            .map(|v| String::from_utf8_lossy(v.as_bytes()))
-            .collect::<Vec<_>>()
-            .join(",");
+            .map(|v| String::from_utf8_lossy(v.as_bytes()));
+        // One line (or none) is read where it is; only several are joined.
+        let forwarded = match (lines.next(), lines.next()) {
+            (None, _) => std::borrow::Cow::Borrowed(""),
+            (Some(line), None) => line,
+            (Some(first), Some(second)) => {
+                let mut all = [first, second].join(",");
+                for line in lines {
+                    all.push(',');
+                    all.push_str(&line);
+                }
+                std::borrow::Cow::Owned(all)
+            }
+        };
         let proxies = limits.proxies();
-        let client = proxies.client(peer, Some(forwarded.as_str()));
+        let client = proxies.client(peer, Some(forwarded.as_ref()));
         (client, proxies.is_trusted(peer))
     }
 }

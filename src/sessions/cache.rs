@@ -46,8 +46,13 @@ impl Cached {
 #[derive(Debug, Clone, Copy)]
 pub struct ReadTicket(u64);
 
+/// Keyed by the session id's hash, itself a SHA-256: a seeded fast hash suffices (entries are
+/// only made from rows the database returned, so nobody picks the keys), and SipHash over its
+/// 64 characters was a visible share of each call.
+type Entries = Cache<String, Arc<Cached>, foldhash::fast::RandomState>;
+
 pub struct SessionCache {
-    entries: Cache<String, Arc<Cached>>,
+    entries: Entries,
     /// Bumped, under the lock, by every drop; an insert checks it under the same lock, so a
     /// row read before a session ended is never cached after the end was applied.
     generation: Mutex<u64>,
@@ -69,7 +74,7 @@ impl SessionCache {
                     .max_capacity(capacity)
                     .time_to_live(ttl)
                     .support_invalidation_closures()
-                    .build(),
+                    .build_with_hasher(foldhash::fast::RandomState::default()),
                 generation: Mutex::new(0),
                 cleared: AtomicU64::new(0),
                 trusted_until: AtomicU64::new(0),
@@ -152,7 +157,7 @@ impl SessionCache {
         }
     }
 
-    fn dropping(&self, drop: impl FnOnce(&Cache<String, Arc<Cached>>)) {
+    fn dropping(&self, drop: impl FnOnce(&Entries)) {
         let mut generation = self.generation.lock().unwrap_or_else(|e| e.into_inner());
         *generation += 1;
         drop(&self.entries);

@@ -26,7 +26,7 @@ use hyper_util::rt::TokioExecutor;
 use crate::config::Upstream;
 use crate::error::ApiError;
 use deadline::Deadline;
-use headers::{NOT_RETURNED, connection_listed, kept_for_the_session, passed};
+use headers::{NOT_RETURNED, address_value, connection_listed, kept_for_the_session, passed};
 use paths::{relocated, target};
 
 const BEARER: &[u8] = b"Bearer ";
@@ -116,7 +116,7 @@ impl Upstreams {
     }
 
     /// Sends the request on and streams the answer back.
-    pub async fn forward(&self, forward: Forward<'_>) -> Result<Response<Body>, ApiError> {
+    pub async fn forward(&self, mut forward: Forward<'_>) -> Result<Response<Body>, ApiError> {
         let uri = target(forward.upstream, forward.path, forward.query).ok_or_else(|| {
             ApiError::invalid_field("path", "the path must stay below the upstream's own")
         })?;
@@ -134,7 +134,7 @@ impl Upstreams {
             Some(Some(length)) => Some(length),
             None => None,
         };
-        let mut headers = self.request_headers(&forward)?;
+        let mut headers = self.request_headers(&mut forward)?;
         headers.insert(header::HOST, forward.upstream.host.clone());
         // No body announced and none on its way: none goes on (a GET stays a plain GET).
         let body = if announced.is_some() || !axum::body::HttpBody::is_end_stream(&forward.body) {
@@ -202,18 +202,21 @@ impl Upstreams {
 impl Upstreams {
     /// What the upstream gets: the browser's headers it may have, then what the service
     /// knows (the token, the identity, the client's address, the service's public origin).
-    fn request_headers(&self, forward: &Forward<'_>) -> Result<HeaderMap, ApiError> {
-        // Room for the browser's headers and the service's own, allocated once.
-        let mut headers =
-            HeaderMap::with_capacity(forward.headers.len() + forward.identity.len() + 8);
+    fn request_headers(&self, forward: &mut Forward<'_>) -> Result<HeaderMap, ApiError> {
+        // The identity's own map, grown once for the browser's headers and the service's own:
+        // its names are not hashed again.
+        let mut headers = std::mem::take(&mut forward.identity);
+        headers.reserve(forward.headers.len() + 8);
         let listed = connection_listed(forward.headers);
         for (name, value) in forward.headers {
-            if passed(forward.upstream, name) && !listed.iter().any(|l| l == name.as_str()) {
+            // No browser header stands beside the identity (configuration refuses to pass
+            // `x-auth-*` names on; this holds whatever it lets through).
+            if passed(forward.upstream, name)
+                && !name.as_str().starts_with("x-auth-")
+                && !listed.iter().any(|l| l == name.as_str())
+            {
                 headers.append(name.clone(), value.clone());
             }
-        }
-        for (name, value) in &forward.identity {
-            headers.insert(name.clone(), value.clone());
         }
         // Written once into the buffer the header keeps (a 1 KB token, on every call).
         let mut bearer = Vec::with_capacity(BEARER.len() + forward.access_token.len());
@@ -225,7 +228,7 @@ impl Upstreams {
         bearer.set_sensitive(true);
         headers.insert(header::AUTHORIZATION, bearer);
         if let Some(ip) = forward.client_ip
-            && let Ok(value) = HeaderValue::from_str(&ip.to_string())
+            && let Some(value) = address_value(ip)
         {
             headers.insert(HeaderName::from_static("x-forwarded-for"), value);
         }

@@ -32,6 +32,19 @@ fn safe_path(path: &str) -> bool {
 /// `\` or `;`, no encoded dot, slash or backslash left after a decoding, no `%u` escape, and
 /// not made of dots and spaces alone.
 fn safe_segment(raw: &str) -> bool {
+    plain_segment(raw).unwrap_or_else(|| safe_in_every_form(raw))
+}
+
+/// The common case, answered without copies: visible ASCII with no `%` or separator reads the
+/// same in every form [`safe_in_every_form`] tries (no escape to decode, nothing NFKC
+/// changes), so only dots alone make it unsafe. `None` for any other segment.
+fn plain_segment(raw: &str) -> Option<bool> {
+    raw.bytes()
+        .all(|b| b.is_ascii_graphic() && !matches!(b, b'%' | b'/' | b'\\' | b';'))
+        .then(|| raw.is_empty() || !raw.bytes().all(|b| b == b'.'))
+}
+
+fn safe_in_every_form(raw: &str) -> bool {
     use unicode_normalization::UnicodeNormalization;
     let lower = raw.to_ascii_lowercase();
     if ["%2f", "%5c", "%u"].iter().any(|e| lower.contains(e)) {
@@ -237,6 +250,39 @@ mod tests {
         ] {
             assert_eq!(relocate(location), None, "{location}");
         }
+    }
+
+    #[test]
+    fn a_plain_segment_is_judged_as_every_form_would_judge_it() {
+        for segment in [
+            "",
+            ".",
+            "..",
+            "...",
+            "orders",
+            "a.b",
+            ".hidden",
+            "v1.2.3",
+            "~user",
+            "a-b_c",
+            "x..",
+            "!$&'()*+,=:@",
+            "%2e",
+            "a%20b",
+            "a;b",
+            "a\\b",
+            " ",
+            ". .",
+            "a b",
+            "é",
+        ] {
+            if let Some(plain) = plain_segment(segment) {
+                assert_eq!(plain, safe_in_every_form(segment), "{segment:?}");
+            }
+        }
+        assert_eq!(plain_segment("orders"), Some(true));
+        assert_eq!(plain_segment(".."), Some(false));
+        assert_eq!(plain_segment("a%20b"), None);
     }
 
     #[test]
