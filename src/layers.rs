@@ -3,6 +3,7 @@
 //! gateways' `/verify` takes only the first: it runs on every request behind a gateway, and
 //! the rest would cost about twenty times the verification itself.
 
+use std::convert::Infallible;
 use std::future::Future;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::pin::Pin;
@@ -12,17 +13,19 @@ use std::time::Duration;
 use axum::Router;
 use axum::body::Body;
 use axum::extract::DefaultBodyLimit;
-use axum::http::header::{AUTHORIZATION, COOKIE, SET_COOKIE};
+use axum::http::header::{AUTHORIZATION, CONNECTION, COOKIE, SET_COOKIE};
 use axum::http::{HeaderName, Request, Response};
 use axum::response::IntoResponse;
 use tower::{Layer, Service, ServiceBuilder};
 use tower_http::sensitive_headers::SetSensitiveHeadersLayer;
+use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 use tracing::Span;
 
 use crate::config::HttpConfig;
 use crate::error::ApiError;
 use crate::extract::BODY_LIMIT;
+use crate::shutdown::Draining;
 use crate::{prometheus, request_id};
 
 /// What every route gets, outermost: the caller's request id when it is acceptable, a new
@@ -32,30 +35,75 @@ pub fn with_request_id(router: Router) -> Router {
     router.layer(request_id::ScopedRequestIdLayer)
 }
 
-/// `/verify`'s lean path: the request id and panic catching, as every route gets them, in
-/// one layer (each layer on a route costs every request a boxed copy of the route).
-pub fn lean(router: Router) -> Router {
-    router.layer(
-        ServiceBuilder::new()
-            .layer(request_id::RequestIdLayer)
-            .layer(PanicsAs500),
-    )
+/// A handler with its layers, mounted whole on its paths (`routes::verify_paths`,
+/// `routes::token_handler_paths`). Every layer added with `Router::layer` wraps each route in
+/// a box of its own, which each request clones: the two routes every signed-in call takes
+/// (`/verify` and the token handler) are built as one service each instead.
+pub trait Endpoint:
+    Service<Request<Body>, Response = Response<Body>, Error = Infallible, Future: Send + 'static>
+    + Clone
+    + Send
+    + Sync
+    + 'static
+{
 }
 
-/// The token handler's path: the request id (on the answer, and in problem bodies), panic
-/// catching, metrics by route, method and status, and CORS for the configured origins; no
-/// log line per call and no time limit of the general layers (the call to the upstream has
-/// its own, API_UPSTREAM_TIMEOUT_SECONDS). Cookies and tokens are never logged here.
-pub fn token_handler(router: Router, http: &HttpConfig) -> Router {
-    with_cors(
-        router.layer(
-            ServiceBuilder::new()
-                .layer(request_id::ScopedRequestIdLayer)
-                .layer(prometheus::TrackRequestsLayer)
-                .layer(PanicsAs500),
-        ),
-        &http.allowed_origins,
-    )
+impl<S> Endpoint for S where
+    S: Service<
+            Request<Body>,
+            Response = Response<Body>,
+            Error = Infallible,
+            Future: Send + 'static,
+        > + Clone
+        + Send
+        + Sync
+        + 'static
+{
+}
+
+/// `Connection: close` on every answer while the replica drains, so clients move to another.
+pub fn closing_when_draining(router: Router, draining: &Draining) -> Router {
+    router.layer(SetResponseHeaderLayer::overriding(
+        CONNECTION,
+        draining.clone().connection_header(),
+    ))
+}
+
+/// `/verify`'s lean path: `Connection: close` while draining, the request id and panic
+/// catching, as every route gets them, around the handler as one service (see
+/// [`Endpoint`]).
+pub fn lean(endpoint: impl Endpoint, draining: &Draining) -> impl Endpoint {
+    ServiceBuilder::new()
+        .layer(SetResponseHeaderLayer::overriding(
+            CONNECTION,
+            draining.clone().connection_header(),
+        ))
+        .layer(request_id::RequestIdLayer)
+        .layer(PanicsAs500)
+        .service(endpoint)
+}
+
+/// The token handler's path: `Connection: close` while draining, CORS for the configured
+/// origins, the request id (on the answer, and in problem bodies), metrics by route, method
+/// and status, and panic catching, around the handler as one service (see
+/// [`Endpoint`]); no log line per call and no time limit of the general layers (the
+/// call to the upstream has its own, API_UPSTREAM_TIMEOUT_SECONDS). Cookies and tokens are
+/// never logged here.
+pub fn token_handler(
+    endpoint: impl Endpoint,
+    http: &HttpConfig,
+    draining: &Draining,
+) -> impl Endpoint {
+    ServiceBuilder::new()
+        .layer(SetResponseHeaderLayer::overriding(
+            CONNECTION,
+            draining.clone().connection_header(),
+        ))
+        .option_layer(cors(&http.allowed_origins))
+        .layer(request_id::ScopedRequestIdLayer)
+        .layer(prometheus::TrackRequestsLayer)
+        .layer(PanicsAs500)
+        .service(endpoint)
 }
 
 /// What every route gets, innermost: a panic answered as an opaque 500 (and, on the API
@@ -262,7 +310,14 @@ mod tests {
             panic!("boom")
         }
         let routes = || Router::new().route("/", get(boom));
-        for app in [with_request_id(catching_panics(routes())), lean(routes())] {
+        let lean_path = Router::new().route_service(
+            "/",
+            lean(
+                axum::handler::Handler::with_state(boom, ()),
+                &Draining::default(),
+            ),
+        );
+        for app in [with_request_id(catching_panics(routes())), lean_path] {
             let response = send(app, &["trace-1"]).await;
             assert_eq!(
                 response.status(),

@@ -11,11 +11,9 @@ use aws_config::retry::RetryConfig;
 use aws_config::timeout::TimeoutConfig;
 use aws_sdk_cognitoidentityprovider::config::Region;
 use axum::Router;
-use axum::http::header::CONNECTION;
 use axum::serve::ListenerExt;
 use cognito_verifier::{Verifier, VerifierConfig};
 use tokio::net::TcpListener;
-use tower_http::set_header::SetResponseHeaderLayer;
 
 use crate::boundary::Boundary;
 use crate::challenge::ChallengeStore;
@@ -401,37 +399,46 @@ async fn cognito_client(config: &Config) -> aws_sdk_cognitoidentityprovider::Cli
     aws_sdk_cognitoidentityprovider::Client::new(&loader.load().await)
 }
 
-/// The API routes with their layers, and `/verify` beside them on its lean path.
+/// The API routes with their layers, and `/verify` and the token handler beside them on
+/// paths of their own.
 pub fn app(state: AppState) -> Router {
-    let verify = routes::verify().with_state(state.boundary.clone());
     let http = state.config.http.clone();
+    let draining = state.draining.clone();
+    let verify = routes::verify_paths(layers::lean(
+        routes::verify(state.boundary.clone()),
+        &draining,
+    ));
+    let token_handler = routes::token_handler_paths(layers::token_handler(
+        routes::token_handler(TokenHandler {
+            boundary: state.boundary.clone(),
+            upstreams: Arc::new(state.upstreams.clone()),
+            limits: state.limits.clone(),
+        }),
+        &http,
+        &draining,
+    ));
     let routes = if state.config.ui.enabled {
         routes::api().merge(crate::ui::routes())
     } else {
         routes::api()
     };
-    let token_handler = routes::token_handler().with_state(TokenHandler {
-        boundary: state.boundary.clone(),
-        upstreams: Arc::new(state.upstreams.clone()),
-        limits: state.limits.clone(),
-    });
-    let draining = state.draining.clone().connection_header();
     let probes = routes::probes().with_state(state.clone());
-    let service = layers::api(routes.with_state(state), &http)
-        .merge(layers::token_handler(token_handler, &http))
-        .merge(layers::lean(verify));
+    let service =
+        layers::closing_when_draining(layers::api(routes.with_state(state), &http), &draining)
+            .merge(token_handler)
+            .merge(verify);
     // Under BASE_PATH, everything is below it but the probes, which the platform asks at the
     // root (they answer below it too).
-    let app = if http.base_path.is_empty() {
+    if http.base_path.is_empty() {
         service
     } else {
-        Router::new()
-            .nest(&http.base_path, service)
+        let outer = Router::new()
             .merge(layers::catching_panics(probes))
             .fallback(|| async { ApiError::NotFound })
-            .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })
-    };
-    app.layer(SetResponseHeaderLayer::overriding(CONNECTION, draining))
+            .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed });
+        // Layered before the nest, so the nested routes keep their own layer alone.
+        layers::closing_when_draining(outer, &draining).nest(&http.base_path, service)
+    }
 }
 
 /// Without a scraper, histogram samples would pile up between scrapes; upkeep folds them.

@@ -155,6 +155,16 @@ async fn on_sigterm_readyz_says_draining_while_sign_ins_are_still_served() {
     assert_eq!(login.status, 200);
     assert_eq!(connection(&login), Some("close"), "no connection is reused");
     assert_eq!(login.body["status"], "authenticated");
+    // The gateways' /verify and the token handler, which carry layers of their own, too.
+    let verified = server
+        .client
+        .get_with_bearer("/verify", &login.access_token())
+        .await;
+    assert_eq!(verified.status, 200);
+    assert_eq!(connection(&verified), Some("close"));
+    let proxied = server.client.get("/api/orders/").await;
+    proxied.assert_problem(401, "no_session");
+    assert_eq!(connection(&proxied), Some("close"));
     let health = server.client.get("/healthz").await;
     assert_eq!(health.status, 200, "the process is alive while it drains");
 

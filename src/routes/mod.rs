@@ -22,13 +22,15 @@ mod verify;
 use std::sync::Arc;
 
 use axum::Router;
+use axum::handler::Handler;
 use axum::http::HeaderValue;
 use axum::http::header::CACHE_CONTROL;
-use axum::routing::{any, delete, get, post};
+use axum::routing::{delete, get, post};
 use tower_http::set_header::SetResponseHeaderLayer;
 
 use crate::boundary::Boundary;
 use crate::error::ApiError;
+use crate::layers::Endpoint;
 use crate::state::{AppState, TokenHandler};
 
 /// The API, behind the general layers (`layers::api`).
@@ -89,21 +91,33 @@ fn signed_in() -> Router<AppState> {
         ))
 }
 
-/// The token handler, on a path of its own (`layers::token_handler`): a browser's every call
-/// to an API comes through it.
-pub fn token_handler() -> Router<TokenHandler> {
-    Router::new()
-        .route("/api/{name}", any(proxy::forward))
-        .route("/api/{name}/", any(proxy::forward))
-        .route("/api/{name}/{*path}", any(proxy::forward))
+/// The token handler with its state, any method: for `layers::token_handler` to wrap and
+/// [`token_handler_paths`] to mount.
+pub fn token_handler(state: TokenHandler) -> impl Endpoint {
+    proxy::forward.with_state(state)
 }
 
-/// Forward-auth for gateways, on its lean path: any method, on `/verify` and any path below
-/// it (gateways forward the original method and path).
-pub fn verify() -> Router<Arc<Boundary>> {
+/// The token handler's paths, answered by `endpoint` (the handler in its layers): a browser's
+/// every call to an API comes through it.
+pub fn token_handler_paths(endpoint: impl Endpoint) -> Router {
     Router::new()
-        .route("/verify", any(verify::verify))
-        .route("/verify/{*path}", any(verify::verify))
+        .route_service("/api/{name}", endpoint.clone())
+        .route_service("/api/{name}/", endpoint.clone())
+        .route_service("/api/{name}/{*path}", endpoint)
+}
+
+/// Forward-auth for gateways with its state, any method: for `layers::lean` to wrap and
+/// [`verify_paths`] to mount.
+pub fn verify(state: Arc<Boundary>) -> impl Endpoint {
+    verify::verify.with_state(state)
+}
+
+/// `/verify` and any path below it (gateways forward the original method and path), answered
+/// by `endpoint`.
+pub fn verify_paths(endpoint: impl Endpoint) -> Router {
+    Router::new()
+        .route_service("/verify", endpoint.clone())
+        .route_service("/verify/{*path}", endpoint)
 }
 
 /// The probes alone: at the root when the rest is under BASE_PATH.
