@@ -28,34 +28,37 @@ const PASSED: &[&str] = &[
     "pragma",
 ];
 
-/// Answer headers the browser never gets from an upstream: its cookie jar (which
+/// Whether the browser never gets this answer header from an upstream: its cookie jar (which
 /// `Clear-Site-Data` would wipe), its CORS decisions and every policy it keeps for the whole
 /// origin (reporting, HSTS, other services, client hints, service-worker scope) belong to the
 /// service, a token stays out of its reach, and `Refresh` would send it anywhere as a
-/// `Location` outside the prefix would.
-pub(super) const NOT_RETURNED: &[&str] = &[
-    "connection",
-    "keep-alive",
-    "proxy-connection",
-    "proxy-authenticate",
-    "te",
-    "trailer",
-    "transfer-encoding",
-    "upgrade",
-    "set-cookie",
-    "clear-site-data",
-    "refresh",
-    "authorization",
-    "nel",
-    "report-to",
-    "reporting-endpoints",
-    "strict-transport-security",
-    "alt-svc",
-    "accept-ch",
-    "critical-ch",
-    "service-worker-allowed",
-    "set-login",
-];
+/// `Location` outside the prefix would. Hop-by-hop headers end here too.
+pub(super) fn not_returned(name: &HeaderName) -> bool {
+    matches!(
+        name.as_str(),
+        "connection"
+            | "keep-alive"
+            | "proxy-connection"
+            | "proxy-authenticate"
+            | "te"
+            | "trailer"
+            | "transfer-encoding"
+            | "upgrade"
+            | "set-cookie"
+            | "clear-site-data"
+            | "refresh"
+            | "authorization"
+            | "nel"
+            | "report-to"
+            | "reporting-endpoints"
+            | "strict-transport-security"
+            | "alt-svc"
+            | "accept-ch"
+            | "critical-ch"
+            | "service-worker-allowed"
+            | "set-login"
+    )
+}
 
 /// Cache headers for a CDN alone, which CDNs obey before `Cache-Control`: passed on only with
 /// an answer the upstream said may be shared.
@@ -89,12 +92,19 @@ pub(super) fn kept_for_the_session(headers: &mut HeaderMap) {
     let private = directives
         .iter()
         .any(|d| d.trim_ascii().eq_ignore_ascii_case(b"private"));
-    if !named("public") && !named("s-maxage") {
+    // Looked for among the few names there are before any is removed by name (each removal
+    // hashes its name).
+    if !named("public")
+        && !named("s-maxage")
+        && headers.keys().any(|name| CDN_CACHE_HEADERS.contains(name))
+    {
         for name in &CDN_CACHE_HEADERS {
             headers.remove(name);
         }
     }
-    if !named("public") && !named("s-maxage") && !private {
+    if given.is_empty() {
+        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("private"));
+    } else if !named("public") && !named("s-maxage") && !private {
         let mut value = b"private".to_vec();
         for part in given
             .iter()

@@ -26,7 +26,7 @@ use hyper_util::rt::TokioExecutor;
 use crate::config::Upstream;
 use crate::error::ApiError;
 use deadline::Deadline;
-use headers::{NOT_RETURNED, address_value, connection_listed, kept_for_the_session, passed};
+use headers::{address_value, connection_listed, kept_for_the_session, not_returned, passed};
 use paths::{relocated, target};
 
 const BEARER: &[u8] = b"Bearer ";
@@ -161,13 +161,14 @@ impl Upstreams {
             }
         };
         let (mut parts, body) = answer.into_parts();
-        // Room for the upstream's headers and the few added below, allocated once.
-        let room = HeaderMap::with_capacity(parts.headers.len() + 4);
+        // Room for the upstream's headers, the few added below and the request id the layers
+        // add, allocated once.
+        let room = HeaderMap::with_capacity(parts.headers.len() + 8);
         let upstream_headers = std::mem::replace(&mut parts.headers, room);
         let listed = connection_listed(&upstream_headers);
         for (name, value) in &upstream_headers {
             let name_text = name.as_str();
-            if NOT_RETURNED.contains(&name_text)
+            if not_returned(name)
                 || name_text.starts_with("access-control-")
                 || listed.iter().any(|l| l.eq_ignore_ascii_case(name_text))
             {

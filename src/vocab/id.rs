@@ -47,8 +47,13 @@ macro_rules! opaque_id {
             }
 
             fn parse(value: &str) -> Option<Self> {
-                let decoded = URL_SAFE_NO_PAD.decode(value).ok()?;
-                (decoded.len() == 32).then(|| $name(SecretString::from(value)))
+                // 32 bytes are 43 characters; decoded on the stack (every call through a
+                // signed-in page reads one).
+                let mut bytes = [0u8; 48];
+                let decoded = (value.len() == 43)
+                    .then(|| URL_SAFE_NO_PAD.decode_slice(value, &mut bytes).ok())
+                    .flatten();
+                (decoded == Some(32)).then(|| $name(SecretString::from(value)))
             }
 
             fn hash(&self) -> IdHash {
@@ -173,6 +178,14 @@ mod tests {
         assert!(ChallengeId::parse("").is_none());
         assert!(SessionId::parse("not base64!").is_none());
         assert!(ChallengeId::parse("c2hvcnQ").is_none());
+        // 32 bytes' length, but stray bits in the last character, padding, or the other
+        // alphabet.
+        let id = "A".repeat(43);
+        assert!(SessionId::parse(&id).is_some());
+        assert!(SessionId::parse(&format!("{}B", "A".repeat(42))).is_none());
+        assert!(SessionId::parse(&format!("{id}=")).is_none());
+        assert!(SessionId::parse(&format!("+{}", "A".repeat(42))).is_none());
+        assert!(SessionId::parse(&"A".repeat(44)).is_none());
     }
 
     #[test]
