@@ -217,6 +217,7 @@ mod tests {
                 id_token: None,
                 refresh_token: "r".to_owned(),
                 device_key: None,
+                verified: Default::default(),
             }),
             access_expires_at: NOW / 1000 + 3600,
             auth_time: NOW / 1000,

@@ -187,6 +187,7 @@ impl BrowserSessions {
             id_token: tokens.id_token.clone(),
             refresh_token: refresh_token.to_owned(),
             device_key: device_key.map(str::to_owned),
+            verified: Default::default(),
         };
         let auth_time = signed_in_at(
             id_claims.as_ref().and_then(|c| c.auth_time),
@@ -269,11 +270,7 @@ impl BrowserSessions {
         } else {
             Box::pin(self.fresh(stored)).await?
         };
-        let verified = match self
-            .verifier
-            .verify_access_shared(&stored.tokens.access_token)
-            .await
-        {
+        let verified = match self.verified(&stored.tokens).await {
             Ok(verified) => verified,
             // Signed out elsewhere (a logout everywhere, or this sign-in ended on another
             // replica): the session is over.
@@ -290,6 +287,26 @@ impl BrowserSessions {
             }
         };
         Ok(LiveSession { stored, verified })
+    }
+
+    /// The session's access token as the verifier verifies it. Once the tokens are in this
+    /// replica's cache, their verification is kept with them and checked again on each use
+    /// (expiry, the signing key, revocation: what a token in the verifier's own cache is
+    /// checked for), rather than the token looked up in the verifier's cache. Kept only while
+    /// that cache is on (TOKEN_CACHE_CAPACITY above 0): off, every use is the full check.
+    async fn verified(&self, tokens: &SessionTokens) -> Result<Arc<VerifiedAccess>, TokenError> {
+        if let Some(kept) = tokens.verified.get() {
+            self.verifier.recheck_access(kept)?;
+            return Ok(kept.clone());
+        }
+        let verified = self
+            .verifier
+            .verify_access_shared(&tokens.access_token)
+            .await?;
+        if self.verifier.caches() {
+            tokens.verified.keep(verified.clone());
+        }
+        Ok(verified)
     }
 
     /// Restarts the session's idle timer.
@@ -393,6 +410,7 @@ impl BrowserSessions {
                 .refresh_token
                 .unwrap_or_else(|| stored.tokens.refresh_token.clone()),
             device_key: stored.tokens.device_key.clone(),
+            verified: Default::default(),
         };
         // Kept whatever the check said (the keys may be rotating): with rotation, the old
         // refresh token is spent now.

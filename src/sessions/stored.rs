@@ -1,8 +1,9 @@
 //! A browser session as a request sees it: the row's fields and its Cognito tokens, opened.
 //! What the store reads and the cache keeps.
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
+use cognito_verifier::VerifiedAccess;
 use serde::{Deserialize, Serialize};
 
 use crate::vocab::{Amr, IdHash};
@@ -17,6 +18,33 @@ pub struct SessionTokens {
     /// name it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub device_key: Option<String>,
+    /// The access token as the verifier verified it, kept with the tokens once they are
+    /// cached, so that a request checks it again rather than looks it up (see
+    /// `BrowserSessions::authenticate`). Never sealed, never copied.
+    #[serde(skip)]
+    pub verified: VerifiedSlot,
+}
+
+/// Room for the access token's verification. A copy starts empty: a copy of the tokens may
+/// be changed, and must never carry the verification of another token.
+#[derive(Default)]
+pub struct VerifiedSlot(OnceLock<Arc<VerifiedAccess>>);
+
+impl VerifiedSlot {
+    pub fn get(&self) -> Option<&Arc<VerifiedAccess>> {
+        self.0.get()
+    }
+
+    /// Keeps `verified` unless one is kept already.
+    pub fn keep(&self, verified: Arc<VerifiedAccess>) {
+        let _ = self.0.set(verified);
+    }
+}
+
+impl Clone for VerifiedSlot {
+    fn clone(&self) -> Self {
+        VerifiedSlot::default()
+    }
 }
 
 impl Drop for SessionTokens {

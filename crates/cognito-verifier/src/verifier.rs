@@ -473,16 +473,7 @@ impl Verifier {
             return Err(TokenError::TooLarge);
         }
         if let Some(verified) = self.cache.as_ref().and_then(|c| c.get(token)) {
-            let claims = &verified.claims;
-            // The cache drops entries at `exp`; this guards the last second.
-            if claims.exp + self.leeway < now_seconds() {
-                return Err(TokenError::Expired);
-            }
-            // A key removed upstream stops vouching for the tokens it signed.
-            if !self.keys.contains(&verified.kid) {
-                return Err(TokenError::UnknownKid);
-            }
-            self.check_revoked(claims.identity())?;
+            self.still_good(&verified)?;
             return Ok(verified);
         }
         // Boxed: the full check can wait on the key set and fetch it (a large future), while a
@@ -506,6 +497,36 @@ impl Verifier {
             cache.insert(token.into(), verified.clone());
         }
         Ok(verified)
+    }
+
+    /// Whether the verified-token cache is on (`cache_capacity` above 0).
+    pub fn caches(&self) -> bool {
+        self.cache.is_some()
+    }
+
+    /// Checks again what a verification the caller kept may no longer pass: every check a
+    /// token found in the verifier's own cache gets (expiry, its signing key still in the
+    /// JWKS, revocation). For a caller that holds on to what [`Verifier::verify_access_shared`]
+    /// gave it for as long as the verifier itself would, rather than look the token up again.
+    pub fn recheck_access(&self, verified: &VerifiedAccess) -> Result<(), TokenError> {
+        let result = self.still_good(verified);
+        if let Err(e) = &result {
+            tracing::debug!(reason = e.code(), "access token refused");
+        }
+        result
+    }
+
+    fn still_good(&self, verified: &VerifiedAccess) -> Result<(), TokenError> {
+        let claims = &verified.claims;
+        // The cache drops entries at `exp`; this guards the last second.
+        if claims.exp + self.leeway < now_seconds() {
+            return Err(TokenError::Expired);
+        }
+        // A key removed upstream stops vouching for the tokens it signed.
+        if !self.keys.contains(&verified.kid) {
+            return Err(TokenError::UnknownKid);
+        }
+        self.check_revoked(claims.identity())
     }
 
     fn check_revoked(&self, token: TokenIdentity<'_>) -> Result<(), TokenError> {

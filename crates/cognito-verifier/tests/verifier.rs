@@ -1163,12 +1163,15 @@ async fn a_cached_token_keeps_what_was_derived_and_is_refused_at_once_when_revok
     assert_eq!(again.derived(headers_of(&built)).unwrap(), &headers);
     assert_eq!(built.load(Ordering::SeqCst), 1, "built once per token");
 
-    // Revoked while its headers sit in the cache: refused on the very next request.
+    // Revoked while its headers sit in the cache: refused on the very next request, and so
+    // is the verification a caller kept.
+    assert_eq!(verifier.recheck_access(&first), Ok(()));
     revoked.revoke("origin-0001");
     assert_eq!(
         verifier.verify_access_shared(&token).await.unwrap_err(),
         TokenError::Revoked
     );
+    assert_eq!(verifier.recheck_access(&first), Err(TokenError::Revoked));
     assert_eq!(
         verifier.verify_access(&token).await.unwrap_err(),
         TokenError::Revoked
@@ -1186,13 +1189,15 @@ async fn a_cached_token_is_refused_once_its_signing_key_leaves_the_jwks() {
         &verifier.verify_access_shared(&token).await.unwrap()
     ));
 
-    // The pool rotated its key away: the cached entry no longer answers.
+    // The pool rotated its key away: the cached entry no longer answers, nor a kept one.
+    assert_eq!(verifier.recheck_access(&first), Ok(()));
     server.set_jwks(jwks(&[(&KEY_2, "k2")]));
     verifier.keys().refresh().await.unwrap();
     assert_eq!(
         verifier.verify_access_shared(&token).await.unwrap_err(),
         TokenError::UnknownKid
     );
+    assert_eq!(verifier.recheck_access(&first), Err(TokenError::UnknownKid));
 }
 
 #[tokio::test]
@@ -1233,6 +1238,7 @@ async fn a_cached_token_is_refused_once_it_expires() {
         verifier.verify_access_shared(&token).await.unwrap_err(),
         TokenError::Expired
     );
+    assert_eq!(verifier.recheck_access(&verified), Err(TokenError::Expired));
 }
 
 #[tokio::test]
