@@ -146,7 +146,6 @@ impl CookieSettings {
     /// neither is picked.
     pub fn read<Id: OpaqueId>(&self, headers: &HeaderMap) -> Result<Option<Id>, DuplicateCookie> {
         // Read lossily: a planted cookie with a byte that isn't text must not hide ours.
-        // Read lossily: a planted cookie with a byte that isn't text must not hide ours.
         // Borrowed, not copied, when the line is text (as nearly every line is).
         let lines: Vec<Cow<'_, str>> = headers
             .get_all(header::COOKIE)

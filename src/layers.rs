@@ -13,8 +13,8 @@ use std::time::Duration;
 use axum::Router;
 use axum::body::Body;
 use axum::extract::DefaultBodyLimit;
-use axum::http::header::{AUTHORIZATION, CONNECTION, COOKIE, SET_COOKIE};
-use axum::http::{HeaderName, Request, Response};
+use axum::http::header::{AUTHORIZATION, CONNECTION, CONTENT_LENGTH, COOKIE, SET_COOKIE};
+use axum::http::{HeaderName, HeaderValue, Method, Request, Response};
 use axum::response::IntoResponse;
 use tower::{Layer, Service, ServiceBuilder};
 use tower_http::sensitive_headers::SetSensitiveHeadersLayer;
@@ -69,8 +69,8 @@ pub fn closing_when_draining(router: Router, draining: &Draining) -> Router {
     ))
 }
 
-/// `/verify`'s lean path: `Connection: close` while draining, the request id and panic
-/// catching, as every route gets them, around the handler as one service (see
+/// `/verify`'s lean path: `Connection: close` while draining, an empty body for HEAD, the
+/// request id and panic catching, as every route gets them, around the handler as one service (see
 /// [`Endpoint`]).
 pub fn lean(endpoint: impl Endpoint, draining: &Draining) -> impl Endpoint {
     ServiceBuilder::new()
@@ -78,13 +78,14 @@ pub fn lean(endpoint: impl Endpoint, draining: &Draining) -> impl Endpoint {
             CONNECTION,
             draining.clone().connection_header(),
         ))
+        .layer(HeadWithoutBody)
         .layer(request_id::RequestIdLayer)
         .layer(PanicsAs500)
         .service(endpoint)
 }
 
 /// The token handler's path: `Connection: close` while draining, CORS for the configured
-/// origins, the request id (on the answer, and in problem bodies), metrics by route, method
+/// origins, an empty body for HEAD, the request id (on the answer, and in problem bodies), metrics by route, method
 /// and status, and panic catching, around the handler as one service (see
 /// [`Endpoint`]); no log line per call and no time limit of the general layers (the
 /// call to the upstream has its own, API_UPSTREAM_TIMEOUT_SECONDS). Cookies and tokens are
@@ -100,10 +101,80 @@ pub fn token_handler(
             draining.clone().connection_header(),
         ))
         .option_layer(cors(&http.allowed_origins))
+        .layer(HeadWithoutBody)
         .layer(request_id::ScopedRequestIdLayer)
         .layer(prometheus::TrackRequestsLayer)
         .layer(PanicsAs500)
         .service(endpoint)
+}
+
+/// An answer to HEAD goes without its body, with the `Content-Length` the body would have
+/// had: what axum does for the routes it layers itself, and not for a service mounted whole
+/// (HTTP/1 drops the body anyway; HTTP/2 would send it).
+#[derive(Clone, Copy, Debug)]
+struct HeadWithoutBody;
+
+impl<S> Layer<S> for HeadWithoutBody {
+    type Service = WithoutBodyOnHead<S>;
+
+    fn layer(&self, inner: S) -> Self::Service {
+        WithoutBodyOnHead(inner)
+    }
+}
+
+#[derive(Clone, Debug)]
+struct WithoutBodyOnHead<S>(S);
+
+impl<S, B> Service<Request<B>> for WithoutBodyOnHead<S>
+where
+    S: Service<Request<B>, Response = Response<Body>>,
+{
+    type Response = Response<Body>;
+    type Error = S::Error;
+    type Future = Headed<S::Future>;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
+        self.0.poll_ready(cx)
+    }
+
+    fn call(&mut self, request: Request<B>) -> Self::Future {
+        Headed {
+            head: request.method() == Method::HEAD,
+            inner: self.0.call(request),
+        }
+    }
+}
+
+pin_project_lite::pin_project! {
+    struct Headed<F> {
+        #[pin]
+        inner: F,
+        head: bool,
+    }
+}
+
+impl<F, E> Future for Headed<F>
+where
+    F: Future<Output = Result<Response<Body>, E>>,
+{
+    type Output = F::Output;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let this = self.project();
+        let mut response = std::task::ready!(this.inner.poll(cx))?;
+        if *this.head {
+            let length = axum::body::HttpBody::size_hint(response.body()).exact();
+            if let Some(length) = length
+                && !response.headers().contains_key(CONTENT_LENGTH)
+            {
+                response
+                    .headers_mut()
+                    .insert(CONTENT_LENGTH, HeaderValue::from(length));
+            }
+            *response.body_mut() = Body::empty();
+        }
+        Poll::Ready(Ok(response))
+    }
 }
 
 /// What every route gets, innermost: a panic answered as an opaque 500 (and, on the API
@@ -328,6 +399,49 @@ mod tests {
                 "application/problem+json"
             );
             assert_eq!(response.headers()[&request_id::HEADER], "trace-1");
+        }
+    }
+
+    #[tokio::test]
+    async fn an_answer_to_head_on_a_path_mounted_whole_has_no_body_but_its_length() {
+        async fn refused() -> ApiError {
+            ApiError::NoSession
+        }
+        let draining = Draining::default();
+        let endpoint = || axum::handler::Handler::with_state(refused, ());
+        let http = HttpConfig {
+            listen_addr: ([127, 0, 0, 1], 0).into(),
+            metrics_addr: None,
+            request_timeout: Duration::from_secs(30),
+            shutdown_drain: Duration::ZERO,
+            shutdown_timeout: Duration::ZERO,
+            allowed_origins: vec!["https://app.example.com".into()],
+            cookie_secure: true,
+            base_path: String::new(),
+            session_gateways: Vec::new(),
+        };
+        for app in [
+            Router::new().route_service("/", lean(endpoint(), &draining)),
+            Router::new().route_service("/", token_handler(endpoint(), &http, &draining)),
+        ] {
+            let get = app
+                .clone()
+                .oneshot(Request::get("/").body(Body::empty()).unwrap())
+                .await
+                .unwrap();
+            let body = axum::body::to_bytes(get.into_body(), 4096).await.unwrap();
+            assert!(!body.is_empty(), "a problem body on GET");
+            let head = app
+                .oneshot(Request::head("/").body(Body::empty()).unwrap())
+                .await
+                .unwrap();
+            assert_eq!(head.status(), axum::http::StatusCode::UNAUTHORIZED);
+            assert_eq!(
+                head.headers()[CONTENT_LENGTH],
+                body.len().to_string().as_str()
+            );
+            let head_body = axum::body::to_bytes(head.into_body(), 4096).await.unwrap();
+            assert!(head_body.is_empty());
         }
     }
 

@@ -201,7 +201,8 @@ const IDENTITY_NAMES: [HeaderName; 5] = [
 
 /// The caller's identity as the five headers, ready to answer with: a map built once per
 /// token and copied for each answer. The values are slices of one buffer, so a copy costs a
-/// reference count per value and no hashing of the names again.
+/// reference count per value and no hashing of the names again (a map grows by the hashes it
+/// keeps).
 struct Identity(HeaderMap);
 
 impl Identity {
@@ -226,10 +227,9 @@ impl Identity {
             return None;
         }
         let buffer = Bytes::from(values.concat());
-        // Room, kept by every copy, for what joins them on the way out: the token and the
-        // request id on `/verify`'s answer, a browser's headers and the service's own on the
-        // token handler's call.
-        let mut headers = HeaderMap::with_capacity(24);
+        // Sized for the five: the map is kept with the token's cache entry, and each answer's
+        // copy grows for what joins it.
+        let mut headers = HeaderMap::with_capacity(IDENTITY_NAMES.len());
         let mut start = 0;
         for (name, value) in IDENTITY_NAMES.into_iter().zip(values) {
             let slice = buffer.slice(start..start + value.len());

@@ -289,11 +289,11 @@ impl BrowserSessions {
         Ok(LiveSession { stored, verified })
     }
 
-    /// The session's access token as the verifier verifies it. Once the tokens are in this
-    /// replica's cache, their verification is kept with them and checked again on each use
-    /// (expiry, the signing key, revocation: what a token in the verifier's own cache is
-    /// checked for), rather than the token looked up in the verifier's cache. Kept only while
-    /// that cache is on (TOKEN_CACHE_CAPACITY above 0): off, every use is the full check.
+    /// The session's access token as the verifier verifies it. The verification is kept with
+    /// the tokens, which this replica's cache shares between requests, and checked again on
+    /// each use (expiry, the signing key, revocation: what a token in the verifier's own cache
+    /// is checked for) rather than the token looked up there. Kept only while that cache is on
+    /// (TOKEN_CACHE_CAPACITY above 0): off, every use is the full check.
     async fn verified(&self, tokens: &SessionTokens) -> Result<Arc<VerifiedAccess>, TokenError> {
         if let Some(kept) = tokens.verified.get() {
             self.verifier.recheck_access(kept)?;

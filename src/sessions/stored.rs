@@ -18,9 +18,10 @@ pub struct SessionTokens {
     /// name it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub device_key: Option<String>,
-    /// The access token as the verifier verified it, kept with the tokens once they are
-    /// cached, so that a request checks it again rather than looks it up (see
-    /// `BrowserSessions::authenticate`). Never sealed, never copied.
+    /// The access token as the verifier verified it, kept with the tokens from their first
+    /// use on, so that a request using the same tokens (a session this replica keeps in
+    /// memory) checks it again rather than looks it up (see `BrowserSessions::verified`).
+    /// Never sealed, never copied.
     #[serde(skip)]
     pub verified: VerifiedSlot,
 }

@@ -204,7 +204,7 @@ impl Upstreams {
     /// What the upstream gets: the browser's headers it may have, then what the service
     /// knows (the token, the identity, the client's address, the service's public origin).
     fn request_headers(&self, forward: &mut Forward<'_>) -> Result<HeaderMap, ApiError> {
-        // The identity's own map, grown once for the browser's headers and the service's own:
+        // The identity's own map, with room for the browser's headers and the service's own:
         // its names are not hashed again.
         let mut headers = std::mem::take(&mut forward.identity);
         headers.reserve(forward.headers.len() + 8);

@@ -272,8 +272,8 @@ impl VerifiedAccess {
 /// hash collision can only cost a comparison, never answer for another token; the hash need
 /// not be cryptographic. SHA-256 over a token of about 1 KiB cost more than half a
 /// microsecond per request; foldhash over all of it a few hundred instructions, over its tail
-/// a few dozen. The tail is the end of the RS256 signature: 24 bytes that differ from one
-/// token to the next as random bytes do.
+/// a few dozen. The tail is the end of the RS256 signature: 188 bits that differ from one
+/// token to the next as random bits do.
 ///
 /// Hash flooding: only tokens that passed the full check (the pool's RS256 signature) are
 /// inserted, so nobody outside Cognito chooses the keys, nor their tails; forged tokens are
@@ -288,8 +288,8 @@ impl VerifiedAccess {
 /// the bound in proportion; only tokens the pool signed get an entry at all.
 type TokenCache = moka::sync::Cache<Box<str>, Arc<VerifiedAccess>, TailHash>;
 
-/// How much of the end of a token its hash reads: 32 characters of base64, 24 bytes of the
-/// signature.
+/// How much of the end of a token its hash reads: 32 characters of base64, the last 188 bits
+/// of the signature.
 const HASHED_TAIL: usize = 32;
 
 /// Builds hashers that read only the last [`HASHED_TAIL`] bytes of what they are given.
