@@ -282,8 +282,8 @@ impl VerifiedAccess {
 /// well.
 ///
 /// Memory: each entry holds its token besides the claims and what was derived from them,
-/// about 2.4 KiB in all for a token of 1 KiB as Cognito issues them (about 23 MiB for the
-/// default 10,000 entries). `cache_capacity` counts a token once per started KiB
+/// about 3 KiB resident in all for a token of 1 KiB as Cognito issues them, with the identity
+/// headers cognito-bff derives (about 30 MiB for the default 10,000 entries). `cache_capacity` counts a token once per started KiB
 /// (`token_weight`), so larger tokens, which carry larger claims and headers, take a share of
 /// the bound in proportion; only tokens the pool signed get an entry at all.
 type TokenCache = moka::sync::Cache<Box<str>, Arc<VerifiedAccess>, TailHash>;
