@@ -283,3 +283,17 @@ bench_pg_create() {
 bench_pg_drop() {
     psql "$bench_pg_admin" -qc "DROP DATABASE IF EXISTS \"$bench_pg_name\" WITH (FORCE)" > /dev/null
 }
+
+# Signs the admin in at the cognito-bff at URL twice, as an app and as a browser: sets token
+# (the access token), session (the session cookie's value) and cookie (its Cookie header).
+bench_sign_in() {
+    local url=$1 login
+    login='{"username":"'"$admin_user"'","password":"'"$admin_password"'"}'
+    token=$(curl -fsS "$url/login" -H 'content-type: application/json' -d "$login" |
+        python3 -c 'import json, sys; print(json.load(sys.stdin)["tokens"]["access_token"])')
+    curl -fsS -o /dev/null -c "$bench_tmp/jar" "$url/login" -H 'content-type: application/json' \
+        -H 'sec-fetch-site: same-origin' -H "origin: $url" -d "$login"
+    session=$(awk '$6 == "cognito-bff-session" { print $7 }' "$bench_tmp/jar")
+    [ -n "$token" ] && [ -n "$session" ] || die "no token or no session from POST /login"
+    cookie="Cookie: cognito-bff-session=$session"
+}

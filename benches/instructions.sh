@@ -86,14 +86,7 @@ bench_bff bff RUST_LOG=warn MIMALLOC_ARENA_EAGER_COMMIT=0 API_UPSTREAMS="up=$ups
     TOKEN_CACHE_CAPACITY=$((TOKENS * 2 + 100)) SESSION_CACHE_CAPACITY=$((TOKENS * 2 + 100))
 bff=$bff_url
 
-login='{"username":"'"$admin_user"'","password":"'"$admin_password"'"}'
-token=$(curl -fsS "$bff/login" -H 'content-type: application/json' -d "$login" |
-    python3 -c 'import json, sys; print(json.load(sys.stdin)["tokens"]["access_token"])')
-curl -fsS -o /dev/null -c "$tmp/jar" "$bff/login" -H 'content-type: application/json' \
-    -H 'sec-fetch-site: same-origin' -H "origin: $bff" -d "$login"
-session=$(awk '$6 == "cognito-bff-session" { print $7 }' "$tmp/jar")
-[ -n "$token" ] && [ -n "$session" ] || die "no token or no session from POST /login"
-cookie="Cookie: cognito-bff-session=$session"
+bench_sign_in "$bff"
 
 bare_proxy_port=$(free_port)
 "$(callgrind_wrapper bare-proxy "$bare_proxy_bin")" "$upstream" "$token" "127.0.0.1:$bare_proxy_port" > "$tmp/bare-proxy.log" 2>&1 &

@@ -110,14 +110,7 @@ bench_bff bff "${caches[@]}" MIMALLOC_ARENA_EAGER_COMMIT=0 RUST_LOG=warn API_UPS
 bff=$bff_url
 bff_pid_main=$bff_pid
 
-login='{"username":"'"$admin_user"'","password":"'"$admin_password"'"}'
-token=$(curl -fsS "$bff/login" -H 'content-type: application/json' -d "$login" |
-    python3 -c 'import json, sys; print(json.load(sys.stdin)["tokens"]["access_token"])')
-curl -fsS -o /dev/null -c "$tmp/jar" "$bff/login" -H 'content-type: application/json' \
-    -H 'sec-fetch-site: same-origin' -H "origin: $bff" -d "$login"
-session=$(awk '$6 == "cognito-bff-session" { print $7 }' "$tmp/jar")
-[ -n "$token" ] && [ -n "$session" ] || die "no token or no session from POST /login"
-cookie="Cookie: cognito-bff-session=$session"
+bench_sign_in "$bff"
 [ "$(curl -s -o /dev/null -w '%{http_code}' -H "$cookie" "$bff/verify")" = 200 ] ||
     die "/verify refuses the session"
 answer=$(curl -s -w ' %{http_code}' -H "$cookie" "$bff/api/up/")

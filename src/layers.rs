@@ -63,10 +63,14 @@ impl<S> Endpoint for S where
 
 /// `Connection: close` on every answer while the replica drains, so clients move to another.
 pub fn closing_when_draining(router: Router, draining: &Draining) -> Router {
-    router.layer(SetResponseHeaderLayer::overriding(
-        CONNECTION,
-        draining.clone().connection_header(),
-    ))
+    router.layer(closing(draining))
+}
+
+/// The layer of [`closing_when_draining`], for the services mounted whole too.
+fn closing(
+    draining: &Draining,
+) -> SetResponseHeaderLayer<impl Fn(&Response<Body>) -> Option<HeaderValue> + Clone + use<>> {
+    SetResponseHeaderLayer::overriding(CONNECTION, draining.clone().connection_header())
 }
 
 /// `/verify`'s lean path: `Connection: close` while draining, an empty body for HEAD, the
@@ -74,10 +78,7 @@ pub fn closing_when_draining(router: Router, draining: &Draining) -> Router {
 /// [`Endpoint`]).
 pub fn lean(endpoint: impl Endpoint, draining: &Draining) -> impl Endpoint {
     ServiceBuilder::new()
-        .layer(SetResponseHeaderLayer::overriding(
-            CONNECTION,
-            draining.clone().connection_header(),
-        ))
+        .layer(closing(draining))
         .layer(HeadWithoutBody)
         .layer(request_id::RequestIdLayer)
         .layer(PanicsAs500)
@@ -96,10 +97,7 @@ pub fn token_handler(
     draining: &Draining,
 ) -> impl Endpoint {
     ServiceBuilder::new()
-        .layer(SetResponseHeaderLayer::overriding(
-            CONNECTION,
-            draining.clone().connection_header(),
-        ))
+        .layer(closing(draining))
         .option_layer(cors(&http.allowed_origins))
         .layer(HeadWithoutBody)
         .layer(request_id::ScopedRequestIdLayer)

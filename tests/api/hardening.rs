@@ -350,15 +350,14 @@ async fn cors_allows_only_the_configured_origins_with_credentials() {
         .await;
     assert!(answer.headers.get("access-control-allow-origin").is_none());
     // No origins, no CORS: a preflight is no route's method, and grants nothing.
-    let preflight = plain
-        .send(
-            plain
-                .http
-                .request(reqwest::Method::OPTIONS, plain.url("/login"))
-                .header("origin", "https://app.example.com")
-                .header("access-control-request-method", "POST"),
-        )
-        .await;
+    let bare_preflight = |path: &str| {
+        plain
+            .http
+            .request(reqwest::Method::OPTIONS, plain.url(path))
+            .header("origin", "https://app.example.com")
+            .header("access-control-request-method", "POST")
+    };
+    let preflight = plain.send(bare_preflight("/login")).await;
     preflight.assert_problem(405, "method_not_allowed");
     assert!(
         preflight
@@ -367,15 +366,7 @@ async fn cors_allows_only_the_configured_origins_with_credentials() {
             .is_none()
     );
     // `/verify` answers any method a gateway forwards: without a token, 401.
-    let verify = plain
-        .send(
-            plain
-                .http
-                .request(reqwest::Method::OPTIONS, plain.url("/verify"))
-                .header("origin", "https://app.example.com")
-                .header("access-control-request-method", "POST"),
-        )
-        .await;
+    let verify = plain.send(bare_preflight("/verify")).await;
     assert_eq!(verify.status, 401, "{verify:?}");
     assert!(verify.headers.get("access-control-allow-origin").is_none());
 }
