@@ -18,7 +18,7 @@ use axum::extract::{ConnectInfo, Request, State};
 use axum::http::header::AUTHORIZATION;
 use axum::http::{HeaderMap, HeaderName, HeaderValue, Method};
 use axum::response::{IntoResponse, Response};
-use cognito_verifier::{AccessClaims, AuthRejection, Verifier, bearer_token};
+use cognito_verifier::{AccessClaims, AuthRejection, Verifier};
 use percent_encoding::{AsciiSet, CONTROLS, utf8_percent_encode};
 
 use crate::boundary::{Boundary, Head, SessionCookie, Touch};
@@ -98,11 +98,7 @@ fn allowed(headers: HeaderMap) -> Response {
 /// are never answered for a token it refuses; they go with the entry when the token expires,
 /// is forgotten or is evicted.
 async fn by_bearer(verifier: &Verifier, headers: &HeaderMap) -> Result<HeaderMap, AuthRejection> {
-    let token = bearer_token(headers).ok_or(AuthRejection::MissingToken)?;
-    let verified = verifier
-        .verify_access_shared(token)
-        .await
-        .map_err(|_| AuthRejection::InvalidToken)?;
+    let verified = verifier.verify_bearer_shared(headers).await?;
     let mut answer = match verified.derived(Identity::of) {
         Some(kept) => identity_or_refusal(kept.as_ref().map(Identity::headers))?,
         // Another type kept first: never in this service, but then built each time.
@@ -199,6 +195,10 @@ const IDENTITY_NAMES: [HeaderName; 5] = [
     HeaderName::from_static("x-auth-client-id"),
 ];
 
+/// How many headers join the identity in `/verify`'s answer: the token, the request id and,
+/// while the replica drains, `Connection`.
+const ANSWER_JOINS: usize = 3;
+
 /// The caller's identity as the five headers, ready to answer with: a map built once per
 /// token and copied for each answer. The values are slices of one buffer, so a copy costs a
 /// reference count per value and no hashing of the names again (a map grows by the hashes it
@@ -227,9 +227,10 @@ impl Identity {
             return None;
         }
         let buffer = Bytes::from(values.concat());
-        // Sized for the five: the map is kept with the token's cache entry, and each answer's
-        // copy grows for what joins it.
-        let mut headers = HeaderMap::with_capacity(IDENTITY_NAMES.len());
+        // A copy keeps the map's index (16 slots here, 64 bytes) but not its spare entries:
+        // sized so that what joins the five in `/verify`'s answer (the token, the request id,
+        // `Connection` while draining) fits the copied index, and the entries grow once.
+        let mut headers = HeaderMap::with_capacity(IDENTITY_NAMES.len() + ANSWER_JOINS);
         let mut start = 0;
         for (name, value) in IDENTITY_NAMES.into_iter().zip(values) {
             let slice = buffer.slice(start..start + value.len());
@@ -239,9 +240,11 @@ impl Identity {
         Some(Identity(headers))
     }
 
-    /// The five headers, in a map of their own.
+    /// The five headers, in a map of their own with room for the answer's others.
     fn headers(&self) -> HeaderMap {
-        self.0.clone()
+        let mut headers = self.0.clone();
+        headers.reserve(ANSWER_JOINS);
+        headers
     }
 }
 

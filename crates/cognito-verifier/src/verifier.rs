@@ -286,7 +286,11 @@ impl VerifiedAccess {
 /// headers cognito-bff derives (about 30 MiB for the default 10,000 entries). `cache_capacity` counts a token once per started KiB
 /// (`token_weight`), so larger tokens, which carry larger claims and headers, take a share of
 /// the bound in proportion; only tokens the pool signed get an entry at all.
-type TokenCache = moka::sync::Cache<Box<str>, Arc<VerifiedAccess>, TailHash>;
+///
+/// The keys are the tokens' bytes, so that a token read from a header can be looked up before
+/// its characters are checked (`Verifier::verify_bearer_shared`): a key passed that check
+/// when it was verified, and a hit is equal to it byte for byte.
+type TokenCache = moka::sync::Cache<Box<[u8]>, Arc<VerifiedAccess>, TailHash>;
 
 /// How much of the end of a token its hash reads: 32 characters of base64, the last 188 bits
 /// of the signature.
@@ -333,7 +337,7 @@ fn token_hasher() -> TailHash {
 
 /// A token's share of `cache_capacity`: one per started KiB, so that the bound holds memory,
 /// not only entries, whatever the size of the tokens (up to `MAX_TOKEN_LEN`).
-fn token_weight(token: &str) -> u32 {
+fn token_weight(token: &[u8]) -> u32 {
     u32::try_from(token.len().div_ceil(1024))
         .unwrap_or(u32::MAX)
         .max(1)
@@ -342,10 +346,10 @@ fn token_weight(token: &str) -> u32 {
 /// Lets a cached token live no longer than its `exp`.
 struct UntilExp;
 
-impl moka::Expiry<Box<str>, Arc<VerifiedAccess>> for UntilExp {
+impl moka::Expiry<Box<[u8]>, Arc<VerifiedAccess>> for UntilExp {
     fn expire_after_create(
         &self,
-        _key: &Box<str>,
+        _key: &Box<[u8]>,
         verified: &Arc<VerifiedAccess>,
         _created_at: std::time::Instant,
     ) -> Option<Duration> {
@@ -383,7 +387,7 @@ impl Verifier {
         // Cognito access tokens carry `client_id` instead of `aud`; both are checked below.
         validation.validate_aud = false;
         let cache = (config.cache_capacity > 0).then(|| {
-            moka::sync::Cache::<Box<str>, Arc<VerifiedAccess>>::builder()
+            moka::sync::Cache::<Box<[u8]>, Arc<VerifiedAccess>>::builder()
                 .max_capacity(config.cache_capacity)
                 .weigher(|token, _| token_weight(token))
                 .expire_after(UntilExp)
@@ -464,7 +468,7 @@ impl Verifier {
     /// Forgets a cached verification, e.g. after the token was revoked.
     pub fn forget(&self, token: &str) {
         if let Some(cache) = &self.cache {
-            cache.invalidate(token);
+            cache.invalidate(token.as_bytes());
         }
     }
 
@@ -472,14 +476,19 @@ impl Verifier {
         if token.len() > MAX_TOKEN_LEN {
             return Err(TokenError::TooLarge);
         }
-        if let Some(verified) = self.cache.as_ref().and_then(|c| c.get(token)) {
-            self.still_good(&verified)?;
-            return Ok(verified);
+        if let Some(cached) = self.cached(token.as_bytes()) {
+            return cached;
         }
         // Boxed: the full check can wait on the key set and fetch it (a large future), while a
         // cached token is answered without waiting. Inline, every verification's future would
         // be that large, and each layer above copies it.
         Box::pin(self.verify_uncached(token)).await
+    }
+
+    /// The cached verification of exactly this token, checked again; `None` if none is kept.
+    pub(crate) fn cached(&self, token: &[u8]) -> Option<Result<Arc<VerifiedAccess>, TokenError>> {
+        let verified = self.cache.as_ref()?.get(token)?;
+        Some(self.still_good(&verified).map(|()| verified))
     }
 
     async fn verify_uncached(&self, token: &str) -> Result<Arc<VerifiedAccess>, TokenError> {
@@ -494,7 +503,7 @@ impl Verifier {
             derived: OnceLock::new(),
         });
         if let Some(cache) = &self.cache {
-            cache.insert(token.into(), verified.clone());
+            cache.insert(token.as_bytes().into(), verified.clone());
         }
         Ok(verified)
     }

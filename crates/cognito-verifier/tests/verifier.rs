@@ -20,8 +20,8 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use cognito_verifier::jwks::JwksError;
 use cognito_verifier::verifier::MAX_TOKEN_LEN;
 use cognito_verifier::{
-    AuthUser, RequireAccessTokenLayer, Revocations, TokenError, TokenIdentity, Verifier,
-    VerifierConfig,
+    AuthRejection, AuthUser, RequireAccessTokenLayer, Revocations, TokenError, TokenIdentity,
+    VerifiedAccess, Verifier, VerifierConfig, bearer_token,
 };
 use jsonwebtoken::{Algorithm, EncodingKey, Header};
 use serde_json::{Value, json};
@@ -1272,6 +1272,92 @@ async fn the_cache_answers_only_for_the_very_same_token() {
     let forged = format!("{header}.{other_payload}.{signature}");
     assert!(verifier.verify_access_shared(&forged).await.is_err());
     verifier.verify_access_shared(&token).await.unwrap();
+}
+
+/// What `verify_bearer_shared` must answer for a request: the bearer token read as text, then
+/// verified.
+async fn read_as_text(
+    verifier: &Verifier,
+    headers: &axum::http::HeaderMap,
+) -> Result<Arc<VerifiedAccess>, AuthRejection> {
+    let token = bearer_token(headers).ok_or(AuthRejection::MissingToken)?;
+    verifier
+        .verify_access_shared(token)
+        .await
+        .map_err(|_| AuthRejection::InvalidToken)
+}
+
+#[tokio::test]
+async fn a_cached_token_read_from_the_header_gets_the_answer_its_text_gets() {
+    let server = JwksServer::start(jwks(&[(&KEY_1, "k1")])).await;
+    let revoked = Arc::new(RevokedIds::default());
+    let verifier = caching(&server, revoked.clone()).await;
+    let token = access_token();
+    let cached = verifier.verify_access_shared(&token).await.unwrap();
+
+    // Schemes, spaces and bytes around the cached token that a header can hold: the lookup by
+    // the header's bytes must neither answer for what the text refuses nor refuse what it
+    // answers.
+    let values: Vec<Vec<u8>> = [
+        format!("Bearer {token}"),
+        format!("bearer {token}"),
+        format!("BEARER   {token} \t "),
+        format!("Bearer\t{token}"),
+        format!("Basic {token}"),
+        format!("Bearer{token}"),
+        format!("Bearer {token}x"),
+        format!("Bearer  x{token}"),
+        format!("Bearer {}", &token[1..]),
+        "Bearer ".to_owned(),
+        "Bearer  \t".to_owned(),
+    ]
+    .into_iter()
+    .map(String::into_bytes)
+    .chain([
+        [b"Bearer ".as_slice(), token.as_bytes(), b"\x80"].concat(),
+        [b"Bearer \x80".as_slice(), token.as_bytes()].concat(),
+        [b"Bearer\x80 ".as_slice(), token.as_bytes()].concat(),
+        [b"B\xe9arer ".as_slice(), token.as_bytes()].concat(),
+    ])
+    .collect();
+    let mut answered = 0;
+    for revoke in [false, true] {
+        if revoke {
+            revoked.revoke("origin-0001");
+        }
+        for value in &values {
+            let mut headers = axum::http::HeaderMap::new();
+            headers.insert(
+                header::AUTHORIZATION,
+                HeaderValue::from_bytes(value).unwrap(),
+            );
+            let expected = read_as_text(&verifier, &headers).await;
+            let got = verifier.verify_bearer_shared(&headers).await;
+            let shown = String::from_utf8_lossy(value);
+            match (&expected, &got) {
+                (Ok(expected), Ok(got)) => {
+                    assert!(Arc::ptr_eq(expected, got), "{shown}");
+                    assert!(Arc::ptr_eq(&cached, got), "{shown}: from the cache");
+                    answered += 1;
+                }
+                (expected, got) => {
+                    assert_eq!(expected.as_ref().err(), got.as_ref().err(), "{shown}")
+                }
+            }
+        }
+    }
+    assert_eq!(
+        answered, 3,
+        "three spellings of the token, before it was revoked"
+    );
+    // Without any Authorization at all.
+    assert_eq!(
+        verifier
+            .verify_bearer_shared(&axum::http::HeaderMap::new())
+            .await
+            .unwrap_err(),
+        AuthRejection::MissingToken
+    );
 }
 
 #[tokio::test]
