@@ -76,7 +76,7 @@ fn closing(
 /// `/verify`'s lean path: `Connection: close` while draining, an empty body for HEAD, the
 /// request id and panic catching, as every route gets them, around the handler as one service (see
 /// [`Endpoint`]).
-pub fn lean(endpoint: impl Endpoint, draining: &Draining) -> impl Endpoint {
+pub fn lean<E: Endpoint>(endpoint: E, draining: &Draining) -> impl Endpoint + use<E> {
     ServiceBuilder::new()
         .layer(closing(draining))
         .layer(HeadWithoutBody)

@@ -10,8 +10,8 @@ use aws_config::BehaviorVersion;
 use aws_config::retry::RetryConfig;
 use aws_config::timeout::TimeoutConfig;
 use aws_sdk_cognitoidentityprovider::config::Region;
-use axum::Router;
 use axum::serve::ListenerExt;
+use axum::{Router, ServiceExt};
 use cognito_verifier::{Verifier, VerifierConfig};
 use tokio::net::TcpListener;
 
@@ -57,7 +57,6 @@ pub enum StartupError {
 pub struct Application {
     listener: TcpListener,
     metrics_listener: Option<TcpListener>,
-    router: Router,
     state: AppState,
 }
 
@@ -287,7 +286,6 @@ impl Application {
         Ok(Application {
             listener,
             metrics_listener,
-            router: app(state.clone()),
             state,
         })
     }
@@ -349,8 +347,7 @@ impl Application {
             });
         let served = axum::serve(
             listener,
-            self.router
-                .into_make_service_with_connect_info::<SocketAddr>(),
+            app(self.state.clone()).into_make_service_with_connect_info::<SocketAddr>(),
         )
         .with_graceful_shutdown(stopped(stopping))
         .await;
@@ -399,15 +396,12 @@ async fn cognito_client(config: &Config) -> aws_sdk_cognitoidentityprovider::Cli
     aws_sdk_cognitoidentityprovider::Client::new(&loader.load().await)
 }
 
-/// The API routes with their layers, and `/verify` and the token handler beside them on
-/// paths of their own.
-pub fn app(state: AppState) -> Router {
+/// The API routes with their layers, the token handler beside them on paths of its own, and
+/// `/verify` in front of them (see [`routes::Front`]).
+pub fn app(state: AppState) -> routes::Front<impl layers::Endpoint> {
     let http = state.config.http.clone();
     let draining = state.draining.clone();
-    let verify = routes::verify_paths(layers::lean(
-        routes::verify(state.boundary.clone()),
-        &draining,
-    ));
+    let verify = layers::lean(routes::verify(state.boundary.clone()), &draining);
     let token_handler = routes::token_handler_paths(layers::token_handler(
         routes::token_handler(TokenHandler {
             boundary: state.boundary.clone(),
@@ -425,11 +419,10 @@ pub fn app(state: AppState) -> Router {
     let probes = routes::probes().with_state(state.clone());
     let service =
         layers::closing_when_draining(layers::api(routes.with_state(state), &http), &draining)
-            .merge(token_handler)
-            .merge(verify);
+            .merge(token_handler);
     // Under BASE_PATH, everything is below it but the probes, which the platform asks at the
     // root (they answer below it too).
-    if http.base_path.is_empty() {
+    let router = if http.base_path.is_empty() {
         service
     } else {
         let outer = Router::new()
@@ -438,7 +431,8 @@ pub fn app(state: AppState) -> Router {
             .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed });
         // Layered before the nest, so the nested routes keep their own layer alone.
         layers::closing_when_draining(outer, &draining).nest(&http.base_path, service)
-    }
+    };
+    routes::Front::new(&http.base_path, verify, router)
 }
 
 /// Without a scraper, histogram samples would pile up between scrapes; upkeep folds them.

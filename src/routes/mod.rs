@@ -5,6 +5,7 @@
 mod admin;
 mod challenge;
 mod devices;
+mod front;
 mod health;
 mod login;
 mod logout;
@@ -32,6 +33,8 @@ use crate::boundary::Boundary;
 use crate::error::ApiError;
 use crate::layers::Endpoint;
 use crate::state::{AppState, TokenHandler};
+
+pub use front::Front;
 
 /// The API, behind the general layers (`layers::api`).
 pub fn api() -> Router<AppState> {
@@ -107,17 +110,10 @@ pub fn token_handler_paths(endpoint: impl Endpoint) -> Router {
 }
 
 /// Forward-auth for gateways with its state, any method: for `layers::lean` to wrap and
-/// [`verify_paths`] to mount.
+/// [`Front`] to answer on `/verify` and any path below it (gateways forward the original
+/// method and path).
 pub fn verify(state: Arc<Boundary>) -> impl Endpoint {
     verify::verify.with_state(state)
-}
-
-/// `/verify` and any path below it (gateways forward the original method and path), answered
-/// by `endpoint`.
-pub fn verify_paths(endpoint: impl Endpoint) -> Router {
-    Router::new()
-        .route_service("/verify", endpoint.clone())
-        .route_service("/verify/{*path}", endpoint)
 }
 
 /// The probes alone: at the root when the rest is under BASE_PATH.
