@@ -57,6 +57,8 @@ pub enum StartupError {
 pub struct Application {
     listener: TcpListener,
     metrics_listener: Option<TcpListener>,
+    /// Built with the rest, so that a mistake in the route table stops the start.
+    router: Router,
     state: AppState,
 }
 
@@ -286,6 +288,7 @@ impl Application {
         Ok(Application {
             listener,
             metrics_listener,
+            router: router(state.clone()),
             state,
         })
     }
@@ -347,7 +350,7 @@ impl Application {
             });
         let served = axum::serve(
             listener,
-            app(self.state.clone()).into_make_service_with_connect_info::<SocketAddr>(),
+            front(&self.state, self.router).into_make_service_with_connect_info::<SocketAddr>(),
         )
         .with_graceful_shutdown(stopped(stopping))
         .await;
@@ -396,12 +399,18 @@ async fn cognito_client(config: &Config) -> aws_sdk_cognitoidentityprovider::Cli
     aws_sdk_cognitoidentityprovider::Client::new(&loader.load().await)
 }
 
-/// The API routes with their layers, the token handler beside them on paths of its own, and
-/// `/verify` in front of them (see [`routes::Front`]).
-pub fn app(state: AppState) -> routes::Front<impl layers::Endpoint> {
+/// What the service answers: `/verify` in front of `router` (see [`routes::Front`]). Builds
+/// no route table, so it can't fail once [`router`] has been built.
+fn front(state: &AppState, router: Router) -> routes::Front<impl layers::Endpoint + use<>> {
+    let verify = layers::lean(routes::verify(state.boundary.clone()), &state.draining);
+    routes::Front::new(&state.config.http.base_path, verify, router)
+}
+
+/// The API routes with their layers and the token handler beside them on paths of its own;
+/// under BASE_PATH, below it, with the probes at the root too.
+fn router(state: AppState) -> Router {
     let http = state.config.http.clone();
     let draining = state.draining.clone();
-    let verify = layers::lean(routes::verify(state.boundary.clone()), &draining);
     let token_handler = routes::token_handler_paths(layers::token_handler(
         routes::token_handler(TokenHandler {
             boundary: state.boundary.clone(),
@@ -422,7 +431,7 @@ pub fn app(state: AppState) -> routes::Front<impl layers::Endpoint> {
             .merge(token_handler);
     // Under BASE_PATH, everything is below it but the probes, which the platform asks at the
     // root (they answer below it too).
-    let router = if http.base_path.is_empty() {
+    if http.base_path.is_empty() {
         service
     } else {
         let outer = Router::new()
@@ -431,8 +440,7 @@ pub fn app(state: AppState) -> routes::Front<impl layers::Endpoint> {
             .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed });
         // Layered before the nest, so the nested routes keep their own layer alone.
         layers::closing_when_draining(outer, &draining).nest(&http.base_path, service)
-    };
-    routes::Front::new(&http.base_path, verify, router)
+    }
 }
 
 /// Without a scraper, histogram samples would pile up between scrapes; upkeep folds them.

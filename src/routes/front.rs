@@ -4,7 +4,8 @@
 //! Every request behind a gateway is a `/verify`, and it reads nothing the router gives a
 //! route: no path parameters, no matched path. Through axum's router it paid for them anyway,
 //! and for a boxed copy of the route: about a tenth of the instructions a `/verify` with a
-//! cached token costs (`benches/instructions.sh`).
+//! cached token costs (`benches/instructions.sh`). Under BASE_PATH it gets the whole path,
+//! where the router would have taken the base off; it reads no path.
 
 use std::convert::Infallible;
 use std::future::Future;

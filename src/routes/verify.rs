@@ -271,8 +271,8 @@ impl Identity {
 }
 
 /// The five names with empty values, in [`IDENTITY_NAMES`]' order. Its index has room for
-/// what joins them in an answer (16 slots); a copy keeps the index, so the answer's headers
-/// are added without growing it.
+/// what joins them in an answer (16 slots), and a copy keeps the index, so the answer's
+/// headers go in without rehashing; the entries, copied at exactly five, grow once.
 fn names() -> &'static HeaderMap {
     static NAMES: OnceLock<HeaderMap> = OnceLock::new();
     NAMES.get_or_init(|| Identity(std::array::from_fn(|_| HeaderValue::from_static(""))).built())

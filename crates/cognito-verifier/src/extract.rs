@@ -59,9 +59,11 @@ impl Verifier {
                 }
                 cached
             }
+            // Not in the cache as bytes, so not as text either (the same token when both read
+            // one): verified the whole way, without looking it up again.
             None => {
                 let token = bearer_token(headers).ok_or(AuthRejection::MissingToken)?;
-                self.verify_access_shared(token).await
+                self.verify_access_missed(token).await
             }
         };
         result.map_err(|_| AuthRejection::InvalidToken)

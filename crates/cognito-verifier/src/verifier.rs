@@ -282,10 +282,11 @@ impl VerifiedAccess {
 /// well.
 ///
 /// Memory: each entry holds its token besides the claims and what was derived from them,
-/// about 3 KiB resident in all for a token of 1 KiB as Cognito issues them, with the identity
-/// headers cognito-bff derives (about 30 MiB for the default 10,000 entries). `cache_capacity` counts a token once per started KiB
-/// (`token_weight`), so larger tokens, which carry larger claims and headers, take a share of
-/// the bound in proportion; only tokens the pool signed get an entry at all.
+/// about 2.5 KiB resident in all for a token of 1 KiB as Cognito issues them, with the
+/// identity headers cognito-bff derives (about 25 MiB for the default 10,000 entries).
+/// `cache_capacity` counts a token once per started KiB (`token_weight`), so larger tokens,
+/// which carry larger claims and headers, take a share of the bound in proportion; only
+/// tokens the pool signed get an entry at all.
 ///
 /// The keys are the tokens' bytes, so that a token read from a header can be looked up before
 /// its characters are checked (`Verifier::verify_bearer_shared`): a key passed that check
@@ -479,6 +480,27 @@ impl Verifier {
         if let Some(cached) = self.cached(token.as_bytes()) {
             return cached;
         }
+        self.verify_missed(token).await
+    }
+
+    /// [`Verifier::verify_access_shared`] for a token just looked up in the cache and not
+    /// found: the same checks, without a second lookup.
+    pub(crate) async fn verify_access_missed(
+        &self,
+        token: &str,
+    ) -> Result<Arc<VerifiedAccess>, TokenError> {
+        let result = if token.len() > MAX_TOKEN_LEN {
+            Err(TokenError::TooLarge)
+        } else {
+            self.verify_missed(token).await
+        };
+        if let Err(e) = &result {
+            tracing::debug!(reason = e.code(), "access token refused");
+        }
+        result
+    }
+
+    async fn verify_missed(&self, token: &str) -> Result<Arc<VerifiedAccess>, TokenError> {
         // Boxed: the full check can wait on the key set and fetch it (a large future), while a
         // cached token is answered without waiting. Inline, every verification's future would
         // be that large, and each layer above copies it.
