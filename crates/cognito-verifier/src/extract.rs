@@ -53,12 +53,7 @@ impl Verifier {
         headers: &HeaderMap,
     ) -> Result<Arc<VerifiedAccess>, AuthRejection> {
         let result = match bearer_bytes(headers).and_then(|token| self.cached(token)) {
-            Some(cached) => {
-                if let Err(e) = &cached {
-                    tracing::debug!(reason = e.code(), "access token refused");
-                }
-                cached
-            }
+            Some(cached) => cached,
             // Not in the cache as bytes, so not as text either (the same token when both read
             // one): verified the whole way, without looking it up again.
             None => {
@@ -66,6 +61,9 @@ impl Verifier {
                 self.verify_access_missed(token).await
             }
         };
+        if let Err(e) = &result {
+            tracing::debug!(reason = e.code(), "access token refused");
+        }
         result.map_err(|_| AuthRejection::InvalidToken)
     }
 }

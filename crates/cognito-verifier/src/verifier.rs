@@ -474,33 +474,21 @@ impl Verifier {
     }
 
     async fn verify_access_inner(&self, token: &str) -> Result<Arc<VerifiedAccess>, TokenError> {
-        if token.len() > MAX_TOKEN_LEN {
-            return Err(TokenError::TooLarge);
+        match self.cached(token.as_bytes()) {
+            Some(cached) => cached,
+            None => self.verify_access_missed(token).await,
         }
-        if let Some(cached) = self.cached(token.as_bytes()) {
-            return cached;
-        }
-        self.verify_missed(token).await
     }
 
-    /// [`Verifier::verify_access_shared`] for a token just looked up in the cache and not
-    /// found: the same checks, without a second lookup.
+    /// Every check of a token just looked up in the cache and not found, without a second
+    /// lookup. (A token too large to be one is never cached.)
     pub(crate) async fn verify_access_missed(
         &self,
         token: &str,
     ) -> Result<Arc<VerifiedAccess>, TokenError> {
-        let result = if token.len() > MAX_TOKEN_LEN {
-            Err(TokenError::TooLarge)
-        } else {
-            self.verify_missed(token).await
-        };
-        if let Err(e) = &result {
-            tracing::debug!(reason = e.code(), "access token refused");
+        if token.len() > MAX_TOKEN_LEN {
+            return Err(TokenError::TooLarge);
         }
-        result
-    }
-
-    async fn verify_missed(&self, token: &str) -> Result<Arc<VerifiedAccess>, TokenError> {
         // Boxed: the full check can wait on the key set and fetch it (a large future), while a
         // cached token is answered without waiting. Inline, every verification's future would
         // be that large, and each layer above copies it.
