@@ -35,10 +35,13 @@ pub fn with_request_id(router: Router) -> Router {
     router.layer(request_id::ScopedRequestIdLayer)
 }
 
-/// A handler with its layers, mounted whole on its paths (`routes::verify_paths`,
-/// `routes::token_handler_paths`). Every layer added with `Router::layer` wraps each route in
-/// a box of its own, which each request clones: the two routes every signed-in call takes
-/// (`/verify` and the token handler) are built as one service each instead.
+/// A handler with its layers, answering its paths in front of the router (`routes::Front`).
+/// Every layer added with `Router::layer` wraps each route in a box of its own, which each
+/// request clones: the two routes every signed-in call takes (`/verify` and the token
+/// handler) are built as one service each instead.
+///
+/// An endpoint must always be ready: the front clones it for a request and calls it without
+/// waiting for `poll_ready` (checked in debug builds). Every layer here is.
 pub trait Endpoint:
     Service<Request<Body>, Response = Response<Body>, Error = Infallible, Future: Send + 'static>
     + Clone
@@ -91,11 +94,11 @@ pub fn lean<E: Endpoint>(endpoint: E, draining: &Draining) -> impl Endpoint + us
 /// [`Endpoint`]); no log line per call and no time limit of the general layers (the
 /// call to the upstream has its own, API_UPSTREAM_TIMEOUT_SECONDS). Cookies and tokens are
 /// never logged here.
-pub fn token_handler(
-    endpoint: impl Endpoint,
+pub fn token_handler<E: Endpoint>(
+    endpoint: E,
     http: &HttpConfig,
     draining: &Draining,
-) -> impl Endpoint {
+) -> impl Endpoint + use<E> {
     ServiceBuilder::new()
         .layer(closing(draining))
         .option_layer(cors(&http.allowed_origins))

@@ -58,13 +58,43 @@ pub fn method_label(method: &Method) -> &'static str {
     }
 }
 
-/// The route template the router matched (`/me`, never `/me/anything`), or `unmatched`.
+/// The route template of a request taken in front of the router (`routes::Front`), where the
+/// router would have put its `MatchedPath`.
+#[derive(Clone, Copy, Debug)]
+pub struct RouteTemplate(pub &'static str);
+
+/// Where a request's route label comes from.
+#[derive(Debug)]
+enum Route {
+    Matched(MatchedPath),
+    Template(&'static str),
+    Unmatched,
+}
+
+impl Route {
+    fn of<B>(request: &axum::http::Request<B>) -> Self {
+        let extensions = request.extensions();
+        if let Some(RouteTemplate(template)) = extensions.get::<RouteTemplate>() {
+            return Route::Template(template);
+        }
+        extensions
+            .get::<MatchedPath>()
+            .map_or(Route::Unmatched, |matched| Route::Matched(matched.clone()))
+    }
+
+    fn label(&self) -> &str {
+        match self {
+            Route::Matched(matched) => matched.as_str(),
+            Route::Template(template) => template,
+            Route::Unmatched => "unmatched",
+        }
+    }
+}
+
+/// The route template the router matched (`/me`, never `/me/anything`) or the front took,
+/// or `unmatched`.
 pub fn route_label<B>(request: &axum::http::Request<B>) -> String {
-    request
-        .extensions()
-        .get::<MatchedPath>()
-        .map(|p| p.as_str().to_owned())
-        .unwrap_or_else(|| "unmatched".into())
+    Route::of(request).label().to_owned()
 }
 
 /// Counts each request and its latency by route, method and status. A layer of its own
@@ -98,7 +128,7 @@ where
 
     fn call(&mut self, request: axum::http::Request<B>) -> Self::Future {
         Tracked {
-            route: request.extensions().get::<MatchedPath>().cloned(),
+            route: Route::of(&request),
             method: method_label(request.method()),
             started: Instant::now(),
             inner: self.0.call(request),
@@ -111,7 +141,7 @@ pin_project_lite::pin_project! {
     pub struct Tracked<F> {
         #[pin]
         inner: F,
-        route: Option<MatchedPath>,
+        route: Route,
         method: &'static str,
         started: Instant,
     }
@@ -127,9 +157,8 @@ where
         let this = self.project();
         let answer = ready!(this.inner.poll(cx));
         if let Ok(response) = &answer {
-            let route = this.route.as_ref().map_or("unmatched", MatchedPath::as_str);
             record(
-                route,
+                this.route.label(),
                 this.method,
                 response.status().as_u16(),
                 this.started.elapsed().as_secs_f64(),

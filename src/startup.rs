@@ -399,27 +399,30 @@ async fn cognito_client(config: &Config) -> aws_sdk_cognitoidentityprovider::Cli
     aws_sdk_cognitoidentityprovider::Client::new(&loader.load().await)
 }
 
-/// What the service answers: `/verify` in front of `router` (see [`routes::Front`]). Builds
-/// no route table, so it can't fail once [`router`] has been built.
-fn front(state: &AppState, router: Router) -> routes::Front<impl layers::Endpoint + use<>> {
+/// What the service answers: `/verify` and the token handler in front of `router` (see
+/// [`routes::Front`]). Builds no route table, so it can't fail once [`router`] has been built.
+fn front(
+    state: &AppState,
+    router: Router,
+) -> routes::Front<impl layers::Endpoint + use<>, impl layers::Endpoint + use<>> {
     let verify = layers::lean(routes::verify(state.boundary.clone()), &state.draining);
-    routes::Front::new(&state.config.http.base_path, verify, router)
-}
-
-/// The API routes with their layers and the token handler beside them on paths of its own;
-/// under BASE_PATH, below it, with the probes at the root too.
-fn router(state: AppState) -> Router {
-    let http = state.config.http.clone();
-    let draining = state.draining.clone();
-    let token_handler = routes::token_handler_paths(layers::token_handler(
+    let token_handler = layers::token_handler(
         routes::token_handler(TokenHandler {
             boundary: state.boundary.clone(),
             upstreams: Arc::new(state.upstreams.clone()),
             limits: state.limits.clone(),
         }),
-        &http,
-        &draining,
-    ));
+        &state.config.http,
+        &state.draining,
+    );
+    routes::Front::new(&state.config.http.base_path, verify, token_handler, router)
+}
+
+/// The API routes with their layers; under BASE_PATH, below it, with the probes at the root
+/// too.
+fn router(state: AppState) -> Router {
+    let http = state.config.http.clone();
+    let draining = state.draining.clone();
     let routes = if state.config.ui.enabled {
         routes::api().merge(crate::ui::routes())
     } else {
@@ -427,8 +430,7 @@ fn router(state: AppState) -> Router {
     };
     let probes = routes::probes().with_state(state.clone());
     let service =
-        layers::closing_when_draining(layers::api(routes.with_state(state), &http), &draining)
-            .merge(token_handler);
+        layers::closing_when_draining(layers::api(routes.with_state(state), &http), &draining);
     // Under BASE_PATH, everything is below it but the probes, which the platform asks at the
     // root (they answer below it too).
     if http.base_path.is_empty() {

@@ -95,18 +95,10 @@ fn signed_in() -> Router<AppState> {
 }
 
 /// The token handler with its state, any method: for `layers::token_handler` to wrap and
-/// [`token_handler_paths`] to mount.
+/// [`Front`] to answer on `/api/{name}`, `/api/{name}/` and `/api/{name}/{*path}` (a
+/// browser's every call to an API comes through it).
 pub fn token_handler(state: TokenHandler) -> impl Endpoint {
     proxy::forward.with_state(state)
-}
-
-/// The token handler's paths, answered by `endpoint` (the handler in its layers): a browser's
-/// every call to an API comes through it.
-pub fn token_handler_paths(endpoint: impl Endpoint) -> Router {
-    Router::new()
-        .route_service("/api/{name}", endpoint.clone())
-        .route_service("/api/{name}/", endpoint.clone())
-        .route_service("/api/{name}/{*path}", endpoint)
 }
 
 /// Forward-auth for gateways with its state, any method: for `layers::lean` to wrap and

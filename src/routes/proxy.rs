@@ -33,9 +33,13 @@ pub async fn forward(
         },
         body,
     ) = request.into_parts();
-    // The route matched `/api/{name}` or `/api/{name}/…`; the rest goes on as the browser
-    // sent it, still percent-encoded.
-    let after = uri.path().strip_prefix("/api/").unwrap_or_default();
+    // The front took `/api/{name}` or `/api/{name}/…`, under BASE_PATH if set, with the whole
+    // path; the rest goes on as the browser sent it, still percent-encoded.
+    let after = uri
+        .path()
+        .strip_prefix(state.boundary.config.http.base_path.as_str())
+        .and_then(|path| path.strip_prefix("/api/"))
+        .unwrap_or_default();
     let (name, path) = match after.find('/') {
         Some(slash) => after.split_at(slash),
         None => (after, ""),
