@@ -14,21 +14,25 @@
 #   verify-session  GET /verify with the same user's session cookie
 #   verify-many     GET /verify with TOKENS distinct users' tokens, round-robin
 #   ceiling-many    the same requests to examples/bare_ceiling, which checks nothing
+#   echo-many       the same requests to bare_ceiling's /echo, which answers as /verify does
 #   api-session     GET /api/up/ with the session cookie, forwarded to a bare_ceiling
 #   bare-proxy      examples/bare_proxy forwarding to the same bare_ceiling
 #
 # The counts files stay in OUT_DIR (default: a fresh directory under /tmp) for
 # `callgrind_annotate OUT_DIR/ROW.out`; the release binary keeps function names.
+# CALLGRIND_ARGS adds callgrind's own options: `--cache-sim=yes` also counts each row's
+# simulated cache misses (D1mr, DLmr, ...), to see which data a request touches cold.
 #
 # Usage: benches/instructions.sh
 #   COUNT=5000 WARMUP=2000 TOKENS=1000 OUT_DIR=DIR SKIP_BUILD=1 ROWS="verify-bearer ..."
+#   CALLGRIND_ARGS=--cache-sim=yes
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 COUNT=${COUNT:-5000}
 WARMUP=${WARMUP:-2000}
 TOKENS=${TOKENS:-1000}
-ROWS=${ROWS:-verify-bearer verify-session verify-many ceiling-many api-session bare-proxy}
+ROWS=${ROWS:-verify-bearer verify-session verify-many ceiling-many echo-many api-session bare-proxy}
 # shellcheck source=benches/common.sh
 . benches/common.sh
 
@@ -58,7 +62,7 @@ callgrind_wrapper() {
     local name=$1 program=$2
     cat > "$tmp/$name-under-callgrind" << EOF
 #!/bin/sh
-exec valgrind --tool=callgrind --quiet --compress-strings=no --callgrind-out-file="$tmp/$name.%p" "$program" "\$@"
+exec valgrind --tool=callgrind --quiet --compress-strings=no ${CALLGRIND_ARGS:-} --callgrind-out-file="$tmp/$name.%p" "$program" "\$@"
 EOF
     chmod +x "$tmp/$name-under-callgrind"
     echo "$tmp/$name-under-callgrind"
@@ -106,6 +110,7 @@ for row in $ROWS; do
         verify-session) url=$bff/verify load=(--header "$cookie") pid=$bff_pid ;;
         verify-many) url=$bff/verify load=("${many[@]}") pid=$bff_pid ;;
         ceiling-many) url=http://127.0.0.1:$ceiling_port/ load=("${many[@]}") pid=$ceiling_pid ;;
+        echo-many) url=http://127.0.0.1:$ceiling_port/echo load=("${many[@]}") pid=$ceiling_pid ;;
         api-session) url=$bff/api/up/ load=(--header "$cookie") pid=$bff_pid ;;
         bare-proxy) url=http://127.0.0.1:$bare_proxy_port/ load=(--header "X-Nothing: 1") pid=$bare_proxy_pid ;;
         *) die "unknown row $row" ;;

@@ -3,10 +3,16 @@
 //! Whatever `/verify` costs above this is the price of the service's own work. It sets
 //! TCP_NODELAY on its connections and uses the service's allocator, as the service does.
 //!
+//! `/echo` answers as `/verify` does, checking nothing: the request's `Authorization` handed
+//! back, five `x-auth-*` headers and an `x-request-id` of the sizes `/verify` gives the
+//! benchmarks' tokens (`benches/sessions.sh`). What `/verify` costs above that is the price of
+//! its own work; what that costs above the empty 200 is the price of its answer.
+//!
 //! Usage: bare_ceiling [ADDR]   (default 127.0.0.1:0; prints the bound address on stdout)
 
 use axum::Router;
-use axum::http::StatusCode;
+use axum::http::header::AUTHORIZATION;
+use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode};
 use axum::routing::any;
 use axum::serve::ListenerExt;
 
@@ -20,7 +26,10 @@ async fn main() -> std::io::Result<()> {
         .unwrap_or_else(|| "127.0.0.1:0".into());
     let listener = tokio::net::TcpListener::bind(&addr).await?;
     println!("{}", listener.local_addr()?);
-    let app = Router::new().route("/", any(ok)).route("/{*path}", any(ok));
+    let app = Router::new()
+        .route("/", any(ok))
+        .route("/echo", any(echo))
+        .route("/{*path}", any(ok));
     let listener = listener.tap_io(|tcp| {
         let _ = tcp.set_nodelay(true);
     });
@@ -33,4 +42,29 @@ async fn main() -> std::io::Result<()> {
 
 async fn ok() -> StatusCode {
     StatusCode::OK
+}
+
+/// An identity as `/verify` answers it for the benchmarks' tokens: a UUID `sub`, a username
+/// of a prefix and six digits, one group, Cognito's scope, a client id of 26 characters.
+const IDENTITY: [(&str, &str); 6] = [
+    ("x-auth-sub", "7c9e6679-7425-40de-944b-e07fc1f90ae7"),
+    ("x-auth-username", "load-004242"),
+    ("x-auth-groups", "admins"),
+    ("x-auth-scope", "aws.cognito.signin.user.admin"),
+    ("x-auth-client-id", "5n2rc3l1kq0gq7mvd0h3sft4ab"),
+    ("x-request-id", "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d"),
+];
+
+async fn echo(headers: HeaderMap) -> (StatusCode, HeaderMap) {
+    let mut answer = HeaderMap::with_capacity(IDENTITY.len() + 1);
+    if let Some(authorization) = headers.get(AUTHORIZATION) {
+        answer.insert(AUTHORIZATION, authorization.clone());
+    }
+    for (name, value) in IDENTITY {
+        answer.insert(
+            HeaderName::from_static(name),
+            HeaderValue::from_static(value),
+        );
+    }
+    (StatusCode::OK, answer)
 }
