@@ -44,8 +44,9 @@ async fn ok() -> StatusCode {
     StatusCode::OK
 }
 
-/// An identity as `/verify` answers it for the benchmarks' tokens: a UUID `sub`, a username
-/// of a prefix and six digits, one group, Cognito's scope, a client id of 26 characters.
+/// What `/verify` adds to the token for the benchmarks' tokens: the identity (a UUID `sub`, a
+/// username of a prefix and six digits, one group, Cognito's scope, a client id of 26
+/// characters) and a request id.
 const IDENTITY: [(&str, &str); 6] = [
     ("x-auth-sub", "7c9e6679-7425-40de-944b-e07fc1f90ae7"),
     ("x-auth-username", "load-004242"),
