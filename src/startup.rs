@@ -242,6 +242,7 @@ impl Application {
             tokio::spawn(warn_unless_users_hidden(state.cognito.clone()));
         }
         tokio::spawn(metrics_upkeep());
+        tokio::spawn(forget_expired_tokens(state.verifier.clone()));
         tokio::spawn(purge_expired(
             store,
             sessions.store().clone(),
@@ -474,6 +475,22 @@ async fn load_keys(verifier: Arc<Verifier>, every: Duration) {
         schedule.tick().await;
         if let Err(e) = verifier.keys().refresh().await {
             tracing::warn!(error = %e, "JWKS refresh failed; keeping the cached keys");
+        }
+    }
+}
+
+/// Tokens past their `exp` leave the verified-token cache within `PURGE_INTERVAL`, even when
+/// no new token comes to sweep them out.
+async fn forget_expired_tokens(verifier: Arc<Verifier>) {
+    let mut every = tokio::time::interval(PURGE_INTERVAL);
+    loop {
+        every.tick().await;
+        match verifier.forget_expired() {
+            0 => {}
+            n => tracing::debug!(
+                forgotten = n,
+                "expired tokens left the verified-token cache"
+            ),
         }
     }
 }

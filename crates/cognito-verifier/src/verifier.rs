@@ -5,6 +5,7 @@ use std::any::Any;
 use std::collections::HashSet;
 use std::collections::hash_map::RandomState;
 use std::hash::{BuildHasher, Hasher};
+use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::{Arc, OnceLock};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
@@ -282,16 +283,26 @@ impl VerifiedAccess {
 /// well.
 ///
 /// Memory: each entry holds its token besides the claims and what was derived from them,
-/// about 2.5 KiB resident in all for a token of 1 KiB as Cognito issues them, with the
-/// identity headers cognito-bff derives (about 25 MiB for the default 10,000 entries).
-/// `cache_capacity` counts a token once per started KiB (`token_weight`), so larger tokens,
+/// about 2.3 KiB resident in all for a token of 1 KiB as Cognito issues them, with the
+/// identity headers cognito-bff derives (about 23 MiB for the default 10,000 entries).
+/// `cache_capacity` counts a token once per started KiB (`TokenWeight`), so larger tokens,
 /// which carry larger claims and headers, take a share of the bound in proportion; only
 /// tokens the pool signed get an entry at all.
 ///
 /// The keys are the tokens' bytes, so that a token read from a header can be looked up before
 /// its characters are checked (`Verifier::verify_bearer_shared`): a key passed that check
 /// when it was verified, and a hit is equal to it byte for byte.
-type TokenCache = moka::sync::Cache<Box<[u8]>, Arc<VerifiedAccess>, TailHash>;
+///
+/// A hit reads the entry where it lies and marks it used: a few dependent reads, and no
+/// write to anything another thread's hit touches, where moka's hit went through about twice
+/// as many and queued a record of the read for later upkeep (BENCHMARKS.md, seventh round).
+/// The cache has no expiry of its own: a hit past `exp` is refused and removed there, and
+/// `Verifier::forget_expired` removes the rest (the verifier runs it after an insert, at most
+/// once per `SWEEP_EVERY`, and a caller may run it on a schedule).
+type TokenCache = quick_cache::sync::Cache<Box<[u8]>, Arc<VerifiedAccess>, TokenWeight, TailHash>;
+
+/// How often an insert sweeps the cache of tokens past their `exp`.
+const SWEEP_EVERY: Duration = Duration::from_secs(60);
 
 /// How much of the end of a token its hash reads: 32 characters of base64, the last 188 bits
 /// of the signature.
@@ -338,24 +349,12 @@ fn token_hasher() -> TailHash {
 
 /// A token's share of `cache_capacity`: one per started KiB, so that the bound holds memory,
 /// not only entries, whatever the size of the tokens (up to `MAX_TOKEN_LEN`).
-fn token_weight(token: &[u8]) -> u32 {
-    u32::try_from(token.len().div_ceil(1024))
-        .unwrap_or(u32::MAX)
-        .max(1)
-}
+#[derive(Clone, Copy)]
+struct TokenWeight;
 
-/// Lets a cached token live no longer than its `exp`.
-struct UntilExp;
-
-impl moka::Expiry<Box<[u8]>, Arc<VerifiedAccess>> for UntilExp {
-    fn expire_after_create(
-        &self,
-        _key: &Box<[u8]>,
-        verified: &Arc<VerifiedAccess>,
-        _created_at: std::time::Instant,
-    ) -> Option<Duration> {
-        let remaining = verified.claims.exp.saturating_sub(now_seconds()).max(0);
-        Some(Duration::from_secs(remaining as u64))
+impl quick_cache::Weighter<Box<[u8]>, Arc<VerifiedAccess>> for TokenWeight {
+    fn weight(&self, token: &Box<[u8]>, _: &Arc<VerifiedAccess>) -> u64 {
+        token.len().div_ceil(1024).max(1) as u64
     }
 }
 
@@ -376,6 +375,8 @@ pub struct Verifier {
     client_ids: HashSet<String>,
     revocations: Option<Arc<dyn Revocations>>,
     cache: Option<TokenCache>,
+    /// When an insert next sweeps the cache (seconds since the epoch).
+    next_sweep: AtomicI64,
 }
 
 impl Verifier {
@@ -388,11 +389,15 @@ impl Verifier {
         // Cognito access tokens carry `client_id` instead of `aud`; both are checked below.
         validation.validate_aud = false;
         let cache = (config.cache_capacity > 0).then(|| {
-            moka::sync::Cache::<Box<[u8]>, Arc<VerifiedAccess>>::builder()
-                .max_capacity(config.cache_capacity)
-                .weigher(|token, _| token_weight(token))
-                .expire_after(UntilExp)
-                .build_with_hasher(token_hasher())
+            // Sized for tokens of 1 KiB, Cognito's usual size.
+            let items = usize::try_from(config.cache_capacity).unwrap_or(usize::MAX);
+            TokenCache::with(
+                items,
+                config.cache_capacity,
+                TokenWeight,
+                token_hasher(),
+                Default::default(),
+            )
         });
         let mut validation_ignoring_exp = validation.clone();
         validation_ignoring_exp.validate_exp = false;
@@ -404,6 +409,7 @@ impl Verifier {
             client_ids: config.client_ids.into_iter().collect(),
             revocations: None,
             cache,
+            next_sweep: AtomicI64::new(now_seconds() + SWEEP_EVERY.as_secs() as i64),
         }
     }
 
@@ -469,8 +475,26 @@ impl Verifier {
     /// Forgets a cached verification, e.g. after the token was revoked.
     pub fn forget(&self, token: &str) {
         if let Some(cache) = &self.cache {
-            cache.invalidate(token.as_bytes());
+            cache.remove(token.as_bytes());
         }
+    }
+
+    /// Removes the cached tokens past their `exp`. Such a token is refused at its next use
+    /// anyway, and removed then; this lets none of them stay in memory unused. The verifier
+    /// runs it itself once a minute at most, after an insert; a caller that wants them gone
+    /// on time without new tokens coming runs it on a schedule. Returns how many went.
+    pub fn forget_expired(&self) -> usize {
+        let Some(cache) = &self.cache else {
+            return 0;
+        };
+        let before = cache.len();
+        let now = now_seconds();
+        cache.retain(|_, verified| !self.expired(verified, now));
+        before.saturating_sub(cache.len())
+    }
+
+    fn expired(&self, verified: &VerifiedAccess, now: i64) -> bool {
+        verified.claims.exp + self.leeway < now
     }
 
     async fn verify_access_inner(&self, token: &str) -> Result<Arc<VerifiedAccess>, TokenError> {
@@ -497,8 +521,13 @@ impl Verifier {
 
     /// The cached verification of exactly this token, checked again; `None` if none is kept.
     pub(crate) fn cached(&self, token: &[u8]) -> Option<Result<Arc<VerifiedAccess>, TokenError>> {
-        let verified = self.cache.as_ref()?.get(token)?;
-        Some(self.still_good(&verified).map(|()| verified))
+        let cache = self.cache.as_ref()?;
+        let verified = cache.get(token)?;
+        let checked = self.still_good(&verified);
+        if checked == Err(TokenError::Expired) {
+            cache.remove(token);
+        }
+        Some(checked.map(|()| verified))
     }
 
     async fn verify_uncached(&self, token: &str) -> Result<Arc<VerifiedAccess>, TokenError> {
@@ -514,8 +543,28 @@ impl Verifier {
         });
         if let Some(cache) = &self.cache {
             cache.insert(token.as_bytes().into(), verified.clone());
+            self.sweep_when_due();
         }
         Ok(verified)
+    }
+
+    /// Sweeps the cache when `SWEEP_EVERY` has passed since the last sweep: one caller does.
+    fn sweep_when_due(&self) {
+        let now = now_seconds();
+        let due = self.next_sweep.load(Ordering::Relaxed);
+        if now >= due
+            && self
+                .next_sweep
+                .compare_exchange(
+                    due,
+                    now + SWEEP_EVERY.as_secs() as i64,
+                    Ordering::Relaxed,
+                    Ordering::Relaxed,
+                )
+                .is_ok()
+        {
+            self.forget_expired();
+        }
     }
 
     /// Whether the verified-token cache is on (`cache_capacity` above 0).
@@ -537,8 +586,8 @@ impl Verifier {
 
     fn still_good(&self, verified: &VerifiedAccess) -> Result<(), TokenError> {
         let claims = &verified.claims;
-        // The cache drops entries at `exp`; this guards the last second.
-        if claims.exp + self.leeway < now_seconds() {
+        // The cache keeps an entry past `exp` until it is swept or used again.
+        if self.expired(verified, now_seconds()) {
             return Err(TokenError::Expired);
         }
         // A key removed upstream stops vouching for the tokens it signed.

@@ -1242,6 +1242,55 @@ async fn a_cached_token_is_refused_once_it_expires() {
 }
 
 #[tokio::test]
+async fn expired_tokens_leave_the_cache_and_live_ones_stay() {
+    let server = JwksServer::start(jwks(&[(&KEY_1, "k1")])).await;
+    let verifier = caching(&server, Arc::default()).await;
+    let expiring = |jti: &str| {
+        sign(
+            &KEY_1,
+            "k1",
+            &with(access_claims(), json!({ "exp": now() + 1, "jti": jti })),
+        )
+    };
+    let (used_again, left) = (expiring("jti-used"), expiring("jti-left"));
+    let live = sign(&KEY_1, "k1", &access_claims());
+    let mut exp = 0;
+    for token in [&used_again, &left] {
+        exp = exp.max(
+            verifier
+                .verify_access_shared(token)
+                .await
+                .unwrap()
+                .claims()
+                .exp,
+        );
+    }
+    let kept = verifier.verify_access_shared(&live).await.unwrap();
+    assert_eq!(verifier.forget_expired(), 0, "nothing has expired yet");
+
+    // Past `exp` (whole seconds). One expired token comes again: refused, and gone from the
+    // cache then. The sweep takes the other, and only it.
+    while now() <= exp {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(
+        verifier
+            .verify_access_shared(&used_again)
+            .await
+            .unwrap_err(),
+        TokenError::Expired
+    );
+    assert_eq!(verifier.forget_expired(), 1);
+    assert_eq!(verifier.forget_expired(), 0);
+    let again = verifier.verify_access_shared(&live).await.unwrap();
+    assert!(Arc::ptr_eq(&kept, &again), "the live token's entry stays");
+    assert_eq!(
+        verifier.verify_access_shared(&left).await.unwrap_err(),
+        TokenError::Expired
+    );
+}
+
+#[tokio::test]
 async fn the_cache_answers_only_for_the_very_same_token() {
     let server = JwksServer::start(jwks(&[(&KEY_1, "k1")])).await;
     let verifier = caching(&server, Arc::default()).await;
