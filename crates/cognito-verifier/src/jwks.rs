@@ -1,6 +1,7 @@
 //! The pool's signing keys, fetched from its JWKS and cached by `kid`.
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
 
@@ -39,6 +40,9 @@ pub struct KeySet {
     url: String,
     http: reqwest::Client,
     keys: RwLock<Arc<HashMap<String, Arc<DecodingKey>>>>,
+    /// How many stores have dropped a key the set held, counted after the store: a key
+    /// found while this read `n` is still held for as long as it reads `n`.
+    removals: AtomicU64,
     /// Serialises fetches, so concurrent misses share one, and remembers when the last fetch
     /// for an unknown `kid` ran. Scheduled refreshes don't count: a key rotated in right after
     /// one must still be picked up by the first token that uses it.
@@ -56,6 +60,7 @@ impl KeySet {
             url,
             http,
             keys: RwLock::new(Arc::new(HashMap::new())),
+            removals: AtomicU64::new(0),
             last_miss_fetch: tokio::sync::Mutex::new(None),
         }
     }
@@ -83,6 +88,13 @@ impl KeySet {
             .read()
             .unwrap_or_else(|e| e.into_inner())
             .contains_key(kid)
+    }
+
+    /// How many times a key has left the set so far. A key found after this returned `n`
+    /// is still in the set while it returns `n`: reading it is the whole of
+    /// [`KeySet::contains`] for a key found before, without the lock every reader takes.
+    pub fn removals(&self) -> u64 {
+        self.removals.load(Ordering::Acquire)
     }
 
     /// The key for `kid`, refetching the JWKS once if it is unknown and the last fetch is
@@ -118,7 +130,14 @@ impl KeySet {
         })?;
         metrics::counter!("jwks_fetches_total", "result" => "ok").increment(1);
         let count = keys.len();
-        *self.keys.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(keys);
+        let keys = Arc::new(keys);
+        let previous = std::mem::replace(
+            &mut *self.keys.write().unwrap_or_else(|e| e.into_inner()),
+            keys.clone(),
+        );
+        if previous.keys().any(|kid| !keys.contains_key(kid)) {
+            self.removals.fetch_add(1, Ordering::Release);
+        }
         tracing::debug!(keys = count, "JWKS loaded");
         Ok(count)
     }

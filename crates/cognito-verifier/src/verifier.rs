@@ -231,6 +231,8 @@ fn present<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<bool, D:
 pub struct VerifiedAccess {
     claims: AccessClaims,
     kid: String,
+    /// [`KeySet::removals`] read before the key was looked up.
+    removals: u64,
     derived: OnceLock<Box<dyn Any + Send + Sync>>,
 }
 
@@ -531,6 +533,7 @@ impl Verifier {
     }
 
     async fn verify_uncached(&self, token: &str) -> Result<Arc<VerifiedAccess>, TokenError> {
+        let removals = self.keys.removals();
         let (claims, kid) = self.decode_as::<AccessClaims>(token, "access").await?;
         if !self.client_ids.contains(&claims.client_id) {
             return Err(TokenError::Client);
@@ -539,6 +542,7 @@ impl Verifier {
         let verified = Arc::new(VerifiedAccess {
             claims,
             kid,
+            removals,
             derived: OnceLock::new(),
         });
         if let Some(cache) = &self.cache {
@@ -590,8 +594,9 @@ impl Verifier {
         if self.expired(verified, now_seconds()) {
             return Err(TokenError::Expired);
         }
-        // A key removed upstream stops vouching for the tokens it signed.
-        if !self.keys.contains(&verified.kid) {
+        // A key removed upstream stops vouching for the tokens it signed. While no key has
+        // left the set since this one was found, it is still there.
+        if self.keys.removals() != verified.removals && !self.keys.contains(&verified.kid) {
             return Err(TokenError::UnknownKid);
         }
         self.check_revoked(claims.identity())

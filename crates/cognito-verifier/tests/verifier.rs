@@ -1201,6 +1201,38 @@ async fn a_cached_token_is_refused_once_its_signing_key_leaves_the_jwks() {
 }
 
 #[tokio::test]
+async fn a_key_rotated_in_leaves_cached_tokens_alone_and_one_rotated_out_refuses_them() {
+    let server = JwksServer::start(jwks(&[(&KEY_1, "k1")])).await;
+    let verifier = caching(&server, Arc::default()).await;
+    let token = access_token();
+    let first = verifier.verify_access_shared(&token).await.unwrap();
+    let removals = verifier.keys().removals();
+
+    // A new key joins and the old one stays: nothing left the set, the same entry answers.
+    server.set_jwks(jwks(&[(&KEY_1, "k1"), (&KEY_2, "k2")]));
+    verifier.keys().refresh().await.unwrap();
+    assert_eq!(verifier.keys().removals(), removals);
+    let again = verifier.verify_access_shared(&token).await.unwrap();
+    assert!(Arc::ptr_eq(&first, &again));
+
+    // The old key leaves: counted, and the token it signed is refused though cached.
+    server.set_jwks(jwks(&[(&KEY_2, "k2")]));
+    verifier.keys().refresh().await.unwrap();
+    assert_eq!(verifier.keys().removals(), removals + 1);
+    assert_eq!(
+        verifier.verify_access_shared(&token).await.unwrap_err(),
+        TokenError::UnknownKid
+    );
+
+    // The rotation undone: the cached token passes again, its key looked up once more.
+    server.set_jwks(jwks(&[(&KEY_1, "k1"), (&KEY_2, "k2")]));
+    verifier.keys().refresh().await.unwrap();
+    assert_eq!(verifier.keys().removals(), removals + 1);
+    let back = verifier.verify_access_shared(&token).await.unwrap();
+    assert!(Arc::ptr_eq(&first, &back));
+}
+
+#[tokio::test]
 async fn a_forgotten_token_is_verified_and_its_headers_built_afresh() {
     let server = JwksServer::start(jwks(&[(&KEY_1, "k1")])).await;
     let verifier = caching(&server, Arc::default()).await;
