@@ -479,18 +479,20 @@ async fn load_keys(verifier: Arc<Verifier>, every: Duration) {
     }
 }
 
-/// Tokens past their `exp` leave the verified-token cache within `PURGE_INTERVAL`, even when
-/// no new token comes to sweep them out.
+/// Tokens past their `exp` leave the verified-token cache within `PURGE_INTERVAL` of it, used
+/// or not. Off the async workers: the sweep reads every entry under each shard's lock.
 async fn forget_expired_tokens(verifier: Arc<Verifier>) {
     let mut every = tokio::time::interval(PURGE_INTERVAL);
     loop {
         every.tick().await;
-        match verifier.forget_expired() {
-            0 => {}
-            n => tracing::debug!(
+        let verifier = verifier.clone();
+        match tokio::task::spawn_blocking(move || verifier.forget_expired()).await {
+            Ok(0) => {}
+            Ok(n) => tracing::debug!(
                 forgotten = n,
                 "expired tokens left the verified-token cache"
             ),
+            Err(e) => tracing::warn!(error = %e, "sweeping the verified-token cache failed"),
         }
     }
 }

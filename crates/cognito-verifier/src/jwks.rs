@@ -40,8 +40,9 @@ pub struct KeySet {
     url: String,
     http: reqwest::Client,
     keys: RwLock<Arc<HashMap<String, Arc<DecodingKey>>>>,
-    /// How many stores have dropped a key the set held, counted after the store: a key
-    /// found while this read `n` is still held for as long as it reads `n`.
+    /// Counts up by two for every store that drops a key the set held: once under the write
+    /// lock before the store, once after it, so it is odd while such a store is under way.
+    /// See [`KeySet::removals`].
     removals: AtomicU64,
     /// Serialises fetches, so concurrent misses share one, and remembers when the last fetch
     /// for an unknown `kid` ran. Scheduled refreshes don't count: a key rotated in right after
@@ -90,11 +91,13 @@ impl KeySet {
             .contains_key(kid)
     }
 
-    /// How many times a key has left the set so far. A key found after this returned `n`
-    /// is still in the set while it returns `n`: reading it is the whole of
-    /// [`KeySet::contains`] for a key found before, without the lock every reader takes.
+    /// A count that moves whenever a key leaves the set. A key looked up after this
+    /// returned `n` is still in the set for as long as it returns `n`: reading it is the
+    /// whole of [`KeySet::contains`] for a key found before, without the lock every reader
+    /// takes. (While a store that drops a key is under way the count is odd, and a lookup
+    /// waits for the store, so it finds the new set.)
     pub fn removals(&self) -> u64 {
-        self.removals.load(Ordering::Acquire)
+        self.removals.load(Ordering::SeqCst)
     }
 
     /// The key for `kid`, refetching the JWKS once if it is unknown and the last fetch is
@@ -130,14 +133,18 @@ impl KeySet {
         })?;
         metrics::counter!("jwks_fetches_total", "result" => "ok").increment(1);
         let count = keys.len();
-        let keys = Arc::new(keys);
-        let previous = std::mem::replace(
-            &mut *self.keys.write().unwrap_or_else(|e| e.into_inner()),
-            keys.clone(),
-        );
-        if previous.keys().any(|kid| !keys.contains_key(kid)) {
-            self.removals.fetch_add(1, Ordering::Release);
+        let mut held = self.keys.write().unwrap_or_else(|e| e.into_inner());
+        // Both moves under the lock, around the store: no check that reads the count after
+        // the store began can find it unmoved, and no lookup sees the set in between.
+        let drops = held.keys().any(|kid| !keys.contains_key(kid));
+        if drops {
+            self.removals.fetch_add(1, Ordering::SeqCst);
         }
+        *held = Arc::new(keys);
+        if drops {
+            self.removals.fetch_add(1, Ordering::SeqCst);
+        }
+        drop(held);
         tracing::debug!(keys = count, "JWKS loaded");
         Ok(count)
     }

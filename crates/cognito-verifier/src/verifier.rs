@@ -5,7 +5,6 @@ use std::any::Any;
 use std::collections::HashSet;
 use std::collections::hash_map::RandomState;
 use std::hash::{BuildHasher, Hasher};
-use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::{Arc, OnceLock};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
@@ -295,16 +294,12 @@ impl VerifiedAccess {
 /// its characters are checked (`Verifier::verify_bearer_shared`): a key passed that check
 /// when it was verified, and a hit is equal to it byte for byte.
 ///
-/// A hit reads the entry where it lies and marks it used: a few dependent reads, and no
-/// write to anything another thread's hit touches, where moka's hit went through about twice
-/// as many and queued a record of the read for later upkeep (BENCHMARKS.md, seventh round).
-/// The cache has no expiry of its own: a hit past `exp` is refused and removed there, and
-/// `Verifier::forget_expired` removes the rest (the verifier runs it after an insert, at most
-/// once per `SWEEP_EVERY`, and a caller may run it on a schedule).
+/// A hit takes its shard's read lock, reads the entry where it lies and marks it used: a few
+/// dependent reads, where moka's hit went through about twice as many and queued a record of
+/// the read for later upkeep (BENCHMARKS.md, seventh round). The cache has no expiry of its
+/// own: a hit past `exp` (and the leeway) is refused and removed there, and
+/// `Verifier::forget_expired`, which the owner runs on a schedule, removes the rest.
 type TokenCache = quick_cache::sync::Cache<Box<[u8]>, Arc<VerifiedAccess>, TokenWeight, TailHash>;
-
-/// How often an insert sweeps the cache of tokens past their `exp`.
-const SWEEP_EVERY: Duration = Duration::from_secs(60);
 
 /// How much of the end of a token its hash reads: 32 characters of base64, the last 188 bits
 /// of the signature.
@@ -377,8 +372,6 @@ pub struct Verifier {
     client_ids: HashSet<String>,
     revocations: Option<Arc<dyn Revocations>>,
     cache: Option<TokenCache>,
-    /// When an insert next sweeps the cache (seconds since the epoch).
-    next_sweep: AtomicI64,
 }
 
 impl Verifier {
@@ -411,7 +404,6 @@ impl Verifier {
             client_ids: config.client_ids.into_iter().collect(),
             revocations: None,
             cache,
-            next_sweep: AtomicI64::new(now_seconds() + SWEEP_EVERY.as_secs() as i64),
         }
     }
 
@@ -481,10 +473,11 @@ impl Verifier {
         }
     }
 
-    /// Removes the cached tokens past their `exp`. Such a token is refused at its next use
-    /// anyway, and removed then; this lets none of them stay in memory unused. The verifier
-    /// runs it itself once a minute at most, after an insert; a caller that wants them gone
-    /// on time without new tokens coming runs it on a schedule. Returns how many went.
+    /// Removes the cached tokens past their `exp` (and the leeway). Such a token is refused
+    /// at its next use anyway, and removed then; this lets none of them stay in memory unused.
+    /// Run it on a schedule (cognito-bff does every minute), off the async workers for a large
+    /// cache: it takes each shard's write lock in turn and reads every entry. Returns about how
+    /// many went (entries added or evicted meanwhile count too).
     pub fn forget_expired(&self) -> usize {
         let Some(cache) = &self.cache else {
             return 0;
@@ -496,7 +489,7 @@ impl Verifier {
     }
 
     fn expired(&self, verified: &VerifiedAccess, now: i64) -> bool {
-        verified.claims.exp + self.leeway < now
+        verified.claims.exp.saturating_add(self.leeway) < now
     }
 
     async fn verify_access_inner(&self, token: &str) -> Result<Arc<VerifiedAccess>, TokenError> {
@@ -547,28 +540,8 @@ impl Verifier {
         });
         if let Some(cache) = &self.cache {
             cache.insert(token.as_bytes().into(), verified.clone());
-            self.sweep_when_due();
         }
         Ok(verified)
-    }
-
-    /// Sweeps the cache when `SWEEP_EVERY` has passed since the last sweep: one caller does.
-    fn sweep_when_due(&self) {
-        let now = now_seconds();
-        let due = self.next_sweep.load(Ordering::Relaxed);
-        if now >= due
-            && self
-                .next_sweep
-                .compare_exchange(
-                    due,
-                    now + SWEEP_EVERY.as_secs() as i64,
-                    Ordering::Relaxed,
-                    Ordering::Relaxed,
-                )
-                .is_ok()
-        {
-            self.forget_expired();
-        }
     }
 
     /// Whether the verified-token cache is on (`cache_capacity` above 0).
