@@ -479,10 +479,13 @@ async fn load_keys(verifier: Arc<Verifier>, every: Duration) {
     }
 }
 
-/// Tokens past their `exp` leave the verified-token cache within `PURGE_INTERVAL` of it, used
-/// or not. Off the async workers: the sweep reads every entry under each shard's lock.
+/// Tokens past their `exp` and the leeway leave the verified-token cache within
+/// `PURGE_INTERVAL`, used or not. On a blocking thread: the sweep reads every entry, each
+/// shard's under its write lock (hits on that shard wait; a shard holds a few thousand).
 async fn forget_expired_tokens(verifier: Arc<Verifier>) {
     let mut every = tokio::time::interval(PURGE_INTERVAL);
+    // A sweep that overran its minute is not run again at once to catch up.
+    every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         every.tick().await;
         let verifier = verifier.clone();

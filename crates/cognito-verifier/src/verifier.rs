@@ -301,6 +301,9 @@ impl VerifiedAccess {
 /// `Verifier::forget_expired`, which the owner runs on a schedule, removes the rest.
 type TokenCache = quick_cache::sync::Cache<Box<[u8]>, Arc<VerifiedAccess>, TokenWeight, TailHash>;
 
+/// About how many tokens a shard of the cache holds at most (see `Verifier::new`).
+const SHARD_ITEMS: usize = 4096;
+
 /// How much of the end of a token its hash reads: 32 characters of base64, the last 188 bits
 /// of the signature.
 const HASHED_TAIL: usize = 32;
@@ -386,13 +389,17 @@ impl Verifier {
         let cache = (config.cache_capacity > 0).then(|| {
             // Sized for tokens of 1 KiB, Cognito's usual size.
             let items = usize::try_from(config.cache_capacity).unwrap_or(usize::MAX);
-            TokenCache::with(
-                items,
-                config.cache_capacity,
-                TokenWeight,
-                token_hasher(),
-                Default::default(),
-            )
+            // Shards of at most about `SHARD_ITEMS`, more than the default for a large cache:
+            // a sweep holds one shard's write lock while it reads that shard's entries.
+            let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+            let shards = (items / SHARD_ITEMS).max(threads * 4).next_power_of_two();
+            let options = quick_cache::OptionsBuilder::new()
+                .estimated_items_capacity(items)
+                .weight_capacity(config.cache_capacity)
+                .shards(shards)
+                .build()
+                .expect("both capacities are set");
+            TokenCache::with_options(options, TokenWeight, token_hasher(), Default::default())
         });
         let mut validation_ignoring_exp = validation.clone();
         validation_ignoring_exp.validate_exp = false;
@@ -477,7 +484,7 @@ impl Verifier {
     /// at its next use anyway, and removed then; this lets none of them stay in memory unused.
     /// Run it on a schedule (cognito-bff does every minute), off the async workers for a large
     /// cache: it takes each shard's write lock in turn and reads every entry. Returns about how
-    /// many went (entries added or evicted meanwhile count too).
+    /// many went (entries added meanwhile lower the count, entries evicted raise it).
     pub fn forget_expired(&self) -> usize {
         let Some(cache) = &self.cache else {
             return 0;
