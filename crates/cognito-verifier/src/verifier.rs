@@ -303,6 +303,8 @@ type TokenCache = quick_cache::sync::Cache<Box<[u8]>, Arc<VerifiedAccess>, Token
 
 /// About how many tokens a shard of the cache holds at most (see `Verifier::new`).
 const SHARD_ITEMS: usize = 4096;
+/// The most shards a cache gets, whatever its capacity.
+const MAX_SHARDS: usize = 1 << 16;
 
 /// How much of the end of a token its hash reads: 32 characters of base64, the last 188 bits
 /// of the signature.
@@ -390,9 +392,13 @@ impl Verifier {
             // Sized for tokens of 1 KiB, Cognito's usual size.
             let items = usize::try_from(config.cache_capacity).unwrap_or(usize::MAX);
             // Shards of at most about `SHARD_ITEMS`, more than the default for a large cache:
-            // a sweep holds one shard's write lock while it reads that shard's entries.
+            // a sweep holds one shard's write lock while it reads that shard's entries. Bounded,
+            // for a capacity far beyond any memory.
             let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-            let shards = (items / SHARD_ITEMS).max(threads * 4).next_power_of_two();
+            let shards = (items / SHARD_ITEMS)
+                .min(MAX_SHARDS)
+                .max(threads * 4)
+                .next_power_of_two();
             let options = quick_cache::OptionsBuilder::new()
                 .estimated_items_capacity(items)
                 .weight_capacity(config.cache_capacity)

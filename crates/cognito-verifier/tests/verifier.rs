@@ -1324,6 +1324,20 @@ async fn expired_tokens_leave_the_cache_and_live_ones_stay() {
 }
 
 #[tokio::test]
+async fn a_cache_of_any_capacity_is_built_without_taking_it_up_front() {
+    let server = JwksServer::start(jwks(&[(&KEY_1, "k1")])).await;
+    let verifier = loaded(VerifierConfig {
+        cache_capacity: u64::MAX,
+        ..config(&server)
+    })
+    .await;
+    let token = access_token();
+    let first = verifier.verify_access_shared(&token).await.unwrap();
+    let again = verifier.verify_access_shared(&token).await.unwrap();
+    assert!(Arc::ptr_eq(&first, &again), "the cache hands out its entry");
+}
+
+#[tokio::test]
 async fn the_cache_answers_only_for_the_very_same_token() {
     let server = JwksServer::start(jwks(&[(&KEY_1, "k1")])).await;
     let verifier = caching(&server, Arc::default()).await;
