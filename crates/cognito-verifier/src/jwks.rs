@@ -30,6 +30,27 @@ pub enum JwksError {
     NoKeys,
 }
 
+/// A key as the JWKS published it: what verifies, and the key's modulus and exponent, which
+/// tell a key published again under its `kid` from another key given that `kid`.
+#[derive(Clone)]
+struct Published {
+    key: Arc<DecodingKey>,
+    material: Material,
+}
+
+/// An RSA key's modulus and exponent as the JWK writes them (base64url), joined by a `.`:
+/// compared as written, as the signature check reads them (a modulus written with a leading
+/// zero verifies nothing).
+pub(crate) type Material = Arc<str>;
+
+impl Published {
+    fn same_key(&self, material: &Material) -> bool {
+        Arc::ptr_eq(&self.material, material) || *self.material == **material
+    }
+}
+
+type Keys = HashMap<String, Published>;
+
 #[derive(Deserialize)]
 struct RawJwks {
     keys: Vec<serde_json::Value>,
@@ -39,10 +60,10 @@ struct RawJwks {
 pub struct KeySet {
     url: String,
     http: reqwest::Client,
-    keys: RwLock<Arc<HashMap<String, Arc<DecodingKey>>>>,
-    /// Counts up by two for every store that drops a key the set held: once under the write
-    /// lock before the store, once after it, so it is odd while such a store is under way.
-    /// See [`KeySet::removals`].
+    keys: RwLock<Arc<Keys>>,
+    /// Counts up by two for every store that drops a key the set held or gives its `kid` to
+    /// another key: once under the write lock before the store, once after it, so it is odd
+    /// while such a store is under way. See [`KeySet::removals`].
     removals: AtomicU64,
     /// Serialises fetches, so concurrent misses share one, and remembers when the last fetch
     /// for an unknown `kid` ran. Scheduled refreshes don't count: a key rotated in right after
@@ -74,16 +95,18 @@ impl KeySet {
         !self.snapshot().is_empty()
     }
 
-    fn snapshot(&self) -> Arc<HashMap<String, Arc<DecodingKey>>> {
+    fn snapshot(&self) -> Arc<Keys> {
         self.keys.read().unwrap_or_else(|e| e.into_inner()).clone()
     }
 
     pub fn cached(&self, kid: &str) -> Option<Arc<DecodingKey>> {
-        self.snapshot().get(kid).cloned()
+        self.snapshot()
+            .get(kid)
+            .map(|published| published.key.clone())
     }
 
-    /// Whether the key `kid` is among the cached keys: [`KeySet::cached`] without taking a
-    /// share of the key set or of the key, for the check every cached verification makes.
+    /// Whether a key named `kid` is among the cached keys: [`KeySet::cached`] without taking
+    /// a share of the key set or of the key.
     pub fn contains(&self, kid: &str) -> bool {
         self.keys
             .read()
@@ -91,11 +114,21 @@ impl KeySet {
             .contains_key(kid)
     }
 
-    /// A count that moves whenever a key leaves the set. A key looked up after this
-    /// returned `n` is still in the set for as long as it returns `n`: reading it is the
-    /// whole of [`KeySet::contains`] for a key found before, without the lock every reader
-    /// takes. (While a store that drops a key is under way the count is odd, and a lookup
-    /// waits for the store, so it finds the new set.)
+    /// Whether `kid` still names the key whose modulus and exponent are `material`.
+    pub(crate) fn holds(&self, kid: &str, material: &Material) -> bool {
+        self.keys
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(kid)
+            .is_some_and(|published| published.same_key(material))
+    }
+
+    /// A count that moves whenever a key leaves the set, or its `kid` comes back naming
+    /// another key. A key looked up after this returned `n` is still in the set under its
+    /// `kid` for as long as it returns `n`: reading it is the whole of the check a key found
+    /// before needs, without the lock every reader takes. (While a store that drops a key
+    /// is under way the count is odd, and a lookup waits for the store, so it finds the new
+    /// set.)
     pub fn removals(&self) -> u64 {
         self.removals.load(Ordering::SeqCst)
     }
@@ -103,13 +136,23 @@ impl KeySet {
     /// The key for `kid`, refetching the JWKS once if it is unknown and the last fetch is
     /// old enough.
     pub async fn get(&self, kid: &str) -> Option<Arc<DecodingKey>> {
-        if let Some(key) = self.cached(kid) {
-            return Some(key);
+        self.published(kid).await.map(|(key, _)| key)
+    }
+
+    /// As [`KeySet::get`], with the key's modulus and exponent, for [`KeySet::holds`].
+    pub(crate) async fn published(&self, kid: &str) -> Option<(Arc<DecodingKey>, Material)> {
+        let cached = || {
+            self.snapshot()
+                .get(kid)
+                .map(|published| (published.key.clone(), published.material.clone()))
+        };
+        if let Some(found) = cached() {
+            return Some(found);
         }
         let mut last_miss_fetch = self.last_miss_fetch.lock().await;
         // Another request may have fetched while this one waited.
-        if let Some(key) = self.cached(kid) {
-            return Some(key);
+        if let Some(found) = cached() {
+            return Some(found);
         }
         if last_miss_fetch.is_some_and(|at| at.elapsed() < MIN_REFETCH_INTERVAL) {
             return None;
@@ -118,7 +161,7 @@ impl KeySet {
         if let Err(e) = self.fetch_and_store().await {
             tracing::warn!(error = %e, "JWKS refetch failed");
         }
-        self.cached(kid)
+        cached()
     }
 
     /// Fetches the JWKS now and replaces the cached keys; on failure the old keys stay.
@@ -136,7 +179,9 @@ impl KeySet {
         let mut held = self.keys.write().unwrap_or_else(|e| e.into_inner());
         // Both moves under the lock, around the store: no check that reads the count after
         // the store began can find it unmoved, and no lookup sees the set in between.
-        let drops = held.keys().any(|kid| !keys.contains_key(kid));
+        let drops = held
+            .iter()
+            .any(|(kid, old)| keys.get(kid).is_none_or(|new| !new.same_key(&old.material)));
         if drops {
             self.removals.fetch_add(1, Ordering::SeqCst);
         }
@@ -149,7 +194,7 @@ impl KeySet {
         Ok(count)
     }
 
-    async fn fetch(&self) -> Result<HashMap<String, Arc<DecodingKey>>, JwksError> {
+    async fn fetch(&self) -> Result<Keys, JwksError> {
         let mut response = self.http.get(&self.url).send().await?;
         if !response.status().is_success() {
             return Err(JwksError::Status(response.status().as_u16()));
@@ -172,22 +217,26 @@ impl KeySet {
 }
 
 /// Keeps the RSA signing keys that have a `kid`; skips anything else rather than failing.
-fn parse(body: &[u8]) -> Result<HashMap<String, Arc<DecodingKey>>, JwksError> {
+fn parse(body: &[u8]) -> Result<Keys, JwksError> {
     let raw: RawJwks = serde_json::from_slice(body)?;
-    let keys: HashMap<_, _> = raw
+    let keys: Keys = raw
         .keys
         .into_iter()
         .filter_map(|value| serde_json::from_value::<Jwk>(value).ok())
-        .filter(|jwk| {
-            matches!(
-                jwk.algorithm,
-                jsonwebtoken::jwk::AlgorithmParameters::RSA(_)
-            )
-        })
         .filter_map(|jwk| {
+            let jsonwebtoken::jwk::AlgorithmParameters::RSA(rsa) = &jwk.algorithm else {
+                return None;
+            };
+            let material: Material = format!("{}.{}", rsa.n, rsa.e).into();
             let kid = jwk.common.key_id.clone()?;
             let key = DecodingKey::from_jwk(&jwk).ok()?;
-            Some((kid, Arc::new(key)))
+            Some((
+                kid,
+                Published {
+                    key: Arc::new(key),
+                    material,
+                },
+            ))
         })
         .collect();
     if keys.is_empty() {

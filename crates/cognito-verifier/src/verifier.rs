@@ -14,7 +14,7 @@ use jsonwebtoken::{Algorithm, Validation};
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 
-use crate::jwks::KeySet;
+use crate::jwks::{KeySet, Material};
 
 /// Cognito's tokens are around 1 KiB; anything this large is not one.
 pub const MAX_TOKEN_LEN: usize = 8 * 1024;
@@ -230,6 +230,8 @@ fn present<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<bool, D:
 pub struct VerifiedAccess {
     claims: AccessClaims,
     kid: String,
+    /// The signing key's modulus and exponent, as the JWKS published them under `kid`.
+    material: Material,
     /// [`KeySet::removals`] read before the key was looked up.
     removals: u64,
     derived: OnceLock<Box<dyn Any + Send + Sync>>,
@@ -453,7 +455,7 @@ impl Verifier {
     /// Verifies a Cognito ID token: `token_use=id` and `aud` among the accepted clients.
     pub async fn verify_id(&self, token: &str) -> Result<IdClaims, TokenError> {
         let result = async {
-            let (claims, _) = self.decode_as::<IdClaims>(token, "id").await?;
+            let (claims, ..) = self.decode_as::<IdClaims>(token, "id").await?;
             if !self.client_ids.contains(&claims.aud) {
                 return Err(TokenError::Client);
             }
@@ -470,7 +472,7 @@ impl Verifier {
     /// Every check of `verify_access` except expiry: who an expired access token belongs to.
     /// Only for decisions that Cognito checks again, such as computing a refresh's SECRET_HASH.
     pub async fn identify_access(&self, token: &str) -> Result<AccessClaims, TokenError> {
-        let (claims, _) = self
+        let (claims, ..) = self
             .decode_with::<AccessClaims>(token, "access", &self.validation_ignoring_exp)
             .await?;
         if !self.client_ids.contains(&claims.client_id) {
@@ -540,7 +542,7 @@ impl Verifier {
 
     async fn verify_uncached(&self, token: &str) -> Result<Arc<VerifiedAccess>, TokenError> {
         let removals = self.keys.removals();
-        let (claims, kid) = self.decode_as::<AccessClaims>(token, "access").await?;
+        let (claims, kid, material) = self.decode_as::<AccessClaims>(token, "access").await?;
         if !self.client_ids.contains(&claims.client_id) {
             return Err(TokenError::Client);
         }
@@ -548,6 +550,7 @@ impl Verifier {
         let verified = Arc::new(VerifiedAccess {
             claims,
             kid,
+            material,
             removals,
             derived: OnceLock::new(),
         });
@@ -580,9 +583,12 @@ impl Verifier {
         if self.expired(verified, now_seconds()) {
             return Err(TokenError::Expired);
         }
-        // A key removed upstream stops vouching for the tokens it signed. While no key has
-        // left the set since this one was found, it is still there.
-        if self.keys.removals() != verified.removals && !self.keys.contains(&verified.kid) {
+        // A key removed upstream, or whose `kid` now names another key, stops vouching for the
+        // tokens it signed. While no key has left the set since this one was found, it is
+        // still there.
+        if self.keys.removals() != verified.removals
+            && !self.keys.holds(&verified.kid, &verified.material)
+        {
             return Err(TokenError::UnknownKid);
         }
         self.check_revoked(claims.identity())
@@ -596,12 +602,13 @@ impl Verifier {
     }
 
     /// The checks common to every token (shape, header, key, signature, time, issuer), then
-    /// `token_use`, then the claims of that kind of token. Returns the claims and the `kid`.
+    /// `token_use`, then the claims of that kind of token. Returns the claims, the `kid` and
+    /// the key's modulus and exponent.
     async fn decode_as<T: DeserializeOwned>(
         &self,
         token: &str,
         token_use: &str,
-    ) -> Result<(T, String), TokenError> {
+    ) -> Result<(T, String, Material), TokenError> {
         self.decode_with(token, token_use, &self.validation).await
     }
 
@@ -610,7 +617,7 @@ impl Verifier {
         token: &str,
         token_use: &str,
         validation: &Validation,
-    ) -> Result<(T, String), TokenError> {
+    ) -> Result<(T, String, Material), TokenError> {
         if token.len() > MAX_TOKEN_LEN {
             return Err(TokenError::TooLarge);
         }
@@ -636,7 +643,11 @@ impl Verifier {
             return Err(TokenError::CriticalHeader);
         }
         let kid = header.kid.ok_or(TokenError::MissingKid)?;
-        let key = self.keys.get(&kid).await.ok_or(TokenError::UnknownKid)?;
+        let (key, material) = self
+            .keys
+            .published(&kid)
+            .await
+            .ok_or(TokenError::UnknownKid)?;
         let claims = jsonwebtoken::decode::<serde_json::Map<String, serde_json::Value>>(
             token, &key, validation,
         )
@@ -649,7 +660,7 @@ impl Verifier {
         }
         let claims = serde_json::from_value(serde_json::Value::Object(claims))
             .map_err(|_| TokenError::Claims)?;
-        Ok((claims, kid))
+        Ok((claims, kid, material))
     }
 }
 

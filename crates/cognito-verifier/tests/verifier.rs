@@ -1234,6 +1234,61 @@ async fn a_key_rotated_in_leaves_cached_tokens_alone_and_one_rotated_out_refuses
 }
 
 #[tokio::test]
+async fn a_kid_published_again_for_another_key_refuses_the_tokens_the_old_key_signed() {
+    let server = JwksServer::start(jwks(&[(&KEY_1, "k1")])).await;
+    let verifier = caching(&server, Arc::default()).await;
+    let old = access_token();
+    verifier.verify_access_shared(&old).await.unwrap();
+    let removals = verifier.keys().removals();
+
+    // The same JWKS again: nothing moves, and the cached token still passes.
+    verifier.keys().refresh().await.unwrap();
+    assert_eq!(verifier.keys().removals(), removals);
+    verifier.verify_access_shared(&old).await.unwrap();
+
+    // A modulus written with a leading zero is another key to the signature check: fresh
+    // tokens fail on it, and so does the cached one.
+    let mut padded = KEY_1.public_jwk("k1");
+    let mut modulus = vec![0u8];
+    modulus.extend(URL_SAFE_NO_PAD.decode(KEY_1.modulus()).unwrap());
+    padded["n"] = json!(URL_SAFE_NO_PAD.encode(modulus));
+    server.set_jwks(json!({ "keys": [padded] }).to_string());
+    verifier.keys().refresh().await.unwrap();
+    let fresh = sign(
+        &KEY_1,
+        "k1",
+        &with(access_claims(), json!({ "jti": "fresh" })),
+    );
+    assert_eq!(
+        verifier.verify_access_shared(&fresh).await.unwrap_err(),
+        TokenError::Signature
+    );
+    assert_eq!(
+        verifier.verify_access_shared(&old).await.unwrap_err(),
+        TokenError::UnknownKid
+    );
+    let removals = verifier.keys().removals();
+
+    // `k1` now names another key: the token the first one signed is refused though cached,
+    // and one the new key signed passes.
+    server.set_jwks(jwks(&[(&KEY_2, "k1")]));
+    verifier.keys().refresh().await.unwrap();
+    assert_ne!(verifier.keys().removals(), removals);
+    assert_eq!(
+        verifier.verify_access_shared(&old).await.unwrap_err(),
+        TokenError::UnknownKid
+    );
+    let new = sign(&KEY_2, "k1", &access_claims());
+    verifier.verify_access_shared(&new).await.unwrap();
+    // Uncached, the old token fails on its signature, as it always did.
+    verifier.forget(&old);
+    assert_eq!(
+        verifier.verify_access_shared(&old).await.unwrap_err(),
+        TokenError::Signature
+    );
+}
+
+#[tokio::test]
 async fn a_forgotten_token_is_verified_and_its_headers_built_afresh() {
     let server = JwksServer::start(jwks(&[(&KEY_1, "k1")])).await;
     let verifier = caching(&server, Arc::default()).await;
