@@ -21,6 +21,20 @@ use moka::sync::Cache;
 
 use super::stored::StoredSession;
 
+/// Between three quarters of `every` and all of it, by the session. What is done for many
+/// sessions at once (their entries here after a restart or a lost lease, their last-seen
+/// writes) then falls due again spread over a quarter of `every`, not in one burst each time.
+/// The id's hash is a SHA-256, so its first digits are uniform; any other id keeps `every`.
+pub fn staggered(every: Duration, id_hash: &str) -> Duration {
+    let Some(share) = id_hash
+        .get(..4)
+        .and_then(|digits| u16::from_str_radix(digits, 16).ok())
+    else {
+        return every;
+    };
+    every - every / 4 * u32::from(share) / u32::from(u16::MAX)
+}
+
 /// A session as read; `last_seen_at` moves when this replica touches it.
 pub struct Cached {
     session: StoredSession,
@@ -28,6 +42,10 @@ pub struct Cached {
     /// `SessionCache::cleared` when it was kept: an entry kept before the cache was last
     /// cleared is never served, whatever the clock's resolution.
     cleared: u64,
+    /// Until when (milliseconds since `SessionCache::epoch`) it is served: the row's read plus
+    /// its session's [`staggered`] time-to-live. The cache's own time-to-live, the longest,
+    /// frees it.
+    until: u64,
 }
 
 impl Cached {
@@ -58,6 +76,8 @@ pub struct SessionCache {
     generation: Mutex<u64>,
     /// How many times everything was dropped (`forget_all`).
     cleared: AtomicU64,
+    /// The longest an entry is served after its row was read.
+    ttl: Duration,
     /// Until when (milliseconds since `epoch`) entries may be served: this replica's lease.
     trusted_until: AtomicU64,
     epoch: Instant,
@@ -66,7 +86,8 @@ pub struct SessionCache {
 impl SessionCache {
     /// `None` when `capacity` is 0: every request reads the database. `ttl`: the longest an
     /// entry is kept, whatever happens to its row, the backstop for a change a replica is not
-    /// told of (the store passes how often `last_seen_at` is written).
+    /// told of (the store passes how often `last_seen_at` is written); each entry keeps
+    /// between three quarters of it and all of it ([`staggered`]).
     pub fn new(capacity: u64, ttl: Duration) -> Option<Arc<Self>> {
         (capacity > 0).then(|| {
             Arc::new(SessionCache {
@@ -77,6 +98,7 @@ impl SessionCache {
                     .build_with_hasher(foldhash::fast::RandomState::default()),
                 generation: Mutex::new(0),
                 cleared: AtomicU64::new(0),
+                ttl,
                 trusted_until: AtomicU64::new(0),
                 epoch: Instant::now(),
             })
@@ -89,7 +111,11 @@ impl SessionCache {
 
     /// Whether entries may be served now.
     pub fn trusted(&self) -> bool {
-        self.since_epoch(Instant::now()) < self.trusted_until.load(Ordering::Acquire)
+        self.trusted_at(self.since_epoch(Instant::now()))
+    }
+
+    fn trusted_at(&self, at: u64) -> bool {
+        at < self.trusted_until.load(Ordering::Acquire)
     }
 
     /// Entries may be served until `until`. Called once this replica has applied every end
@@ -106,7 +132,8 @@ impl SessionCache {
     }
 
     /// The live entry for `id_hash`: not idle past `idle`, not past its lifetime, its access
-    /// token good until at least `access_until` (seconds), and the lease held.
+    /// token good until at least `access_until` (seconds), read within its time-to-live, and
+    /// the lease held.
     pub fn get(
         &self,
         id_hash: &str,
@@ -114,11 +141,23 @@ impl SessionCache {
         idle: Duration,
         access_until: i64,
     ) -> Option<Arc<Cached>> {
-        if !self.trusted() {
+        self.get_at(id_hash, now_ms, idle, access_until, Instant::now())
+    }
+
+    fn get_at(
+        &self,
+        id_hash: &str,
+        now_ms: i64,
+        idle: Duration,
+        access_until: i64,
+        at: Instant,
+    ) -> Option<Arc<Cached>> {
+        let at = self.since_epoch(at);
+        if !self.trusted_at(at) {
             return None;
         }
         let entry = self.entries.get(id_hash)?;
-        if entry.cleared != self.cleared.load(Ordering::Acquire) {
+        if entry.cleared != self.cleared.load(Ordering::Acquire) || at >= entry.until {
             return None;
         }
         let idle_ms = i64::try_from(idle.as_millis()).unwrap_or(i64::MAX);
@@ -134,18 +173,24 @@ impl SessionCache {
 
     /// Keeps a row read after `ticket` was taken, unless anything was dropped since.
     pub fn insert(&self, ticket: ReadTicket, session: StoredSession) {
+        self.insert_at(ticket, session, Instant::now());
+    }
+
+    fn insert_at(&self, ticket: ReadTicket, session: StoredSession, at: Instant) {
         let generation = self.generation.lock().unwrap_or_else(|e| e.into_inner());
         if *generation != ticket.0 {
             return;
         }
         let last_seen_at = AtomicI64::new(session.last_seen_at);
         let cleared = self.cleared.load(Ordering::Acquire);
+        let until = self.since_epoch(at + staggered(self.ttl, session.id_hash.as_str()));
         self.entries.insert(
             session.id_hash.as_str().to_owned(),
             Arc::new(Cached {
                 session,
                 last_seen_at,
                 cleared,
+                until,
             }),
         );
     }
@@ -302,6 +347,62 @@ mod tests {
         assert!(cache.get("b1", NOW, IDLE, 0).is_some());
         cache.forget_all();
         assert!(cache.get("b1", NOW, IDLE, 0).is_none());
+    }
+
+    #[test]
+    fn sessions_made_together_fall_due_spread_over_a_quarter_of_the_period() {
+        let every = Duration::from_secs(60);
+        let due: Vec<Duration> = (0..1000u32)
+            .map(|i| {
+                let digits = format!("{:04x}{}", i * 65_521 % 65_536, "0".repeat(60));
+                staggered(every, &digits)
+            })
+            .collect();
+        let (first, last) = (due.iter().min().unwrap(), due.iter().max().unwrap());
+        assert!(
+            *first >= every * 3 / 4 && *last <= every,
+            "{first:?}..{last:?}"
+        );
+        assert!(
+            *first < Duration::from_secs(46) && *last > Duration::from_secs(59),
+            "spread over the whole quarter: {first:?}..{last:?}"
+        );
+        assert_eq!(staggered(every, &format!("0000{}", "a".repeat(60))), every);
+        assert_eq!(
+            staggered(every, &format!("ffff{}", "a".repeat(60))),
+            every * 3 / 4
+        );
+        assert_eq!(
+            staggered(every, "not hex"),
+            every,
+            "any other id keeps the period"
+        );
+    }
+
+    #[test]
+    fn an_entry_is_served_for_its_sessions_share_of_the_time_to_live_from_its_read() {
+        let cache = trusted_cache(10);
+        let ttl = Duration::from_secs(60);
+        let (early, late) = (
+            format!("ffff{}", "0".repeat(60)),
+            format!("0000{}", "0".repeat(60)),
+        );
+        let read = Instant::now();
+        cache.trust_until(read + ttl * 10);
+        for id in [&early, &late] {
+            cache.insert_at(cache.ticket(), row(id, "ana"), read);
+        }
+        let get = |id: &str, after: Duration| cache.get_at(id, NOW, IDLE, 0, read + after);
+        assert!(get(&early, ttl * 3 / 4 - Duration::from_millis(1)).is_some());
+        assert!(
+            get(&early, ttl * 3 / 4).is_none(),
+            "its share is three quarters"
+        );
+        assert!(get(&late, ttl - Duration::from_millis(1)).is_some());
+        assert!(get(&late, ttl).is_none(), "never past the whole");
+        // Read again, it starts afresh.
+        cache.insert_at(cache.ticket(), row(&early, "ana"), read + ttl);
+        assert!(get(&early, ttl + ttl / 2).is_some());
     }
 
     #[test]

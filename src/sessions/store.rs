@@ -12,7 +12,7 @@ use secrecy::{ExposeSecret, SecretString};
 use sqlx::any::AnyRow;
 use sqlx::{AnyPool, Row};
 
-use super::cache::SessionCache;
+use super::cache::{SessionCache, staggered};
 use super::ends::{End, SessionEnds};
 use super::stored::{SessionTokens, StoredSession};
 use crate::clock::now_ms;
@@ -255,10 +255,15 @@ impl SessionStore {
         })
     }
 
-    /// Restarts the idle timer, at most once per `TOUCH_EVERY`.
+    /// Restarts the idle timer, at most once per the session's own period: between three
+    /// quarters of `TOUCH_EVERY` (or of a quarter of the idle timeout, if shorter) and all of
+    /// it ([`staggered`]), so the idle timer is no coarser than before.
     pub async fn touch(&self, session: &StoredSession) -> Result<(), sqlx::Error> {
         let now = now_ms();
-        let every = millis(TOUCH_EVERY.min(self.idle / 4));
+        let every = millis(staggered(
+            TOUCH_EVERY.min(self.idle / 4),
+            session.id_hash.as_str(),
+        ));
         if now.saturating_sub(session.last_seen_at) < every {
             return Ok(());
         }
