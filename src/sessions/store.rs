@@ -260,11 +260,7 @@ impl SessionStore {
     /// it ([`staggered`]), so the idle timer is no coarser than before.
     pub async fn touch(&self, session: &StoredSession) -> Result<(), sqlx::Error> {
         let now = now_ms();
-        let every = millis(staggered(
-            TOUCH_EVERY.min(self.idle / 4),
-            session.id_hash.as_str(),
-        ));
-        if now.saturating_sub(session.last_seen_at) < every {
+        if !last_seen_due(session, now, self.idle) {
             return Ok(());
         }
         // Boxed: most requests don't write, and should not carry the query's future.
@@ -639,4 +635,63 @@ fn sealed_row(row: &AnyRow) -> Result<SealedRow, sqlx::Error> {
         user_agent: row.try_get("user_agent")?,
         version: row.try_get("version")?,
     })
+}
+
+/// Whether `session`'s last-seen time is to be written at `now`: its own share of
+/// `TOUCH_EVERY` (or of a quarter of the idle timeout, if shorter) has passed since the last.
+fn last_seen_due(session: &StoredSession, now: i64, idle: Duration) -> bool {
+    let every = millis(staggered(
+        TOUCH_EVERY.min(idle / 4),
+        session.id_hash.as_str(),
+    ));
+    now.saturating_sub(session.last_seen_at) >= every
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn seen_at(id_hash: &str, last_seen_at: i64) -> StoredSession {
+        StoredSession {
+            id_hash: IdHash::from_stored(id_hash.to_owned()),
+            public_id: "p".into(),
+            sub: "ana".into(),
+            username: "ana".into(),
+            tokens: Arc::new(SessionTokens {
+                access_token: "a".to_owned(),
+                id_token: None,
+                refresh_token: "r".to_owned(),
+                device_key: None,
+                verified: Default::default(),
+            }),
+            access_expires_at: 0,
+            auth_time: 0,
+            amr: "pwd".into(),
+            created_at: last_seen_at,
+            last_seen_at,
+            expires_at: i64::MAX,
+            client_ip: "192.0.2.1".into(),
+            user_agent: "test".into(),
+            version: 0,
+        }
+    }
+
+    #[test]
+    fn each_session_writes_its_last_seen_time_on_its_own_period_never_later_than_before() {
+        let idle = Duration::from_secs(1800);
+        let (early, late) = (
+            format!("ffff{}", "0".repeat(60)),
+            format!("0000{}", "0".repeat(60)),
+        );
+        let due = |id: &str, after_ms: i64| last_seen_due(&seen_at(id, 0), after_ms, idle);
+        assert!(!due(&early, 44_999));
+        assert!(due(&early, 45_000), "three quarters of a minute");
+        assert!(!due(&late, 59_999));
+        assert!(due(&late, 60_000), "a minute, as before");
+        // A short idle timeout: a quarter of it, shared out the same way.
+        let idle = Duration::from_secs(120);
+        assert!(last_seen_due(&seen_at(&late, 0), 30_000, idle));
+        assert!(!last_seen_due(&seen_at(&early, 0), 22_499, idle));
+        assert!(last_seen_due(&seen_at(&early, 0), 22_500, idle));
+    }
 }

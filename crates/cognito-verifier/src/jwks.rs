@@ -106,7 +106,8 @@ impl KeySet {
     }
 
     /// Whether a key named `kid` is among the cached keys: [`KeySet::cached`] without taking
-    /// a share of the key set or of the key.
+    /// a share of the key set or of the key. The `kid` alone: the verifier's own check of a
+    /// cached token also compares the key it was verified with.
     pub fn contains(&self, kid: &str) -> bool {
         self.keys
             .read()
@@ -126,9 +127,9 @@ impl KeySet {
     /// A count that moves whenever a key leaves the set, or its `kid` comes back naming
     /// another key. A key looked up after this returned `n` is still in the set under its
     /// `kid` for as long as it returns `n`: reading it is the whole of the check a key found
-    /// before needs, without the lock every reader takes. (While a store that drops a key
-    /// is under way the count is odd, and a lookup waits for the store, so it finds the new
-    /// set.)
+    /// before needs, without the lock every reader takes. (While a store that drops a key or
+    /// gives its `kid` to another is under way the count is odd, and a lookup waits for the
+    /// store, so it finds the new set.)
     pub fn removals(&self) -> u64 {
         self.removals.load(Ordering::SeqCst)
     }
@@ -182,6 +183,15 @@ impl KeySet {
         let drops = held
             .iter()
             .any(|(kid, old)| keys.get(kid).is_none_or(|new| !new.same_key(&old.material)));
+        // A key published as before stays the same key, so the check of a cached token finds
+        // its material by address, not by comparing it.
+        let keys: Keys = keys
+            .into_iter()
+            .map(|(kid, new)| match held.get(&kid) {
+                Some(old) if old.same_key(&new.material) => (kid, old.clone()),
+                _ => (kid, new),
+            })
+            .collect();
         if drops {
             self.removals.fetch_add(1, Ordering::SeqCst);
         }

@@ -584,8 +584,8 @@ impl Verifier {
             return Err(TokenError::Expired);
         }
         // A key removed upstream, or whose `kid` now names another key, stops vouching for the
-        // tokens it signed. While no key has left the set since this one was found, it is
-        // still there.
+        // tokens it signed. While no key has left the set or given its `kid` to another since
+        // this one was found, it is still there.
         if self.keys.removals() != verified.removals
             && !self.keys.holds(&verified.kid, &verified.material)
         {

@@ -1241,9 +1241,12 @@ async fn a_kid_published_again_for_another_key_refuses_the_tokens_the_old_key_si
     verifier.verify_access_shared(&old).await.unwrap();
     let removals = verifier.keys().removals();
 
-    // The same JWKS again: nothing moves, and the cached token still passes.
+    // The same JWKS again: nothing moves, the key held is kept, and the cached token still
+    // passes.
+    let key = verifier.keys().cached("k1").unwrap();
     verifier.keys().refresh().await.unwrap();
     assert_eq!(verifier.keys().removals(), removals);
+    assert!(Arc::ptr_eq(&key, &verifier.keys().cached("k1").unwrap()));
     verifier.verify_access_shared(&old).await.unwrap();
 
     // A modulus written with a leading zero is another key to the signature check: fresh
