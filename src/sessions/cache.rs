@@ -33,9 +33,10 @@ pub fn staggered(every: Duration, id_hash: &str) -> Duration {
         return every;
     };
     let quarter = every / 4;
-    let cut = quarter
-        .checked_mul(u32::from(share))
-        .map_or(quarter, |cut| cut / u32::from(u16::MAX));
+    let cut = quarter.checked_mul(u32::from(share)).map_or_else(
+        || quarter / u32::from(u16::MAX) * u32::from(share),
+        |cut| cut / u32::from(u16::MAX),
+    );
     every.saturating_sub(cut)
 }
 
@@ -385,7 +386,14 @@ mod tests {
         );
         // No period is too long to share out.
         let longest = staggered(Duration::MAX, &format!("ffff{}", "a".repeat(60)));
-        assert_eq!(longest, Duration::MAX - Duration::MAX / 4);
+        let three_quarters = Duration::MAX - Duration::MAX / 4;
+        assert!(longest >= three_quarters && longest - three_quarters < Duration::from_secs(1));
+        // 0x0100 of 0xffff: about a 256th of the quarter, however long the period.
+        let shortly = staggered(Duration::MAX, &format!("0100{}", "a".repeat(60)));
+        assert!(
+            shortly > Duration::MAX - Duration::MAX / 4 / 200,
+            "still shared out"
+        );
     }
 
     #[test]

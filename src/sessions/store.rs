@@ -55,9 +55,10 @@ pub struct SessionStore {
 const COLUMNS: &str = "id_hash, public_id, sub, username, tokens, access_expires_at, auth_time, \
                        amr, created_at, last_seen_at, expires_at, client_ip, user_agent, version";
 
-/// `last_seen_at` is written at most this often per session (or a quarter of the idle
-/// timeout, if that is shorter): the idle timer is that coarse, and a busy session costs one
-/// write a minute, not one per request.
+/// `last_seen_at` is written about this often per session (or a quarter of the idle timeout,
+/// if that is shorter), each session on its own share of it, three quarters to all
+/// ([`staggered`]): the idle timer is that coarse, and a busy session costs about one write a
+/// minute, not one per request.
 pub const TOUCH_EVERY: Duration = Duration::from_secs(60);
 
 /// Proof of holding a session's refresh claim.
