@@ -99,10 +99,12 @@ impl KeySet {
         self.keys.read().unwrap_or_else(|e| e.into_inner()).clone()
     }
 
+    fn find(&self, kid: &str) -> Option<Published> {
+        self.snapshot().get(kid).cloned()
+    }
+
     pub fn cached(&self, kid: &str) -> Option<Arc<DecodingKey>> {
-        self.snapshot()
-            .get(kid)
-            .map(|published| published.key.clone())
+        self.find(kid).map(|published| published.key)
     }
 
     /// Whether a key named `kid` is among the cached keys: [`KeySet::cached`] without taking
@@ -142,11 +144,7 @@ impl KeySet {
 
     /// As [`KeySet::get`], with the key's modulus and exponent, for [`KeySet::holds`].
     pub(crate) async fn published(&self, kid: &str) -> Option<(Arc<DecodingKey>, Material)> {
-        let cached = || {
-            self.snapshot()
-                .get(kid)
-                .map(|published| (published.key.clone(), published.material.clone()))
-        };
+        let cached = || self.find(kid).map(|found| (found.key, found.material));
         if let Some(found) = cached() {
             return Some(found);
         }
