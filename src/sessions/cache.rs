@@ -130,6 +130,17 @@ impl SessionCache {
             .store(self.since_epoch(until), Ordering::Release);
     }
 
+    /// How long ago this replica's lease ran out, when it has and no other has followed yet:
+    /// `None` while it runs, before the first, and once given back.
+    pub fn lapsed(&self) -> Option<Duration> {
+        self.lapsed_at(self.since_epoch(Instant::now()))
+    }
+
+    fn lapsed_at(&self, at: u64) -> Option<Duration> {
+        let until = self.trusted_until.load(Ordering::Acquire);
+        (until != 0 && at >= until).then(|| Duration::from_millis(at - until))
+    }
+
     /// Stops serving entries at once (the feed was lost); `forget_all` follows before trust
     /// returns.
     pub fn distrust(&self) {
@@ -301,6 +312,19 @@ mod tests {
         cache.trust_until(Instant::now() + Duration::from_secs(60));
         cache.distrust();
         assert!(cache.get("a", NOW, IDLE, 0).is_none(), "the feed was lost");
+    }
+
+    #[test]
+    fn a_lease_that_ran_out_is_told_with_how_long_ago_and_only_then() {
+        let cache = SessionCache::new(10, Duration::from_secs(60)).unwrap();
+        let epoch = cache.epoch;
+        assert_eq!(cache.lapsed(), None, "no lease yet: nothing ran out");
+        cache.trust_until(epoch + Duration::from_secs(3));
+        assert_eq!(cache.lapsed_at(2_999), None, "running");
+        assert_eq!(cache.lapsed_at(3_000), Some(Duration::ZERO));
+        assert_eq!(cache.lapsed_at(4_250), Some(Duration::from_millis(1_250)));
+        cache.distrust();
+        assert_eq!(cache.lapsed_at(4_250), None, "given back: not a lapse");
     }
 
     #[test]

@@ -226,6 +226,14 @@ impl SessionEnds {
                 .execute(&self.pool)
                 .await?;
         }
+        if let Some(gap) = cache.lapsed() {
+            // Silent otherwise: the only trace would be more reads from the database.
+            lapses().increment(1);
+            tracing::warn!(
+                gap_ms = u64::try_from(gap.as_millis()).unwrap_or(u64::MAX),
+                "the session cache's lease ran out before it was renewed; signed-in requests read the database meanwhile"
+            );
+        }
         // The lease began at the database after `sent`: this replica's ends no later.
         cache.trust_until(sent + LEASE);
         Ok(())
@@ -234,7 +242,11 @@ impl SessionEnds {
     /// Takes the first lease, so the cache serves from the first request.
     pub async fn start(&self) -> Result<(), sqlx::Error> {
         match &self.cache {
-            Some(cache) => self.step(cache).await,
+            Some(cache) => {
+                // Shown from the start, at 0, so an alert on its increase has a baseline.
+                lapses().increment(0);
+                self.step(cache).await
+            }
             None => Ok(()),
         }
     }
@@ -356,4 +368,10 @@ async fn listen(database_url: &str) -> Option<sqlx::postgres::PgListener> {
             None
         }
     }
+}
+
+/// `browser_session_cache_lapses_total`: how often this replica's lease ran out before it was
+/// renewed (a slow or unreachable database), each time leaving its cache unused until then.
+fn lapses() -> metrics::Counter {
+    metrics::counter!("browser_session_cache_lapses_total")
 }

@@ -170,6 +170,8 @@ async fn a_replica_that_stops_hearing_stops_serving_from_memory_before_a_sign_ou
     let on_b = browser.on(&b);
     warm(&on_b, &b).await;
 
+    let lapses_before = lapses(&b).await;
+
     // The replica loses its database: it hears of no end and renews no lease.
     relay.cut().await;
     let out = browser.post("/logout", json!({})).await;
@@ -182,4 +184,26 @@ async fn a_replica_that_stops_hearing_stops_serving_from_memory_before_a_sign_ou
         .assert_problem(503, "database_unavailable");
     relay.restore();
     on_b.get("/me").await.assert_problem(401, "no_session");
+
+    // Its operator is told, once the replica has its lease again.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while lapses(&b).await == lapses_before {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the lapse was never counted"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+}
+
+/// `browser_session_cache_lapses_total` as the replica's `/metrics` shows it (the counter is
+/// shown from the start, at 0).
+async fn lapses(replica: &TestApp) -> u64 {
+    let text = replica.scrape().await;
+    text.lines()
+        .find_map(|line| line.strip_prefix("browser_session_cache_lapses_total "))
+        .unwrap_or_else(|| panic!("no browser_session_cache_lapses_total in:\n{text}"))
+        .trim()
+        .parse()
+        .expect("a count")
 }
