@@ -414,6 +414,7 @@ mod tests {
             listen_addr: ([127, 0, 0, 1], 0).into(),
             metrics_addr: None,
             request_timeout: Duration::from_secs(30),
+            workers: 1,
             shutdown_drain: Duration::ZERO,
             shutdown_timeout: Duration::ZERO,
             allowed_origins: vec!["https://app.example.com".into()],

@@ -34,3 +34,4 @@ pub mod totp;
 pub mod ui;
 pub mod upstreams;
 pub mod vocab;
+pub mod workers;

@@ -3,6 +3,7 @@
 
 use std::future::Future;
 use std::net::SocketAddr;
+use std::pin::pin;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -10,8 +11,8 @@ use aws_config::BehaviorVersion;
 use aws_config::retry::RetryConfig;
 use aws_config::timeout::TimeoutConfig;
 use aws_sdk_cognitoidentityprovider::config::Region;
-use axum::serve::ListenerExt;
-use axum::{Router, ServiceExt};
+use axum::Router;
+use axum::serve::Listener;
 use cognito_verifier::{Verifier, VerifierConfig};
 use tokio::net::TcpListener;
 
@@ -34,6 +35,7 @@ use crate::state::{AppState, TokenHandler};
 use crate::upstreams::Upstreams;
 use crate::vocab::TokenDelivery;
 use crate::vocab::{AuthFlow, SessionCipher};
+use crate::workers::Workers;
 use crate::{db, layers, prometheus, routes};
 
 #[derive(Debug, thiserror::Error)]
@@ -340,24 +342,31 @@ impl Application {
                 }
             });
         }
-        // No Nagle delay on answers: an answer streamed in parts (the token handler's) would
-        // otherwise wait for the client's acknowledgement of the first.
         let limit = self.state.config.http.shutdown_timeout;
-        let listener = DrainingListener::new(self.listener, closing, listener_closed, limit)
-            .tap_io(|tcp| {
-                if let Err(e) = tcp.set_nodelay(true) {
-                    tracing::debug!(error = %e, "TCP_NODELAY not set");
+        let mut listener = DrainingListener::new(self.listener, closing, listener_closed, limit);
+        let mut workers = Workers::start(self.state.config.http.workers, || {
+            front(&self.state, self.router.clone())
+        })?;
+        let mut stop = pin!(stopped(stopping));
+        loop {
+            tokio::select! {
+                (tcp, peer) = listener.accept() => {
+                    // No Nagle delay on answers: an answer streamed in parts (the token
+                    // handler's) would otherwise wait for the client's acknowledgement of the
+                    // first.
+                    if let Err(e) = tcp.set_nodelay(true) {
+                        tracing::debug!(error = %e, "TCP_NODELAY not set");
+                    }
+                    workers.hand(tcp, peer);
                 }
-            });
-        let served = axum::serve(
-            listener,
-            front(&self.state, self.router).into_make_service_with_connect_info::<SocketAddr>(),
-        )
-        .with_graceful_shutdown(stopped(stopping))
-        .await;
+                () = &mut stop => break,
+            }
+        }
+        drop(listener);
+        workers.finish().await;
         // Served its last request: no end need wait for this replica's lease to run out.
         self.state.sessions.store().ends().release().await;
-        served
+        Ok(())
     }
 }
 
@@ -402,6 +411,8 @@ async fn cognito_client(config: &Config) -> aws_sdk_cognitoidentityprovider::Cli
 
 /// What the service answers: `/verify` and the token handler in front of `router` (see
 /// [`routes::Front`]). Builds no route table, so it can't fail once [`router`] has been built.
+/// Built once for each worker (`crate::workers`), each with its own pool of upstream
+/// connections.
 fn front(
     state: &AppState,
     router: Router,
@@ -410,7 +421,7 @@ fn front(
     let token_handler = layers::token_handler(
         routes::token_handler(TokenHandler {
             boundary: state.boundary.clone(),
-            upstreams: Arc::new(state.upstreams.clone()),
+            upstreams: Arc::new(state.upstreams.with_own_pool()),
             limits: state.limits.clone(),
         }),
         &state.config.http,

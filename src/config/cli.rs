@@ -263,6 +263,16 @@ pub struct Settings {
     )]
     pub request_timeout_seconds: String,
 
+    /// Threads that serve connections, each with its own runtime and upstream connections (0: one per CPU the process may use)
+    #[arg(
+        long,
+        env = "HTTP_WORKERS",
+        global = true,
+        hide_env_values = true,
+        default_value = "0"
+    )]
+    pub http_workers: String,
+
     /// Seconds to keep serving after SIGTERM or SIGINT, with /readyz at 503, before the listener closes
     #[arg(
         long,

@@ -129,6 +129,8 @@ pub struct HttpConfig {
     /// `None`: no metrics listener.
     pub metrics_addr: Option<SocketAddr>,
     pub request_timeout: Duration,
+    /// Threads serving connections (`crate::workers`), at least one.
+    pub workers: usize,
     /// Serving on after the first signal, while load balancers take the replica out.
     pub shutdown_drain: Duration,
     /// For in-flight requests, from the moment the listener starts closing.

@@ -276,6 +276,10 @@ impl Settings {
                 listen_addr,
                 metrics_addr: self.metrics_addr()?,
                 request_timeout,
+                workers: match number("HTTP_WORKERS", &self.http_workers)? {
+                    0 => std::thread::available_parallelism().map_or(1, |n| n.get()),
+                    n => n,
+                },
                 shutdown_drain: Duration::from_secs(number(
                     "SHUTDOWN_DRAIN_SECONDS",
                     &self.shutdown_drain_seconds,

@@ -25,6 +25,7 @@ pub const RANGES: &[Range] = &[
     range("RATE_LIMIT_PER_USER", 0, 1_000_000),
     range("LOGIN_FAILURE_FLOOR_MS", 0, 10_000),
     range("REQUEST_TIMEOUT_SECONDS", 1, 600),
+    range("HTTP_WORKERS", 0, 1_024),
     range("SHUTDOWN_DRAIN_SECONDS", 0, 3_600),
     range("SHUTDOWN_TIMEOUT", 0, 3_600),
     range("REFRESH_TOKEN_VALIDITY_DAYS", 1, 3_650),

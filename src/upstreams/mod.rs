@@ -56,6 +56,8 @@ pub struct Forward<'a> {
 #[derive(Clone)]
 pub struct Upstreams {
     client: Client<HttpsConnector<HttpConnector>, Body>,
+    /// What `client` connects with, for a pool of another's own ([`Upstreams::with_own_pool`]).
+    connector: HttpsConnector<HttpConnector>,
     /// The longest one call may take, the answer's body included.
     timeout: Duration,
     list: std::sync::Arc<[Upstream]>,
@@ -83,7 +85,7 @@ impl Upstreams {
             .enable_http1()
             .wrap_connector(http);
         // An upstream's redirect goes back to the browser: hyper's client follows none.
-        let client = Client::builder(TokioExecutor::new()).build(https);
+        let client = Client::builder(TokioExecutor::new()).build(https.clone());
         let public = public_origin.and_then(|origin| {
             let scheme = if origin.scheme() == "https" {
                 "https"
@@ -98,10 +100,21 @@ impl Upstreams {
         });
         Ok(Upstreams {
             client,
+            connector: https,
             timeout,
             list: list.into_iter().map(|u| u.under(base_path)).collect(),
             public,
         })
+    }
+
+    /// The same upstreams through a pool of connections of their own: one per worker
+    /// (`crate::workers`), so that a connection is only ever used, and woken, on the thread
+    /// that opened it.
+    pub fn with_own_pool(&self) -> Upstreams {
+        Upstreams {
+            client: Client::builder(TokioExecutor::new()).build(self.connector.clone()),
+            ..self.clone()
+        }
     }
 
     /// PUBLIC_ORIGIN's `host[:port]`, if set.

@@ -219,14 +219,20 @@ async fn large_bodies_stream_through_and_oversized_ones_are_refused() {
             .all(|(i, b)| *b == (i % 251) as u8)
     );
 
-    let too_big = app.send(upload(10 * 1024 * 1024 + 1)).await;
-    too_big.assert_problem(413, "payload_too_large");
+    // Refused without reading the rest, and the connection closed on it: a client still
+    // sending may see the close before the answer, as from any server that doesn't read
+    // what it refuses. Either way it is refused, and nothing of it leaves.
+    let refused = |answer: reqwest::Result<crate::support::Response>| match answer {
+        Ok(answer) => answer.assert_problem(413, "payload_too_large"),
+        Err(e) => assert!(e.is_request() || e.is_body(), "{e}"),
+    };
+    refused(app.try_send(upload(10 * 1024 * 1024 + 1)).await);
     assert_eq!(upstream.received().len(), 1, "the oversized one never left");
 
     // Chunked, so its length shows only as it arrives: cut off at the limit.
     let chunks = (0..11).map(|_| Ok::<_, std::io::Error>(vec![7u8; 1024 * 1024]));
     let chunked = app
-        .send(
+        .try_send(
             app.http
                 .put(app.url("/api/orders/upload"))
                 .header("cookie", &cookie)
@@ -236,7 +242,7 @@ async fn large_bodies_stream_through_and_oversized_ones_are_refused() {
                 ))),
         )
         .await;
-    chunked.assert_problem(413, "payload_too_large");
+    refused(chunked);
     assert_eq!(
         upstream.received().len(),
         1,

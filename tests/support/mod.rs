@@ -56,6 +56,8 @@ const BASELINE: &[(&str, &str)] = &[
     ("COGNITO_MAX_ATTEMPTS", "1"),
     ("REVOCATION_SYNC_SECONDS", "1"),
     ("DATABASE_MAX_CONNECTIONS", "5"),
+    // As many as this machine's CPUs would give here, whatever machine runs the tests.
+    ("HTTP_WORKERS", "2"),
 ];
 
 /// How a test wants the service: the real defaults, the test baseline, and what the test

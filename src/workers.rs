@@ -1,0 +1,425 @@
+//! Serving connections on one thread per core, each with a runtime of its own.
+//!
+//! On tokio's shared multi-threaded runtime, a proxied call hops between threads: the
+//! connection's task, the upstream connection's task and the I/O driver's wake-ups each run
+//! wherever a thread is free, and every hop is a cross-thread wake-up. Here a connection,
+//! once accepted, stays on one worker: a single-threaded runtime that reads it, runs its
+//! handlers, and holds its own pool of upstream connections (the service it is given), so a
+//! call through the token handler wakes nothing on another thread. This is how nginx and
+//! most proxies serve. The rest of the process (the listener, background tasks, `/metrics`)
+//! stays on the shared runtime.
+//!
+//! Database and Cognito connections are pooled for the whole process: one opened by a
+//! request on a worker is driven by that worker's runtime wherever it is used next. So a
+//! worker keeps its runtime until told to exit, even once its connections are done, since
+//! the shared runtime still uses them while the service stops.
+//!
+//! The listener hands each connection to the worker with the fewest open, so a few long-lived
+//! connections (a load balancer's) spread over the workers. A connection is not moved once
+//! taken: an HTTP/2 connection's streams all run on its worker.
+
+use std::convert::Infallible;
+use std::io;
+use std::net::SocketAddr;
+use std::pin::pin;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::task::{Context, Poll};
+use std::time::Duration;
+
+use axum::body::Body;
+use axum::extract::ConnectInfo;
+use axum::http::{Request, Response};
+use hyper_util::rt::{TokioExecutor, TokioIo};
+use hyper_util::server::conn::auto;
+use hyper_util::service::TowerToHyperService;
+use tokio::net::TcpStream;
+use tokio::sync::{mpsc, oneshot, watch};
+use tower::Service;
+
+/// A connection as the listener took it.
+type Accepted = (std::net::TcpStream, SocketAddr);
+
+/// How long a connection taken just before the service stops has to bring its first
+/// request: one taken in the listener's closing window (`crate::shutdown`) may not have sent
+/// it yet, and closing it unread would lose that request. As long as the closing window.
+const FIRST_REQUEST: Duration = Duration::from_millis(1500);
+
+/// The workers of one listener.
+pub struct Workers {
+    hands: Vec<Hand>,
+    /// Where the search for the least busy worker starts, so ties go round.
+    next: usize,
+    /// Set once the listener has closed: each connection finishes what it has under way and
+    /// closes.
+    finish: watch::Sender<bool>,
+    /// One per worker, sent once all its connections have closed.
+    drained: Vec<oneshot::Receiver<()>>,
+    /// Dropped to end every worker, whatever it still runs.
+    _exit: watch::Sender<()>,
+}
+
+/// The way to one worker, and how many connections it has open.
+struct Hand {
+    send: mpsc::UnboundedSender<Accepted>,
+    open: Arc<AtomicUsize>,
+}
+
+impl Workers {
+    /// Starts `count` workers (at least one), each serving with a service of its own from
+    /// `service`.
+    pub fn start<S>(count: usize, mut service: impl FnMut() -> S) -> io::Result<Workers>
+    where
+        S: Service<Request<Body>, Response = Response<Body>, Error = Infallible>
+            + Clone
+            + Send
+            + 'static,
+        S::Future: Send + 'static,
+    {
+        let (finish, finishing) = watch::channel(false);
+        let (exit, exiting) = watch::channel(());
+        let mut hands = Vec::new();
+        let mut drained = Vec::new();
+        let count = count.max(1);
+        for index in 0..count {
+            // The blocking pool (SRP's arithmetic, name lookups) is per runtime: the workers
+            // share tokio's default bound for one rather than each having it.
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .max_blocking_threads((512 / count).max(8))
+                .build()?;
+            let (send, connections) = mpsc::unbounded_channel();
+            let open = Arc::new(AtomicUsize::new(0));
+            let (done, is_done) = oneshot::channel();
+            let work = work(
+                service(),
+                connections,
+                open.clone(),
+                finishing.clone(),
+                done,
+            );
+            let mut exiting = exiting.clone();
+            std::thread::Builder::new()
+                .name(format!("http-worker-{index}"))
+                .spawn(move || {
+                    runtime.block_on(async move {
+                        tokio::select! {
+                            () = work => {}
+                            _ = exiting.changed() => {}
+                        }
+                    });
+                })?;
+            hands.push(Hand { send, open });
+            drained.push(is_done);
+        }
+        Ok(Workers {
+            hands,
+            next: 0,
+            finish,
+            drained,
+            _exit: exit,
+        })
+    }
+
+    /// Gives a connection to the worker with the fewest open.
+    pub fn hand(&mut self, stream: TcpStream, peer: SocketAddr) {
+        // Out of the shared runtime's driver, into the worker's.
+        let mut accepted = match stream.into_std() {
+            Ok(stream) => (stream, peer),
+            Err(e) => {
+                tracing::debug!(error = %e, "a connection could not be handed to a worker");
+                return;
+            }
+        };
+        let count = self.hands.len();
+        let start = self.next;
+        self.next = self.next.wrapping_add(1);
+        let mut order: Vec<usize> = (0..count).map(|i| (start + i) % count).collect();
+        order.sort_by_key(|&i| self.hands[i].open.load(Ordering::Relaxed));
+        for index in order {
+            let hand = &self.hands[index];
+            hand.open.fetch_add(1, Ordering::Relaxed);
+            match hand.send.send(accepted) {
+                Ok(()) => return,
+                Err(back) => {
+                    // Only a worker whose thread died can refuse: skip it.
+                    hand.open.fetch_sub(1, Ordering::Relaxed);
+                    tracing::error!(
+                        worker = index,
+                        "a worker is gone; its connections go to the others"
+                    );
+                    accepted = back.0;
+                }
+            }
+        }
+        tracing::error!("no worker left to take a connection");
+    }
+
+    /// Once the listener has closed: tells every connection to finish what it has under way,
+    /// and waits until all have closed. The workers keep running until `self` is dropped.
+    pub async fn finish(&mut self) {
+        let _ = self.finish.send(true);
+        self.hands.clear();
+        for drained in &mut self.drained {
+            let _ = drained.await;
+        }
+    }
+}
+
+/// One worker's life: takes connections until there are no more to come, then reports once
+/// every one it took has closed, and waits to be told to exit.
+async fn work<S>(
+    service: S,
+    mut connections: mpsc::UnboundedReceiver<Accepted>,
+    load: Arc<AtomicUsize>,
+    finishing: watch::Receiver<bool>,
+    done: oneshot::Sender<()>,
+) where
+    S: Service<Request<Body>, Response = Response<Body>, Error = Infallible>
+        + Clone
+        + Send
+        + 'static,
+    S::Future: Send + 'static,
+{
+    // Each connection holds a receiver; `closed` resolves once the last is gone.
+    let (open, opened) = watch::channel(());
+    while let Some((stream, peer)) = connections.recv().await {
+        let open = Open {
+            load: load.clone(),
+            _open: opened.clone(),
+        };
+        let stream = match TcpStream::from_std(stream) {
+            Ok(stream) => stream,
+            Err(e) => {
+                tracing::debug!(error = %e, "a worker could not take a connection");
+                continue;
+            }
+        };
+        tokio::spawn(serve(
+            stream,
+            WithPeer {
+                service: service.clone(),
+                peer,
+            },
+            finishing.clone(),
+            open,
+        ));
+    }
+    drop(opened);
+    open.closed().await;
+    let _ = done.send(());
+    std::future::pending::<()>().await;
+}
+
+/// A connection counted as open, until dropped.
+struct Open {
+    load: Arc<AtomicUsize>,
+    /// Held while the connection is open; the worker waits for the last to go.
+    _open: watch::Receiver<()>,
+}
+
+impl Drop for Open {
+    fn drop(&mut self) {
+        self.load.fetch_sub(1, Ordering::Relaxed);
+    }
+}
+
+/// Serves one connection, as `axum::serve` does (HTTP/1.1 with upgrades, or HTTP/2), and once
+/// the workers are told to finish, closes it when what is under way is answered. One taken
+/// less than [`FIRST_REQUEST`] before gets until then to bring its first request.
+async fn serve<S>(
+    stream: TcpStream,
+    service: WithPeer<S>,
+    mut finishing: watch::Receiver<bool>,
+    _open: Open,
+) where
+    S: Service<Request<Body>, Response = Response<Body>, Error = Infallible>
+        + Clone
+        + Send
+        + 'static,
+    S::Future: Send + 'static,
+{
+    let builder = auto::Builder::new(TokioExecutor::new());
+    let mut connection =
+        pin!(builder.serve_connection_with_upgrades(
+            TokioIo::new(stream),
+            TowerToHyperService::new(service)
+        ));
+    // Not polled, so not armed, until the workers are told to finish.
+    let mut first_request = pin!(tokio::time::sleep(FIRST_REQUEST));
+    let (mut told, mut closing) = (false, false);
+    loop {
+        tokio::select! {
+            biased;
+            result = connection.as_mut() => {
+                if let Err(e) = result {
+                    tracing::trace!(error = %e, "connection ended with an error");
+                }
+                return;
+            }
+            // A dropped sender means the same: the service is stopping.
+            _ = finishing.wait_for(|finish| *finish), if !told => told = true,
+            () = &mut first_request, if told && !closing => {
+                closing = true;
+                connection.as_mut().graceful_shutdown();
+            }
+        }
+    }
+}
+
+/// The service a connection's requests go to: `service`, with the peer's address in each
+/// request's extensions (`ConnectInfo`, where axum puts it) and the body as axum's.
+#[derive(Clone)]
+struct WithPeer<S> {
+    service: S,
+    peer: SocketAddr,
+}
+
+impl<S, B> Service<Request<B>> for WithPeer<S>
+where
+    S: Service<Request<Body>, Response = Response<Body>, Error = Infallible>,
+    B: http_body::Body<Data = axum::body::Bytes> + Send + 'static,
+    B::Error: Into<axum::BoxError>,
+{
+    type Response = Response<Body>;
+    type Error = Infallible;
+    type Future = S::Future;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Infallible>> {
+        self.service.poll_ready(cx)
+    }
+
+    fn call(&mut self, request: Request<B>) -> Self::Future {
+        let mut request = request.map(Body::new);
+        request.extensions_mut().insert(ConnectInfo(self.peer));
+        self.service.call(request)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use axum::Router;
+    use axum::routing::get;
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    use tokio::net::TcpListener;
+    use tokio::sync::Notify;
+
+    use super::*;
+
+    /// Sends `request` and reads one answer: its head and its body, by its length.
+    async fn exchange(stream: &mut TcpStream, request: &str) -> (String, String) {
+        stream.write_all(request.as_bytes()).await.unwrap();
+        let mut read = Vec::new();
+        let mut buffer = [0u8; 1024];
+        loop {
+            if let Some(end) = read.windows(4).position(|w| w == b"\r\n\r\n") {
+                let head = String::from_utf8(read[..end].to_vec())
+                    .unwrap()
+                    .to_lowercase();
+                let length: usize = head
+                    .lines()
+                    .find_map(|line| line.strip_prefix("content-length: "))
+                    .unwrap()
+                    .parse()
+                    .unwrap();
+                if read.len() >= end + 4 + length {
+                    let body = String::from_utf8(read[end + 4..end + 4 + length].to_vec());
+                    return (head, body.unwrap());
+                }
+            }
+            let n = stream.read(&mut buffer).await.unwrap();
+            assert!(n > 0, "closed before the answer: {read:?}");
+            read.extend_from_slice(&buffer[..n]);
+        }
+    }
+
+    #[tokio::test]
+    async fn a_worker_serves_a_connection_with_its_peer_and_finishes_the_requests_under_way() {
+        let started = Arc::new(Notify::new());
+        let go = Arc::new(Notify::new());
+        let router = Router::new()
+            .route(
+                "/peer",
+                get(|ConnectInfo(peer): ConnectInfo<SocketAddr>| async move { peer.to_string() }),
+            )
+            .route(
+                "/slow",
+                get({
+                    let (started, go) = (started.clone(), go.clone());
+                    move || async move {
+                        started.notify_one();
+                        go.notified().await;
+                        "done"
+                    }
+                }),
+            );
+        let mut workers = Workers::start(2, || router.clone()).unwrap();
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let connect = || async {
+            let client = TcpStream::connect(addr).await.unwrap();
+            let (server, peer) = listener.accept().await.unwrap();
+            (client, server, peer)
+        };
+
+        // Two connections, one to each worker in turn; each request sees its own peer.
+        let (mut idle, server, peer) = connect().await;
+        workers.hand(server, peer);
+        let (mut busy, server, peer) = connect().await;
+        workers.hand(server, peer);
+        for client in [&mut idle, &mut busy] {
+            let (head, body) = exchange(client, "GET /peer HTTP/1.1\r\nhost: a\r\n\r\n").await;
+            assert!(head.starts_with("http/1.1 200"), "{head}");
+            assert_eq!(body, client.local_addr().unwrap().to_string());
+        }
+
+        // Told to finish while a request is under way: that request is answered in full,
+        // its connection then closes, and so does the idle one (each once its first request's
+        // window is over).
+        busy.write_all(b"GET /slow HTTP/1.1\r\nhost: a\r\n\r\n")
+            .await
+            .unwrap();
+        started.notified().await;
+        let finished = tokio::spawn(async move {
+            workers.finish().await;
+            workers
+        });
+        // A bound, so that a connection left open fails the test rather than hanging it.
+        const WITHIN: std::time::Duration = std::time::Duration::from_secs(10);
+        let mut rest = Vec::new();
+        let closed = tokio::time::timeout(WITHIN, idle.read_to_end(&mut rest)).await;
+        assert_eq!(closed.expect("the idle one closes").unwrap(), 0);
+        go.notify_one();
+        let (head, body) = exchange(&mut busy, "").await;
+        assert!(head.starts_with("http/1.1 200"), "{head}");
+        assert_eq!(body, "done");
+        let closed = tokio::time::timeout(WITHIN, busy.read_to_end(&mut rest)).await;
+        assert_eq!(closed.expect("the busy one closes").unwrap(), 0);
+        let finished = tokio::time::timeout(WITHIN, finished).await;
+        finished.expect("every connection closed").unwrap();
+    }
+
+    #[tokio::test]
+    async fn a_connection_taken_as_the_service_stops_still_gets_its_first_request_answered() {
+        let router = Router::new().route("/", get(|| async { "answered" }));
+        let mut workers = Workers::start(1, || router.clone()).unwrap();
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let mut client = TcpStream::connect(listener.local_addr().unwrap())
+            .await
+            .unwrap();
+        let (server, peer) = listener.accept().await.unwrap();
+        workers.hand(server, peer);
+
+        // Told to finish before the request is even sent.
+        workers.finish.send(true).unwrap();
+        let (head, body) = exchange(&mut client, "GET / HTTP/1.1\r\nhost: a\r\n\r\n").await;
+        assert!(head.starts_with("http/1.1 200"), "{head}");
+        assert_eq!(body, "answered");
+        let finished = tokio::time::timeout(std::time::Duration::from_secs(10), workers.finish());
+        finished.await.expect("the connection closed once answered");
+        let mut rest = Vec::new();
+        assert_eq!(client.read_to_end(&mut rest).await.unwrap(), 0);
+    }
+}
