@@ -11,6 +11,10 @@
 #   echo-many       the same script against bare_ceiling's /echo, which checks nothing and
 #                   answers what /verify answers (the token back, the identity, a request
 #                   id): the floor of /verify's answer
+#   ceiling-many-workers, echo-many-workers
+#                   the same two against bare_ceiling --workers, which serves as the service
+#                   does (one single-threaded runtime per CPU): the floor of the service's
+#                   own way of serving
 #   node-many       the same script against benches/node/server.js (aws-jwt-verify)
 #   sessions-many   GET /verify with TOKENS distinct sessions' cookies, round-robin, among
 #                   SESSIONS stored sessions
@@ -20,7 +24,8 @@
 #                   (2 workers, keepalive to the upstream, no access log): any proxy's floor
 #   bare-proxy      examples/bare_proxy: the same axum and hyper client as the service,
 #                   forwarding with a fixed Authorization and nothing else: the token
-#                   handler's own floor
+#                   handler's own floor, served as axum::serve serves
+#   bare-proxy-workers  the same with --workers, served as the service serves
 #   node-bff        benches/node/bff.js: express + express-session (memory store) +
 #                   http-proxy-middleware, attaching the session's token
 #   upstream        GET on examples/bare_ceiling directly
@@ -53,7 +58,7 @@ CONNECTIONS=${CONNECTIONS:-64}
 ROUNDS=${ROUNDS:-3}
 TOKENS=${TOKENS:-10000}
 SESSIONS=${SESSIONS:-100000}
-ROWS=${ROWS:-verify-bearer verify-session verify-session-db verify-many ceiling-many echo-many node-many sessions-many api-session nginx bare-proxy node-bff upstream}
+ROWS=${ROWS:-verify-bearer verify-session verify-session-db verify-many ceiling-many echo-many ceiling-many-workers echo-many-workers node-many sessions-many api-session nginx bare-proxy bare-proxy-workers node-bff upstream}
 # shellcheck source=benches/common.sh
 . benches/common.sh
 
@@ -101,6 +106,12 @@ ceiling_pid=$!
 bench_track "$ceiling_pid"
 upstream="http://127.0.0.1:$ceiling_port"
 wait_ok "$ceiling_pid" "$upstream/"
+ceiling_workers_port=$(free_port)
+"$ceiling_bin" --workers "127.0.0.1:$ceiling_workers_port" > "$tmp/ceiling-workers.log" 2>&1 &
+ceiling_workers_pid=$!
+bench_track "$ceiling_workers_pid"
+ceiling_workers="http://127.0.0.1:$ceiling_workers_port"
+wait_ok "$ceiling_workers_pid" "$ceiling_workers/"
 
 key=$(python3 -c 'import base64, os; print(base64.b64encode(os.urandom(32)).decode())')
 # As the container image runs it (Dockerfile): mimalloc commits its arenas as it uses them.
@@ -176,6 +187,11 @@ bare_proxy_port=$(free_port)
 bare_proxy_pid=$!
 bench_track "$bare_proxy_pid"
 wait_ok "$bare_proxy_pid" "http://127.0.0.1:$bare_proxy_port/"
+bare_proxy_workers_port=$(free_port)
+"$bare_proxy_bin" --workers "$upstream" "$token" "127.0.0.1:$bare_proxy_workers_port" > "$tmp/bare-proxy-workers.log" 2>&1 &
+bare_proxy_workers_pid=$!
+bench_track "$bare_proxy_workers_pid"
+wait_ok "$bare_proxy_workers_pid" "http://127.0.0.1:$bare_proxy_workers_port/"
 
 node_bff_port=$(free_port)
 env PORT="$node_bff_port" UPSTREAM="$upstream" node benches/node/bff.js > "$tmp/node-bff.log" 2>&1 &
@@ -238,11 +254,14 @@ row_load() {
         verify-many) load=("${many_tokens[@]}") pid=$bff_pid_main ;;
         ceiling-many) load=(-s benches/tokens.lua "$upstream/" -- "$tmp/tokens.txt" - 10 "$THREADS") pid=$ceiling_pid ;;
         echo-many) load=(-s benches/tokens.lua "$upstream/echo" -- "$tmp/tokens.txt" - 10 "$THREADS") pid=$ceiling_pid ;;
+        ceiling-many-workers) load=(-s benches/tokens.lua "$ceiling_workers/" -- "$tmp/tokens.txt" - 10 "$THREADS") pid=$ceiling_workers_pid ;;
+        echo-many-workers) load=(-s benches/tokens.lua "$ceiling_workers/echo" -- "$tmp/tokens.txt" - 10 "$THREADS") pid=$ceiling_workers_pid ;;
         node-many) load=(-s benches/tokens.lua "$node_url/verify" -- "$tmp/tokens.txt" - 10 "$THREADS") pid=$node_pid ;;
         sessions-many) load=("${many_cookies[@]}") pid=$bff_pid_main ;;
         api-session) load=(-H "$cookie" "$bff/api/up/") pid=$bff_pid_main ;;
         nginx) load=(-H "X-Nothing: 1" "http://127.0.0.1:$nginx_port/") pid=$nginx_pid ;;
         bare-proxy) load=(-H "X-Nothing: 1" "http://127.0.0.1:$bare_proxy_port/") pid=$bare_proxy_pid ;;
+        bare-proxy-workers) load=(-H "X-Nothing: 1" "http://127.0.0.1:$bare_proxy_workers_port/") pid=$bare_proxy_workers_pid ;;
         node-bff) load=(-H "$node_cookie" "$node_bff/api/up/") pid=$node_bff_pid ;;
         upstream) load=(-H "X-Nothing: 1" "$upstream/") pid=$ceiling_pid ;;
         *) die "unknown row $1" ;;
@@ -318,9 +337,13 @@ ratio("api-session / nginx, req/s", "api-session", "nginx", "rps", 0.6)
 ratio("api-session / nginx, p99", "api-session", "nginx", "p99", 2, higher=False)
 ratio("api-session / node-bff, req/s", "api-session", "node-bff", "rps", 10)
 ratio("bare-proxy / nginx, req/s (the floor of the stack)", "bare-proxy", "nginx", "rps")
+ratio("bare-proxy-workers / nginx, req/s (the same, served as the service serves)", "bare-proxy-workers", "nginx", "rps")
+ratio("api-session / bare-proxy-workers, req/s (the service's own work)", "api-session", "bare-proxy-workers", "rps")
 ratio("verify-many / ceiling-many, req/s", "verify-many", "ceiling-many", "rps", 0.8)
 ratio("echo-many / ceiling-many, req/s (the answer's floor)", "echo-many", "ceiling-many", "rps")
-ratio("verify-many / echo-many, req/s (the service's own work)", "verify-many", "echo-many", "rps")
+ratio("verify-many / echo-many, req/s", "verify-many", "echo-many", "rps")
+ratio("verify-many / ceiling-many-workers, req/s (served alike)", "verify-many", "ceiling-many-workers", "rps")
+ratio("verify-many / echo-many-workers, req/s (the service's own work)", "verify-many", "echo-many-workers", "rps")
 ratio("verify-many / node-many, p99", "verify-many", "node-many", "p99", 1, higher=False)
 ratio("sessions-many / verify-many, req/s", "sessions-many", "verify-many", "rps")
 PY

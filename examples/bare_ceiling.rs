@@ -1,35 +1,58 @@
-//! The ceiling for `benches/load.sh`: the same axum and tokio as cognito-bff on a
-//! multi-threaded runtime, answering every request with an empty 200 and checking nothing.
-//! Whatever `/verify` costs above this is the price of the service's own work. It sets
-//! TCP_NODELAY on its connections and uses the service's allocator, as the service does.
+//! The ceiling for `benches/load.sh`: the same axum and tokio as cognito-bff, answering every
+//! request with an empty 200 and checking nothing. Whatever `/verify` costs above this (with
+//! `--workers`, below) is the price of the service's own work. It sets TCP_NODELAY on its
+//! connections and uses the service's allocator, as the service does.
 //!
 //! `/echo` answers as `/verify` does, checking nothing: the request's `Authorization` handed
 //! back, five `x-auth-*` headers and an `x-request-id` of the sizes `/verify` gives the
 //! benchmarks' tokens (`benches/sessions.sh`). What `/verify` costs above that is the price of
 //! its own work; what that costs above the empty 200 is the price of its answer.
 //!
-//! Usage: bare_ceiling [ADDR]   (default 127.0.0.1:0; prints the bound address on stdout)
+//! With `--workers`, it serves as cognito-bff does, on one single-threaded runtime per CPU
+//! (`cognito_bff::workers`); without, as `axum::serve` does, on tokio's shared runtime: the
+//! bare axum handler the benchmarks' goals are measured against.
+//!
+//! Usage: bare_ceiling [--workers] [ADDR]   (default 127.0.0.1:0; prints the bound address)
 
 use axum::Router;
 use axum::http::header::AUTHORIZATION;
 use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode};
 use axum::routing::any;
 use axum::serve::ListenerExt;
+use cognito_bff::workers::Workers;
 
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 #[tokio::main(flavor = "multi_thread")]
 async fn main() -> std::io::Result<()> {
-    let addr = std::env::args()
-        .nth(1)
-        .unwrap_or_else(|| "127.0.0.1:0".into());
+    let mut args: Vec<String> = std::env::args().skip(1).collect();
+    let on_workers = args
+        .iter()
+        .position(|a| a == "--workers")
+        .map(|at| args.remove(at));
+    let addr = args.pop().unwrap_or_else(|| "127.0.0.1:0".into());
     let listener = tokio::net::TcpListener::bind(&addr).await?;
     println!("{}", listener.local_addr()?);
     let app = Router::new()
         .route("/", any(ok))
         .route("/echo", any(echo))
         .route("/{*path}", any(ok));
+    if on_workers.is_some() {
+        let cpus = std::thread::available_parallelism().map_or(1, |n| n.get());
+        let mut workers = Workers::start(cpus, || app.clone())?;
+        let mut stop = std::pin::pin!(tokio::signal::ctrl_c());
+        loop {
+            tokio::select! {
+                accepted = listener.accept() => {
+                    let (tcp, peer) = accepted?;
+                    let _ = tcp.set_nodelay(true);
+                    workers.hand(tcp, peer);
+                }
+                _ = &mut stop => return Ok(()),
+            }
+        }
+    }
     let listener = listener.tap_io(|tcp| {
         let _ = tcp.set_nodelay(true);
     });
