@@ -86,7 +86,7 @@ impl Workers {
             // share tokio's default bound for one rather than each having it.
             let runtime = tokio::runtime::Builder::new_current_thread()
                 .enable_all()
-                .max_blocking_threads((512 / count).max(8))
+                .max_blocking_threads((512 / count).max(1))
                 .build()?;
             let (send, connections) = mpsc::unbounded_channel();
             let open = Arc::new(AtomicUsize::new(0));
@@ -136,23 +136,32 @@ impl Workers {
         self.next = self.next.wrapping_add(1);
         let mut order: Vec<usize> = (0..count).map(|i| (start + i) % count).collect();
         order.sort_by_key(|&i| self.hands[i].open.load(Ordering::Relaxed));
+        let mut gone = Vec::new();
+        let mut taken = false;
         for index in order {
             let hand = &self.hands[index];
             hand.open.fetch_add(1, Ordering::Relaxed);
             match hand.send.send(accepted) {
-                Ok(()) => return,
+                Ok(()) => {
+                    taken = true;
+                    break;
+                }
                 Err(back) => {
-                    // Only a worker whose thread died can refuse: skip it.
+                    // Only a worker whose thread died can refuse: it is dropped, and told once.
                     hand.open.fetch_sub(1, Ordering::Relaxed);
-                    tracing::error!(
-                        worker = index,
-                        "a worker is gone; its connections go to the others"
-                    );
+                    tracing::error!("a worker is gone; its connections go to the others");
+                    gone.push(index);
                     accepted = back.0;
                 }
             }
         }
-        tracing::error!("no worker left to take a connection");
+        gone.sort_unstable();
+        for index in gone.into_iter().rev() {
+            self.hands.remove(index);
+        }
+        if !taken {
+            tracing::error!("no worker left to take a connection");
+        }
     }
 
     /// Once the listener has closed: tells every connection to finish what it has under way,
@@ -160,7 +169,7 @@ impl Workers {
     pub async fn finish(&mut self) {
         let _ = self.finish.send(true);
         self.hands.clear();
-        for drained in &mut self.drained {
+        for drained in std::mem::take(&mut self.drained) {
             let _ = drained.await;
         }
     }
@@ -245,7 +254,8 @@ async fn serve<S>(
             TokioIo::new(stream),
             TowerToHyperService::new(service)
         ));
-    // Not polled, so not armed, until the workers are told to finish.
+    // Its deadline counts from the connection's first poll; looked at only once the workers
+    // are told to finish.
     let mut first_request = pin!(tokio::time::sleep(FIRST_REQUEST));
     let (mut told, mut closing) = (false, false);
     loop {
