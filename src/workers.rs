@@ -5,8 +5,9 @@
 //! wherever a thread is free, and every hop is a cross-thread wake-up. Here a connection,
 //! once accepted, stays on one worker: a single-threaded runtime that reads it, runs its
 //! handlers, and holds its own pool of upstream connections (the service it is given), so a
-//! call through the token handler wakes nothing on another thread. This is how nginx and
-//! most proxies serve. The rest of the process (the listener, background tasks, `/metrics`)
+//! call through the token handler reaches its upstream and comes back without waking another
+//! thread (a session read from the database aside, below). This is how nginx and most
+//! proxies serve. The rest of the process (the listener, background tasks, `/metrics`)
 //! stays on the shared runtime.
 //!
 //! Database and Cognito connections are pooled for the whole process: one opened by a
