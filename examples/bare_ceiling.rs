@@ -32,7 +32,7 @@ async fn main() -> std::io::Result<()> {
         .position(|a| a == "--workers")
         .map(|at| args.remove(at));
     let addr = args.pop().unwrap_or_else(|| "127.0.0.1:0".into());
-    let listener = tokio::net::TcpListener::bind(&addr).await?;
+    let mut listener = tokio::net::TcpListener::bind(&addr).await?;
     println!("{}", listener.local_addr()?);
     let app = Router::new()
         .route("/", any(ok))
@@ -41,17 +41,11 @@ async fn main() -> std::io::Result<()> {
     if on_workers.is_some() {
         let cpus = std::thread::available_parallelism().map_or(1, |n| n.get());
         let mut workers = Workers::start(cpus, || app.clone())?;
-        let mut stop = std::pin::pin!(tokio::signal::ctrl_c());
-        loop {
-            tokio::select! {
-                accepted = listener.accept() => {
-                    let (tcp, peer) = accepted?;
-                    let _ = tcp.set_nodelay(true);
-                    workers.hand(tcp, peer);
-                }
-                _ = &mut stop => return Ok(()),
-            }
-        }
+        let stop = async {
+            let _ = tokio::signal::ctrl_c().await;
+        };
+        workers.take_from(&mut listener, stop).await;
+        return Ok(());
     }
     let listener = listener.tap_io(|tcp| {
         let _ = tcp.set_nodelay(true);

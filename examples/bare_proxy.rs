@@ -55,7 +55,7 @@ async fn main() -> std::io::Result<()> {
         authorization: HeaderValue::from_str(&format!("Bearer {token}"))
             .map_err(std::io::Error::other)?,
     };
-    let listener = tokio::net::TcpListener::bind(&addr).await?;
+    let mut listener = tokio::net::TcpListener::bind(&addr).await?;
     println!("{}", listener.local_addr()?);
     let app = |proxy: Proxy| {
         Router::new()
@@ -72,17 +72,11 @@ async fn main() -> std::io::Result<()> {
                 ..proxy.clone()
             })
         })?;
-        let mut stop = std::pin::pin!(tokio::signal::ctrl_c());
-        loop {
-            tokio::select! {
-                accepted = listener.accept() => {
-                    let (tcp, peer) = accepted?;
-                    let _ = tcp.set_nodelay(true);
-                    workers.hand(tcp, peer);
-                }
-                _ = &mut stop => return Ok(()),
-            }
-        }
+        let stop = async {
+            let _ = tokio::signal::ctrl_c().await;
+        };
+        workers.take_from(&mut listener, stop).await;
+        return Ok(());
     }
     let listener = listener.tap_io(|tcp| {
         let _ = tcp.set_nodelay(true);

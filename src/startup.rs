@@ -3,7 +3,6 @@
 
 use std::future::Future;
 use std::net::SocketAddr;
-use std::pin::pin;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -12,7 +11,6 @@ use aws_config::retry::RetryConfig;
 use aws_config::timeout::TimeoutConfig;
 use aws_sdk_cognitoidentityprovider::config::Region;
 use axum::Router;
-use axum::serve::Listener;
 use cognito_verifier::{Verifier, VerifierConfig};
 use tokio::net::TcpListener;
 
@@ -347,21 +345,7 @@ impl Application {
         let mut workers = Workers::start(self.state.config.http.workers, || {
             front(&self.state, self.router.clone())
         })?;
-        let mut stop = pin!(stopped(stopping));
-        loop {
-            tokio::select! {
-                (tcp, peer) = listener.accept() => {
-                    // No Nagle delay on answers: an answer streamed in parts (the token
-                    // handler's) would otherwise wait for the client's acknowledgement of the
-                    // first.
-                    if let Err(e) = tcp.set_nodelay(true) {
-                        tracing::debug!(error = %e, "TCP_NODELAY not set");
-                    }
-                    workers.hand(tcp, peer);
-                }
-                () = &mut stop => break,
-            }
-        }
+        workers.take_from(&mut listener, stopped(stopping)).await;
         drop(listener);
         workers.finish().await;
         // Served its last request: no end need wait for this replica's lease to run out.

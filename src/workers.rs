@@ -20,6 +20,7 @@
 //! taken: an HTTP/2 connection's streams all run on its worker.
 
 use std::convert::Infallible;
+use std::future::Future;
 use std::io;
 use std::net::SocketAddr;
 use std::pin::pin;
@@ -31,12 +32,34 @@ use std::time::Duration;
 use axum::body::Body;
 use axum::extract::ConnectInfo;
 use axum::http::{Request, Response};
+use axum::serve::Listener;
 use hyper_util::rt::{TokioExecutor, TokioIo};
 use hyper_util::server::conn::auto;
 use hyper_util::service::TowerToHyperService;
 use tokio::net::TcpStream;
 use tokio::sync::{mpsc, oneshot, watch};
 use tower::Service;
+
+/// What a worker serves its connections with: a service per worker, cloned per connection.
+pub trait Serves:
+    Service<Request<Body>, Response = Response<Body>, Error = Infallible, Future: Send + 'static>
+    + Clone
+    + Send
+    + 'static
+{
+}
+
+impl<S> Serves for S where
+    S: Service<
+            Request<Body>,
+            Response = Response<Body>,
+            Error = Infallible,
+            Future: Send + 'static,
+        > + Clone
+        + Send
+        + 'static
+{
+}
 
 /// A connection as the listener took it.
 type Accepted = (std::net::TcpStream, SocketAddr);
@@ -69,14 +92,7 @@ struct Hand {
 impl Workers {
     /// Starts `count` workers (at least one), each serving with a service of its own from
     /// `service`.
-    pub fn start<S>(count: usize, mut service: impl FnMut() -> S) -> io::Result<Workers>
-    where
-        S: Service<Request<Body>, Response = Response<Body>, Error = Infallible>
-            + Clone
-            + Send
-            + 'static,
-        S::Future: Send + 'static,
-    {
+    pub fn start<S: Serves>(count: usize, mut service: impl FnMut() -> S) -> io::Result<Workers> {
         let (finish, finishing) = watch::channel(false);
         let (exit, exiting) = watch::channel(());
         let mut hands = Vec::new();
@@ -120,6 +136,28 @@ impl Workers {
             drained,
             _exit: exit,
         })
+    }
+
+    /// Hands over every connection `listener` takes until `stop` resolves.
+    pub async fn take_from<L>(&mut self, listener: &mut L, stop: impl Future<Output = ()>)
+    where
+        L: Listener<Io = TcpStream, Addr = SocketAddr>,
+    {
+        let mut stop = pin!(stop);
+        loop {
+            tokio::select! {
+                (tcp, peer) = listener.accept() => {
+                    // No Nagle delay on answers: an answer streamed in parts (the token
+                    // handler's) would otherwise wait for the client's acknowledgement of the
+                    // first.
+                    if let Err(e) = tcp.set_nodelay(true) {
+                        tracing::debug!(error = %e, "TCP_NODELAY not set");
+                    }
+                    self.hand(tcp, peer);
+                }
+                () = &mut stop => return,
+            }
+        }
     }
 
     /// Gives a connection to the worker with the fewest open.
@@ -178,19 +216,13 @@ impl Workers {
 
 /// One worker's life: takes connections until there are no more to come, then reports once
 /// every one it took has closed, and waits to be told to exit.
-async fn work<S>(
+async fn work<S: Serves>(
     service: S,
     mut connections: mpsc::UnboundedReceiver<Accepted>,
     load: Arc<AtomicUsize>,
     finishing: watch::Receiver<bool>,
     done: oneshot::Sender<()>,
-) where
-    S: Service<Request<Body>, Response = Response<Body>, Error = Infallible>
-        + Clone
-        + Send
-        + 'static,
-    S::Future: Send + 'static,
-{
+) {
     // Each connection holds a receiver; `closed` resolves once the last is gone.
     let (open, opened) = watch::channel(());
     while let Some((stream, peer)) = connections.recv().await {
@@ -237,18 +269,12 @@ impl Drop for Open {
 /// Serves one connection, as `axum::serve` does (HTTP/1.1 with upgrades, or HTTP/2), and once
 /// the workers are told to finish, closes it when what is under way is answered. One taken
 /// less than [`FIRST_REQUEST`] before gets until then to bring its first request.
-async fn serve<S>(
+async fn serve<S: Serves>(
     stream: TcpStream,
     service: WithPeer<S>,
     mut finishing: watch::Receiver<bool>,
     _open: Open,
-) where
-    S: Service<Request<Body>, Response = Response<Body>, Error = Infallible>
-        + Clone
-        + Send
-        + 'static,
-    S::Future: Send + 'static,
-{
+) {
     let builder = auto::Builder::new(TokioExecutor::new());
     let mut connection =
         pin!(builder.serve_connection_with_upgrades(
