@@ -79,13 +79,10 @@ async fn serve(settings: &Settings) -> ExitCode {
     let (drain, grace) = (http.shutdown_drain, http.shutdown_timeout);
     let draining = app.state().draining.clone();
     let (closing, close_requested) = tokio::sync::oneshot::channel::<Signals>();
-    let server = app.run_until(async move {
-        shutdown::drain(&mut signals, &draining, drain).await;
-        let _ = closing.send(signals);
-    });
     // Once the listener starts closing, in-flight requests get `grace`, or until one more
-    // signal; then the process exits.
-    let deadline = async move {
+    // signal; then what is still under way is dropped, the lease goes back, and the process
+    // exits.
+    let cut = async move {
         let Ok(mut signals) = close_requested.await else {
             return std::future::pending().await;
         };
@@ -99,18 +96,33 @@ async fn serve(settings: &Settings) -> ExitCode {
             ),
         }
     };
-    tokio::select! {
-        result = server => match result {
-            Ok(()) => {
-                tracing::info!("stopped");
-                ExitCode::SUCCESS
-            }
-            Err(e) => {
-                tracing::error!(error = %e, "server failed");
-                ExitCode::FAILURE
+    // Timed on its own task, so the timeout counts from the listener's closing whatever
+    // the server is doing.
+    let (cut_now, cut_told) = tokio::sync::oneshot::channel();
+    tokio::spawn(async move {
+        cut.await;
+        let _ = cut_now.send(());
+    });
+    let server = app.run_until(
+        async move {
+            shutdown::drain(&mut signals, &draining, drain).await;
+            let _ = closing.send(signals);
+        },
+        async move {
+            if cut_told.await.is_err() {
+                std::future::pending().await
             }
         },
-        () = deadline => ExitCode::SUCCESS,
+    );
+    match server.await {
+        Ok(()) => {
+            tracing::info!("stopped");
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            tracing::error!(error = %e, "server failed");
+            ExitCode::FAILURE
+        }
     }
 }
 

@@ -312,10 +312,13 @@ impl Application {
     }
 
     /// Serves until `close` resolves, then closes the listener without resetting what the
-    /// kernel had queued for it (see `shutdown`), and finishes in-flight requests.
+    /// kernel had queued for it (see `shutdown`), and finishes in-flight requests, or stops
+    /// waiting for them once `cut` resolves. Either way it then gives the session cache's
+    /// lease back, and returns.
     pub async fn run_until(
         self,
         close: impl Future<Output = ()> + Send + 'static,
+        cut: impl Future<Output = ()>,
     ) -> std::io::Result<()> {
         let (start_closing, closing) = tokio::sync::watch::channel(false);
         tokio::spawn(async move {
@@ -345,14 +348,37 @@ impl Application {
         let mut workers = Workers::start(self.state.config.http.workers, || {
             front(&self.state, self.router.clone())
         })?;
-        workers.take_from(&mut listener, stopped(stopping)).await;
-        drop(listener);
-        workers.finish().await;
-        // Served its last request: no end need wait for this replica's lease to run out.
-        self.state.sessions.store().ends().release().await;
+        let ends = self.state.sessions.store().ends();
+        let served = async {
+            workers.take_from(&mut listener, stopped(stopping)).await;
+            drop(listener);
+            workers.finish().await;
+            // Served its last request: no end need wait for this replica's lease to run out.
+            ends.release().await;
+        };
+        tokio::select! {
+            () = served => {}
+            () = cut => {
+                // Requests still under way go with the workers. Until then they read
+                // sessions from the database: the lease goes back with the cache's trust.
+                // A client that holds its connection open (a request trickled in, an HTTP/2
+                // PING left unanswered) must not make other replicas' sign-outs wait out the
+                // lease as well; the database gets a moment, not more.
+                if tokio::time::timeout(RELEASE_AFTER_CUT, ends.release()).await.is_err() {
+                    tracing::warn!("the session cache's lease was not given back in time");
+                }
+            }
+        }
+        // The workers, and whatever they still run, go only now: a database connection that
+        // one of them opened is driven by its runtime, the release's included.
+        drop(workers);
         Ok(())
     }
 }
+
+/// How long a stop whose in-flight requests were cut short waits to give its session-cache
+/// lease back.
+const RELEASE_AFTER_CUT: Duration = Duration::from_secs(1);
 
 async fn bind(addr: SocketAddr) -> Result<TcpListener, StartupError> {
     TcpListener::bind(addr)

@@ -123,6 +123,27 @@ async fn ready(server: &Server) -> Response {
     }
 }
 
+/// How many replicas hold a session-cache lease in the store in `dir`: each running replica
+/// holds one, renewed every second, and gives it back as it stops, so that a sign-out on
+/// another replica need not wait for it to run out.
+async fn leases(dir: &std::path::Path) -> i64 {
+    use sqlx::sqlite::SqliteConnectOptions;
+    use sqlx::{Connection, Row};
+    let options = SqliteConnectOptions::new()
+        .filename(dir.join("cognito-bff.db"))
+        .read_only(true);
+    let mut store = sqlx::SqliteConnection::connect_with(&options)
+        .await
+        .unwrap();
+    let count = sqlx::query("SELECT COUNT(*) AS n FROM session_replicas")
+        .fetch_one(&mut store)
+        .await
+        .unwrap()
+        .get("n");
+    store.close().await.unwrap();
+    count
+}
+
 fn connection(response: &Response) -> Option<&str> {
     response
         .headers
@@ -233,6 +254,7 @@ async fn a_request_that_outlasts_the_drain_and_the_timeout_does_not_hold_the_pro
     proxy.fail("InitiateAuth", Reply::Hang, 1);
     let _stuck = sign_in_in_background(&server);
     proxy.wait_for("InitiateAuth", 1).await;
+    assert_eq!(leases(dir.path()).await, 1);
 
     let signalled = std::time::Instant::now();
     server.process.sigterm().await;
@@ -249,6 +271,34 @@ async fn a_request_that_outlasts_the_drain_and_the_timeout_does_not_hold_the_pro
     // bound leaves room for a loaded machine but not for another phase.
     assert!(took >= Duration::from_secs(4), "exited after {took:?}");
     assert!(took < Duration::from_secs(10), "exited only after {took:?}");
+    // The request it dropped did not keep its lease from going back.
+    assert_eq!(leases(dir.path()).await, 0);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_client_that_never_finishes_its_request_does_not_keep_the_lease_from_going_back() {
+    use tokio::io::AsyncWriteExt;
+    let (pool, proxy, dir) = setup().await;
+    // Two seconds: past the listener's closing window, so the timeout comes after it.
+    let mut server = serve(&pool, &proxy, "0", "2", dir.path()).await;
+    ready(&server).await;
+    // Half a request: the server waits for the rest, as for any slow client.
+    let mut slow = tokio::net::TcpStream::connect(&server.addr).await.unwrap();
+    slow.write_all(b"GET /readyz HTTP/1.1\r\nhost: x\r\n")
+        .await
+        .unwrap();
+    assert_eq!(leases(dir.path()).await, 1);
+
+    let status = server.process.terminate().await;
+    assert_eq!(status.code(), Some(0));
+    let phases = phases(&server);
+    assert!(
+        logged(&phases, "listener closed") < logged(&phases, "shutdown timeout")
+            && logged(&phases, "shutdown timeout") < logged(&phases, "stopped"),
+        "{phases:#?}"
+    );
+    assert_eq!(leases(dir.path()).await, 0);
+    drop(slow);
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -269,12 +319,15 @@ async fn one_more_signal_while_requests_finish_exits_at_once() {
     assert_eq!(status.code(), Some(0));
     let phases = phases(&server);
     assert!(logged(&phases, "listener closed") < logged(&phases, "another shutdown signal"));
+    assert_eq!(leases(dir.path()).await, 0);
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn with_no_drain_the_first_signal_closes_the_listener_at_once() {
     let (pool, proxy, dir) = setup().await;
     let mut server = serve(&pool, &proxy, "0", "20", dir.path()).await;
+    ready(&server).await;
+    assert_eq!(leases(dir.path()).await, 1);
     let status = server.process.terminate().await;
     assert_eq!(status.code(), Some(0));
     let phases = phases(&server);
@@ -283,4 +336,5 @@ async fn with_no_drain_the_first_signal_closes_the_listener_at_once() {
         !phases.iter().any(|m| m.starts_with("drain over")),
         "{phases:#?}"
     );
+    assert_eq!(leases(dir.path()).await, 0);
 }

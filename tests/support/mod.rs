@@ -192,7 +192,7 @@ impl AppBuilder {
         let addr = app.local_addr();
         let metrics_addr = app.metrics_addr().expect("a metrics listener");
         let state = app.state().clone();
-        tokio::spawn(app.run_until(std::future::pending()));
+        tokio::spawn(app.run_until(std::future::pending(), std::future::pending()));
         TestApp {
             addr,
             metrics_addr,
