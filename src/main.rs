@@ -5,7 +5,7 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use cognito_bff::config::{Cli, Command, ConfigError, Settings};
-use cognito_bff::shutdown::{self, Signals};
+use cognito_bff::shutdown::{self, Cut, Signals};
 use cognito_bff::startup::Application;
 use cognito_bff::{db, telemetry};
 
@@ -34,7 +34,11 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    runtime.block_on(run(cli))
+    let code = runtime.block_on(run(cli));
+    // Whatever a blocking task still runs (a name lookup for a database connection a cut
+    // stop gave up on) does not hold the exit past the stop's bound.
+    runtime.shutdown_timeout(Duration::from_millis(100));
+    code
 }
 
 fn config_error(e: ConfigError) -> ExitCode {
@@ -80,39 +84,22 @@ async fn serve(settings: &Settings) -> ExitCode {
     let draining = app.state().draining.clone();
     let (closing, close_requested) = tokio::sync::oneshot::channel::<Signals>();
     // Once the listener starts closing, in-flight requests get `grace`, or until one more
-    // signal; then what is still under way is dropped, the lease goes back, and the process
-    // exits.
+    // signal.
     let cut = async move {
         let Ok(mut signals) = close_requested.await else {
             return std::future::pending().await;
         };
         tokio::select! {
-            () = tokio::time::sleep(grace) => tracing::warn!(
-                seconds = grace.as_secs(),
-                "shutdown timeout: in-flight requests dropped"
-            ),
-            () = signals.next() => tracing::warn!(
-                "another shutdown signal: in-flight requests dropped"
-            ),
+            () = tokio::time::sleep(grace) => Cut::Timeout(grace),
+            () = signals.next() => Cut::Signal,
         }
     };
-    // Timed on its own task, so the timeout counts from the listener's closing whatever
-    // the server is doing.
-    let (cut_now, cut_told) = tokio::sync::oneshot::channel();
-    tokio::spawn(async move {
-        cut.await;
-        let _ = cut_now.send(());
-    });
     let server = app.run_until(
         async move {
             shutdown::drain(&mut signals, &draining, drain).await;
             let _ = closing.send(signals);
         },
-        async move {
-            if cut_told.await.is_err() {
-                std::future::pending().await
-            }
-        },
+        cut,
     );
     match server.await {
         Ok(()) => {

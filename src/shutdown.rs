@@ -110,13 +110,23 @@ pub async fn drain(signals: &mut Signals, draining: &Draining, period: Duration)
     }
 }
 
+/// Why a stop stopped waiting for the requests in flight.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Cut {
+    /// `SHUTDOWN_TIMEOUT` ran out, counted from the listener's closing.
+    Timeout(Duration),
+    /// One more shutdown signal came.
+    Signal,
+}
+
 /// How long a closing listener still takes connections once new handshakes are refused:
 /// enough for a handshake already under way to complete, even one whose final ACK was lost
 /// and comes back after the SYN-ACK is resent (1 s). Fixed, so no client can stretch it.
 const CLOSING_WINDOW: Duration = Duration::from_millis(1500);
 
 /// The service's listener: accepts until told to close, then, where it can refuse new
-/// handshakes, serves what was already under way for `CLOSING_WINDOW` (at most `limit`).
+/// handshakes, serves what was already under way for `CLOSING_WINDOW` (at most half of
+/// `limit`, so the requests those connections bring get the other half).
 /// It closes itself right after its last accept finds the queue empty, so that no
 /// connection can land in between, and reports through `closed` that it has.
 pub struct DrainingListener {
@@ -160,7 +170,7 @@ impl DrainingListener {
                     accepted = inner.accept() => return accepted,
                 }
                 let window = match refuse_new_connections(inner) {
-                    Ok(true) => CLOSING_WINDOW.min(self.limit),
+                    Ok(true) => CLOSING_WINDOW.min(self.limit / 2),
                     // Without the filter, waiting would only let more connections queue up.
                     Ok(false) => Duration::ZERO,
                     Err(e) => {

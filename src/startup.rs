@@ -4,6 +4,7 @@
 use std::future::Future;
 use std::net::SocketAddr;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use aws_config::BehaviorVersion;
@@ -27,7 +28,7 @@ use crate::limits::{LimitStore, Limits};
 use crate::oauth::{Federation, FederationSettings, FlowStore};
 use crate::revocation::{RefreshIndex, RevocationList};
 use crate::sessions::{BrowserSessions, SessionStore, SessionTimes};
-use crate::shutdown::{Draining, DrainingListener};
+use crate::shutdown::{Cut, Draining, DrainingListener};
 use crate::signin::{SignIn, SignInSettings};
 use crate::state::{AppState, TokenHandler};
 use crate::upstreams::Upstreams;
@@ -318,7 +319,7 @@ impl Application {
     pub async fn run_until(
         self,
         close: impl Future<Output = ()> + Send + 'static,
-        cut: impl Future<Output = ()>,
+        cut: impl Future<Output = Cut>,
     ) -> std::io::Result<()> {
         let (start_closing, closing) = tokio::sync::watch::channel(false);
         tokio::spawn(async move {
@@ -349,16 +350,30 @@ impl Application {
             front(&self.state, self.router.clone())
         })?;
         let ends = self.state.sessions.store().ends();
+        let drained = AtomicBool::new(false);
         let served = async {
             workers.take_from(&mut listener, stopped(stopping)).await;
             drop(listener);
             workers.finish().await;
+            drained.store(true, Ordering::Relaxed);
             // Served its last request: no end need wait for this replica's lease to run out.
             ends.release().await;
         };
         tokio::select! {
             () = served => {}
-            () = cut => {
+            cut = cut => {
+                match (drained.load(Ordering::Relaxed), cut) {
+                    (false, Cut::Timeout(grace)) => tracing::warn!(
+                        seconds = grace.as_secs(),
+                        "shutdown timeout: in-flight requests dropped"
+                    ),
+                    (false, Cut::Signal) => {
+                        tracing::warn!("another shutdown signal: in-flight requests dropped");
+                    }
+                    (true, _) => tracing::warn!(
+                        "shutdown cut short while the session cache's lease was given back"
+                    ),
+                }
                 // Requests still under way go with the workers. Until then they read
                 // sessions from the database: the lease goes back with the cache's trust.
                 // A client that holds its connection open (a request trickled in, an HTTP/2

@@ -279,8 +279,7 @@ async fn a_request_that_outlasts_the_drain_and_the_timeout_does_not_hold_the_pro
 async fn a_client_that_never_finishes_its_request_does_not_keep_the_lease_from_going_back() {
     use tokio::io::AsyncWriteExt;
     let (pool, proxy, dir) = setup().await;
-    // Two seconds: past the listener's closing window, so the timeout comes after it.
-    let mut server = serve(&pool, &proxy, "0", "2", dir.path()).await;
+    let mut server = serve(&pool, &proxy, "0", "3", dir.path()).await;
     ready(&server).await;
     // Half a request: the server waits for the rest, as for any slow client.
     let mut slow = tokio::net::TcpStream::connect(&server.addr).await.unwrap();
@@ -308,6 +307,7 @@ async fn one_more_signal_while_requests_finish_exits_at_once() {
     proxy.fail("InitiateAuth", Reply::Hang, 1);
     let _stuck = sign_in_in_background(&server);
     proxy.wait_for("InitiateAuth", 1).await;
+    assert_eq!(leases(dir.path()).await, 1);
 
     server.process.sigterm().await;
     server
