@@ -3,7 +3,9 @@
 //! On the first SIGTERM or SIGINT the replica drains: `/readyz` answers 503 so the balancer
 //! takes it out, while it keeps accepting and serving for `SHUTDOWN_DRAIN_SECONDS`, each
 //! answer with `Connection: close` so no connection is reused. Only then does the listener
-//! close, and in-flight requests get `SHUTDOWN_TIMEOUT`. A second signal ends the drain early.
+//! close, and in-flight requests get `SHUTDOWN_TIMEOUT`. A second signal ends the drain early;
+//! one more, or the timeout, cuts what is still under way short (`Cut`), and the replica
+//! gives its session cache's lease back before it goes (`startup`).
 //!
 //! Closing a listener resets every connection the kernel queued for it but the process had
 //! not yet taken, and a proxy will not resend a POST that was written to such a connection.
@@ -124,9 +126,23 @@ pub enum Cut {
 /// and comes back after the SYN-ACK is resent (1 s). Fixed, so no client can stretch it.
 const CLOSING_WINDOW: Duration = Duration::from_millis(1500);
 
+/// The closing window under a `SHUTDOWN_TIMEOUT` of `limit`: `CLOSING_WINDOW`, shortened
+/// where the timeout is short so that the connections it takes keep half of `limit` or half
+/// a second, whichever is less, for their requests.
+pub fn closing_window(limit: Duration) -> Duration {
+    CLOSING_WINDOW.min((limit / 2).max(limit.saturating_sub(Duration::from_millis(500))))
+}
+
+/// How long a connection taken in the closing window has to bring its first request: as long
+/// as the window, but never past `limit` counted from the window's start, so that an idle
+/// connection is closed before the timeout cuts anything short.
+pub fn first_request(limit: Duration) -> Duration {
+    CLOSING_WINDOW.min(limit.saturating_sub(closing_window(limit)))
+}
+
 /// The service's listener: accepts until told to close, then, where it can refuse new
-/// handshakes, serves what was already under way for `CLOSING_WINDOW` (at most half of
-/// `limit`, so the requests those connections bring get the other half).
+/// handshakes, serves what was already under way for the closing window
+/// ([`closing_window`] of `limit`).
 /// It closes itself right after its last accept finds the queue empty, so that no
 /// connection can land in between, and reports through `closed` that it has.
 pub struct DrainingListener {
@@ -170,7 +186,7 @@ impl DrainingListener {
                     accepted = inner.accept() => return accepted,
                 }
                 let window = match refuse_new_connections(inner) {
-                    Ok(true) => CLOSING_WINDOW.min(self.limit / 2),
+                    Ok(true) => closing_window(self.limit),
                     // Without the filter, waiting would only let more connections queue up.
                     Ok(false) => Duration::ZERO,
                     Err(e) => {
@@ -295,6 +311,30 @@ mod tests {
         // Once closed, the port refuses: the client's retried SYN meets a reset.
         let refused = TcpStream::connect(addr).await;
         assert!(refused.is_err(), "connected after close: {refused:?}");
+    }
+
+    #[test]
+    fn the_window_and_a_first_request_fit_in_the_timeout_and_keep_their_length_where_they_can() {
+        for tenths in 0..=250 {
+            let limit = Duration::from_millis(tenths * 100);
+            let (window, first) = (closing_window(limit), first_request(limit));
+            assert!(window + first <= limit, "{limit:?}: {window:?} + {first:?}");
+            if limit >= Duration::from_secs(2) {
+                assert_eq!(window, CLOSING_WINDOW, "{limit:?}");
+            }
+            if limit >= Duration::from_secs(3) {
+                assert_eq!(first, CLOSING_WINDOW, "{limit:?}");
+            }
+        }
+        assert_eq!(
+            closing_window(Duration::from_secs(1)),
+            Duration::from_millis(500)
+        );
+        assert_eq!(
+            first_request(Duration::from_secs(2)),
+            Duration::from_millis(500)
+        );
+        assert_eq!(closing_window(Duration::ZERO), Duration::ZERO);
     }
 
     #[tokio::test]

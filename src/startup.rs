@@ -28,7 +28,7 @@ use crate::limits::{LimitStore, Limits};
 use crate::oauth::{Federation, FederationSettings, FlowStore};
 use crate::revocation::{RefreshIndex, RevocationList};
 use crate::sessions::{BrowserSessions, SessionStore, SessionTimes};
-use crate::shutdown::{Cut, Draining, DrainingListener};
+use crate::shutdown::{self, Cut, Draining, DrainingListener};
 use crate::signin::{SignIn, SignInSettings};
 use crate::state::{AppState, TokenHandler};
 use crate::upstreams::Upstreams;
@@ -354,7 +354,7 @@ impl Application {
         let served = async {
             workers.take_from(&mut listener, stopped(stopping)).await;
             drop(listener);
-            workers.finish().await;
+            workers.finish(shutdown::first_request(limit)).await;
             drained.store(true, Ordering::Relaxed);
             // Served its last request: no end need wait for this replica's lease to run out.
             ends.release().await;
@@ -371,7 +371,7 @@ impl Application {
                         tracing::warn!("another shutdown signal: in-flight requests dropped");
                     }
                     (true, _) => tracing::warn!(
-                        "shutdown cut short while the session cache's lease was given back"
+                        "shutdown cut short while giving the session cache's lease back"
                     ),
                 }
                 // Requests still under way go with the workers. Until then they read
@@ -392,8 +392,8 @@ impl Application {
 }
 
 /// How long a stop whose in-flight requests were cut short waits to give its session-cache
-/// lease back.
-const RELEASE_AFTER_CUT: Duration = Duration::from_secs(1);
+/// lease back: with the runtime's own last 100 ms (`main`), a second.
+const RELEASE_AFTER_CUT: Duration = Duration::from_millis(900);
 
 async fn bind(addr: SocketAddr) -> Result<TcpListener, StartupError> {
     TcpListener::bind(addr)

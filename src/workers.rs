@@ -64,19 +64,14 @@ impl<S> Serves for S where
 /// A connection as the listener took it.
 type Accepted = (std::net::TcpStream, SocketAddr);
 
-/// How long a connection taken just before the service stops has to bring its first
-/// request: one taken in the listener's closing window (`crate::shutdown`) may not have sent
-/// it yet, and closing it unread would lose that request. As long as the closing window.
-const FIRST_REQUEST: Duration = Duration::from_millis(1500);
-
 /// The workers of one listener.
 pub struct Workers {
     hands: Vec<Hand>,
     /// Where the search for the least busy worker starts, so ties go round.
     next: usize,
-    /// Set once the listener has closed: each connection finishes what it has under way and
-    /// closes.
-    finish: watch::Sender<bool>,
+    /// Set once the listener has closed, to how long a connection taken just before has to
+    /// bring its first request: each connection finishes what it has under way and closes.
+    finish: watch::Sender<Option<Duration>>,
     /// One per worker, sent once all its connections have closed.
     drained: Vec<oneshot::Receiver<()>>,
     /// Dropped to end every worker, whatever it still runs.
@@ -93,7 +88,7 @@ impl Workers {
     /// Starts `count` workers (at least one), each serving with a service of its own from
     /// `service`.
     pub fn start<S: Serves>(count: usize, mut service: impl FnMut() -> S) -> io::Result<Workers> {
-        let (finish, finishing) = watch::channel(false);
+        let (finish, finishing) = watch::channel(None);
         let (exit, exiting) = watch::channel(());
         let mut hands = Vec::new();
         let mut drained = Vec::new();
@@ -205,8 +200,12 @@ impl Workers {
 
     /// Once the listener has closed: tells every connection to finish what it has under way,
     /// and waits until all have closed. The workers keep running until `self` is dropped.
-    pub async fn finish(&mut self) {
-        let _ = self.finish.send(true);
+    ///
+    /// A connection taken less than `first_request` before may not have sent its first
+    /// request yet (one taken in the listener's closing window, `crate::shutdown`), and
+    /// closing it unread would lose that request: it gets until then to bring it.
+    pub async fn finish(&mut self, first_request: Duration) {
+        let _ = self.finish.send(Some(first_request));
         self.hands.clear();
         for drained in std::mem::take(&mut self.drained) {
             let _ = drained.await;
@@ -220,7 +219,7 @@ async fn work<S: Serves>(
     service: S,
     mut connections: mpsc::UnboundedReceiver<Accepted>,
     load: Arc<AtomicUsize>,
-    finishing: watch::Receiver<bool>,
+    finishing: watch::Receiver<Option<Duration>>,
     done: oneshot::Sender<()>,
 ) {
     // Each connection holds a receiver; `closed` resolves once the last is gone.
@@ -268,11 +267,11 @@ impl Drop for Open {
 
 /// Serves one connection, as `axum::serve` does (HTTP/1.1 with upgrades, or HTTP/2), and once
 /// the workers are told to finish, closes it when what is under way is answered. One taken
-/// less than [`FIRST_REQUEST`] before gets until then to bring its first request.
+/// less than the time they are given for a first request gets until then to bring it.
 async fn serve<S: Serves>(
     stream: TcpStream,
     service: WithPeer<S>,
-    mut finishing: watch::Receiver<bool>,
+    mut finishing: watch::Receiver<Option<Duration>>,
     _open: Open,
 ) {
     let builder = auto::Builder::new(TokioExecutor::new());
@@ -281,9 +280,9 @@ async fn serve<S: Serves>(
             TokioIo::new(stream),
             TowerToHyperService::new(service)
         ));
-    // Its deadline counts from the connection's first poll; looked at only once the workers
-    // are told to finish.
-    let mut first_request = pin!(tokio::time::sleep(FIRST_REQUEST));
+    // Counted from the connection's first poll, and set once the workers are told to finish.
+    let taken = tokio::time::Instant::now();
+    let mut first_request = pin!(tokio::time::sleep_until(taken));
     let (mut told, mut closing) = (false, false);
     loop {
         tokio::select! {
@@ -294,8 +293,12 @@ async fn serve<S: Serves>(
                 }
                 return;
             }
-            // A dropped sender means the same: the service is stopping.
-            _ = finishing.wait_for(|finish| *finish), if !told => told = true,
+            // A dropped sender means the same, with no time for a first request.
+            finish = finishing.wait_for(Option::is_some), if !told => {
+                told = true;
+                let grace = finish.ok().and_then(|grace| *grace).unwrap_or_default();
+                first_request.as_mut().reset(taken + grace);
+            }
             () = &mut first_request, if told && !closing => {
                 closing = true;
                 connection.as_mut().graceful_shutdown();
@@ -420,7 +423,7 @@ mod tests {
             .unwrap();
         started.notified().await;
         let finished = tokio::spawn(async move {
-            workers.finish().await;
+            workers.finish(Duration::from_millis(1500)).await;
             workers
         });
         // A bound, so that a connection left open fails the test rather than hanging it.
@@ -449,13 +452,43 @@ mod tests {
         let (server, peer) = listener.accept().await.unwrap();
         workers.hand(server, peer);
 
-        // Told to finish before the request is even sent.
-        workers.finish.send(true).unwrap();
+        // Told to finish before the request is even sent: still open a while into its time,
+        // which a connection closed unread would not be.
+        workers
+            .finish
+            .send(Some(Duration::from_millis(1500)))
+            .unwrap();
+        let mut first = [0u8; 1];
+        let closed = tokio::time::timeout(Duration::from_millis(300), client.peek(&mut first));
+        assert!(closed.await.is_err(), "closed before its first request");
         let (head, body) = exchange(&mut client, "GET / HTTP/1.1\r\nhost: a\r\n\r\n").await;
         assert!(head.starts_with("http/1.1 200"), "{head}");
         assert_eq!(body, "answered");
-        let finished = tokio::time::timeout(std::time::Duration::from_secs(10), workers.finish());
+        let finished = tokio::time::timeout(
+            std::time::Duration::from_secs(10),
+            workers.finish(Duration::from_millis(1500)),
+        );
         finished.await.expect("the connection closed once answered");
+        let mut rest = Vec::new();
+        assert_eq!(client.read_to_end(&mut rest).await.unwrap(), 0);
+    }
+
+    #[tokio::test]
+    async fn with_no_time_for_a_first_request_a_connection_that_sent_nothing_is_closed() {
+        let router = Router::new().route("/", get(|| async { "answered" }));
+        let mut workers = Workers::start(1, || router.clone()).unwrap();
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let mut client = TcpStream::connect(listener.local_addr().unwrap())
+            .await
+            .unwrap();
+        let (server, peer) = listener.accept().await.unwrap();
+        workers.hand(server, peer);
+
+        let finished = tokio::time::timeout(
+            std::time::Duration::from_secs(10),
+            workers.finish(Duration::ZERO),
+        );
+        finished.await.expect("the idle connection closed");
         let mut rest = Vec::new();
         assert_eq!(client.read_to_end(&mut rest).await.unwrap(), 0);
     }
