@@ -134,11 +134,20 @@ pub fn closing_window(limit: Duration) -> Duration {
 }
 
 /// How long a connection taken in the closing window has to bring its first request: as long
-/// as the window, but never past `limit` counted from the window's start, so that an idle
-/// connection is closed before the timeout cuts anything short.
+/// as the window, but ending [`FIRST_REQUEST_MARGIN`] before the timeout for one taken as the
+/// window closes, so that an idle connection is closed before the timeout cuts anything
+/// short.
 pub fn first_request(limit: Duration) -> Duration {
-    CLOSING_WINDOW.min(limit.saturating_sub(closing_window(limit)))
+    CLOSING_WINDOW.min(
+        limit
+            .saturating_sub(closing_window(limit))
+            .saturating_sub(FIRST_REQUEST_MARGIN),
+    )
 }
+
+/// What a connection's first-request time leaves before the timeout: the connection is
+/// counted from its first poll on a worker, a little after the listener took it.
+const FIRST_REQUEST_MARGIN: Duration = Duration::from_millis(250);
 
 /// The service's listener: accepts until told to close, then, where it can refuse new
 /// handshakes, serves what was already under way for the closing window
@@ -318,11 +327,15 @@ mod tests {
         for tenths in 0..=250 {
             let limit = Duration::from_millis(tenths * 100);
             let (window, first) = (closing_window(limit), first_request(limit));
-            assert!(window + first <= limit, "{limit:?}: {window:?} + {first:?}");
+            assert!(window <= limit, "{limit:?}: {window:?}");
+            assert!(
+                first.is_zero() || window + first + FIRST_REQUEST_MARGIN <= limit,
+                "{limit:?}: {window:?} + {first:?}"
+            );
             if limit >= Duration::from_secs(2) {
                 assert_eq!(window, CLOSING_WINDOW, "{limit:?}");
             }
-            if limit >= Duration::from_secs(3) {
+            if limit >= Duration::from_millis(3250) {
                 assert_eq!(first, CLOSING_WINDOW, "{limit:?}");
             }
         }
@@ -332,7 +345,11 @@ mod tests {
         );
         assert_eq!(
             first_request(Duration::from_secs(2)),
-            Duration::from_millis(500)
+            Duration::from_millis(250)
+        );
+        assert_eq!(
+            first_request(Duration::from_secs(1)),
+            Duration::from_millis(250)
         );
         assert_eq!(closing_window(Duration::ZERO), Duration::ZERO);
     }

@@ -64,6 +64,10 @@ impl<S> Serves for S where
 /// A connection as the listener took it.
 type Accepted = (std::net::TcpStream, SocketAddr);
 
+/// The most a connection is given for its first request once the workers finish, whatever
+/// they are told: as long as the longest shutdown timeout, and no overflow of the clock.
+const LONGEST_FIRST_REQUEST: Duration = Duration::from_secs(3600);
+
 /// The workers of one listener.
 pub struct Workers {
     hands: Vec<Hand>,
@@ -297,7 +301,7 @@ async fn serve<S: Serves>(
             finish = finishing.wait_for(Option::is_some), if !told => {
                 told = true;
                 let grace = finish.ok().and_then(|grace| *grace).unwrap_or_default();
-                first_request.as_mut().reset(taken + grace);
+                first_request.as_mut().reset(taken + grace.min(LONGEST_FIRST_REQUEST));
             }
             () = &mut first_request, if told && !closing => {
                 closing = true;
@@ -484,11 +488,9 @@ mod tests {
         let (server, peer) = listener.accept().await.unwrap();
         workers.hand(server, peer);
 
-        let finished = tokio::time::timeout(
-            std::time::Duration::from_secs(10),
-            workers.finish(Duration::ZERO),
-        );
-        finished.await.expect("the idle connection closed");
+        // Within a second: sooner than any time a connection is given otherwise (1.5 s).
+        let finished = tokio::time::timeout(Duration::from_secs(1), workers.finish(Duration::ZERO));
+        finished.await.expect("the idle connection closed at once");
         let mut rest = Vec::new();
         assert_eq!(client.read_to_end(&mut rest).await.unwrap(), 0);
     }

@@ -1,8 +1,8 @@
 //! Stopping the real binary: the first SIGTERM drains (`/readyz` answers 503 while requests
 //! are still served, each answer with `Connection: close`), then the listener closes,
 //! in-flight requests get SHUTDOWN_TIMEOUT, and the process exits 0. A second signal ends
-//! the drain early, and one more the requests. However the stop ends, the replica's session
-//! cache lease is given back.
+//! the drain early, and one more the requests. However the stop ends, the replica gives its
+//! session cache lease back (here the database always answers in time).
 
 mod support;
 
