@@ -445,16 +445,22 @@ mod tests {
         finished.expect("every connection closed").unwrap();
     }
 
-    #[tokio::test]
-    async fn a_connection_taken_as_the_service_stops_still_gets_its_first_request_answered() {
+    /// One worker answering "answered" at `/`, and a connection it has just taken.
+    async fn one_worker_with_a_connection() -> (Workers, TcpStream) {
         let router = Router::new().route("/", get(|| async { "answered" }));
         let mut workers = Workers::start(1, || router.clone()).unwrap();
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let mut client = TcpStream::connect(listener.local_addr().unwrap())
+        let client = TcpStream::connect(listener.local_addr().unwrap())
             .await
             .unwrap();
         let (server, peer) = listener.accept().await.unwrap();
         workers.hand(server, peer);
+        (workers, client)
+    }
+
+    #[tokio::test]
+    async fn a_connection_taken_as_the_service_stops_still_gets_its_first_request_answered() {
+        let (mut workers, mut client) = one_worker_with_a_connection().await;
 
         // Told to finish before the request is even sent: still open a while into its time,
         // which a connection closed unread would not be.
@@ -479,14 +485,7 @@ mod tests {
 
     #[tokio::test]
     async fn with_no_time_for_a_first_request_a_connection_that_sent_nothing_is_closed() {
-        let router = Router::new().route("/", get(|| async { "answered" }));
-        let mut workers = Workers::start(1, || router.clone()).unwrap();
-        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let mut client = TcpStream::connect(listener.local_addr().unwrap())
-            .await
-            .unwrap();
-        let (server, peer) = listener.accept().await.unwrap();
-        workers.hand(server, peer);
+        let (mut workers, mut client) = one_worker_with_a_connection().await;
 
         // Within a second: sooner than any time a connection is given otherwise (1.5 s).
         let finished = tokio::time::timeout(Duration::from_secs(1), workers.finish(Duration::ZERO));
