@@ -3,6 +3,7 @@
 //! gateways' `/verify` takes only the first: it runs on every request behind a gateway, and
 //! the rest would cost about twenty times the verification itself.
 
+use std::convert::Infallible;
 use std::future::Future;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::pin::Pin;
@@ -25,7 +26,6 @@ use crate::config::HttpConfig;
 use crate::error::ApiError;
 use crate::extract::BODY_LIMIT;
 use crate::shutdown::Draining;
-use crate::workers::Serves;
 use crate::{prometheus, request_id};
 
 /// What every route gets, outermost: the caller's request id when it is acceptable, a new
@@ -42,12 +42,27 @@ pub fn with_request_id(router: Router) -> Router {
 ///
 /// An endpoint must always be ready: the front clones it for a request and calls it without
 /// waiting for `poll_ready` (checked in debug builds). Every layer here is.
-///
-/// A worker serves it (`Serves`), and the front keeps it behind an `Arc` that every
-/// connection shares, so it is `Sync` too.
-pub trait Endpoint: Serves + Sync {}
+pub trait Endpoint:
+    Service<Request<Body>, Response = Response<Body>, Error = Infallible, Future: Send + 'static>
+    + Clone
+    + Send
+    + Sync
+    + 'static
+{
+}
 
-impl<S: Serves + Sync> Endpoint for S {}
+impl<S> Endpoint for S where
+    S: Service<
+            Request<Body>,
+            Response = Response<Body>,
+            Error = Infallible,
+            Future: Send + 'static,
+        > + Clone
+        + Send
+        + Sync
+        + 'static
+{
+}
 
 /// `Connection: close` on every answer while the replica drains, so clients move to another.
 pub fn closing_when_draining(router: Router, draining: &Draining) -> Router {
